@@ -1,0 +1,60 @@
+//! Agent ABI v1: what an agent's PolkaVM program exports and which host calls it may make.
+//!
+//! See `docs/agent-abi.md` for the full description and a worked example. In short:
+//!
+//! - The program exports [`EXPORT_STEP`]. The host calls it once per input, in order, with no
+//!   arguments; its return value is ignored.
+//! - The program may import only the host calls named below (by symbol). Arguments are passed in
+//!   registers `a0..a2`, the result is returned in `a0`.
+//! - Everything the program can observe comes from the submission: its input, its state pages
+//!   (served from the witness), and the declared consensus time. So re-execution is
+//!   deterministic.
+//! - One invocation is atomic: if it traps (or runs a host call with a bad guest pointer), its
+//!   state writes and output are discarded and the next input runs on the state as it was. The
+//!   steps it consumed still count.
+
+/// The exported entry point, called once per input.
+pub const EXPORT_STEP: &str = "step";
+
+/// `input_len() -> u32`: length in bytes of the current input.
+pub const HOST_INPUT_LEN: &str = "input_len";
+/// `input_read(dst, offset, len) -> u32`: copies up to `len` bytes of the current input from
+/// `offset` to guest address `dst`; returns the number of bytes copied (0 past the end).
+pub const HOST_INPUT_READ: &str = "input_read";
+/// `state_len() -> u32`: size of the agent's state in bytes (`PAGE_SIZE << depth`).
+pub const HOST_STATE_LEN: &str = "state_len";
+/// `state_read(offset, dst, len) -> u32`: copies `len` state bytes from `offset` to guest
+/// address `dst`. Returns [`OK`], or [`ERR_OUT_OF_BOUNDS`] if the range leaves the state.
+pub const HOST_STATE_READ: &str = "state_read";
+/// `state_write(offset, src, len) -> u32`: copies `len` bytes from guest address `src` into the
+/// state at `offset`. Returns [`OK`], or [`ERR_OUT_OF_BOUNDS`] if the range leaves the state.
+pub const HOST_STATE_WRITE: &str = "state_write";
+/// `output(src, len) -> u32`: appends `len` bytes from guest address `src` to this
+/// invocation's output. Returns [`OK`], or [`ERR_OUTPUT_FULL`] past [`MAX_OUTPUT_LEN`].
+pub const HOST_OUTPUT: &str = "output";
+/// `consensus_time() -> u64`: the consensus time (ms since the Unix epoch) the submission
+/// declares, which the chain checks against its time oracle.
+pub const HOST_CONSENSUS_TIME: &str = "consensus_time";
+
+/// Every host call of ABI v1. A program importing anything else is refused at registration.
+pub const HOST_CALLS: [&str; 7] = [
+	HOST_INPUT_LEN,
+	HOST_INPUT_READ,
+	HOST_STATE_LEN,
+	HOST_STATE_READ,
+	HOST_STATE_WRITE,
+	HOST_OUTPUT,
+	HOST_CONSENSUS_TIME,
+];
+
+/// Host call succeeded.
+pub const OK: u64 = 0;
+/// A state access left the state's bounds; nothing was read or written.
+pub const ERR_OUT_OF_BOUNDS: u64 = 1;
+/// The invocation's output is full; nothing was appended.
+pub const ERR_OUTPUT_FULL: u64 = 2;
+
+/// Most bytes one invocation may output.
+pub const MAX_OUTPUT_LEN: usize = 4096;
+/// Most bytes one state or input host call may move at once.
+pub const MAX_ACCESS_LEN: u32 = 64 * 1024;
