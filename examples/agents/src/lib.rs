@@ -1,0 +1,162 @@
+//! # Example agents
+//!
+//! Three agents written in PolkaVM assembly (the `programs/*.pvmasm` files next to this crate),
+//! assembled at build-of-test time with `polkavm-common`'s assembler: no opaque binaries.
+//!
+//! - [`counter`]: adds its input (a little-endian `u64`, or 1 if the input is shorter) to a
+//!   `u64` at state offset 0 and outputs the new value.
+//! - [`token_ledger`]: 512 `u64` balances; an input `from: u64, to: u64, amount: u64` moves
+//!   `amount` (a `from` of `u64::MAX` mints). Outputs one status byte: 0 ok, 1 insufficient
+//!   funds, 2 bad account, 3 malformed input.
+//! - [`hash_chain`]: applies an ARX mixing round `n` times (the input's `u64`) to 32 bytes of
+//!   state and outputs them: a loop-heavy agent whose step count grows with its input.
+//!
+//! The assembler cannot declare imports, so [`assemble_agent`] adds the agent ABI v1 import
+//! table in a fixed order: `ecalli N` calls the `N`-th entry of [`ABI_IMPORTS`].
+//!
+//! `no_std` with `alloc`, so runtime benchmarks can assemble the same programs.
+
+#![no_std]
+
+extern crate alloc;
+
+use alloc::{string::String, string::ToString, vec::Vec};
+
+use polkavm_common::{
+	program::{ProgramBlob, ProgramParts, BLOB_LEN_OFFSET, BLOB_LEN_SIZE, BLOB_MAGIC},
+	varint::write_varint,
+};
+
+/// The ABI v1 host calls in the order the example programs index them with `ecalli`.
+/// (Kept identical to `agentic_primitives::abi::HOST_CALLS`; a test checks it.)
+pub const ABI_IMPORTS: [&str; 7] =
+	["input_len", "input_read", "state_len", "state_read", "state_write", "output", "consensus_time"];
+
+/// Assembly source of the counter agent.
+pub const COUNTER_SRC: &str = include_str!("../programs/counter.pvmasm");
+/// Assembly source of the token ledger agent.
+pub const TOKEN_LEDGER_SRC: &str = include_str!("../programs/token_ledger.pvmasm");
+/// Assembly source of the hash chain agent.
+pub const HASH_CHAIN_SRC: &str = include_str!("../programs/hash_chain.pvmasm");
+/// Assembly source of a clock agent that stores the consensus time it reads.
+pub const CLOCK_SRC: &str = include_str!("../programs/clock.pvmasm");
+
+/// State depth (log2 of the page count) each example expects.
+pub mod depth {
+	/// The counter uses one page.
+	pub const COUNTER: u8 = 0;
+	/// 512 balances of 8 bytes: 16 pages of 256 bytes.
+	pub const TOKEN_LEDGER: u8 = 4;
+	/// 32 bytes: one page.
+	pub const HASH_CHAIN: u8 = 0;
+	/// One page.
+	pub const CLOCK: u8 = 0;
+}
+
+/// The counter agent's program blob.
+pub fn counter() -> Vec<u8> {
+	assemble_agent(COUNTER_SRC).expect("counter.pvmasm assembles; checked by tests")
+}
+
+/// The token ledger agent's program blob.
+pub fn token_ledger() -> Vec<u8> {
+	assemble_agent(TOKEN_LEDGER_SRC).expect("token_ledger.pvmasm assembles; checked by tests")
+}
+
+/// The hash chain agent's program blob.
+pub fn hash_chain() -> Vec<u8> {
+	assemble_agent(HASH_CHAIN_SRC).expect("hash_chain.pvmasm assembles; checked by tests")
+}
+
+/// The clock agent's program blob.
+pub fn clock() -> Vec<u8> {
+	assemble_agent(CLOCK_SRC).expect("clock.pvmasm assembles; checked by tests")
+}
+
+/// Assembles PolkaVM assembly text and attaches the ABI v1 import table ([`ABI_IMPORTS`]).
+pub fn assemble_agent(source: &str) -> Result<Vec<u8>, String> {
+	let bytes = polkavm_common::assembler::assemble(None, source)?;
+	let version = *bytes.get(BLOB_MAGIC.len()).ok_or_else(|| String::from("assembler output has no header"))?;
+	let parts = ProgramParts::from_bytes(bytes.into()).map_err(|e| e.to_string())?;
+	let blob = write_blob(version, &parts, &ABI_IMPORTS);
+	// Round-trip through the parser so a malformed blob fails here, not in a test far away.
+	ProgramBlob::parse(blob.clone().into()).map_err(|e| e.to_string())?;
+	Ok(blob)
+}
+
+/// Serialises `parts` as a program blob with the given import table, in the section order the
+/// polkavm blob format requires.
+fn write_blob(version: u8, parts: &ProgramParts, imports: &[&str]) -> Vec<u8> {
+	fn varint(out: &mut Vec<u8>, value: u32) {
+		let mut buf = [0u8; 5];
+		let n = write_varint(value, &mut buf);
+		out.extend_from_slice(&buf[..n]);
+	}
+	fn section(out: &mut Vec<u8>, id: u8, contents: &[u8]) {
+		if contents.is_empty() {
+			return;
+		}
+		out.push(id);
+		varint(out, contents.len() as u32);
+		out.extend_from_slice(contents);
+	}
+	use polkavm_common::program::{
+		SECTION_CODE_AND_JUMP_TABLE, SECTION_END_OF_FILE, SECTION_EXPORTS, SECTION_IMPORTS, SECTION_MEMORY_CONFIG,
+		SECTION_RO_DATA, SECTION_RW_DATA,
+	};
+	let mut out = Vec::new();
+	out.extend_from_slice(&BLOB_MAGIC);
+	out.push(version);
+	out.extend_from_slice(&[0; BLOB_LEN_SIZE]);
+
+	let mut memory = Vec::new();
+	varint(&mut memory, parts.ro_data_size);
+	varint(&mut memory, parts.rw_data_size);
+	varint(&mut memory, parts.stack_size);
+	if parts.ro_data_size > 0 || parts.rw_data_size > 0 || parts.stack_size > 0 {
+		section(&mut out, SECTION_MEMORY_CONFIG, &memory);
+	}
+	section(&mut out, SECTION_RO_DATA, &parts.ro_data);
+	section(&mut out, SECTION_RW_DATA, &parts.rw_data);
+	let mut table = Vec::new();
+	varint(&mut table, imports.len() as u32);
+	let mut symbols = Vec::new();
+	for name in imports {
+		table.extend_from_slice(&(symbols.len() as u32).to_le_bytes());
+		symbols.extend_from_slice(name.as_bytes());
+	}
+	table.extend_from_slice(&symbols);
+	section(&mut out, SECTION_IMPORTS, &table);
+	section(&mut out, SECTION_EXPORTS, &parts.exports);
+	section(&mut out, SECTION_CODE_AND_JUMP_TABLE, &parts.code_and_jump_table);
+	out.push(SECTION_END_OF_FILE);
+	let len = (out.len() as u64).to_le_bytes();
+	out[BLOB_LEN_OFFSET..BLOB_LEN_OFFSET + BLOB_LEN_SIZE].copy_from_slice(&len);
+	out
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn every_example_assembles_with_the_abi_imports() {
+		for blob in [counter(), token_ledger(), hash_chain(), clock()] {
+			let blob: Vec<u8> = blob;
+			let parsed = ProgramBlob::parse(blob.into()).unwrap();
+			let imports = parsed.imports();
+			assert_eq!(imports.len() as usize, ABI_IMPORTS.len());
+			for (i, name) in ABI_IMPORTS.iter().enumerate() {
+				assert_eq!(imports.get(i as u32).unwrap().as_bytes(), name.as_bytes());
+			}
+			assert!(parsed.exports().any(|e| e.symbol().as_bytes() == b"step"));
+			assert!(parsed.is_64_bit());
+		}
+	}
+
+	#[test]
+	fn bad_source_is_an_error_not_a_panic() {
+		assert!(assemble_agent("%isa = revive_v1\npub @step:\n a0 = = 1\n").is_err());
+		assert!(assemble_agent("pub @step:\nret\n").is_err(), "no ISA declared");
+	}
+}

@@ -1,0 +1,124 @@
+//! # Agentic verifier
+//!
+//! Checks that an agent's program really took its state from `old_root` to `new_root`.
+//!
+//! - [`program`]: loading and validating an agent program against the agent ABI v1.
+//! - [`exec`]: the one execution engine (polkavm's interpreter with exact step metering and the
+//!   ABI's host calls) used both off-chain by the prover worker and on-chain by re-execution, so
+//!   the two cannot disagree.
+//! - [`reexec`]: the re-execution verifier, and the builder of its evidence.
+//!
+//! Verification modes sit behind the [`Verifier`] trait; the runtime and the worker call
+//! [`verify`], which picks the implementation for the evidence's mode.
+//!
+//! `no_std` with `alloc`: the runtime compiles this crate to Wasm and uses only standard host
+//! functions (none at all, in fact: hashing is done in Wasm).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+pub mod exec;
+pub mod program;
+pub mod reexec;
+
+use agentic_primitives::{state::WitnessError, Evidence, StateRoot, Submission};
+use sp_core::H256;
+
+/// The public statement a submission makes, independent of the evidence for it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Claim {
+	/// Depth of the agent's state tree, from the registry.
+	pub state_depth: u8,
+	/// Root before.
+	pub old_root: StateRoot,
+	/// Claimed root after.
+	pub new_root: StateRoot,
+	/// Claimed exact step count.
+	pub steps: u64,
+	/// Commitment to the inputs.
+	pub inputs_commitment: H256,
+	/// Commitment to the outputs.
+	pub outputs_commitment: H256,
+	/// The consensus time every time read returns, if the submission declares one. The caller
+	/// checks it against the time oracle.
+	pub time: Option<u64>,
+}
+
+impl Claim {
+	/// The claim a submission makes about an agent with a state tree of `state_depth`.
+	pub fn of(submission: &Submission, state_depth: u8) -> Self {
+		Claim {
+			state_depth,
+			old_root: submission.old_root,
+			new_root: submission.new_root,
+			steps: submission.steps,
+			inputs_commitment: submission.inputs_commitment,
+			outputs_commitment: submission.outputs_commitment,
+			time: submission.time.map(|t| t.moment),
+		}
+	}
+}
+
+/// Why a claim was not verified. Every variant but [`VerifyError::Program`] and
+/// [`VerifyError::ModeNotSupported`] means the evidence is wrong: the submitter's fault.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum VerifyError {
+	/// The agent's program does not load (it was validated at registration, so this is not the
+	/// submitter's fault).
+	Program(program::ProgramError),
+	/// No verifier for this evidence's mode exists yet.
+	ModeNotSupported,
+	/// The evidence's mode is not the agent's.
+	WrongMode,
+	/// The inputs do not match `inputs_commitment`.
+	InputsMismatch,
+	/// The witness is not for a state of the agent's depth.
+	WitnessDepthMismatch,
+	/// The witness does not open `old_root`.
+	Witness(WitnessError),
+	/// The execution touched a page the witness does not hold.
+	PageNotInWitness(u32),
+	/// The execution read the consensus time but the submission declares none.
+	TimeNotDeclared,
+	/// The execution needs more steps than declared.
+	StepsExceeded,
+	/// The execution finished in fewer steps than declared.
+	StepsMismatch {
+		/// Declared.
+		declared: u64,
+		/// Used.
+		used: u64,
+	},
+	/// The outputs do not match `outputs_commitment`.
+	OutputsMismatch,
+	/// The execution ends in another state than `new_root`.
+	NewRootMismatch,
+	/// The virtual machine failed in a way a valid program cannot cause.
+	Vm,
+}
+
+impl VerifyError {
+	/// Whether the error proves the submission wrong (so its bond is slashed), as opposed to a
+	/// failure that is not the submitter's doing.
+	pub fn is_submitters_fault(&self) -> bool {
+		!matches!(self, VerifyError::Program(_) | VerifyError::ModeNotSupported | VerifyError::Vm)
+	}
+}
+
+/// A verification mode.
+pub trait Verifier {
+	/// The evidence this mode takes.
+	type Evidence;
+	/// Checks `claim` about an execution of `program` against `evidence`.
+	fn verify(&self, program: &[u8], claim: &Claim, evidence: &Self::Evidence) -> Result<(), VerifyError>;
+}
+
+/// Verifies a claim with the verifier for the evidence's mode.
+pub fn verify(program: &[u8], claim: &Claim, evidence: &Evidence) -> Result<(), VerifyError> {
+	match evidence {
+		Evidence::Reexec(e) => reexec::ReexecVerifier.verify(program, claim, e),
+		Evidence::Ligerito(_) => Err(VerifyError::ModeNotSupported),
+	}
+}
