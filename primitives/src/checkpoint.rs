@@ -233,3 +233,36 @@ mod tests {
 		}
 	}
 }
+
+/// Prefix of the checkpoint's `DigestItem::Other` payload in every block header.
+pub const DIGEST_PREFIX: [u8; 4] = *b"agck";
+
+/// The digest payload announcing checkpoint `root`: [`DIGEST_PREFIX`] followed by the root.
+pub fn digest_payload(root: &H256) -> Vec<u8> {
+	let mut out = Vec::with_capacity(36);
+	out.extend_from_slice(&DIGEST_PREFIX);
+	out.extend_from_slice(root.as_bytes());
+	out
+}
+
+/// The checkpoint root in a `DigestItem::Other` payload, if it is one.
+pub fn parse_digest(payload: &[u8]) -> Option<H256> {
+	let rest = payload.strip_prefix(&DIGEST_PREFIX[..])?;
+	(rest.len() == 32).then(|| H256::from_slice(rest))
+}
+
+#[cfg(test)]
+mod digest_tests {
+	use super::*;
+
+	#[test]
+	fn digest_round_trips_and_rejects_others() {
+		let root = H256::repeat_byte(3);
+		assert_eq!(parse_digest(&digest_payload(&root)), Some(root));
+		assert_eq!(parse_digest(b"agck"), None);
+		assert_eq!(parse_digest(&[0u8; 36]), None);
+		let mut long = digest_payload(&root);
+		long.push(0);
+		assert_eq!(parse_digest(&long), None);
+	}
+}
