@@ -241,8 +241,6 @@ pub enum RejectionReason {
 	OutputsMismatch,
 	/// The execution ends in another state than the new root.
 	NewRootMismatch,
-	/// The evidence is for another verification mode than the agent's.
-	WrongMode,
 }
 
 /// Why the transaction pool refuses a submission, as the `u8` of

@@ -23,7 +23,7 @@ pub mod exec;
 pub mod program;
 pub mod reexec;
 
-use agentic_primitives::{state::WitnessError, Evidence, StateRoot, Submission};
+use agentic_primitives::{state::WitnessError, Evidence, RejectionReason, StateRoot, Submission};
 use sp_core::H256;
 
 /// The public statement a submission makes, independent of the evidence for it.
@@ -70,8 +70,6 @@ pub enum VerifyError {
 	Program(program::ProgramError),
 	/// No verifier for this evidence's mode exists yet.
 	ModeNotSupported,
-	/// The evidence's mode is not the agent's.
-	WrongMode,
 	/// The inputs do not match `inputs_commitment`.
 	InputsMismatch,
 	/// The witness is not for a state of the agent's depth.
@@ -100,10 +98,21 @@ pub enum VerifyError {
 }
 
 impl VerifyError {
-	/// Whether the error proves the submission wrong (so its bond is slashed), as opposed to a
-	/// failure that is not the submitter's doing.
-	pub fn is_submitters_fault(&self) -> bool {
-		!matches!(self, VerifyError::Program(_) | VerifyError::ModeNotSupported | VerifyError::Vm)
+	/// Why the evidence is wrong, if the error proves it wrong (the submitter's fault, so its
+	/// bond is slashed); `None` for a failure that is not the submitter's doing.
+	pub fn rejection_reason(&self) -> Option<RejectionReason> {
+		Some(match self {
+			VerifyError::Program(_) | VerifyError::ModeNotSupported | VerifyError::Vm => return None,
+			VerifyError::InputsMismatch => RejectionReason::InputsMismatch,
+			VerifyError::WitnessDepthMismatch => RejectionReason::WitnessDepthMismatch,
+			VerifyError::Witness(_) => RejectionReason::InvalidWitness,
+			VerifyError::PageNotInWitness(_) => RejectionReason::PageNotInWitness,
+			VerifyError::TimeNotDeclared => RejectionReason::TimeNotDeclared,
+			VerifyError::StepsExceeded => RejectionReason::StepsExceeded,
+			VerifyError::StepsMismatch { .. } => RejectionReason::StepsMismatch,
+			VerifyError::OutputsMismatch => RejectionReason::OutputsMismatch,
+			VerifyError::NewRootMismatch => RejectionReason::NewRootMismatch,
+		})
 	}
 }
 

@@ -1,0 +1,83 @@
+//! Benchmarks for submissions (benchmarks v2; they also run as tests).
+//!
+//! The workload is the hash chain example agent: `k` thousand steps of ARX rounds, and `e`
+//! inputs of 1 KiB each, so that evidence size and the number of invocations grow together
+//! (one invocation per KiB is the most expensive way to spend evidence bytes).
+
+use super::*;
+use agentic_example_agents as examples;
+use agentic_primitives::{
+	inputs_commitment, outputs_commitment, state::StateTree, Evidence, Input, Inputs, Submission,
+};
+use agentic_verifier::{program::Program, reexec::build_evidence};
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::traits::Authorize;
+use frame_system::RawOrigin;
+
+/// Steps of one hash chain round (measured by the verifier tests: between 10 and 20).
+const STEPS_PER_ROUND: u32 = 15;
+
+fn signed_submission<T: Config>(k: u32, e: u32) -> (AgentId, SignedSubmission) {
+	let program = examples::hash_chain();
+	let agent = T::BenchmarkHelper::register_agent(program.clone(), examples::depth::HASH_CHAIN);
+	let rounds = u64::from(k) * 1000 / u64::from(STEPS_PER_ROUND);
+	let inputs: Vec<Input> = (0..e.max(1))
+		.map(|i| {
+			let mut bytes = alloc::vec![0u8; 1024];
+			if i == 0 {
+				bytes[..8].copy_from_slice(&rounds.to_le_bytes());
+			}
+			Input::truncate_from(bytes)
+		})
+		.collect();
+	let inputs = Inputs::truncate_from(inputs);
+	let state = StateTree::new(examples::depth::HASH_CHAIN).expect("small depth");
+	let loaded = Program::load(&program).expect("example loads");
+	let exec = build_evidence(&loaded, &state, inputs, None, T::MaxSteps::get()).expect("runs within MaxSteps");
+	assert!(exec.result.steps >= u64::from(k) * 900, "the workload runs about k thousand steps");
+	let submission = Submission {
+		agent,
+		seq: 0,
+		old_root: state.root(),
+		new_root: exec.new_state.root(),
+		steps: exec.result.steps,
+		inputs_commitment: inputs_commitment(&exec.evidence.inputs),
+		outputs_commitment: outputs_commitment(&exec.result.outputs),
+		time: None,
+		depends_on: Default::default(),
+		vector_clock: Default::default(),
+		evidence: Evidence::Reexec(exec.evidence),
+	};
+	let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+	let signature = T::BenchmarkHelper::sign(&submission.signing_payload(&genesis));
+	(agent, SignedSubmission { submission, signature })
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	/// Stage 2: re-execution of `k` thousand steps over `e` KiB of inputs, fee, root update.
+	#[benchmark]
+	fn submit(k: Linear<0, 1_000>, e: Linear<1, 64>) {
+		let (agent, signed) = signed_submission::<T>(k, e);
+		#[extrinsic_call]
+		_(RawOrigin::Authorized, Box::new(signed));
+		assert_eq!(T::Agents::agent(agent).map(|a| a.version), Some(1));
+	}
+
+	/// Stage 1: the pool checks, dominated by hashing the payload and one sr25519 verification.
+	#[benchmark]
+	fn authorize_submit(e: Linear<1, 64>) -> Result<(), BenchmarkError> {
+		let (_, signed) = signed_submission::<T>(0, e);
+		let call = Call::<T>::submit { signed: Box::new(signed) };
+		#[block]
+		{
+			call.authorize(TransactionSource::External).ok_or("submit is authorized")?.map_err(|_| "valid")?;
+		}
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

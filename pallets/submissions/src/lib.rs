@@ -1,0 +1,381 @@
+//! # Agent submissions
+//!
+//! An agent's prover worker submits `old_root -> new_root` with evidence whenever its policy
+//! says so. The submission is an *authorized* transaction (FRAME's `#[pallet::authorize]`, run
+//! by the `frame_system::AuthorizeCall` transaction extension): no account signs or pays for it;
+//! the agent's own key signs the submission, and the agent's prepaid fee balance pays.
+//!
+//! ## Two stages
+//!
+//! 1. **Pool validation** ([`Pallet::check`], cheap, run when the transaction enters the pool
+//!    and again when it is applied): the agent is registered, active and bonded; the evidence is
+//!    of the agent's mode; `seq` equals the agent's nonce (a replay is `Stale`, a gap `Future`);
+//!    `old_root` is the agent's current root; the steps fit; the prepaid balance covers the fee;
+//!    the declared consensus time is what the oracle recorded; dependencies and vector clock are
+//!    consistent; and the agent key's signature over
+//!    [`Submission::signing_payload`](agentic_primitives::Submission::signing_payload) holds.
+//!    The transaction `provides` the tag `(agent, seq)`, so one submission per agent and nonce
+//!    can be in the pool.
+//! 2. **Verification in dispatch** (heavy, weighed by benchmarked steps and evidence size):
+//!    [`agentic_verifier::verify`] re-executes the program. If the evidence holds, the fee is
+//!    charged, the agent's root and version advance, the checkpoint is told, and
+//!    [`Event::TransitionAccepted`] is emitted. If the evidence is wrong, the agent's nonce is
+//!    consumed (the signed submission can never be replayed), its bond is slashed, and
+//!    [`Event::TransitionRejected`] says why. Spam with bad evidence thus costs the spammer.
+//!
+//! Failures of stage 1 are distinct pool errors (see
+//! [`InvalidSubmission`](agentic_primitives::InvalidSubmission)) and distinct dispatch errors
+//! ([`Error`]).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod weights;
+
+use alloc::boxed::Box;
+use agentic_primitives::{
+	traits::{AgentBonds, AgentDirectory, AgentFees, ConsensusTime, OnAgentTransition},
+	AgentId, AgentInfo, AgentStatus, Dependency, InvalidSubmission, RejectionReason, SignedSubmission,
+	StateRoot, VerificationMode, Version, MAX_DEPENDENCIES,
+};
+use agentic_verifier::{Claim, VerifyError};
+use frame_support::pallet_prelude::*;
+use frame_system::pallet_prelude::*;
+use sp_core::H256;
+use sp_runtime::{
+	traits::{AtLeast32BitUnsigned, Verify, Zero},
+	transaction_validity::TransactionValidityWithRefund,
+};
+
+pub use pallet::*;
+pub use weights::WeightInfo;
+
+/// The registry's record of an agent.
+pub type AgentInfoOf<T> = AgentInfo<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
+/// Sets up agents for the benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper {
+	/// Registers an active agent running `program` with a state of `2^depth` pages, bonded and
+	/// with ample prepaid fees, whose key is the one [`Self::sign`] signs with.
+	fn register_agent(program: alloc::vec::Vec<u8>, depth: u8) -> AgentId;
+	/// Signs a submission payload with the benchmark agent's key.
+	fn sign(payload: &[u8; 32]) -> agentic_primitives::AgentSignature;
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<Hash = H256> {
+		/// The balance type of bonds and fees.
+		type Balance: Parameter + Member + AtLeast32BitUnsigned + Copy + MaxEncodedLen + Default;
+		/// The agent registry.
+		type Agents: AgentDirectory<Self::AccountId, BlockNumberFor<Self>>;
+		/// Agents' bonds: checked in the pool, slashed for bad evidence.
+		type Bonds: AgentBonds<Self::AccountId, Self::Balance>;
+		/// Agents' prepaid fees: checked in the pool, charged on acceptance.
+		type Fees: AgentFees<Self::AccountId, Self::Balance>;
+		/// The time oracle that declared time reads are checked against.
+		type Time: ConsensusTime;
+		/// Told about every accepted transition (the checkpoint).
+		type OnTransition: OnAgentTransition;
+		/// Most steps one submission may declare (bounds the re-execution in one block).
+		#[pallet::constant]
+		type MaxSteps: Get<u64>;
+		/// Priority of submissions in the transaction pool.
+		#[pallet::constant]
+		type SubmissionPriority: Get<TransactionPriority>;
+		/// Blocks a submission stays valid in the pool.
+		#[pallet::constant]
+		type SubmissionLongevity: Get<TransactionLongevity>;
+		/// Weights of this pallet.
+		type WeightInfo: WeightInfo;
+		/// Sets up agents for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper;
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A transition was verified and applied.
+		TransitionAccepted {
+			/// The agent.
+			agent: AgentId,
+			/// The submission's nonce.
+			seq: u64,
+			/// Root before.
+			old_root: StateRoot,
+			/// Root after.
+			new_root: StateRoot,
+			/// The agent's version after.
+			version: Version,
+			/// Steps executed.
+			steps: u64,
+			/// Fee charged from the prepaid balance.
+			fee: T::Balance,
+			/// Other agents' states the transition read.
+			depends_on: BoundedVec<Dependency, ConstU32<MAX_DEPENDENCIES>>,
+		},
+		/// A submission's evidence was wrong: its nonce is consumed and the bond slashed.
+		TransitionRejected {
+			/// The agent.
+			agent: AgentId,
+			/// The submission's nonce.
+			seq: u64,
+			/// What was wrong.
+			reason: RejectionReason,
+			/// What was slashed from the bond.
+			slashed: T::Balance,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No agent with this id.
+		UnknownAgent,
+		/// The agent is retired.
+		AgentRetired,
+		/// `old_root` is not the agent's current root.
+		StateMismatch,
+		/// The agent's bond is below the minimum.
+		InsufficientBond,
+		/// More steps than `MaxSteps`.
+		TooManySteps,
+		/// The evidence is not of the agent's verification mode.
+		WrongMode,
+		/// The declared time is not what the oracle recorded at that block.
+		UnknownTime,
+		/// A dependency names an unknown agent, the agent itself, or a version not reached.
+		InvalidDependency,
+		/// The vector clock is inconsistent (see [`InvalidSubmission::InvalidVectorClock`]).
+		InvalidVectorClock,
+		/// The verification mode is not supported yet.
+		ModeNotSupported,
+		/// The signature is not the agent key's over the submission.
+		BadSignature,
+		/// `seq` is below the agent's nonce: a replay.
+		StaleSubmission,
+		/// `seq` is above the agent's nonce.
+		FutureSubmission,
+		/// The prepaid fee balance does not cover the fee.
+		InsufficientPrepaid,
+		/// The agent's program is not available or does not load (not the submitter's fault).
+		ProgramUnavailable,
+		/// The verifier failed for a reason that is not the submitter's fault.
+		VerifierFailed,
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Submits an agent state transition. Authorized by the agent key's signature inside
+		/// `signed` (see the pallet docs), not by an account.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::submit(kilo_steps(signed.submission.steps), evidence_kib(&signed)))]
+		#[pallet::authorize(Pallet::<T>::authorize_submit)]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit(evidence_kib(signed)))]
+		pub fn submit(origin: OriginFor<T>, signed: Box<SignedSubmission>) -> DispatchResult {
+			frame_system::ensure_authorized(origin)?;
+			let info = Self::check(&signed).map_err(Error::<T>::from)?;
+			Self::verify_and_apply(&signed, &info)
+		}
+	}
+}
+
+/// `steps` in thousands, rounded up: the benchmark's step component.
+pub fn kilo_steps(steps: u64) -> u32 {
+	u32::try_from(steps.div_ceil(1000)).unwrap_or(u32::MAX)
+}
+
+/// Evidence size in KiB, rounded up: the benchmark's size component.
+pub fn evidence_kib(signed: &SignedSubmission) -> u32 {
+	signed.submission.evidence_len().div_ceil(1024)
+}
+
+/// Why stage 1 refused a submission.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum CheckError {
+	/// A refusal with an Agentic-specific code.
+	Invalid(InvalidSubmission),
+	/// The signature does not verify.
+	BadSignature,
+	/// `seq` below the nonce.
+	Stale,
+	/// `seq` above the nonce.
+	Future,
+	/// The prepaid balance does not cover the fee.
+	InsufficientPrepaid,
+}
+
+impl From<CheckError> for TransactionValidityError {
+	fn from(e: CheckError) -> Self {
+		InvalidTransaction::from(e).into()
+	}
+}
+
+impl From<CheckError> for InvalidTransaction {
+	fn from(e: CheckError) -> Self {
+		match e {
+			CheckError::Invalid(code) => InvalidTransaction::Custom(code as u8),
+			CheckError::BadSignature => InvalidTransaction::BadProof,
+			CheckError::Stale => InvalidTransaction::Stale,
+			CheckError::Future => InvalidTransaction::Future,
+			CheckError::InsufficientPrepaid => InvalidTransaction::Payment,
+		}
+	}
+}
+
+impl<T> From<CheckError> for Error<T> {
+	fn from(e: CheckError) -> Self {
+		match e {
+			CheckError::Invalid(code) => match code {
+				InvalidSubmission::UnknownAgent => Error::UnknownAgent,
+				InvalidSubmission::AgentRetired => Error::AgentRetired,
+				InvalidSubmission::StateMismatch => Error::StateMismatch,
+				InvalidSubmission::InsufficientBond => Error::InsufficientBond,
+				InvalidSubmission::TooManySteps => Error::TooManySteps,
+				InvalidSubmission::WrongMode => Error::WrongMode,
+				InvalidSubmission::UnknownTime => Error::UnknownTime,
+				InvalidSubmission::InvalidDependency => Error::InvalidDependency,
+				InvalidSubmission::InvalidVectorClock => Error::InvalidVectorClock,
+				InvalidSubmission::ModeNotSupported => Error::ModeNotSupported,
+			},
+			CheckError::BadSignature => Error::BadSignature,
+			CheckError::Stale => Error::StaleSubmission,
+			CheckError::Future => Error::FutureSubmission,
+			CheckError::InsufficientPrepaid => Error::InsufficientPrepaid,
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// The `authorize` function of [`Pallet::submit`]: stage 1 for the transaction pool.
+	pub fn authorize_submit(_source: TransactionSource, signed: &Box<SignedSubmission>) -> TransactionValidityWithRefund {
+		Self::check(signed)?;
+		let sub = &signed.submission;
+		let valid = ValidTransaction::with_tag_prefix("AgentSubmission")
+			.priority(T::SubmissionPriority::get())
+			.and_provides((sub.agent, sub.seq))
+			.longevity(T::SubmissionLongevity::get())
+			.propagate(true)
+			.build()?;
+		Ok((valid, Weight::zero()))
+	}
+
+	/// Stage 1: every cheap check, cheapest first, the signature last. Returns the agent.
+	pub fn check(signed: &SignedSubmission) -> Result<AgentInfoOf<T>, CheckError> {
+		use InvalidSubmission as I;
+		let sub = &signed.submission;
+		let info = T::Agents::agent(sub.agent).ok_or(CheckError::Invalid(I::UnknownAgent))?;
+		if info.status != AgentStatus::Active {
+			return Err(CheckError::Invalid(I::AgentRetired));
+		}
+		if info.mode != VerificationMode::Reexec {
+			return Err(CheckError::Invalid(I::ModeNotSupported));
+		}
+		if sub.evidence.mode() != info.mode {
+			return Err(CheckError::Invalid(I::WrongMode));
+		}
+		if sub.seq < info.nonce {
+			return Err(CheckError::Stale);
+		}
+		if sub.seq > info.nonce {
+			return Err(CheckError::Future);
+		}
+		if sub.old_root != info.state_root {
+			return Err(CheckError::Invalid(I::StateMismatch));
+		}
+		if sub.steps > T::MaxSteps::get() {
+			return Err(CheckError::Invalid(I::TooManySteps));
+		}
+		let min = T::Bonds::minimum_bond();
+		if min.is_zero() || T::Bonds::active_bond(sub.agent) < min {
+			return Err(CheckError::Invalid(I::InsufficientBond));
+		}
+		if T::Fees::prepaid(sub.agent) < T::Fees::quote(sub.steps, sub.evidence_len()) {
+			return Err(CheckError::InsufficientPrepaid);
+		}
+		if let Some(time) = sub.time {
+			if T::Time::at(time.block) != Some(time.moment) {
+				return Err(CheckError::Invalid(I::UnknownTime));
+			}
+		}
+		Self::check_causality(sub.agent, &sub.depends_on, &sub.vector_clock)?;
+		let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+		let payload = sub.signing_payload(&genesis);
+		if !signed.signature.verify(&payload[..], &info.key) {
+			return Err(CheckError::BadSignature);
+		}
+		Ok(info)
+	}
+
+	/// Dependencies name other existing agents at versions they reached; the vector clock is
+	/// sorted by agent, one entry each, at reached versions, and covers every dependency.
+	fn check_causality(agent: AgentId, deps: &[Dependency], clock: &[Dependency]) -> Result<(), CheckError> {
+		let reached = |d: &Dependency| T::Agents::agent(d.agent).is_some_and(|a| d.version <= a.version);
+		for dep in deps {
+			if dep.agent == agent || !reached(dep) {
+				return Err(CheckError::Invalid(InvalidSubmission::InvalidDependency));
+			}
+		}
+		let sorted = clock.windows(2).all(|w| w[0].agent < w[1].agent);
+		let covered =
+			deps.iter().all(|d| clock.iter().any(|c| c.agent == d.agent && c.version >= d.version));
+		if !sorted || !covered || !clock.iter().all(|c| c.agent == agent || reached(c)) {
+			return Err(CheckError::Invalid(InvalidSubmission::InvalidVectorClock));
+		}
+		Ok(())
+	}
+
+	/// Stage 2: verify the evidence; apply or reject.
+	fn verify_and_apply(signed: &SignedSubmission, info: &AgentInfoOf<T>) -> DispatchResult {
+		let sub = &signed.submission;
+		let program = T::Agents::program(sub.agent).ok_or(Error::<T>::ProgramUnavailable)?;
+		let claim = Claim::of(sub, info.state_depth);
+		match agentic_verifier::verify(&program, &claim, &sub.evidence) {
+			Ok(()) => {
+				let fee = T::Fees::quote(sub.steps, sub.evidence_len());
+				T::Fees::charge(sub.agent, fee)?;
+				let version = T::Agents::apply_transition(sub.agent, sub.new_root)?;
+				T::OnTransition::on_transition(sub.agent, sub.new_root, version);
+				Self::deposit_event(Event::TransitionAccepted {
+					agent: sub.agent,
+					seq: sub.seq,
+					old_root: sub.old_root,
+					new_root: sub.new_root,
+					version,
+					steps: sub.steps,
+					fee,
+					depends_on: sub.depends_on.clone(),
+				});
+				Ok(())
+			},
+			Err(e) => match e.rejection_reason() {
+				Some(reason) => {
+					T::Agents::consume_nonce(sub.agent)?;
+					let slashed = T::Bonds::slash(sub.agent);
+					Self::deposit_event(Event::TransitionRejected { agent: sub.agent, seq: sub.seq, reason, slashed });
+					Ok(())
+				},
+				None => Err(match e {
+					VerifyError::Program(_) => Error::<T>::ProgramUnavailable,
+					VerifyError::ModeNotSupported => Error::<T>::ModeNotSupported,
+					_ => Error::<T>::VerifierFailed,
+				}
+				.into()),
+			},
+		}
+	}
+}

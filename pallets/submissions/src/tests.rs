@@ -1,0 +1,413 @@
+//! Submission tests through the real pallets and the real transaction pipeline
+//! (`AuthorizeCall` -> validate -> apply).
+
+use crate::{mock::*, Error, Event};
+use agentic_example_agents as examples;
+use agentic_primitives::{
+	checkpoint, Dependency, Evidence, InvalidSubmission, RejectionReason, SignedSubmission, TimeRead,
+};
+use frame_support::{
+	assert_noop, assert_ok,
+	dispatch::GetDispatchInfo,
+	pallet_prelude::TransactionSource,
+	traits::{fungible::InspectHold, Hooks},
+	BoundedVec,
+};
+use sp_core::{Encode, Pair, H256};
+use sp_runtime::{
+	traits::{Applyable, Checkable},
+	transaction_validity::{InvalidTransaction, TransactionValidityError},
+	DispatchError,
+};
+
+type PoolResult = Result<sp_runtime::DispatchResultWithInfo<sp_runtime::traits::PostDispatchInfoOf<RuntimeCall>>, TransactionValidityError>;
+
+/// Validates a submission as the pool would, then applies it as block import would.
+fn submit(signed: SignedSubmission) -> PoolResult {
+	let call = RuntimeCall::Submissions(crate::Call::submit { signed: Box::new(signed) });
+	let xt = Extrinsic::new_transaction(call, (frame_system::AuthorizeCall::<Test>::new(),));
+	let info = xt.get_dispatch_info();
+	let len = xt.encoded_size();
+	let checked = Checkable::check(xt, &frame_system::ChainContext::<Test>::default()).expect("general tx");
+	checked.validate::<Test>(TransactionSource::External, &info, len)?;
+	checked.apply::<Test>(&info, len)
+}
+
+fn pool_error(signed: SignedSubmission) -> InvalidTransaction {
+	match submit(signed) {
+		Err(TransactionValidityError::Invalid(e)) => e,
+		other => panic!("expected a pool refusal, got {other:?}"),
+	}
+}
+
+fn custom(code: InvalidSubmission) -> InvalidTransaction {
+	InvalidTransaction::Custom(code as u8)
+}
+
+fn end_block() {
+	let n = System::block_number();
+	TimeOracle::on_finalize(n);
+	Checkpoints::on_finalize(n);
+	System::set_block_number(n + 1);
+}
+
+fn counter_worker() -> Worker {
+	Worker::register(ALICE, examples::counter(), 0, 1)
+}
+
+fn bond_held(who: u64) -> u64 {
+	Balances::balance_on_hold(&pallet_agent_staking::HoldReason::AgentBond.into(), &who)
+}
+
+#[test]
+fn a_valid_transition_is_accepted_charged_and_checkpointed() {
+	new_test_ext().execute_with(|| {
+		let mut w = counter_worker();
+		let (signed, state) = w.prepare(&[b"", &41u64.to_le_bytes()], None);
+		let sub = signed.submission.clone();
+		let fee = FEES.quote(sub.steps, sub.evidence_len());
+		let collected = Balances::free_balance(COLLECTOR);
+		assert_ok!(submit(signed).unwrap());
+		let info = pallet_agent_registry::Agents::<Test>::get(w.id).unwrap();
+		assert_eq!((info.state_root, info.version, info.nonce), (state.root(), 1, 1));
+		assert_eq!(Balances::free_balance(COLLECTOR), collected + fee);
+		assert_eq!(pallet_agent_fees::Prepaid::<Test>::get(w.id), PREPAID - fee);
+		System::assert_last_event(
+			Event::TransitionAccepted {
+				agent: w.id,
+				seq: 0,
+				old_root: sub.old_root,
+				new_root: state.root(),
+				version: 1,
+				steps: sub.steps,
+				fee,
+				depends_on: Default::default(),
+			}
+			.into(),
+		);
+		w.accepted(state);
+		// The next transition builds on the new root.
+		let (next, state) = w.prepare(&[b""], None);
+		assert_ok!(submit(next).unwrap());
+		w.accepted(state);
+		assert_eq!(&w.state.page(0).unwrap()[..8], &43u64.to_le_bytes());
+		end_block();
+		assert_checkpoint_matches_registry();
+	});
+}
+
+/// The checkpoint root equals a recomputation over every registered agent.
+fn assert_checkpoint_matches_registry() {
+	let leaves: Vec<(u32, H256)> = pallet_agent_registry::Agents::<Test>::iter()
+		.map(|(id, a)| (id, checkpoint::leaf(id, &a.state_root, a.version)))
+		.collect();
+	assert!(!leaves.is_empty());
+	let root = pallet_checkpoints::Root::<Test>::get();
+	assert_eq!(root, checkpoint::root_of_all(&leaves));
+	for (id, leaf) in leaves {
+		assert!(checkpoint::verify_inclusion(&root, id, &leaf, &Checkpoints::inclusion_proof(id)));
+	}
+}
+
+#[test]
+fn two_agents_run_independently_and_both_land_in_the_checkpoint() {
+	new_test_ext().execute_with(|| {
+		let mut counter = counter_worker();
+		let mut ledger = Worker::register(BOB, examples::token_ledger(), examples::depth::TOKEN_LEDGER, 2);
+		let mint = [u64::MAX.to_le_bytes(), 7u64.to_le_bytes(), 500u64.to_le_bytes()].concat();
+		let (a, sa) = counter.prepare(&[b""], None);
+		let (b, sb) = ledger.prepare(&[&mint], None);
+		assert_ok!(submit(b).unwrap());
+		assert_ok!(submit(a).unwrap());
+		counter.accepted(sa);
+		ledger.accepted(sb);
+		end_block();
+		assert_checkpoint_matches_registry();
+		let pay = [7u64.to_le_bytes(), 8u64.to_le_bytes(), 200u64.to_le_bytes()].concat();
+		let (b, sb) = ledger.prepare(&[&pay], None);
+		assert_ok!(submit(b).unwrap());
+		ledger.accepted(sb);
+		end_block();
+		assert_checkpoint_matches_registry();
+		assert_eq!(pallet_agent_registry::Agents::<Test>::get(ledger.id).unwrap().version, 2);
+		assert_eq!(pallet_agent_registry::Agents::<Test>::get(counter.id).unwrap().version, 1);
+	});
+}
+
+/// Re-signs a tampered submission (so only the evidence is wrong) and expects a slash.
+fn assert_slashed(w: &Worker, signed: SignedSubmission, reason: RejectionReason) {
+	let before = pallet_agent_registry::Agents::<Test>::get(w.id).unwrap();
+	let treasury = Balances::free_balance(TREASURY);
+	let held = bond_held(ALICE);
+	let seq = signed.submission.seq;
+	assert_ok!(submit(signed.clone()).unwrap());
+	System::assert_last_event(Event::TransitionRejected { agent: w.id, seq, reason, slashed: SLASH }.into());
+	let after = pallet_agent_registry::Agents::<Test>::get(w.id).unwrap();
+	assert_eq!((after.state_root, after.version, after.nonce), (before.state_root, before.version, before.nonce + 1));
+	assert_eq!(Balances::free_balance(TREASURY), treasury + SLASH);
+	assert_eq!(bond_held(ALICE), held - SLASH);
+	// The rejected submission cannot be replayed to slash again.
+	assert_eq!(pool_error(signed), InvalidTransaction::Stale);
+}
+
+#[test]
+fn a_tampered_new_root_is_rejected_and_slashed() {
+	new_test_ext().execute_with(|| {
+		let w = counter_worker();
+		let (signed, _) = w.prepare(&[b""], None);
+		let mut sub = signed.submission;
+		sub.new_root.0[0] ^= 1;
+		assert_slashed(&w, w.sign(sub), RejectionReason::NewRootMismatch);
+	});
+}
+
+#[test]
+fn a_tampered_witness_page_is_rejected_and_slashed() {
+	new_test_ext().execute_with(|| {
+		let w = counter_worker();
+		let (signed, _) = w.prepare(&[b""], None);
+		let mut sub = signed.submission;
+		let Evidence::Reexec(ref mut e) = sub.evidence else { unreachable!() };
+		e.witness.pages[0].data[3] ^= 1;
+		assert_slashed(&w, w.sign(sub), RejectionReason::InvalidWitness);
+	});
+}
+
+#[test]
+fn too_few_declared_steps_are_rejected_and_slashed() {
+	new_test_ext().execute_with(|| {
+		let w = counter_worker();
+		let (signed, _) = w.prepare(&[b""], None);
+		let mut sub = signed.submission;
+		sub.steps -= 1;
+		assert_slashed(&w, w.sign(sub), RejectionReason::StepsExceeded);
+	});
+}
+
+#[test]
+fn wrong_program_evidence_is_rejected_and_slashed() {
+	new_test_ext().execute_with(|| {
+		// Evidence produced by running the hash chain, claimed for a counter agent.
+		let w = counter_worker();
+		let mut impostor = Worker { id: w.id, pair: w.pair.clone(), program: examples::hash_chain(), state: w.state.clone(), seq: 0 };
+		impostor.seq = 0;
+		let (signed, _) = impostor.prepare(&[&3u64.to_le_bytes()], None);
+		assert!(submit(signed.clone()).unwrap().is_ok());
+		assert!(matches!(
+			System::events().last().unwrap().event,
+			RuntimeEvent::Submissions(Event::TransitionRejected { .. })
+		));
+		assert_eq!(pool_error(signed), InvalidTransaction::Stale);
+	});
+}
+
+#[test]
+fn tampered_inputs_and_outputs_are_rejected_with_their_reasons() {
+	new_test_ext().execute_with(|| {
+		let w = counter_worker();
+		let (signed, _) = w.prepare(&[&5u64.to_le_bytes()], None);
+		let mut sub = signed.submission.clone();
+		let Evidence::Reexec(ref mut e) = sub.evidence else { unreachable!() };
+		e.inputs[0][0] ^= 1;
+		assert_slashed(&w, w.sign(sub), RejectionReason::InputsMismatch);
+
+		let (signed, _) = Worker { seq: 1, ..clone_worker(&w) }.prepare(&[b""], None);
+		let mut sub = signed.submission;
+		sub.outputs_commitment = H256::repeat_byte(1);
+		// One slash already took the bond below the minimum: top it up first.
+		assert_ok!(Staking::bond_extra(RuntimeOrigin::signed(ALICE), w.id, SLASH));
+		assert_slashed(&w, w.sign(sub), RejectionReason::OutputsMismatch);
+	});
+}
+
+fn clone_worker(w: &Worker) -> Worker {
+	Worker { id: w.id, pair: w.pair.clone(), program: w.program.clone(), state: w.state.clone(), seq: w.seq }
+}
+
+#[test]
+fn the_pool_refuses_bad_submissions_with_distinct_errors() {
+	new_test_ext().execute_with(|| {
+		let mut w = counter_worker();
+		let (signed, state) = w.prepare(&[b""], None);
+
+		// Unknown agent.
+		let mut sub = signed.submission.clone();
+		sub.agent = 77;
+		assert_eq!(pool_error(w.sign(sub)), custom(InvalidSubmission::UnknownAgent));
+
+		// Wrong signature: signed by another key, or the submission changed after signing.
+		let other = sp_core::sr25519::Pair::from_seed(&[9; 32]);
+		assert_eq!(pool_error(sign_with(&other, signed.submission.clone())), InvalidTransaction::BadProof);
+		let mut changed = signed.clone();
+		changed.submission.steps += 1;
+		assert_eq!(pool_error(changed), InvalidTransaction::BadProof);
+
+		// A sequence number ahead of the chain.
+		let mut sub = signed.submission.clone();
+		sub.seq = 5;
+		assert_eq!(pool_error(w.sign(sub)), InvalidTransaction::Future);
+
+		// Too many steps.
+		let mut sub = signed.submission.clone();
+		sub.steps = MaxSteps::get() + 1;
+		assert_eq!(pool_error(w.sign(sub)), custom(InvalidSubmission::TooManySteps));
+
+		// Evidence of another mode.
+		let mut sub = signed.submission.clone();
+		sub.evidence = Evidence::Ligerito(BoundedVec::truncate_from(vec![1, 2, 3]));
+		assert_eq!(pool_error(w.sign(sub)), custom(InvalidSubmission::WrongMode));
+
+		// None of the refusals changed anything: the honest one still goes in, once.
+		assert_ok!(submit(signed.clone()).unwrap());
+		w.accepted(state);
+		assert_eq!(pool_error(signed.clone()), InvalidTransaction::Stale);
+
+		// A stale old root with the right sequence number.
+		let mut sub = signed.submission.clone();
+		sub.seq = 1;
+		assert_eq!(pool_error(w.sign(sub)), custom(InvalidSubmission::StateMismatch));
+	});
+}
+
+#[test]
+fn a_submission_signed_for_another_chain_is_refused() {
+	new_test_ext().execute_with(|| {
+		let w = counter_worker();
+		let (signed, _) = w.prepare(&[b""], None);
+		let payload = signed.submission.signing_payload(&H256::repeat_byte(0xaa));
+		let foreign = SignedSubmission { submission: signed.submission, signature: w.pair.sign(&payload) };
+		assert_eq!(pool_error(foreign), InvalidTransaction::BadProof);
+	});
+}
+
+#[test]
+fn bond_and_fee_balance_are_required() {
+	new_test_ext().execute_with(|| {
+		let w = counter_worker();
+		let (signed, _) = w.prepare(&[b""], None);
+		// Drain the prepaid balance: the pool refuses with Payment.
+		assert_ok!(Fees::withdraw(RuntimeOrigin::signed(ALICE), w.id, PREPAID));
+		assert_eq!(pool_error(signed.clone()), InvalidTransaction::Payment);
+		assert_ok!(Fees::top_up(RuntimeOrigin::signed(ALICE), w.id, PREPAID));
+		// Slash below the minimum bond: the pool refuses with InsufficientBond.
+		let mut bad = signed.submission.clone();
+		bad.new_root = H256::zero();
+		assert_ok!(submit(w.sign(bad)).unwrap());
+		let mut next = signed.submission.clone();
+		next.seq = 1;
+		assert_eq!(pool_error(w.sign(next)), custom(InvalidSubmission::InsufficientBond));
+	});
+}
+
+#[test]
+fn a_retired_agent_accepts_nothing() {
+	new_test_ext().execute_with(|| {
+		let w = counter_worker();
+		let (signed, _) = w.prepare(&[b""], None);
+		assert_ok!(Registry::retire(RuntimeOrigin::signed(ALICE), w.id));
+		assert_eq!(pool_error(signed), custom(InvalidSubmission::AgentRetired));
+	});
+}
+
+#[test]
+fn declared_time_must_match_the_oracle() {
+	new_test_ext().execute_with(|| {
+		let mut w = Worker::register(ALICE, examples::clock(), examples::depth::CLOCK, 3);
+		let moment = 1_700_000_000_100;
+		assert_ok!(TimeOracle::report_time(RuntimeOrigin::signed(ALICE), moment));
+		end_block();
+		assert_eq!(TimeOracle::time_at(1), Some(moment));
+		// The program reads the time: a submission must declare it.
+		let (wrong, _) = w.prepare(&[b""], Some(TimeRead { block: 1, moment: moment + 1 }));
+		assert_eq!(pool_error(wrong), custom(InvalidSubmission::UnknownTime));
+		let (unknown_block, _) = w.prepare(&[b""], Some(TimeRead { block: 9, moment }));
+		assert_eq!(pool_error(unknown_block), custom(InvalidSubmission::UnknownTime));
+		let (right, state) = w.prepare(&[b""], Some(TimeRead { block: 1, moment }));
+		assert_ok!(submit(right).unwrap());
+		w.accepted(state);
+		assert_eq!(&w.state.page(0).unwrap()[..8], &moment.to_le_bytes());
+	});
+}
+
+#[test]
+fn a_time_read_without_a_declared_time_is_slashed() {
+	new_test_ext().execute_with(|| {
+		let w = Worker::register(ALICE, examples::clock(), examples::depth::CLOCK, 3);
+		// Build honest evidence with a time, then drop the time from the claim.
+		let (signed, _) = w.prepare(&[b""], Some(TimeRead { block: 0, moment: 5 }));
+		let mut sub = signed.submission;
+		sub.time = None;
+		let signed = w.sign(sub);
+		assert_ok!(submit(signed).unwrap());
+		System::assert_last_event(
+			Event::TransitionRejected { agent: w.id, seq: 0, reason: RejectionReason::TimeNotDeclared, slashed: SLASH }.into(),
+		);
+	});
+}
+
+#[test]
+fn dependencies_and_vector_clocks_are_checked() {
+	new_test_ext().execute_with(|| {
+		let mut a = counter_worker();
+		let mut b = Worker::register(BOB, examples::counter(), 0, 2);
+		let (sb, state) = b.prepare(&[b""], None);
+		assert_ok!(submit(sb).unwrap());
+		b.accepted(state);
+		let dep = |agent, version| Dependency { agent, version };
+		let with = |deps: Vec<Dependency>, clock: Vec<Dependency>| {
+			let (signed, _) = a.prepare(&[b""], None);
+			let mut sub = signed.submission;
+			sub.depends_on = BoundedVec::truncate_from(deps);
+			sub.vector_clock = BoundedVec::truncate_from(clock);
+			a.sign(sub)
+		};
+		let bad_dep = custom(InvalidSubmission::InvalidDependency);
+		let bad_clock = custom(InvalidSubmission::InvalidVectorClock);
+		assert_eq!(pool_error(with(vec![dep(b.id, 2)], vec![dep(b.id, 2)])), bad_dep, "future version");
+		assert_eq!(pool_error(with(vec![dep(55, 0)], vec![dep(55, 0)])), bad_dep, "unknown agent");
+		assert_eq!(pool_error(with(vec![dep(a.id, 0)], vec![dep(a.id, 0)])), bad_dep, "itself");
+		assert_eq!(pool_error(with(vec![dep(b.id, 1)], vec![])), bad_clock, "clock misses a dependency");
+		assert_eq!(pool_error(with(vec![dep(b.id, 1)], vec![dep(b.id, 0)])), bad_clock, "clock behind a dependency");
+		assert_eq!(pool_error(with(vec![], vec![dep(b.id, 1), dep(a.id, 0)])), bad_clock, "unsorted clock");
+		assert_eq!(pool_error(with(vec![], vec![dep(b.id, 3)])), bad_clock, "clock ahead of the chain");
+		// A consistent one is accepted and its dependencies are in the event.
+		let good = with(vec![dep(b.id, 1)], vec![dep(a.id, 0), dep(b.id, 1)]);
+		assert_ok!(submit(good).unwrap());
+		assert!(matches!(
+			&System::events().last().unwrap().event,
+			RuntimeEvent::Submissions(Event::TransitionAccepted { depends_on, .. }) if depends_on[..] == [dep(b.id, 1)]
+		));
+		let _ = &mut a;
+	});
+}
+
+#[test]
+fn submit_needs_the_authorized_origin() {
+	new_test_ext().execute_with(|| {
+		let w = counter_worker();
+		let (signed, _) = w.prepare(&[b""], None);
+		assert_noop!(Submissions::submit(RuntimeOrigin::signed(ALICE), Box::new(signed.clone())), DispatchError::BadOrigin);
+		assert_noop!(Submissions::submit(RuntimeOrigin::none(), Box::new(signed.clone())), DispatchError::BadOrigin);
+		// Dispatch re-checks stage 1 even for the authorized origin.
+		let mut stale = signed;
+		stale.submission.seq = 3;
+		assert_noop!(
+			Submissions::submit(frame_system::RawOrigin::Authorized.into(), Box::new(w.sign(stale.submission))),
+			Error::<Test>::FutureSubmission
+		);
+	});
+}
+
+#[test]
+fn the_pool_tag_is_agent_and_sequence() {
+	new_test_ext().execute_with(|| {
+		use frame_support::traits::Authorize;
+		let w = counter_worker();
+		let (signed, _) = w.prepare(&[b""], None);
+		let call = crate::Call::<Test>::submit { signed: Box::new(signed) };
+		let (valid, _) = call.authorize(TransactionSource::External).unwrap().unwrap();
+		assert_eq!(valid.provides, vec![("AgentSubmission", (w.id, 0u64)).encode()]);
+		assert!(valid.requires.is_empty());
+		assert_eq!(valid.longevity, SubmissionLongevity::get());
+	});
+}
