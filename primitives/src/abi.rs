@@ -9,9 +9,12 @@
 //! - Everything the program can observe comes from the submission: its input, its state pages
 //!   (served from the witness), and the declared consensus time. So re-execution is
 //!   deterministic.
-//! - One invocation is atomic: if it traps (or runs a host call with a bad guest pointer), its
-//!   state writes and output are discarded and the next input runs on the state as it was. The
-//!   steps it consumed still count.
+//! - One invocation is atomic: if it traps (or runs a host call with a bad guest pointer, or an
+//!   `ecalli` with no import behind it), its state writes and output are discarded and the next
+//!   input runs on the state as it was. The steps it consumed still count.
+//! - Steps measure work, not only instructions: one per instruction, plus what host calls, page
+//!   touches and invocation starts cost ([`HOST_CALL_STEPS`], [`BYTES_PER_STEP`],
+//!   [`PAGE_STEPS`], [`INVOCATION_STEPS`], [`MEMORY_BYTES_PER_STEP`]).
 
 /// The exported entry point, called once per input.
 pub const EXPORT_STEP: &str = "step";
@@ -53,6 +56,19 @@ pub const OK: u64 = 0;
 pub const ERR_OUT_OF_BOUNDS: u64 = 1;
 /// The invocation's output is full; nothing was appended.
 pub const ERR_OUTPUT_FULL: u64 = 2;
+
+/// Steps charged for every host call, on top of the `ecalli` instruction itself.
+pub const HOST_CALL_STEPS: u64 = 20;
+/// Bytes an input, state or output host call moves per additional step (rounded up).
+pub const BYTES_PER_STEP: u64 = 16;
+/// Steps charged the first time a run touches a state page: it has to be opened from the witness
+/// and re-rooted, about a microsecond natively (see docs/benchmarks.md).
+pub const PAGE_STEPS: u64 = 400;
+/// Steps charged when an invocation starts.
+pub const INVOCATION_STEPS: u64 = 1_000;
+/// Bytes of declared guest memory (ro data, rw data and stack) per additional step charged when
+/// an invocation starts, for resetting the memory image.
+pub const MEMORY_BYTES_PER_STEP: u64 = 64;
 
 /// Most bytes one invocation may output.
 pub const MAX_OUTPUT_LEN: usize = 4096;

@@ -5,7 +5,7 @@
 //! pallets together.
 
 use alloc::vec::Vec;
-use sp_runtime::{DispatchError, DispatchResult};
+use sp_runtime::{DispatchError, DispatchResult, Weight};
 
 use crate::{AgentId, AgentInfo, StateRoot, Version};
 
@@ -60,8 +60,14 @@ pub trait ConsensusTime {
 pub trait OnAgentTransition {
 	/// `agent` now has `root` at `version`.
 	fn on_transition(agent: AgentId, root: StateRoot, version: Version);
+	/// What one call of [`Self::on_transition`] costs, including work it defers to the end of the
+	/// block. Callers add it to their own weight.
+	fn weight() -> Weight;
 }
 
 impl OnAgentTransition for () {
 	fn on_transition(_: AgentId, _: StateRoot, _: Version) {}
+	fn weight() -> Weight {
+		Weight::zero()
+	}
 }

@@ -231,6 +231,8 @@ pub enum RejectionReason {
 	InvalidWitness,
 	/// The execution touched a page outside the witness.
 	PageNotInWitness,
+	/// The witness holds pages the execution never touched.
+	UntouchedWitnessPages,
 	/// The execution read the consensus time but none was declared.
 	TimeNotDeclared,
 	/// The execution needs more steps than declared.

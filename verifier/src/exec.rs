@@ -2,9 +2,11 @@
 //!
 //! [`run`] executes a [`Program`]'s `step` export once per input with polkavm's interpreter,
 //! charging one step per instruction (polkavm's naive cost model, metered synchronously, which
-//! is exact and deterministic; a basic block is charged when it is entered). State is served by a
-//! [`StateAccess`] backend: the worker's full state, or the verifier's witness, which fails on a
-//! page it does not hold.
+//! is exact and deterministic; a basic block is charged when it is entered). The host charges the
+//! same meter for its own work, so that steps bound the real cost of a run: every host call, every
+//! byte it moves, every state page a run touches and every invocation start has a price in
+//! [`agentic_primitives::abi`]. State is served by a [`StateAccess`] backend: the worker's full
+//! state, or the verifier's witness, which fails on a page it does not hold.
 //!
 //! Each invocation starts from the program's initial memory image: everything an agent keeps
 //! between inputs lives in its committed state. An invocation that traps (or passes a bad
@@ -40,8 +42,6 @@ pub enum ExecError {
 	PageUnavailable(u32),
 	/// The program read the consensus time and none was given.
 	TimeNotDeclared,
-	/// An `ecalli` with no import behind it. Programs are validated, so this means a bug.
-	UnknownHostCall(u32),
 	/// The virtual machine failed (not a guest trap).
 	Vm,
 }
@@ -66,6 +66,8 @@ struct Pages<'a, S: StateAccess> {
 	loaded: BTreeMap<u32, Page>,
 	committed: BTreeMap<u32, Page>,
 	pending: BTreeMap<u32, Page>,
+	/// Pages loaded from the backend since the host last charged for them.
+	uncharged_loads: u64,
 }
 
 impl<S: StateAccess> Pages<'_, S> {
@@ -78,6 +80,7 @@ impl<S: StateAccess> Pages<'_, S> {
 		}
 		let p = self.backend.load_page(index)?;
 		self.loaded.insert(index, p);
+		self.uncharged_loads += 1;
 		Ok(p)
 	}
 
@@ -119,6 +122,23 @@ enum Step {
 	Abort,
 }
 
+/// Takes `cost` steps from the meter, or fails the run if they are not there.
+fn charge(instance: &mut polkavm::RawInstance, cost: u64) -> Result<(), ExecError> {
+	let left = instance.gas();
+	match i64::try_from(cost) {
+		Ok(cost) if cost <= left => {
+			instance.set_gas(left - cost);
+			Ok(())
+		},
+		_ => Err(ExecError::StepLimitExceeded),
+	}
+}
+
+/// What a host call moving `len` bytes costs before it runs.
+fn host_cost(len: u64) -> u64 {
+	abi::HOST_CALL_STEPS + len.div_ceil(abi::BYTES_PER_STEP)
+}
+
 /// Runs `step` once per input, within `step_limit` steps.
 pub fn run<S: StateAccess>(
 	program: &Program,
@@ -138,9 +158,17 @@ pub fn run<S: StateAccess>(
 	let limit = i64::try_from(step_limit).map_err(|_| ExecError::StepLimitExceeded)?;
 	instance.set_gas(limit);
 
-	let mut pages = Pages { backend: state, loaded: BTreeMap::new(), committed: BTreeMap::new(), pending: BTreeMap::new() };
+	let mut pages = Pages {
+		backend: state,
+		loaded: BTreeMap::new(),
+		committed: BTreeMap::new(),
+		pending: BTreeMap::new(),
+		uncharged_loads: 0,
+	};
+	let invocation_cost = abi::INVOCATION_STEPS + program.memory.div_ceil(abi::MEMORY_BYTES_PER_STEP);
 	let mut outputs = Vec::with_capacity(inputs.len());
 	for input in inputs {
+		charge(&mut instance, invocation_cost)?;
 		instance.reset_memory().map_err(|_| ExecError::Vm)?;
 		instance.prepare_call_untyped(program.step, &[]);
 		let mut output = Vec::new();
@@ -152,8 +180,16 @@ pub fn run<S: StateAccess>(
 				// Step tracing is off; a Step interrupt cannot happen. Continue if it does.
 				InterruptKind::Step => continue,
 				InterruptKind::Ecalli(n) => {
-					let call = *program.imports.get(n as usize).ok_or(ExecError::UnknownHostCall(n))?;
+					// An ecalli with no import behind it traps, as in polkavm's own linker.
+					// (Registration refuses such programs; this keeps the engine total.)
+					let Some(&call) = program.imports.get(n as usize) else { break true };
 					let (a0, a1, a2) = (instance.reg(Reg::A0), instance.reg(Reg::A1), instance.reg(Reg::A2));
+					let moved = match call {
+						HostCall::InputRead | HostCall::StateRead | HostCall::StateWrite => a2,
+						HostCall::Output => a1,
+						_ => 0,
+					};
+					charge(&mut instance, host_cost(moved.min(u64::from(abi::MAX_ACCESS_LEN) + 1)))?;
 					let step = match call {
 						HostCall::InputLen => Step::Return(input.len() as u64),
 						HostCall::InputRead => {
@@ -161,8 +197,10 @@ pub fn run<S: StateAccess>(
 							if len > abi::MAX_ACCESS_LEN {
 								break true;
 							}
-							let start = (a1 as usize).min(input.len());
-							let end = start.saturating_add(len as usize).min(input.len());
+							// Clamp in u64 before converting: usize is 32 bits in the runtime.
+							let len_in = input.len() as u64;
+							let start = a1.min(len_in) as usize;
+							let end = a1.saturating_add(u64::from(len)).min(len_in) as usize;
 							match instance.write_memory(dst, &input[start..end]) {
 								Ok(()) => Step::Return((end - start) as u64),
 								Err(_) => Step::Abort,
@@ -179,6 +217,7 @@ pub fn run<S: StateAccess>(
 							} else {
 								let mut buf = alloc::vec![0u8; len as usize];
 								pages.read(a0 as u32, &mut buf)?;
+								charge(&mut instance, abi::PAGE_STEPS * core::mem::take(&mut pages.uncharged_loads))?;
 								match instance.write_memory(dst, &buf) {
 									Ok(()) => Step::Return(abi::OK),
 									Err(_) => Step::Abort,
@@ -196,6 +235,10 @@ pub fn run<S: StateAccess>(
 								match instance.read_memory(src, len) {
 									Ok(data) => {
 										pages.write(a0 as u32, &data)?;
+										charge(
+											&mut instance,
+											abi::PAGE_STEPS * core::mem::take(&mut pages.uncharged_loads),
+										)?;
 										Step::Return(abi::OK)
 									},
 									Err(_) => Step::Abort,
@@ -204,6 +247,9 @@ pub fn run<S: StateAccess>(
 						},
 						HostCall::Output => {
 							let (Ok(src), Ok(len)) = (u32::try_from(a0), u32::try_from(a1)) else { break true };
+							if len > abi::MAX_ACCESS_LEN {
+								break true;
+							}
 							if output.len().saturating_add(len as usize) > abi::MAX_OUTPUT_LEN {
 								Step::Return(abi::ERR_OUTPUT_FULL)
 							} else {

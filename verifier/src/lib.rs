@@ -78,6 +78,9 @@ pub enum VerifyError {
 	Witness(WitnessError),
 	/// The execution touched a page the witness does not hold.
 	PageNotInWitness(u32),
+	/// The witness holds pages the execution never touched (evidence must be minimal, so that
+	/// its size, and the fee and weight that follow from it, cannot be padded).
+	UntouchedWitnessPages,
 	/// The execution read the consensus time but the submission declares none.
 	TimeNotDeclared,
 	/// The execution needs more steps than declared.
@@ -107,6 +110,7 @@ impl VerifyError {
 			VerifyError::WitnessDepthMismatch => RejectionReason::WitnessDepthMismatch,
 			VerifyError::Witness(_) => RejectionReason::InvalidWitness,
 			VerifyError::PageNotInWitness(_) => RejectionReason::PageNotInWitness,
+			VerifyError::UntouchedWitnessPages => RejectionReason::UntouchedWitnessPages,
 			VerifyError::TimeNotDeclared => RejectionReason::TimeNotDeclared,
 			VerifyError::StepsExceeded => RejectionReason::StepsExceeded,
 			VerifyError::StepsMismatch { .. } => RejectionReason::StepsMismatch,

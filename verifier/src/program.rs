@@ -3,8 +3,8 @@
 use alloc::{string::String, vec::Vec};
 use agentic_primitives::abi;
 use polkavm::{
-	program::InstructionSetKind, BackendKind, Config, Engine, GasMeteringKind, Module, ModuleConfig, ProgramBlob,
-	ProgramCounter,
+	program::{Instruction, InstructionSetKind},
+	BackendKind, Config, Engine, GasMeteringKind, Module, ModuleConfig, ProgramBlob, ProgramCounter,
 };
 
 /// Largest program blob, in bytes.
@@ -27,6 +27,8 @@ pub enum ProgramError {
 	MissingStepExport,
 	/// Imports a host call ABI v1 does not have (its name, lossily decoded).
 	UnknownImport(String),
+	/// Has an `ecalli` whose index has no import behind it.
+	UnknownHostCallIndex(u32),
 	/// The virtual machine refused the module.
 	Rejected(String),
 }
@@ -71,6 +73,8 @@ pub struct Program {
 	pub(crate) step: ProgramCounter,
 	/// Host call of each import index (the `ecalli` immediate).
 	pub(crate) imports: Vec<HostCall>,
+	/// Declared guest memory in bytes (ro data + rw data + stack).
+	pub(crate) memory: u64,
 }
 
 impl Program {
@@ -95,6 +99,14 @@ impl Program {
 				.ok_or_else(|| ProgramError::UnknownImport(String::from_utf8_lossy(symbol).into()))?;
 			imports.push(call);
 		}
+		for instruction in parsed.instructions() {
+			if let Instruction::ecalli(index) = instruction.kind {
+				let index = index as u32;
+				if index as usize >= imports.len() {
+					return Err(ProgramError::UnknownHostCallIndex(index));
+				}
+			}
+		}
 		let step = parsed
 			.exports()
 			.find(|e| e.symbol().as_bytes() == abi::EXPORT_STEP.as_bytes())
@@ -112,7 +124,7 @@ impl Program {
 		module_config.set_gas_metering(Some(GasMeteringKind::Sync));
 		let module =
 			Module::from_blob(&engine, &module_config, parsed).map_err(|e| ProgramError::Rejected(alloc::format!("{e}")))?;
-		Ok(Program { module, step, imports })
+		Ok(Program { module, step, imports, memory })
 	}
 }
 

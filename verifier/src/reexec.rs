@@ -6,7 +6,7 @@
 //! 2. the witness is for a state of the agent's depth and opens `old_root`;
 //! 3. the program runs with a step limit of exactly the declared steps, reading state only from
 //!    the witness (a page outside it fails the check; it is never read as zeros);
-//! 4. it used exactly the declared steps;
+//! 4. it touched every page of the witness (no padding) and used exactly the declared steps;
 //! 5. its outputs hash to `outputs_commitment`;
 //! 6. the witness with the written pages substituted roots to `new_root`.
 //!
@@ -59,8 +59,12 @@ pub fn verify_loaded(program: &Program, claim: &Claim, evidence: &ReexecEvidence
 		ExecError::StepLimitExceeded => VerifyError::StepsExceeded,
 		ExecError::PageUnavailable(i) => VerifyError::PageNotInWitness(i),
 		ExecError::TimeNotDeclared => VerifyError::TimeNotDeclared,
-		ExecError::UnknownHostCall(_) | ExecError::Vm => VerifyError::Vm,
+		ExecError::Vm => VerifyError::Vm,
 	})?;
+	if result.touched.len() != witness.pages.len() {
+		// Every touched page came from the witness, so fewer touched pages means padding.
+		return Err(VerifyError::UntouchedWitnessPages);
+	}
 	if result.steps != claim.steps {
 		return Err(VerifyError::StepsMismatch { declared: claim.steps, used: result.steps });
 	}

@@ -284,3 +284,45 @@ proptest! {
 fn example_import_order_is_the_abi_order() {
 	assert_eq!(examples::ABI_IMPORTS, agentic_primitives::abi::HOST_CALLS);
 }
+
+#[test]
+fn an_ecalli_without_an_import_is_refused_at_load() {
+	let program = examples::assemble_agent("%isa = revive_v1\npub @step:\necalli 7\nret\n").unwrap();
+	assert!(matches!(Program::load(&program), Err(ProgramError::UnknownHostCallIndex(7))));
+}
+
+#[test]
+fn a_padded_witness_is_rejected() {
+	let pay = transfer(3, 300, 0);
+	let c = case(examples::token_ledger(), StateTree::new(examples::depth::TOKEN_LEDGER).unwrap(), &[&pay], None);
+	let mut evidence = c.exec.evidence.clone();
+	evidence.witness = c.state.witness(&[0u32, 5, 9].into_iter().collect()).unwrap();
+	assert_eq!(ReexecVerifier.verify(&c.program, &c.claim, &evidence), Err(VerifyError::UntouchedWitnessPages));
+}
+
+#[test]
+fn host_work_is_metered() {
+	use agentic_primitives::abi;
+	// Reads the whole 64 KiB state (256 pages) in one host call.
+	let src = "%isa = revive_v1\n%rw_data_size = 65536\npub @step:\na0 = 0\na1 = 0x20000\na2 = 65536\necalli 3\nret\n";
+	let program = examples::assemble_agent(src).unwrap();
+	let c = case(program.clone(), StateTree::new(8).unwrap(), &[b""], None);
+	let host = abi::HOST_CALL_STEPS + 65536 / abi::BYTES_PER_STEP + 256 * abi::PAGE_STEPS;
+	let start = abi::INVOCATION_STEPS + 65536u64.div_ceil(abi::MEMORY_BYTES_PER_STEP);
+	// Five instructions (one basic block, ended by `ret`) plus the host's charges.
+	assert_eq!(c.exec.result.steps, host + start + 5);
+	assert_eq!(verify(&c), Ok(()));
+	// Without enough steps for the host's work the run fails, wherever the limit falls.
+	let loaded = Program::load(&program).unwrap();
+	let short = build_evidence(&loaded, &c.state, inputs(&[b""]), None, c.exec.result.steps - 1);
+	assert!(short.is_err());
+}
+
+#[test]
+fn a_huge_input_offset_reads_nothing_on_every_platform() {
+	// input_read(dst, offset = 2^32, 8): the offset must not wrap to 0 on 32-bit hosts.
+	let src = "%isa = revive_v1\n%rw_data_size = 64\npub @step:\na0 = 0x20000\na1 = 0x100000000\na2 = 8\necalli 1\nu8 [0x20010] = a0\na0 = 0x20010\na1 = 1\necalli 5\nret\n";
+	let program = examples::assemble_agent(src).unwrap();
+	let c = case(program, StateTree::new(0).unwrap(), &[b"abcdefgh"], None);
+	assert_eq!(c.exec.result.outputs[0].data, vec![0u8]);
+}

@@ -400,7 +400,11 @@ pub mod pallet {
 		/// Holds `amount` from `owner` and adds it to the agent's prepaid balance. Does not check
 		/// that `owner` owns the agent: the caller (the registry) vouches for it. Fails with
 		/// [`Error::ZeroAmount`] on zero.
+		/// Holds `amount` from `owner` for `agent`. `owner` must be the agent's owner in the
+		/// directory ([`Error::NotOwner`] otherwise), so that the hold on an account always equals
+		/// the sum of its agents' prepaid balances.
 		fn top_up(owner: &T::AccountId, agent: AgentId, amount: BalanceOf<T>) -> DispatchResult {
+			Self::ensure_owner(agent, owner)?;
 			Self::do_top_up(owner, agent, amount)
 		}
 

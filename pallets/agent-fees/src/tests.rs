@@ -355,3 +355,14 @@ fn try_state_detects_a_broken_invariant() {
 		assert!(Fees::do_try_state().is_err());
 	});
 }
+
+#[test]
+fn trait_top_up_refuses_an_account_that_does_not_own_the_agent() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			<Fees as agentic_primitives::traits::AgentFees<u64, u64>>::top_up(&BOB, ALICE_AGENT, 100),
+			Error::<Test>::NotOwner
+		);
+		assert_ok!(<Fees as agentic_primitives::traits::AgentFees<u64, u64>>::top_up(&ALICE, ALICE_AGENT, 100));
+	});
+}

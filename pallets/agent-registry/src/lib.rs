@@ -161,7 +161,8 @@ pub mod pallet {
 		WrongInstructionSet,
 		/// The program does not export `step`.
 		MissingStepExport,
-		/// The program imports a host call the agent ABI v1 does not have.
+		/// The program imports a host call the agent ABI v1 does not have, or calls (`ecalli`) an
+		/// import index it does not declare.
 		UnknownHostCall,
 		/// The program declares more guest memory than allowed.
 		ProgramMemoryTooLarge,
@@ -194,7 +195,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::register(match program {
 			ProgramSource::Blob(b) => b.len() as u32,
 			ProgramSource::Stored(_) => 0,
-		}))]
+		}).saturating_add(T::OnTransition::weight()))]
 		pub fn register(
 			origin: OriginFor<T>,
 			program: ProgramSource<T::MaxProgramLen>,
@@ -326,7 +327,7 @@ impl<T: Config> Pallet<T> {
 			ProgramError::WrongInstructionSet => Error::<T>::WrongInstructionSet,
 			ProgramError::MemoryTooLarge => Error::<T>::ProgramMemoryTooLarge,
 			ProgramError::MissingStepExport => Error::<T>::MissingStepExport,
-			ProgramError::UnknownImport(_) => Error::<T>::UnknownHostCall,
+			ProgramError::UnknownImport(_) | ProgramError::UnknownHostCallIndex(_) => Error::<T>::UnknownHostCall,
 			ProgramError::Rejected(_) => Error::<T>::ProgramRejected,
 		}
 		.into()

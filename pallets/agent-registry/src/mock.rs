@@ -93,6 +93,9 @@ impl OnAgentTransition for MockCheckpoint {
 	fn on_transition(agent: AgentId, root: StateRoot, version: Version) {
 		TRANSITIONS.with(|t| t.borrow_mut().push((agent, root, version)));
 	}
+	fn weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 }
 
 parameter_types! {

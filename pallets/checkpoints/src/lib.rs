@@ -35,7 +35,7 @@ use agentic_primitives::{
 	traits::OnAgentTransition,
 	AgentId, StateRoot, Version,
 };
-use frame_support::{dispatch::DispatchClass, pallet_prelude::*};
+use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::*;
 use sp_core::H256;
 use sp_runtime::DigestItem;
@@ -91,16 +91,13 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
-			// The fixed part; the per-agent part is registered in `on_finalize` once known.
+			// The fixed part. The per-agent part is paid by whoever noted the change, through
+			// `OnAgentTransition::weight`, so blocks are built with it already counted.
 			T::WeightInfo::on_finalize(0)
 		}
 
 		fn on_finalize(n: BlockNumberFor<T>) {
-			let changed = Self::commit(n);
-			if changed > 0 {
-				let extra = T::WeightInfo::on_finalize(changed).saturating_sub(T::WeightInfo::on_finalize(0));
-				frame_system::Pallet::<T>::register_extra_weight_unchecked(extra, DispatchClass::Mandatory);
-			}
+			Self::commit(n);
 		}
 	}
 }
@@ -153,5 +150,12 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> OnAgentTransition for Pallet<T> {
 	fn on_transition(agent: AgentId, root: StateRoot, version: Version) {
 		Pending::<T>::insert(agent, checkpoint::leaf(agent, &root, version));
+	}
+
+	/// The pending write now plus this agent's share of the fold in `on_finalize`.
+	fn weight() -> Weight {
+		T::WeightInfo::on_finalize(1)
+			.saturating_sub(T::WeightInfo::on_finalize(0))
+			.saturating_add(T::DbWeight::get().writes(1))
 	}
 }

@@ -129,7 +129,8 @@ pub mod pallet {
 			/// Other agents' states the transition read.
 			depends_on: BoundedVec<Dependency, ConstU32<MAX_DEPENDENCIES>>,
 		},
-		/// A submission's evidence was wrong: its nonce is consumed and the bond slashed.
+		/// A submission's evidence was wrong: its nonce is consumed, its fee charged (as far as
+		/// the prepaid balance goes) and the bond slashed.
 		TransitionRejected {
 			/// The agent.
 			agent: AgentId,
@@ -137,8 +138,22 @@ pub mod pallet {
 			seq: u64,
 			/// What was wrong.
 			reason: RejectionReason,
+			/// What was charged from the prepaid fee balance.
+			fee: T::Balance,
 			/// What was slashed from the bond.
 			slashed: T::Balance,
+		},
+		/// A submission could not be verified for a reason that is not its submitter's fault
+		/// (the agent's stored program no longer loads, or the verifier failed). Its nonce is
+		/// consumed and the base fee charged, so that it cannot be included again for free;
+		/// nothing is slashed.
+		TransitionFailed {
+			/// The agent.
+			agent: AgentId,
+			/// The submission's nonce.
+			seq: u64,
+			/// What was charged from the prepaid fee balance.
+			fee: T::Balance,
 		},
 	}
 
@@ -172,10 +187,6 @@ pub mod pallet {
 		FutureSubmission,
 		/// The prepaid fee balance does not cover the fee.
 		InsufficientPrepaid,
-		/// The agent's program is not available or does not load (not the submitter's fault).
-		ProgramUnavailable,
-		/// The verifier failed for a reason that is not the submitter's fault.
-		VerifierFailed,
 	}
 
 	#[pallet::call]
@@ -183,7 +194,10 @@ pub mod pallet {
 		/// Submits an agent state transition. Authorized by the agent key's signature inside
 		/// `signed` (see the pallet docs), not by an account.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::submit(kilo_steps(signed.submission.steps), evidence_kib(&signed)))]
+		#[pallet::weight(
+			T::WeightInfo::submit(kilo_steps(signed.submission.steps), evidence_kib(&signed))
+				.saturating_add(T::OnTransition::weight())
+		)]
 		#[pallet::authorize(Pallet::<T>::authorize_submit)]
 		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit(evidence_kib(signed)))]
 		pub fn submit(origin: OriginFor<T>, signed: Box<SignedSubmission>) -> DispatchResult {
@@ -342,9 +356,12 @@ impl<T: Config> Pallet<T> {
 	/// Stage 2: verify the evidence; apply or reject.
 	fn verify_and_apply(signed: &SignedSubmission, info: &AgentInfoOf<T>) -> DispatchResult {
 		let sub = &signed.submission;
-		let program = T::Agents::program(sub.agent).ok_or(Error::<T>::ProgramUnavailable)?;
 		let claim = Claim::of(sub, info.state_depth);
-		match agentic_verifier::verify(&program, &claim, &sub.evidence) {
+		let verdict = match T::Agents::program(sub.agent) {
+			Some(program) => agentic_verifier::verify(&program, &claim, &sub.evidence),
+			None => Err(VerifyError::Program(agentic_verifier::program::ProgramError::Malformed("program missing".into()))),
+		};
+		match verdict {
 			Ok(()) => {
 				let fee = T::Fees::quote(sub.steps, sub.evidence_len());
 				T::Fees::charge(sub.agent, fee)?;
@@ -362,20 +379,40 @@ impl<T: Config> Pallet<T> {
 				});
 				Ok(())
 			},
-			Err(e) => match e.rejection_reason() {
-				Some(reason) => {
-					T::Agents::consume_nonce(sub.agent)?;
-					let slashed = T::Bonds::slash(sub.agent);
-					Self::deposit_event(Event::TransitionRejected { agent: sub.agent, seq: sub.seq, reason, slashed });
-					Ok(())
-				},
-				None => Err(match e {
-					VerifyError::Program(_) => Error::<T>::ProgramUnavailable,
-					VerifyError::ModeNotSupported => Error::<T>::ModeNotSupported,
-					_ => Error::<T>::VerifierFailed,
+			Err(e) => {
+				// Either way the signed submission is spent: it must never be includable twice
+				// for free.
+				T::Agents::consume_nonce(sub.agent)?;
+				match e.rejection_reason() {
+					Some(reason) => {
+						// Wrong evidence costs at least what right evidence would have, plus the
+						// slash: rejection is never the cheap way to fill a block.
+						let fee = Self::charge_up_to(sub.agent, T::Fees::quote(sub.steps, sub.evidence_len()));
+						let slashed = T::Bonds::slash(sub.agent);
+						Self::deposit_event(Event::TransitionRejected {
+							agent: sub.agent,
+							seq: sub.seq,
+							reason,
+							fee,
+							slashed,
+						});
+					},
+					None => {
+						let fee = Self::charge_up_to(sub.agent, T::Fees::quote(0, 0));
+						Self::deposit_event(Event::TransitionFailed { agent: sub.agent, seq: sub.seq, fee });
+					},
 				}
-				.into()),
+				Ok(())
 			},
+		}
+	}
+
+	/// Charges `fee`, or what is left of the prepaid balance if that is less; returns the charge.
+	fn charge_up_to(agent: AgentId, fee: T::Balance) -> T::Balance {
+		let fee = fee.min(T::Fees::prepaid(agent));
+		match T::Fees::charge(agent, fee) {
+			Ok(()) => fee,
+			Err(_) => Zero::zero(),
 		}
 	}
 }

@@ -140,8 +140,14 @@ fn assert_slashed(w: &Worker, signed: SignedSubmission, reason: RejectionReason)
 	let treasury = Balances::free_balance(TREASURY);
 	let held = bond_held(ALICE);
 	let seq = signed.submission.seq;
+	let prepaid = pallet_agent_fees::Prepaid::<Test>::get(w.id);
+	let fee = FEES.quote(signed.submission.steps, signed.submission.evidence_len()).min(prepaid);
+	let collected = Balances::free_balance(COLLECTOR);
 	assert_ok!(submit(signed.clone()).unwrap());
-	System::assert_last_event(Event::TransitionRejected { agent: w.id, seq, reason, slashed: SLASH }.into());
+	System::assert_last_event(Event::TransitionRejected { agent: w.id, seq, reason, fee, slashed: SLASH }.into());
+	// Wrong evidence pays the fee it would have paid, and the slash on top.
+	assert_eq!(Balances::free_balance(COLLECTOR), collected + fee);
+	assert_eq!(pallet_agent_fees::Prepaid::<Test>::get(w.id), prepaid - fee);
 	let after = pallet_agent_registry::Agents::<Test>::get(w.id).unwrap();
 	assert_eq!((after.state_root, after.version, after.nonce), (before.state_root, before.version, before.nonce + 1));
 	assert_eq!(Balances::free_balance(TREASURY), treasury + SLASH);
@@ -338,9 +344,17 @@ fn a_time_read_without_a_declared_time_is_slashed() {
 		let mut sub = signed.submission;
 		sub.time = None;
 		let signed = w.sign(sub);
+		let fee = FEES.quote(signed.submission.steps, signed.submission.evidence_len());
 		assert_ok!(submit(signed).unwrap());
 		System::assert_last_event(
-			Event::TransitionRejected { agent: w.id, seq: 0, reason: RejectionReason::TimeNotDeclared, slashed: SLASH }.into(),
+			Event::TransitionRejected {
+				agent: w.id,
+				seq: 0,
+				reason: RejectionReason::TimeNotDeclared,
+				fee,
+				slashed: SLASH,
+			}
+			.into(),
 		);
 	});
 }
@@ -409,5 +423,35 @@ fn the_pool_tag_is_agent_and_sequence() {
 		assert_eq!(valid.provides, vec![("AgentSubmission", (w.id, 0u64)).encode()]);
 		assert!(valid.requires.is_empty());
 		assert_eq!(valid.longevity, SubmissionLongevity::get());
+	});
+}
+
+#[test]
+fn a_padded_witness_is_rejected_and_slashed() {
+	new_test_ext().execute_with(|| {
+		// The ledger touches pages 0 and 9 for this transfer; add page 5, untouched.
+		let w = Worker::register(ALICE, examples::token_ledger(), examples::depth::TOKEN_LEDGER, 4);
+		let pay = [3u64.to_le_bytes(), 300u64.to_le_bytes(), 0u64.to_le_bytes()].concat();
+		let (signed, _) = w.prepare(&[&pay], None);
+		let mut sub = signed.submission;
+		let Evidence::Reexec(ref mut e) = sub.evidence else { unreachable!() };
+		e.witness = w.state.witness(&[0u32, 5, 9].into_iter().collect()).unwrap();
+		assert_slashed(&w, w.sign(sub), RejectionReason::UntouchedWitnessPages);
+	});
+}
+
+#[test]
+fn submit_weight_includes_the_checkpoint_fold() {
+	new_test_ext().execute_with(|| {
+		use agentic_primitives::traits::OnAgentTransition;
+		let w = counter_worker();
+		let (signed, _) = w.prepare(&[b""], None);
+		let call = crate::Call::<Test>::submit { signed: Box::new(signed.clone()) };
+		let expected = <() as crate::WeightInfo>::submit(
+			crate::kilo_steps(signed.submission.steps),
+			crate::evidence_kib(&signed),
+		) + <Checkpoints as OnAgentTransition>::weight();
+		assert_eq!(call.get_dispatch_info().call_weight, expected);
+		assert!(<Checkpoints as OnAgentTransition>::weight().ref_time() > 0);
 	});
 }
