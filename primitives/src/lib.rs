@@ -9,6 +9,7 @@
 //! - [`checkpoint`]: the per-block commitment over all agents' roots (a sparse Merkle tree).
 //! - [`fees`]: the fee formula `base + per_step * steps + per_kib * KiB(evidence)`.
 //! - [`traits`]: the seams between the pallets, so each pallet can be tested on its own.
+//! - [`runtime_api`]: what clients (polkadot.js, the prover worker) read through `state_call`.
 //!
 //! The crate is `no_std` (with `alloc`) so that the runtime's Wasm uses the very same code.
 
@@ -20,6 +21,7 @@ extern crate alloc;
 pub mod abi;
 pub mod checkpoint;
 pub mod fees;
+pub mod runtime_api;
 pub mod state;
 pub mod traits;
 pub mod types;

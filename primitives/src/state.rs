@@ -177,11 +177,8 @@ impl StateWitness {
 	/// The root after replacing touched pages with `written` ones. Every written page must be one
 	/// of the witness's pages (a page the proof does not cover cannot be re-rooted).
 	pub fn root_after(&self, written: &BTreeMap<u32, Page>) -> Result<H256, WitnessError> {
-		let leaves: Vec<(u32, H256)> = self
-			.pages
-			.iter()
-			.map(|p| (p.index, hash_leaf(written.get(&p.index).unwrap_or(&p.data))))
-			.collect();
+		let leaves: Vec<(u32, H256)> =
+			self.pages.iter().map(|p| (p.index, hash_leaf(written.get(&p.index).unwrap_or(&p.data)))).collect();
 		if written.keys().any(|k| self.pages.binary_search_by_key(k, |p| p.index).is_err()) {
 			return Err(WitnessError::PageOutOfRange);
 		}

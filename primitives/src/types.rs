@@ -34,9 +34,7 @@ pub type Input = BoundedVec<u8, ConstU32<MAX_INPUT_LEN>>;
 pub type Inputs = BoundedVec<Input, ConstU32<MAX_INPUTS>>;
 
 /// How the chain checks an agent's transitions. Chosen at registration.
-#[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug)]
 pub enum VerificationMode {
 	/// The runtime re-executes the program on the submitted inputs and state witness.
 	Reexec,
@@ -45,9 +43,7 @@ pub enum VerificationMode {
 }
 
 /// Life-cycle state of an agent.
-#[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug)]
 pub enum AgentStatus {
 	/// Accepts submissions.
 	Active,
@@ -56,9 +52,7 @@ pub enum AgentStatus {
 }
 
 /// `agent` at `version`: what a submission read from another agent.
-#[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug)]
 pub struct Dependency {
 	/// The agent whose state was read.
 	pub agent: AgentId,
@@ -70,9 +64,7 @@ pub struct Dependency {
 ///
 /// Every `consensus_time` host call of one submission returns `moment`; the chain accepts the
 /// submission only if its time oracle recorded `moment` at block `block`.
-#[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug)]
 pub struct TimeRead {
 	/// Block at which the oracle recorded `moment`.
 	pub block: u32,
@@ -219,9 +211,7 @@ pub struct AgentInfo<AccountId, BlockNumber> {
 }
 
 /// Why the chain rejected a submission's evidence (and slashed the agent's bond).
-#[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen, Debug)]
 pub enum RejectionReason {
 	/// The inputs do not match the inputs commitment.
 	InputsMismatch,

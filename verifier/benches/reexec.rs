@@ -70,7 +70,10 @@ fn main() {
 	println!("re-execution verification, native, median of runs");
 	let chain = examples::hash_chain();
 	let (base, base_steps, _) = measure(&chain, 0, &0u64.to_le_bytes(), 51);
-	println!("hash chain, 0 rounds: {:>9.1} us total, {base_steps} steps (fixed cost: load + witness + call)", base.as_secs_f64() * 1e6);
+	println!(
+		"hash chain, 0 rounds: {:>9.1} us total, {base_steps} steps (fixed cost: load + witness + call)",
+		base.as_secs_f64() * 1e6
+	);
 	for rounds in [1_000u64, 10_000, 100_000, 1_000_000] {
 		let (t, steps, _) = measure(&chain, 0, &rounds.to_le_bytes(), 11);
 		let per_step = (t.saturating_sub(base)).as_secs_f64() * 1e9 / (steps - base_steps) as f64;

@@ -12,14 +12,14 @@
 //! between inputs lives in its committed state. An invocation that traps (or passes a bad
 //! guest pointer to a host call) has its state writes and output discarded; its steps count.
 
-use alloc::{
-	collections::{BTreeMap, BTreeSet},
-	vec::Vec,
-};
 use agentic_primitives::{
 	abi,
 	state::{Page, PAGE_SIZE},
 	Output,
+};
+use alloc::{
+	collections::{BTreeMap, BTreeSet},
+	vec::Vec,
 };
 use polkavm::{InterruptKind, Reg, SetCacheSizeLimitArgs};
 
@@ -285,10 +285,6 @@ pub fn run<S: StateAccess>(
 	let mut touched: BTreeSet<u32> = pages.loaded.keys().copied().collect();
 	touched.extend(pages.committed.keys().copied());
 	// Only pages whose content really changed count as written.
-	let written = pages
-		.committed
-		.into_iter()
-		.filter(|(index, page)| pages.loaded.get(index) != Some(page))
-		.collect();
+	let written = pages.committed.into_iter().filter(|(index, page)| pages.loaded.get(index) != Some(page)).collect();
 	Ok(RunResult { steps, outputs, written, touched })
 }

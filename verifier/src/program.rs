@@ -1,7 +1,7 @@
 //! Loading agent programs and checking them against the agent ABI v1.
 
-use alloc::{string::String, vec::Vec};
 use agentic_primitives::abi;
+use alloc::{string::String, vec::Vec};
 use polkavm::{
 	program::{Instruction, InstructionSetKind},
 	BackendKind, Config, Engine, GasMeteringKind, Module, ModuleConfig, ProgramBlob, ProgramCounter,
@@ -87,7 +87,8 @@ impl Program {
 		if parsed.isa() != InstructionSetKind::ReviveV1 {
 			return Err(ProgramError::WrongInstructionSet);
 		}
-		let memory = u64::from(parsed.ro_data_size()) + u64::from(parsed.rw_data_size()) + u64::from(parsed.stack_size());
+		let memory =
+			u64::from(parsed.ro_data_size()) + u64::from(parsed.rw_data_size()) + u64::from(parsed.stack_size());
 		if memory > u64::from(MAX_GUEST_MEMORY) {
 			return Err(ProgramError::MemoryTooLarge);
 		}
@@ -122,8 +123,8 @@ impl Program {
 		let engine = Engine::new(&config).map_err(|e| ProgramError::Rejected(alloc::format!("{e}")))?;
 		let mut module_config = ModuleConfig::new();
 		module_config.set_gas_metering(Some(GasMeteringKind::Sync));
-		let module =
-			Module::from_blob(&engine, &module_config, parsed).map_err(|e| ProgramError::Rejected(alloc::format!("{e}")))?;
+		let module = Module::from_blob(&engine, &module_config, parsed)
+			.map_err(|e| ProgramError::Rejected(alloc::format!("{e}")))?;
 		Ok(Program { module, step, imports, memory })
 	}
 }

@@ -13,17 +13,17 @@
 //! [`build_evidence`] is the other side: run against the whole state and keep what the check
 //! needs.
 
-use alloc::{collections::BTreeMap, vec::Vec};
 use agentic_primitives::{
 	inputs_commitment, outputs_commitment,
 	state::{Page, StateTree, StateWitness, WitnessError},
-	Inputs, ReexecEvidence,
+	AgentId, Evidence, Inputs, ReexecEvidence, StateRoot, Submission, TimeRead,
 };
+use alloc::{collections::BTreeMap, vec::Vec};
 
 use crate::{
 	exec::{self, ExecError, RunResult, StateAccess},
 	program::{Program, ProgramError},
-	Claim, VerifyError, Verifier,
+	Claim, Verifier, VerifyError,
 };
 
 /// The re-execution verifier.
@@ -112,6 +112,8 @@ impl StateAccess for FullState<'_> {
 /// What an off-chain run produced: the evidence and everything the submission states.
 #[derive(Clone, Debug)]
 pub struct Execution {
+	/// The state root before the run.
+	pub old_root: StateRoot,
 	/// The run's result (steps, outputs, written pages).
 	pub result: RunResult,
 	/// The evidence for the transition.
@@ -151,5 +153,26 @@ pub fn build_evidence(
 	for (index, page) in &result.written {
 		new_state.set_page(*index, *page).map_err(BuildError::Witness)?;
 	}
-	Ok(Execution { result, evidence: ReexecEvidence { inputs, witness }, new_state })
+	Ok(Execution { old_root: state.root(), result, evidence: ReexecEvidence { inputs, witness }, new_state })
+}
+
+impl Execution {
+	/// The (unsigned) submission claiming this run's transition for `agent` with nonce `seq`.
+	/// `time` must be what the run was given (its `moment`), with the block the oracle
+	/// recorded it at. Dependencies and vector clock are left empty.
+	pub fn submission(&self, agent: AgentId, seq: u64, time: Option<TimeRead>) -> Submission {
+		Submission {
+			agent,
+			seq,
+			old_root: self.old_root,
+			new_root: self.new_state.root(),
+			steps: self.result.steps,
+			inputs_commitment: inputs_commitment(&self.evidence.inputs),
+			outputs_commitment: outputs_commitment(&self.result.outputs),
+			time,
+			depends_on: Default::default(),
+			vector_clock: Default::default(),
+			evidence: Evidence::Reexec(self.evidence.clone()),
+		}
+	}
 }

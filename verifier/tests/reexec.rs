@@ -9,7 +9,7 @@ use agentic_primitives::{
 use agentic_verifier::{
 	program::{Program, ProgramError},
 	reexec::{build_evidence, verify_loaded, Execution, ReexecVerifier},
-	Claim, VerifyError, Verifier,
+	Claim, Verifier, VerifyError,
 };
 use proptest::prelude::*;
 
@@ -46,7 +46,12 @@ fn case(program: Vec<u8>, state: StateTree, ins: &[&[u8]], time: Option<u64>) ->
 }
 
 fn counter_case() -> Case {
-	case(examples::counter(), StateTree::new(examples::depth::COUNTER).unwrap(), &[b"", &5u64.to_le_bytes(), b"x"], None)
+	case(
+		examples::counter(),
+		StateTree::new(examples::depth::COUNTER).unwrap(),
+		&[b"", &5u64.to_le_bytes(), b"x"],
+		None,
+	)
 }
 
 fn verify(c: &Case) -> Result<(), VerifyError> {
@@ -84,7 +89,9 @@ fn token_ledger_moves_funds() {
 	assert_eq!(status, vec![0, 0, 1, 2, 3]);
 	let balance = |i: usize| {
 		let at = i * 8;
-		u64::from_le_bytes(c.exec.new_state.page((at / PAGE_SIZE) as u32).unwrap()[at % PAGE_SIZE..][..8].try_into().unwrap())
+		u64::from_le_bytes(
+			c.exec.new_state.page((at / PAGE_SIZE) as u32).unwrap()[at % PAGE_SIZE..][..8].try_into().unwrap(),
+		)
 	};
 	assert_eq!((balance(3), balance(300)), (60, 40));
 	// Only the two pages holding accounts 3 and 300 were touched.

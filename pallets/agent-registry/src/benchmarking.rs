@@ -17,7 +17,8 @@ fn funded<T: Config>() -> T::AccountId {
 /// A valid program of at least `len` bytes: the hash chain agent padded with read-only data.
 fn program_of_len(len: u32) -> Vec<u8> {
 	let padding = alloc::format!("%ro_data_size = {len}\n");
-	let source = examples::HASH_CHAIN_SRC.replacen("%isa = revive_v1\n", &alloc::format!("%isa = revive_v1\n{padding}"), 1);
+	let source =
+		examples::HASH_CHAIN_SRC.replacen("%isa = revive_v1\n", &alloc::format!("%isa = revive_v1\n{padding}"), 1);
 	let mut src = source;
 	if len > 0 {
 		let hex: alloc::string::String = core::iter::repeat("ab").take(len as usize).collect();

@@ -29,13 +29,13 @@ mod mock;
 mod tests;
 pub mod weights;
 
-use alloc::vec::Vec;
 use agentic_primitives::{
 	state::{empty_root, MAX_STATE_DEPTH},
 	traits::{AgentBonds, AgentDirectory, AgentFees, OnAgentTransition},
 	AgentId, AgentInfo, AgentPublic, AgentStatus, ProgramHash, StateRoot, VerificationMode, Version,
 };
 use agentic_verifier::program::ProgramError;
+use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::*, traits::fungible};
 use frame_system::pallet_prelude::*;
@@ -113,6 +113,35 @@ pub mod pallet {
 	/// How many active agents run each stored program; a blob is removed when this reaches zero.
 	#[pallet::storage]
 	pub type ProgramUsers<T> = StorageMap<_, Identity, ProgramHash, u32, ValueQuery>;
+
+	/// Agents registered at genesis, e.g. a dev chain's sample agent.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// `(owner, program blob, agent key, state depth, bond, prepaid fees)` per agent, registered
+		/// in order (ids 0, 1, ...) in re-execution mode with the all-zero initial state.
+		pub agents: Vec<(T::AccountId, Vec<u8>, AgentPublic, u8, BalanceOf<T>, BalanceOf<T>)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (owner, program, key, depth, bond, prepaid) in &self.agents {
+				let program = BoundedVec::try_from(program.clone()).expect("genesis program fits MaxProgramLen");
+				Pallet::<T>::do_register(
+					owner.clone(),
+					ProgramSource::Blob(program),
+					*key,
+					VerificationMode::Reexec,
+					*depth,
+					None,
+					*bond,
+					*prepaid,
+				)
+				.expect("genesis agents are valid and their owners funded");
+			}
+		}
+	}
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -333,7 +362,10 @@ impl<T: Config> Pallet<T> {
 		.into()
 	}
 
-	fn owned_active<'a>(info: Option<&'a mut AgentInfoOf<T>>, who: &T::AccountId) -> Result<&'a mut AgentInfoOf<T>, DispatchError> {
+	fn owned_active<'a>(
+		info: Option<&'a mut AgentInfoOf<T>>,
+		who: &T::AccountId,
+	) -> Result<&'a mut AgentInfoOf<T>, DispatchError> {
 		let info = info.ok_or(Error::<T>::UnknownAgent)?;
 		ensure!(info.owner == *who, Error::<T>::NotOwner);
 		ensure!(info.status == AgentStatus::Active, Error::<T>::AgentRetired);

@@ -121,9 +121,12 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	PREPAID.with(|p| p.borrow_mut().clear());
 	TRANSITIONS.with(|t| t.borrow_mut().clear());
 	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_balances::GenesisConfig::<Test> { balances: vec![(ALICE, 1_000_000), (BOB, 1_000_000)], ..Default::default() }
-		.assimilate_storage(&mut t)
-		.unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: vec![(ALICE, 1_000_000), (BOB, 1_000_000)],
+		..Default::default()
+	}
+	.assimilate_storage(&mut t)
+	.unwrap();
 	let mut ext: sp_io::TestExternalities = t.into();
 	ext.execute_with(|| System::set_block_number(1));
 	ext

@@ -46,8 +46,14 @@ fn register_stores_program_agent_bond_and_fees() {
 		assert_eq!(TRANSITIONS.with(|t| t.borrow().clone()), vec![(id, empty_root(0), 0)]);
 		System::assert_has_event(Event::ProgramStored { hash, len: examples::counter().len() as u32 }.into());
 		System::assert_last_event(
-			Event::Registered { agent: id, owner: ALICE, program_hash: hash, mode: VerificationMode::Reexec, state_root: empty_root(0) }
-				.into(),
+			Event::Registered {
+				agent: id,
+				owner: ALICE,
+				program_hash: hash,
+				mode: VerificationMode::Reexec,
+				state_root: empty_root(0),
+			}
+			.into(),
 		);
 		assert_eq!(<Registry as AgentDirectory<_, _>>::program(id), Some(examples::counter()));
 	});
@@ -81,7 +87,16 @@ fn register_by_hash_reuses_the_blob_and_honours_initial_root() {
 fn register_refuses_bad_programs_with_distinct_errors() {
 	new_test_ext().execute_with(|| {
 		let reg = |program: ProgramSource<MaxProgramLen>| {
-			Registry::register(RuntimeOrigin::signed(ALICE), program, key(1), VerificationMode::Reexec, 0, None, MIN_BOND, 0)
+			Registry::register(
+				RuntimeOrigin::signed(ALICE),
+				program,
+				key(1),
+				VerificationMode::Reexec,
+				0,
+				None,
+				MIN_BOND,
+				0,
+			)
 		};
 		assert_noop!(reg(blob(b"garbage".to_vec())), Error::<Test>::MalformedProgram);
 		let no_step = examples::assemble_agent("%isa = revive_v1\npub @main:\nret\n").unwrap();
@@ -121,7 +136,16 @@ fn register_refuses_an_import_outside_the_abi() {
 fn register_refuses_bad_parameters() {
 	new_test_ext().execute_with(|| {
 		let reg = |mode, depth, bond, prepaid| {
-			Registry::register(RuntimeOrigin::signed(ALICE), blob(examples::counter()), key(1), mode, depth, None, bond, prepaid)
+			Registry::register(
+				RuntimeOrigin::signed(ALICE),
+				blob(examples::counter()),
+				key(1),
+				mode,
+				depth,
+				None,
+				bond,
+				prepaid,
+			)
 		};
 		assert_noop!(reg(VerificationMode::Ligerito, 0, MIN_BOND, 0), Error::<Test>::ModeNotSupported);
 		assert_noop!(reg(VerificationMode::Reexec, 11, MIN_BOND, 0), Error::<Test>::StateDepthTooLarge);
@@ -159,7 +183,10 @@ fn retire_unbonds_and_frees_the_program() {
 		assert!(Programs::<Test>::get(hash).is_none());
 		assert_noop!(Registry::retire(RuntimeOrigin::signed(ALICE), id), Error::<Test>::AgentRetired);
 		assert_noop!(Registry::update_key(RuntimeOrigin::signed(ALICE), id, key(3)), Error::<Test>::AgentRetired);
-		assert_noop!(<Registry as AgentDirectory<_, _>>::apply_transition(id, H256::zero()), Error::<Test>::AgentRetired);
+		assert_noop!(
+			<Registry as AgentDirectory<_, _>>::apply_transition(id, H256::zero()),
+			Error::<Test>::AgentRetired
+		);
 	});
 }
 

@@ -29,12 +29,12 @@ mod mock;
 mod tests;
 pub mod weights;
 
-use alloc::vec::Vec;
 use agentic_primitives::{
 	checkpoint::{self, NodeStore},
 	traits::OnAgentTransition,
 	AgentId, StateRoot, Version,
 };
+use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::*;
 use sp_core::H256;

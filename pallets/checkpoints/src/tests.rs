@@ -29,7 +29,9 @@ fn empty_chain_has_the_empty_root_and_announces_it() {
 		assert_eq!(Root::<Test>::get(), checkpoint::empty_root());
 		end_block();
 		assert_eq!(digest_root(), Some(checkpoint::empty_root()));
-		System::assert_last_event(Event::CheckpointCommitted { number: 1, root: checkpoint::empty_root(), changed: 0 }.into());
+		System::assert_last_event(
+			Event::CheckpointCommitted { number: 1, root: checkpoint::empty_root(), changed: 0 }.into(),
+		);
 	});
 }
 
@@ -71,7 +73,9 @@ fn the_last_note_of_an_agent_in_a_block_wins() {
 		note(5, 2, 2);
 		end_block();
 		assert_eq!(Root::<Test>::get(), checkpoint::root_of_all(&[(5, checkpoint::leaf(5, &H256::repeat_byte(2), 2))]));
-		System::assert_last_event(Event::CheckpointCommitted { number: 1, root: Root::<Test>::get(), changed: 1 }.into());
+		System::assert_last_event(
+			Event::CheckpointCommitted { number: 1, root: Root::<Test>::get(), changed: 1 }.into(),
+		);
 	});
 }
 

@@ -6,9 +6,7 @@
 
 use super::*;
 use agentic_example_agents as examples;
-use agentic_primitives::{
-	inputs_commitment, outputs_commitment, state::StateTree, Evidence, Input, Inputs, Submission,
-};
+use agentic_primitives::{state::StateTree, Input, Inputs};
 use agentic_verifier::{program::Program, reexec::build_evidence};
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
@@ -36,19 +34,7 @@ fn signed_submission<T: Config>(k: u32, e: u32) -> (AgentId, SignedSubmission) {
 	let loaded = Program::load(&program).expect("example loads");
 	let exec = build_evidence(&loaded, &state, inputs, None, T::MaxSteps::get()).expect("runs within MaxSteps");
 	assert!(exec.result.steps >= u64::from(k) * 900, "the workload runs about k thousand steps");
-	let submission = Submission {
-		agent,
-		seq: 0,
-		old_root: state.root(),
-		new_root: exec.new_state.root(),
-		steps: exec.result.steps,
-		inputs_commitment: inputs_commitment(&exec.evidence.inputs),
-		outputs_commitment: outputs_commitment(&exec.result.outputs),
-		time: None,
-		depends_on: Default::default(),
-		vector_clock: Default::default(),
-		evidence: Evidence::Reexec(exec.evidence),
-	};
+	let submission = exec.submission(agent, 0, None);
 	let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
 	let signature = T::BenchmarkHelper::sign(&submission.signing_payload(&genesis));
 	(agent, SignedSubmission { submission, signature })

@@ -39,13 +39,13 @@ mod mock;
 mod tests;
 pub mod weights;
 
-use alloc::boxed::Box;
 use agentic_primitives::{
 	traits::{AgentBonds, AgentDirectory, AgentFees, ConsensusTime, OnAgentTransition},
-	AgentId, AgentInfo, AgentStatus, Dependency, InvalidSubmission, RejectionReason, SignedSubmission,
-	StateRoot, VerificationMode, Version, MAX_DEPENDENCIES,
+	AgentId, AgentInfo, AgentStatus, Dependency, InvalidSubmission, RejectionReason, SignedSubmission, StateRoot,
+	VerificationMode, Version, MAX_DEPENDENCIES,
 };
 use agentic_verifier::{Claim, VerifyError};
+use alloc::boxed::Box;
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::*;
 use sp_core::H256;
@@ -276,7 +276,10 @@ impl<T> From<CheckError> for Error<T> {
 
 impl<T: Config> Pallet<T> {
 	/// The `authorize` function of [`Pallet::submit`]: stage 1 for the transaction pool.
-	pub fn authorize_submit(_source: TransactionSource, signed: &Box<SignedSubmission>) -> TransactionValidityWithRefund {
+	pub fn authorize_submit(
+		_source: TransactionSource,
+		signed: &Box<SignedSubmission>,
+	) -> TransactionValidityWithRefund {
 		Self::check(signed)?;
 		let sub = &signed.submission;
 		let valid = ValidTransaction::with_tag_prefix("AgentSubmission")
@@ -345,8 +348,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		let sorted = clock.windows(2).all(|w| w[0].agent < w[1].agent);
-		let covered =
-			deps.iter().all(|d| clock.iter().any(|c| c.agent == d.agent && c.version >= d.version));
+		let covered = deps.iter().all(|d| clock.iter().any(|c| c.agent == d.agent && c.version >= d.version));
 		if !sorted || !covered || !clock.iter().all(|c| c.agent == agent || reached(c)) {
 			return Err(CheckError::Invalid(InvalidSubmission::InvalidVectorClock));
 		}
@@ -359,7 +361,9 @@ impl<T: Config> Pallet<T> {
 		let claim = Claim::of(sub, info.state_depth);
 		let verdict = match T::Agents::program(sub.agent) {
 			Some(program) => agentic_verifier::verify(&program, &claim, &sub.evidence),
-			None => Err(VerifyError::Program(agentic_verifier::program::ProgramError::Malformed("program missing".into()))),
+			None => {
+				Err(VerifyError::Program(agentic_verifier::program::ProgramError::Malformed("program missing".into())))
+			},
 		};
 		match verdict {
 			Ok(()) => {

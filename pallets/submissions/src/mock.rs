@@ -4,10 +4,7 @@
 use crate as pallet_agent_submissions;
 #[cfg(feature = "runtime-benchmarks")]
 use agentic_example_agents as examples;
-use agentic_primitives::{
-	inputs_commitment, outputs_commitment, state::StateTree, AgentId, Evidence, FeeParams, Input, Inputs,
-	SignedSubmission, Submission, TimeRead,
-};
+use agentic_primitives::{state::StateTree, AgentId, FeeParams, Input, Inputs, SignedSubmission, Submission, TimeRead};
 use agentic_verifier::{program::Program, reexec::build_evidence};
 use core::cell::RefCell;
 use frame_support::{
@@ -252,23 +249,10 @@ impl Worker {
 	/// until [`Self::accepted`]).
 	pub fn prepare(&self, inputs: &[&[u8]], time: Option<TimeRead>) -> (SignedSubmission, StateTree) {
 		let program = Program::load(&self.program).unwrap();
-		let inputs = Inputs::try_from(inputs.iter().map(|i| Input::try_from(i.to_vec()).unwrap()).collect::<Vec<_>>())
-			.unwrap();
+		let inputs =
+			Inputs::try_from(inputs.iter().map(|i| Input::try_from(i.to_vec()).unwrap()).collect::<Vec<_>>()).unwrap();
 		let exec = build_evidence(&program, &self.state, inputs, time.map(|t| t.moment), 10_000_000).unwrap();
-		let submission = Submission {
-			agent: self.id,
-			seq: self.seq,
-			old_root: self.state.root(),
-			new_root: exec.new_state.root(),
-			steps: exec.result.steps,
-			inputs_commitment: inputs_commitment(&exec.evidence.inputs),
-			outputs_commitment: outputs_commitment(&exec.result.outputs),
-			time,
-			depends_on: Default::default(),
-			vector_clock: Default::default(),
-			evidence: Evidence::Reexec(exec.evidence),
-		};
-		(self.sign(submission), exec.new_state)
+		(self.sign(exec.submission(self.id, self.seq, time)), exec.new_state)
 	}
 
 	/// Signs a (possibly tampered) submission with this agent's key.

@@ -20,7 +20,10 @@ use sp_runtime::{
 	DispatchError,
 };
 
-type PoolResult = Result<sp_runtime::DispatchResultWithInfo<sp_runtime::traits::PostDispatchInfoOf<RuntimeCall>>, TransactionValidityError>;
+type PoolResult = Result<
+	sp_runtime::DispatchResultWithInfo<sp_runtime::traits::PostDispatchInfoOf<RuntimeCall>>,
+	TransactionValidityError,
+>;
 
 /// Validates a submission as the pool would, then applies it as block import would.
 fn submit(signed: SignedSubmission) -> PoolResult {
@@ -195,7 +198,8 @@ fn wrong_program_evidence_is_rejected_and_slashed() {
 	new_test_ext().execute_with(|| {
 		// Evidence produced by running the hash chain, claimed for a counter agent.
 		let w = counter_worker();
-		let mut impostor = Worker { id: w.id, pair: w.pair.clone(), program: examples::hash_chain(), state: w.state.clone(), seq: 0 };
+		let mut impostor =
+			Worker { id: w.id, pair: w.pair.clone(), program: examples::hash_chain(), state: w.state.clone(), seq: 0 };
 		impostor.seq = 0;
 		let (signed, _) = impostor.prepare(&[&3u64.to_le_bytes()], None);
 		assert!(submit(signed.clone()).unwrap().is_ok());
@@ -400,7 +404,10 @@ fn submit_needs_the_authorized_origin() {
 	new_test_ext().execute_with(|| {
 		let w = counter_worker();
 		let (signed, _) = w.prepare(&[b""], None);
-		assert_noop!(Submissions::submit(RuntimeOrigin::signed(ALICE), Box::new(signed.clone())), DispatchError::BadOrigin);
+		assert_noop!(
+			Submissions::submit(RuntimeOrigin::signed(ALICE), Box::new(signed.clone())),
+			DispatchError::BadOrigin
+		);
 		assert_noop!(Submissions::submit(RuntimeOrigin::none(), Box::new(signed.clone())), DispatchError::BadOrigin);
 		// Dispatch re-checks stage 1 even for the authorized origin.
 		let mut stale = signed;
@@ -447,10 +454,9 @@ fn submit_weight_includes_the_checkpoint_fold() {
 		let w = counter_worker();
 		let (signed, _) = w.prepare(&[b""], None);
 		let call = crate::Call::<Test>::submit { signed: Box::new(signed.clone()) };
-		let expected = <() as crate::WeightInfo>::submit(
-			crate::kilo_steps(signed.submission.steps),
-			crate::evidence_kib(&signed),
-		) + <Checkpoints as OnAgentTransition>::weight();
+		let expected =
+			<() as crate::WeightInfo>::submit(crate::kilo_steps(signed.submission.steps), crate::evidence_kib(&signed))
+				+ <Checkpoints as OnAgentTransition>::weight();
 		assert_eq!(call.get_dispatch_info().call_weight, expected);
 		assert!(<Checkpoints as OnAgentTransition>::weight().ref_time() > 0);
 	});

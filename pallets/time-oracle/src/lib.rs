@@ -272,8 +272,12 @@ pub mod pallet {
 			History::<T>::get(block)
 		}
 
-		/// Checks and stores a report of `who`.
-		pub(crate) fn do_report_time(who: T::AccountId, moment: u64) -> DispatchResult {
+		/// Checks and stores a report of `who`, with the same checks as [`Pallet::report_time`].
+		///
+		/// Runtimes feed the oracle through this without a transaction, e.g. with the block
+		/// author's own timestamp from `pallet_timestamp::Config::OnTimestampSet` (the author
+		/// must be in [`Authorities`]). Its weight is the caller's to account.
+		pub fn do_report_time(who: T::AccountId, moment: u64) -> DispatchResult {
 			ensure!(Authorities::<T>::get().contains(&who), Error::<T>::NotAuthority);
 			let block = frame_system::Pallet::<T>::block_number();
 			if let Some(previous) = Reports::<T>::get(&who) {
