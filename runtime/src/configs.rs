@@ -1,0 +1,227 @@
+//! Pallet configurations.
+
+use crate::{
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime, RuntimeCall,
+	RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System, TimeOracle,
+	EXISTENTIAL_DEPOSIT, MILLI_UNIT, MINUTES, SLOT_DURATION, UNIT, VERSION,
+};
+use agentic_primitives::state::MAX_STATE_DEPTH;
+use frame_support::{
+	derive_impl,
+	dispatch::DispatchClass,
+	parameter_types,
+	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, FindAuthor, OnTimestampSet, VariantCountOf},
+	weights::{
+		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+		IdentityFee, Weight,
+	},
+};
+use frame_system::{
+	limits::{BlockLength, BlockWeights},
+	EnsureRoot,
+};
+use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_core::crypto::ByteArray;
+use sp_runtime::{traits::One, Perbill};
+use sp_version::RuntimeVersion;
+
+const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+
+parameter_types! {
+	pub const BlockHashCount: BlockNumber = 2400;
+	pub const Version: RuntimeVersion = VERSION;
+	/// Two fifths of the 1 s slot for execution: the author proposes within two thirds of the
+	/// slot and importers must re-execute in time for the next one.
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
+		Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND * 2 / 5, u64::MAX),
+		NORMAL_DISPATCH_RATIO,
+	);
+	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+		.max_length(5 * 1024 * 1024)
+		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
+		.build();
+	pub const SS58Prefix: u8 = 42;
+}
+
+#[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
+impl frame_system::Config for Runtime {
+	type Block = Block;
+	type BlockWeights = RuntimeBlockWeights;
+	type BlockLength = RuntimeBlockLength;
+	type AccountId = AccountId;
+	type Nonce = Nonce;
+	type Hash = Hash;
+	type BlockHashCount = BlockHashCount;
+	/// The node stores its state in ParityDb.
+	type DbWeight = ParityDbWeight;
+	type Version = Version;
+	type AccountData = pallet_balances::AccountData<Balance>;
+	type SS58Prefix = SS58Prefix;
+	type MaxConsumers = ConstU32<16>;
+}
+
+impl pallet_aura::Config for Runtime {
+	type AuthorityId = AuraId;
+	type DisabledValidators = ();
+	type MaxAuthorities = ConstU32<32>;
+	type AllowMultipleBlocksPerSlot = ConstBool<false>;
+	type SlotDuration = ConstU64<SLOT_DURATION>;
+}
+
+impl pallet_grandpa::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = ();
+	type MaxAuthorities = ConstU32<32>;
+	type MaxNominators = ConstU32<0>;
+	type MaxSetIdSessionEntries = ConstU64<0>;
+	type KeyOwnerProof = sp_core::Void;
+	type EquivocationReportSystem = ();
+}
+
+/// Feeds the time oracle: each block's author reports the block's timestamp. The oracle keeps
+/// the lower median of its authorities' recent reports, so one author cannot move consensus
+/// time on its own.
+pub struct AuthorTimeFeed;
+
+impl OnTimestampSet<u64> for AuthorTimeFeed {
+	fn on_timestamp_set(moment: u64) {
+		let digest = System::digest();
+		let pre_runtime = digest.logs.iter().filter_map(|d| d.as_pre_runtime());
+		let Some(index) = <Aura as FindAuthor<u32>>::find_author(pre_runtime) else { return };
+		let authorities = pallet_aura::Authorities::<Runtime>::get();
+		let Some(author) = authorities.get(index as usize) else { return };
+		let Ok(raw) = <[u8; 32]>::try_from(author.as_slice()) else { return };
+		// Not every author needs to be an oracle authority; their reports are then refused.
+		let _ = TimeOracle::do_report_time(AccountId::new(raw), moment);
+	}
+}
+
+impl pallet_timestamp::Config for Runtime {
+	type Moment = u64;
+	type OnTimestampSet = (Aura, AuthorTimeFeed);
+	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
+	type WeightInfo = ();
+}
+
+impl pallet_balances::Config for Runtime {
+	type MaxLocks = ConstU32<50>;
+	type MaxReserves = ();
+	type ReserveIdentifier = [u8; 8];
+	type Balance = Balance;
+	type RuntimeEvent = RuntimeEvent;
+	type DustRemoval = ();
+	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
+	type AccountStore = System;
+	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+	type FreezeIdentifier = RuntimeFreezeReason;
+	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type DoneSlashHandler = ();
+}
+
+parameter_types! {
+	pub FeeMultiplier: Multiplier = Multiplier::one();
+}
+
+impl pallet_transaction_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+	type OperationalFeeMultiplier = ConstU8<5>;
+	type WeightToFee = IdentityFee<Balance>;
+	type LengthToFee = IdentityFee<Balance>;
+	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_sudo::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	pub const MaxProgramLen: u32 = 256 * 1024;
+	pub const MaxStateDepth: u8 = MAX_STATE_DEPTH;
+	pub const MinimumBond: Balance = 100 * UNIT;
+	pub const SlashAmount: Balance = 10 * UNIT;
+	pub const UnbondingDelay: BlockNumber = 10 * MINUTES;
+	pub const MaxUnbondingChunks: u32 = 8;
+	pub const MaxOracleAuthorities: u32 = 32;
+	/// Reports may differ from the block's own timestamp by at most two slots.
+	pub const MaxDrift: u64 = 2 * SLOT_DURATION;
+	pub const ReportValidity: BlockNumber = 10;
+	/// Ten minutes of consensus time history for submissions' time reads.
+	pub const HistoryDepth: u32 = 10 * MINUTES;
+	/// Most steps per submission: well inside a block's weight with the current weights.
+	pub const MaxSteps: u64 = 2_000_000;
+	pub const SubmissionPriority: u64 = u64::MAX / 2;
+	pub const SubmissionLongevity: u64 = 64;
+}
+
+impl pallet_agent_registry::Config for Runtime {
+	type Currency = Balances;
+	type Bonds = crate::AgentStaking;
+	type Fees = crate::AgentFees;
+	type OnTransition = crate::Checkpoints;
+	type MaxProgramLen = MaxProgramLen;
+	type MaxStateDepth = MaxStateDepth;
+	type WeightInfo = pallet_agent_registry::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_agent_staking::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Agents = crate::AgentRegistry;
+	type MinimumBond = MinimumBond;
+	type SlashAmount = SlashAmount;
+	type UnbondingDelay = UnbondingDelay;
+	type MaxUnbondingChunks = MaxUnbondingChunks;
+	/// Slashed bonds are burned.
+	type Slashed = ();
+	type WeightInfo = pallet_agent_staking::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_agent_fees::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Agents = crate::AgentRegistry;
+	/// Submission fees are burned (no surge, no author tips).
+	type FeeDestination = ();
+	type FeeOrigin = EnsureRoot<AccountId>;
+	type WeightInfo = pallet_agent_fees::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_time_oracle::Config for Runtime {
+	type LocalTime = crate::Timestamp;
+	type MaxAuthorities = MaxOracleAuthorities;
+	type MaxDrift = MaxDrift;
+	type ReportValidity = ReportValidity;
+	type HistoryDepth = HistoryDepth;
+	type AuthorityOrigin = EnsureRoot<AccountId>;
+	type WeightInfo = pallet_time_oracle::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_checkpoints::Config for Runtime {
+	type WeightInfo = pallet_checkpoints::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_agent_submissions::Config for Runtime {
+	type Balance = Balance;
+	type Agents = crate::AgentRegistry;
+	type Bonds = crate::AgentStaking;
+	type Fees = crate::AgentFees;
+	type Time = crate::TimeOracle;
+	type OnTransition = crate::Checkpoints;
+	type MaxSteps = MaxSteps;
+	type SubmissionPriority = SubmissionPriority;
+	type SubmissionLongevity = SubmissionLongevity;
+	type WeightInfo = pallet_agent_submissions::weights::SubstrateWeight<Runtime>;
+}
+
+/// Genesis fee parameters: 0.01 per submission, 0.0001 per step, 0.001 per KiB of evidence (the
+/// design note's figures).
+pub fn default_fee_params() -> agentic_primitives::FeeParams<Balance> {
+	agentic_primitives::FeeParams { base: 10 * MILLI_UNIT, per_step: 100 * crate::MICRO_UNIT, per_kib: MILLI_UNIT }
+}

@@ -1,0 +1,85 @@
+//! Genesis presets: `development` (one validator, Alice) and `local_testnet` (Alice and Bob).
+//!
+//! Both fund the well-known dev accounts, make Alice sudo, set the fee parameters, make the
+//! validators the time oracle's authorities, and register a sample agent: the counter example,
+//! owned by Alice and signing with Alice's sr25519 key.
+
+use crate::{configs::default_fee_params, AccountId, Balance, RuntimeGenesisConfig, UNIT};
+use agentic_example_agents as examples;
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+/// What each endowed account starts with.
+const ENDOWMENT: Balance = 1_000_000 * UNIT;
+
+/// Validators' (Aura sr25519, GRANDPA ed25519) dev keys.
+type Validator = (Sr25519Keyring, Ed25519Keyring);
+
+fn testnet_genesis(validators: &[Validator], endowed: Vec<AccountId>, root: AccountId) -> Value {
+	let aura: Vec<AuraId> = validators.iter().map(|(k, _)| k.public().into()).collect();
+	let grandpa: Vec<(GrandpaId, u64)> = validators.iter().map(|(_, k)| (k.public().into(), 1)).collect();
+	// Authors feed the time oracle under the account of their Aura key.
+	let oracle: Vec<AccountId> = validators.iter().map(|(k, _)| k.to_account_id()).collect();
+	let alice = Sr25519Keyring::Alice;
+	let sample_agent =
+		(alice.to_account_id(), examples::counter(), alice.public(), examples::depth::COUNTER, 100 * UNIT, 10 * UNIT);
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: pallet_balances::GenesisConfig {
+			balances: endowed.iter().cloned().map(|a| (a, ENDOWMENT)).collect::<Vec<_>>()
+		},
+		aura: pallet_aura::GenesisConfig { authorities: aura },
+		grandpa: pallet_grandpa::GenesisConfig { authorities: grandpa },
+		sudo: pallet_sudo::GenesisConfig { key: Some(root) },
+		agent_fees: pallet_agent_fees::GenesisConfig { params: default_fee_params() },
+		time_oracle: pallet_time_oracle::GenesisConfig { authorities: oracle },
+		agent_registry: pallet_agent_registry::GenesisConfig { agents: vec![sample_agent] },
+	})
+}
+
+fn dev_accounts() -> Vec<AccountId> {
+	Sr25519Keyring::iter()
+		.filter(|k| k != &Sr25519Keyring::One && k != &Sr25519Keyring::Two)
+		.map(|k| k.to_account_id())
+		.collect()
+}
+
+/// The `development` preset: Alice alone validates.
+pub fn development_config_genesis() -> Value {
+	testnet_genesis(
+		&[(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		dev_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The `local_testnet` preset: Alice and Bob validate.
+pub fn local_config_genesis() -> Value {
+	testnet_genesis(
+		&[(Sr25519Keyring::Alice, Ed25519Keyring::Alice), (Sr25519Keyring::Bob, Ed25519Keyring::Bob)],
+		dev_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The preset of a name, as JSON.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		_ => return None,
+	};
+	Some(serde_json::to_string(&patch).expect("presets serialize").into_bytes())
+}
+
+/// The presets this runtime has.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}
