@@ -8,3 +8,6 @@ if [ -f "$HOME/.cargo/env" ]; then
 	. "$HOME/.cargo/env"
 fi
 mkdir -p "$CARGO_TARGET_DIR"
+# The runtime's Wasm build looks for Cargo.lock from the target folder; point it at the
+# workspace so the Wasm is built with the locked versions.
+export WASM_BUILD_WORKSPACE_HINT="${WASM_BUILD_WORKSPACE_HINT:-$PWD}"

@@ -3,16 +3,25 @@
 #
 #   scripts/test.sh
 #
-# 1. unit, property and pallet tests (benchmarks included, they run as tests);
-# 2. a no_std build of the verifier and the pallets for wasm32v1-none, the runtime's target, so
-#    nothing std-only creeps onto the on-chain verification path.
+# 1. unit, property and pallet tests, with the pallet benchmarks running as tests
+#    (feature runtime-benchmarks; no runtime Wasm needed);
+# 2. the chain: runtime, client and node, including the end-to-end test that starts the real
+#    node on a dev chain (builds the runtime Wasm);
+# 3. a no_std build of the verifier and the pallets for wasm32v1-none, the runtime's target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 scripts/setup.sh
 
-echo "== cargo test (workspace, runtime-benchmarks) ==" >&2
-SKIP_WASM_BUILD=1 cargo test --locked --workspace --features runtime-benchmarks
+chain=(-p agentic-runtime -p agentic-client -p agentic-node -p prover-worker)
+
+echo "== cargo test: libraries and pallets (runtime-benchmarks) ==" >&2
+SKIP_WASM_BUILD=1 cargo test --locked --workspace \
+	--exclude agentic-runtime --exclude agentic-client --exclude agentic-node --exclude prover-worker \
+	--features runtime-benchmarks
+
+echo "== cargo test: runtime, client, node (end to end) ==" >&2
+cargo test --locked "${chain[@]}"
 
 echo "== no_std check for wasm32v1-none ==" >&2
 SKIP_WASM_BUILD=1 CARGO_TARGET_DIR="$CARGO_TARGET_DIR/wasm-check" cargo check --locked --quiet \

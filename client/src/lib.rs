@@ -1,0 +1,245 @@
+//! # Agentic client
+//!
+//! A small Rust client of an Agentic node over JSON-RPC (WebSocket), using the runtime's own
+//! types for everything it encodes and decodes, so it cannot drift from the chain:
+//!
+//! - [`Client::sign`]: a signed transaction (e.g. `AgentRegistry::register`) by an sr25519 key;
+//! - [`Client::authorized`]: the general transaction an agent submission travels in (no signer;
+//!   the runtime's `AuthorizeCall` extension authorizes it through the submission pallet);
+//! - [`Client::submit`] / [`Client::submit_and_watch`]: to the pool, and followed to inclusion
+//!   and finality, with pool refusals decoded into [`PoolRefusal`];
+//! - [`Client::agent_api`]: calls of the runtime's `AgentApi` (agents, checkpoints, time, fees);
+//! - [`Client::events`]: the decoded events of a block.
+
+use agentic_runtime::{
+	Address, Hash, Header, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic,
+};
+use codec::{Decode, Encode};
+use jsonrpsee::{
+	core::client::{ClientT, Subscription, SubscriptionClientT},
+	rpc_params,
+	ws_client::{WsClient, WsClientBuilder},
+};
+use sp_core::{sr25519, Bytes, Pair, H256};
+use sp_runtime::generic::Era;
+use std::time::Duration;
+
+/// What can go wrong talking to a node.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+	/// The connection or a call failed.
+	#[error("rpc: {0}")]
+	Rpc(#[from] jsonrpsee::core::ClientError),
+	/// The node answered bytes that do not decode as expected.
+	#[error("decoding the node's answer: {0}")]
+	Codec(#[from] codec::Error),
+	/// The transaction pool refused a transaction.
+	#[error("the pool refused the transaction: {0:?}")]
+	Refused(PoolRefusal),
+	/// A watched transaction left the pool without being finalized.
+	#[error("the transaction was {0}")]
+	Dropped(String),
+	/// An answer had an unexpected shape.
+	#[error("unexpected answer: {0}")]
+	Unexpected(String),
+}
+
+/// Why the pool refused a transaction, from the node's JSON-RPC error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolRefusal {
+	/// The JSON-RPC error code (1010: invalid transaction, 1011: unknown validity, 1002:
+	/// verification error such as undecodable bytes).
+	pub code: i32,
+	/// The error message.
+	pub message: String,
+	/// The error's data: for invalid transactions the reason, e.g. `"Custom error: 3"`,
+	/// `"Transaction has a bad signature"` or `"Transaction is outdated"`.
+	pub data: String,
+}
+
+impl PoolRefusal {
+	/// The `InvalidTransaction::Custom` code, if the refusal is one.
+	pub fn custom_code(&self) -> Option<u8> {
+		self.data.split("Custom error: ").nth(1)?.trim_matches(|c: char| !c.is_ascii_digit()).parse().ok()
+	}
+}
+
+/// How a watched transaction ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Finalized {
+	/// The block that included it.
+	pub in_block: H256,
+	/// The finalized block (the same block).
+	pub finalized: H256,
+}
+
+/// A connection to one node.
+pub struct Client {
+	rpc: WsClient,
+	genesis: H256,
+	spec_version: u32,
+	transaction_version: u32,
+}
+
+impl Client {
+	/// Connects to `url` (e.g. `ws://127.0.0.1:9944`) and reads the chain's genesis hash and
+	/// runtime version.
+	pub async fn connect(url: &str) -> Result<Self, Error> {
+		let rpc = WsClientBuilder::default().request_timeout(Duration::from_secs(60)).build(url).await?;
+		let genesis: H256 = rpc.request("chain_getBlockHash", rpc_params![0u32]).await?;
+		let version: serde_json::Value = rpc.request("state_getRuntimeVersion", rpc_params![]).await?;
+		let field = |name: &str| {
+			version
+				.get(name)
+				.and_then(|v| v.as_u64())
+				.map(|v| v as u32)
+				.ok_or_else(|| Error::Unexpected(format!("runtime version without {name}")))
+		};
+		Ok(Client {
+			spec_version: field("specVersion")?,
+			transaction_version: field("transactionVersion")?,
+			rpc,
+			genesis,
+		})
+	}
+
+	/// The chain's genesis hash (what agent submissions are signed for).
+	pub fn genesis(&self) -> H256 {
+		self.genesis
+	}
+
+	/// The header of a block (the best block if `None`).
+	pub async fn header(&self, at: Option<H256>) -> Result<Header, Error> {
+		let header: Option<Header> = self.rpc.request("chain_getHeader", rpc_params![at]).await?;
+		header.ok_or_else(|| Error::Unexpected("no such block".into()))
+	}
+
+	/// The hash of the latest finalized block.
+	pub async fn finalized_head(&self) -> Result<H256, Error> {
+		Ok(self.rpc.request("chain_getFinalizedHead", rpc_params![]).await?)
+	}
+
+	/// The next nonce of an account, counting its transactions in the pool.
+	pub async fn account_nonce(&self, who: &agentic_runtime::AccountId) -> Result<u32, Error> {
+		Ok(self.rpc.request("system_accountNextIndex", rpc_params![who.to_string()]).await?)
+	}
+
+	/// Calls `AgentApi_<method>` with SCALE-encoded `args` at `at` (best block if `None`).
+	pub async fn agent_api<R: Decode>(&self, method: &str, args: impl Encode, at: Option<H256>) -> Result<R, Error> {
+		let bytes: Bytes =
+			self.rpc.request("state_call", rpc_params![format!("AgentApi_{method}"), Bytes(args.encode()), at]).await?;
+		Ok(R::decode(&mut &bytes[..])?)
+	}
+
+	/// The events of a block.
+	pub async fn events(&self, at: H256) -> Result<Vec<RuntimeEvent>, Error> {
+		let mut key = sp_crypto_hashing::twox_128(b"System").to_vec();
+		key.extend(sp_crypto_hashing::twox_128(b"Events"));
+		let bytes: Option<Bytes> = self.rpc.request("state_getStorage", rpc_params![Bytes(key), at]).await?;
+		let Some(bytes) = bytes else { return Ok(Vec::new()) };
+		let records = Vec::<frame_system::EventRecord<RuntimeEvent, Hash>>::decode(&mut &bytes[..])?;
+		Ok(records.into_iter().map(|r| r.event).collect())
+	}
+
+	/// The extensions of a transaction; `nonce` only matters for signed ones.
+	fn extensions(nonce: u32) -> TxExtension {
+		(
+			frame_system::AuthorizeCall::new(),
+			frame_system::CheckNonZeroSender::new(),
+			frame_system::CheckSpecVersion::new(),
+			frame_system::CheckTxVersion::new(),
+			frame_system::CheckGenesis::new(),
+			frame_system::CheckEra::from(Era::Immortal),
+			frame_system::CheckNonce::from(nonce),
+			frame_system::CheckWeight::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::from(0),
+			frame_system::WeightReclaim::new(),
+		)
+	}
+
+	/// `call` signed by `signer` with account nonce `nonce` (immortal, no tip).
+	pub fn sign(&self, call: RuntimeCall, signer: &sr25519::Pair, nonce: u32) -> UncheckedExtrinsic {
+		let extensions = Self::extensions(nonce);
+		let implicit =
+			((), (), self.spec_version, self.transaction_version, self.genesis, self.genesis, (), (), (), ());
+		let payload = SignedPayload::from_raw(call.clone(), extensions.clone(), implicit);
+		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+		let account: agentic_runtime::AccountId = signer.public().into();
+		UncheckedExtrinsic::new_signed(call, Address::Id(account), signature.into(), extensions)
+	}
+
+	/// `call` as a general transaction with no signer: valid only if a pallet authorizes it
+	/// (an agent submission).
+	pub fn authorized(&self, call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_transaction(call, Self::extensions(0))
+	}
+
+	/// Sends encoded transaction bytes to the pool; returns the transaction hash.
+	pub async fn submit_bytes(&self, bytes: Vec<u8>) -> Result<H256, Error> {
+		self.rpc.request("author_submitExtrinsic", rpc_params![Bytes(bytes)]).await.map_err(refusal)
+	}
+
+	/// Sends a transaction to the pool; returns its hash.
+	pub async fn submit(&self, xt: &UncheckedExtrinsic) -> Result<H256, Error> {
+		self.submit_bytes(xt.encode()).await
+	}
+
+	/// Sends a transaction and follows it until its block is finalized.
+	pub async fn submit_and_watch(&self, xt: &UncheckedExtrinsic, timeout: Duration) -> Result<Finalized, Error> {
+		let mut sub: Subscription<serde_json::Value> = self
+			.rpc
+			.subscribe("author_submitAndWatchExtrinsic", rpc_params![Bytes(xt.encode())], "author_unwatchExtrinsic")
+			.await
+			.map_err(refusal)?;
+		let mut in_block = None;
+		let deadline = tokio::time::Instant::now() + timeout;
+		loop {
+			let next = tokio::time::timeout_at(deadline, sub.next())
+				.await
+				.map_err(|_| Error::Dropped("not finalized before the timeout".into()))?;
+			let status = match next {
+				Some(status) => status.map_err(|e| Error::Unexpected(e.to_string()))?,
+				None => return Err(Error::Dropped("unwatched by the node".into())),
+			};
+			if let Some(hash) = status.get("inBlock") {
+				in_block = Some(serde_json::from_value(hash.clone()).map_err(|e| Error::Unexpected(e.to_string()))?);
+			} else if let Some(hash) = status.get("finalized") {
+				let finalized: H256 =
+					serde_json::from_value(hash.clone()).map_err(|e| Error::Unexpected(e.to_string()))?;
+				return Ok(Finalized { in_block: in_block.unwrap_or(finalized), finalized });
+			} else if status.get("retracted").is_some() {
+				in_block = None;
+			} else if let Some(s) = status.as_str() {
+				if matches!(s, "invalid" | "dropped") {
+					return Err(Error::Dropped(s.into()));
+				}
+			} else if status.get("usurped").is_some() || status.get("finalityTimeout").is_some() {
+				return Err(Error::Dropped(status.to_string()));
+			}
+		}
+	}
+}
+
+/// Turns a JSON-RPC call error into a [`PoolRefusal`] where it is one.
+fn refusal(e: jsonrpsee::core::ClientError) -> Error {
+	if let jsonrpsee::core::ClientError::Call(obj) = &e {
+		return Error::Refused(PoolRefusal {
+			code: obj.code(),
+			message: obj.message().to_string(),
+			data: obj.data().map(|d| d.get().trim_matches('"').to_string()).unwrap_or_default(),
+		});
+	}
+	Error::Rpc(e)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn custom_codes_are_read_from_refusals() {
+		let r = |data: &str| PoolRefusal { code: 1010, message: "Invalid Transaction".into(), data: data.into() };
+		assert_eq!(r("Custom error: 3").custom_code(), Some(3));
+		assert_eq!(r("Transaction has a bad signature").custom_code(), None);
+	}
+}
