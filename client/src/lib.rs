@@ -119,6 +119,16 @@ impl Client {
 		Ok(self.rpc.request("chain_getFinalizedHead", rpc_params![]).await?)
 	}
 
+	/// New best heads (`finalized = false`) or finalized heads (`true`) as they come.
+	pub async fn subscribe_heads(&self, finalized: bool) -> Result<Subscription<Header>, Error> {
+		let (method, unsubscribe) = if finalized {
+			("chain_subscribeFinalizedHeads", "chain_unsubscribeFinalizedHeads")
+		} else {
+			("chain_subscribeNewHeads", "chain_unsubscribeNewHeads")
+		};
+		Ok(self.rpc.subscribe(method, rpc_params![], unsubscribe).await?)
+	}
+
 	/// The next nonce of an account, counting its transactions in the pool.
 	pub async fn account_nonce(&self, who: &agentic_runtime::AccountId) -> Result<u32, Error> {
 		Ok(self.rpc.request("system_accountNextIndex", rpc_params![who.to_string()]).await?)
