@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Measures re-execution inside the runtime's Wasm on a dev node: submits hash-chain transitions
+# of growing size (one per block) and prints, for each, the steps and the time the block author
+# took to build that block (the node's "Prepared block for proposing" log line), next to the
+# time of a block without a submission.
+#
+#   scripts/measure-wasm-reexec.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+cargo build --locked -p agentic-node
+cargo build --locked -p agentic-client --example wasm_cost
+log="$(mktemp)"
+"$CARGO_TARGET_DIR/debug/agentic-node" --dev --tmp --rpc-port 9988 --port 30588 --prometheus-port 9688 2>"$log" &
+node_pid=$!
+trap 'kill "$node_pid" 2>/dev/null; wait "$node_pid" 2>/dev/null; rm -f "$log"' EXIT
+sleep 10
+"$CARGO_TARGET_DIR/debug/examples/wasm_cost" ws://127.0.0.1:9988 | while read -r _ number _ steps; do
+	ms=$(grep -o "Prepared block for proposing at $number ([0-9]* ms)" "$log" | grep -o '([0-9]* ms)' | tr -d '()')
+	echo "block $number: $steps steps, built in $ms"
+done
+echo "blocks without submissions:"
+grep -o 'Prepared block for proposing at [0-9]* ([0-9]* ms)' "$log" | tail -5
