@@ -120,7 +120,8 @@ pub struct Submission {
 	pub outputs_commitment: H256,
 	/// The consensus time the program read, if it read any.
 	pub time: Option<TimeRead>,
-	/// Other agents' states this transition read, with their versions.
+	/// Other agents' states this transition read, with their versions, sorted by agent, one
+	/// entry per agent.
 	pub depends_on: BoundedVec<Dependency, ConstU32<MAX_DEPENDENCIES>>,
 	/// The agent's vector clock: the latest version of each agent it has causally seen,
 	/// sorted by agent id, one entry per agent.
@@ -256,7 +257,8 @@ pub enum InvalidSubmission {
 	WrongMode = 6,
 	/// The declared time is not what the oracle recorded at that block.
 	UnknownTime = 7,
-	/// A dependency names an unknown agent or a version it has not reached.
+	/// A dependency names an unknown agent, the agent itself or a version not reached, or the
+	/// dependencies are not sorted by agent with one entry each.
 	InvalidDependency = 8,
 	/// The vector clock is unsorted, repeats an agent, names an unknown agent or a future
 	/// version, or does not cover `depends_on`.

@@ -338,18 +338,17 @@ impl<T: Config> Pallet<T> {
 		Ok(info)
 	}
 
-	/// Dependencies name other existing agents at versions they reached; the vector clock is
-	/// sorted by agent, one entry each, at reached versions, and covers every dependency.
+	/// Dependencies name other existing agents at versions they reached, sorted by agent, one
+	/// entry each; the vector clock is sorted by agent, one entry each, at versions the agents
+	/// (this one included) reached, and covers every dependency.
 	fn check_causality(agent: AgentId, deps: &[Dependency], clock: &[Dependency]) -> Result<(), CheckError> {
 		let reached = |d: &Dependency| T::Agents::agent(d.agent).is_some_and(|a| d.version <= a.version);
-		for dep in deps {
-			if dep.agent == agent || !reached(dep) {
-				return Err(CheckError::Invalid(InvalidSubmission::InvalidDependency));
-			}
+		let sorted = |list: &[Dependency]| list.windows(2).all(|w| w[0].agent < w[1].agent);
+		if !sorted(deps) || deps.iter().any(|d| d.agent == agent || !reached(d)) {
+			return Err(CheckError::Invalid(InvalidSubmission::InvalidDependency));
 		}
-		let sorted = clock.windows(2).all(|w| w[0].agent < w[1].agent);
 		let covered = deps.iter().all(|d| clock.iter().any(|c| c.agent == d.agent && c.version >= d.version));
-		if !sorted || !covered || !clock.iter().all(|c| c.agent == agent || reached(c)) {
+		if !sorted(clock) || !covered || !clock.iter().all(reached) {
 			return Err(CheckError::Invalid(InvalidSubmission::InvalidVectorClock));
 		}
 		Ok(())

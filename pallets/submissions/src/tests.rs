@@ -384,6 +384,8 @@ fn dependencies_and_vector_clocks_are_checked() {
 		assert_eq!(pool_error(with(vec![dep(b.id, 2)], vec![dep(b.id, 2)])), bad_dep, "future version");
 		assert_eq!(pool_error(with(vec![dep(55, 0)], vec![dep(55, 0)])), bad_dep, "unknown agent");
 		assert_eq!(pool_error(with(vec![dep(a.id, 0)], vec![dep(a.id, 0)])), bad_dep, "itself");
+		assert_eq!(pool_error(with(vec![dep(b.id, 1), dep(b.id, 1)], vec![dep(b.id, 1)])), bad_dep, "repeated");
+		assert_eq!(pool_error(with(vec![], vec![dep(a.id, 5)])), bad_clock, "own clock ahead of the chain");
 		assert_eq!(pool_error(with(vec![dep(b.id, 1)], vec![])), bad_clock, "clock misses a dependency");
 		assert_eq!(pool_error(with(vec![dep(b.id, 1)], vec![dep(b.id, 0)])), bad_clock, "clock behind a dependency");
 		assert_eq!(pool_error(with(vec![], vec![dep(b.id, 1), dep(a.id, 0)])), bad_clock, "unsorted clock");
