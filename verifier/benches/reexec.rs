@@ -14,27 +14,6 @@ use agentic_verifier::{
 use std::time::{Duration, Instant};
 
 /// Reads 8 bytes from each of the first `n` pages (n = the input's u64): touches n pages.
-const PAGE_TOUCHER: &str = "%isa = revive_v1
-%rw_data_size = 64
-%stack_size = 4096
-pub @step:
-a0 = 0x20010
-a1 = 0
-a2 = 8
-ecalli 1
-s1 = u64 [0x20010]
-s0 = 0
-@loop:
-jump @done if s0 >=u s1
-a0 = s0 << 8
-a1 = 0x20000
-a2 = 8
-ecalli 3
-s0 = s0 + 1
-jump @loop
-@done:
-ret
-";
 
 fn median(mut xs: Vec<Duration>) -> Duration {
 	xs.sort();
@@ -82,7 +61,7 @@ fn main() {
 			t.as_secs_f64() * 1e6
 		);
 	}
-	let toucher = examples::assemble_agent(PAGE_TOUCHER).expect("assembles");
+	let toucher = examples::page_toucher();
 	for depth in [6u8, 10, 14] {
 		let (base, _, _) = measure(&toucher, depth, &1u64.to_le_bytes(), 51);
 		for pages in [16u64, 64] {

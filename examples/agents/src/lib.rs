@@ -38,6 +38,8 @@ pub const COUNTER_SRC: &str = include_str!("../programs/counter.pvmasm");
 pub const TOKEN_LEDGER_SRC: &str = include_str!("../programs/token_ledger.pvmasm");
 /// Assembly source of the hash chain agent.
 pub const HASH_CHAIN_SRC: &str = include_str!("../programs/hash_chain.pvmasm");
+/// Assembly source of the page toucher, a benchmark workload that reads `n` state pages.
+pub const PAGE_TOUCHER_SRC: &str = include_str!("../programs/page_toucher.pvmasm");
 /// Assembly source of a clock agent that stores the consensus time it reads.
 pub const CLOCK_SRC: &str = include_str!("../programs/clock.pvmasm");
 
@@ -71,6 +73,11 @@ pub fn hash_chain() -> Vec<u8> {
 /// The clock agent's program blob.
 pub fn clock() -> Vec<u8> {
 	assemble_agent(CLOCK_SRC).expect("clock.pvmasm assembles; checked by tests")
+}
+
+/// The page toucher's program blob (any state depth).
+pub fn page_toucher() -> Vec<u8> {
+	assemble_agent(PAGE_TOUCHER_SRC).expect("page_toucher.pvmasm assembles; checked by tests")
 }
 
 /// Assembles PolkaVM assembly text and attaches the ABI v1 import table ([`ABI_IMPORTS`]).
@@ -141,7 +148,7 @@ mod tests {
 
 	#[test]
 	fn every_example_assembles_with_the_abi_imports() {
-		for blob in [counter(), token_ledger(), hash_chain(), clock()] {
+		for blob in [counter(), token_ledger(), hash_chain(), clock(), page_toucher()] {
 			let blob: Vec<u8> = blob;
 			let parsed = ProgramBlob::parse(blob.into()).unwrap();
 			let imports = parsed.imports();
