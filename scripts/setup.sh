@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing Agentic needs, if it is missing, on Debian with rustup:
-# protobuf-compiler, clang and libclang-dev from apt; the wasm32v1-none target and the rust-src
+# protobuf-compiler, clang and libclang-dev from apt (plus make and perl, which the vendored
+# OpenSSL build of the node's networking needs); the wasm32v1-none target and the rust-src
 # component from rustup (the runtime's Wasm builder in polkadot-sdk stable2609 wants both).
 set -euo pipefail
 
 missing=()
-for pkg in protobuf-compiler clang libclang-dev; do
+for pkg in protobuf-compiler clang libclang-dev make perl; do
 	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
 		missing+=("$pkg")
 	fi

@@ -28,7 +28,16 @@ struct Node {
 }
 
 impl Drop for Node {
+	/// Asks the node to stop (so it removes its `--tmp` folder), then kills it if it lingers.
 	fn drop(&mut self) {
+		let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+		let deadline = Instant::now() + Duration::from_secs(10);
+		while Instant::now() < deadline {
+			if let Ok(Some(_)) = self.child.try_wait() {
+				return;
+			}
+			std::thread::sleep(Duration::from_millis(100));
+		}
 		let _ = self.child.kill();
 		let _ = self.child.wait();
 	}
@@ -53,9 +62,12 @@ fn start_node() -> Node {
 	Node { child, ws: format!("ws://127.0.0.1:{rpc}") }
 }
 
-async fn connect(node: &Node) -> Client {
+async fn connect(node: &mut Node) -> Client {
 	let start = Instant::now();
 	loop {
+		if let Ok(Some(status)) = node.child.try_wait() {
+			panic!("agentic-node exited during start-up ({status}); see its log above");
+		}
 		match Client::connect(&node.ws).await {
 			Ok(c) => return c,
 			Err(_) if start.elapsed() < Duration::from_secs(120) => {
@@ -119,8 +131,8 @@ fn refusal(result: Result<H256, Error>) -> PoolRefusal {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn agents_on_a_real_dev_chain() {
-	let node = start_node();
-	let client = connect(&node).await;
+	let mut node = start_node();
+	let client = connect(&mut node).await;
 	wait_finalized(&client, 1).await;
 
 	// The dev preset's sample agent is there.

@@ -9,7 +9,7 @@
 
 use agentic_client::Client;
 use agentic_primitives::{state::StateTree, AgentId, AgentInfo, Input, Inputs, SignedSubmission};
-use agentic_runtime::{AccountId, BlockNumber, RuntimeCall};
+use agentic_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent};
 use agentic_verifier::{program::Program, reexec::build_evidence, Claim};
 use clap::Parser;
 use sp_core::{sr25519, Pair};
@@ -87,6 +87,19 @@ async fn demo(url: &str, agent: AgentId, suri: &str, interval_ms: u64, count: u6
 			.submit_and_watch(&client.authorized(call), Duration::from_secs(60))
 			.await
 			.map_err(|e| format!("submission {seq}: {e}"))?;
+		// Finalized is not accepted: read what the chain made of it.
+		let events = client.events(finalized.in_block).await.map_err(|e| e.to_string())?;
+		let outcome = events.into_iter().find_map(|e| match e {
+			RuntimeEvent::AgentSubmissions(e @ pallet_agent_submissions::Event::TransitionAccepted { .. })
+			| RuntimeEvent::AgentSubmissions(e @ pallet_agent_submissions::Event::TransitionRejected { .. })
+			| RuntimeEvent::AgentSubmissions(e @ pallet_agent_submissions::Event::TransitionFailed { .. }) => Some(e),
+			_ => None,
+		});
+		match outcome {
+			Some(pallet_agent_submissions::Event::TransitionAccepted { agent: a, seq: s, .. })
+				if a == agent && s == seq => {},
+			other => return Err(format!("submission {seq} was not accepted: {other:?}")),
+		}
 		state = exec.new_state;
 		seq += 1;
 		done += 1;
