@@ -181,6 +181,8 @@ impl pallet_agent_staking::Config for Runtime {
 	/// Slashed bonds are burned.
 	type Slashed = ();
 	type WeightInfo = pallet_agent_staking::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::AgentBenchmarkHelper;
 }
 
 impl pallet_agent_fees::Config for Runtime {
@@ -191,6 +193,8 @@ impl pallet_agent_fees::Config for Runtime {
 	type FeeDestination = ();
 	type FeeOrigin = EnsureRoot<AccountId>;
 	type WeightInfo = pallet_agent_fees::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::AgentBenchmarkHelper;
 }
 
 impl pallet_time_oracle::Config for Runtime {
@@ -218,6 +222,8 @@ impl pallet_agent_submissions::Config for Runtime {
 	type SubmissionPriority = SubmissionPriority;
 	type SubmissionLongevity = SubmissionLongevity;
 	type WeightInfo = pallet_agent_submissions::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::AgentBenchmarkHelper;
 }
 
 /// Genesis fee parameters: 0.01 per submission, 0.0001 per step, 0.001 per KiB of evidence (the

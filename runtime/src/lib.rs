@@ -25,6 +25,10 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
+// Before `apis`: its `list_benchmarks!`/`add_benchmarks!` macros are used there.
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+pub mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
