@@ -23,6 +23,8 @@ pub mod checkpoint;
 pub mod fees;
 pub mod runtime_api;
 pub mod state;
+#[cfg(feature = "std")]
+pub mod testing;
 pub mod traits;
 pub mod types;
 

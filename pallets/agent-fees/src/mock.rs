@@ -2,15 +2,10 @@
 //! directory.
 
 use crate as pallet_agent_fees;
-use agentic_primitives::{
-	traits::AgentDirectory, AgentId, AgentInfo, AgentPublic, AgentStatus, StateRoot, VerificationMode, Version,
-};
-use core::cell::RefCell;
+use agentic_primitives::AgentId;
 use frame_support::{derive_impl, parameter_types, traits::tokens::imbalance::ResolveTo};
 use frame_system::EnsureRoot;
-use sp_core::H256;
-use sp_runtime::{BuildStorage, DispatchError, DispatchResult};
-use std::collections::BTreeMap;
+use sp_runtime::BuildStorage;
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -85,78 +80,7 @@ impl pallet_agent_fees::Config for Test {
 	type BenchmarkHelper = MockAgents;
 }
 
-thread_local! {
-	static AGENTS: RefCell<BTreeMap<AgentId, AgentInfo<u64, u64>>> = const { RefCell::new(BTreeMap::new()) };
-}
-
-/// An in-memory agent directory.
-pub struct MockAgents;
-
-impl MockAgents {
-	/// Registers a new active agent owned by `owner`; returns its id.
-	pub fn add(owner: u64) -> AgentId {
-		AGENTS.with(|agents| {
-			let mut agents = agents.borrow_mut();
-			let id = agents.keys().next_back().map_or(0, |last| last + 1);
-			agents.insert(
-				id,
-				AgentInfo {
-					owner,
-					key: AgentPublic::from_raw([0u8; 32]),
-					program_hash: H256::zero(),
-					mode: VerificationMode::Reexec,
-					state_depth: 0,
-					state_root: H256::zero(),
-					version: 0,
-					nonce: 0,
-					status: AgentStatus::Active,
-					registered_at: 0,
-				},
-			);
-			id
-		})
-	}
-
-	/// Forgets `agent`.
-	pub fn remove(agent: AgentId) {
-		AGENTS.with(|agents| agents.borrow_mut().remove(&agent));
-	}
-
-	/// Forgets all agents.
-	pub fn clear() {
-		AGENTS.with(|agents| agents.borrow_mut().clear());
-	}
-}
-
-impl AgentDirectory<u64, u64> for MockAgents {
-	fn agent(agent: AgentId) -> Option<AgentInfo<u64, u64>> {
-		AGENTS.with(|agents| agents.borrow().get(&agent).cloned())
-	}
-
-	fn program(_agent: AgentId) -> Option<Vec<u8>> {
-		None
-	}
-
-	fn apply_transition(agent: AgentId, new_root: StateRoot) -> Result<Version, DispatchError> {
-		AGENTS.with(|agents| {
-			let mut agents = agents.borrow_mut();
-			let info = agents.get_mut(&agent).ok_or(DispatchError::Other("unknown agent"))?;
-			info.state_root = new_root;
-			info.version += 1;
-			info.nonce += 1;
-			Ok(info.version)
-		})
-	}
-
-	fn consume_nonce(agent: AgentId) -> DispatchResult {
-		AGENTS.with(|agents| {
-			let mut agents = agents.borrow_mut();
-			let info = agents.get_mut(&agent).ok_or(DispatchError::Other("unknown agent"))?;
-			info.nonce += 1;
-			Ok(())
-		})
-	}
-}
+pub use agentic_primitives::testing::MockAgents;
 
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<u64> for MockAgents {

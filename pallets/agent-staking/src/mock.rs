@@ -2,19 +2,14 @@
 //! registry ([`MockAgents`]).
 
 use crate as pallet_agent_staking;
-use agentic_primitives::{
-	traits::AgentDirectory, AgentId, AgentInfo, AgentStatus, StateRoot, VerificationMode, Version,
-};
-use core::cell::RefCell;
+#[cfg(feature = "runtime-benchmarks")]
+use agentic_primitives::AgentId;
 use frame_support::{derive_impl, parameter_types, traits::tokens::imbalance::ResolveTo};
-use sp_core::{sr25519, H256};
-use sp_runtime::{BuildStorage, DispatchError, DispatchResult};
-use std::collections::BTreeMap;
+use sp_runtime::BuildStorage;
 
 type Block = frame_system::mocking::MockBlock<Test>;
-/// The account and block number types of [`Test`].
+/// The account type of [`Test`].
 pub type AccountId = u64;
-pub type BlockNumber = u64;
 
 #[frame_support::runtime]
 mod runtime {
@@ -86,70 +81,12 @@ impl pallet_agent_staking::Config for Test {
 	type BenchmarkHelper = MockAgents;
 }
 
-thread_local! {
-	static AGENTS: RefCell<BTreeMap<AgentId, AgentInfo<AccountId, BlockNumber>>> = const { RefCell::new(BTreeMap::new()) };
-}
-
-/// An agent registry kept in a thread-local map; tests set owners and statuses directly.
-pub struct MockAgents;
-
-impl MockAgents {
-	/// Registers (or overwrites) `agent` with `owner` and `status`.
-	pub fn set(agent: AgentId, owner: AccountId, status: AgentStatus) {
-		let info = AgentInfo {
-			owner,
-			key: sr25519::Public::from_raw([0; 32]),
-			program_hash: H256::zero(),
-			mode: VerificationMode::Reexec,
-			state_depth: 0,
-			state_root: H256::zero(),
-			version: 0,
-			nonce: 0,
-			status,
-			registered_at: 0,
-		};
-		AGENTS.with(|agents| agents.borrow_mut().insert(agent, info));
-	}
-
-	/// Sets the status of a registered `agent`.
-	pub fn set_status(agent: AgentId, status: AgentStatus) {
-		AGENTS.with(|agents| {
-			if let Some(info) = agents.borrow_mut().get_mut(&agent) {
-				info.status = status;
-			}
-		});
-	}
-
-	/// Forgets every agent.
-	pub fn clear() {
-		AGENTS.with(|agents| agents.borrow_mut().clear());
-	}
-}
-
-impl AgentDirectory<AccountId, BlockNumber> for MockAgents {
-	fn agent(agent: AgentId) -> Option<AgentInfo<AccountId, BlockNumber>> {
-		AGENTS.with(|agents| agents.borrow().get(&agent).cloned())
-	}
-
-	fn program(_agent: AgentId) -> Option<Vec<u8>> {
-		None
-	}
-
-	fn apply_transition(_agent: AgentId, _new_root: StateRoot) -> Result<Version, DispatchError> {
-		Err(DispatchError::Other("not supported by MockAgents"))
-	}
-
-	fn consume_nonce(_agent: AgentId) -> DispatchResult {
-		Err(DispatchError::Other("not supported by MockAgents"))
-	}
-}
+pub use agentic_primitives::testing::MockAgents;
 
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<AccountId> for MockAgents {
 	fn create_agent(owner: &AccountId) -> AgentId {
-		let id = AGENTS.with(|agents| agents.borrow().keys().next_back().map_or(0, |last| last + 1));
-		Self::set(id, *owner, AgentStatus::Active);
-		id
+		MockAgents::add(*owner)
 	}
 }
 
