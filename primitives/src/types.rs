@@ -265,4 +265,7 @@ pub enum InvalidSubmission {
 	InvalidVectorClock = 9,
 	/// The verification mode is not supported yet.
 	ModeNotSupported = 10,
+	/// The declared time was recorded before the time of this agent's previous accepted
+	/// transition that read the time: an agent's time never runs backwards.
+	TimeRegressed = 11,
 }

@@ -11,8 +11,8 @@
 //!    and again when it is applied): the agent is registered, active and bonded; the evidence is
 //!    of the agent's mode; `seq` equals the agent's nonce (a replay is `Stale`, a gap `Future`);
 //!    `old_root` is the agent's current root; the steps fit; the prepaid balance covers the fee;
-//!    the declared consensus time is what the oracle recorded; dependencies and vector clock are
-//!    consistent; and the agent key's signature over
+//!    the declared consensus time is what the oracle recorded, and not older than the time the
+//!    agent's previous accepted transition read; dependencies and vector clock are consistent; and the agent key's signature over
 //!    [`Submission::signing_payload`](agentic_primitives::Submission::signing_payload) holds.
 //!    The transaction `provides` the tag `(agent, seq)`, so one submission per agent and nonce
 //!    can be in the pool.
@@ -107,6 +107,11 @@ pub mod pallet {
 		type BenchmarkHelper: BenchmarkHelper;
 	}
 
+	/// The oracle block of the consensus time each agent's latest accepted transition read.
+	/// A later transition may not read a time recorded earlier.
+	#[pallet::storage]
+	pub type LastTimeBlock<T> = StorageMap<_, Twox64Concat, AgentId, u32>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -173,6 +178,8 @@ pub mod pallet {
 		WrongMode,
 		/// The declared time is not what the oracle recorded at that block.
 		UnknownTime,
+		/// The declared time is older than the one this agent's previous transition read.
+		TimeRegressed,
 		/// A dependency names an unknown agent, the agent itself, or a version not reached.
 		InvalidDependency,
 		/// The vector clock is inconsistent (see [`InvalidSubmission::InvalidVectorClock`]).
@@ -265,6 +272,7 @@ impl<T> From<CheckError> for Error<T> {
 				InvalidSubmission::InvalidDependency => Error::InvalidDependency,
 				InvalidSubmission::InvalidVectorClock => Error::InvalidVectorClock,
 				InvalidSubmission::ModeNotSupported => Error::ModeNotSupported,
+				InvalidSubmission::TimeRegressed => Error::TimeRegressed,
 			},
 			CheckError::BadSignature => Error::BadSignature,
 			CheckError::Stale => Error::StaleSubmission,
@@ -328,6 +336,9 @@ impl<T: Config> Pallet<T> {
 			if T::Time::at(time.block) != Some(time.moment) {
 				return Err(CheckError::Invalid(I::UnknownTime));
 			}
+			if LastTimeBlock::<T>::get(sub.agent).is_some_and(|last| time.block < last) {
+				return Err(CheckError::Invalid(I::TimeRegressed));
+			}
 		}
 		Self::check_causality(sub.agent, &sub.depends_on, &sub.vector_clock)?;
 		let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
@@ -370,6 +381,9 @@ impl<T: Config> Pallet<T> {
 				T::Fees::charge(sub.agent, fee)?;
 				let version = T::Agents::apply_transition(sub.agent, sub.new_root)?;
 				T::OnTransition::on_transition(sub.agent, sub.new_root, version);
+				if let Some(time) = sub.time {
+					LastTimeBlock::<T>::insert(sub.agent, time.block);
+				}
 				Self::deposit_event(Event::TransitionAccepted {
 					agent: sub.agent,
 					seq: sub.seq,

@@ -113,6 +113,13 @@ thread_local! {
 
 /// The chain's local clock, settable by tests.
 pub struct MockTime;
+
+impl MockTime {
+	/// Sets the local clock (ms since the Unix epoch).
+	pub fn set(ms: u64) {
+		NOW_MS.with(|t| *t.borrow_mut() = ms);
+	}
+}
 impl UnixTime for MockTime {
 	fn now() -> core::time::Duration {
 		core::time::Duration::from_millis(NOW_MS.with(|t| *t.borrow()))

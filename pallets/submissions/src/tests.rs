@@ -336,6 +336,19 @@ fn declared_time_must_match_the_oracle() {
 		assert_ok!(submit(right).unwrap());
 		w.accepted(state);
 		assert_eq!(&w.state.page(0).unwrap()[..8], &moment.to_le_bytes());
+
+		// Time moves on; the agent may read the newer time, then never the older one again.
+		MockTime::set(moment + 1_000);
+		assert_ok!(TimeOracle::report_time(RuntimeOrigin::signed(ALICE), moment + 1_000));
+		end_block();
+		let later = TimeOracle::time_at(2).unwrap();
+		assert!(later > moment);
+		let (newer, state) = w.prepare(&[b""], Some(TimeRead { block: 2, moment: later }));
+		assert_ok!(submit(newer).unwrap());
+		w.accepted(state);
+		let (older, _) = w.prepare(&[b""], Some(TimeRead { block: 1, moment }));
+		assert_eq!(pool_error(older), custom(InvalidSubmission::TimeRegressed));
+		assert_eq!(pallet_agent_submissions_last_time(w.id), Some(2));
 	});
 }
 
@@ -462,4 +475,8 @@ fn submit_weight_includes_the_checkpoint_fold() {
 		assert_eq!(call.get_dispatch_info().call_weight, expected);
 		assert!(<Checkpoints as OnAgentTransition>::weight().ref_time() > 0);
 	});
+}
+
+fn pallet_agent_submissions_last_time(agent: u32) -> Option<u32> {
+	crate::LastTimeBlock::<Test>::get(agent)
 }
