@@ -27,6 +27,21 @@ fn program_of_len(len: u32) -> Vec<u8> {
 	examples::assemble_agent(&src).expect("padded hash chain assembles")
 }
 
+/// A counter agent owned by `owner`, with the minimum bond and no prepaid fees.
+fn registered_counter<T: Config>(owner: &T::AccountId) -> AgentId {
+	Pallet::<T>::do_register(
+		owner.clone(),
+		ProgramSource::Blob(BoundedVec::try_from(examples::counter()).expect("fits")),
+		AgentPublic::from_raw([1; 32]),
+		VerificationMode::Reexec,
+		0,
+		None,
+		T::Bonds::minimum_bond(),
+		Zero::zero(),
+	)
+	.expect("registers")
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -54,17 +69,7 @@ mod benchmarks {
 	#[benchmark]
 	fn update_key() {
 		let owner = funded::<T>();
-		let id = Pallet::<T>::do_register(
-			owner.clone(),
-			ProgramSource::Blob(BoundedVec::try_from(examples::counter()).expect("fits")),
-			AgentPublic::from_raw([1; 32]),
-			VerificationMode::Reexec,
-			0,
-			None,
-			T::Bonds::minimum_bond(),
-			Zero::zero(),
-		)
-		.expect("registers");
+		let id = registered_counter::<T>(&owner);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), id, AgentPublic::from_raw([2; 32]));
 		assert_eq!(Agents::<T>::get(id).map(|a| a.key), Some(AgentPublic::from_raw([2; 32])));
@@ -73,17 +78,7 @@ mod benchmarks {
 	#[benchmark]
 	fn retire() {
 		let owner = funded::<T>();
-		let id = Pallet::<T>::do_register(
-			owner.clone(),
-			ProgramSource::Blob(BoundedVec::try_from(examples::counter()).expect("fits")),
-			AgentPublic::from_raw([1; 32]),
-			VerificationMode::Reexec,
-			0,
-			None,
-			T::Bonds::minimum_bond(),
-			Zero::zero(),
-		)
-		.expect("registers");
+		let id = registered_counter::<T>(&owner);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), id);
 		assert_eq!(Agents::<T>::get(id).map(|a| a.status), Some(AgentStatus::Retired));
