@@ -62,20 +62,34 @@ fn start_node() -> Node {
 	Node { child, ws: format!("ws://127.0.0.1:{rpc}") }
 }
 
-async fn connect(node: &mut Node) -> Client {
+/// Connects to the node, or `None` if it exited during start-up (e.g. a port picked as free
+/// was taken in the meantime).
+async fn connect(node: &mut Node) -> Option<Client> {
 	let start = Instant::now();
 	loop {
 		if let Ok(Some(status)) = node.child.try_wait() {
-			panic!("agentic-node exited during start-up ({status}); see its log above");
+			eprintln!("agentic-node exited during start-up ({status}); see its log above");
+			return None;
 		}
 		match Client::connect(&node.ws).await {
-			Ok(c) => return c,
+			Ok(c) => return Some(c),
 			Err(_) if start.elapsed() < Duration::from_secs(120) => {
 				tokio::time::sleep(Duration::from_millis(250)).await
 			},
 			Err(e) => panic!("node did not come up: {e}"),
 		}
 	}
+}
+
+/// Starts a node and connects, trying fresh ports up to three times.
+async fn start_and_connect() -> (Node, Client) {
+	for _ in 0..3 {
+		let mut node = start_node();
+		if let Some(client) = connect(&mut node).await {
+			return (node, client);
+		}
+	}
+	panic!("agentic-node did not start in three attempts");
 }
 
 async fn finalized_number(client: &Client) -> BlockNumber {
@@ -131,8 +145,7 @@ fn refusal(result: Result<H256, Error>) -> PoolRefusal {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn agents_on_a_real_dev_chain() {
-	let mut node = start_node();
-	let client = connect(&mut node).await;
+	let (_node, client) = start_and_connect().await;
 	wait_finalized(&client, 1).await;
 
 	// The dev preset's sample agent is there.
