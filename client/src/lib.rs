@@ -9,7 +9,10 @@
 //! - [`Client::submit`] / [`Client::submit_and_watch`]: to the pool, and followed to inclusion
 //!   and finality, with pool refusals decoded into [`PoolRefusal`];
 //! - [`Client::agent_api`]: calls of the runtime's `AgentApi` (agents, checkpoints, time, fees);
-//! - [`Client::events`]: the decoded events of a block.
+//! - [`Client::events`]: the decoded events of a block;
+//! - [`dev_node::DevNode`]: a development node as a child process, for tests and tools.
+
+pub mod dev_node;
 
 use agentic_runtime::{
 	Address, Hash, Header, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic,
@@ -196,36 +199,118 @@ impl Client {
 
 	/// Sends a transaction and follows it until its block is finalized.
 	pub async fn submit_and_watch(&self, xt: &UncheckedExtrinsic, timeout: Duration) -> Result<Finalized, Error> {
-		let mut sub: Subscription<serde_json::Value> = self
-			.rpc
-			.subscribe("author_submitAndWatchExtrinsic", rpc_params![Bytes(xt.encode())], "author_unwatchExtrinsic")
-			.await
-			.map_err(refusal)?;
+		let mut watch = self.watch(xt).await?;
 		let mut in_block = None;
 		let deadline = tokio::time::Instant::now() + timeout;
 		loop {
-			let next = tokio::time::timeout_at(deadline, sub.next())
+			let status = tokio::time::timeout_at(deadline, watch.next())
 				.await
-				.map_err(|_| Error::Dropped("not finalized before the timeout".into()))?;
-			let status = match next {
-				Some(status) => status.map_err(|e| Error::Unexpected(e.to_string()))?,
-				None => return Err(Error::Dropped("unwatched by the node".into())),
-			};
-			if let Some(hash) = status.get("inBlock") {
-				in_block = Some(serde_json::from_value(hash.clone()).map_err(|e| Error::Unexpected(e.to_string()))?);
-			} else if let Some(hash) = status.get("finalized") {
-				let finalized: H256 =
-					serde_json::from_value(hash.clone()).map_err(|e| Error::Unexpected(e.to_string()))?;
-				return Ok(Finalized { in_block: in_block.unwrap_or(finalized), finalized });
-			} else if status.get("retracted").is_some() {
-				in_block = None;
-			} else if let Some(s) = status.as_str() {
-				if matches!(s, "invalid" | "dropped") {
-					return Err(Error::Dropped(s.into()));
-				}
-			} else if status.get("usurped").is_some() || status.get("finalityTimeout").is_some() {
-				return Err(Error::Dropped(status.to_string()));
+				.map_err(|_| Error::Dropped("not finalized before the timeout".into()))??;
+			match status {
+				TxStatus::InBlock(hash) => in_block = Some(hash),
+				TxStatus::Retracted => in_block = None,
+				TxStatus::Finalized(finalized) =>
+					return Ok(Finalized { in_block: in_block.unwrap_or(finalized), finalized }),
+				TxStatus::Ready | TxStatus::Future | TxStatus::Broadcast => {},
 			}
+		}
+	}
+
+	/// Sends a transaction and returns the stream of its pool statuses.
+	pub async fn watch(&self, xt: &UncheckedExtrinsic) -> Result<TxWatch, Error> {
+		self.watch_bytes(xt.encode()).await
+	}
+
+	/// Sends encoded transaction bytes and returns the stream of their pool statuses.
+	pub async fn watch_bytes(&self, bytes: Vec<u8>) -> Result<TxWatch, Error> {
+		let sub = self
+			.rpc
+			.subscribe("author_submitAndWatchExtrinsic", rpc_params![Bytes(bytes)], "author_unwatchExtrinsic")
+			.await
+			.map_err(refusal)?;
+		Ok(TxWatch { sub })
+	}
+
+	/// Whether the connection is still up (a dropped connection is never re-established: connect
+	/// again).
+	pub fn is_connected(&self) -> bool {
+		self.rpc.is_connected()
+	}
+
+	/// The hash of block `number` on the best chain, if it exists.
+	pub async fn block_hash(&self, number: u32) -> Result<Option<H256>, Error> {
+		Ok(self.rpc.request("chain_getBlockHash", rpc_params![number]).await?)
+	}
+
+	/// The transactions of a block.
+	pub async fn block_extrinsics(&self, at: H256) -> Result<Vec<UncheckedExtrinsic>, Error> {
+		let block: Option<serde_json::Value> = self.rpc.request("chain_getBlock", rpc_params![at]).await?;
+		let extrinsics = block
+			.as_ref()
+			.and_then(|b| b.get("block"))
+			.and_then(|b| b.get("extrinsics"))
+			.and_then(|x| x.as_array())
+			.ok_or_else(|| Error::Unexpected("no such block".into()))?;
+		extrinsics
+			.iter()
+			.map(|x| {
+				let bytes: Bytes = serde_json::from_value(x.clone()).map_err(|e| Error::Unexpected(e.to_string()))?;
+				Ok(UncheckedExtrinsic::decode(&mut &bytes[..])?)
+			})
+			.collect()
+	}
+}
+
+/// A status of a watched transaction that does not end the watch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxStatus {
+	/// In the pool, ready.
+	Ready,
+	/// In the pool, waiting for something it requires.
+	Future,
+	/// Gossiped to peers.
+	Broadcast,
+	/// Included in this best block.
+	InBlock(H256),
+	/// Its block left the best chain; it is back in the pool.
+	Retracted,
+	/// Its block (this one) is finalized.
+	Finalized(H256),
+}
+
+/// The pool statuses of one watched transaction.
+pub struct TxWatch {
+	sub: Subscription<serde_json::Value>,
+}
+
+impl TxWatch {
+	/// The next status. Ends of the watch other than finality are errors
+	/// ([`Error::Dropped`]): the transaction became invalid, was dropped or usurped, or its
+	/// block was not finalized in time.
+	pub async fn next(&mut self) -> Result<TxStatus, Error> {
+		let status = match self.sub.next().await {
+			Some(status) => status.map_err(|e| Error::Unexpected(e.to_string()))?,
+			None => return Err(Error::Dropped("unwatched by the node (connection lost?)".into())),
+		};
+		let hash = |v: &serde_json::Value| -> Result<H256, Error> {
+			serde_json::from_value(v.clone()).map_err(|e| Error::Unexpected(e.to_string()))
+		};
+		if let Some(h) = status.get("inBlock") {
+			return Ok(TxStatus::InBlock(hash(h)?));
+		}
+		if let Some(h) = status.get("finalized") {
+			return Ok(TxStatus::Finalized(hash(h)?));
+		}
+		if status.get("retracted").is_some() {
+			return Ok(TxStatus::Retracted);
+		}
+		if status.get("broadcast").is_some() {
+			return Ok(TxStatus::Broadcast);
+		}
+		match status.as_str() {
+			Some("ready") => Ok(TxStatus::Ready),
+			Some("future") => Ok(TxStatus::Future),
+			_ => Err(Error::Dropped(status.to_string())),
 		}
 	}
 }

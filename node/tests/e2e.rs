@@ -6,7 +6,10 @@
 //! distinct errors while blocks keep coming. The node is killed when the test ends, however it
 //! ends.
 
-use agentic_client::{Client, Error, Finalized, PoolRefusal};
+use agentic_client::{
+	dev_node::{DevNode, DevNodeOptions},
+	Client, Error, Finalized, PoolRefusal,
+};
 use agentic_example_agents as examples;
 use agentic_primitives::{
 	checkpoint, runtime_api::CheckpointProof, state::StateTree, AgentId, AgentInfo, Input, Inputs, InvalidSubmission,
@@ -16,93 +19,18 @@ use agentic_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent};
 use agentic_verifier::{program::Program, reexec::build_evidence};
 use sp_core::{sr25519, Pair, H256};
 use std::{
-	net::TcpListener,
-	process::{Child, Command, Stdio},
+	path::Path,
 	time::{Duration, Instant},
 };
 
-/// The node process; killed on drop.
-struct Node {
-	child: Child,
-	ws: String,
-}
-
-impl Drop for Node {
-	/// Asks the node to stop (so it removes its `--tmp` folder), then kills it if it lingers.
-	fn drop(&mut self) {
-		let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
-		let deadline = Instant::now() + Duration::from_secs(10);
-		while Instant::now() < deadline {
-			if let Ok(Some(_)) = self.child.try_wait() {
-				return;
-			}
-			std::thread::sleep(Duration::from_millis(100));
-		}
-		let _ = self.child.kill();
-		let _ = self.child.wait();
-	}
-}
-
-fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
-
-fn start_node() -> Node {
-	let (rpc, p2p, prometheus) = (free_port(), free_port(), free_port());
-	let log = std::env::temp_dir().join(format!("agentic-e2e-{rpc}.log"));
-	let log_file = std::fs::File::create(&log).expect("log file");
-	eprintln!("node log: {}", log.display());
-	let child = Command::new(env!("CARGO_BIN_EXE_agentic-node"))
-		.args(["--dev", "--tmp", "--no-mdns", "--rpc-port", &rpc.to_string(), "--port", &p2p.to_string()])
-		.args(["--prometheus-port", &prometheus.to_string()])
-		.stdout(Stdio::null())
-		.stderr(log_file)
-		.spawn()
-		.expect("start agentic-node");
-	Node { child, ws: format!("ws://127.0.0.1:{rpc}") }
-}
-
-/// Connects to the node, or `None` if it exited during start-up (e.g. a port picked as free
-/// was taken in the meantime).
-async fn connect(node: &mut Node) -> Option<Client> {
-	let start = Instant::now();
-	loop {
-		if let Ok(Some(status)) = node.child.try_wait() {
-			eprintln!("agentic-node exited during start-up ({status}); see its log above");
-			return None;
-		}
-		match Client::connect(&node.ws).await {
-			Ok(c) => return Some(c),
-			Err(_) if start.elapsed() < Duration::from_secs(120) => {
-				tokio::time::sleep(Duration::from_millis(250)).await
-			},
-			Err(e) => panic!("node did not come up: {e}"),
-		}
-	}
-}
-
-/// Starts a node and connects, trying fresh ports up to three times.
-async fn start_and_connect() -> (Node, Client) {
-	for _ in 0..3 {
-		let mut node = start_node();
-		if let Some(client) = connect(&mut node).await {
-			return (node, client);
-		}
-	}
-	panic!("agentic-node did not start in three attempts");
-}
-
-async fn finalized_number(client: &Client) -> BlockNumber {
-	let head = client.finalized_head().await.expect("finalized head");
-	client.header(Some(head)).await.expect("header").number
+async fn start_and_connect() -> (DevNode, Client) {
+	DevNode::start(Path::new(env!("CARGO_BIN_EXE_agentic-node")), &DevNodeOptions::default())
+		.await
+		.expect("start agentic-node")
 }
 
 async fn wait_finalized(client: &Client, at_least: BlockNumber) {
-	let start = Instant::now();
-	while finalized_number(client).await < at_least {
-		assert!(start.elapsed() < Duration::from_secs(120), "finality stalled below #{at_least}");
-		tokio::time::sleep(Duration::from_millis(200)).await;
-	}
+	client.wait_finalized(at_least, Duration::from_secs(120)).await.expect("finality");
 }
 
 fn inputs(list: &[&[u8]]) -> Inputs {
