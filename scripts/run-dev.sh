@@ -5,12 +5,16 @@
 #
 # Builds the node and the worker (installing what is missing first), starts `agentic-node --dev`
 # (one validator, 1 s blocks, GRANDPA finality, state in a temporary folder) with RPC on
-# ws://127.0.0.1:9944 and Prometheus on :9615, and runs `prover-worker demo`, which executes
-# the dev chain's sample counter agent off-chain and submits each transition, verified locally
-# first, as an authorized transaction followed to finality. Ctrl-C stops both.
+# ws://127.0.0.1:9944 and Prometheus on :9615, registers a second example agent (a hash chain,
+# owned by Bob) with `prover-worker register`, and runs `prover-worker run` on two agents: the
+# genesis counter (agent 0, key //Alice) fed one input every 500 ms and submitting every second,
+# and the hash chain fed every 300 ms and submitting every 20,000 steps (or after 2 s). Each
+# transition is executed off-chain, checked with the runtime's verifier, signed, submitted and
+# followed to GRANDPA finality; the worker shows a line per agent. Its metrics are on :9616.
+# Ctrl-C stops both.
 #
-# Environment: RPC_PORT (9944), P2P_PORT (30333), PROMETHEUS_PORT (9615), NODE_LOG (a file;
-# default: the node logs to this terminal). Arguments are passed to `prover-worker demo`.
+# Environment: RPC_PORT (9944), P2P_PORT (30333), PROMETHEUS_PORT (9615), WORKER_METRICS_PORT
+# (9616), WORK_DIR (worker config, keys, database and node log; default: a new temporary folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -20,20 +24,19 @@ cargo build --locked -p agentic-node -p prover-worker
 node="$CARGO_TARGET_DIR/debug/agentic-node"
 worker="$CARGO_TARGET_DIR/debug/prover-worker"
 port="${RPC_PORT:-9944}"
+worker_metrics="${WORKER_METRICS_PORT:-9616}"
+work="${WORK_DIR:-$(mktemp -d -t agentic-dev.XXXXXX)}"
+mkdir -p "$work"
 
-for p in "$port" "${P2P_PORT:-30333}" "${PROMETHEUS_PORT:-9615}"; do
+for p in "$port" "${P2P_PORT:-30333}" "${PROMETHEUS_PORT:-9615}" "$worker_metrics"; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-		echo "run-dev: port $p is already in use (another node?); set RPC_PORT, P2P_PORT or PROMETHEUS_PORT" >&2
+		echo "run-dev: port $p is already in use (another node?); set RPC_PORT, P2P_PORT, PROMETHEUS_PORT or WORKER_METRICS_PORT" >&2
 		exit 1
 	fi
 done
 
-args=(--dev --tmp --rpc-port "$port" --port "${P2P_PORT:-30333}" --prometheus-port "${PROMETHEUS_PORT:-9615}")
-if [ -n "${NODE_LOG:-}" ]; then
-	"$node" "${args[@]}" 2>"$NODE_LOG" &
-else
-	"$node" "${args[@]}" &
-fi
+"$node" --dev --tmp --rpc-port "$port" --port "${P2P_PORT:-30333}" \
+	--prometheus-port "${PROMETHEUS_PORT:-9615}" 2>"$work/node.log" &
 node_pid=$!
 worker_pid=""
 stop() {
@@ -41,10 +44,44 @@ stop() {
 	if [ -n "$worker_pid" ]; then kill "$worker_pid" 2>/dev/null; fi
 	kill "$node_pid" 2>/dev/null
 	wait 2>/dev/null
+	echo "run-dev: stopped; the node log, worker config and database are in $work"
 }
 trap stop EXIT
 trap 'exit 130' INT TERM
+echo "run-dev: node starting (log: $work/node.log)"
 
-"$worker" demo --url "ws://127.0.0.1:$port" "$@" &
+# The genesis counter agent is signed for by the dev key //Alice.
+echo "//Alice" >"$work/alice.key"
+[ -f "$work/hash.key" ] || "$worker" keygen --out "$work/hash.key"
+for _ in $(seq 1 240); do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+	sleep 0.5
+done
+registered=$("$worker" register --url "ws://127.0.0.1:$port" --program example:hash_chain \
+	--key "$work/hash.key" --owner-suri //Bob --bond 100 --prepaid 100)
+hash_agent=$(echo "$registered" | sed -n 's/^registered agent \([0-9]*\).*/\1/p')
+echo "run-dev: registered the hash chain agent as agent $hash_agent"
+
+cat >"$work/worker.toml" <<TOML
+endpoints = ["ws://127.0.0.1:$port"]
+data_dir = "data"
+metrics = "127.0.0.1:$worker_metrics"
+
+[[agents]]
+id = 0
+program = "example:counter"
+key_file = "alice.key"
+policy = { kind = "time", interval_ms = 1000 }
+input = { kind = "repeat", hex = "0100000000000000", interval_ms = 500 }
+
+[[agents]]
+id = $hash_agent
+program = "example:hash_chain"
+key_file = "hash.key"
+policy = { kind = "steps", min_steps = 20000, max_delay_ms = 2000 }
+input = { kind = "repeat", hex = "0a00000000000000", interval_ms = 300 }
+TOML
+
+"$worker" run --config "$work/worker.toml" &
 worker_pid=$!
 wait "$worker_pid"

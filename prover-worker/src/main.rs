@@ -1,48 +1,106 @@
-//! # prover-worker
-//!
-//! Runs agents off-chain and submits their transitions. This first slice has one subcommand,
-//! `demo`, which drives the development chain's sample agent (the counter, id 0, key `//Alice`)
-//! from genesis: it executes an input, builds the re-execution evidence, checks it locally with
-//! the same verifier the runtime uses, signs it with the agent key and submits it as an
-//! authorized transaction, then follows it to GRANDPA finality. The configurable worker (config
-//! file, policies, durable store, metrics) is the prover-worker issue.
+//! `prover-worker`: see the crate docs ([`prover_worker`]) and `docs/operator.md`.
 
-use agentic_client::Client;
-use agentic_primitives::{state::StateTree, AgentId, AgentInfo, Input, Inputs, SignedSubmission};
-use agentic_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent};
-use agentic_verifier::{program::Program, reexec::build_evidence, Claim};
-use clap::Parser;
+use agentic_primitives::{AgentId, AgentInfo, VerificationMode};
+use agentic_runtime::{AccountId, Balance, BlockNumber, RuntimeCall, RuntimeEvent, UNIT};
+use clap::{Parser, Subcommand};
+use prover_worker::{
+	chain::Chain,
+	config::Config,
+	keys,
+	program::{load_program, EXAMPLE_PREFIX},
+	store::Store,
+	worker,
+};
 use sp_core::{sr25519, Pair};
-use std::time::{Duration, Instant};
+use std::{path::PathBuf, time::Duration};
 
 #[derive(Debug, Parser)]
 #[command(version, about = "Runs Agentic agents off-chain and submits their verified transitions")]
-enum Cli {
-	/// Drive the dev chain's sample counter agent: one transition per interval, each followed to
-	/// finality.
-	Demo {
+struct Cli {
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+	/// Generate an agent key into a new file (mode 0600) and print its public key.
+	Keygen {
+		/// The file to create (never overwritten).
+		#[arg(long)]
+		out: PathBuf,
+	},
+	/// Register an agent on chain, signed by its owner, and print its id and config entry.
+	Register {
 		/// The node's WebSocket endpoint.
 		#[arg(long, default_value = "ws://127.0.0.1:9944")]
 		url: String,
-		/// The agent to drive (a counter agent whose state this worker knows from genesis).
-		#[arg(long, default_value_t = 0)]
+		/// The program: a file with the PolkaVM blob, or `example:<name>`.
+		#[arg(long)]
+		program: String,
+		/// The agent's signing key file (from `keygen`).
+		#[arg(long)]
+		key: PathBuf,
+		/// The owner's key file (pays the bond and the prepaid fees).
+		#[arg(long, conflicts_with = "owner_suri")]
+		owner_key: Option<PathBuf>,
+		/// The owner as a secret URI instead (e.g. `//Alice` on a dev chain).
+		#[arg(long)]
+		owner_suri: Option<String>,
+		/// Bond, in UNIT (decimals allowed).
+		#[arg(long, default_value = "100")]
+		bond: String,
+		/// Prepaid fee balance, in UNIT.
+		#[arg(long, default_value = "10")]
+		prepaid: String,
+		/// State depth (the state holds 2^depth pages of 256 bytes); defaults to the example's.
+		#[arg(long)]
+		depth: Option<u8>,
+	},
+	/// Run the agents of a config file until SIGINT/SIGTERM.
+	Run {
+		/// The config file.
+		#[arg(long)]
+		config: PathBuf,
+	},
+	/// Show each configured agent locally and on chain.
+	Status {
+		/// The config file.
+		#[arg(long)]
+		config: PathBuf,
+	},
+	/// Write an agent's finalized state (its pages, concatenated) to a file.
+	ExportState {
+		/// The config file.
+		#[arg(long)]
+		config: PathBuf,
+		/// The agent.
+		#[arg(long)]
 		agent: AgentId,
-		/// The agent's signing key as a secret URI.
-		#[arg(long, default_value = "//Alice")]
-		suri: String,
-		/// Pause between transitions, in milliseconds.
-		#[arg(long, default_value_t = 1000)]
-		interval_ms: u64,
-		/// Stop after this many finalized transitions (0: run until interrupted).
-		#[arg(long, default_value_t = 0)]
-		count: u64,
+		/// The file to write.
+		#[arg(long)]
+		out: PathBuf,
 	},
 }
 
 #[tokio::main]
 async fn main() {
-	let result = match Cli::parse() {
-		Cli::Demo { url, agent, suri, interval_ms, count } => demo(&url, agent, &suri, interval_ms, count).await,
+	tracing_subscriber::fmt()
+		.with_env_filter(
+			tracing_subscriber::EnvFilter::try_from_default_env()
+				.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+		)
+		.with_writer(std::io::stderr)
+		.init();
+	let result = match Cli::parse().command {
+		Command::Keygen { out } => keygen(out),
+		Command::Register { url, program, key, owner_key, owner_suri, bond, prepaid, depth } =>
+			register(url, program, key, owner_key, owner_suri, bond, prepaid, depth).await,
+		Command::Run { config } => match Config::load(&config) {
+			Ok(c) => worker::run(c).await,
+			Err(e) => Err(e.to_string()),
+		},
+		Command::Status { config } => status(config).await,
+		Command::ExportState { config, agent, out } => export_state(config, agent, out),
 	};
 	if let Err(e) = result {
 		eprintln!("prover-worker: {e}");
@@ -50,89 +108,169 @@ async fn main() {
 	}
 }
 
-async fn demo(url: &str, agent: AgentId, suri: &str, interval_ms: u64, count: u64) -> Result<(), String> {
-	let key = sr25519::Pair::from_string(suri, None).map_err(|e| format!("bad --suri: {e:?}"))?;
-	let client = connect(url).await?;
-	let program_blob = agentic_example_agents::counter();
-	let program = Program::load(&program_blob).map_err(|e| format!("counter program: {e:?}"))?;
-	let info = agent_info(&client, agent).await?;
-	if info.key != key.public() {
-		return Err(format!("agent {agent} is not signed for by {suri}"));
-	}
-	let mut state = StateTree::new(info.state_depth).map_err(|e| format!("{e:?}"))?;
-	if info.state_root != state.root() {
-		return Err(format!(
-			"agent {agent} is at version {} with a state this demo does not hold (it keeps state in memory \
-			 from genesis); restart the dev chain or use another agent",
-			info.version
-		));
-	}
-	let mut seq = info.nonce;
-	let mut done = 0u64;
-	println!("driving agent {agent} (counter) on {url}; Ctrl-C stops");
-	loop {
-		let started = Instant::now();
-		let inputs = Inputs::truncate_from(vec![Input::truncate_from(1u64.to_le_bytes().to_vec())]);
-		let exec = build_evidence(&program, &state, inputs, None, 1_000_000).map_err(|e| format!("run: {e:?}"))?;
-		let submission = exec.submission(agent, seq, None);
-		// Check locally with the runtime's own verifier before spending anything.
-		agentic_verifier::verify(&program_blob, &Claim::of(&submission, info.state_depth), &submission.evidence)
-			.map_err(|e| format!("local verification failed: {e:?}"))?;
-		let signature = key.sign(&submission.signing_payload(&client.genesis()));
-		let call = RuntimeCall::AgentSubmissions(pallet_agent_submissions::Call::submit {
-			signed: Box::new(SignedSubmission { submission, signature }),
-		});
-		let executed = started.elapsed();
-		let finalized = client
-			.submit_and_watch(&client.authorized(call), Duration::from_secs(60))
-			.await
-			.map_err(|e| format!("submission {seq}: {e}"))?;
-		// Finalized is not accepted: read what the chain made of it.
-		let events = client.events(finalized.in_block).await.map_err(|e| e.to_string())?;
-		let outcome = events.into_iter().find_map(|e| match e {
-			RuntimeEvent::AgentSubmissions(e @ pallet_agent_submissions::Event::TransitionAccepted { .. })
-			| RuntimeEvent::AgentSubmissions(e @ pallet_agent_submissions::Event::TransitionRejected { .. })
-			| RuntimeEvent::AgentSubmissions(e @ pallet_agent_submissions::Event::TransitionFailed { .. }) => Some(e),
-			_ => None,
-		});
-		match outcome {
-			Some(pallet_agent_submissions::Event::TransitionAccepted { agent: a, seq: s, .. })
-				if a == agent && s == seq => {},
-			other => return Err(format!("submission {seq} was not accepted: {other:?}")),
-		}
-		state = exec.new_state;
-		seq += 1;
-		done += 1;
-		let number = client.header(Some(finalized.finalized)).await.map_err(|e| e.to_string())?.number;
-		let value = u64::from_le_bytes(state.page(0).map(|p| p[..8].try_into().unwrap_or([0; 8])).unwrap_or([0; 8]));
-		println!(
-			"agent {agent}: counter = {value}, {} steps, executed in {:.1} ms, finalized in #{number} after {:.2} s",
-			exec.result.steps,
-			executed.as_secs_f64() * 1e3,
-			started.elapsed().as_secs_f64()
-		);
-		if count != 0 && done >= count {
-			return Ok(());
-		}
-		tokio::time::sleep(Duration::from_millis(interval_ms)).await;
-	}
+fn keygen(out: PathBuf) -> Result<(), String> {
+	let pair = keys::generate_key_file(&out).map_err(|e| e.to_string())?;
+	let (hex, ss58) = keys::describe(&pair);
+	println!("wrote {}\npublic key: {hex}\naddress:    {ss58}", out.display());
+	Ok(())
 }
 
-async fn connect(url: &str) -> Result<Client, String> {
-	let start = Instant::now();
-	loop {
-		match Client::connect(url).await {
-			Ok(c) => return Ok(c),
-			Err(_) if start.elapsed() < Duration::from_secs(60) => tokio::time::sleep(Duration::from_millis(500)).await,
-			Err(e) => return Err(format!("cannot reach {url}: {e}")),
-		}
+/// Parses an amount in UNIT with up to 12 decimals ("100", "0.5").
+fn parse_amount(text: &str) -> Result<Balance, String> {
+	let bad = || format!("{text:?} is not an amount in UNIT (e.g. 100 or 0.5)");
+	let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+	let decimals = UNIT.ilog10() as usize;
+	if frac.len() > decimals || (whole.is_empty() && frac.is_empty()) {
+		return Err(bad());
 	}
+	let whole: Balance = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
+	let frac: Balance = if frac.is_empty() { 0 } else { format!("{frac:0<decimals$}").parse().map_err(|_| bad())? };
+	whole.checked_mul(UNIT).and_then(|w| w.checked_add(frac)).ok_or_else(bad)
 }
 
-async fn agent_info(client: &Client, agent: AgentId) -> Result<AgentInfo<AccountId, BlockNumber>, String> {
-	client
-		.agent_api::<Option<AgentInfo<AccountId, BlockNumber>>>("agent", agent, None)
-		.await
-		.map_err(|e| e.to_string())?
-		.ok_or_else(|| format!("no agent {agent} on this chain"))
+#[allow(clippy::too_many_arguments)]
+async fn register(
+	url: String,
+	program: String,
+	key: PathBuf,
+	owner_key: Option<PathBuf>,
+	owner_suri: Option<String>,
+	bond: String,
+	prepaid: String,
+	depth: Option<u8>,
+) -> Result<(), String> {
+	let loaded = load_program(&program).map_err(|e| e.to_string())?;
+	let agent_key = keys::read_key(&key).map_err(|e| e.to_string())?;
+	let owner: sr25519::Pair = match (owner_key, owner_suri) {
+		(Some(path), None) => keys::read_key(&path).map_err(|e| e.to_string())?,
+		(None, Some(suri)) => keys::from_suri(&suri).map_err(|e| format!("--owner-suri: {e}"))?,
+		_ => return Err("name the owner with --owner-key FILE or --owner-suri SURI".into()),
+	};
+	let depth = match (depth, program.strip_prefix(EXAMPLE_PREFIX)) {
+		(Some(d), _) => d,
+		(None, Some("token_ledger")) => agentic_example_agents::depth::TOKEN_LEDGER,
+		(None, _) => 0,
+	};
+	let (bond, prepaid) = (parse_amount(&bond)?, parse_amount(&prepaid)?);
+	let chain = Chain::new(vec![url.clone()], None);
+	let client = worker::connect_within(&chain, Duration::from_secs(30)).await?;
+	let blob = loaded.blob.try_into().map_err(|_| "the program is larger than the chain accepts".to_string())?;
+	let call = RuntimeCall::AgentRegistry(pallet_agent_registry::Call::register {
+		program: pallet_agent_registry::ProgramSource::Blob(blob),
+		key: agent_key.public(),
+		mode: VerificationMode::Reexec,
+		state_depth: depth,
+		initial_root: None,
+		bond,
+		prepaid,
+	});
+	let owner_account: AccountId = owner.public().into();
+	let nonce = client.account_nonce(&owner_account).await.map_err(|e| e.to_string())?;
+	let xt = client.sign(call, &owner, nonce);
+	let done = client.submit_and_watch(&xt, Duration::from_secs(60)).await.map_err(|e| format!("register: {e}"))?;
+	let events = client.events(done.in_block).await.map_err(|e| e.to_string())?;
+	let mut failure = None;
+	for event in events {
+		match event {
+			RuntimeEvent::AgentRegistry(pallet_agent_registry::Event::Registered { agent, owner: o, .. })
+				if o == owner_account =>
+			{
+				println!("registered agent {agent} (finalized)");
+				println!("\n[[agents]]\nid = {agent}\nprogram = {program:?}\nkey_file = {:?}", key.display().to_string());
+				println!("policy = {{ kind = \"time\", interval_ms = 2000 }}");
+				println!("input = {{ kind = \"file\", path = \"agent-{agent}.inputs\" }}");
+				return Ok(());
+			},
+			RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { dispatch_error, .. }) =>
+				failure = Some(format!("{dispatch_error:?}")),
+			_ => {},
+		}
+	}
+	Err(format!(
+		"the registration was included but failed: {}",
+		failure.unwrap_or_else(|| "no Registered event".into())
+	))
+}
+
+async fn status(path: PathBuf) -> Result<(), String> {
+	let config = Config::load(&path).map_err(|e| e.to_string())?;
+	// The store is locked while the worker runs; it then keeps a status file instead.
+	let local = match Store::open_existing(&config.data_dir) {
+		Ok(store) => Some(store),
+		Err(e) => {
+			let file = config.data_dir.join(worker::STATUS_FILE);
+			match std::fs::read_to_string(&file) {
+				Ok(text) => println!("worker running; its last status ({}):\n{text}\n", file.display()),
+				Err(_) => println!("no local state ({e})"),
+			}
+			None
+		},
+	};
+	let chain = Chain::new(config.endpoints.clone(), None);
+	let client = worker::connect_within(&chain, Duration::from_secs(10)).await.ok();
+	for agent in &config.agents {
+		print!("agent {}:", agent.id);
+		if let Some(store) = &local {
+			match store.agent(agent.id).map_err(|e| e.to_string())? {
+				Some(r) => print!(
+					" local v{} root {:?} synced at #{}, {} queued inputs, pending {}",
+					r.version,
+					r.root,
+					r.synced_block,
+					r.next_input - r.first_input,
+					r.pending.as_ref().map_or("none".into(), |p| format!("seq {} -> {:?}", p.seq, p.new_root))
+				),
+				None => print!(" not in the local store yet"),
+			}
+		}
+		if let Some(client) = &client {
+			let fin = client.finalized_head().await.map_err(|e| e.to_string())?;
+			let info: Option<AgentInfo<AccountId, BlockNumber>> =
+				client.agent_api("agent", agent.id, Some(fin)).await.map_err(|e| e.to_string())?;
+			match info {
+				Some(i) => print!(
+					"\n  chain (finalized): v{} root {:?} nonce {} {:?}",
+					i.version, i.state_root, i.nonce, i.status
+				),
+				None => print!("\n  chain: no such agent"),
+			}
+		} else {
+			print!("\n  chain: unreachable");
+		}
+		println!();
+	}
+	Ok(())
+}
+
+fn export_state(path: PathBuf, agent: AgentId, out: PathBuf) -> Result<(), String> {
+	let config = Config::load(&path).map_err(|e| e.to_string())?;
+	let store = Store::open_existing(&config.data_dir)
+		.map_err(|e| format!("{e} (the worker must be stopped: it holds the database while it runs)"))?;
+	let record = store.agent(agent).map_err(|e| e.to_string())?.ok_or(format!("agent {agent} is not in the store"))?;
+	let state = store.state(agent).map_err(|e| e.to_string())?;
+	let bytes: Vec<u8> = state.pages().iter().flat_map(|p| p.iter().copied()).collect();
+	std::fs::write(&out, &bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+	println!(
+		"wrote {} bytes ({} pages) of agent {agent} at finalized version {}, root {:?}",
+		bytes.len(),
+		state.pages().len(),
+		record.version,
+		state.root()
+	);
+	Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn amounts_parse_in_unit() {
+		assert_eq!(parse_amount("100"), Ok(100 * UNIT));
+		assert_eq!(parse_amount("0.5"), Ok(UNIT / 2));
+		assert_eq!(parse_amount(".000000000001"), Ok(1));
+		for bad in ["", ".", "1.0000000000001", "abc", "-1", "1e3"] {
+			assert!(parse_amount(bad).is_err(), "{bad}");
+		}
+	}
 }

@@ -1,0 +1,330 @@
+//! End to end: the real `prover-worker` binary against the real `agentic-node --dev`.
+//!
+//! - `two_agents_finalize_independently`: registers a second agent with `prover-worker
+//!   register`, runs two agents (the genesis counter fed from a file, a hash chain fed by a
+//!   generator) under one worker, and checks that both agents' finalized roots are exactly
+//!   the roots of their inputs applied once each; then stops the worker with SIGTERM and reads
+//!   the state back with `export-state`.
+//! - `killed_at_random_points_loses_nothing_and_applies_nothing_twice`: kills the worker with
+//!   SIGKILL at seeded random moments many times (and restarts the node on another port once,
+//!   which the worker must fail over to) while inputs keep arriving; at the end the counter's
+//!   finalized value must equal the number of inputs written, exactly.
+//!
+//! The node binary is looked up next to this test's executable (cargo builds it for the
+//! workspace's tests) unless `AGENTIC_NODE` names it.
+
+use agentic_client::{
+	dev_node::{free_port, DevNode, DevNodeOptions},
+	Client,
+};
+use agentic_primitives::{
+	state::{StateTree, PAGE_SIZE},
+	AgentId, AgentInfo, Input, Inputs,
+};
+use agentic_runtime::{AccountId, BlockNumber};
+use agentic_verifier::{program::Program, reexec::build_evidence};
+use std::{
+	io::Write,
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+
+fn node_binary() -> PathBuf {
+	if let Some(path) = std::env::var_os("AGENTIC_NODE") {
+		return path.into();
+	}
+	let exe = std::env::current_exe().expect("test executable");
+	let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+	let node = dir.join("agentic-node");
+	assert!(node.exists(), "{} missing: build it (cargo build -p agentic-node) or set AGENTIC_NODE", node.display());
+	node
+}
+
+fn worker() -> Command {
+	Command::new(env!("CARGO_BIN_EXE_prover-worker"))
+}
+
+/// A running worker; SIGKILLed on drop if still running.
+struct Worker(Child);
+
+impl Worker {
+	fn start(config: &Path, log: &Path) -> Worker {
+		let log = std::fs::OpenOptions::new().create(true).append(true).open(log).expect("worker log");
+		let child = worker()
+			.args(["run", "--config"])
+			.arg(config)
+			.env("RUST_LOG", "info")
+			.stdout(Stdio::null())
+			.stderr(log)
+			.spawn()
+			.expect("start prover-worker");
+		Worker(child)
+	}
+
+	fn kill9(&mut self) {
+		let _ = self.0.kill();
+		let _ = self.0.wait();
+	}
+
+	/// SIGTERM, and the exit status within 15 s.
+	fn terminate(&mut self) -> std::process::ExitStatus {
+		let _ = Command::new("kill").arg("-TERM").arg(self.0.id().to_string()).status();
+		let deadline = Instant::now() + Duration::from_secs(15);
+		loop {
+			if let Ok(Some(status)) = self.0.try_wait() {
+				return status;
+			}
+			assert!(Instant::now() < deadline, "the worker ignored SIGTERM");
+			std::thread::sleep(Duration::from_millis(100));
+		}
+	}
+}
+
+impl Drop for Worker {
+	fn drop(&mut self) {
+		self.kill9();
+	}
+}
+
+async fn finalized_agent(client: &Client, agent: AgentId) -> AgentInfo<AccountId, BlockNumber> {
+	let fin = client.finalized_head().await.expect("finalized head");
+	client
+		.agent_api::<Option<AgentInfo<AccountId, BlockNumber>>>("agent", agent, Some(fin))
+		.await
+		.expect("agent api")
+		.expect("agent exists")
+}
+
+/// Waits until `agent`'s finalized root is `root`; panics with the worker log otherwise.
+async fn wait_for_root(client: &Client, agent: AgentId, root: sp_core::H256, limit: Duration, log: &Path) {
+	let start = Instant::now();
+	loop {
+		let info = finalized_agent(client, agent).await;
+		if info.state_root == root {
+			return;
+		}
+		if start.elapsed() > limit {
+			let log = std::fs::read_to_string(log).unwrap_or_default();
+			let tail: Vec<&str> = log.lines().rev().take(60).collect();
+			panic!(
+				"agent {agent} did not reach the expected root in {limit:?} (at v{}); worker log tail:\n{}",
+				info.version,
+				tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+			);
+		}
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
+}
+
+/// The root of `program` applied to `inputs` from the empty state of `depth`.
+fn expected_root(program: &[u8], depth: u8, inputs: &[Vec<u8>]) -> sp_core::H256 {
+	let program = Program::load(program).expect("program");
+	let mut state = StateTree::new(depth).expect("state");
+	// Apply in chunks, as a worker may batch them any way: the result must not depend on it.
+	for chunk in inputs.chunks(7) {
+		let inputs = Inputs::truncate_from(chunk.iter().map(|i| Input::truncate_from(i.clone())).collect());
+		state = build_evidence(&program, &state, inputs, None, 2_000_000).expect("run").new_state;
+	}
+	state.root()
+}
+
+fn counter_root(value: u64) -> sp_core::H256 {
+	let mut page = [0u8; PAGE_SIZE];
+	page[..8].copy_from_slice(&value.to_le_bytes());
+	StateTree::from_pages(0, vec![page]).expect("state").root()
+}
+
+fn append_lines(path: &Path, lines: &[&str]) {
+	let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).expect("inputs file");
+	for line in lines {
+		writeln!(f, "{line}").expect("append");
+	}
+	f.sync_all().expect("sync");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_agents_finalize_independently() {
+	let (node, client) = DevNode::start(&node_binary(), &DevNodeOptions::default()).await.expect("node");
+	let dir = tempfile::tempdir().expect("temp dir");
+	let d = dir.path();
+	std::fs::write(d.join("alice.key"), "//Alice\n").unwrap();
+	let keygen = worker().args(["keygen", "--out"]).arg(d.join("hash.key")).output().unwrap();
+	assert!(keygen.status.success(), "{}", String::from_utf8_lossy(&keygen.stderr));
+	// A key file is never overwritten.
+	assert!(!worker().args(["keygen", "--out"]).arg(d.join("hash.key")).output().unwrap().status.success());
+
+	let register = worker()
+		.args(["register", "--url", node.ws(), "--program", "example:hash_chain", "--owner-suri", "//Bob"])
+		.arg("--key")
+		.arg(d.join("hash.key"))
+		.output()
+		.unwrap();
+	let out = String::from_utf8_lossy(&register.stdout).to_string();
+	assert!(register.status.success(), "{out}{}", String::from_utf8_lossy(&register.stderr));
+	let hash_agent: AgentId = out
+		.split("registered agent ")
+		.nth(1)
+		.and_then(|s| s.split_whitespace().next())
+		.and_then(|s| s.parse().ok())
+		.unwrap_or_else(|| panic!("no agent id in {out:?}"));
+	assert_ne!(hash_agent, 0);
+
+	// Eight-byte little-endian amounts (a shorter input adds 1).
+	let counter_inputs = ["0100000000000000", "0200000000000000", "0300000000000000", "0400000000000000", "0500000000000000"];
+	append_lines(&d.join("counter.inputs"), &counter_inputs);
+	let metrics_port = free_port();
+	let config = d.join("worker.toml");
+	std::fs::write(
+		&config,
+		format!(
+			r#"
+endpoints = ["{ws}"]
+data_dir = "data"
+metrics = "127.0.0.1:{metrics_port}"
+
+[[agents]]
+id = 0
+program = "example:counter"
+key_file = "alice.key"
+policy = {{ kind = "time", interval_ms = 300 }}
+input = {{ kind = "file", path = "counter.inputs" }}
+
+[[agents]]
+id = {hash_agent}
+program = "example:hash_chain"
+key_file = "hash.key"
+policy = {{ kind = "steps", min_steps = 1, max_delay_ms = 1000 }}
+input = {{ kind = "repeat", hex = "0500000000000000", interval_ms = 200, count = 6 }}
+"#,
+			ws = node.ws()
+		),
+	)
+	.unwrap();
+	let log = d.join("worker.log");
+	let mut running = Worker::start(&config, &log);
+
+	let counter = counter_root(1 + 2 + 3 + 4 + 5);
+	let hash = expected_root(&agentic_example_agents::hash_chain(), 0, &vec![5u64.to_le_bytes().to_vec(); 6]);
+	wait_for_root(&client, 0, counter, Duration::from_secs(90), &log).await;
+	wait_for_root(&client, hash_agent, hash, Duration::from_secs(90), &log).await;
+
+	// Metrics are served while it runs.
+	let metrics = reqwest_free_get(metrics_port, "/metrics");
+	assert!(metrics.contains("agentic_worker_submissions_total"), "{metrics}");
+
+	// More input for the counter, then a graceful stop.
+	append_lines(&d.join("counter.inputs"), &["0a00000000000000"]);
+	wait_for_root(&client, 0, counter_root(25), Duration::from_secs(60), &log).await;
+	tokio::time::sleep(Duration::from_secs(2)).await;
+	let status = running.terminate();
+	assert!(status.success(), "SIGTERM should stop the worker cleanly: {status}");
+
+	let exported = d.join("counter.state");
+	let export = worker().args(["export-state", "--agent", "0", "--config"]).arg(&config).arg("--out").arg(&exported).output().unwrap();
+	assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+	let bytes = std::fs::read(&exported).unwrap();
+	assert_eq!(u64::from_le_bytes(bytes[..8].try_into().unwrap()), 25);
+	let status_out = worker().args(["status", "--config"]).arg(&config).output().unwrap();
+	let text = String::from_utf8_lossy(&status_out.stdout);
+	assert!(status_out.status.success() && text.contains(&format!("agent {hash_agent}:")), "{text}");
+}
+
+/// `GET` over a plain TCP socket (no HTTP client dependency for one request).
+fn reqwest_free_get(port: u16, path: &str) -> String {
+	use std::io::Read;
+	let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("metrics port");
+	write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+	let mut body = String::new();
+	stream.read_to_string(&mut body).unwrap();
+	body
+}
+
+/// A small deterministic generator (xorshift), so failures reproduce from the printed seed.
+struct Rng(u64);
+
+impl Rng {
+	fn next(&mut self) -> u64 {
+		self.0 ^= self.0 << 13;
+		self.0 ^= self.0 >> 7;
+		self.0 ^= self.0 << 17;
+		self.0
+	}
+	fn below(&mut self, n: u64) -> u64 {
+		self.next() % n
+	}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_at_random_points_loses_nothing_and_applies_nothing_twice() {
+	let seed: u64 = std::env::var("CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_2026);
+	let kills: u64 = std::env::var("CRASH_KILLS").ok().and_then(|s| s.parse().ok()).unwrap_or(12);
+	eprintln!("crash test: seed {seed}, {kills} kills (CRASH_SEED / CRASH_KILLS to change)");
+	let mut rng = Rng(seed);
+
+	let dir = tempfile::tempdir().expect("temp dir");
+	let d = dir.path();
+	let chain_dir = d.join("chain");
+	let (port_a, port_b) = (free_port(), free_port());
+	let options = |port| DevNodeOptions { base_path: Some(chain_dir.clone()), rpc_port: Some(port) };
+	let (mut node, mut client) = DevNode::start(&node_binary(), &options(port_a)).await.expect("node");
+
+	std::fs::write(d.join("alice.key"), "//Alice\n").unwrap();
+	let inputs = d.join("counter.inputs");
+	let config = d.join("worker.toml");
+	std::fs::write(
+		&config,
+		format!(
+			r#"
+endpoints = ["ws://127.0.0.1:{port_a}", "ws://127.0.0.1:{port_b}"]
+data_dir = "data"
+
+[[agents]]
+id = 0
+program = "example:counter"
+key_file = "alice.key"
+policy = {{ kind = "time", interval_ms = 200 }}
+input = {{ kind = "file", path = "counter.inputs" }}
+"#
+		),
+	)
+	.unwrap();
+	let log = d.join("worker.log");
+
+	let mut written = 0u64;
+	for round in 0..kills {
+		// New input arrives while the worker runs, dies and restarts.
+		let n = 1 + rng.below(4);
+		append_lines(&inputs, &vec!["01"; n as usize]);
+		written += n;
+		let mut running = Worker::start(&config, &log);
+		let alive = 300 + rng.below(3000);
+		tokio::time::sleep(Duration::from_millis(alive)).await;
+		running.kill9();
+		if round == kills / 2 {
+			// The node goes away and comes back on the other endpoint with the same chain.
+			drop(node);
+			let restarted = DevNode::start(&node_binary(), &options(port_b)).await.expect("node restart");
+			node = restarted.0;
+			client = restarted.1;
+		}
+		let info = finalized_agent(&client, 0).await;
+		eprintln!("round {round}: alive {alive} ms, {written} inputs written, chain at v{}", info.version);
+	}
+
+	// A last run to let everything through.
+	let mut running = Worker::start(&config, &log);
+	wait_for_root(&client, 0, counter_root(written), Duration::from_secs(120), &log).await;
+	// Nothing is applied again afterwards.
+	let version = finalized_agent(&client, 0).await.version;
+	tokio::time::sleep(Duration::from_secs(4)).await;
+	let info = finalized_agent(&client, 0).await;
+	assert_eq!((info.state_root, info.version), (counter_root(written), version), "the counter moved past its inputs");
+	assert!(running.terminate().success());
+	drop(node);
+	// What the runs went through (for whoever reads the test output).
+	let log = std::fs::read_to_string(&log).unwrap_or_default();
+	for what in ["transition finalized", "lost track", "pool refused", "not accepted", "replayed", "failing over", "connected"] {
+		eprintln!("worker log: {:>4} x {what:?}", log.matches(what).count());
+	}
+}
