@@ -611,7 +611,16 @@ impl AgentRunner {
 			pending.steps,
 			built.map(|b| format!(", {:.2} s after execution", b.elapsed().as_secs_f64())).unwrap_or_default()
 		));
-		tracing::info!(agent = self.id, seq = pending.seq, version, block = number, "transition finalized");
+		let latency_ms = built.map(|b| b.elapsed().as_millis() as u64);
+		tracing::info!(
+			agent = self.id,
+			seq = pending.seq,
+			version,
+			block = number,
+			steps = pending.steps,
+			execute_to_finalized_ms = latency_ms,
+			"transition finalized"
+		);
 		Ok(())
 	}
 

@@ -55,6 +55,9 @@ enum Command {
 		/// State depth (the state holds 2^depth pages of 256 bytes); defaults to the example's.
 		#[arg(long)]
 		depth: Option<u8>,
+		/// Register this many agents with the same program and key (a fleet, or a load test).
+		#[arg(long, default_value_t = 1)]
+		count: u32,
 	},
 	/// Run the agents of a config file until SIGINT/SIGTERM.
 	Run {
@@ -93,8 +96,8 @@ async fn main() {
 		.init();
 	let result = match Cli::parse().command {
 		Command::Keygen { out } => keygen(out),
-		Command::Register { url, program, key, owner_key, owner_suri, bond, prepaid, depth } =>
-			register(url, program, key, owner_key, owner_suri, bond, prepaid, depth).await,
+		Command::Register { url, program, key, owner_key, owner_suri, bond, prepaid, depth, count } =>
+			register(url, program, key, owner_key, owner_suri, bond, prepaid, depth, count).await,
 		Command::Run { config } => match Config::load(&config) {
 			Ok(c) => worker::run(c).await,
 			Err(e) => Err(e.to_string()),
@@ -138,6 +141,7 @@ async fn register(
 	bond: String,
 	prepaid: String,
 	depth: Option<u8>,
+	count: u32,
 ) -> Result<(), String> {
 	let loaded = load_program(&program).map_err(|e| e.to_string())?;
 	let agent_key = keys::read_key(&key).map_err(|e| e.to_string())?;
@@ -151,12 +155,17 @@ async fn register(
 		(None, Some("token_ledger")) => agentic_example_agents::depth::TOKEN_LEDGER,
 		(None, _) => 0,
 	};
+	if count == 0 {
+		return Err("--count must be at least 1".into());
+	}
 	let (bond, prepaid) = (parse_amount(&bond)?, parse_amount(&prepaid)?);
 	let chain = Chain::new(vec![url.clone()], None);
 	let client = worker::connect_within(&chain, Duration::from_secs(30)).await?;
-	let blob = loaded.blob.try_into().map_err(|_| "the program is larger than the chain accepts".to_string())?;
+	let blob: pallet_agent_registry::ProgramSource<_> = pallet_agent_registry::ProgramSource::Blob(
+		loaded.blob.try_into().map_err(|_| "the program is larger than the chain accepts".to_string())?,
+	);
 	let call = RuntimeCall::AgentRegistry(pallet_agent_registry::Call::register {
-		program: pallet_agent_registry::ProgramSource::Blob(blob),
+		program: blob,
 		key: agent_key.public(),
 		mode: VerificationMode::Reexec,
 		state_depth: depth,
@@ -166,30 +175,50 @@ async fn register(
 	});
 	let owner_account: AccountId = owner.public().into();
 	let nonce = client.account_nonce(&owner_account).await.map_err(|e| e.to_string())?;
-	let xt = client.sign(call, &owner, nonce);
-	let done = client.submit_and_watch(&xt, Duration::from_secs(60)).await.map_err(|e| format!("register: {e}"))?;
-	let events = client.events(done.in_block).await.map_err(|e| e.to_string())?;
-	let mut failure = None;
-	for event in events {
-		match event {
-			RuntimeEvent::AgentRegistry(pallet_agent_registry::Event::Registered { agent, owner: o, .. })
-				if o == owner_account =>
-			{
-				println!("registered agent {agent} (finalized)");
-				println!("\n[[agents]]\nid = {agent}\nprogram = {program:?}\nkey_file = {:?}", key.display().to_string());
-				println!("policy = {{ kind = \"time\", interval_ms = 2000 }}");
-				println!("input = {{ kind = \"file\", path = \"agent-{agent}.inputs\" }}");
-				return Ok(());
-			},
-			RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { dispatch_error, .. }) =>
-				failure = Some(format!("{dispatch_error:?}")),
-			_ => {},
+	// All at once, with consecutive nonces; each followed to finality.
+	let watches = (0..count).map(|i| {
+		let xt = client.sign(call.clone(), &owner, nonce + i);
+		let client = &client;
+		async move { client.submit_and_watch(&xt, Duration::from_secs(120)).await }
+	});
+	let mut blocks = Vec::new();
+	for done in futures::future::join_all(watches).await {
+		let done = done.map_err(|e| format!("register: {e}"))?;
+		if !blocks.contains(&done.in_block) {
+			blocks.push(done.in_block);
 		}
 	}
-	Err(format!(
-		"the registration was included but failed: {}",
-		failure.unwrap_or_else(|| "no Registered event".into())
-	))
+	let mut agents = Vec::new();
+	let mut failures = Vec::new();
+	for block in blocks {
+		for event in client.events(block).await.map_err(|e| e.to_string())? {
+			match event {
+				RuntimeEvent::AgentRegistry(pallet_agent_registry::Event::Registered { agent, owner: o, .. })
+					if o == owner_account =>
+					agents.push(agent),
+				RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { dispatch_error, .. }) =>
+					failures.push(format!("{dispatch_error:?}")),
+				_ => {},
+			}
+		}
+	}
+	agents.sort();
+	for agent in &agents {
+		println!("registered agent {agent} (finalized)");
+	}
+	for agent in &agents {
+		println!("\n[[agents]]\nid = {agent}\nprogram = {program:?}\nkey_file = {:?}", key.display().to_string());
+		println!("policy = {{ kind = \"time\", interval_ms = 2000 }}");
+		println!("input = {{ kind = \"file\", path = \"agent-{agent}.inputs\" }}");
+	}
+	if agents.len() < count as usize {
+		return Err(format!(
+			"{} of {count} registrations failed: {}",
+			count as usize - agents.len(),
+			if failures.is_empty() { "no Registered event".into() } else { failures.join(", ") }
+		));
+	}
+	Ok(())
 }
 
 async fn status(path: PathBuf) -> Result<(), String> {

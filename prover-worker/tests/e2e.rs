@@ -228,6 +228,46 @@ input = {{ kind = "repeat", hex = "0500000000000000", interval_ms = 200, count =
 	let status_out = worker().args(["status", "--config"]).arg(&config).output().unwrap();
 	let text = String::from_utf8_lossy(&status_out.stdout);
 	assert!(status_out.status.success() && text.contains(&format!("agent {hash_agent}:")), "{text}");
+
+	// A fresh worker (empty database) for the counter rebuilds its state from the chain's history.
+	let fresh = d.join("fresh.toml");
+	std::fs::write(
+		&fresh,
+		format!(
+			r#"
+endpoints = ["{ws}"]
+data_dir = "fresh-data"
+
+[[agents]]
+id = 0
+program = "example:counter"
+key_file = "alice.key"
+policy = {{ kind = "time", interval_ms = 300 }}
+input = {{ kind = "file", path = "no-inputs-yet" }}
+"#,
+			ws = node.ws()
+		),
+	)
+	.unwrap();
+	let fresh_log = d.join("fresh.log");
+	let mut replaying = Worker::start(&fresh, &fresh_log);
+	let status_file = d.join("fresh-data").join("status.json");
+	let version = finalized_agent(&client, 0).await.version;
+	let start = Instant::now();
+	loop {
+		let status = std::fs::read_to_string(&status_file).unwrap_or_default();
+		if status.contains(&format!("\"finalized_version\":{version}")) {
+			break;
+		}
+		assert!(start.elapsed() < Duration::from_secs(60), "no resync: {status}");
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
+	assert!(replaying.terminate().success());
+	let out = d.join("fresh.state");
+	let export = worker().args(["export-state", "--agent", "0", "--config"]).arg(&fresh).arg("--out").arg(&out).output().unwrap();
+	assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+	assert_eq!(std::fs::read(&out).unwrap(), bytes, "the replayed state is the original's");
+	assert!(std::fs::read_to_string(&fresh_log).unwrap().contains("replayed a transition"));
 }
 
 /// `GET` over a plain TCP socket (no HTTP client dependency for one request).
