@@ -13,14 +13,19 @@
 //!
 //! Whenever the chain's answer is not the expected one (a lost connection, a refusal, a
 //! transition found neither accepted nor rejected), the runner reconciles with the chain's
-//! finalized state: a pending transition is finalized locally, resent byte for byte, waited
-//! for, or dropped (its inputs stay queued) depending on the agent's finalized root, version and
-//! nonce; if the chain's root is one this worker did not produce, it replays the accepted
-//! transitions found in the finalized blocks since its last sync (re-executing their inputs,
-//! which the re-execution evidence carries) to catch up.
+//! finalized state: a pending transition is finalized locally, resent byte for byte (with a
+//! growing pause), waited for, or dropped (its inputs stay queued) depending on the agent's
+//! finalized root, version and nonce; if the chain's root is one this worker did not produce, it
+//! replays the accepted transitions found in the finalized blocks since its last sync
+//! (re-executing their inputs, which the re-execution evidence carries) to catch up, and drops
+//! queued inputs only if a replayed transition carries exactly them.
+//!
+//! An input that fails the program as a whole is dropped only once it is judged on the finalized
+//! state with nothing pending; ahead of that it just stops the batch. Chain errors are retried
+//! ([`AgentError::Transient`]); every wait gives way to shutdown.
 
 use crate::{
-	chain::{is_connection_error, Chain},
+	chain::{is_connection_error, Chain, ShuttingDown},
 	config::AgentConfig,
 	inputs::InputSource,
 	metrics::Metrics,
@@ -28,14 +33,19 @@ use crate::{
 	program::LoadedProgram,
 	store::{AgentRecord, Pending, Store, StoreError},
 };
-use agentic_client::{Client, Error as ClientError, TxStatus};
+use agentic_client::{Client, Error as ClientError, PoolRefusal, TxStatus};
 use agentic_primitives::{
 	runtime_api::SubmissionLimits,
-	state::{empty_root, StateTree},
-	AgentId, AgentInfo, AgentStatus, Evidence, Inputs, SignedSubmission, TimeRead, VerificationMode,
+	state::{empty_root, Page, StateTree},
+	AgentId, AgentInfo, AgentStatus, Evidence, Input, Inputs, InvalidSubmission, SignedSubmission, TimeRead,
+	VerificationMode,
 };
 use agentic_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
-use agentic_verifier::{exec, reexec::build_evidence, Claim};
+use agentic_verifier::{
+	exec::{self, ExecError},
+	reexec::{build_evidence, BuildError},
+	Claim,
+};
 use codec::Encode;
 use pallet_agent_submissions::Event as SubmissionEvent;
 use sp_core::{sr25519, Pair, H256};
@@ -55,10 +65,12 @@ const TICK: Duration = Duration::from_millis(50);
 const MAX_INPUTS_PER_POLL: usize = 256;
 /// How long a sent transition may take to be finalized before the runner reconciles.
 const FINALITY_TIMEOUT: Duration = Duration::from_secs(60);
+/// Longest pause between two resends of the same transition.
+const MAX_RESEND_PAUSE: Duration = Duration::from_secs(30);
 
 type Info = AgentInfo<AccountId, BlockNumber>;
 
-/// Why an agent stopped.
+/// Why an agent stopped (or, for [`AgentError::Transient`], why a step is retried).
 #[derive(Debug, thiserror::Error)]
 pub enum AgentError {
 	/// The store failed.
@@ -79,6 +91,24 @@ pub enum AgentError {
 	/// The local state cannot be brought to the chain's.
 	#[error("cannot follow the chain: {0}")]
 	Diverged(String),
+	/// The chain did not answer as needed; the step is retried later.
+	#[error("chain unavailable: {0}")]
+	Transient(String),
+	/// The worker is shutting down.
+	#[error("shutting down")]
+	ShuttingDown,
+}
+
+impl From<ShuttingDown> for AgentError {
+	fn from(_: ShuttingDown) -> Self {
+		AgentError::ShuttingDown
+	}
+}
+
+impl From<ClientError> for AgentError {
+	fn from(e: ClientError) -> Self {
+		AgentError::Transient(e.to_string())
+	}
 }
 
 /// What the progress display shows of an agent.
@@ -143,7 +173,8 @@ struct Accumulated {
 	steps: u64,
 	pages: BTreeSet<u32>,
 	started: Option<Instant>,
-	/// The batch cannot take the next input: cut it whatever the policy says.
+	/// Execute nothing more before this batch is cut: the next input would overflow the
+	/// chain's limits, or fails on a state that is not yet final.
 	full: bool,
 }
 
@@ -158,9 +189,25 @@ enum Followed {
 	/// Its block was finalized.
 	Finalized { in_block: H256 },
 	/// The pool refused it.
-	Refused(agentic_client::PoolRefusal),
-	/// The watch ended otherwise (connection lost, dropped, timeout).
+	Refused(PoolRefusal),
+	/// The watch ended otherwise (connection lost, dropped, timeout, shutdown).
 	Lost(String),
+}
+
+/// Whether a refusal means the stored transaction can never become valid (as opposed to "not
+/// now": stale, already imported, fees short, state moved).
+fn permanently_invalid(r: &PoolRefusal) -> bool {
+	let permanent = [
+		InvalidSubmission::TooManySteps,
+		InvalidSubmission::WrongMode,
+		InvalidSubmission::UnknownTime,
+		InvalidSubmission::ModeNotSupported,
+		InvalidSubmission::TimeRegressed,
+	];
+	r.custom_code().is_some_and(|c| permanent.iter().any(|p| *p as u8 == c)) ||
+		r.data.contains("bad signature") ||
+		r.data.contains("too large") ||
+		r.data.contains("ExhaustsResources")
 }
 
 /// One agent's runner.
@@ -183,6 +230,10 @@ pub struct AgentRunner {
 	next_seq: u64,
 	/// Do not send before this (backoff after a failure).
 	quiet_until: Instant,
+	/// Sends of the current pending transition so far (for the resend backoff).
+	sends: u32,
+	/// The oracle time of the last cut, used to execute ahead (time-reading agents).
+	last_time: Option<u64>,
 }
 
 impl AgentRunner {
@@ -199,21 +250,19 @@ impl AgentRunner {
 		let id = config.id;
 		let source = config.input.open().map_err(AgentError::Mismatch)?;
 		let program_hash = H256(agentic_primitives::blake2_256(&program.blob));
-		let client = shared.chain.client().await;
-		let (fin_hash, _) = finalized(&shared.chain, &client).await;
-		let info = agent_at(&shared.chain, &client, id, Some(fin_hash)).await?;
+		let (info, _) = loop {
+			match finalized_agent(&shared.chain, id).await {
+				Err(AgentError::Transient(e)) => {
+					tracing::warn!(agent = id, error = %e, "reading the agent; retrying");
+					sleep_or_shutdown(&shared.shutdown, Duration::from_secs(1)).await?;
+				},
+				other => break other?,
+			}
+		};
 		if info.program_hash != program_hash {
 			return Err(AgentError::Mismatch(format!(
 				"agent {id} runs program {:?} on chain, not the configured {} ({program_hash:?})",
 				info.program_hash, config.program
-			)));
-		}
-		if info.key != key.public() {
-			return Err(AgentError::Mismatch(format!(
-				"agent {id} is signed for by {:?} on chain; the key in {} is {:?}",
-				info.key,
-				config.key_file.display(),
-				key.public()
 			)));
 		}
 		if info.mode != VerificationMode::Reexec {
@@ -227,18 +276,22 @@ impl AgentRunner {
 				)))
 			},
 			None => {
-				// A new agent for this store: its state is known if it is still the empty state it
-				// was registered with; otherwise replay the chain's history from registration.
-				let empty = empty_root(info.state_depth);
+				// New to this store. The state is rebuilt by replaying the chain's history from
+				// registration; where the input source resumes must be said if the agent already
+				// has history (its inputs so far must not be read again).
+				let cursor = config
+					.input
+					.start_cursor(info.version > 0)
+					.map_err(|e| AgentError::Mismatch(format!("agent {id}: {e}")))?;
 				let record = AgentRecord {
 					program_hash,
 					depth: info.state_depth,
-					root: empty,
+					root: empty_root(info.state_depth),
 					version: 0,
 					synced_block: info.registered_at.saturating_sub(1),
 					first_input: 0,
 					next_input: 0,
-					cursor: 0,
+					cursor,
 					pending: None,
 				};
 				shared.store.reset_agent(id, &record, &[])?;
@@ -263,8 +316,19 @@ impl AgentRunner {
 			in_flight: None,
 			next_seq: info.nonce,
 			quiet_until: Instant::now(),
+			sends: 0,
+			last_time: None,
 		};
-		runner.reconcile().await?;
+		runner.rebuild_tip()?;
+		loop {
+			match runner.reconcile().await {
+				Err(AgentError::Transient(e)) => {
+					tracing::warn!(agent = id, error = %e, "reconciling with the chain; retrying");
+					sleep_or_shutdown(&runner.shared.shutdown, Duration::from_secs(1)).await?;
+				},
+				other => break other?,
+			}
+		}
 		runner.note(format!("ready at version {}", runner.record.version));
 		Ok(runner)
 	}
@@ -276,8 +340,14 @@ impl AgentRunner {
 			if *shutdown.borrow() {
 				break Ok(());
 			}
-			if let Err(e) = self.tick().await {
-				break Err(e);
+			match self.tick().await {
+				Ok(()) => {},
+				Err(AgentError::ShuttingDown) => break Ok(()),
+				Err(AgentError::Transient(e)) => {
+					tracing::warn!(agent = self.id, error = %e, "chain unavailable; retrying");
+					self.quiet_until = Instant::now() + Duration::from_secs(1);
+				},
+				Err(e) => break Err(e),
 			}
 			tokio::select! {
 				_ = tokio::time::sleep(TICK) => {},
@@ -296,14 +366,13 @@ impl AgentRunner {
 	async fn tick(&mut self) -> Result<(), AgentError> {
 		self.ingest()?;
 		self.execute_queued()?;
+		let quiet = Instant::now() < self.quiet_until;
 		if self.in_flight.as_ref().is_some_and(|f| f.outcome.is_finished()) {
 			self.settle().await?;
-		}
-		if self.in_flight.is_none() && self.record.pending.is_some() && Instant::now() >= self.quiet_until {
+		} else if self.in_flight.is_none() && self.record.pending.is_some() && !quiet {
 			// Pending but not being followed (after a restart or a reconcile): resend.
-			self.send().await;
-		}
-		if self.in_flight.is_none() && self.record.pending.is_none() && Instant::now() >= self.quiet_until {
+			self.send(Instant::now());
+		} else if self.in_flight.is_none() && self.record.pending.is_none() && !quiet {
 			let batch = self.batch_view();
 			let decision = if self.batch.full && batch.inputs > 0 {
 				Decision::Submit("batch full")
@@ -351,25 +420,39 @@ impl AgentRunner {
 		Ok(())
 	}
 
+	/// The time handed to executions ahead of a cut.
+	fn execution_time(&self) -> Option<u64> {
+		self.config.reads_time.then(|| self.last_time.unwrap_or_else(now_ms))
+	}
+
 	/// Executes stored inputs not yet executed into `tip`, while the batch can take them.
 	fn execute_queued(&mut self) -> Result<(), AgentError> {
-		if self.batch.full || self.batch.upto >= self.record.next_input {
+		if self.batch.full {
+			if self.batch.inputs > 0 || self.record.pending.is_some() {
+				return Ok(());
+			}
+			// What blocked the batch can now be judged on the finalized state.
+			self.batch.full = false;
+		}
+		if self.batch.upto >= self.record.next_input {
 			return Ok(());
 		}
 		let inputs = self.shared.store.inputs(self.id, self.batch.upto, self.record.next_input)?;
 		let limits = self.shared.limits;
-		let time = if self.config.reads_time { Some(now_ms()) } else { None };
+		let time = self.execution_time();
 		for (id, input) in inputs {
-			let mut state = FullTree(&self.tip);
-			let run = exec::run(&self.program.program, &mut state, &[&input], time, limits.max_steps);
+			let run = exec::run(&self.program.program, &mut FullTree(&self.tip), &[&input], time, limits.max_steps);
 			let run = match run {
 				Ok(r) => r,
+				Err(e) if self.batch.inputs > 0 || self.record.pending.is_some() => {
+					// It may fail only because of state that is not final yet: judge it once it
+					// would start a batch on the finalized state.
+					tracing::debug!(agent = self.id, input = id, error = ?e, "input fails ahead of finality; waiting");
+					self.batch.full = true;
+					break;
+				},
 				Err(e) => {
-					// This input fails the program as a whole on its own: it can never be part of a
-					// valid transition. Drop it rather than block the agent.
-					tracing::error!(agent = self.id, input = id, error = ?e, "input cannot be executed; dropped");
-					self.shared.store.drop_input(self.id, id)?;
-					self.batch.upto = id + 1;
+					self.poison(id, &format!("{e:?}"), e == ExecError::TimeNotDeclared)?;
 					continue;
 				},
 			};
@@ -398,60 +481,82 @@ impl AgentRunner {
 		Ok(())
 	}
 
+	/// Input `id` fails the program on its own, on the finalized state: it can never be part of
+	/// a valid transition. It is dropped, unless the failure is a configuration error.
+	fn poison(&mut self, id: u64, why: &str, time_not_declared: bool) -> Result<(), AgentError> {
+		if time_not_declared && !self.config.reads_time {
+			return Err(AgentError::Mismatch(format!(
+				"agent {}'s program reads the consensus time: set `reads_time = true` in its config",
+				self.id
+			)));
+		}
+		tracing::error!(agent = self.id, input = id, why, "input cannot be executed on its own; dropped");
+		if let Some(m) = &self.shared.metrics {
+			m.submissions.with_label_values(&[&self.label, "input_dropped"]).inc();
+		}
+		self.shared.store.drop_input(self.id, id)?;
+		if self.batch.inputs == 0 {
+			self.batch.upto = self.batch.upto.max(id + 1);
+			self.batch.from = self.batch.upto;
+		}
+		Ok(())
+	}
+
 	/// Builds, checks, signs and stores a transition from the batch, then sends it.
 	async fn cut(&mut self) -> Result<(), AgentError> {
 		let stored = self.shared.store.inputs(self.id, self.batch.from, self.batch.upto)?;
-		let inputs: Vec<_> = stored.into_iter().map(|(_, i)| agentic_primitives::Input::truncate_from(i)).collect();
-		let inputs = Inputs::truncate_from(inputs);
-		if inputs.is_empty() {
+		if stored.is_empty() {
 			self.reset_batch();
 			return Ok(());
 		}
-		let client = self.shared.chain.client().await;
+		let client = self.shared.chain.client().await?;
 		let time = if self.config.reads_time {
-			match oracle_time(&client).await {
-				Ok(t) => t,
-				Err(e) => {
-					self.connection_trouble(&client, &e).await;
+			match oracle_time(&client).await? {
+				Some(t) => Some(t),
+				None => {
+					tracing::info!(agent = self.id, "the time oracle has no time yet; waiting");
+					self.quiet_until = Instant::now() + Duration::from_secs(1);
 					return Ok(());
 				},
 			}
 		} else {
 			None
 		};
-		let best = match client.header(None).await {
-			Ok(h) => h.number,
-			Err(e) => {
-				self.connection_trouble(&client, &e).await;
-				return Ok(());
-			},
-		};
+		let best = client.header(None).await?.number;
 		let built = Instant::now();
-		let execution = build_evidence(
-			&self.program.program,
-			&self.base,
-			inputs,
-			time.map(|t| t.moment),
-			self.shared.limits.max_steps,
-		)
-		.map_err(|e| AgentError::Diverged(format!("building evidence: {e:?}")))?;
+		let mut take = stored.len();
+		let execution = loop {
+			let inputs = Inputs::truncate_from(stored[..take].iter().map(|(_, i)| Input::truncate_from(i.clone())).collect());
+			let limit = self.shared.limits.max_steps;
+			match build_evidence(&self.program.program, &self.base, inputs, time.map(|t| t.moment), limit) {
+				Ok(e) => break e,
+				Err(e) if take > 1 => {
+					tracing::warn!(agent = self.id, inputs = take, error = ?e, "the batch does not build; cutting its first input alone");
+					take = 1;
+				},
+				Err(e) => {
+					// The first input alone fails on the finalized state with nothing pending.
+					let no_time = matches!(e, BuildError::Exec(ExecError::TimeNotDeclared));
+					self.poison(stored[0].0, &format!("{e:?}"), no_time)?;
+					return self.rebuild_tip();
+				},
+			}
+		};
+		let inputs_end = stored.get(take).map_or(self.batch.upto, |(id, _)| *id);
 		let submission = execution.submission(self.id, self.next_seq, time);
 		agentic_verifier::verify(&self.program.blob, &Claim::of(&submission, self.record.depth), &submission.evidence)
 			.map_err(|e| AgentError::Diverged(format!("the local verifier refuses our own transition: {e:?}")))?;
 		let signature = self.key.sign(&submission.signing_payload(&self.shared.genesis));
-		let seq = submission.seq;
-		let new_root = submission.new_root;
-		let steps = submission.steps;
+		let (seq, new_root, steps) = (submission.seq, submission.new_root, submission.steps);
 		let call = RuntimeCall::AgentSubmissions(pallet_agent_submissions::Call::submit {
 			signed: Box::new(SignedSubmission { submission, signature }),
 		});
-		let extrinsic = client.authorized(call).encode();
 		let pending = Pending {
 			seq,
-			inputs_end: self.batch.upto,
+			inputs_end,
 			new_root,
 			written: execution.result.written.iter().map(|(i, p)| (*i, *p)).collect(),
-			extrinsic,
+			extrinsic: client.authorized(call).encode(),
 			built_at_block: best,
 			steps,
 		};
@@ -459,37 +564,29 @@ impl AgentRunner {
 		if self.config.policy.wants_demands() {
 			self.demand.take();
 		}
-		// Every executed input is in this transition: the next batch starts empty over its new
-		// state (for agents reading the time, the speculative run used another time than this).
-		self.tip = execution.new_state;
-		self.reset_batch();
-		self.send_built(built).await;
+		self.last_time = time.map(|t| t.moment);
+		self.sends = 0;
+		if take == stored.len() {
+			// Every executed input is in it: the next batch starts empty over its new state.
+			self.tip = execution.new_state;
+			self.reset_batch();
+		} else {
+			self.rebuild_tip()?;
+		}
+		self.send(built);
 		Ok(())
 	}
 
-	fn reexecute_after_pending(&mut self) -> Result<(), AgentError> {
-		let end = self.record.pending.as_ref().map_or(self.record.first_input, |p| p.inputs_end);
-		self.batch = Accumulated { upto: end, from: end, ..Default::default() };
-		self.execute_queued()
-	}
-
-	/// Sends the pending transition (again).
-	async fn send(&mut self) {
-		self.send_built(Instant::now()).await;
-		if let Some(m) = &self.shared.metrics {
-			m.submissions.with_label_values(&[&self.label, "resent"]).inc();
-		}
-	}
-
-	async fn send_built(&mut self, built: Instant) {
+	/// Sends the pending transition and follows it in a task of its own.
+	fn send(&mut self, built: Instant) {
 		let Some(pending) = &self.record.pending else { return };
 		let bytes = pending.extrinsic.clone();
 		let chain = self.shared.chain.clone();
 		let metrics = self.shared.metrics.clone();
 		let label = self.label.clone();
-		let sent = Instant::now();
 		let outcome = tokio::spawn(async move {
-			let client = chain.client().await;
+			let sent = Instant::now();
+			let Ok(client) = chain.client().await else { return Followed::Lost("shutting down".into()) };
 			let mut watch = match client.watch_bytes(bytes).await {
 				Ok(w) => w,
 				Err(ClientError::Refused(r)) => return Followed::Refused(r),
@@ -533,9 +630,11 @@ impl AgentRunner {
 				}
 			}
 		});
+		let outcome_label = if self.sends == 0 { "sent" } else { "resent" };
 		if let Some(m) = &self.shared.metrics {
-			m.submissions.with_label_values(&[&self.label, "sent"]).inc();
+			m.submissions.with_label_values(&[&self.label, outcome_label]).inc();
 		}
+		self.sends += 1;
 		self.in_flight = Some(InFlight { built, outcome });
 	}
 
@@ -544,49 +643,55 @@ impl AgentRunner {
 		let Some(flight) = self.in_flight.take() else { return Ok(()) };
 		let Some(pending) = self.record.pending.clone() else { return Ok(()) };
 		let followed = flight.outcome.await.unwrap_or_else(|e| Followed::Lost(e.to_string()));
+		// Whatever happens next, the same bytes are not sent again right away.
+		let pause = Duration::from_millis(500).saturating_mul(1 << self.sends.min(6)).min(MAX_RESEND_PAUSE);
+		self.quiet_until = Instant::now() + pause;
 		match followed {
 			Followed::Finalized { in_block } => {
-				let client = self.shared.chain.client().await;
-				let events = match client.events(in_block).await {
-					Ok(e) => e,
+				let client = self.shared.chain.client().await?;
+				let found = async {
+					let events = client.events(in_block).await?;
+					let number = client.header(Some(in_block)).await?.number;
+					Ok::<_, ClientError>((outcome_in(&events, self.id, pending.seq), number))
+				}
+				.await;
+				match found {
+					Ok((Some(Outcome::Accepted { new_root, version }), number)) if new_root == pending.new_root =>
+						self.finalized(version, number, Some(flight.built)),
+					Ok((Some(Outcome::Rejected(reason)), _)) => self.rejected(pending.seq, reason),
+					Ok((Some(Outcome::Failed), _)) => self.not_accepted("failed on chain (not the submission's fault)"),
+					Ok(_) => self.reconcile().await,
 					Err(e) => {
 						self.connection_trouble(&client, &e).await;
-						return self.reconcile().await;
+						self.reconcile().await
 					},
-				};
-				let number = client.header(Some(in_block)).await.map(|h| h.number).unwrap_or(pending.built_at_block);
-				match outcome_in(&events, self.id, pending.seq) {
-					Some(Outcome::Accepted { new_root, version }) if new_root == pending.new_root => {
-						self.finalized(version, number, Some(flight.built))?;
-					},
-					Some(Outcome::Rejected(reason)) => return self.rejected(pending.seq, reason),
-					Some(Outcome::Failed) => self.not_accepted("failed on chain (not the submission's fault)")?,
-					_ => return self.reconcile().await,
 				}
 			},
 			Followed::Refused(r) => {
-				let text = format!("{} {}", r.message, r.data);
 				if let Some(m) = &self.shared.metrics {
 					m.submissions.with_label_values(&[&self.label, "refused"]).inc();
 				}
-				tracing::info!(agent = self.id, seq = pending.seq, refusal = %text, "pool refused the transition");
-				if r.data.contains("Payment") || r.data.contains("pay") {
+				tracing::info!(agent = self.id, seq = pending.seq, code = r.code, refusal = %r.data, "pool refused the transition");
+				if r.data.contains("Payment") || r.data.contains("pay the fee") {
 					tracing::error!(agent = self.id, "the agent's prepaid fee balance is too low: top it up (AgentFees::top_up)");
 					self.quiet_until = Instant::now() + Duration::from_secs(10);
 					return Ok(());
 				}
-				if r.code == 1013 || r.message.contains("Already") {
-					// Already in the pool (sent before a restart): wait for it.
-					self.quiet_until = Instant::now() + Duration::from_secs(2);
+				self.reconcile().await?;
+				if permanently_invalid(&r) && self.record.pending.as_ref().is_some_and(|p| p.seq == pending.seq) {
+					// Still unspent on chain and can never become valid: build it anew.
+					tracing::warn!(agent = self.id, seq = pending.seq, refusal = %r.data, "the transition can never be valid; rebuilding it");
+					self.record = self.shared.store.clear_pending(self.id)?;
+					self.quiet_until = Instant::now();
+					self.rebuild_tip()?;
 				}
-				return self.reconcile().await;
+				Ok(())
 			},
 			Followed::Lost(why) => {
 				tracing::info!(agent = self.id, seq = pending.seq, why = %why, "lost track of the transition; reconciling");
-				return self.reconcile().await;
+				self.reconcile().await
 			},
 		}
-		Ok(())
 	}
 
 	/// The chain finalized the pending transition at `version` in block `number`.
@@ -600,18 +705,19 @@ impl AgentRunner {
 			return Err(AgentError::Diverged("the finalized state's root is not the transition's".into()));
 		}
 		self.next_seq = self.next_seq.max(pending.seq + 1);
+		self.quiet_until = Instant::now();
+		let latency_ms = built.map(|b| b.elapsed().as_millis() as u64);
 		if let Some(m) = &self.shared.metrics {
 			m.submissions.with_label_values(&[&self.label, "accepted"]).inc();
-			if let Some(built) = built {
-				m.execute_to_finalized.with_label_values(&[&self.label]).observe(built.elapsed().as_secs_f64());
+			if let Some(ms) = latency_ms {
+				m.execute_to_finalized.with_label_values(&[&self.label]).observe(ms as f64 / 1e3);
 			}
 		}
 		self.note(format!(
 			"v{version} finalized in #{number} ({} steps{})",
 			pending.steps,
-			built.map(|b| format!(", {:.2} s after execution", b.elapsed().as_secs_f64())).unwrap_or_default()
+			latency_ms.map(|ms| format!(", {:.2} s after execution", ms as f64 / 1e3)).unwrap_or_default()
 		));
-		let latency_ms = built.map(|b| b.elapsed().as_millis() as u64);
 		tracing::info!(
 			agent = self.id,
 			seq = pending.seq,
@@ -645,15 +751,18 @@ impl AgentRunner {
 		Err(AgentError::Rejected { seq, reason })
 	}
 
-	/// Recomputes `tip` from `base` and every queued input.
+	/// Recomputes `tip` from `base`, the pending transition and every queued input after it.
 	fn rebuild_tip(&mut self) -> Result<(), AgentError> {
 		self.tip = self.base.clone();
+		let mut end = self.record.first_input;
 		if let Some(p) = &self.record.pending {
 			for (index, page) in &p.written {
 				self.tip.set_page(*index, *page).map_err(|e| AgentError::Diverged(format!("{e:?}")))?;
 			}
+			end = p.inputs_end;
 		}
-		self.reexecute_after_pending()
+		self.batch = Accumulated { upto: end, from: end, ..Default::default() };
+		self.execute_queued()
 	}
 
 	fn reset_batch(&mut self) {
@@ -663,38 +772,52 @@ impl AgentRunner {
 	/// Brings the local view to the chain's finalized one (see the module docs).
 	async fn reconcile(&mut self) -> Result<(), AgentError> {
 		loop {
-			let client = self.shared.chain.client().await;
-			let (fin_hash, fin_number) = finalized(&self.shared.chain, &client).await;
-			let fin = agent_at(&self.shared.chain, &client, self.id, Some(fin_hash)).await?;
-			let best = agent_at(&self.shared.chain, &client, self.id, None).await?;
+			if *self.shared.shutdown.borrow() {
+				return Err(AgentError::ShuttingDown);
+			}
+			let client = self.shared.chain.client().await?;
+			let (fin, fin_number) = finalized_agent(&self.shared.chain, self.id).await?;
+			let best = agent_at(&client, self.id, None).await?;
 			if fin.status == AgentStatus::Retired {
 				return Err(AgentError::Mismatch(format!("agent {} is retired", self.id)));
+			}
+			if best.key != self.key.public() {
+				return Err(AgentError::Mismatch(format!(
+					"agent {}'s key on chain is now {:?}, not the one in {}",
+					self.id,
+					best.key,
+					self.config.key_file.display()
+				)));
+			}
+			if fin.version < self.record.version {
+				// This node is behind what this worker has seen finalized: wait, or fail over.
+				tracing::warn!(agent = self.id, node = fin.version, local = self.record.version, "the node is behind; waiting");
+				self.shared.chain.failed(&client).await;
+				sleep_or_shutdown(&self.shared.shutdown, Duration::from_secs(1)).await?;
+				continue;
 			}
 			let pending = self.record.pending.clone();
 			if fin.version == self.record.version && fin.state_root == self.record.root {
 				self.record = self.shared.store.mark_synced(self.id, fin_number)?;
 				match pending {
 					Some(p) if fin.nonce > p.seq => {
-						// Processed in a finalized block and not accepted: find out how.
-						match self.find_outcome(&client, p.seq, p.built_at_block, fin_number).await {
+						// Processed in a finalized block without being accepted: find out how.
+						match self.find_outcome(&client, p.seq, p.built_at_block, fin_number).await? {
 							Some(Outcome::Rejected(reason)) => return self.rejected(p.seq, reason),
-							_ => self.not_accepted("processed without being accepted")?,
+							Some(Outcome::Failed) => self.not_accepted("failed on chain (not the submission's fault)")?,
+							_ => self.not_accepted("its seq was used by another transition")?,
 						}
 						self.next_seq = best.nonce.max(fin.nonce);
 					},
 					Some(p) if best.nonce > p.seq => {
 						// In a best block, not yet finalized: wait for finality.
-						self.quiet_until = Instant::now() + Duration::from_secs(1);
-						self.await_finality(Duration::from_millis(500)).await;
+						sleep_or_shutdown(&self.shared.shutdown, Duration::from_millis(500)).await?;
 						continue;
 					},
-					Some(_) => {
-						// Not on chain yet: it is resent by the next tick.
-						self.next_seq = best.nonce;
-					},
+					// Not on chain yet: resent by a later tick, after the backoff.
+					Some(p) => self.next_seq = p.seq,
 					None => self.next_seq = best.nonce,
 				}
-				self.rebuild_tip_if_needed()?;
 				return Ok(());
 			}
 			if let Some(p) = &pending {
@@ -705,54 +828,57 @@ impl AgentRunner {
 				}
 			}
 			// The chain moved in a way this worker did not: replay its history.
-			self.resync(&client, fin_number).await?;
-		}
-	}
-
-	fn rebuild_tip_if_needed(&mut self) -> Result<(), AgentError> {
-		let expected_upto = self.batch.upto;
-		if self.tip.root() == self.base.root() && self.record.pending.is_none() && expected_upto == self.record.first_input
-		{
-			return Ok(());
-		}
-		self.rebuild_tip()
-	}
-
-	async fn await_finality(&self, pause: Duration) {
-		tokio::time::sleep(pause).await;
-	}
-
-	/// Looks for the outcome of `seq` in finalized blocks `from..=to`.
-	async fn find_outcome(&self, client: &Arc<Client>, seq: u64, from: u32, to: u32) -> Option<Outcome> {
-		for n in from..=to {
-			let hash = client.block_hash(n).await.ok()??;
-			let events = client.events(hash).await.ok()?;
-			if let Some(o) = outcome_in(&events, self.id, seq) {
-				return Some(o);
+			let applied = self.resync(&client, fin_number, fin.nonce).await?;
+			let now = self.record.clone();
+			if applied == 0 && (now.version, now.root) != (fin.version, fin.state_root) {
+				return Err(AgentError::Diverged(format!(
+					"the chain holds agent {} at v{} with root {:?}, which replaying blocks up to #{fin_number} does not \
+					 reach from the local v{} (registered with a non-empty initial state? restore its state first)",
+					self.id, fin.version, fin.state_root, now.version
+				)));
 			}
 		}
-		None
 	}
 
-	/// Replays the accepted transitions of this agent in finalized blocks after the last sync.
-	async fn resync(&mut self, client: &Arc<Client>, to: u32) -> Result<(), AgentError> {
+	/// The outcome of `seq` in finalized blocks `from..=to`, if found there.
+	async fn find_outcome(&self, client: &Client, seq: u64, from: u32, to: u32) -> Result<Option<Outcome>, AgentError> {
+		for n in from..=to {
+			let Some(hash) = client.block_hash(n).await? else { continue };
+			if let Some(o) = outcome_in(&client.events(hash).await?, self.id, seq) {
+				return Ok(Some(o));
+			}
+		}
+		Ok(None)
+	}
+
+	/// Replays this agent's transitions in finalized blocks after the last sync up to `to`;
+	/// returns how many it applied. `fin_nonce` is the agent's nonce at `to`.
+	async fn resync(&mut self, client: &Client, to: u32, fin_nonce: u64) -> Result<usize, AgentError> {
 		let from = self.record.synced_block + 1;
 		tracing::warn!(agent = self.id, from, to, "the chain's state is not this worker's: replaying the chain's history");
-		self.note(format!("resyncing blocks {from}..={to}"));
+		self.note(format!("replaying blocks {from}..={to}"));
+		let mut applied = 0;
 		for n in from..=to {
-			let fetched = async {
-				let hash = client.block_hash(n).await?.ok_or_else(|| ClientError::Unexpected("no block".into()))?;
-				let events = client.events(hash).await?;
-				Ok::<_, ClientError>((hash, events))
+			if *self.shared.shutdown.borrow() {
+				return Err(AgentError::ShuttingDown);
 			}
-			.await;
-			let (hash, events) = match fetched {
-				Ok(x) => x,
-				Err(e) => {
-					self.connection_trouble(client, &e).await;
-					return Err(AgentError::Diverged(format!("resync interrupted at block {n}: {e}")));
-				},
-			};
+			let hash = client
+				.block_hash(n)
+				.await?
+				.ok_or_else(|| AgentError::Transient(format!("the node has no block #{n}")))?;
+			let events = client.events(hash).await?;
+			if let Some(p) = self.record.pending.clone() {
+				match outcome_in(&events, self.id, p.seq) {
+					Some(Outcome::Accepted { new_root, version }) if new_root == p.new_root => {
+						self.finalized(version, n, None)?;
+						applied += 1;
+						continue;
+					},
+					Some(Outcome::Rejected(reason)) => return self.rejected(p.seq, reason).map(|_| applied),
+					Some(Outcome::Failed) => self.not_accepted("failed on chain (not the submission's fault)")?,
+					_ => {},
+				}
+			}
 			let accepted: Vec<_> = events
 				.iter()
 				.filter_map(|e| match e {
@@ -765,53 +891,67 @@ impl AgentRunner {
 			if accepted.is_empty() {
 				continue;
 			}
-			let extrinsics =
-				client.block_extrinsics(hash).await.map_err(|e| AgentError::Diverged(format!("block {n}: {e}")))?;
+			let extrinsics = client.block_extrinsics(hash).await?;
 			for (seq, new_root, version) in accepted {
-				if let Some(p) = self.record.pending.clone() {
-					if p.seq == seq && p.new_root == new_root {
-						self.finalized(version, n, None)?;
-						continue;
-					}
-				}
 				let submission = find_submission(&extrinsics, self.id, seq)
 					.ok_or_else(|| AgentError::Diverged(format!("block {n} accepted seq {seq} but does not carry it")))?;
-				if submission.old_root != self.base.root() {
-					return Err(AgentError::Diverged(format!(
-						"block {n} moves the agent from {:?}, but the local state is {:?}",
-						submission.old_root,
-						self.base.root()
-					)));
-				}
-				let Evidence::Reexec(evidence) = submission.evidence else {
-					return Err(AgentError::Diverged("a transition without re-execution evidence".into()));
-				};
-				let execution = build_evidence(
-					&self.program.program,
-					&self.base,
-					evidence.inputs,
-					submission.time.map(|t| t.moment),
-					submission.steps,
-				)
-				.map_err(|e| AgentError::Diverged(format!("replaying block {n}: {e:?}")))?;
-				if execution.new_state.root() != new_root {
-					return Err(AgentError::Diverged(format!("replaying block {n} does not reach its root")));
-				}
-				let written: Vec<_> = execution.result.written.into_iter().collect();
-				self.record = self.shared.store.apply_foreign(self.id, &written, new_root, version, n)?;
-				self.base = execution.new_state;
-				tracing::info!(agent = self.id, seq, version, block = n, "replayed a transition from the chain");
+				self.replay(submission, new_root, version, n)?;
+				applied += 1;
 			}
 		}
 		self.record = self.shared.store.mark_synced(self.id, to)?;
 		if let Some(p) = self.record.pending.clone() {
-			// Our pending transition was overtaken by others: its seq or root is spent.
-			let fin = agent_at(&self.shared.chain, client, self.id, None).await?;
-			if fin.nonce > p.seq || fin.state_root != self.record.root {
-				self.record = self.shared.store.clear_pending(self.id)?;
+			if fin_nonce > p.seq {
+				// Its seq is spent in a finalized block and it was not accepted: others moved on.
+				self.not_accepted("its seq was used by another transition")?;
 			}
 		}
-		self.rebuild_tip()
+		self.rebuild_tip()?;
+		Ok(applied)
+	}
+
+	/// Applies one accepted transition found on chain (not this worker's pending one).
+	fn replay(
+		&mut self,
+		submission: agentic_primitives::Submission,
+		new_root: H256,
+		version: u64,
+		block: u32,
+	) -> Result<(), AgentError> {
+		if submission.old_root != self.base.root() {
+			return Err(AgentError::Diverged(format!(
+				"block {block} moves the agent from {:?}, but the local state is {:?}",
+				submission.old_root,
+				self.base.root()
+			)));
+		}
+		let Evidence::Reexec(evidence) = submission.evidence else {
+			return Err(AgentError::Diverged("a transition without re-execution evidence".into()));
+		};
+		// If its inputs are the head of this worker's queue (it sent them, and lost track), they
+		// are consumed with it, in the same store transaction. A pending transition, built on
+		// the root this one moved away from, can never apply any more and is dropped with it.
+		let queued = self.shared.store.inputs(self.id, self.record.first_input, self.record.next_input)?;
+		let consumed = (queued.len() >= evidence.inputs.len() &&
+			!evidence.inputs.is_empty() &&
+			queued.iter().zip(evidence.inputs.iter()).all(|((_, q), e)| q.as_slice() == e.as_slice()))
+		.then(|| queued[evidence.inputs.len() - 1].0 + 1);
+		let execution = build_evidence(
+			&self.program.program,
+			&self.base,
+			evidence.inputs,
+			submission.time.map(|t| t.moment),
+			submission.steps,
+		)
+		.map_err(|e| AgentError::Diverged(format!("replaying block {block}: {e:?}")))?;
+		if execution.new_state.root() != new_root {
+			return Err(AgentError::Diverged(format!("replaying block {block} does not reach its root")));
+		}
+		let written: Vec<(u32, Page)> = execution.result.written.into_iter().collect();
+		self.record = self.shared.store.apply_foreign(self.id, &written, new_root, version, block, consumed)?;
+		self.base = execution.new_state;
+		tracing::info!(agent = self.id, seq = submission.seq, version, block, own_inputs = consumed.is_some(), "replayed a transition from the chain");
+		Ok(())
 	}
 
 	async fn connection_trouble(&mut self, client: &Arc<Client>, e: &ClientError) {
@@ -819,7 +959,6 @@ impl AgentRunner {
 		if is_connection_error(e) || !client.is_connected() {
 			self.shared.chain.failed(client).await;
 		}
-		self.quiet_until = Instant::now() + Duration::from_millis(500);
 	}
 
 	fn note(&self, what: String) {
@@ -897,49 +1036,43 @@ fn find_submission(extrinsics: &[UncheckedExtrinsic], agent: AgentId, seq: u64) 
 	})
 }
 
-/// The latest finalized block, retrying (and failing over) until the chain answers.
-async fn finalized(chain: &Chain, client: &Arc<Client>) -> (H256, u32) {
-	let mut client = client.clone();
-	loop {
-		let answer = async {
-			let hash = client.finalized_head().await?;
-			let number = client.header(Some(hash)).await?.number;
-			Ok::<_, ClientError>((hash, number))
-		}
-		.await;
-		match answer {
-			Ok(x) => return x,
-			Err(e) => {
-				tracing::warn!(error = %e, "reading the finalized head");
-				chain.failed(&client).await;
-				tokio::time::sleep(Duration::from_millis(500)).await;
-				client = chain.client().await;
-			},
-		}
+/// Sleeps `pause`, or returns early with [`AgentError::ShuttingDown`] on shutdown.
+async fn sleep_or_shutdown(shutdown: &watch::Receiver<bool>, pause: Duration) -> Result<(), AgentError> {
+	let mut shutdown = shutdown.clone();
+	if *shutdown.borrow() {
+		return Err(AgentError::ShuttingDown);
+	}
+	tokio::select! {
+		_ = tokio::time::sleep(pause) => Ok(()),
+		_ = shutdown.changed() => Err(AgentError::ShuttingDown),
 	}
 }
 
-/// The agent's record at `at`, retrying (and failing over) while the chain does not answer.
-async fn agent_at(chain: &Chain, client: &Arc<Client>, id: AgentId, at: Option<H256>) -> Result<Info, AgentError> {
-	let mut client = client.clone();
-	let mut tries = 0;
-	loop {
-		match client.agent_api::<Option<Info>>("agent", id, at).await {
-			Ok(Some(info)) => return Ok(info),
-			Ok(None) => return Err(AgentError::Mismatch(format!("no agent {id} on this chain"))),
-			Err(e) => {
-				tries += 1;
-				tracing::warn!(agent = id, error = %e, "reading the agent's record");
-				chain.failed(&client).await;
-				if tries > 3 && at.is_some() {
-					// The block may have been pruned or the node changed: read at the new head.
-					return Err(AgentError::Diverged(format!("cannot read agent {id}: {e}")));
-				}
-				tokio::time::sleep(Duration::from_millis(500)).await;
-				client = chain.client().await;
-			},
-		}
+/// The agent's record at the latest finalized block, with that block's number.
+async fn finalized_agent(chain: &Chain, id: AgentId) -> Result<(Info, u32), AgentError> {
+	let client = chain.client().await?;
+	let answer = async {
+		let hash = client.finalized_head().await?;
+		let number = client.header(Some(hash)).await?.number;
+		Ok::<_, ClientError>((hash, number))
 	}
+	.await;
+	let (hash, number) = match answer {
+		Ok(x) => x,
+		Err(e) => {
+			chain.failed(&client).await;
+			return Err(e.into());
+		},
+	};
+	Ok((agent_at(&client, id, Some(hash)).await?, number))
+}
+
+/// The agent's record at `at` (the best block if `None`).
+async fn agent_at(client: &Client, id: AgentId, at: Option<H256>) -> Result<Info, AgentError> {
+	client
+		.agent_api::<Option<Info>>("agent", id, at)
+		.await?
+		.ok_or_else(|| AgentError::Mismatch(format!("no agent {id} on this chain")))
 }
 
 /// The oracle's time at the finalized head, as a submission declares it.
@@ -961,7 +1094,55 @@ impl exec::StateAccess for FullTree<'_> {
 	fn depth(&self) -> u8 {
 		self.0.depth()
 	}
-	fn load_page(&mut self, index: u32) -> Result<agentic_primitives::state::Page, exec::ExecError> {
-		self.0.page(index).copied().ok_or(exec::ExecError::PageUnavailable(index))
+	fn load_page(&mut self, index: u32) -> Result<Page, ExecError> {
+		self.0.page(index).copied().ok_or(ExecError::PageUnavailable(index))
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn refusal(code: i32, data: &str) -> PoolRefusal {
+		PoolRefusal { code, message: "Invalid Transaction".into(), data: data.into() }
+	}
+
+	#[test]
+	fn refusals_are_classified() {
+		assert!(permanently_invalid(&refusal(1010, "Custom error: 7")), "unknown time");
+		assert!(permanently_invalid(&refusal(1010, "Custom error: 11")), "time regressed");
+		assert!(permanently_invalid(&refusal(1010, "Transaction has a bad signature")));
+		assert!(!permanently_invalid(&refusal(1010, "Custom error: 3")), "state mismatch is not permanent");
+		assert!(!permanently_invalid(&refusal(1010, "Transaction is outdated")));
+		assert!(!permanently_invalid(&refusal(1013, "Transaction Already Imported")));
+	}
+
+	#[test]
+	fn outcomes_and_demands_are_read_from_events() {
+		use agentic_primitives::{Dependency, RejectionReason};
+		let accepted = RuntimeEvent::AgentSubmissions(SubmissionEvent::TransitionAccepted {
+			agent: 4,
+			seq: 9,
+			old_root: H256::zero(),
+			new_root: H256::repeat_byte(1),
+			version: 3,
+			steps: 10,
+			fee: 1,
+			depends_on: vec![Dependency { agent: 2, version: 5 }, Dependency { agent: 4, version: 2 }]
+				.try_into()
+				.unwrap(),
+		});
+		let rejected = RuntimeEvent::AgentSubmissions(SubmissionEvent::TransitionRejected {
+			agent: 5,
+			seq: 1,
+			reason: RejectionReason::NewRootMismatch,
+			fee: 1,
+			slashed: 2,
+		});
+		let events = vec![accepted, rejected];
+		assert_eq!(outcome_in(&events, 4, 9), Some(Outcome::Accepted { new_root: H256::repeat_byte(1), version: 3 }));
+		assert_eq!(outcome_in(&events, 4, 8), None);
+		assert!(matches!(outcome_in(&events, 5, 1), Some(Outcome::Rejected(_))));
+		assert_eq!(demanded_agents(&events), vec![2], "an agent depending on itself is no demand");
 	}
 }

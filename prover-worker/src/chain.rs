@@ -13,14 +13,19 @@
 use agentic_client::{Client, Error as ClientError};
 use sp_core::H256;
 use std::{sync::Arc, time::Duration};
-use tokio::sync::Mutex;
+use tokio::sync::{watch, Mutex};
 
 /// Endpoints and the current connection.
 pub struct Chain {
 	endpoints: Vec<String>,
 	genesis: Option<H256>,
 	state: Mutex<State>,
+	shutdown: Option<watch::Receiver<bool>>,
 }
+
+/// The worker is shutting down: no connection is handed out any more.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShuttingDown;
 
 struct State {
 	client: Option<(usize, Arc<Client>)>,
@@ -36,7 +41,17 @@ impl Chain {
 	/// A chain reached through `endpoints`; when `genesis` is given, endpoints serving another
 	/// chain are refused.
 	pub fn new(endpoints: Vec<String>, genesis: Option<H256>) -> Self {
-		Chain { endpoints, genesis, state: Mutex::new(State { client: None, next: 0 }) }
+		Chain { endpoints, genesis, state: Mutex::new(State { client: None, next: 0 }), shutdown: None }
+	}
+
+	/// Stops [`Chain::client`] from waiting for an endpoint once `shutdown` becomes `true`.
+	pub fn with_shutdown(mut self, shutdown: watch::Receiver<bool>) -> Self {
+		self.shutdown = Some(shutdown);
+		self
+	}
+
+	fn shutting_down(&self) -> bool {
+		self.shutdown.as_ref().is_some_and(|s| *s.borrow())
 	}
 
 	/// Connects to the first endpoint that answers, trying each at most once.
@@ -72,15 +87,28 @@ impl Chain {
 		Err(errors.join("; "))
 	}
 
-	/// The current connection, connecting (and failing over) until one endpoint answers.
-	pub async fn client(&self) -> Arc<Client> {
+	/// The current connection, connecting (and failing over) until one endpoint answers or the
+	/// worker shuts down.
+	pub async fn client(&self) -> Result<Arc<Client>, ShuttingDown> {
 		let mut pause = Duration::from_millis(250);
 		loop {
+			if self.shutting_down() {
+				return Err(ShuttingDown);
+			}
 			match self.try_connect().await {
-				Ok(client) => return client,
+				Ok(client) => return Ok(client),
 				Err(e) => {
 					tracing::warn!(error = %e, retry_in_ms = pause.as_millis() as u64, "no endpoint answers");
-					tokio::time::sleep(pause).await;
+					let mut shutdown = self.shutdown.clone();
+					tokio::select! {
+						_ = tokio::time::sleep(pause) => {},
+						_ = async {
+							match shutdown.as_mut() {
+								Some(s) => { let _ = s.changed().await; },
+								None => std::future::pending::<()>().await,
+							}
+						} => {},
+					}
 					pause = (pause * 2).min(Duration::from_secs(5));
 				},
 			}

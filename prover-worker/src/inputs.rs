@@ -30,6 +30,11 @@ pub enum InputSourceConfig {
 	File {
 		/// The file (it may not exist yet).
 		path: PathBuf,
+		/// For a data directory that does not know the agent yet: the first line (counting
+		/// from 0) to read. Required when the agent already has transitions on chain, so that
+		/// inputs it has applied are not read again.
+		#[serde(default)]
+		start_line: Option<u64>,
 	},
 	/// One input, repeated.
 	Repeat {
@@ -46,7 +51,7 @@ pub enum InputSourceConfig {
 impl InputSourceConfig {
 	/// Makes a relative file path relative to `base`.
 	pub fn resolve(&mut self, base: &Path) {
-		if let InputSourceConfig::File { path } = self {
+		if let InputSourceConfig::File { path, .. } = self {
 			if path.is_relative() {
 				*path = base.join(&*path);
 			}
@@ -70,11 +75,36 @@ impl InputSourceConfig {
 		}
 	}
 
+	/// Where reading starts for an agent new to the data directory; `has_history` says whether
+	/// the agent already has transitions on chain.
+	pub fn start_cursor(&self, has_history: bool) -> Result<u64, String> {
+		match self {
+			InputSourceConfig::Repeat { .. } => Ok(0),
+			InputSourceConfig::File { start_line: None, .. } if has_history => Err(
+				"the agent has transitions on chain but this data directory has no record of it, so where its input \
+				 file resumes is unknown: set `start_line` in its `input` (the first line not yet applied)"
+					.into(),
+			),
+			InputSourceConfig::File { start_line: None, .. } => Ok(0),
+			InputSourceConfig::File { path, start_line: Some(line) } => {
+				let bytes = std::fs::read(path).unwrap_or_default();
+				let mut offset = 0usize;
+				for n in 0..*line {
+					match bytes[offset..].iter().position(|&b| b == b'\n') {
+						Some(end) => offset += end + 1,
+						None => return Err(format!("{} has only {n} complete lines; start_line is {line}", path.display())),
+					}
+				}
+				Ok(offset as u64)
+			},
+		}
+	}
+
 	/// The source this describes.
 	pub fn open(&self) -> Result<InputSource, String> {
 		self.check()?;
 		Ok(match self {
-			InputSourceConfig::File { path } => InputSource::File { path: path.clone() },
+			InputSourceConfig::File { path, .. } => InputSource::File { path: path.clone() },
 			InputSourceConfig::Repeat { hex, interval_ms, count } => InputSource::Repeat {
 				input: parse_hex(hex)?,
 				interval: Duration::from_millis(*interval_ms),
@@ -180,6 +210,9 @@ fn read_lines(path: &Path, cursor: u64, max: usize) -> std::io::Result<Polled> {
 /// Decodes hex with an optional `0x` prefix.
 pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
 	let digits = text.trim().trim_start_matches("0x");
+	if !digits.is_ascii() {
+		return Err(format!("not hex: {text:?}"));
+	}
 	if digits.len() % 2 != 0 {
 		return Err(format!("odd number of hex digits in {text:?}"));
 	}
@@ -198,7 +231,7 @@ mod tests {
 	fn file_source_reads_complete_lines_and_resumes_at_the_cursor() {
 		let dir = tempfile::tempdir().unwrap();
 		let path = dir.path().join("in.txt");
-		let mut source = InputSourceConfig::File { path: path.clone() }.open().unwrap();
+		let mut source = InputSourceConfig::File { path: path.clone(), start_line: None }.open().unwrap();
 		assert_eq!(source.poll(0, 10).unwrap(), Polled::default(), "a missing file is an empty one");
 		let mut f = std::fs::File::create(&path).unwrap();
 		f.write_all(b"01\n# a comment\n0x0203\n\nzz\n04").unwrap();
@@ -215,6 +248,33 @@ mod tests {
 		// A truncated file is an error, not a silent re-read.
 		std::fs::write(&path, b"01\n").unwrap();
 		assert!(source.poll(next.cursor, 10).is_err());
+	}
+
+	#[test]
+	fn non_ascii_lines_are_skipped_not_fatal() {
+		assert!(parse_hex("0é0").is_err());
+		assert!(parse_hex("\u{fffd}\u{fffd}").is_err());
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("in.txt");
+		std::fs::write(&path, b"0\xc3\xa90\n\xff\n02\n").unwrap();
+		let polled = InputSource::File { path }.poll(0, 10).unwrap();
+		assert_eq!((polled.inputs, polled.skipped.len()), (vec![vec![2]], 2));
+	}
+
+	#[test]
+	fn start_line_is_required_for_an_agent_with_history() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("in.txt");
+		std::fs::write(&path, b"01\n# note\n02\n03").unwrap();
+		let config = |start_line| InputSourceConfig::File { path: path.clone(), start_line };
+		assert_eq!(config(None).start_cursor(false), Ok(0));
+		assert!(config(None).start_cursor(true).unwrap_err().contains("start_line"));
+		assert_eq!(config(Some(0)).start_cursor(true), Ok(0));
+		assert_eq!(config(Some(2)).start_cursor(true), Ok(10));
+		assert_eq!(config(Some(3)).start_cursor(true), Ok(13), "reading resumes at the incomplete last line");
+		assert!(config(Some(4)).start_cursor(true).is_err(), "there are only three complete lines");
+		let repeat = InputSourceConfig::Repeat { hex: "00".into(), interval_ms: 1, count: None };
+		assert_eq!(repeat.start_cursor(true), Ok(0));
 	}
 
 	#[test]

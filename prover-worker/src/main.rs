@@ -93,6 +93,7 @@ async fn main() {
 				.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
 		)
 		.with_writer(std::io::stderr)
+		.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
 		.init();
 	let result = match Cli::parse().command {
 		Command::Keygen { out } => keygen(out),

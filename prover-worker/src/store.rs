@@ -286,7 +286,8 @@ impl Store {
 	}
 
 	/// A transition not made by this worker was finalized (found while resyncing): apply its
-	/// pages.
+	/// pages, drop any pending transition (built on the root it moved away from) and, if it
+	/// carried this worker's queued inputs up to id `consumed` (exclusive), drop those too.
 	pub fn apply_foreign(
 		&self,
 		agent: AgentId,
@@ -294,12 +295,18 @@ impl Store {
 		root: StateRoot,
 		version: Version,
 		block: u32,
+		consumed: Option<u64>,
 	) -> Result<AgentRecord, StoreError> {
 		self.update(agent, |tx, record| {
 			let mut pages = tx.open_table(PAGES)?;
 			for (index, page) in written {
 				pages.insert((agent, *index), page.as_slice())?;
 			}
+			if let Some(end) = consumed {
+				tx.open_table(INPUTS)?.retain_in((agent, record.first_input)..(agent, end), |_, _| false)?;
+				record.first_input = end;
+			}
+			record.pending = None;
 			record.root = root;
 			record.version = version;
 			record.synced_block = block;

@@ -3,7 +3,7 @@
 //! Prometheus endpoint and graceful shutdown on SIGINT/SIGTERM.
 
 use crate::{
-	agent::{demanded_agents, AgentRunner, AgentView, Demand, Shared},
+	agent::{demanded_agents, AgentError, AgentRunner, AgentView, Demand, Shared},
 	chain::Chain,
 	config::Config,
 	keys::read_key,
@@ -32,7 +32,9 @@ pub async fn run(config: Config) -> Result<(), String> {
 	let chain = Arc::new(Chain::new(config.endpoints.clone(), None));
 	let client = connect_within(&chain, Duration::from_secs(60)).await?;
 	let genesis = client.genesis();
-	let chain = Arc::new(Chain::new(config.endpoints.clone(), Some(genesis)));
+	let (stop, shutdown) = watch::channel(false);
+	tokio::spawn(signals(stop));
+	let chain = Arc::new(Chain::new(config.endpoints.clone(), Some(genesis)).with_shutdown(shutdown.clone()));
 	let store = Arc::new(Store::open(&config.data_dir, genesis).map_err(|e| {
 		format!("{}: {e} (is another worker running with this data_dir?)", config.data_dir.display())
 	})?);
@@ -54,8 +56,6 @@ pub async fn run(config: Config) -> Result<(), String> {
 		None => None,
 	};
 
-	let (stop, shutdown) = watch::channel(false);
-	tokio::spawn(signals(stop));
 	let shared = Shared { store, chain: chain.clone(), genesis, limits, metrics, shutdown: shutdown.clone() };
 
 	let mut demands = BTreeMap::new();
@@ -68,28 +68,29 @@ pub async fn run(config: Config) -> Result<(), String> {
 		let view = Arc::new(Mutex::new(AgentView::default()));
 		demands.insert(agent.id, demand.clone());
 		views.insert(agent.id, view.clone());
-		let runner = AgentRunner::start(agent.clone(), program, key, shared.clone(), demand, view.clone())
-			.await
-			.map_err(|e| format!("agent {}: {e}", agent.id))?;
+		let runner = match AgentRunner::start(agent.clone(), program, key, shared.clone(), demand, view.clone()).await {
+			Ok(r) => r,
+			Err(AgentError::ShuttingDown) => return Ok(()),
+			Err(e) => return Err(format!("agent {}: {e}", agent.id)),
+		};
 		let id = agent.id;
-		tasks.push(tokio::spawn(async move {
-			let result = runner.run().await;
-			if let Err(e) = &result {
-				tracing::error!(agent = id, error = %e, "agent stopped");
-				view.lock().map(|mut v| v.stopped = Some(e.to_string())).ok();
-			}
-			result.is_ok()
-		}));
+		let task = tokio::spawn(async move { runner.run().await });
+		tasks.push((id, view, task));
 	}
 	tracing::info!(agents = config.agents.len(), "running; Ctrl-C stops");
 	tokio::spawn(follow_finalized(chain, demands, shutdown.clone()));
 	tokio::spawn(progress(views, config.data_dir.clone(), shutdown));
 
 	let mut failed = 0;
-	for task in &mut tasks {
-		if !task.await.unwrap_or(false) {
-			failed += 1;
-		}
+	for (id, view, task) in tasks.iter_mut() {
+		let error = match task.await {
+			Ok(Ok(())) => continue,
+			Ok(Err(e)) => e.to_string(),
+			Err(e) => format!("the agent's task failed: {e}"),
+		};
+		tracing::error!(agent = *id, error = %error, "agent stopped");
+		view.lock().map(|mut v| v.stopped = Some(error)).ok();
+		failed += 1;
 	}
 	if failed == tasks.len() && failed > 0 {
 		return Err("every agent stopped with an error".into());
@@ -127,11 +128,12 @@ async fn signals(stop: watch::Sender<bool>) {
 /// Follows finalized blocks and raises demands of agents whose state another agent read.
 async fn follow_finalized(chain: Arc<Chain>, demands: BTreeMap<AgentId, Arc<Demand>>, mut shutdown: watch::Receiver<bool>) {
 	loop {
-		let client = chain.client().await;
+		let Ok(client) = chain.client().await else { return };
 		let mut heads = match client.subscribe_heads(true).await {
 			Ok(s) => s,
 			Err(_) => {
 				chain.failed(&client).await;
+				tokio::time::sleep(Duration::from_secs(1)).await;
 				continue;
 			},
 		};

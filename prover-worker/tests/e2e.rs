@@ -243,7 +243,7 @@ id = 0
 program = "example:counter"
 key_file = "alice.key"
 policy = {{ kind = "time", interval_ms = 300 }}
-input = {{ kind = "file", path = "no-inputs-yet" }}
+input = {{ kind = "file", path = "no-inputs-yet", start_line = 0 }}
 "#,
 			ws = node.ws()
 		),
