@@ -50,7 +50,7 @@ done
 
 "$worker" keygen --out "$work/agent.key" >/dev/null
 "$worker" register --url "ws://127.0.0.1:$rpc" --program example:counter --key "$work/agent.key" \
-	--owner-suri //Bob --bond 100 --prepaid 1000 --count "$agents" >"$work/registered.txt"
+	--owner-suri //Bob --bond 100 --prepaid 200 --count "$agents" >"$work/registered.txt"
 {
 	echo "endpoints = [\"ws://127.0.0.1:$rpc\"]"
 	echo "data_dir = \"data\""

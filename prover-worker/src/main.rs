@@ -176,17 +176,21 @@ async fn register(
 	});
 	let owner_account: AccountId = owner.public().into();
 	let nonce = client.account_nonce(&owner_account).await.map_err(|e| e.to_string())?;
-	// All at once, with consecutive nonces; each followed to finality.
-	let watches = (0..count).map(|i| {
-		let xt = client.sign(call.clone(), &owner, nonce + i);
-		let client = &client;
-		async move { client.submit_and_watch(&xt, Duration::from_secs(120)).await }
-	});
+	// In waves of consecutive nonces (the pool drops what exceeds its limits), each
+	// registration followed to finality.
+	const WAVE: u32 = 64;
 	let mut blocks = Vec::new();
-	for done in futures::future::join_all(watches).await {
-		let done = done.map_err(|e| format!("register: {e}"))?;
-		if !blocks.contains(&done.in_block) {
-			blocks.push(done.in_block);
+	for wave in (0..count).step_by(WAVE as usize) {
+		let watches = (wave..count.min(wave + WAVE)).map(|i| {
+			let xt = client.sign(call.clone(), &owner, nonce + i);
+			let client = &client;
+			async move { client.submit_and_watch(&xt, Duration::from_secs(120)).await }
+		});
+		for done in futures::future::join_all(watches).await {
+			let done = done.map_err(|e| format!("register: {e}"))?;
+			if !blocks.contains(&done.in_block) {
+				blocks.push(done.in_block);
+			}
 		}
 	}
 	let mut agents = Vec::new();
@@ -213,10 +217,15 @@ async fn register(
 		println!("input = {{ kind = \"file\", path = \"agent-{agent}.inputs\" }}");
 	}
 	if agents.len() < count as usize {
+		let mut reasons = std::collections::BTreeMap::<String, usize>::new();
+		for f in failures {
+			*reasons.entry(f).or_default() += 1;
+		}
+		let reasons: Vec<String> = reasons.into_iter().map(|(r, n)| format!("{n} x {r}")).collect();
 		return Err(format!(
 			"{} of {count} registrations failed: {}",
 			count as usize - agents.len(),
-			if failures.is_empty() { "no Registered event".into() } else { failures.join(", ") }
+			if reasons.is_empty() { "no Registered event".into() } else { reasons.join(", ") }
 		));
 	}
 	Ok(())
