@@ -36,7 +36,7 @@ for p in "$port" "${P2P_PORT:-30333}" "${PROMETHEUS_PORT:-9615}" "$worker_metric
 done
 
 "$node" --dev --tmp --rpc-port "$port" --port "${P2P_PORT:-30333}" \
-	--prometheus-port "${PROMETHEUS_PORT:-9615}" 2>"$work/node.log" &
+	--prometheus-port "${PROMETHEUS_PORT:-9615}" >"$work/node.log" 2>&1 &
 node_pid=$!
 worker_pid=""
 stop() {

@@ -87,13 +87,15 @@ enum Command {
 
 #[tokio::main]
 async fn main() {
+	// On a terminal the progress lines show what happens; logs then default to warnings only.
+	let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
 	tracing_subscriber::fmt()
 		.with_env_filter(
 			tracing_subscriber::EnvFilter::try_from_default_env()
-				.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+				.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(if terminal { "warn" } else { "info" })),
 		)
 		.with_writer(std::io::stderr)
-		.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+		.with_ansi(terminal)
 		.init();
 	let result = match Cli::parse().command {
 		Command::Keygen { out } => keygen(out),
