@@ -219,6 +219,7 @@ impl pallet_agent_submissions::Config for Runtime {
 	type Time = crate::TimeOracle;
 	type OnTransition = crate::Checkpoints;
 	type MaxSteps = MaxSteps;
+	type MaxProgramLen = MaxProgramLen;
 	type SubmissionPriority = SubmissionPriority;
 	type SubmissionLongevity = SubmissionLongevity;
 	type WeightInfo = pallet_agent_submissions::weights::SubstrateWeight<Runtime>;

@@ -80,6 +80,42 @@ pub fn page_toucher() -> Vec<u8> {
 	assemble_agent(PAGE_TOUCHER_SRC).expect("page_toucher.pvmasm assembles; checked by tests")
 }
 
+/// The hash chain agent grown to about `len` bytes (at most `len`, at least `len - 64`, and
+/// never below the plain program's size) by unreachable code after its `ret`: the same
+/// behaviour and steps, a larger blob. For benchmarks whose cost grows with program size.
+pub fn hash_chain_sized(len: usize) -> Vec<u8> {
+	let with = |lines: usize| {
+		let mut source = String::from(HASH_CHAIN_SRC);
+		source.push_str("\n@unreachable_padding:\n");
+		for i in 0..lines {
+			source.push_str("a3 = a3 + ");
+			source.push_str(&(0x1000 + (i % 0x7000)).to_string());
+			source.push('\n');
+		}
+		assemble_agent(&source).expect("padding assembles")
+	};
+	let base = with(0).len();
+	if len <= base + 64 {
+		return with(0);
+	}
+	// Bytes per padding line, measured over `probe` lines (integers only: this also runs in
+	// the runtime's benchmarks).
+	let probe = 1000;
+	let delta = with(probe).len() - base;
+	let per_line = delta.div_ceil(probe);
+	let mut lines = (len - base) * probe / delta;
+	loop {
+		let blob = with(lines);
+		if blob.len() > len {
+			lines -= 1 + (blob.len() - len) / per_line;
+		} else if blob.len() + 64 < len {
+			lines += 1 + (len - 64 - blob.len()) / (per_line + 1);
+		} else {
+			return blob;
+		}
+	}
+}
+
 /// Assembles PolkaVM assembly text and attaches the ABI v1 import table ([`ABI_IMPORTS`]).
 pub fn assemble_agent(source: &str) -> Result<Vec<u8>, String> {
 	let bytes = polkavm_common::assembler::assemble(None, source)?;
@@ -158,6 +194,16 @@ mod tests {
 			}
 			assert!(parsed.exports().any(|e| e.symbol().as_bytes() == b"step"));
 			assert!(parsed.is_64_bit());
+		}
+	}
+
+	#[test]
+	fn sized_programs_have_the_size_asked_for() {
+		for len in [0usize, 2048, 64 * 1024, 256 * 1024] {
+			let blob = hash_chain_sized(len);
+			assert!(blob.len() <= len.max(hash_chain().len() + 64), "{len}: {}", blob.len());
+			assert!(blob.len() + 64 >= len, "{len}: {}", blob.len());
+			ProgramBlob::parse(blob.into()).unwrap();
 		}
 	}
 

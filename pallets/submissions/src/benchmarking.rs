@@ -2,7 +2,8 @@
 //!
 //! The workload is the hash chain example agent: `k` thousand steps of ARX rounds, and `e`
 //! inputs of 1 KiB each, so that evidence size and the number of invocations grow together
-//! (one invocation per KiB is the most expensive way to spend evidence bytes).
+//! (one invocation per KiB is the most expensive way to spend evidence bytes), with its program
+//! grown to `p` KiB by unreachable code (loading and reading the program is paid per KiB).
 
 use super::*;
 use agentic_example_agents as examples;
@@ -16,8 +17,8 @@ use frame_system::RawOrigin;
 /// Steps of one hash chain round (measured by the verifier tests: between 10 and 20).
 const STEPS_PER_ROUND: u32 = 15;
 
-fn signed_submission<T: Config>(k: u32, e: u32) -> (AgentId, SignedSubmission) {
-	let program = examples::hash_chain();
+fn signed_submission<T: Config>(k: u32, e: u32, p: u32) -> (AgentId, SignedSubmission) {
+	let program = examples::hash_chain_sized(p as usize * 1024);
 	let agent = T::BenchmarkHelper::register_agent(program.clone(), examples::depth::HASH_CHAIN);
 	let rounds = u64::from(k) * 1000 / u64::from(STEPS_PER_ROUND);
 	let inputs: Vec<Input> = (0..e.max(1))
@@ -46,8 +47,8 @@ mod benchmarks {
 
 	/// Stage 2: re-execution of `k` thousand steps over `e` KiB of inputs, fee, root update.
 	#[benchmark]
-	fn submit(k: Linear<0, 1_000>, e: Linear<1, 64>) {
-		let (agent, signed) = signed_submission::<T>(k, e);
+	fn submit(k: Linear<0, 1_000>, e: Linear<1, 64>, p: Linear<1, 256>) {
+		let (agent, signed) = signed_submission::<T>(k, e, p);
 		#[extrinsic_call]
 		_(RawOrigin::Authorized, Box::new(signed));
 		assert_eq!(T::Agents::agent(agent).map(|a| a.version), Some(1));
@@ -56,7 +57,7 @@ mod benchmarks {
 	/// Stage 1: the pool checks, dominated by hashing the payload and one sr25519 verification.
 	#[benchmark]
 	fn authorize_submit(e: Linear<1, 64>) -> Result<(), BenchmarkError> {
-		let (_, signed) = signed_submission::<T>(0, e);
+		let (_, signed) = signed_submission::<T>(0, e, 1);
 		let call = Call::<T>::submit { signed: Box::new(signed) };
 		#[block]
 		{

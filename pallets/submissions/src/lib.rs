@@ -94,6 +94,11 @@ pub mod pallet {
 		/// Most steps one submission may declare (bounds the re-execution in one block).
 		#[pallet::constant]
 		type MaxSteps: Get<u64>;
+		/// Largest program an agent may run (the registry's limit). A submission's weight
+		/// assumes a program this large until dispatch knows the agent's own and refunds the
+		/// difference.
+		#[pallet::constant]
+		type MaxProgramLen: Get<u32>;
 		/// Priority of submissions in the transaction pool.
 		#[pallet::constant]
 		type SubmissionPriority: Get<TransactionPriority>;
@@ -201,16 +206,14 @@ pub mod pallet {
 		/// Submits an agent state transition. Authorized by the agent key's signature inside
 		/// `signed` (see the pallet docs), not by an account.
 		#[pallet::call_index(0)]
-		#[pallet::weight(
-			T::WeightInfo::submit(kilo_steps(signed.submission.steps), evidence_kib(&signed))
-				.saturating_add(T::OnTransition::weight())
-		)]
+		#[pallet::weight(Pallet::<T>::submit_weight(&signed, T::MaxProgramLen::get()))]
 		#[pallet::authorize(Pallet::<T>::authorize_submit)]
 		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit(evidence_kib(signed)))]
-		pub fn submit(origin: OriginFor<T>, signed: Box<SignedSubmission>) -> DispatchResult {
+		pub fn submit(origin: OriginFor<T>, signed: Box<SignedSubmission>) -> DispatchResultWithPostInfo {
 			frame_system::ensure_authorized(origin)?;
 			let info = Self::check(&signed).map_err(Error::<T>::from)?;
-			Self::verify_and_apply(&signed, &info)
+			let program_len = Self::verify_and_apply(&signed, &info)?;
+			Ok(Some(Self::submit_weight(&signed, program_len)).into())
 		}
 	}
 }
@@ -223,6 +226,11 @@ pub fn kilo_steps(steps: u64) -> u32 {
 /// Evidence size in KiB, rounded up: the benchmark's size component.
 pub fn evidence_kib(signed: &SignedSubmission) -> u32 {
 	signed.submission.evidence_len().div_ceil(1024)
+}
+
+/// Program size in KiB, rounded up (at least 1): the benchmark's program component.
+pub fn program_kib(len: u32) -> u32 {
+	len.div_ceil(1024).max(1)
 }
 
 /// Why stage 1 refused a submission.
@@ -366,10 +374,20 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Stage 2: verify the evidence; apply or reject.
-	fn verify_and_apply(signed: &SignedSubmission, info: &AgentInfoOf<T>) -> DispatchResult {
+	/// The weight of `submit` for `signed` by an agent whose program is `program_len` bytes.
+	pub fn submit_weight(signed: &SignedSubmission, program_len: u32) -> Weight {
+		T::WeightInfo::submit(kilo_steps(signed.submission.steps), evidence_kib(signed), program_kib(program_len))
+			.saturating_add(T::OnTransition::weight())
+	}
+
+	/// Verifies and applies (or rejects) a checked submission; returns the length of the
+	/// program it ran.
+	fn verify_and_apply(signed: &SignedSubmission, info: &AgentInfoOf<T>) -> Result<u32, DispatchError> {
 		let sub = &signed.submission;
 		let claim = Claim::of(sub, info.state_depth);
-		let verdict = match T::Agents::program(sub.agent) {
+		let program = T::Agents::program(sub.agent);
+		let program_len = program.as_ref().map_or(0, |p| u32::try_from(p.len()).unwrap_or(u32::MAX));
+		let verdict = match program {
 			Some(program) => agentic_verifier::verify(&program, &claim, &sub.evidence),
 			None => {
 				Err(VerifyError::Program(agentic_verifier::program::ProgramError::Malformed("program missing".into())))
@@ -394,7 +412,7 @@ impl<T: Config> Pallet<T> {
 					fee,
 					depends_on: sub.depends_on.clone(),
 				});
-				Ok(())
+				Ok(program_len)
 			},
 			Err(e) => {
 				// Either way the signed submission is spent: it must never be includable twice
@@ -419,7 +437,7 @@ impl<T: Config> Pallet<T> {
 						Self::deposit_event(Event::TransitionFailed { agent: sub.agent, seq: sub.seq, fee });
 					},
 				}
-				Ok(())
+				Ok(program_len)
 			},
 		}
 	}

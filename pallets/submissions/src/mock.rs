@@ -55,7 +55,7 @@ pub const PREPAID: u64 = 100_000;
 pub const FEES: FeeParams<u64> = FeeParams { base: 10, per_step: 1, per_kib: 5 };
 
 parameter_types! {
-	pub const MaxProgramLen: u32 = 64 * 1024;
+	pub const MaxProgramLen: u32 = 256 * 1024;
 	pub const MaxStateDepth: u8 = 10;
 	pub const MinimumBond: u64 = MIN_BOND;
 	pub const SlashAmount: u64 = SLASH;
@@ -148,6 +148,7 @@ impl pallet_agent_submissions::Config for Test {
 	type Time = TimeOracle;
 	type OnTransition = Checkpoints;
 	type MaxSteps = MaxSteps;
+	type MaxProgramLen = MaxProgramLen;
 	type SubmissionPriority = SubmissionPriority;
 	type SubmissionLongevity = SubmissionLongevity;
 	type WeightInfo = ();

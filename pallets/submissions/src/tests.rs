@@ -469,11 +469,23 @@ fn submit_weight_includes_the_checkpoint_fold() {
 		let w = counter_worker();
 		let (signed, _) = w.prepare(&[b""], None);
 		let call = crate::Call::<Test>::submit { signed: Box::new(signed.clone()) };
-		let expected =
-			<() as crate::WeightInfo>::submit(crate::kilo_steps(signed.submission.steps), crate::evidence_kib(&signed))
-				+ <Checkpoints as OnAgentTransition>::weight();
-		assert_eq!(call.get_dispatch_info().call_weight, expected);
+		let weight = |program_len: u32| {
+			<() as crate::WeightInfo>::submit(
+				crate::kilo_steps(signed.submission.steps),
+				crate::evidence_kib(&signed),
+				crate::program_kib(program_len),
+			) + <Checkpoints as OnAgentTransition>::weight()
+		};
+		// Before dispatch: the largest program an agent may have.
+		let max = <Test as crate::Config>::MaxProgramLen::get();
+		assert_eq!(call.get_dispatch_info().call_weight, weight(max));
 		assert!(<Checkpoints as OnAgentTransition>::weight().ref_time() > 0);
+		// After: the agent's own program, the difference refunded.
+		let post = Submissions::submit(frame_system::RawOrigin::Authorized.into(), Box::new(signed.clone())).unwrap();
+		let len = examples::counter().len() as u32;
+		assert!(crate::program_kib(len) < crate::program_kib(max));
+		assert_eq!(post.actual_weight, Some(weight(len)));
+		assert!(weight(len).ref_time() < weight(max).ref_time());
 	});
 }
 

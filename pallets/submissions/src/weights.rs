@@ -13,7 +13,7 @@ use core::marker::PhantomData;
 /// Weight functions needed for `pallet-agent-submissions`.
 pub trait WeightInfo {
 	/// Verifying and applying a submission of `k` thousand steps and `e` KiB of evidence.
-	fn submit(k: u32, e: u32, ) -> Weight;
+	fn submit(k: u32, e: u32, p: u32, ) -> Weight;
 	/// Pool validation of a submission with `e` KiB of evidence.
 	fn authorize_submit(e: u32, ) -> Weight;
 }
@@ -21,10 +21,11 @@ pub trait WeightInfo {
 /// Weights for `pallet-agent-submissions` using the chain's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	fn submit(k: u32, e: u32, ) -> Weight {
+	fn submit(k: u32, e: u32, p: u32, ) -> Weight {
 		Weight::from_parts(300_000_000, 20_000)
 			.saturating_add(Weight::from_parts(50_000_000, 0).saturating_mul(k.into()))
 			.saturating_add(Weight::from_parts(5_000_000, 1_100).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(20_000_000, 1_100).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -37,10 +38,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 // For backwards compatibility and tests.
 impl WeightInfo for () {
-	fn submit(k: u32, e: u32, ) -> Weight {
+	fn submit(k: u32, e: u32, p: u32, ) -> Weight {
 		Weight::from_parts(300_000_000, 20_000)
 			.saturating_add(Weight::from_parts(50_000_000, 0).saturating_mul(k.into()))
 			.saturating_add(Weight::from_parts(5_000_000, 1_100).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(20_000_000, 1_100).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
