@@ -7,7 +7,8 @@
 #    (feature runtime-benchmarks; no runtime Wasm needed);
 # 2. the chain: runtime, client and node, including the end-to-end test that starts the real
 #    node on a dev chain (builds the runtime Wasm);
-# 3. a no_std build of the verifier and the pallets for wasm32v1-none, the runtime's target.
+# 3. a no_std build of the verifier and the pallets for wasm32v1-none, the runtime's target;
+# 4. a check of the runtime's parachain flavour (feature `para`), so that it keeps compiling.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -30,3 +31,7 @@ SKIP_WASM_BUILD=1 CARGO_TARGET_DIR="$CARGO_TARGET_DIR/wasm-check" cargo check --
 	-p pallet-agent-registry -p pallet-agent-staking -p pallet-agent-fees \
 	-p pallet-time-oracle -p pallet-checkpoints -p pallet-agent-submissions
 echo "no_std check: ok" >&2
+
+echo "== check: the runtime's parachain flavour ==" >&2
+SKIP_WASM_BUILD=1 cargo check --locked --quiet -p agentic-runtime --no-default-features --features std,para
+echo "para check: ok" >&2

@@ -1,8 +1,12 @@
 //! Runtime APIs.
 
+#[cfg(not(feature = "para"))]
+use crate::Grandpa;
+#[cfg(feature = "para")]
+use crate::{ParachainInfo, ParachainSystem};
 use crate::{
-	AccountId, AgentRegistry, Aura, Balance, Block, BlockNumber, Checkpoints, Executive, Grandpa, InherentDataExt,
-	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TimeOracle, TransactionPayment, VERSION,
+	AccountId, AgentRegistry, Aura, Balance, Block, BlockNumber, Checkpoints, Executive, InherentDataExt, Nonce,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TimeOracle, TransactionPayment, VERSION,
 };
 use agentic_primitives::{
 	checkpoint,
@@ -14,12 +18,15 @@ use frame_support::{
 	genesis_builder_helper::{build_state, get_preset},
 	weights::Weight,
 };
+#[cfg(not(feature = "para"))]
 use pallet_grandpa::AuthorityId as GrandpaId;
 use sp_api::impl_runtime_apis;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_core::{crypto::KeyTypeId, OpaqueMetadata, H256};
+#[cfg(not(feature = "para"))]
+use sp_runtime::traits::NumberFor;
 use sp_runtime::{
-	traits::{Block as BlockT, NumberFor},
+	traits::Block as BlockT,
 	transaction_validity::{TransactionSource, TransactionValidity},
 	ApplyExtrinsicResult,
 };
@@ -120,6 +127,7 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[cfg(not(feature = "para"))]
 	impl sp_consensus_grandpa::GrandpaApi<Block> for Runtime {
 		fn grandpa_authorities() -> sp_consensus_grandpa::AuthorityList {
 			Grandpa::grandpa_authorities()
@@ -141,6 +149,38 @@ impl_runtime_apis! {
 			_authority_id: GrandpaId,
 		) -> Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> {
 			None
+		}
+	}
+
+	#[cfg(feature = "para")]
+	impl cumulus_primitives_aura::AuraUnincludedSegmentApi<Block> for Runtime {
+		fn can_build_upon(included_hash: <Block as BlockT>::Hash, slot: cumulus_primitives_aura::Slot) -> bool {
+			crate::configs::para::ConsensusHook::can_build_upon(included_hash, slot)
+		}
+	}
+
+	#[cfg(feature = "para")]
+	impl cumulus_primitives_core::CollectCollationInfo<Block> for Runtime {
+		fn collect_collation_info(header: &<Block as BlockT>::Header) -> cumulus_primitives_core::CollationInfo {
+			ParachainSystem::collect_collation_info(header)
+		}
+	}
+
+	#[cfg(feature = "para")]
+	impl cumulus_primitives_core::GetParachainInfo<Block> for Runtime {
+		fn parachain_id() -> cumulus_primitives_core::ParaId {
+			ParachainInfo::parachain_id()
+		}
+	}
+
+	#[cfg(feature = "para")]
+	impl cumulus_primitives_core::RelayParentOffsetApi<Block> for Runtime {
+		fn relay_parent_offset() -> u32 {
+			0
+		}
+
+		fn max_claim_queue_offset() -> u8 {
+			ParachainSystem::max_claim_queue_offset()
 		}
 	}
 

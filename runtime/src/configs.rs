@@ -28,15 +28,32 @@ use sp_version::RuntimeVersion;
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 
+#[cfg(not(feature = "para"))]
 parameter_types! {
-	pub const BlockHashCount: BlockNumber = 2400;
-	pub const Version: RuntimeVersion = VERSION;
 	/// Two fifths of the 1 s slot for execution: the author proposes within two thirds of the
 	/// slot and importers must re-execute in time for the next one.
 	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
 		Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND * 2 / 5, u64::MAX),
 		NORMAL_DISPATCH_RATIO,
 	);
+}
+
+#[cfg(feature = "para")]
+parameter_types! {
+	/// Two seconds of execution (what relay-chain validators allow a parachain block) and half
+	/// the relay chain's largest proof of validity.
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
+		Weight::from_parts(
+			WEIGHT_REF_TIME_PER_SECOND * 2,
+			cumulus_primitives_core::relay_chain::MAX_POV_SIZE as u64 / 2,
+		),
+		NORMAL_DISPATCH_RATIO,
+	);
+}
+
+parameter_types! {
+	pub const BlockHashCount: BlockNumber = 2400;
+	pub const Version: RuntimeVersion = VERSION;
 	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
 		.max_length(5 * 1024 * 1024)
 		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
@@ -59,16 +76,20 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
+	#[cfg(feature = "para")]
+	type OnSetCode = cumulus_pallet_parachain_system::ParachainSetCode<Self>;
 }
 
 impl pallet_aura::Config for Runtime {
 	type AuthorityId = AuraId;
 	type DisabledValidators = ();
 	type MaxAuthorities = ConstU32<32>;
-	type AllowMultipleBlocksPerSlot = ConstBool<false>;
+	/// A parachain may author several blocks per slot (asynchronous backing).
+	type AllowMultipleBlocksPerSlot = ConstBool<{ cfg!(feature = "para") }>;
 	type SlotDuration = ConstU64<SLOT_DURATION>;
 }
 
+#[cfg(not(feature = "para"))]
 impl pallet_grandpa::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type WeightInfo = ();
@@ -100,7 +121,9 @@ impl OnTimestampSet<u64> for AuthorTimeFeed {
 impl pallet_timestamp::Config for Runtime {
 	type Moment = u64;
 	type OnTimestampSet = (Aura, AuthorTimeFeed);
-	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
+	/// Solo: half a slot. Parachain: none (slots follow the relay chain, several blocks may
+	/// share one).
+	type MinimumPeriod = ConstU64<{ if cfg!(feature = "para") { 0 } else { SLOT_DURATION / 2 } }>;
 	type WeightInfo = ();
 }
 
@@ -231,4 +254,46 @@ impl pallet_agent_submissions::Config for Runtime {
 /// design note's figures).
 pub fn default_fee_params() -> agentic_primitives::FeeParams<Balance> {
 	agentic_primitives::FeeParams { base: 10 * MILLI_UNIT, per_step: 100 * crate::MICRO_UNIT, per_kib: MILLI_UNIT }
+}
+
+/// The parachain's consensus pieces.
+#[cfg(feature = "para")]
+pub mod para {
+	use super::*;
+
+	/// Relay-chain slot length.
+	pub const RELAY_CHAIN_SLOT_DURATION_MILLIS: u32 = 6000;
+	/// Parachain blocks per relay-chain block (one core).
+	pub const BLOCK_PROCESSING_VELOCITY: u32 = 1;
+	/// Blocks authored but not yet included in the relay chain.
+	pub const UNINCLUDED_SEGMENT_CAPACITY: u32 = 3;
+
+	/// Paces authoring against the relay chain.
+	pub type ConsensusHook = cumulus_pallet_aura_ext::FixedVelocityConsensusHook<
+		Runtime,
+		RELAY_CHAIN_SLOT_DURATION_MILLIS,
+		BLOCK_PROCESSING_VELOCITY,
+		UNINCLUDED_SEGMENT_CAPACITY,
+	>;
+
+	impl cumulus_pallet_parachain_system::Config for Runtime {
+		type RuntimeEvent = RuntimeEvent;
+		type OnSystemEvent = ();
+		type SelfParaId = staging_parachain_info::Pallet<Runtime>;
+		/// No cross-chain messaging: nothing is sent, and what arrives is dropped.
+		type OutboundXcmpMessageSource = ();
+		type DmpQueue = frame_support::traits::EnqueueWithOrigin<(), sp_core::ConstU8<0>>;
+		type ReservedDmpWeight = ();
+		type XcmpMessageHandler = ();
+		type ReservedXcmpWeight = ();
+		type CheckAssociatedRelayNumber = cumulus_pallet_parachain_system::RelayNumberMonotonicallyIncreases;
+		type ConsensusHook = ConsensusHook;
+		type WeightInfo = ();
+		type RelayParentOffset = ConstU32<0>;
+		type SchedulingSignatureVerifier = ();
+	}
+
+	impl staging_parachain_info::Config for Runtime {}
+
+	impl cumulus_pallet_aura_ext::Config for Runtime {}
 }

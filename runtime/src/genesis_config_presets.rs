@@ -2,7 +2,8 @@
 //!
 //! Both fund the well-known dev accounts, make Alice sudo, set the fee parameters, make the
 //! validators the time oracle's authorities, and register a sample agent: the counter example,
-//! owned by Alice and signing with Alice's sr25519 key.
+//! owned by Alice and signing with Alice's sr25519 key. In the `para` flavour the validators
+//! are collators (Aura only, no GRANDPA) and the parachain id is [`PARA_ID`].
 
 use crate::{configs::default_fee_params, AccountId, Balance, RuntimeGenesisConfig, UNIT};
 use agentic_example_agents as examples;
@@ -10,9 +11,14 @@ use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+#[cfg(not(feature = "para"))]
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+/// The parachain id of the `para` presets (zombienet sets its own).
+#[cfg(feature = "para")]
+pub const PARA_ID: u32 = 2000;
 
 /// What each endowed account starts with.
 const ENDOWMENT: Balance = 1_000_000 * UNIT;
@@ -22,23 +28,44 @@ type Validator = (Sr25519Keyring, Ed25519Keyring);
 
 fn testnet_genesis(validators: &[Validator], endowed: Vec<AccountId>, root: AccountId) -> Value {
 	let aura: Vec<AuraId> = validators.iter().map(|(k, _)| k.public().into()).collect();
-	let grandpa: Vec<(GrandpaId, u64)> = validators.iter().map(|(_, k)| (k.public().into(), 1)).collect();
 	// Authors feed the time oracle under the account of their Aura key.
 	let oracle: Vec<AccountId> = validators.iter().map(|(k, _)| k.to_account_id()).collect();
 	let alice = Sr25519Keyring::Alice;
 	let sample_agent =
 		(alice.to_account_id(), examples::counter(), alice.public(), examples::depth::COUNTER, 100 * UNIT, 10 * UNIT);
-	build_struct_json_patch!(RuntimeGenesisConfig {
+	let mut patch = build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: pallet_balances::GenesisConfig {
 			balances: endowed.iter().cloned().map(|a| (a, ENDOWMENT)).collect::<Vec<_>>()
 		},
 		aura: pallet_aura::GenesisConfig { authorities: aura },
-		grandpa: pallet_grandpa::GenesisConfig { authorities: grandpa },
 		sudo: pallet_sudo::GenesisConfig { key: Some(root) },
 		agent_fees: pallet_agent_fees::GenesisConfig { params: default_fee_params() },
 		time_oracle: pallet_time_oracle::GenesisConfig { authorities: oracle },
 		agent_registry: pallet_agent_registry::GenesisConfig { agents: vec![sample_agent] },
-	})
+	});
+	#[cfg(not(feature = "para"))]
+	{
+		let grandpa: Vec<(GrandpaId, u64)> = validators.iter().map(|(_, k)| (k.public().into(), 1)).collect();
+		let extra = build_struct_json_patch!(RuntimeGenesisConfig {
+			grandpa: pallet_grandpa::GenesisConfig { authorities: grandpa },
+		});
+		merge(&mut patch, extra);
+	}
+	#[cfg(feature = "para")]
+	{
+		let extra = build_struct_json_patch!(RuntimeGenesisConfig {
+			parachain_info: staging_parachain_info::GenesisConfig { parachain_id: PARA_ID.into() },
+		});
+		merge(&mut patch, extra);
+	}
+	patch
+}
+
+/// Adds the top-level fields of `extra` to `patch`.
+fn merge(patch: &mut Value, extra: Value) {
+	if let (Value::Object(patch), Value::Object(extra)) = (patch, extra) {
+		patch.extend(extra);
+	}
 }
 
 fn dev_accounts() -> Vec<AccountId> {

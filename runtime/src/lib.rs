@@ -15,10 +15,22 @@
 //!
 //! Clients read everything through storage (in metadata) and the
 //! `agentic_primitives::runtime_api::AgentApi` runtime API.
+//!
+//! ## Flavours
+//!
+//! - `solo` (the default): Aura + GRANDPA with 1 s slots, run by `agentic-node`.
+//! - `para`: the same pallets as a cumulus parachain for `polkadot-omni-node`: GRANDPA goes,
+//!   `ParachainSystem` (20), `ParachainInfo` (21) and `AuraExt` (22) come in, blocks are 6 s
+//!   (one relay-chain slot; a 1 s parachain block needs six relay cores), and a checkpoint is
+//!   final when the relay chain finalizes the block that includes it.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+
 // `construct_runtime`-generated code triggers this on large runtimes.
 #![recursion_limit = "256"]
+
+#[cfg(all(feature = "solo", feature = "para"))]
+compile_error!("features `solo` and `para` are exclusive: build the parachain with `--no-default-features --features std,para`");
 
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
@@ -60,6 +72,7 @@ pub mod opaque {
 	pub type Hash = <BlakeTwo256 as HashT>::Output;
 }
 
+#[cfg(not(feature = "para"))]
 impl_opaque_keys! {
 	/// The keys a validator holds.
 	pub struct SessionKeys {
@@ -67,6 +80,15 @@ impl_opaque_keys! {
 		pub aura: Aura,
 		/// Finality.
 		pub grandpa: Grandpa,
+	}
+}
+
+#[cfg(feature = "para")]
+impl_opaque_keys! {
+	/// The keys a collator holds.
+	pub struct SessionKeys {
+		/// Block authoring.
+		pub aura: Aura,
 	}
 }
 
@@ -84,7 +106,11 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 };
 
 /// One block per second: the checkpoint interval.
+#[cfg(not(feature = "para"))]
 pub const MILLI_SECS_PER_BLOCK: u64 = 1000;
+/// One block per relay-chain slot (six seconds) on one core.
+#[cfg(feature = "para")]
+pub const MILLI_SECS_PER_BLOCK: u64 = 6000;
 /// Aura's slot duration.
 pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
 /// Blocks per minute.
@@ -164,10 +190,20 @@ mod runtime {
 
 	#[runtime::pallet_index(0)]
 	pub type System = frame_system;
+	#[cfg(feature = "para")]
+	#[runtime::pallet_index(20)]
+	pub type ParachainSystem = cumulus_pallet_parachain_system;
 	#[runtime::pallet_index(1)]
 	pub type Timestamp = pallet_timestamp;
+	#[cfg(feature = "para")]
+	#[runtime::pallet_index(21)]
+	pub type ParachainInfo = staging_parachain_info;
 	#[runtime::pallet_index(2)]
 	pub type Aura = pallet_aura;
+	#[cfg(feature = "para")]
+	#[runtime::pallet_index(22)]
+	pub type AuraExt = cumulus_pallet_aura_ext;
+	#[cfg(not(feature = "para"))]
 	#[runtime::pallet_index(3)]
 	pub type Grandpa = pallet_grandpa;
 	#[runtime::pallet_index(4)]
@@ -189,4 +225,10 @@ mod runtime {
 	pub type Checkpoints = pallet_checkpoints;
 	#[runtime::pallet_index(15)]
 	pub type AgentSubmissions = pallet_agent_submissions;
+}
+
+#[cfg(feature = "para")]
+cumulus_pallet_parachain_system::register_validate_block! {
+	Runtime = Runtime,
+	BlockExecutor = cumulus_pallet_aura_ext::BlockExecutor::<Runtime, Executive>,
 }
