@@ -76,6 +76,9 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
+	// Both spelled out: `derive_impl` fills only items the impl does not name.
+	#[cfg(not(feature = "para"))]
+	type OnSetCode = ();
 	#[cfg(feature = "para")]
 	type OnSetCode = cumulus_pallet_parachain_system::ParachainSetCode<Self>;
 }

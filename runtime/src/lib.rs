@@ -171,6 +171,10 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 pub type Executive =
 	frame_executive::Executive<Runtime, Block, frame_system::ChainContext<Runtime>, Runtime, AllPalletsWithSystem>;
 
+// One declaration per flavour: the `runtime` macro expands every pallet it is given, even one
+// behind a `cfg`, so a flavour's pallets that the other flavour does not compile stay out of
+// its declaration. Indexes are shared: the agent pallets have the same index in both.
+#[cfg(not(feature = "para"))]
 #[frame_support::runtime]
 mod runtime {
 	#[runtime::runtime]
@@ -190,22 +194,63 @@ mod runtime {
 
 	#[runtime::pallet_index(0)]
 	pub type System = frame_system;
-	#[cfg(feature = "para")]
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+	#[runtime::pallet_index(2)]
+	pub type Aura = pallet_aura;
+	#[runtime::pallet_index(3)]
+	pub type Grandpa = pallet_grandpa;
+	#[runtime::pallet_index(4)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(5)]
+	pub type TransactionPayment = pallet_transaction_payment;
+	#[runtime::pallet_index(6)]
+	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(10)]
+	pub type AgentRegistry = pallet_agent_registry;
+	#[runtime::pallet_index(11)]
+	pub type AgentStaking = pallet_agent_staking;
+	#[runtime::pallet_index(12)]
+	pub type AgentFees = pallet_agent_fees;
+	#[runtime::pallet_index(13)]
+	pub type TimeOracle = pallet_time_oracle;
+	#[runtime::pallet_index(14)]
+	pub type Checkpoints = pallet_checkpoints;
+	#[runtime::pallet_index(15)]
+	pub type AgentSubmissions = pallet_agent_submissions;
+}
+
+#[cfg(feature = "para")]
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
 	#[runtime::pallet_index(20)]
 	pub type ParachainSystem = cumulus_pallet_parachain_system;
 	#[runtime::pallet_index(1)]
 	pub type Timestamp = pallet_timestamp;
-	#[cfg(feature = "para")]
 	#[runtime::pallet_index(21)]
 	pub type ParachainInfo = staging_parachain_info;
 	#[runtime::pallet_index(2)]
 	pub type Aura = pallet_aura;
-	#[cfg(feature = "para")]
 	#[runtime::pallet_index(22)]
 	pub type AuraExt = cumulus_pallet_aura_ext;
-	#[cfg(not(feature = "para"))]
-	#[runtime::pallet_index(3)]
-	pub type Grandpa = pallet_grandpa;
 	#[runtime::pallet_index(4)]
 	pub type Balances = pallet_balances;
 	#[runtime::pallet_index(5)]
