@@ -193,7 +193,7 @@ impl pallet_agent_registry::Config for Runtime {
 	type OnTransition = crate::Checkpoints;
 	type MaxProgramLen = MaxProgramLen;
 	type MaxStateDepth = MaxStateDepth;
-	type WeightInfo = pallet_agent_registry::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_agent_registry::WeightInfo<Runtime>;
 }
 
 impl pallet_agent_staking::Config for Runtime {
@@ -206,7 +206,7 @@ impl pallet_agent_staking::Config for Runtime {
 	type MaxUnbondingChunks = MaxUnbondingChunks;
 	/// Slashed bonds are burned.
 	type Slashed = ();
-	type WeightInfo = pallet_agent_staking::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_agent_staking::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmarks::AgentBenchmarkHelper;
 }
@@ -218,7 +218,7 @@ impl pallet_agent_fees::Config for Runtime {
 	/// Submission fees are burned (no surge, no author tips).
 	type FeeDestination = ();
 	type FeeOrigin = EnsureRoot<AccountId>;
-	type WeightInfo = pallet_agent_fees::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_agent_fees::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmarks::AgentBenchmarkHelper;
 }
@@ -230,11 +230,11 @@ impl pallet_time_oracle::Config for Runtime {
 	type ReportValidity = ReportValidity;
 	type HistoryDepth = HistoryDepth;
 	type AuthorityOrigin = EnsureRoot<AccountId>;
-	type WeightInfo = pallet_time_oracle::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_time_oracle::WeightInfo<Runtime>;
 }
 
 impl pallet_checkpoints::Config for Runtime {
-	type WeightInfo = pallet_checkpoints::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_checkpoints::WeightInfo<Runtime>;
 }
 
 impl pallet_agent_submissions::Config for Runtime {
@@ -248,7 +248,7 @@ impl pallet_agent_submissions::Config for Runtime {
 	type MaxProgramLen = MaxProgramLen;
 	type SubmissionPriority = SubmissionPriority;
 	type SubmissionLongevity = SubmissionLongevity;
-	type WeightInfo = pallet_agent_submissions::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_agent_submissions::WeightInfo<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmarks::AgentBenchmarkHelper;
 }

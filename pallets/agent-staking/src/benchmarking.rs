@@ -36,6 +36,11 @@ fn fund<T: Config>(who: &T::AccountId, amount: BalanceOf<T>) {
 /// matches.
 fn setup_bond<T: Config>(owner: &T::AccountId, active: BalanceOf<T>, per_chunk: BalanceOf<T>) -> AgentId {
 	let agent = T::BenchmarkHelper::create_agent(owner);
+	// The helper may have bonded the agent already (a runtime registers it with the minimum
+	// bond): release that hold, so that the owner's hold is exactly the bond set up here.
+	if let Some(old) = Bonds::<T>::get(agent) {
+		T::Currency::release(&hold_reason::<T>(), owner, old.total(), Precision::Exact).expect("the old bond is held");
+	}
 	let max = T::MaxUnbondingChunks::get();
 	let unbonding: BoundedVec<_, T::MaxUnbondingChunks> = (1..=max)
 		.map(|i| UnbondingChunk { amount: per_chunk, unlock_at: BlockNumberFor::<T>::from(i) })
