@@ -4,7 +4,7 @@
 //! | --- | --- | --- |
 //! | `agentic_worker_steps_total` | counter | PolkaVM steps executed (speculatively, per input) |
 //! | `agentic_worker_inputs_total` | counter | inputs read from the agent's source |
-//! | `agentic_worker_submissions_total{outcome}` | counter | transitions by outcome: `sent`, `accepted`, `rejected`, `failed`, `refused`, `resent` |
+//! | `agentic_worker_submissions_total{outcome}` | counter | transitions by outcome: `sent`, `accepted`, `rejected`, `failed`, `refused`, `resent`; `input_dropped` counts inputs that can never execute |
 //! | `agentic_worker_submit_to_in_block_seconds` | histogram | from sending to the first best block including it |
 //! | `agentic_worker_submit_to_finalized_seconds` | histogram | from sending to GRANDPA finality of its block |
 //! | `agentic_worker_execute_to_finalized_seconds` | histogram | from building the transition (executing its inputs) to finality |
