@@ -14,7 +14,9 @@ use std::{
 	time::{Duration, Instant},
 };
 
-/// A running `agentic-node --dev`.
+/// A running development node: `agentic-node --dev`, or any node with the standard Substrate
+/// command line (such as `polkadot-omni-node --chain <para spec> --dev`, see
+/// [`DevNodeOptions::chain`]).
 pub struct DevNode {
 	child: Child,
 	ws: String,
@@ -29,6 +31,11 @@ pub struct DevNodeOptions {
 	pub base_path: Option<PathBuf>,
 	/// Serve RPC on this port instead of a free one.
 	pub rpc_port: Option<u16>,
+	/// Pass `--chain <path>` (a chain spec file) besides `--dev`: what `polkadot-omni-node`
+	/// needs, as it has no built-in chain.
+	pub chain: Option<PathBuf>,
+	/// Further arguments, after the standard ones (for example `--dev-block-time 1000`).
+	pub extra_args: Vec<String>,
 }
 
 /// A TCP port nobody listens on right now.
@@ -47,7 +54,7 @@ impl DevNode {
 				Err(e) => last = e,
 			}
 		}
-		Err(format!("agentic-node did not start in three attempts: {last}"))
+		Err(format!("{} did not start in three attempts: {last}", binary.display()))
 	}
 
 	fn spawn(binary: &Path, options: &DevNodeOptions) -> Result<DevNode, String> {
@@ -58,10 +65,14 @@ impl DevNode {
 		let mut command = Command::new(binary);
 		command.args(["--dev", "--no-mdns", "--rpc-port", &rpc_port.to_string(), "--port", &p2p.to_string()]);
 		command.args(["--prometheus-port", &prometheus.to_string()]);
+		if let Some(chain) = &options.chain {
+			command.arg("--chain").arg(chain);
+		}
 		match &options.base_path {
 			Some(path) => command.arg("--base-path").arg(path),
 			None => command.arg("--tmp"),
 		};
+		command.args(&options.extra_args);
 		let child = command
 			.stdout(Stdio::null())
 			.stderr(log_file)

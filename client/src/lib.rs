@@ -9,13 +9,15 @@
 //! - [`Client::submit`] / [`Client::submit_and_watch`]: to the pool, and followed to inclusion
 //!   and finality, with pool refusals decoded into [`PoolRefusal`];
 //! - [`Client::agent_api`]: calls of the runtime's `AgentApi` (agents, checkpoints, time, fees);
-//! - [`Client::events`]: the decoded events of a block;
+//! - [`Client::events`]: the decoded events of a block (see [`events`] for the parachain
+//!   flavour's own);
 //! - [`dev_node::DevNode`]: a development node as a child process, for tests and tools.
 
 pub mod dev_node;
+pub mod events;
 
 use agentic_runtime::{
-	Address, Hash, Header, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic,
+	Address, Header, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic,
 };
 use codec::{Decode, Encode};
 use jsonrpsee::{
@@ -82,6 +84,9 @@ pub struct Client {
 	genesis: H256,
 	spec_version: u32,
 	transaction_version: u32,
+	/// The chain's event layouts, read from its metadata the first time a block has an event
+	/// of a pallet the client's types lack.
+	layouts: std::sync::OnceLock<events::EventLayouts>,
 }
 
 impl Client {
@@ -103,6 +108,7 @@ impl Client {
 			transaction_version: field("transactionVersion")?,
 			rpc,
 			genesis,
+			layouts: std::sync::OnceLock::new(),
 		})
 	}
 
@@ -144,14 +150,36 @@ impl Client {
 		Ok(R::decode(&mut &bytes[..])?)
 	}
 
-	/// The events of a block.
-	pub async fn events(&self, at: H256) -> Result<Vec<RuntimeEvent>, Error> {
-		let mut key = sp_crypto_hashing::twox_128(b"System").to_vec();
-		key.extend(sp_crypto_hashing::twox_128(b"Events"));
+	/// The raw value of a plain storage item (`pallet::item`, no map key) at `at` (best block if
+	/// `None`).
+	pub async fn storage_value(&self, pallet: &str, item: &str, at: Option<H256>) -> Result<Option<Vec<u8>>, Error> {
+		let mut key = sp_crypto_hashing::twox_128(pallet.as_bytes()).to_vec();
+		key.extend(sp_crypto_hashing::twox_128(item.as_bytes()));
 		let bytes: Option<Bytes> = self.rpc.request("state_getStorage", rpc_params![Bytes(key), at]).await?;
-		let Some(bytes) = bytes else { return Ok(Vec::new()) };
-		let records = Vec::<frame_system::EventRecord<RuntimeEvent, Hash>>::decode(&mut &bytes[..])?;
-		Ok(records.into_iter().map(|r| r.event).collect())
+		Ok(bytes.map(|b| b.0))
+	}
+
+	/// The events of a block, decoded with the runtime's types. Events of pallets those types
+	/// lack (the parachain flavour's own) are left out; see [`events`].
+	pub async fn events(&self, at: H256) -> Result<Vec<RuntimeEvent>, Error> {
+		let Some(bytes) = self.storage_value("System", "Events", Some(at)).await? else { return Ok(Vec::new()) };
+		match events::decode_events(&bytes, self.layouts.get()) {
+			Err(_) if self.layouts.get().is_none() => {
+				let layouts = self.event_layouts().await?;
+				events::decode_events(&bytes, Some(layouts))
+			},
+			decoded => decoded,
+		}
+	}
+
+	/// The chain's event layouts (from its metadata, read once).
+	pub async fn event_layouts(&self) -> Result<&events::EventLayouts, Error> {
+		if let Some(layouts) = self.layouts.get() {
+			return Ok(layouts);
+		}
+		let metadata: Bytes = self.rpc.request("state_getMetadata", rpc_params![]).await?;
+		let layouts = events::EventLayouts::from_metadata(&metadata)?;
+		Ok(self.layouts.get_or_init(|| layouts))
 	}
 
 	/// The extensions of a transaction; `nonce` only matters for signed ones.
@@ -242,7 +270,13 @@ impl Client {
 		Ok(self.rpc.request("chain_getBlockHash", rpc_params![number]).await?)
 	}
 
-	/// The transactions of a block.
+	/// The transactions of a block that decode with this client's runtime types.
+	///
+	/// The client is built with the solo runtime's types; the agent pallets, balances, sudo and
+	/// system have the same indices and calls in the parachain flavour, but its own inherents
+	/// (`ParachainSystem::set_validation_data`, pallet 20) do not decode here and are left out,
+	/// as is anything else this client cannot read. A caller looking for an agent submission
+	/// therefore sees every submission (they are the same call in both flavours).
 	pub async fn block_extrinsics(&self, at: H256) -> Result<Vec<UncheckedExtrinsic>, Error> {
 		let block: Option<serde_json::Value> = self.rpc.request("chain_getBlock", rpc_params![at]).await?;
 		let extrinsics = block
@@ -251,13 +285,14 @@ impl Client {
 			.and_then(|b| b.get("extrinsics"))
 			.and_then(|x| x.as_array())
 			.ok_or_else(|| Error::Unexpected("no such block".into()))?;
-		extrinsics
-			.iter()
-			.map(|x| {
-				let bytes: Bytes = serde_json::from_value(x.clone()).map_err(|e| Error::Unexpected(e.to_string()))?;
-				Ok(UncheckedExtrinsic::decode(&mut &bytes[..])?)
-			})
-			.collect()
+		let mut decoded = Vec::with_capacity(extrinsics.len());
+		for x in extrinsics {
+			let bytes: Bytes = serde_json::from_value(x.clone()).map_err(|e| Error::Unexpected(e.to_string()))?;
+			if let Ok(xt) = UncheckedExtrinsic::decode(&mut &bytes[..]) {
+				decoded.push(xt);
+			}
+		}
+		Ok(decoded)
 	}
 }
 

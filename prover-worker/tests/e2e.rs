@@ -13,135 +13,14 @@
 //! The node binary is looked up next to this test's executable (cargo builds it for the
 //! workspace's tests) unless `AGENTIC_NODE` names it.
 
-use agentic_client::{
-	dev_node::{free_port, DevNode, DevNodeOptions},
-	Client,
-};
-use agentic_primitives::{
-	state::{StateTree, PAGE_SIZE},
-	AgentId, AgentInfo, Input, Inputs,
-};
-use agentic_runtime::{AccountId, BlockNumber};
-use agentic_verifier::{program::Program, reexec::build_evidence};
+mod common;
+
+use agentic_client::dev_node::{free_port, DevNode, DevNodeOptions};
+use common::*;
 use std::{
 	io::Write,
-	path::{Path, PathBuf},
-	process::{Child, Command, Stdio},
 	time::{Duration, Instant},
 };
-
-fn node_binary() -> PathBuf {
-	if let Some(path) = std::env::var_os("AGENTIC_NODE") {
-		return path.into();
-	}
-	let exe = std::env::current_exe().expect("test executable");
-	let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
-	let node = dir.join("agentic-node");
-	assert!(node.exists(), "{} missing: build it (cargo build -p agentic-node) or set AGENTIC_NODE", node.display());
-	node
-}
-
-fn worker() -> Command {
-	Command::new(env!("CARGO_BIN_EXE_prover-worker"))
-}
-
-/// A running worker; SIGKILLed on drop if still running.
-struct Worker(Child);
-
-impl Worker {
-	fn start(config: &Path, log: &Path) -> Worker {
-		let log = std::fs::OpenOptions::new().create(true).append(true).open(log).expect("worker log");
-		let child = worker()
-			.args(["run", "--config"])
-			.arg(config)
-			.env("RUST_LOG", "info")
-			.stdout(Stdio::null())
-			.stderr(log)
-			.spawn()
-			.expect("start prover-worker");
-		Worker(child)
-	}
-
-	fn kill9(&mut self) {
-		let _ = self.0.kill();
-		let _ = self.0.wait();
-	}
-
-	/// SIGTERM, and the exit status within 15 s.
-	fn terminate(&mut self) -> std::process::ExitStatus {
-		let _ = Command::new("kill").arg("-TERM").arg(self.0.id().to_string()).status();
-		let deadline = Instant::now() + Duration::from_secs(15);
-		loop {
-			if let Ok(Some(status)) = self.0.try_wait() {
-				return status;
-			}
-			assert!(Instant::now() < deadline, "the worker ignored SIGTERM");
-			std::thread::sleep(Duration::from_millis(100));
-		}
-	}
-}
-
-impl Drop for Worker {
-	fn drop(&mut self) {
-		self.kill9();
-	}
-}
-
-async fn finalized_agent(client: &Client, agent: AgentId) -> AgentInfo<AccountId, BlockNumber> {
-	let fin = client.finalized_head().await.expect("finalized head");
-	client
-		.agent_api::<Option<AgentInfo<AccountId, BlockNumber>>>("agent", agent, Some(fin))
-		.await
-		.expect("agent api")
-		.expect("agent exists")
-}
-
-/// Waits until `agent`'s finalized root is `root`; panics with the worker log otherwise.
-async fn wait_for_root(client: &Client, agent: AgentId, root: sp_core::H256, limit: Duration, log: &Path) {
-	let start = Instant::now();
-	loop {
-		let info = finalized_agent(client, agent).await;
-		if info.state_root == root {
-			return;
-		}
-		if start.elapsed() > limit {
-			let log = std::fs::read_to_string(log).unwrap_or_default();
-			let tail: Vec<&str> = log.lines().rev().take(60).collect();
-			panic!(
-				"agent {agent} did not reach the expected root in {limit:?} (at v{}); worker log tail:\n{}",
-				info.version,
-				tail.into_iter().rev().collect::<Vec<_>>().join("\n")
-			);
-		}
-		tokio::time::sleep(Duration::from_millis(250)).await;
-	}
-}
-
-/// The root of `program` applied to `inputs` from the empty state of `depth`.
-fn expected_root(program: &[u8], depth: u8, inputs: &[Vec<u8>]) -> sp_core::H256 {
-	let program = Program::load(program).expect("program");
-	let mut state = StateTree::new(depth).expect("state");
-	// Apply in chunks, as a worker may batch them any way: the result must not depend on it.
-	for chunk in inputs.chunks(7) {
-		let inputs = Inputs::truncate_from(chunk.iter().map(|i| Input::truncate_from(i.clone())).collect());
-		state = build_evidence(&program, &state, inputs, None, 2_000_000).expect("run").new_state;
-	}
-	state.root()
-}
-
-fn counter_root(value: u64) -> sp_core::H256 {
-	let mut page = [0u8; PAGE_SIZE];
-	page[..8].copy_from_slice(&value.to_le_bytes());
-	StateTree::from_pages(0, vec![page]).expect("state").root()
-}
-
-fn append_lines(path: &Path, lines: &[&str]) {
-	let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).expect("inputs file");
-	for line in lines {
-		writeln!(f, "{line}").expect("append");
-	}
-	f.sync_all().expect("sync");
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_agents_finalize_independently() {
@@ -154,20 +33,7 @@ async fn two_agents_finalize_independently() {
 	// A key file is never overwritten.
 	assert!(!worker().args(["keygen", "--out"]).arg(d.join("hash.key")).output().unwrap().status.success());
 
-	let register = worker()
-		.args(["register", "--url", node.ws(), "--program", "example:hash_chain", "--owner-suri", "//Bob"])
-		.arg("--key")
-		.arg(d.join("hash.key"))
-		.output()
-		.unwrap();
-	let out = String::from_utf8_lossy(&register.stdout).to_string();
-	assert!(register.status.success(), "{out}{}", String::from_utf8_lossy(&register.stderr));
-	let hash_agent: AgentId = out
-		.split("registered agent ")
-		.nth(1)
-		.and_then(|s| s.split_whitespace().next())
-		.and_then(|s| s.parse().ok())
-		.unwrap_or_else(|| panic!("no agent id in {out:?}"));
+	let hash_agent = register_example(node.ws(), "hash_chain", &d.join("hash.key"), "//Bob");
 	assert_ne!(hash_agent, 0);
 
 	// Eight-byte little-endian amounts (a shorter input adds 1).
@@ -175,32 +41,8 @@ async fn two_agents_finalize_independently() {
 	append_lines(&d.join("counter.inputs"), &counter_inputs);
 	let metrics_port = free_port();
 	let config = d.join("worker.toml");
-	std::fs::write(
-		&config,
-		format!(
-			r#"
-endpoints = ["{ws}"]
-data_dir = "data"
-metrics = "127.0.0.1:{metrics_port}"
-
-[[agents]]
-id = 0
-program = "example:counter"
-key_file = "alice.key"
-policy = {{ kind = "time", interval_ms = 300 }}
-input = {{ kind = "file", path = "counter.inputs" }}
-
-[[agents]]
-id = {hash_agent}
-program = "example:hash_chain"
-key_file = "hash.key"
-policy = {{ kind = "steps", min_steps = 1, max_delay_ms = 1000 }}
-input = {{ kind = "repeat", hex = "0500000000000000", interval_ms = 200, count = 6 }}
-"#,
-			ws = node.ws()
-		),
-	)
-	.unwrap();
+	let metrics = format!("metrics = \"127.0.0.1:{metrics_port}\"");
+	std::fs::write(&config, two_agents_config(node.ws(), hash_agent, &metrics, "0500000000000000", 6)).unwrap();
 	let log = d.join("worker.log");
 	let mut running = Worker::start(&config, &log);
 
@@ -306,7 +148,7 @@ async fn killed_at_random_points_loses_nothing_and_applies_nothing_twice() {
 	let d = dir.path();
 	let chain_dir = d.join("chain");
 	let (port_a, port_b) = (free_port(), free_port());
-	let options = |port| DevNodeOptions { base_path: Some(chain_dir.clone()), rpc_port: Some(port) };
+	let options = |port| DevNodeOptions { base_path: Some(chain_dir.clone()), rpc_port: Some(port), ..Default::default() };
 	let (mut node, mut client) = DevNode::start(&node_binary(), &options(port_a)).await.expect("node");
 
 	std::fs::write(d.join("alice.key"), "//Alice\n").unwrap();
