@@ -10,22 +10,12 @@
 # The bencher runs the benchmarks in the runtime's Wasm but the host functions (storage, hashing,
 # signature checks) natively, so it must be an optimised build: a debug build overstates them
 # several times (sr25519 verification alone took about 14 ms). FRAME_OMNI_BENCHER names the
-# binary; by default it is installed (once, cached) with:
-#
-#   CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_LTO=false \
-#     cargo install frame-omni-bencher@0.28.0 --locked --root $HOME/.cache/agentic/tools-release \
-#     --target-dir $HOME/.cache/agentic/tools-target
+# binary; by default scripts/install-tool.sh installs an optimised one (once, cached).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-bencher="${FRAME_OMNI_BENCHER:-$HOME/.cache/agentic/tools-release/bin/frame-omni-bencher}"
-if [ ! -x "$bencher" ]; then
-	echo "generate-weights: installing frame-omni-bencher (optimised; this takes a while once)" >&2
-	CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_LTO=false \
-		cargo install frame-omni-bencher@0.28.0 --locked --root "$HOME/.cache/agentic/tools-release" \
-		--target-dir "$HOME/.cache/agentic/tools-target"
-fi
+bencher="${FRAME_OMNI_BENCHER:-$(scripts/install-tool.sh frame-omni-bencher)}"
 
 CARGO_TARGET_DIR="$CARGO_TARGET_DIR/benchmarks" cargo build --locked -p agentic-runtime --features runtime-benchmarks
 wasm="$CARGO_TARGET_DIR/benchmarks/debug/wbuild/agentic-runtime/agentic_runtime.wasm"

@@ -8,7 +8,10 @@
 # 2. the chain: runtime, client and node, including the end-to-end test that starts the real
 #    node on a dev chain (builds the runtime Wasm);
 # 3. a no_std build of the verifier and the pallets for wasm32v1-none, the runtime's target;
-# 4. a check of the runtime's parachain flavour (feature `para`), so that it keeps compiling.
+# 4. the runtime's parachain flavour for real: scripts/para.sh builds it, installs the stock
+#    polkadot-omni-node once (cached outside the checkout) and exports its chain spec; the
+#    worker's `para` test then runs it in omni-node's development mode (no relay chain) and
+#    pushes agent transitions through it to finality.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -32,6 +35,8 @@ SKIP_WASM_BUILD=1 CARGO_TARGET_DIR="$CARGO_TARGET_DIR/wasm-check" cargo check --
 	-p pallet-time-oracle -p pallet-checkpoints -p pallet-agent-submissions
 echo "no_std check: ok" >&2
 
-echo "== check: the runtime's parachain flavour ==" >&2
-SKIP_WASM_BUILD=1 cargo check --locked --quiet -p agentic-runtime --no-default-features --features std,para
-echo "para check: ok" >&2
+echo "== the parachain flavour under polkadot-omni-node ==" >&2
+AGENTIC_OMNI_NODE="${AGENTIC_OMNI_NODE:-$(scripts/install-tool.sh polkadot-omni-node)}"
+export AGENTIC_OMNI_NODE
+para_out="$(scripts/para.sh)"
+AGENTIC_PARA_SPEC="$para_out/agentic-para-spec.json" cargo test --locked -p prover-worker --test para -- --ignored
