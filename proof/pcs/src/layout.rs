@@ -1,0 +1,115 @@
+//! The matrix a commitment lays its polynomials out in.
+
+use crate::{Ext, PcsError, Params, LOG_INV_RATE, MAX_LOG_POLYS, MAX_NUM_VARS};
+use alloc::vec::Vec;
+use ligerito_binary_fields::BinaryFieldElement;
+
+/// At most `2^28` leaves: indices fit a 32-bit `usize` (the runtime is wasm32) and the
+/// per-round proximity error `4m / 2^128` stays below `2^-100` (see `docs/proof-system.md`).
+const MAX_LOG_LEAVES: u32 = 28;
+/// Leaves of at most `2^20` values (4 MiB): `1 << w` fits a 32-bit `usize`.
+pub const MAX_LOG_LEAF_WIDTH: u8 = 20;
+/// At most this many queries (the protocol uses 241).
+pub const MAX_NUM_QUERIES: u16 = 1024;
+
+/// The shape of a commitment under given parameters, checked.
+///
+/// `2^log_polys` polynomials of `num_vars` variables are interleaved into one polynomial `F` of
+/// `total_vars = num_vars + log_polys` variables: `F[(i << w) | (j << k) | c] = f_j[(i << k) | c]`
+/// with `k = col_vars`, `w = log_leaf_width = k + log_polys`. The matrix has `2^w` columns and
+/// `2^log_rows` rows, `log_rows = total_vars - w`, and its columns are encoded to `2^log_leaves`
+/// values (`log_leaves = log_rows + 2`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+	/// Variables of each polynomial (`n`).
+	pub num_vars: u32,
+	/// The commitment holds `2^log_polys` polynomials (`p`).
+	pub log_polys: u32,
+	/// Low variables of each polynomial that index columns (`k`).
+	pub col_vars: u32,
+	/// Columns of the matrix, as a power of two (`w = k + p`).
+	pub log_leaf_width: u32,
+	/// Rows of the message matrix, as a power of two.
+	pub log_rows: u32,
+	/// Leaves of the Merkle tree (rows of the encoded matrix), as a power of two.
+	pub log_leaves: u32,
+}
+
+impl Layout {
+	/// The layout of `2^log_polys` polynomials of `num_vars` variables under `params`.
+	pub fn new(params: &Params, num_vars: u8, log_polys: u8) -> Result<Layout, PcsError> {
+		if num_vars > MAX_NUM_VARS {
+			return Err(PcsError::BadShape("more variables than MAX_NUM_VARS"));
+		}
+		if log_polys > MAX_LOG_POLYS {
+			return Err(PcsError::BadShape("more polynomials than 2^MAX_LOG_POLYS"));
+		}
+		if params.num_queries == 0 || params.num_queries > MAX_NUM_QUERIES {
+			return Err(PcsError::BadShape("the number of queries is 0 or above MAX_NUM_QUERIES"));
+		}
+		if params.log_leaf_width > MAX_LOG_LEAF_WIDTH {
+			return Err(PcsError::BadShape("leaves wider than 2^MAX_LOG_LEAF_WIDTH"));
+		}
+		let (n, p, w) = (num_vars as u32, log_polys as u32, params.log_leaf_width as u32);
+		if w < p {
+			return Err(PcsError::BadShape("the leaf is narrower than the number of interleaved polynomials"));
+		}
+		let k = w - p;
+		if k > n {
+			return Err(PcsError::BadShape("the leaf is wider than the interleaved polynomials"));
+		}
+		let log_rows = n - k;
+		if log_rows + LOG_INV_RATE > MAX_LOG_LEAVES {
+			return Err(PcsError::BadShape("more than 2^28 leaves: widen the leaf"));
+		}
+		Ok(Layout {
+			num_vars: n,
+			log_polys: p,
+			col_vars: k,
+			log_leaf_width: w,
+			log_rows,
+			log_leaves: log_rows + LOG_INV_RATE,
+		})
+	}
+
+	/// Variables of the interleaved polynomial `F`.
+	pub fn total_vars(&self) -> u32 {
+		self.num_vars + self.log_polys
+	}
+
+	/// Rows of the message matrix.
+	pub fn rows(&self) -> usize {
+		1 << self.log_rows
+	}
+
+	/// Leaves of the tree.
+	pub fn leaves(&self) -> usize {
+		1 << self.log_leaves
+	}
+
+	/// Values in one leaf.
+	pub fn leaf_width(&self) -> usize {
+		1 << self.log_leaf_width
+	}
+
+	/// The point of `F` that a claim on polynomial `poly` at `point` (of `f_poly`) is: the
+	/// polynomial's index bits inserted as 0/1 coordinates above its column variables.
+	pub fn interleaved_point(&self, poly: u32, point: &[Ext]) -> Vec<Ext> {
+		let k = self.col_vars as usize;
+		let mut full = Vec::with_capacity(self.total_vars() as usize);
+		full.extend_from_slice(&point[..k]);
+		for bit in 0..self.log_polys {
+			full.push(if (poly >> bit) & 1 == 1 { Ext::one() } else { Ext::zero() });
+		}
+		full.extend_from_slice(&point[k..]);
+		full
+	}
+}
+
+/// `eq(a, b) = Π_i (a_i b_i + (1 + a_i)(1 + b_i))`, the multilinear equality polynomial.
+pub(crate) fn eq_eval(a: &[Ext], b: &[Ext]) -> Ext {
+	a.iter().zip(b).fold(Ext::one(), |acc, (x, y)| {
+		let one = Ext::one();
+		acc.mul(&x.mul(y).add(&one.add(x).mul(&one.add(y))))
+	})
+}

@@ -1,0 +1,194 @@
+//! # Agentic polynomial commitments
+//!
+//! Commitments to multilinear polynomials over the binary field GF(2^32) ([`Base`]), opened at
+//! arbitrary points of GF(2^128) ([`Ext`]), many claims at once. This is the commitment layer of
+//! the `Ligerito` verification mode: the execution-trace proof commits its columns here and
+//! reduces every constraint check to evaluation claims that this crate proves.
+//!
+//! ## The scheme
+//!
+//! A polynomial in `n` variables is given by its `2^n` values on the boolean hypercube
+//! (evaluation form), index bit `j` being variable `x_j`. Several polynomials of the same size
+//! are committed together: `2^p` of them (padded with zero polynomials) are interleaved into one
+//! polynomial `F` in `N = n + p` variables, the polynomial's index taking the variables just above
+//! the low `k` ones, and `F` is laid out as a matrix with `2^w` columns (`w = k + p`, the *leaf
+//! width*) and `m = 2^(N - w)` rows: entry `(i, c)` is `F[i * 2^w + c]`. Every column is
+//! Reed-Solomon encoded at rate 1/4 (ligerito's additive-FFT code over GF(2^32)) and the `4m`
+//! rows of the encoded matrix are the leaves of a Merkle tree; its root is the [`Commitment`].
+//! One leaf holds one row of every interleaved polynomial, so one Merkle path serves them all.
+//!
+//! An opening proves claims `f(r) = v`, `r` any point of `Ext^n`, over one or more commitments
+//! of the same shape:
+//!
+//! 1. the transcript takes the parameters, every commitment and every claim;
+//! 2. a random weight `α_l` per claim, and a *batching sumcheck* over the `N` variables reduces
+//!    `Σ_l α_l · v_l = Σ_x Σ_g F_g(x) · W_g(x)` (with `W_g = Σ α_l eq(r_l, ·)` over the claims on
+//!    commitment `g`) to the values `e_g = F_g(s)` at one transcript-random point `s`;
+//! 3. a random weight `γ_g` per commitment; the prover sends `y = Σ γ_g · F_g(s_lo, ·)`, the
+//!    combined row (one GF(2^128) value per matrix row); the verifier checks
+//!    `⟨y, eq(s_hi)⟩ = Σ γ_g · e_g`;
+//! 4. `Q` transcript-chosen leaves are opened in every tree, and for each the verifier checks
+//!    `Σ γ_g · ⟨leaf_g, eq(s_lo)⟩ = Enc(y)[q]`, the code applied to `y` (ligerito's code with
+//!    its twiddles embedded in GF(2^128)).
+//!
+//! [`docs/proof-system.md`](../../docs/proof-system.md) states the protocol, the transcript
+//! order and the soundness argument with its parameters.
+//!
+//! ## Use
+//!
+//! [`prover::commit`] and [`prover::open`] (feature `prover`, std) make commitments and
+//! proofs; [`verify`] checks them and builds `no_std` for the runtime. Prover and verifier take
+//! a [`Transcript`] that the caller has already fed whatever the claims depend on.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+mod code;
+mod layout;
+#[cfg(feature = "prover")]
+pub mod prover;
+mod transcript;
+mod verifier;
+
+pub use layout::{Layout, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES};
+pub use ligerito_binary_fields::{BinaryElem128 as Ext, BinaryElem32 as Base, BinaryFieldElement};
+pub use transcript::Transcript;
+pub use verifier::verify;
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode};
+use scale_info::TypeInfo;
+
+/// The code's rate is `1 / 2^LOG_INV_RATE`.
+pub const LOG_INV_RATE: u32 = 2;
+/// The most variables a committed polynomial may have.
+pub const MAX_NUM_VARS: u8 = 30;
+/// The most polynomials (as a power of two) one commitment may interleave.
+pub const MAX_LOG_POLYS: u8 = 12;
+/// The most commitments one opening may cover.
+pub const MAX_COMMITMENTS: usize = 64;
+
+/// The number of queries for 100 bits of security under the proximity argument of
+/// `docs/proof-system.md` (`(3/4)^241 < 2^-100`).
+pub const SECURE_NUM_QUERIES: u16 = 241;
+
+/// Parameters every commitment and opening of one protocol shares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct Params {
+	/// `w`: the encoded matrix has `2^w` columns (one leaf holds `2^w` base-field values).
+	pub log_leaf_width: u8,
+	/// How many leaves an opening reveals per commitment (all of them if there are fewer);
+	/// [`SECURE_NUM_QUERIES`] in production, fewer only in tests.
+	pub num_queries: u16,
+}
+
+/// A commitment: the Merkle root of the encoded matrix and the shape it commits to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct Commitment {
+	/// The Merkle root over the encoded rows.
+	pub root: [u8; 32],
+	/// Variables of each committed polynomial (`n`).
+	pub num_vars: u8,
+	/// The commitment interleaves `2^log_polys` polynomials (`p`).
+	pub log_polys: u8,
+	/// How many of those are real (the rest are padding); claims may name only these. The
+	/// root does not bind this or `num_vars`: a protocol takes both from its own statement.
+	pub num_polys: u32,
+}
+
+/// A claim `f(point) = value` about polynomial `poly` of commitment `commitment`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
+	/// Index of the commitment in the opening's list.
+	pub commitment: u32,
+	/// Index of the polynomial inside that commitment.
+	pub poly: u32,
+	/// The point, one coordinate per variable, `x_0` first.
+	pub point: Vec<Ext>,
+	/// The claimed value.
+	pub value: Ext,
+}
+
+/// One commitment's part of an opening: the revealed leaves and their Merkle multiproof.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct LeafOpening {
+	/// The opened rows of the encoded matrix, in increasing query order, `2^w` values each.
+	pub rows: Vec<Vec<u32>>,
+	/// The Merkle multiproof of those rows (ligerito-merkle's sibling order).
+	pub siblings: Vec<[u8; 32]>,
+}
+
+/// A proof that a list of claims holds for a list of commitments.
+///
+/// Decode it with `DecodeAll::decode_all` where proofs are identified by their bytes: plain
+/// `decode` ignores trailing bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct OpeningProof {
+	/// The batching sumcheck: per variable, the round polynomial as `(h(0), h(1), X² coefficient)`.
+	pub sumcheck: Vec<[u128; 3]>,
+	/// `F_g(s)` for every commitment `g`, at the sumcheck's point `s`.
+	pub evaluations: Vec<u128>,
+	/// `y = Σ_g γ_g · F_g(s_lo, ·)`: one value per row of the (unencoded) matrix.
+	pub combined_row: Vec<u128>,
+	/// Per commitment, the opened leaves.
+	pub openings: Vec<LeafOpening>,
+}
+
+/// Why a commitment, claim list or proof was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PcsError {
+	/// Parameters or shapes that no commitment can have (e.g. too many variables).
+	BadShape(&'static str),
+	/// A claim names a commitment or polynomial that does not exist, or has a point of the
+	/// wrong length.
+	BadClaim(&'static str),
+	/// The proof's parts do not have the sizes the parameters and claims imply.
+	Malformed(&'static str),
+	/// A sumcheck round polynomial does not sum to the running claim.
+	SumcheckFailed {
+		/// The round (variable) that failed.
+		round: u32,
+	},
+	/// The evaluations at the sumcheck point do not match the sumcheck's final claim.
+	EvaluationMismatch,
+	/// The combined row does not evaluate to the combined evaluations.
+	CombinedRowMismatch,
+	/// A Merkle multiproof does not open the commitment at the queried leaves.
+	MerkleFailed {
+		/// The commitment whose tree failed.
+		commitment: u32,
+	},
+	/// An opened leaf is not consistent with the encoded combined row.
+	ColumnCheckFailed {
+		/// The leaf index.
+		leaf: u32,
+	},
+}
+
+impl core::fmt::Display for PcsError {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		match self {
+			PcsError::BadShape(s) => write!(f, "bad shape: {s}"),
+			PcsError::BadClaim(s) => write!(f, "bad claim: {s}"),
+			PcsError::Malformed(s) => write!(f, "malformed proof: {s}"),
+			PcsError::SumcheckFailed { round } => write!(f, "sumcheck round {round} does not sum to the claim"),
+			PcsError::EvaluationMismatch => f.write_str("the evaluations do not match the sumcheck's final claim"),
+			PcsError::CombinedRowMismatch => f.write_str("the combined row does not match the evaluations"),
+			PcsError::MerkleFailed { commitment } => write!(f, "the leaves do not open commitment {commitment}"),
+			PcsError::ColumnCheckFailed { leaf } => write!(f, "leaf {leaf} is inconsistent with the combined row"),
+		}
+	}
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for PcsError {}
+
+pub(crate) fn ext(v: u128) -> Ext {
+	Ext::from_value(v)
+}
+
+pub(crate) fn ext_value(e: Ext) -> u128 {
+	e.poly().value()
+}

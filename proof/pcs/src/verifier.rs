@@ -1,0 +1,176 @@
+//! Checking an opening proof. Builds `no_std`; every check runs before the value it guards is
+//! used, and no input makes it panic.
+
+use crate::{
+	code::LiftedCode,
+	ext,
+	layout::{eq_eval, Layout},
+	transcript::merkle_root,
+	Base, Claim, Commitment, Ext, OpeningProof, Params, PcsError, Transcript,
+};
+use alloc::vec::Vec;
+use ligerito::{
+	sumcheck_polys::{eval_round_poly, tensorized_dot_product},
+	utils::{eq_table_lsb, hash_row},
+};
+use ligerito_binary_fields::BinaryFieldElement;
+use ligerito_merkle::BatchedMerkleProof;
+
+/// What prover and verifier both do before the first challenge: check the shapes and absorb the
+/// parameters, every commitment and every claim. Returns the common layout.
+pub(crate) fn absorb_statement(
+	params: &Params,
+	commitments: &[Commitment],
+	claims: &[Claim],
+	transcript: &mut Transcript,
+) -> Result<Layout, PcsError> {
+	let first = commitments.first().ok_or(PcsError::BadShape("no commitments"))?;
+	if commitments.len() > crate::MAX_COMMITMENTS {
+		return Err(PcsError::BadShape("more commitments than MAX_COMMITMENTS"));
+	}
+	if commitments.iter().any(|c| c.num_polys == 0 || c.num_polys as u64 > 1u64 << c.log_polys) {
+		return Err(PcsError::BadShape("the number of polynomials does not fit the commitment"));
+	}
+	if commitments.iter().any(|c| c.num_vars != first.num_vars || c.log_polys != first.log_polys) {
+		return Err(PcsError::BadShape("the commitments of one opening must have the same shape"));
+	}
+	let layout = Layout::new(params, first.num_vars, first.log_polys)?;
+	if claims.is_empty() {
+		return Err(PcsError::BadClaim("no claims"));
+	}
+	for claim in claims {
+		if claim.commitment as usize >= commitments.len() {
+			return Err(PcsError::BadClaim("no such commitment"));
+		}
+		if claim.poly >= commitments[claim.commitment as usize].num_polys {
+			return Err(PcsError::BadClaim("no such polynomial"));
+		}
+		if claim.point.len() != layout.num_vars as usize {
+			return Err(PcsError::BadClaim("the point has the wrong number of coordinates"));
+		}
+	}
+
+	transcript.absorb_bytes(b"pcs/scheme", b"agentic-pcs-v1: evaluation form, lsb first, rate 1/4");
+	transcript.absorb_u64(b"pcs/log_leaf_width", params.log_leaf_width as u64);
+	transcript.absorb_u64(b"pcs/num_queries", params.num_queries as u64);
+	transcript.absorb_u64(b"pcs/num_vars", layout.num_vars as u64);
+	transcript.absorb_u64(b"pcs/log_polys", layout.log_polys as u64);
+	transcript.absorb_u64(b"pcs/commitments", commitments.len() as u64);
+	for c in commitments {
+		transcript.absorb_root(b"pcs/root", &c.root);
+		transcript.absorb_u64(b"pcs/num_polys", c.num_polys as u64);
+	}
+	transcript.absorb_u64(b"pcs/claims", claims.len() as u64);
+	for claim in claims {
+		transcript.absorb_u64(b"pcs/claim/commitment", claim.commitment as u64);
+		transcript.absorb_u64(b"pcs/claim/poly", claim.poly as u64);
+		transcript.absorb_exts(b"pcs/claim/point", &claim.point);
+		transcript.absorb_exts(b"pcs/claim/value", &[claim.value]);
+	}
+	Ok(layout)
+}
+
+/// Checks that `proof` proves every claim in `claims` about `commitments` under `params`.
+///
+/// The transcript must be in the same state as the prover's was when it called
+/// [`crate::prover::open`]; the caller absorbs whatever the claims were derived from (in
+/// particular the commitments, before it drew the points).
+pub fn verify(
+	params: &Params,
+	commitments: &[Commitment],
+	claims: &[Claim],
+	proof: &OpeningProof,
+	transcript: &mut Transcript,
+) -> Result<(), PcsError> {
+	let layout = absorb_statement(params, commitments, claims, transcript)?;
+	let total_vars = layout.total_vars() as usize;
+
+	// Batching: one random weight per claim.
+	let alphas: Vec<Ext> = claims.iter().map(|_| transcript.challenge()).collect();
+	let mut claim_sum = claims.iter().zip(&alphas).fold(Ext::zero(), |acc, (c, a)| acc.add(&c.value.mul(a)));
+
+	// The batching sumcheck.
+	if proof.sumcheck.len() != total_vars {
+		return Err(PcsError::Malformed("sumcheck length"));
+	}
+	let mut point = Vec::with_capacity(total_vars);
+	for (round, msg) in proof.sumcheck.iter().enumerate() {
+		let (h0, h1, h2) = (ext(msg[0]), ext(msg[1]), ext(msg[2]));
+		if h0.add(&h1) != claim_sum {
+			return Err(PcsError::SumcheckFailed { round: round as u32 });
+		}
+		transcript.absorb_exts(b"pcs/sumcheck/round", &[h0, h1, h2]);
+		let r = transcript.challenge();
+		claim_sum = eval_round_poly((h0, h1, h2), r);
+		point.push(r);
+	}
+
+	// The values at the sumcheck's point must account for its final claim.
+	if proof.evaluations.len() != commitments.len() {
+		return Err(PcsError::Malformed("number of evaluations"));
+	}
+	let evaluations: Vec<Ext> = proof.evaluations.iter().map(|&v| ext(v)).collect();
+	transcript.absorb_exts(b"pcs/evaluations", &evaluations);
+	let mut weights = alloc::vec![Ext::zero(); commitments.len()];
+	for (claim, alpha) in claims.iter().zip(&alphas) {
+		let full = layout.interleaved_point(claim.poly, &claim.point);
+		let w = &mut weights[claim.commitment as usize];
+		*w = w.add(&alpha.mul(&eq_eval(&full, &point)));
+	}
+	let expected = evaluations.iter().zip(&weights).fold(Ext::zero(), |acc, (e, w)| acc.add(&e.mul(w)));
+	if expected != claim_sum {
+		return Err(PcsError::EvaluationMismatch);
+	}
+
+	// The combined row: y = Σ γ_g F_g(s_lo, ·) must evaluate to Σ γ_g e_g at s_hi.
+	let gammas: Vec<Ext> = commitments.iter().map(|_| transcript.challenge()).collect();
+	if proof.combined_row.len() != layout.rows() {
+		return Err(PcsError::Malformed("combined row length"));
+	}
+	let y: Vec<Ext> = proof.combined_row.iter().map(|&v| ext(v)).collect();
+	transcript.absorb_exts(b"pcs/combined_row", &y);
+	let (s_lo, s_hi) = point.split_at(layout.log_leaf_width as usize);
+	let y_at_hi = eq_table_lsb(s_hi).iter().zip(&y).fold(Ext::zero(), |acc, (e, v)| acc.add(&e.mul(v)));
+	let combined = evaluations.iter().zip(&gammas).fold(Ext::zero(), |acc, (e, g)| acc.add(&e.mul(g)));
+	if y_at_hi != combined {
+		return Err(PcsError::CombinedRowMismatch);
+	}
+
+	// Leaves: each tree opens at the queried rows, and the rows combine to the encoded y.
+	let queries = transcript.distinct_indices(layout.leaves(), params.num_queries as usize);
+	if proof.openings.len() != commitments.len() {
+		return Err(PcsError::Malformed("number of leaf openings"));
+	}
+	let width = layout.leaf_width();
+	let mut rows: Vec<Vec<Vec<Base>>> = Vec::with_capacity(commitments.len());
+	for (g, (opening, commitment)) in proof.openings.iter().zip(commitments).enumerate() {
+		if opening.rows.len() != queries.len() || opening.rows.iter().any(|r| r.len() != width) {
+			return Err(PcsError::Malformed("opened leaves"));
+		}
+		let leaves: Vec<Vec<Base>> =
+			opening.rows.iter().map(|r| r.iter().map(|&v| Base::from_value(v)).collect()).collect();
+		let hashes: Vec<[u8; 32]> = leaves.iter().map(|r| hash_row(r)).collect();
+		let siblings = BatchedMerkleProof { siblings: opening.siblings.clone() };
+		if !ligerito_merkle::verify(
+			&merkle_root(&commitment.root),
+			&siblings,
+			layout.log_leaves as usize,
+			&hashes,
+			&queries,
+		) {
+			return Err(PcsError::MerkleFailed { commitment: g as u32 });
+		}
+		rows.push(leaves);
+	}
+	let codeword = LiftedCode::new(layout.log_rows).encode(&y);
+	for (i, &q) in queries.iter().enumerate() {
+		let combined = rows
+			.iter()
+			.zip(&gammas)
+			.fold(Ext::zero(), |acc, (leaves, gamma)| acc.add(&gamma.mul(&tensorized_dot_product(&leaves[i], s_lo))));
+		if combined != codeword[q] {
+			return Err(PcsError::ColumnCheckFailed { leaf: q as u32 });
+		}
+	}
+	Ok(())
+}

@@ -1,0 +1,266 @@
+//! Openings of committed polynomials: true claims verify; false claims, other commitments,
+//! other transcripts and every tampered byte of a proof are rejected.
+
+use agentic_pcs::{
+	prover::{commit, open, Committed},
+	verify, Base, BinaryFieldElement, Claim, Commitment, Ext, OpeningProof, Params, PcsError, Transcript,
+};
+use codec::{Decode, Encode};
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+	fn next(&mut self) -> u64 {
+		self.0 ^= self.0 << 13;
+		self.0 ^= self.0 >> 7;
+		self.0 ^= self.0 << 17;
+		self.0
+	}
+	fn base(&mut self) -> Base {
+		Base::from_value(self.next() as u32)
+	}
+	fn ext(&mut self) -> Ext {
+		Ext::from_value(((self.next() as u128) << 64) | self.next() as u128)
+	}
+	fn poly(&mut self, num_vars: u8) -> Vec<Base> {
+		(0..1usize << num_vars).map(|_| self.base()).collect()
+	}
+	fn point(&mut self, num_vars: u8) -> Vec<Ext> {
+		(0..num_vars).map(|_| self.ext()).collect()
+	}
+}
+
+const DOMAIN: &[u8] = b"agentic-pcs-test";
+
+/// `f(point)` straight from the definition of the multilinear extension.
+fn evaluate(values: &[Base], point: &[Ext]) -> Ext {
+	let mut acc = Ext::zero();
+	for (idx, v) in values.iter().enumerate() {
+		let mut eq = Ext::one();
+		for (j, r) in point.iter().enumerate() {
+			eq = eq.mul(&if (idx >> j) & 1 == 1 { *r } else { Ext::one().add(r) });
+		}
+		acc = acc.add(&Ext::from(*v).mul(&eq));
+	}
+	acc
+}
+
+fn prove(params: &Params, committed: &[&Committed], claims: &[Claim]) -> OpeningProof {
+	open(params, committed, claims, &mut Transcript::new(DOMAIN)).expect("open")
+}
+
+fn check(params: &Params, commitments: &[Commitment], claims: &[Claim], proof: &OpeningProof) -> Result<(), PcsError> {
+	verify(params, commitments, claims, proof, &mut Transcript::new(DOMAIN))
+}
+
+/// Several interleaved polynomials, several claims each (including boolean points), two
+/// commitments: everything true verifies, and the values match the definition.
+#[test]
+fn true_claims_verify() {
+	let mut rng = Rng(0x5eed_0001);
+	for (num_vars, polys, log_leaf_width) in [(6u8, 1usize, 2u8), (6, 3, 3), (8, 5, 4), (5, 2, 1), (4, 4, 6), (3, 1, 3)] {
+		let params = Params { log_leaf_width, num_queries: 30 };
+		let a: Vec<Vec<Base>> = (0..polys).map(|_| rng.poly(num_vars)).collect();
+		let b: Vec<Vec<Base>> = (0..polys).map(|_| rng.poly(num_vars)).collect();
+		let ca = commit(&params, num_vars, &a.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
+		let cb = commit(&params, num_vars, &b.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
+		let mut claims = Vec::new();
+		for (g, (set, committed)) in [(&a, &ca), (&b, &cb)].into_iter().enumerate() {
+			for (j, values) in set.iter().enumerate() {
+				for boolean in [false, true] {
+					let point = if boolean {
+						(0..num_vars).map(|i| if (j + i as usize) % 2 == 0 { Ext::one() } else { Ext::zero() }).collect()
+					} else {
+						rng.point(num_vars)
+					};
+					let value = evaluate(values, &point);
+					assert_eq!(committed.evaluate(j as u32, &point), value);
+					claims.push(Claim { commitment: g as u32, poly: j as u32, point, value });
+				}
+			}
+		}
+		let commitments = [ca.commitment(), cb.commitment()];
+		let proof = prove(&params, &[&ca, &cb], &claims);
+		check(&params, &commitments, &claims, &proof).unwrap_or_else(|e| panic!("n={num_vars} polys={polys}: {e}"));
+		// One commitment alone, with its own claims.
+		let own: Vec<Claim> = claims.iter().filter(|c| c.commitment == 0).cloned().collect();
+		let proof = prove(&params, &[&ca], &own);
+		check(&params, &commitments[..1], &own, &proof).unwrap();
+	}
+}
+
+struct Fixture {
+	params: Params,
+	committed: Committed,
+	other: Committed,
+	claims: Vec<Claim>,
+	proof: OpeningProof,
+}
+
+fn fixture() -> Fixture {
+	let mut rng = Rng(0x5eed_0002);
+	let params = Params { log_leaf_width: 3, num_queries: 24 };
+	let polys: Vec<Vec<Base>> = (0..2).map(|_| rng.poly(7)).collect();
+	let committed = commit(&params, 7, &[&polys[0][..], &polys[1][..]]).unwrap();
+	let other = commit(&params, 7, &[&rng.poly(7)[..], &polys[1][..]]).unwrap();
+	let claims: Vec<Claim> = (0..3)
+		.map(|i| {
+			let point = rng.point(7);
+			Claim { commitment: 0, poly: i % 2, value: evaluate(&polys[(i % 2) as usize], &point), point }
+		})
+		.collect();
+	let proof = prove(&params, &[&committed], &claims);
+	check(&params, &[committed.commitment()], &claims, &proof).unwrap();
+	Fixture { params, committed, other, claims, proof }
+}
+
+/// An honest prover run on a false claim produces a proof the verifier rejects, whichever
+/// claim is false and however it is false.
+#[test]
+fn false_claims_are_rejected() {
+	let f = fixture();
+	let c = f.committed.commitment();
+	let mut rng = Rng(0x5eed_0003);
+	for i in 0..f.claims.len() {
+		let mut lies: Vec<Vec<Claim>> = Vec::new();
+		let mut wrong_value = f.claims.clone();
+		wrong_value[i].value = wrong_value[i].value.add(&Ext::one());
+		lies.push(wrong_value);
+		let mut other_poly = f.claims.clone();
+		other_poly[i].poly ^= 1;
+		lies.push(other_poly);
+		let mut other_point = f.claims.clone();
+		other_point[i].point[3] = rng.ext();
+		lies.push(other_point);
+		for claims in lies {
+			let proof = prove(&f.params, &[&f.committed], &claims);
+			assert!(check(&f.params, &[c], &claims, &proof).is_err(), "a false claim verified");
+			// Nor does the honest proof of the true claims pass for the false ones.
+			assert!(check(&f.params, &[c], &claims, &f.proof).is_err());
+		}
+	}
+	// A claim on a polynomial the commitment does not have, or on a padding polynomial (a
+	// commitment of 3 is padded to 4), does not exist; claims with short points do not either.
+	let mut bad = f.claims.clone();
+	bad[0].poly = 2;
+	assert_eq!(check(&f.params, &[c], &bad, &f.proof), Err(PcsError::BadClaim("no such polynomial")));
+	let mut rng2 = Rng(0x5eed_0004);
+	let three: Vec<Vec<Base>> = (0..3).map(|_| rng2.poly(5)).collect();
+	let padded = commit(&f.params, 5, &three.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
+	assert_eq!((padded.commitment().log_polys, padded.commitment().num_polys), (2, 3));
+	let point = rng2.point(5);
+	let mut bad = vec![Claim { commitment: 0, poly: 3, point, value: Ext::zero() }];
+	let proof = prove(&f.params, &[&padded], &[Claim { poly: 2, ..bad[0].clone() }]);
+	assert_eq!(check(&f.params, &[padded.commitment()], &bad, &proof), Err(PcsError::BadClaim("no such polynomial")));
+	bad[0].poly = 2;
+	assert_eq!(check(&f.params, &[c], &bad, &f.proof), Err(PcsError::BadClaim("no such polynomial")));
+	let mut short = f.claims.clone();
+	short[0].point.pop();
+	assert!(matches!(check(&f.params, &[c], &short, &f.proof), Err(PcsError::BadClaim(_))));
+	assert!(matches!(check(&f.params, &[c], &[], &f.proof), Err(PcsError::BadClaim(_))));
+}
+
+/// The proof is bound to its commitment, parameters and transcript.
+#[test]
+fn proofs_are_bound_to_commitment_parameters_and_transcript() {
+	let f = fixture();
+	// Another commitment (one of its polynomials is the same).
+	assert!(check(&f.params, &[f.other.commitment()], &f.claims, &f.proof).is_err());
+	// A claim about the shared polynomial, proven against the other commitment: true claims
+	// about what that commitment holds, but the proof was made for the first one.
+	let shared: Vec<Claim> = f.claims.iter().filter(|c| c.poly == 1).cloned().collect();
+	let proof = prove(&f.params, &[&f.committed], &shared);
+	assert!(check(&f.params, &[f.other.commitment()], &shared, &proof).is_err());
+	// Other parameters.
+	for params in [Params { num_queries: 23, ..f.params }, Params { log_leaf_width: 4, ..f.params }] {
+		assert!(check(&params, &[f.committed.commitment()], &f.claims, &f.proof).is_err());
+	}
+	// Another transcript state (a caller that absorbed something else first).
+	let mut t = Transcript::new(DOMAIN);
+	t.absorb_u64(b"caller/statement", 1);
+	assert!(verify(&f.params, &[f.committed.commitment()], &f.claims, &f.proof, &mut t).is_err());
+	assert!(verify(&f.params, &[f.committed.commitment()], &f.claims, &f.proof, &mut Transcript::new(b"other")).is_err());
+	// A commitment with another stated shape.
+	let mut reshaped = f.committed.commitment();
+	reshaped.log_polys = 2;
+	assert!(check(&f.params, &[reshaped], &f.claims, &f.proof).is_err());
+}
+
+/// Every single flipped bit of the encoded proof makes it fail to decode or to verify.
+#[test]
+fn every_tampered_byte_is_rejected() {
+	let f = fixture();
+	let c = [f.committed.commitment()];
+	let bytes = f.proof.encode();
+	let mut accepted = Vec::new();
+	for i in 0..bytes.len() {
+		for bit in [0u8, 5] {
+			let mut tampered = bytes.clone();
+			tampered[i] ^= 1 << bit;
+			let Ok(proof) = OpeningProof::decode(&mut &tampered[..]) else { continue };
+			if check(&f.params, &c, &f.claims, &proof).is_ok() {
+				accepted.push((i, bit));
+			}
+		}
+	}
+	assert!(accepted.is_empty(), "{} of {} tampered proofs verified: {:?}", accepted.len(), bytes.len() * 2, &accepted[..accepted.len().min(10)]);
+}
+
+/// Structural damage (missing or extra parts) is refused with an error, never a panic.
+#[test]
+fn malformed_proofs_are_refused_without_panicking() {
+	let f = fixture();
+	let c = [f.committed.commitment()];
+	let mutations: Vec<Box<dyn Fn(&mut OpeningProof)>> = vec![
+		Box::new(|p: &mut OpeningProof| {
+			p.sumcheck.pop();
+		}),
+		Box::new(|p: &mut OpeningProof| p.sumcheck.push([0; 3])),
+		Box::new(|p: &mut OpeningProof| p.evaluations.push(0)),
+		Box::new(|p: &mut OpeningProof| p.evaluations.clear()),
+		Box::new(|p: &mut OpeningProof| {
+			p.combined_row.pop();
+		}),
+		Box::new(|p: &mut OpeningProof| p.combined_row.push(0)),
+		Box::new(|p: &mut OpeningProof| p.openings.clear()),
+		Box::new(|p: &mut OpeningProof| p.openings.push(p.openings[0].clone())),
+		Box::new(|p: &mut OpeningProof| {
+			p.openings[0].rows.pop();
+		}),
+		Box::new(|p: &mut OpeningProof| p.openings[0].rows[0].push(0)),
+		Box::new(|p: &mut OpeningProof| {
+			p.openings[0].rows[3].pop();
+		}),
+		Box::new(|p: &mut OpeningProof| p.openings[0].rows.swap(0, 1)),
+		Box::new(|p: &mut OpeningProof| {
+			p.openings[0].siblings.pop();
+		}),
+		Box::new(|p: &mut OpeningProof| p.openings[0].siblings.push([0; 32])),
+		Box::new(|p: &mut OpeningProof| p.openings[0].siblings.clear()),
+	];
+	for (i, mutate) in mutations.iter().enumerate() {
+		let mut proof = f.proof.clone();
+		mutate(&mut proof);
+		assert!(check(&f.params, &c, &f.claims, &proof).is_err(), "mutation {i} verified");
+	}
+	// Shapes no commitment can have (a leaf width whose `1 << w` overflows a 32-bit usize, no
+	// queries, too many queries), and claimed polynomial counts the commitment cannot hold.
+	for params in [
+		Params { log_leaf_width: 40, num_queries: 10 },
+		Params { log_leaf_width: 21, num_queries: 10 },
+		Params { log_leaf_width: 3, num_queries: 0 },
+		Params { log_leaf_width: 3, num_queries: 1025 },
+	] {
+		assert!(matches!(check(&params, &c, &f.claims, &f.proof), Err(PcsError::BadShape(_))));
+	}
+	for num_polys in [0, 3] {
+		let mut wrong = c[0];
+		wrong.num_polys = num_polys;
+		assert!(matches!(check(&f.params, &[wrong], &f.claims, &f.proof), Err(PcsError::BadShape(_))));
+	}
+	let mut huge = c[0];
+	huge.num_vars = 200;
+	assert!(matches!(check(&f.params, &[huge], &f.claims, &f.proof), Err(PcsError::BadShape(_))));
+	assert!(matches!(check(&f.params, &[], &f.claims, &f.proof), Err(PcsError::BadShape(_))));
+}
