@@ -13,8 +13,9 @@
 # 3. writes, into $PARA_OUT (default $CARGO_TARGET_DIR/para/out):
 #      agentic-para.wasm            the runtime (compact, compressed)
 #      agentic-para-spec.json       chain spec, `development` preset (para id 2000, relay chain
-#                                   rococo-local, Alice and Bob as Aura collators, funded dev
+#                                   rococo-local, Alice as the Aura collator, funded dev
 #                                   accounts, the sample counter agent); zombienet takes this one
+#                                   and puts its own collators in as the Aura authorities
 #      agentic-para-spec-raw.json   the same, raw (what a collator runs)
 #      genesis-head                 hex, for registering the para on a relay chain
 #      genesis-wasm                 hex, the same

@@ -8,7 +8,7 @@
 
 use agentic_pcs::{
 	prover::{commit, open},
-	verify, Base, Claim, Ext, Params, Transcript, SECURE_NUM_QUERIES,
+	verify, Base, Claim, ClaimKind, Ext, Params, Transcript, SECURE_NUM_QUERIES,
 };
 use codec::Encode;
 use std::time::Instant;
@@ -48,7 +48,7 @@ fn main() {
 			.map(|j| {
 				let point: Vec<Ext> =
 					(0..n).map(|_| Ext::from_value(((next() as u128) << 64) | next() as u128)).collect();
-				Claim { commitment: 0, poly: j, value: committed.evaluate(j, &point), point }
+				Claim { commitment: 0, poly: j, kind: ClaimKind::Eq, value: committed.evaluate(j, ClaimKind::Eq, &point), point }
 			})
 			.collect();
 		let start = Instant::now();

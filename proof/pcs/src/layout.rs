@@ -92,18 +92,50 @@ impl Layout {
 		1 << self.log_leaf_width
 	}
 
-	/// The point of `F` that a claim on polynomial `poly` at `point` (of `f_poly`) is: the
-	/// polynomial's index bits inserted as 0/1 coordinates above its column variables.
-	pub fn interleaved_point(&self, poly: u32, point: &[Ext]) -> Vec<Ext> {
-		let k = self.col_vars as usize;
-		let mut full = Vec::with_capacity(self.total_vars() as usize);
-		full.extend_from_slice(&point[..k]);
-		for bit in 0..self.log_polys {
-			full.push(if (poly >> bit) & 1 == 1 { Ext::one() } else { Ext::zero() });
-		}
-		full.extend_from_slice(&point[k..]);
-		full
+	/// Splits a point of the interleaved polynomial `F` into the polynomial's own coordinates
+	/// (`σ[0..k) ‖ σ[k+p..N)`) and the polynomial-index coordinates (`σ[k..k+p)`).
+	pub fn split_point(&self, point: &[Ext]) -> (Vec<Ext>, Vec<Ext>) {
+		let (k, p) = (self.col_vars as usize, self.log_polys as usize);
+		let mut own = Vec::with_capacity(self.num_vars as usize);
+		own.extend_from_slice(&point[..k]);
+		own.extend_from_slice(&point[k + p..]);
+		(own, point[k..k + p].to_vec())
 	}
+
+	/// The index in `F` of value `index` of polynomial `poly`.
+	pub fn interleaved_index(&self, poly: u32, index: usize) -> usize {
+		let (k, p) = (self.col_vars, self.log_polys);
+		((index >> k) << (k + p)) | ((poly as usize) << k) | (index & ((1 << k) - 1))
+	}
+}
+
+/// `eq(bits(j), point)`: the weight of polynomial `j` at the index coordinates of a point.
+pub(crate) fn index_weight(j: u32, point: &[Ext]) -> Ext {
+	point.iter().enumerate().fold(Ext::one(), |acc, (bit, x)| {
+		acc.mul(&if (j >> bit) & 1 == 1 { *x } else { Ext::one().add(x) })
+	})
+}
+
+/// `S(x, y)`: the multilinear extension of the successor relation `y = x + 1` on integers of
+/// `x.len()` bits, lowest bit first, without wrap-around (see `docs/proof-system.md`):
+/// `Σ_k [Π_{j<k} x_j (1 + y_j)] · (1 + x_k) y_k · [Π_{j>k} eq(x_j, y_j)]`, in `O(n)`.
+pub fn successor(x: &[Ext], y: &[Ext]) -> Ext {
+	let one = Ext::one();
+	let n = x.len();
+	// suffix[k] = Π_{j>=k} eq(x_j, y_j)
+	let mut suffix = alloc::vec![one; n + 1];
+	for j in (0..n).rev() {
+		let e = x[j].mul(&y[j]).add(&one.add(&x[j]).mul(&one.add(&y[j])));
+		suffix[j] = suffix[j + 1].mul(&e);
+	}
+	let mut prefix = one;
+	let mut total = Ext::zero();
+	for k in 0..n {
+		let term = prefix.mul(&one.add(&x[k])).mul(&y[k]).mul(&suffix[k + 1]);
+		total = total.add(&term);
+		prefix = prefix.mul(&x[k].mul(&one.add(&y[k])));
+	}
+	total
 }
 
 /// `eq(a, b) = Π_i (a_i b_i + (1 + a_i)(1 + b_i))`, the multilinear equality polynomial.

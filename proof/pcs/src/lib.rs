@@ -17,13 +17,15 @@
 //! rows of the encoded matrix are the leaves of a Merkle tree; its root is the [`Commitment`].
 //! One leaf holds one row of every interleaved polynomial, so one Merkle path serves them all.
 //!
-//! An opening proves claims `f(r) = v`, `r` any point of `Ext^n`, over one or more commitments
-//! of the same shape:
+//! An opening proves claims `f(r) = v` and `next(f)(r) = v` (the polynomial shifted by one
+//! index: a trace column's next row), `r` any point of `Ext^n`, over one or more commitments of
+//! the same shape:
 //!
 //! 1. the transcript takes the parameters, every commitment and every claim;
 //! 2. a random weight `α_l` per claim, and a *batching sumcheck* over the `N` variables reduces
 //!    `Σ_l α_l · v_l = Σ_x Σ_g F_g(x) · W_g(x)` (with `W_g = Σ α_l eq(r_l, ·)` over the claims on
-//!    commitment `g`) to the values `e_g = F_g(s)` at one transcript-random point `s`;
+//!    commitment `g`, and `S(r_l, ·)`, the successor polynomial, in place of `eq` for shifted
+//!    claims) to the values `e_g = F_g(s)` at one transcript-random point `s`;
 //! 3. a random weight `γ_g` per commitment; the prover sends `y = Σ γ_g · F_g(s_lo, ·)`, the
 //!    combined row (one GF(2^128) value per matrix row); the verifier checks
 //!    `⟨y, eq(s_hi)⟩ = Σ γ_g · e_g`;
@@ -52,7 +54,7 @@ pub mod prover;
 mod transcript;
 mod verifier;
 
-pub use layout::{Layout, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES};
+pub use layout::{successor, Layout, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES};
 pub use ligerito_binary_fields::{BinaryElem128 as Ext, BinaryElem32 as Base, BinaryFieldElement};
 pub use transcript::Transcript;
 pub use verifier::verify;
@@ -98,13 +100,35 @@ pub struct Commitment {
 	pub num_polys: u32,
 }
 
-/// A claim `f(point) = value` about polynomial `poly` of commitment `commitment`.
+/// What a claim says about its polynomial `f` at its point `r`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimKind {
+	/// `f(r)`: the polynomial's value at `r`.
+	Eq,
+	/// `next(f)(r)`, where `next(f)[i] = f[i + 1]` and `0` for the last index: the value at `r`
+	/// of the polynomial shifted up by one (a trace column's next row).
+	Shifted,
+}
+
+impl ClaimKind {
+	fn tag(self) -> u64 {
+		match self {
+			ClaimKind::Eq => 0,
+			ClaimKind::Shifted => 1,
+		}
+	}
+}
+
+/// A claim about polynomial `poly` of commitment `commitment`: `f(point) = value`, or
+/// `next(f)(point) = value` (see [`ClaimKind`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Claim {
 	/// Index of the commitment in the opening's list.
 	pub commitment: u32,
 	/// Index of the polynomial inside that commitment.
 	pub poly: u32,
+	/// What is claimed of the polynomial at the point.
+	pub kind: ClaimKind,
 	/// The point, one coordinate per variable, `x_0` first.
 	pub point: Vec<Ext>,
 	/// The claimed value.

@@ -5,7 +5,7 @@ use crate::{
 	ext_value,
 	layout::Layout,
 	verifier::absorb_statement,
-	Base, Claim, Commitment, Ext, LeafOpening, OpeningProof, Params, PcsError, Transcript,
+	Base, Claim, ClaimKind, Commitment, Ext, LeafOpening, OpeningProof, Params, PcsError, Transcript,
 };
 use ligerito::{
 	data_structures::RecursiveLigeroWitness,
@@ -35,11 +35,28 @@ impl Committed {
 		self.layout
 	}
 
-	/// `f_poly(point)`, computed from the committed values (for building claims).
-	pub fn evaluate(&self, poly: u32, point: &[Ext]) -> Ext {
-		let full = self.layout.interleaved_point(poly, point);
-		let eq = eq_table_lsb(&full);
-		self.interleaved.iter().zip(&eq).fold(Ext::zero(), |acc, (&f, e)| acc.add(&Ext::from(f).mul(e)))
+	/// What a claim of `kind` on polynomial `poly` at `point` must state, computed from the
+	/// committed values (for building claims).
+	pub fn evaluate(&self, poly: u32, kind: ClaimKind, point: &[Ext]) -> Ext {
+		let weights = weight_table(kind, point);
+		weights.iter().enumerate().fold(Ext::zero(), |acc, (i, w)| {
+			let f = self.interleaved[self.layout.interleaved_index(poly, i)];
+			acc.add(&Ext::from(f).mul(w))
+		})
+	}
+}
+
+/// The weights of a claim over its polynomial's `2^n` indices: `eq(r, i)`, or for a shifted
+/// claim `eq(r, i - 1)` (and 0 at index 0), which is `S(r, i)`.
+fn weight_table(kind: ClaimKind, point: &[Ext]) -> Vec<Ext> {
+	let eq = eq_table_lsb(point);
+	match kind {
+		ClaimKind::Eq => eq,
+		ClaimKind::Shifted => {
+			let mut shifted = vec![Ext::zero(); eq.len()];
+			shifted[1..].copy_from_slice(&eq[..eq.len() - 1]);
+			shifted
+		},
 	}
 }
 
@@ -88,13 +105,16 @@ pub fn open(
 	}
 	let alphas: Vec<Ext> = claims.iter().map(|_| transcript.challenge()).collect();
 
-	// W_g = Σ α_l eq(r_l, ·) over the claims on commitment g, and F_g lifted.
+	// W_g = Σ α_l w_l over the claims on commitment g, each claim's table laid out in its
+	// polynomial's own index space and scattered like the polynomial; and F_g lifted.
 	let size = 1usize << layout.total_vars();
 	let mut weights: Vec<Vec<Ext>> = vec![vec![Ext::zero(); size]; committed.len()];
 	for (claim, alpha) in claims.iter().zip(&alphas) {
-		let eq = eq_table_lsb(&layout.interleaved_point(claim.poly, &claim.point));
-		for (w, e) in weights[claim.commitment as usize].iter_mut().zip(&eq) {
-			*w = w.add(&alpha.mul(e));
+		let table = weight_table(claim.kind, &claim.point);
+		let w = &mut weights[claim.commitment as usize];
+		for (i, t) in table.iter().enumerate() {
+			let at = layout.interleaved_index(claim.poly, i);
+			w[at] = w[at].add(&alpha.mul(t));
 		}
 	}
 	let mut polys: Vec<Vec<Ext>> = committed.iter().map(|c| c.interleaved.iter().map(|&v| Ext::from(v)).collect()).collect();
@@ -164,7 +184,8 @@ mod tests {
 			let mut committed = commit(&params, 6, &[&poly[..]]).unwrap();
 			committed.interleaved[changed] = committed.interleaved[changed].add(&Base::one());
 			let point: Vec<Ext> = (0..6u128).map(|i| Ext::from_value(0x9e37_79b9_7f4a_7c15 * (i + 1))).collect();
-			let claim = Claim { commitment: 0, poly: 0, point: point.clone(), value: committed.evaluate(0, &point) };
+			let value = committed.evaluate(0, ClaimKind::Eq, &point);
+			let claim = Claim { commitment: 0, poly: 0, kind: ClaimKind::Eq, point: point.clone(), value };
 			let proof = open(&params, &[&committed], &[claim.clone()], &mut Transcript::new(b"test")).unwrap();
 			let verdict = crate::verify(&params, &[committed.commitment()], &[claim], &proof, &mut Transcript::new(b"test"));
 			assert!(verdict.is_err(), "value {changed} changed after commitment was accepted");

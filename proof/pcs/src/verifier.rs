@@ -4,9 +4,9 @@
 use crate::{
 	code::LiftedCode,
 	ext,
-	layout::{eq_eval, Layout},
+	layout::{eq_eval, index_weight, successor, Layout},
 	transcript::merkle_root,
-	Base, Claim, Commitment, Ext, OpeningProof, Params, PcsError, Transcript,
+	Base, Claim, ClaimKind, Commitment, Ext, OpeningProof, Params, PcsError, Transcript,
 };
 use alloc::vec::Vec;
 use ligerito::{
@@ -50,7 +50,7 @@ pub(crate) fn absorb_statement(
 		}
 	}
 
-	transcript.absorb_bytes(b"pcs/scheme", b"agentic-pcs-v1: evaluation form, lsb first, rate 1/4");
+	transcript.absorb_bytes(b"pcs/scheme", b"agentic-pcs-v2: evaluation form, lsb first, rate 1/4");
 	transcript.absorb_u64(b"pcs/log_leaf_width", params.log_leaf_width as u64);
 	transcript.absorb_u64(b"pcs/num_queries", params.num_queries as u64);
 	transcript.absorb_u64(b"pcs/num_vars", layout.num_vars as u64);
@@ -64,6 +64,7 @@ pub(crate) fn absorb_statement(
 	for claim in claims {
 		transcript.absorb_u64(b"pcs/claim/commitment", claim.commitment as u64);
 		transcript.absorb_u64(b"pcs/claim/poly", claim.poly as u64);
+		transcript.absorb_u64(b"pcs/claim/kind", claim.kind.tag());
 		transcript.absorb_exts(b"pcs/claim/point", &claim.point);
 		transcript.absorb_exts(b"pcs/claim/value", &[claim.value]);
 	}
@@ -112,10 +113,16 @@ pub fn verify(
 	let evaluations: Vec<Ext> = proof.evaluations.iter().map(|&v| ext(v)).collect();
 	transcript.absorb_exts(b"pcs/evaluations", &evaluations);
 	let mut weights = alloc::vec![Ext::zero(); commitments.len()];
+	// Each claim's weight at the point, in its polynomial's own index space: the index
+	// coordinates select the polynomial, the others are the polynomial's variables.
+	let (own, index) = layout.split_point(&point);
 	for (claim, alpha) in claims.iter().zip(&alphas) {
-		let full = layout.interleaved_point(claim.poly, &claim.point);
+		let at = match claim.kind {
+			ClaimKind::Eq => eq_eval(&claim.point, &own),
+			ClaimKind::Shifted => successor(&claim.point, &own),
+		};
 		let w = &mut weights[claim.commitment as usize];
-		*w = w.add(&alpha.mul(&eq_eval(&full, &point)));
+		*w = w.add(&alpha.mul(&index_weight(claim.poly, &index).mul(&at)));
 	}
 	let expected = evaluations.iter().zip(&weights).fold(Ext::zero(), |acc, (e, w)| acc.add(&e.mul(w)));
 	if expected != claim_sum {

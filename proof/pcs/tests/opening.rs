@@ -3,7 +3,7 @@
 
 use agentic_pcs::{
 	prover::{commit, open, Committed},
-	verify, Base, BinaryFieldElement, Claim, Commitment, Ext, OpeningProof, Params, PcsError, Transcript,
+	successor, verify, Base, BinaryFieldElement, Claim, ClaimKind, Commitment, Ext, OpeningProof, Params, PcsError, Transcript,
 };
 use codec::{Decode, Encode};
 
@@ -33,17 +33,29 @@ impl Rng {
 
 const DOMAIN: &[u8] = b"agentic-pcs-test";
 
+/// `eq(point, idx)` straight from the definition.
+fn eq_at(point: &[Ext], idx: usize) -> Ext {
+	let mut eq = Ext::one();
+	for (j, r) in point.iter().enumerate() {
+		eq = eq.mul(&if (idx >> j) & 1 == 1 { *r } else { Ext::one().add(r) });
+	}
+	eq
+}
+
 /// `f(point)` straight from the definition of the multilinear extension.
 fn evaluate(values: &[Base], point: &[Ext]) -> Ext {
-	let mut acc = Ext::zero();
-	for (idx, v) in values.iter().enumerate() {
-		let mut eq = Ext::one();
-		for (j, r) in point.iter().enumerate() {
-			eq = eq.mul(&if (idx >> j) & 1 == 1 { *r } else { Ext::one().add(r) });
-		}
-		acc = acc.add(&Ext::from(*v).mul(&eq));
-	}
-	acc
+	values.iter().enumerate().fold(Ext::zero(), |acc, (idx, v)| acc.add(&Ext::from(*v).mul(&eq_at(point, idx))))
+}
+
+/// `next(f)(point)`: the multilinear extension of `f` moved up one index (`f[i + 1]`, and 0 for
+/// the last index), straight from the definition.
+fn evaluate_next(values: &[Base], point: &[Ext]) -> Ext {
+	let next: Vec<Base> = (0..values.len()).map(|i| values.get(i + 1).copied().unwrap_or(Base::zero())).collect();
+	evaluate(&next, point)
+}
+
+fn bits(value: usize, n: u8) -> Vec<Ext> {
+	(0..n).map(|j| if (value >> j) & 1 == 1 { Ext::one() } else { Ext::zero() }).collect()
 }
 
 fn prove(params: &Params, committed: &[&Committed], claims: &[Claim]) -> OpeningProof {
@@ -75,8 +87,12 @@ fn true_claims_verify() {
 						rng.point(num_vars)
 					};
 					let value = evaluate(values, &point);
-					assert_eq!(committed.evaluate(j as u32, &point), value);
-					claims.push(Claim { commitment: g as u32, poly: j as u32, point, value });
+					assert_eq!(committed.evaluate(j as u32, ClaimKind::Eq, &point), value);
+					let next = evaluate_next(values, &point);
+					assert_eq!(committed.evaluate(j as u32, ClaimKind::Shifted, &point), next);
+					let (commitment, poly) = (g as u32, j as u32);
+					claims.push(Claim { commitment, poly, kind: ClaimKind::Shifted, point: point.clone(), value: next });
+					claims.push(Claim { commitment, poly, kind: ClaimKind::Eq, point, value });
 				}
 			}
 		}
@@ -107,7 +123,14 @@ fn fixture() -> Fixture {
 	let claims: Vec<Claim> = (0..3)
 		.map(|i| {
 			let point = rng.point(7);
-			Claim { commitment: 0, poly: i % 2, value: evaluate(&polys[(i % 2) as usize], &point), point }
+			let poly = i % 2;
+			if i == 2 {
+				let value = evaluate_next(&polys[poly as usize], &point);
+				Claim { commitment: 0, poly, kind: ClaimKind::Shifted, value, point }
+			} else {
+				let value = evaluate(&polys[poly as usize], &point);
+				Claim { commitment: 0, poly, kind: ClaimKind::Eq, value, point }
+			}
 		})
 		.collect();
 	let proof = prove(&params, &[&committed], &claims);
@@ -133,6 +156,13 @@ fn false_claims_are_rejected() {
 		let mut other_point = f.claims.clone();
 		other_point[i].point[3] = rng.ext();
 		lies.push(other_point);
+		// The same value claimed as the other kind (a row's value as its next row's).
+		let mut other_kind = f.claims.clone();
+		other_kind[i].kind = match other_kind[i].kind {
+			ClaimKind::Eq => ClaimKind::Shifted,
+			ClaimKind::Shifted => ClaimKind::Eq,
+		};
+		lies.push(other_kind);
 		for claims in lies {
 			let proof = prove(&f.params, &[&f.committed], &claims);
 			assert!(check(&f.params, &[c], &claims, &proof).is_err(), "a false claim verified");
@@ -150,7 +180,7 @@ fn false_claims_are_rejected() {
 	let padded = commit(&f.params, 5, &three.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
 	assert_eq!((padded.commitment().log_polys, padded.commitment().num_polys), (2, 3));
 	let point = rng2.point(5);
-	let mut bad = vec![Claim { commitment: 0, poly: 3, point, value: Ext::zero() }];
+	let mut bad = vec![Claim { commitment: 0, poly: 3, kind: ClaimKind::Eq, point, value: Ext::zero() }];
 	let proof = prove(&f.params, &[&padded], &[Claim { poly: 2, ..bad[0].clone() }]);
 	assert_eq!(check(&f.params, &[padded.commitment()], &bad, &proof), Err(PcsError::BadClaim("no such polynomial")));
 	bad[0].poly = 2;
@@ -263,4 +293,71 @@ fn malformed_proofs_are_refused_without_panicking() {
 	huge.num_vars = 200;
 	assert!(matches!(check(&f.params, &[huge], &f.claims, &f.proof), Err(PcsError::BadShape(_))));
 	assert!(matches!(check(&f.params, &[], &f.claims, &f.proof), Err(PcsError::BadShape(_))));
+}
+
+/// The successor polynomial: 1 exactly on (x, x + 1) over the cube, its sum over `y` is
+/// `not_last(x)`, and it agrees with the prover's shifted eq table.
+#[test]
+fn the_successor_polynomial_is_the_next_row_relation() {
+	for n in 1u8..=4 {
+		for x in 0..1usize << n {
+			for y in 0..1usize << n {
+				let want = if y == x + 1 { Ext::one() } else { Ext::zero() };
+				assert_eq!(successor(&bits(x, n), &bits(y, n)), want, "n={n} x={x} y={y}");
+			}
+		}
+	}
+	let mut rng = Rng(0x5eed_0005);
+	for n in [1u8, 3, 6] {
+		let r = rng.point(n);
+		let s = rng.point(n);
+		let not_last = Ext::one().add(&r.iter().fold(Ext::one(), |acc, x| acc.mul(x)));
+		let sum = (0..1usize << n).fold(Ext::zero(), |acc, y| acc.add(&successor(&r, &bits(y, n))));
+		assert_eq!(sum, not_last);
+		// S(r, s) = Σ_y eq(r, y - 1) eq(s, y).
+		let table = (1..1usize << n).fold(Ext::zero(), |acc, y| acc.add(&eq_at(&r, y - 1).mul(&eq_at(&s, y))));
+		assert_eq!(successor(&r, &s), table);
+	}
+}
+
+/// Shifted claims are taken in each polynomial's own index space. Where a polynomial's next
+/// index starts a new matrix row, the next value is that polynomial's, not its neighbour's in
+/// the interleaved layout: the neighbour's value is a false claim and is rejected, for every
+/// split of the variables between columns and rows.
+#[test]
+fn shifted_claims_stay_inside_their_polynomial() {
+	let mut rng = Rng(0x5eed_0006);
+	let n = 5u8;
+	let polys: Vec<Vec<Base>> = (0..2).map(|_| rng.poly(n)).collect();
+	for k in [0u8, 1, n - 1, n] {
+		// Two polynomials: one index bit (p = 1), so the leaf width is k + 1.
+		let params = Params { log_leaf_width: k + 1, num_queries: 30 };
+		let committed = commit(&params, n, &[&polys[0][..], &polys[1][..]]).unwrap();
+		let c = [committed.commitment()];
+		// The last index of polynomial 0's first matrix row; its successor starts the next row.
+		let last_in_row = (1usize << k) - 1;
+		let point = bits(last_in_row, n);
+		let truth = polys[0].get(last_in_row + 1).copied().map(Ext::from).unwrap_or(Ext::zero());
+		let claim = Claim { commitment: 0, poly: 0, kind: ClaimKind::Shifted, point: point.clone(), value: truth };
+		assert_eq!(evaluate_next(&polys[0], &point), truth);
+		let proof = prove(&params, &[&committed], &[claim.clone()]);
+		check(&params, &c, &[claim.clone()], &proof).unwrap_or_else(|e| panic!("k={k}: {e}"));
+		// What a shift over the interleaved index would give there: polynomial 1's value at
+		// the start of the same row.
+		let neighbour = Ext::from(polys[1][last_in_row + 1 - (1 << k)]);
+		if neighbour != truth {
+			let wrong = Claim { value: neighbour, ..claim };
+			let proof = prove(&params, &[&committed], &[wrong.clone()]);
+			assert!(check(&params, &c, &[wrong], &proof).is_err(), "k={k}: the neighbour's value verified");
+		}
+	}
+	// The last index has no successor: its next value is 0.
+	let params = Params { log_leaf_width: 3, num_queries: 30 };
+	let committed = commit(&params, n, &[&polys[0][..], &polys[1][..]]).unwrap();
+	let last = bits((1 << n) - 1, n);
+	for (value, ok) in [(Ext::zero(), true), (Ext::from(polys[1][0]), false), (Ext::from(polys[0][0]), false)] {
+		let claim = Claim { commitment: 0, poly: 1, kind: ClaimKind::Shifted, point: last.clone(), value };
+		let proof = prove(&params, &[&committed], &[claim.clone()]);
+		assert_eq!(check(&params, &[committed.commitment()], &[claim], &proof).is_ok(), ok);
+	}
 }
