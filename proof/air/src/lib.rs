@@ -1,0 +1,130 @@
+//! # Agentic AIRs
+//!
+//! An *AIR* (algebraic intermediate representation) says which execution traces are valid: a
+//! trace is `K` columns of `2^n` rows over the base field GF(2^32) ([`Base`]), and the AIR is a
+//! list of polynomial constraints over one row's values (`cur`), the next row's values (`next`)
+//! and a few selectors, each of which must be zero on every row.
+//!
+//! The constraints are written once, in [`Air::eval`], against the abstract [`AirBuilder`], and
+//! run by several builders, as Plonky3 does:
+//!
+//! - [`analyze`] (symbolic): each constraint's degree, the columns read as `next`, the columns no
+//!   constraint reads, and the AIR's canonical encoding (its identity in a proof's transcript).
+//!   It refuses constraints that are the zero polynomial, constraints of too high a degree,
+//!   columns out of range and `next` outside a transition constraint;
+//! - [`check_trace`]: names the first row and constraint a concrete trace violates;
+//! - [`combine`]: `Σ_j λ_j P_j` at one point of GF(2^128) ([`Ext`]), which the zerocheck prover
+//!   runs on its partially bound tables and the verifier at its final point.
+//!
+//! Characteristic 2: `a + a = 0`, so the builder's expressions have `+` and `*` but no `-`
+//! (subtracting is adding). Constants are elements of [`Base`] and enter [`Ext`] by the field
+//! embedding.
+//!
+//! `docs/proof-system.md` (stage 2) specifies the protocol these constraints feed.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+mod check;
+mod eval;
+mod symbolic;
+
+pub use agentic_pcs::{Base, BinaryFieldElement, Ext};
+pub use check::{check_trace, RowViolation};
+pub use eval::{combine, selectors_at, Values};
+pub use symbolic::{analyze, AirError, AirInfo, ConstraintInfo};
+
+use core::ops::{Add, Mul};
+
+/// The highest degree a constraint may have (transition constraints counted with their
+/// `active` factor); the zerocheck's round polynomials have degree one more.
+pub const MAX_DEGREE: u32 = 16;
+
+/// The most constraints one AIR may have.
+pub const MAX_CONSTRAINTS: usize = 1 << 16;
+
+/// The most columns one AIR may have (the commitment interleaves at most `2^12` polynomials).
+pub const MAX_WIDTH: usize = 1 << 12;
+
+/// The row predicates a constraint may read. Each is a multilinear polynomial in the row
+/// index's bits that the verifier evaluates itself, so each counts as degree 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Selector {
+	/// 1 on row 0, else 0.
+	First,
+	/// 1 on the last row (`2^n - 1`), else 0.
+	Last,
+	/// 0 on the last row, else 1.
+	NotLast,
+	/// 1 on the rows below the number of executed transitions `R`, else 0.
+	Active,
+}
+
+impl Selector {
+	/// Every selector, in the order [`selectors_at`] returns their values.
+	pub const ALL: [Selector; 4] = [Selector::First, Selector::Last, Selector::NotLast, Selector::Active];
+
+	/// The selector's position in [`Selector::ALL`] (and its tag in the AIR's encoding).
+	pub fn index(self) -> usize {
+		match self {
+			Selector::First => 0,
+			Selector::Last => 1,
+			Selector::NotLast => 2,
+			Selector::Active => 3,
+		}
+	}
+}
+
+/// What an [`Air`] writes its constraints against.
+pub trait AirBuilder {
+	/// An expression over one row: field values for the evaluating builders, a syntax tree for
+	/// the symbolic one.
+	type Expr: Clone + Add<Output = Self::Expr> + Mul<Output = Self::Expr>;
+
+	/// Column `column` on this row.
+	fn cur(&self, column: usize) -> Self::Expr;
+
+	/// Column `column` on the next row (0 past the last row). Only transition constraints
+	/// ([`AirBuilder::assert_transition`]) may read it.
+	fn next(&self, column: usize) -> Self::Expr;
+
+	/// A row predicate.
+	fn selector(&self, selector: Selector) -> Self::Expr;
+
+	/// A constant of the base field.
+	fn constant(&self, value: Base) -> Self::Expr;
+
+	/// Requires `expr` to be zero on every row of the trace, padding rows included.
+	fn assert_zero(&mut self, expr: Self::Expr);
+
+	/// Requires `expr` to be zero on every row below `R` (the transitions the trace executes):
+	/// the builder multiplies it by the `active` selector, so the last row and the padding rows,
+	/// which have no meaningful next row, are free.
+	fn assert_transition(&mut self, expr: Self::Expr);
+
+	/// The constant 1.
+	fn one(&self) -> Self::Expr {
+		self.constant(Base::one())
+	}
+
+	/// Requires `a = b` on every row.
+	fn assert_eq(&mut self, a: Self::Expr, b: Self::Expr) {
+		self.assert_zero(a + b);
+	}
+
+	/// Requires `expr ∈ {0, 1}` on every row (`expr² + expr = 0`).
+	fn assert_bool(&mut self, expr: Self::Expr) {
+		self.assert_zero(expr.clone() * expr.clone() + expr);
+	}
+}
+
+/// A set of constraints over traces of [`Air::width`] columns.
+pub trait Air {
+	/// The number of trace columns.
+	fn width(&self) -> usize;
+
+	/// Writes the constraints, in a fixed order (constraint `j` is the `j`-th assertion).
+	fn eval<AB: AirBuilder>(&self, builder: &mut AB);
+}

@@ -1,0 +1,227 @@
+//! The symbolic analysis, the row checker and the selectors' extensions.
+
+use agentic_air::{
+	analyze, check_trace, combine, selectors_at, Air, AirBuilder, AirError, Base, BinaryFieldElement, Ext,
+	RowViolation, Selector, Values,
+};
+
+/// An AIR given by a closure, for one-off constraint sets.
+struct Fn<F>(usize, F);
+
+/// The constraint sets under test, each a function over any builder.
+trait Constraints {
+	fn apply<AB: AirBuilder>(&self, b: &mut AB);
+}
+
+impl<C: Constraints> Air for Fn<C> {
+	fn width(&self) -> usize {
+		self.0
+	}
+	fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+		self.1.apply(b)
+	}
+}
+
+macro_rules! constraints {
+	($name:ident, |$b:ident| $body:block) => {
+		struct $name;
+		impl Constraints for $name {
+			fn apply<AB: AirBuilder>(&self, $b: &mut AB) $body
+		}
+	};
+}
+
+constraints!(Mixed, |b| {
+	b.assert_bool(b.cur(0));
+	b.assert_transition(b.next(1) + b.cur(0) * b.cur(1) * b.cur(2));
+	b.assert_zero(b.selector(Selector::First) * b.cur(2));
+});
+
+#[test]
+fn analysis_reports_degrees_next_columns_and_unused_columns() {
+	let info = analyze(&Fn(4, Mixed)).expect("valid AIR");
+	let degrees: Vec<(bool, u32)> = info.constraints.iter().map(|c| (c.transition, c.degree)).collect();
+	assert_eq!(degrees, vec![(false, 2), (true, 4), (false, 2)]);
+	assert_eq!(info.max_degree, 4);
+	assert_eq!(info.next_columns, vec![1]);
+	assert_eq!(info.unused_columns, vec![3]);
+}
+
+constraints!(Zero1, |b| {
+	b.assert_bool(b.cur(0));
+	b.assert_zero(b.cur(1) + b.cur(1));
+});
+constraints!(Zero2, |b| {
+	b.assert_zero(b.cur(0) * b.cur(1) + b.cur(1) * b.cur(0));
+});
+constraints!(NotZero, |b| {
+	// x² + x is zero on bits but not the zero polynomial: it constrains x to be a bit.
+	b.assert_zero(b.cur(0) * b.cur(0) + b.cur(0));
+});
+constraints!(NextEveryRow, |b| {
+	b.assert_zero(b.next(0) + b.cur(0));
+});
+constraints!(OutOfRange, |b| {
+	b.assert_zero(b.cur(0) * b.cur(2));
+});
+constraints!(NextOutOfRange, |b| {
+	b.assert_transition(b.next(5));
+});
+constraints!(TooHigh, |b| {
+	let mut e = b.cur(0);
+	for _ in 0..16 {
+		e = e * b.cur(0);
+	}
+	b.assert_zero(e);
+});
+constraints!(JustBelow, |b| {
+	let mut e = b.cur(0);
+	for _ in 0..14 {
+		e = e * b.cur(0);
+	}
+	b.assert_transition(e);
+});
+constraints!(Nothing, |_b| {});
+constraints!(LastComplement, |b| {
+	// `last + not_last + 1` vanishes wherever `not_last = 1 + last`, as the verifier defines it.
+	b.assert_zero(b.selector(Selector::Last) + b.selector(Selector::NotLast) + b.one());
+});
+constraints!(HugeColumn, |b| {
+	b.assert_zero(b.cur((1usize << 32) + 1));
+});
+
+#[test]
+fn analysis_refuses_malformed_airs() {
+	assert_eq!(analyze(&Fn(2, Zero1)), Err(AirError::ZeroConstraint { constraint: 1 }));
+	assert_eq!(analyze(&Fn(2, Zero2)), Err(AirError::ZeroConstraint { constraint: 0 }));
+	assert!(analyze(&Fn(1, NotZero)).is_ok());
+	assert_eq!(analyze(&Fn(1, NextEveryRow)), Err(AirError::NextOutsideTransition { constraint: 0 }));
+	assert_eq!(analyze(&Fn(2, OutOfRange)), Err(AirError::ColumnOutOfRange { constraint: 0, column: 2 }));
+	assert_eq!(analyze(&Fn(2, NextOutOfRange)), Err(AirError::ColumnOutOfRange { constraint: 0, column: 5 }));
+	assert_eq!(analyze(&Fn(1, TooHigh)), Err(AirError::DegreeTooHigh { constraint: 0, degree: 17 }));
+	assert_eq!(analyze(&Fn(1, JustBelow)).map(|i| i.max_degree), Ok(16));
+	assert_eq!(analyze(&Fn(1, Nothing)), Err(AirError::BadConstraintCount(0)));
+	assert_eq!(analyze(&Fn(1, LastComplement)), Err(AirError::ZeroConstraint { constraint: 0 }));
+	assert!(matches!(analyze(&Fn(2, HugeColumn)), Err(AirError::ColumnOutOfRange { constraint: 0, .. })));
+	assert_eq!(analyze(&Fn(0, NotZero)), Err(AirError::BadWidth(0)));
+}
+
+constraints!(ConstA, |b| {
+	b.assert_zero(b.cur(0) + b.constant(Base::from_value(2)));
+});
+constraints!(ConstB, |b| {
+	b.assert_zero(b.cur(0) + b.constant(Base::from_value(3)));
+});
+constraints!(Transition, |b| {
+	b.assert_transition(b.cur(0) + b.constant(Base::from_value(2)));
+});
+
+#[test]
+fn the_encoding_identifies_the_air() {
+	let a = analyze(&Fn(1, ConstA)).unwrap().encoding;
+	assert_eq!(a, analyze(&Fn(1, ConstA)).unwrap().encoding, "deterministic");
+	assert_ne!(a, analyze(&Fn(1, ConstB)).unwrap().encoding, "another constant");
+	assert_ne!(a, analyze(&Fn(2, ConstA)).unwrap().encoding, "another width");
+	assert_ne!(a, analyze(&Fn(1, Transition)).unwrap().encoding, "another kind");
+}
+
+// A two-column AIR: column 1 is the running XOR of column 0 (`next(s) = s + next(a)`), and
+// every value of column 0 is a bit.
+constraints!(RunningXor, |b| {
+	b.assert_bool(b.cur(0));
+	b.assert_transition(b.next(1) + b.cur(1) + b.next(0));
+});
+
+fn running_xor(bits: &[u32]) -> Vec<Vec<Base>> {
+	let mut sum = 0;
+	let mut s = Vec::new();
+	for (i, &a) in bits.iter().enumerate() {
+		if i == 0 {
+			sum = a;
+		} else {
+			sum ^= a;
+		}
+		s.push(Base::from_value(sum));
+	}
+	vec![bits.iter().map(|&a| Base::from_value(a)).collect(), s]
+}
+
+#[test]
+fn the_row_checker_names_the_first_violation() {
+	let air = Fn(2, RunningXor);
+	let good = running_xor(&[1, 0, 1, 1, 0, 0, 1, 0]);
+	assert_eq!(check_trace(&air, &good, 7), Ok(()));
+	let mut bad = good.clone();
+	bad[0][5] = Base::from_value(2);
+	// Row 4's transition reads next(a) = 2 and row 5 has a non-bit.
+	assert_eq!(check_trace(&air, &bad, 7), Err(RowViolation { row: 4, constraint: 1 }));
+	// The last row and rows at or above R are not transitions.
+	let mut tail = good.clone();
+	tail[1][7] = Base::from_value(9);
+	assert_eq!(check_trace(&air, &tail, 6), Ok(()));
+	assert_eq!(check_trace(&air, &tail, 7), Err(RowViolation { row: 6, constraint: 1 }));
+}
+
+fn ext(rng: &mut u64) -> Ext {
+	let mut next = || {
+		*rng ^= *rng << 13;
+		*rng ^= *rng >> 7;
+		*rng ^= *rng << 17;
+		*rng
+	};
+	Ext::from_value(((next() as u128) << 64) | next() as u128)
+}
+
+/// `Σ_i table[i] eq(point, i)`, from the definition.
+fn mle(table: &[bool], point: &[Ext]) -> Ext {
+	let mut total = Ext::zero();
+	for (i, &t) in table.iter().enumerate() {
+		if !t {
+			continue;
+		}
+		let mut eq = Ext::one();
+		for (j, x) in point.iter().enumerate() {
+			eq = eq.mul(&if (i >> j) & 1 == 1 { *x } else { Ext::one().add(x) });
+		}
+		total = total.add(&eq);
+	}
+	total
+}
+
+#[test]
+fn selectors_are_the_extensions_of_their_tables() {
+	let mut rng = 0x1234_5678_u64;
+	for n in 1..=6usize {
+		let rows = 1usize << n;
+		for r in 1..rows as u64 {
+			let point: Vec<Ext> = (0..n).map(|_| ext(&mut rng)).collect();
+			let expected = [
+				mle(&(0..rows).map(|i| i == 0).collect::<Vec<_>>(), &point),
+				mle(&(0..rows).map(|i| i + 1 == rows).collect::<Vec<_>>(), &point),
+				mle(&(0..rows).map(|i| i + 1 != rows).collect::<Vec<_>>(), &point),
+				mle(&(0..rows).map(|i| (i as u64) < r).collect::<Vec<_>>(), &point),
+			];
+			assert_eq!(selectors_at(&point, r), expected, "n {n} R {r}");
+		}
+	}
+}
+
+#[test]
+fn combine_at_a_row_is_the_weighted_sum_of_the_row_checker_values() {
+	// On a boolean row the combination with weights e_j is constraint j's value.
+	let air = Fn(2, RunningXor);
+	let cur = [Ext::from(Base::from_value(2)), Ext::from(Base::from_value(5))];
+	let next = [Ext::from(Base::from_value(1)), Ext::from(Base::from_value(7))];
+	let selectors = [Ext::zero(), Ext::zero(), Ext::one(), Ext::one()];
+	let values = Values { cur: &cur, next: &next, selectors };
+	let c0 = combine(&air, values, &[Ext::one(), Ext::zero()]).unwrap();
+	let c1 = combine(&air, values, &[Ext::zero(), Ext::one()]).unwrap();
+	assert_eq!(c0, Ext::from(Base::from_value(2).mul(&Base::from_value(2)).add(&Base::from_value(2))));
+	assert_eq!(c1, Ext::from(Base::from_value(7 ^ 5 ^ 1)));
+	// An inactive row drops the transition constraint.
+	let inactive = Values { selectors: [Ext::zero(), Ext::zero(), Ext::one(), Ext::zero()], ..values };
+	assert_eq!(combine(&air, inactive, &[Ext::zero(), Ext::one()]), Ok(Ext::zero()));
+	// One weight per constraint, no more, no fewer.
+	let expected = Err(AirError::ConstraintCountChanged { expected: 1, found: 2 });
+	assert_eq!(combine(&air, values, &[Ext::one()]), expected);
+}

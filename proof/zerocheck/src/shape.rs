@@ -1,0 +1,313 @@
+//! What prover and verifier derive alike from the AIR and the statement: the proof's shape, the
+//! transcript's first absorptions, and the claims the opening proves.
+
+use crate::{Config, Statement, ZerocheckError, MAX_BOUNDARIES};
+use agentic_air::{AirInfo, BinaryFieldElement};
+use agentic_pcs::{Base, Claim, ClaimKind, Ext, Params, Transcript, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES, MAX_NUM_VARS};
+use alloc::vec::Vec;
+
+/// The shape of a proof: fixed by the AIR, the statement and the configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shape {
+	/// `n`: the trace has `2^n` rows.
+	pub num_vars: u8,
+	/// The commitment interleaves `2^log_polys` columns.
+	pub log_polys: u8,
+	/// The commitment's parameters.
+	pub params: Params,
+	/// The round polynomials' degree (`D + 1`, `D` the AIR's degree).
+	pub round_degree: u32,
+}
+
+impl Shape {
+	/// The shape for `info`'s AIR under `statement` and `config`, after checking the statement.
+	pub fn new(info: &AirInfo, statement: &Statement, config: &Config) -> Result<Shape, ZerocheckError> {
+		if config.num_queries == 0 || config.num_queries > MAX_NUM_QUERIES {
+			return Err(ZerocheckError::BadShape("the number of queries is 0 or above MAX_NUM_QUERIES"));
+		}
+		let r = statement.active_rows;
+		if r == 0 {
+			return Err(ZerocheckError::BadShape("no transitions (R = 0)"));
+		}
+		// n = bit length of R: 2^(n-1) <= R < 2^n, so rows 0..=R exist.
+		let num_vars = 64 - r.leading_zeros();
+		if num_vars > MAX_NUM_VARS as u32 {
+			return Err(ZerocheckError::BadShape("too many transitions for one trace"));
+		}
+		let rows = 1u64 << num_vars;
+		let width = info.width as u64;
+		if statement.boundaries.len() > MAX_BOUNDARIES {
+			return Err(ZerocheckError::BadShape("more boundary values than MAX_BOUNDARIES"));
+		}
+		if statement.boundaries.iter().any(|b| b.column as u64 >= width || b.row >= rows) {
+			return Err(ZerocheckError::BadShape("a boundary value outside the trace"));
+		}
+		let mut previous = None;
+		for column in &statement.public_columns {
+			if column.column as u64 >= width {
+				return Err(ZerocheckError::BadShape("a public column outside the trace"));
+			}
+			if previous.is_some_and(|p| p >= column.column) {
+				return Err(ZerocheckError::BadShape("public columns must be in increasing column order"));
+			}
+			if column.values.len() as u64 != rows {
+				return Err(ZerocheckError::BadShape("a public column's length is not the trace's"));
+			}
+			previous = Some(column.column);
+		}
+		// A column no constraint reads is free unless a claim binds it.
+		let bound = |k: u32| {
+			statement.boundaries.iter().any(|b| b.column == k) || statement.public_columns.iter().any(|c| c.column == k)
+		};
+		if info.unused_columns.iter().any(|&k| !bound(k)) {
+			return Err(ZerocheckError::BadShape("a column that no constraint reads and no claim binds"));
+		}
+		let log_polys = info.width.next_power_of_two().trailing_zeros();
+		let params = Params {
+			log_leaf_width: leaf_width(num_vars, log_polys, config.num_queries),
+			num_queries: config.num_queries,
+		};
+		Ok(Shape { num_vars: num_vars as u8, log_polys: log_polys as u8, params, round_degree: info.max_degree + 1 })
+	}
+
+	/// The number of values per round polynomial.
+	pub fn round_values(&self) -> usize {
+		self.round_degree as usize + 1
+	}
+
+	/// The commitment the verifier expects, given the root.
+	pub fn commitment(&self, root: [u8; 32], width: usize) -> agentic_pcs::Commitment {
+		agentic_pcs::Commitment { root, num_vars: self.num_vars, log_polys: self.log_polys, num_polys: width as u32 }
+	}
+}
+
+/// The leaf width `w` (at least `p`, at most `n + p` and 20) that minimises the opened leaves
+/// (`4 Q 2^w` bytes) plus the combined row (`16 · 2^(n + p - w)` bytes).
+fn leaf_width(num_vars: u32, log_polys: u32, num_queries: u16) -> u8 {
+	let total = num_vars + log_polys;
+	let high = total.min(MAX_LOG_LEAF_WIDTH as u32);
+	let cost = |w: u32| 4 * num_queries as u64 * (1u64 << w) + 16 * (1u64 << (total - w));
+	let best = (log_polys..=high.max(log_polys)).min_by_key(|&w| (cost(w), w)).unwrap_or(log_polys);
+	best as u8
+}
+
+/// Steps 0-1 of the transcript (`docs/proof-system.md`, stage 2): the domain (in the
+/// transcript's constructor), the statement, the shape and the AIR.
+pub(crate) fn absorb_statement(transcript: &mut Transcript, info: &AirInfo, shape: &Shape, statement: &Statement) {
+	transcript.absorb_bytes(b"zc/context", &statement.context);
+	transcript.absorb_u64(b"zc/active_rows", statement.active_rows);
+	transcript.absorb_u64(b"zc/num_vars", shape.num_vars as u64);
+	transcript.absorb_u64(b"zc/log_polys", shape.log_polys as u64);
+	transcript.absorb_u64(b"zc/log_leaf_width", shape.params.log_leaf_width as u64);
+	transcript.absorb_u64(b"zc/num_queries", shape.params.num_queries as u64);
+	transcript.absorb_u64(b"zc/round_degree", shape.round_degree as u64);
+	transcript.absorb_bytes(b"zc/air", &info.encoding);
+	transcript.absorb_u64(b"zc/boundaries", statement.boundaries.len() as u64);
+	for b in &statement.boundaries {
+		transcript.absorb_u64(b"zc/boundary/column", b.column as u64);
+		transcript.absorb_u64(b"zc/boundary/row", b.row);
+		transcript.absorb_u64(b"zc/boundary/value", b.value.poly().value() as u64);
+	}
+	transcript.absorb_u64(b"zc/public_columns", statement.public_columns.len() as u64);
+	for column in &statement.public_columns {
+		transcript.absorb_u64(b"zc/public/column", column.column as u64);
+		let bytes: Vec<u8> = column.values.iter().flat_map(|v| v.poly().value().to_le_bytes()).collect();
+		transcript.absorb_bytes(b"zc/public/values", &bytes);
+	}
+}
+
+/// The opening's claims: every column at `s`, every next-row column at `s`, every boundary cell.
+pub(crate) fn claims(
+	info: &AirInfo,
+	statement: &Statement,
+	shape: &Shape,
+	point: &[Ext],
+	cur: &[Ext],
+	next: &[Ext],
+) -> Vec<Claim> {
+	let mut claims = Vec::with_capacity(cur.len() + next.len() + statement.boundaries.len());
+	for (k, value) in cur.iter().enumerate() {
+		claims.push(Claim { commitment: 0, poly: k as u32, kind: ClaimKind::Eq, point: point.to_vec(), value: *value });
+	}
+	for (&k, value) in info.next_columns.iter().zip(next) {
+		claims.push(Claim { commitment: 0, poly: k, kind: ClaimKind::Shifted, point: point.to_vec(), value: *value });
+	}
+	for b in &statement.boundaries {
+		claims.push(Claim {
+			commitment: 0,
+			poly: b.column,
+			kind: ClaimKind::Eq,
+			point: bits(b.row, shape.num_vars),
+			value: Ext::from(b.value),
+		});
+	}
+	claims
+}
+
+/// The boolean point of row `row`, lowest bit first.
+fn bits(row: u64, num_vars: u8) -> Vec<Ext> {
+	(0..num_vars).map(|j| if (row >> j) & 1 == 1 { Ext::one() } else { Ext::zero() }).collect()
+}
+
+/// The interpolation nodes `0, 1, x, x + 1, …` (the field elements whose bit patterns are
+/// `0 … count - 1`: distinct, unlike an integer-to-field map).
+pub(crate) fn nodes(count: usize) -> Vec<Ext> {
+	(0..count as u128).map(Ext::from_value).collect()
+}
+
+/// Evaluates a round polynomial, given by its values at the nodes, anywhere: Lagrange form with
+/// the denominators (node differences, never zero) inverted once, and the numerators by prefix
+/// and suffix products, so no division depends on the point.
+pub(crate) struct Interpolator {
+	nodes: Vec<Ext>,
+	inverse_denominators: Vec<Ext>,
+}
+
+impl Interpolator {
+	/// For polynomials of degree below `count`, given at the first `count` nodes.
+	pub(crate) fn new(count: usize) -> Interpolator {
+		let nodes = nodes(count);
+		let inverse_denominators = (0..count)
+			.map(|d| {
+				let others = nodes.iter().enumerate().filter(|(e, _)| *e != d);
+				others.fold(Ext::one(), |acc, (_, n)| acc.mul(&nodes[d].add(n))).inv()
+			})
+			.collect();
+		Interpolator { nodes, inverse_denominators }
+	}
+
+	/// The value at `x` of the polynomial taking `values[d]` at node `d` (`values` has `count`
+	/// entries; the caller checks).
+	pub(crate) fn evaluate(&self, values: &[Ext], x: Ext) -> Ext {
+		let count = self.nodes.len();
+		let mut prefix = alloc::vec![Ext::one(); count + 1];
+		for d in 0..count {
+			prefix[d + 1] = prefix[d].mul(&x.add(&self.nodes[d]));
+		}
+		let mut suffix = Ext::one();
+		let mut total = Ext::zero();
+		for d in (0..count).rev() {
+			let weight = prefix[d].mul(&suffix).mul(&self.inverse_denominators[d]);
+			total = total.add(&values[d].mul(&weight));
+			suffix = suffix.mul(&x.add(&self.nodes[d]));
+		}
+		total
+	}
+}
+
+/// `eq(a, b) = Π (a_i b_i + (1 + a_i)(1 + b_i))`.
+pub(crate) fn eq_eval(a: &[Ext], b: &[Ext]) -> Ext {
+	let one = Ext::one();
+	a.iter().zip(b).fold(one, |acc, (x, y)| acc.mul(&x.mul(y).add(&one.add(x).mul(&one.add(y)))))
+}
+
+/// `Σ_i values[i] · eq(point, i)`: a public column's multilinear extension at `point`.
+pub(crate) fn evaluate_public(values: &[Base], point: &[Ext]) -> Ext {
+	let eq = ligerito::utils::eq_table_lsb(point);
+	values.iter().zip(&eq).fold(Ext::zero(), |acc, (v, e)| acc.add(&Ext::from(*v).mul(e)))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn interpolation_recovers_a_polynomial_from_its_node_values() {
+		// p(X) = 3 + 5X + 7X^2 + 11X^3 over GF(2^128), 4 nodes.
+		let coeffs = [3u128, 5, 7, 11].map(Ext::from_value);
+		let p = |x: Ext| coeffs.iter().rev().fold(Ext::zero(), |acc, c| acc.mul(&x).add(c));
+		let values: Vec<Ext> = nodes(4).into_iter().map(p).collect();
+		let interpolator = Interpolator::new(4);
+		for x in [0u128, 1, 2, 3, 4, 0x1234_5678_9abc_def0_1122_3344_5566_7788] {
+			let x = Ext::from_value(x);
+			assert_eq!(interpolator.evaluate(&values, x), p(x));
+		}
+		// A higher-degree polynomial is not recovered from too few nodes.
+		let q = |x: Ext| p(x).add(&x.mul(&x).mul(&x).mul(&x));
+		let values: Vec<Ext> = nodes(4).into_iter().map(q).collect();
+		assert_ne!(interpolator.evaluate(&values, Ext::from_value(99)), q(Ext::from_value(99)));
+		// The largest degree the protocol allows: 17, at 18 nodes.
+		let coeffs: Vec<Ext> = (0..18u128).map(|i| Ext::from_value(i * 0x9e37_79b9 + 1)).collect();
+		let p = |x: Ext| coeffs.iter().rev().fold(Ext::zero(), |acc, c| acc.mul(&x).add(c));
+		let values: Vec<Ext> = nodes(18).into_iter().map(p).collect();
+		let x = Ext::from_value(0x00ab_cdef_0123_4567_89ab_cdef_0011_2233);
+		assert_eq!(Interpolator::new(18).evaluate(&values, x), p(x));
+	}
+
+	/// Two columns: `x` boolean, and `y` with `next(y) = y + x`.
+	struct Toy(u32);
+
+	impl agentic_air::Air for Toy {
+		fn width(&self) -> usize {
+			2
+		}
+		fn eval<AB: agentic_air::AirBuilder>(&self, b: &mut AB) {
+			b.assert_bool(b.cur(0));
+			b.assert_transition(b.next(1) + b.cur(1) + b.cur(0) * b.constant(Base::from_value(self.0)));
+		}
+	}
+
+	fn first_challenge(air: &Toy, statement: &Statement, config: &Config) -> Ext {
+		let info = agentic_air::analyze(air).unwrap();
+		let shape = Shape::new(&info, statement, config).unwrap();
+		let mut transcript = Transcript::new(crate::DOMAIN);
+		absorb_statement(&mut transcript, &info, &shape, statement);
+		transcript.challenge()
+	}
+
+	/// Every part of the statement, the AIR and the configuration moves the challenges, even
+	/// where a later check would catch the change anyway.
+	#[test]
+	fn the_transcript_binds_every_part_of_the_statement() {
+		use crate::{Boundary, PublicColumn};
+		let base = Statement {
+			context: b"ctx".to_vec(),
+			active_rows: 5,
+			boundaries: vec![Boundary { column: 1, row: 0, value: Base::from_value(7) }],
+			public_columns: vec![PublicColumn { column: 0, values: vec![Base::zero(); 8] }],
+		};
+		let config = Config { num_queries: 20 };
+		let reference = first_challenge(&Toy(3), &base, &config);
+		let mut variants: Vec<(&str, Toy, Statement, Config)> = Vec::new();
+		let mut s = base.clone();
+		s.context = b"ctx2".to_vec();
+		variants.push(("context", Toy(3), s, config));
+		let mut s = base.clone();
+		s.active_rows = 6;
+		variants.push(("R with the same n", Toy(3), s, config));
+		for (field, change) in [("boundary column", 0usize), ("boundary row", 1), ("boundary value", 2)] {
+			let mut s = base.clone();
+			let b = &mut s.boundaries[0];
+			match change {
+				0 => b.column = 0,
+				1 => b.row = 5,
+				_ => b.value = Base::from_value(8),
+			}
+			variants.push((field, Toy(3), s, config));
+		}
+		let mut s = base.clone();
+		s.boundaries.push(Boundary { column: 1, row: 5, value: Base::zero() });
+		variants.push(("one more boundary", Toy(3), s, config));
+		let mut s = base.clone();
+		s.public_columns[0].values[3] = Base::one();
+		variants.push(("public value", Toy(3), s, config));
+		let mut s = base.clone();
+		s.public_columns[0].column = 1;
+		variants.push(("public column", Toy(3), s, config));
+		variants.push(("AIR constant", Toy(4), base.clone(), config));
+		variants.push(("queries", Toy(3), base.clone(), Config { num_queries: 21 }));
+		for (what, air, statement, config) in variants {
+			assert_ne!(first_challenge(&air, &statement, &config), reference, "{what}");
+		}
+	}
+
+	#[test]
+	fn the_leaf_width_is_within_the_layout_bounds() {
+		for n in 1..=30u32 {
+			for p in 0..=12u32 {
+				let w = leaf_width(n, p, 241) as u32;
+				assert!(w >= p && w <= n + p && w <= 20, "n={n} p={p} w={w}");
+			}
+		}
+	}
+}
