@@ -1,6 +1,6 @@
 //! The row checker: a concrete trace against an AIR, row by row.
 
-use crate::{Air, AirBuilder, Base, BinaryFieldElement, Ext, Selector};
+use crate::{Air, AirBuilder, Base, BinaryFieldElement, Direction, Ext, Selector};
 use alloc::vec::Vec;
 
 use crate::eval::Val;
@@ -27,8 +27,11 @@ struct RowChecker<'a> {
 	cur: &'a [Ext],
 	next: &'a [Ext],
 	selectors: [Ext; 4],
+	row: usize,
 	index: usize,
 	failed: Option<usize>,
+	/// The gate checks (`g² + g` on rows below `R`), which come after the AIR's constraints.
+	gates: Vec<Ext>,
 }
 
 impl RowChecker<'_> {
@@ -59,6 +62,20 @@ impl AirBuilder for RowChecker<'_> {
 		Val(Ext::from(value))
 	}
 
+	fn constant_ext(&self, value: Ext) -> Val {
+		Val(value)
+	}
+
+	fn index_bit(&self, bit: u8) -> Val {
+		let set = bit < 64 && (self.row >> bit) & 1 == 1;
+		Val(if set { Ext::one() } else { Ext::zero() })
+	}
+
+	fn interact(&mut self, _bus: u32, _direction: Direction, gate: Val, _fields: &[Val]) {
+		let active = self.selectors[Selector::Active.index()];
+		self.gates.push(active.mul(&gate.0.mul(&gate.0).add(&gate.0)));
+	}
+
 	fn assert_zero(&mut self, expr: Val) {
 		self.check(expr.0);
 	}
@@ -70,11 +87,13 @@ impl AirBuilder for RowChecker<'_> {
 }
 
 /// Checks every constraint of `air` on every row of `columns` (each the same power-of-two
-/// length), the first `active_rows` rows being transitions. Returns the first violation, by row
-/// and then by constraint.
+/// length), the first `active_rows` rows being transitions, and that every interaction's gate
+/// is a bit on those rows. Returns the first violation, by row and then by constraint (numbered
+/// as in [`crate::AirInfo::constraints`]).
 ///
-/// The caller checks the shape (`air.width()` columns of one power-of-two length); a missing
-/// column reads as 0.
+/// What the buses carry is not checked here: that needs the challenges and every table (the
+/// accumulator constraint, which only the proof can check). The caller checks the shape
+/// (`air.width()` columns of one power-of-two length); a missing column reads as 0.
 pub fn check_trace<A: Air>(air: &A, columns: &[Vec<Base>], active_rows: u64) -> Result<(), RowViolation> {
 	let rows = columns.first().map_or(0, |c| c.len());
 	let width = air.width();
@@ -89,10 +108,14 @@ pub fn check_trace<A: Air>(air: &A, columns: &[Vec<Base>], active_rows: u64) -> 
 		}
 		let last = row + 1 == rows;
 		let selectors = [flag(row == 0), flag(last), flag(!last), flag((row as u64) < active_rows)];
-		let mut checker = RowChecker { cur: &cur, next: &next, selectors, index: 0, failed: None };
+		let mut checker =
+			RowChecker { cur: &cur, next: &next, selectors, row, index: 0, failed: None, gates: Vec::new() };
 		air.eval(&mut checker);
 		if let Some(constraint) = checker.failed {
 			return Err(RowViolation { row: row as u64, constraint });
+		}
+		if let Some(i) = checker.gates.iter().position(|g| *g != Ext::zero()) {
+			return Err(RowViolation { row: row as u64, constraint: checker.index + i });
 		}
 	}
 	Ok(())

@@ -1,6 +1,7 @@
 //! The evaluating builder: an AIR's constraints, combined with weights, at one point.
 
-use crate::{Air, AirBuilder, AirError, Base, BinaryFieldElement, Ext, Selector};
+use crate::{ext::theta_powers, Air, AirBuilder, AirError, Base, BinaryFieldElement, Direction, Ext, Selector};
+use alloc::vec::Vec;
 use core::ops::{Add, Mul};
 
 /// A value of GF(2^128) as a builder expression.
@@ -21,35 +22,43 @@ impl Mul for Val {
 	}
 }
 
-/// The values one point assigns to a row: every column, every column on the next row, and the
-/// selectors (in [`Selector::ALL`] order).
+/// The values one point assigns to a row.
 #[derive(Clone, Copy, Debug)]
 pub struct Values<'a> {
-	/// `cur_k`, one per column.
+	/// `cur_k`, one per column, the framework's columns (the accumulator) after the AIR's.
 	pub cur: &'a [Ext],
-	/// `next_k`, one per column (only the AIR's next columns are read).
+	/// `next_k`, the same on the next row (only the next columns are read).
 	pub next: &'a [Ext],
 	/// `first, last, not_last, active`.
 	pub selectors: [Ext; 4],
+	/// The index bits: the row's bits on a row, the point's coordinates at a point.
+	pub index_bits: &'a [Ext],
+	/// The bus challenges `z, β_0, β_1, …` (`β_0` weighs the bus tag); empty for an AIR without
+	/// interactions.
+	pub challenges: &'a [Ext],
 }
 
-struct Combiner<'a> {
-	values: Values<'a>,
-	weights: &'a [Ext],
-	index: usize,
-	sum: Ext,
-}
-
-impl Combiner<'_> {
-	fn push(&mut self, value: Ext) {
-		// `combine` refuses a run that asserted another number of constraints than weights.
-		let weight = self.weights.get(self.index).copied().unwrap_or(Ext::zero());
-		self.sum = self.sum.add(&weight.mul(&value));
-		self.index += 1;
+impl Values<'_> {
+	fn challenge(&self, i: usize) -> Ext {
+		self.challenges.get(i).copied().unwrap_or(Ext::zero())
 	}
 }
 
-impl AirBuilder for Combiner<'_> {
+/// An interaction at one point: its direction, gate and fingerprint.
+struct Factor {
+	direction: Direction,
+	gate: Ext,
+	fingerprint: Ext,
+}
+
+struct Evaluator<'a> {
+	values: Values<'a>,
+	/// The AIR's constraints at the point, in order.
+	constraints: Vec<Ext>,
+	factors: Vec<Factor>,
+}
+
+impl AirBuilder for Evaluator<'_> {
 	type Expr = Val;
 
 	fn cur(&self, column: usize) -> Val {
@@ -68,29 +77,105 @@ impl AirBuilder for Combiner<'_> {
 		Val(Ext::from(value))
 	}
 
+	fn constant_ext(&self, value: Ext) -> Val {
+		Val(value)
+	}
+
+	fn index_bit(&self, bit: u8) -> Val {
+		Val(self.values.index_bits.get(bit as usize).copied().unwrap_or(Ext::zero()))
+	}
+
+	fn interact(&mut self, bus: u32, direction: Direction, gate: Val, fields: &[Val]) {
+		// f = z + β_0 · φ(bus) + Σ_i β_{i+1} · field_i
+		let tag = Ext::from(Base::from_value(bus));
+		let mut fingerprint = self.values.challenge(0).add(&self.values.challenge(1).mul(&tag));
+		for (i, field) in fields.iter().enumerate() {
+			fingerprint = fingerprint.add(&self.values.challenge(i + 2).mul(&field.0));
+		}
+		self.factors.push(Factor { direction, gate: gate.0, fingerprint });
+	}
+
 	fn assert_zero(&mut self, expr: Val) {
-		self.push(expr.0);
+		self.constraints.push(expr.0);
 	}
 
 	fn assert_transition(&mut self, expr: Val) {
 		let active = self.values.selectors[Selector::Active.index()];
-		self.push(active.mul(&expr.0));
+		self.constraints.push(active.mul(&expr.0));
 	}
 }
 
-/// `Σ_j weights[j] · P_j(values)`: the AIR's constraints at one point, combined. Transition
-/// constraints are multiplied by the point's `active` value.
-///
-/// The caller passes one weight per constraint (as [`crate::analyze`] counts them) and `values`
-/// of the AIR's width; missing values read as 0. A run of `eval` that asserts another number of
-/// constraints is an error.
-pub fn combine<A: Air>(air: &A, values: Values<'_>, weights: &[Ext]) -> Result<Ext, AirError> {
-	let mut combiner = Combiner { values, weights, index: 0, sum: Ext::zero() };
-	air.eval(&mut combiner);
-	if combiner.index != weights.len() {
-		return Err(AirError::ConstraintCountChanged { expected: weights.len(), found: combiner.index });
+impl Evaluator<'_> {
+	/// `Π (g·f + 1 + g)` over the sends and over the receives.
+	fn products(&self) -> (Ext, Ext) {
+		let one = Ext::one();
+		let (mut send, mut receive) = (one, one);
+		for factor in &self.factors {
+			let value = factor.gate.mul(&factor.fingerprint).add(&one).add(&factor.gate);
+			match factor.direction {
+				Direction::Send => send = send.mul(&value),
+				Direction::Receive => receive = receive.mul(&value),
+			}
+		}
+		(send, receive)
 	}
-	Ok(combiner.sum)
+}
+
+fn evaluate<'a, A: Air>(air: &A, values: Values<'a>) -> Evaluator<'a> {
+	let mut evaluator = Evaluator { values, constraints: Vec::new(), factors: Vec::new() };
+	air.eval(&mut evaluator);
+	evaluator
+}
+
+/// `Σ_j weights[j] · P_j(values)`: every constraint of the AIR at one point, combined, in the
+/// order of [`crate::AirInfo::constraints`]: the AIR's own (transition constraints multiplied by
+/// the point's `active`), then each interaction's gate check `active · (g² + g)`, then the
+/// accumulator's `active · (acc' · Π_receive (g f + 1 + g) + acc · Π_send (g f + 1 + g))`, where
+/// `acc` is the `E` value of the four columns after the AIR's.
+///
+/// The caller passes one weight per constraint; a run of `eval` that asserts another number of
+/// constraints is an error. Missing values read as 0.
+pub fn combine<A: Air>(air: &A, values: Values<'_>, weights: &[Ext]) -> Result<Ext, AirError> {
+	let evaluator = evaluate(air, values);
+	let interactions = evaluator.factors.len();
+	let count = evaluator.constraints.len() + interactions + (interactions > 0) as usize;
+	if count != weights.len() {
+		return Err(AirError::ConstraintCountChanged { expected: weights.len(), found: count });
+	}
+	let active = values.selectors[Selector::Active.index()];
+	let mut sum = Ext::zero();
+	for (value, weight) in evaluator.constraints.iter().zip(weights) {
+		sum = sum.add(&weight.mul(value));
+	}
+	let gate_weights = &weights[evaluator.constraints.len()..];
+	for (factor, weight) in evaluator.factors.iter().zip(gate_weights) {
+		let check = factor.gate.mul(&factor.gate).add(&factor.gate);
+		sum = sum.add(&weight.mul(&active.mul(&check)));
+	}
+	if interactions > 0 {
+		let (send, receive) = evaluator.products();
+		let width = air.width();
+		let acc = ext_value(values.cur, width);
+		let acc_next = ext_value(values.next, width);
+		let transition = acc_next.mul(&receive).add(&acc.mul(&send));
+		sum = sum.add(&weights[weights.len() - 1].mul(&active.mul(&transition)));
+	}
+	Ok(sum)
+}
+
+/// `(Π_send (g f + 1 + g), Π_receive (g f + 1 + g))` over the AIR's interactions at one point:
+/// on a row, the factor by which the row moves the running product (`acc' = acc · send /
+/// receive`).
+pub fn interaction_products<A: Air>(air: &A, values: Values<'_>) -> (Ext, Ext) {
+	evaluate(air, values).products()
+}
+
+/// `Σ_k θ^k v[first + k]`.
+fn ext_value(values: &[Ext], first: usize) -> Ext {
+	theta_powers()
+		.iter()
+		.enumerate()
+		.fold(Ext::zero(), |acc, (k, t)| acc.add(&t.mul(&values.get(first + k).copied().unwrap_or(Ext::zero()))))
 }
 
 /// The selectors' multilinear extensions at `point ∈ Ext^n`, for a trace of `2^n` rows of which

@@ -16,6 +16,12 @@
 //! - [`combine`]: `Σ_j λ_j P_j` at one point of GF(2^128) ([`Ext`]), which the zerocheck prover
 //!   runs on its partially bound tables and the verifier at its final point.
 //!
+//! An AIR may also *send* and *receive* tuples on buses ([`AirBuilder::interact`]): the rows of
+//! all tables of a proof must send, in all, the multiset of tuples they receive (memory checking,
+//! lookups). The framework adds what that takes: an accumulator column in `E` (four base
+//! columns, [`ext`]) after the AIR's own columns, its running-product constraint and a
+//! booleanity constraint per gate (`docs/proof-system.md`, stage 3, protocol extensions).
+//!
 //! Characteristic 2: `a + a = 0`, so the builder's expressions have `+` and `*` but no `-`
 //! (subtracting is adding). Constants are elements of [`Base`] and enter [`Ext`] by the field
 //! embedding.
@@ -29,12 +35,13 @@ extern crate alloc;
 
 mod check;
 mod eval;
+pub mod ext;
 mod symbolic;
 
 pub use agentic_pcs::{Base, BinaryFieldElement, Ext};
 pub use check::{check_trace, RowViolation};
-pub use eval::{combine, selectors_at, Values};
-pub use symbolic::{analyze, AirError, AirInfo, ConstraintInfo};
+pub use eval::{combine, interaction_products, selectors_at, Values};
+pub use symbolic::{analyze, AirError, AirInfo, ConstraintInfo, ConstraintKind, InteractionInfo};
 
 use core::ops::{Add, Mul};
 
@@ -47,6 +54,21 @@ pub const MAX_CONSTRAINTS: usize = 1 << 16;
 
 /// The most columns one AIR may have (the commitment interleaves at most `2^12` polynomials).
 pub const MAX_WIDTH: usize = 1 << 12;
+
+/// The most fields one bus tuple may have (besides its bus tag).
+pub const MAX_TUPLE_FIELDS: usize = 32;
+
+/// The highest index bit an AIR may read (a trace has at most `2^30` rows).
+pub const MAX_INDEX_BIT: u8 = 29;
+
+/// Which side of a bus a tuple is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+	/// The row puts the tuple on the bus.
+	Send,
+	/// The row takes the tuple off the bus.
+	Receive,
+}
 
 /// The row predicates a constraint may read. Each is a multilinear polynomial in the row
 /// index's bits that the verifier evaluates itself, so each counts as degree 1.
@@ -96,6 +118,20 @@ pub trait AirBuilder {
 	/// A constant of the base field.
 	fn constant(&self, value: Base) -> Self::Expr;
 
+	/// A constant of the extension field (for `E`-valued constraints over the four base
+	/// coordinates of an `E` column; see [`ext`]).
+	fn constant_ext(&self, value: Ext) -> Self::Expr;
+
+	/// Bit `bit` of the row's index (at most [`MAX_INDEX_BIT`]; the trace must have more than
+	/// `2^bit` rows): a selector whose multilinear extension is the coordinate `x_bit`, so a
+	/// row's index (its timestamp) costs no column.
+	fn index_bit(&self, bit: u8) -> Self::Expr;
+
+	/// Puts the tuple `fields` on bus `bus` (`Direction::Send`) or takes it off
+	/// (`Direction::Receive`) on this row when `gate` is 1, on the rows below `R`. `gate` must be
+	/// 0 or 1 there (the framework asserts it); the fields read this row only (not `next`).
+	fn interact(&mut self, bus: u32, direction: Direction, gate: Self::Expr, fields: &[Self::Expr]);
+
 	/// Requires `expr` to be zero on every row of the trace, padding rows included.
 	fn assert_zero(&mut self, expr: Self::Expr);
 
@@ -117,6 +153,27 @@ pub trait AirBuilder {
 	/// Requires `expr ∈ {0, 1}` on every row (`expr² + expr = 0`).
 	fn assert_bool(&mut self, expr: Self::Expr) {
 		self.assert_zero(expr.clone() * expr.clone() + expr);
+	}
+
+	/// The `E` value whose four base coordinates are columns `first .. first + 4` on this row
+	/// (see [`ext`]).
+	fn cur_ext(&self, first: usize) -> Self::Expr {
+		let theta = ext::theta_powers();
+		let mut sum = self.cur(first);
+		for (k, power) in theta.iter().enumerate().skip(1) {
+			sum = sum + self.constant_ext(*power) * self.cur(first + k);
+		}
+		sum
+	}
+
+	/// The same on the next row.
+	fn next_ext(&self, first: usize) -> Self::Expr {
+		let theta = ext::theta_powers();
+		let mut sum = self.next(first);
+		for (k, power) in theta.iter().enumerate().skip(1) {
+			sum = sum + self.constant_ext(*power) * self.next(first + k);
+		}
+		sum
 	}
 }
 

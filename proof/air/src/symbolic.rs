@@ -1,6 +1,9 @@
 //! The symbolic builder: runs an AIR on syntax trees to learn its shape and identity.
 
-use crate::{Air, AirBuilder, Base, BinaryFieldElement, Ext, Selector, MAX_CONSTRAINTS, MAX_DEGREE, MAX_WIDTH};
+use crate::{
+	Air, AirBuilder, Base, BinaryFieldElement, Direction, Ext, Selector, MAX_CONSTRAINTS, MAX_DEGREE, MAX_INDEX_BIT,
+	MAX_TUPLE_FIELDS, MAX_WIDTH,
+};
 use alloc::{collections::BTreeMap, rc::Rc, vec, vec::Vec};
 use core::ops::{Add, Mul};
 
@@ -11,9 +14,11 @@ pub struct Sym(Rc<Node>);
 #[derive(Debug)]
 enum Node {
 	Const(Base),
+	ConstExt(Ext),
 	Cur(usize),
 	Next(usize),
 	Sel(Selector),
+	IndexBit(u8),
 	Add(Sym, Sym),
 	Mul(Sym, Sym),
 }
@@ -32,8 +37,16 @@ impl Mul for Sym {
 	}
 }
 
+struct SymbolicInteraction {
+	bus: u32,
+	direction: Direction,
+	gate: Sym,
+	fields: Vec<Sym>,
+}
+
 struct SymbolicBuilder {
 	constraints: Vec<(bool, Sym)>,
+	interactions: Vec<SymbolicInteraction>,
 }
 
 impl AirBuilder for SymbolicBuilder {
@@ -55,6 +68,18 @@ impl AirBuilder for SymbolicBuilder {
 		Sym(Rc::new(Node::Const(value)))
 	}
 
+	fn constant_ext(&self, value: Ext) -> Sym {
+		Sym(Rc::new(Node::ConstExt(value)))
+	}
+
+	fn index_bit(&self, bit: u8) -> Sym {
+		Sym(Rc::new(Node::IndexBit(bit)))
+	}
+
+	fn interact(&mut self, bus: u32, direction: Direction, gate: Sym, fields: &[Sym]) {
+		self.interactions.push(SymbolicInteraction { bus, direction, gate, fields: fields.to_vec() });
+	}
+
 	fn assert_zero(&mut self, expr: Sym) {
 		self.constraints.push((false, expr));
 	}
@@ -62,6 +87,17 @@ impl AirBuilder for SymbolicBuilder {
 	fn assert_transition(&mut self, expr: Sym) {
 		self.constraints.push((true, expr));
 	}
+}
+
+/// What a constraint is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConstraintKind {
+	/// One the AIR asserts.
+	Air,
+	/// The framework's booleanity check of interaction `i`'s gate (on the rows below `R`).
+	Gate(u32),
+	/// The framework's running product over every interaction of the AIR.
+	Accumulator,
 }
 
 /// What [`analyze`] learns about one constraint.
@@ -72,26 +108,60 @@ pub struct ConstraintInfo {
 	/// Its degree as a polynomial in the row's values and the selectors, the `active` factor of
 	/// a transition constraint included.
 	pub degree: u32,
+	/// Who asserts it.
+	pub kind: ConstraintKind,
+}
+
+/// What [`analyze`] learns about one interaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InteractionInfo {
+	/// The bus.
+	pub bus: u32,
+	/// Send or receive.
+	pub direction: Direction,
+	/// The number of fields (besides the bus tag).
+	pub fields: usize,
 }
 
 /// The shape and identity of an AIR.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AirInfo {
-	/// The number of trace columns.
+	/// The number of trace columns the AIR defines.
 	pub width: usize,
-	/// Every constraint, in the order the AIR asserts them.
+	/// The framework's columns after them: the accumulator's four coordinates if the AIR has
+	/// interactions, else none.
+	pub aux_width: usize,
+	/// Every constraint: the AIR's in the order it asserts them, then one gate check per
+	/// interaction, then the accumulator's (if any).
 	pub constraints: Vec<ConstraintInfo>,
+	/// Every interaction, in the order the AIR makes them.
+	pub interactions: Vec<InteractionInfo>,
 	/// The highest constraint degree (`D`); at least 1.
 	pub max_degree: u32,
-	/// The columns some constraint reads on the next row, in increasing order: the zerocheck
-	/// opens the shifted polynomial of exactly these.
+	/// The columns some constraint reads on the next row, in increasing order (the accumulator's
+	/// included): the zerocheck opens the shifted polynomial of exactly these.
 	pub next_columns: Vec<u32>,
-	/// The columns no constraint reads. Not an error here (a protocol may bind such a column by
-	/// claims alone), but every one must be accounted for by its user.
+	/// The columns no constraint or interaction reads. Not an error here (a protocol may bind
+	/// such a column by claims alone), but every one must be accounted for by its user.
 	pub unused_columns: Vec<u32>,
-	/// The canonical encoding of the constraints and the column count: the AIR's identity,
-	/// absorbed by every proof about it, so that any change to the AIR changes every challenge.
+	/// The index bits the AIR reads, in increasing order.
+	pub index_bits: Vec<u8>,
+	/// The canonical encoding of the constraints, interactions and column count: the AIR's
+	/// identity, absorbed by every proof about it, so that any change to the AIR changes every
+	/// challenge.
 	pub encoding: Vec<u8>,
+}
+
+impl AirInfo {
+	/// Columns in all, the framework's included.
+	pub fn total_width(&self) -> usize {
+		self.width + self.aux_width
+	}
+
+	/// The most fields of any interaction.
+	pub fn max_fields(&self) -> usize {
+		self.interactions.iter().map(|i| i.fields).max().unwrap_or(0)
+	}
 }
 
 /// Why an AIR was refused.
@@ -135,6 +205,14 @@ pub enum AirError {
 		/// The count this run asserted.
 		found: usize,
 	},
+	/// An interaction is malformed: a field or gate reads the next row or a column out of
+	/// range, or it has more than [`MAX_TUPLE_FIELDS`] fields.
+	BadInteraction {
+		/// The interaction's index.
+		interaction: usize,
+	},
+	/// The AIR reads an index bit above [`MAX_INDEX_BIT`].
+	IndexBitOutOfRange(u8),
 }
 
 impl core::fmt::Display for AirError {
@@ -157,6 +235,11 @@ impl core::fmt::Display for AirError {
 			AirError::ConstraintCountChanged { expected, found } => {
 				write!(f, "the AIR asserted {found} constraints where its analysis saw {expected}")
 			},
+			AirError::BadInteraction { interaction } => write!(
+				f,
+				"interaction {interaction} reads the next row or a missing column, or has more than {MAX_TUPLE_FIELDS} fields"
+			),
+			AirError::IndexBitOutOfRange(bit) => write!(f, "index bit {bit} is above {MAX_INDEX_BIT}"),
 		}
 	}
 }
@@ -167,9 +250,11 @@ impl std::error::Error for AirError {}
 /// A node of the flattened expression graph (each distinct node once, operands first).
 enum Flat {
 	Const(u32),
+	ConstExt(u128),
 	Cur(u32),
 	Next(u32),
 	Sel(u8),
+	IndexBit(u8),
 	Add(u32, u32),
 	Mul(u32, u32),
 }
@@ -189,10 +274,12 @@ impl Graph {
 		}
 		let flat = match &*sym.0 {
 			Node::Const(c) => Flat::Const(c.poly().value()),
+			Node::ConstExt(c) => Flat::ConstExt(c.poly().value()),
 			// Columns beyond u32 are out of range (the width is at most MAX_WIDTH).
 			Node::Cur(k) => Flat::Cur(u32::try_from(*k).unwrap_or(u32::MAX)),
 			Node::Next(k) => Flat::Next(u32::try_from(*k).unwrap_or(u32::MAX)),
 			Node::Sel(s) => Flat::Sel(s.index() as u8),
+			Node::IndexBit(b) => Flat::IndexBit(*b),
 			Node::Add(a, b) => Flat::Add(self.id(a), self.id(b)),
 			Node::Mul(a, b) => Flat::Mul(self.id(a), self.id(b)),
 		};
@@ -220,45 +307,41 @@ impl SplitMix {
 	}
 }
 
-/// Runs `air` symbolically: checks it and returns its shape and canonical encoding.
-///
-/// A constraint is taken to be the zero polynomial when it vanishes at two fixed pseudo-random
-/// points of GF(2^128): each column, next-row column and selector an independent variable,
-/// except `not_last = 1 + last`. (The points are fixed, not drawn per call: the test guards
-/// against mistakes in an AIR's code, not against an adversary writing AIRs.)
-///
-/// `air.eval` must be deterministic: the same constraints in the same order on every call.
-pub fn analyze<A: Air>(air: &A) -> Result<AirInfo, AirError> {
-	let width = air.width();
-	if width == 0 || width > MAX_WIDTH {
-		return Err(AirError::BadWidth(width));
-	}
-	let mut builder = SymbolicBuilder { constraints: Vec::new() };
-	air.eval(&mut builder);
-	let count = builder.constraints.len();
-	if count == 0 || count > MAX_CONSTRAINTS {
-		return Err(AirError::BadConstraintCount(count));
-	}
+/// Per flattened node: its degree, whether it reads the next row, the first column out of
+/// range, and its values at the zero-test points.
+struct NodeFacts {
+	degree: Vec<u32>,
+	reads_next: Vec<bool>,
+	bad_column: Vec<Option<usize>>,
+	trials: Vec<Vec<Ext>>,
+}
 
-	let mut graph = Graph::default();
-	let roots: Vec<u32> = builder.constraints.iter().map(|(_, sym)| graph.id(sym)).collect();
-	let nodes = &graph.nodes;
-
-	// Per node: its degree, whether it reads the next row, and the first column out of range.
-	let mut degree = vec![0u32; nodes.len()];
-	let mut reads_next = vec![false; nodes.len()];
-	let mut bad_column: Vec<Option<usize>> = vec![None; nodes.len()];
-	let mut used_cur = vec![false; width];
-	let mut used_next = vec![false; width];
+fn node_facts(
+	nodes: &[Flat],
+	width: usize,
+	used: &mut [bool],
+	used_next: &mut [bool],
+	index_bits: &mut [bool],
+) -> NodeFacts {
+	let count = nodes.len();
+	let mut degree = vec![0u32; count];
+	let mut reads_next = vec![false; count];
+	let mut bad_column: Vec<Option<usize>> = vec![None; count];
 	for (i, node) in nodes.iter().enumerate() {
 		let (d, n, bad) = match *node {
-			Flat::Const(_) => (0, false, None),
+			Flat::Const(_) | Flat::ConstExt(_) => (0, false, None),
 			Flat::Sel(_) => (1, false, None),
+			Flat::IndexBit(b) => {
+				if let Some(slot) = index_bits.get_mut(b as usize) {
+					*slot = true;
+				}
+				(1, false, None)
+			},
 			Flat::Cur(k) | Flat::Next(k) => {
 				let next = matches!(node, Flat::Next(_));
 				let k = k as usize;
 				match (k < width, next) {
-					(true, false) => used_cur[k] = true,
+					(true, false) => used[k] = true,
 					(true, true) => used_next[k] = true,
 					(false, _) => {},
 				}
@@ -281,19 +364,22 @@ pub fn analyze<A: Air>(air: &A) -> Result<AirInfo, AirError> {
 
 	// Values at two pseudo-random assignments, for the zero-polynomial test.
 	let mut rng = SplitMix(0x6167_656e_7469_6321);
-	let mut trials: Vec<Vec<Ext>> = Vec::new();
+	let mut trials = Vec::new();
 	for _ in 0..2 {
 		let cur: Vec<Ext> = (0..width).map(|_| rng.ext()).collect();
 		let next: Vec<Ext> = (0..width).map(|_| rng.ext()).collect();
 		let mut sel: Vec<Ext> = Selector::ALL.iter().map(|_| rng.ext()).collect();
 		sel[Selector::NotLast.index()] = Ext::one().add(&sel[Selector::Last.index()]);
-		let mut values: Vec<Ext> = Vec::with_capacity(nodes.len());
+		let bits: Vec<Ext> = (0..=MAX_INDEX_BIT).map(|_| rng.ext()).collect();
+		let mut values: Vec<Ext> = Vec::with_capacity(count);
 		for node in nodes {
 			let v = match *node {
 				Flat::Const(c) => Ext::from(Base::from_value(c)),
+				Flat::ConstExt(c) => Ext::from_value(c),
 				Flat::Cur(k) => cur.get(k as usize).copied().unwrap_or(Ext::zero()),
 				Flat::Next(k) => next.get(k as usize).copied().unwrap_or(Ext::zero()),
 				Flat::Sel(s) => sel[s as usize],
+				Flat::IndexBit(b) => bits.get(b as usize).copied().unwrap_or(Ext::zero()),
 				Flat::Add(a, b) => values[a as usize].add(&values[b as usize]),
 				Flat::Mul(a, b) => values[a as usize].mul(&values[b as usize]),
 			};
@@ -301,51 +387,178 @@ pub fn analyze<A: Air>(air: &A) -> Result<AirInfo, AirError> {
 		}
 		trials.push(values);
 	}
+	NodeFacts { degree, reads_next, bad_column, trials }
+}
 
-	let mut constraints = Vec::with_capacity(count);
+/// Runs `air` symbolically: checks it and returns its shape and canonical encoding.
+///
+/// A constraint is taken to be the zero polynomial when it vanishes at two fixed pseudo-random
+/// points of GF(2^128): each column, next-row column, selector and index bit an independent
+/// variable, except `not_last = 1 + last`. (The points are fixed, not drawn per call: the test
+/// guards against mistakes in an AIR's code, not against an adversary writing AIRs.)
+///
+/// `air.eval` must be deterministic: the same constraints and interactions in the same order on
+/// every call.
+pub fn analyze<A: Air>(air: &A) -> Result<AirInfo, AirError> {
+	let width = air.width();
+	if width == 0 || width > MAX_WIDTH {
+		return Err(AirError::BadWidth(width));
+	}
+	let mut builder = SymbolicBuilder { constraints: Vec::new(), interactions: Vec::new() };
+	air.eval(&mut builder);
+	let user = builder.constraints.len();
+	let interactions = builder.interactions.len();
+	let total = user + interactions + (interactions > 0) as usize;
+	if total == 0 || total > MAX_CONSTRAINTS {
+		return Err(AirError::BadConstraintCount(total));
+	}
+
+	let mut graph = Graph::default();
+	let roots: Vec<u32> = builder.constraints.iter().map(|(_, sym)| graph.id(sym)).collect();
+	let interaction_roots: Vec<(u32, Vec<u32>)> = builder
+		.interactions
+		.iter()
+		.map(|i| (graph.id(&i.gate), i.fields.iter().map(|f| graph.id(f)).collect()))
+		.collect();
+	let nodes = &graph.nodes;
+	let mut used = vec![false; width];
+	let mut used_next = vec![false; width];
+	let mut bits_read = vec![false; MAX_INDEX_BIT as usize + 1];
+	let facts = node_facts(nodes, width, &mut used, &mut used_next, &mut bits_read);
+	for node in nodes {
+		if let Flat::IndexBit(b) = node {
+			if *b > MAX_INDEX_BIT {
+				return Err(AirError::IndexBitOutOfRange(*b));
+			}
+		}
+	}
+
+	let mut constraints = Vec::with_capacity(total);
 	for (j, ((transition, _), &root)) in builder.constraints.iter().zip(&roots).enumerate() {
 		let root = root as usize;
-		if let Some(column) = bad_column[root] {
+		if let Some(column) = facts.bad_column[root] {
 			return Err(AirError::ColumnOutOfRange { constraint: j, column });
 		}
-		if reads_next[root] && !transition {
+		if facts.reads_next[root] && !transition {
 			return Err(AirError::NextOutsideTransition { constraint: j });
 		}
-		if trials.iter().all(|values| values[root] == Ext::zero()) {
+		if facts.trials.iter().all(|values| values[root] == Ext::zero()) {
 			return Err(AirError::ZeroConstraint { constraint: j });
 		}
-		let degree = degree[root].saturating_add(*transition as u32);
+		let degree = facts.degree[root].saturating_add(*transition as u32);
 		if degree > MAX_DEGREE {
 			return Err(AirError::DegreeTooHigh { constraint: j, degree });
 		}
-		constraints.push(ConstraintInfo { transition: *transition, degree });
+		constraints.push(ConstraintInfo { transition: *transition, degree, kind: ConstraintKind::Air });
 	}
 
-	let mut encoding = Vec::with_capacity(16 + 9 * nodes.len() + 5 * count);
-	encoding.extend_from_slice(b"agentic-air-v1");
+	// Interactions: a gate check each, then one running product over all of them.
+	let mut infos = Vec::with_capacity(interactions);
+	let (mut send_degree, mut receive_degree) = (0u32, 0u32);
+	for (i, (interaction, (gate, fields))) in builder.interactions.iter().zip(&interaction_roots).enumerate() {
+		let mut parts = core::iter::once(gate).chain(fields.iter()).map(|&r| r as usize);
+		let malformed = interaction.fields.len() > MAX_TUPLE_FIELDS
+			|| parts.any(|r| facts.reads_next[r] || facts.bad_column[r].is_some());
+		if malformed {
+			return Err(AirError::BadInteraction { interaction: i });
+		}
+		let gate_degree = facts.degree[*gate as usize];
+		let field_degree = fields.iter().map(|&r| facts.degree[r as usize]).max().unwrap_or(0);
+		let degree = 2 * gate_degree + 1;
+		if degree > MAX_DEGREE {
+			return Err(AirError::DegreeTooHigh { constraint: user + i, degree });
+		}
+		constraints.push(ConstraintInfo { transition: true, degree, kind: ConstraintKind::Gate(i as u32) });
+		let factor = gate_degree + field_degree;
+		match interaction.direction {
+			Direction::Send => send_degree += factor,
+			Direction::Receive => receive_degree += factor,
+		}
+		infos.push(InteractionInfo {
+			bus: interaction.bus,
+			direction: interaction.direction,
+			fields: interaction.fields.len(),
+		});
+	}
+	let aux_width = if interactions > 0 { 4 } else { 0 };
+	if interactions > 0 {
+		// acc' · Π receive = acc · Π send, times `active`.
+		let degree = 1 + send_degree.max(receive_degree) + 1;
+		if degree > MAX_DEGREE {
+			return Err(AirError::DegreeTooHigh { constraint: user + interactions, degree });
+		}
+		constraints.push(ConstraintInfo { transition: true, degree, kind: ConstraintKind::Accumulator });
+	}
+
+	let encoding = encode(width, nodes, &builder, &roots, &interaction_roots);
+	let max_degree = constraints.iter().map(|c| c.degree).max().unwrap_or(0).max(1);
+	let mut next_columns: Vec<u32> = (0..width as u32).filter(|&k| used_next[k as usize]).collect();
+	next_columns.extend((0..aux_width as u32).map(|k| width as u32 + k));
+	let unused_columns = (0..width as u32).filter(|&k| !used[k as usize] && !used_next[k as usize]).collect();
+	let index_bits = (0..=MAX_INDEX_BIT).filter(|&b| bits_read[b as usize]).collect();
+	Ok(AirInfo {
+		width,
+		aux_width,
+		constraints,
+		interactions: infos,
+		max_degree,
+		next_columns,
+		unused_columns,
+		index_bits,
+		encoding,
+	})
+}
+
+/// The canonical encoding: a version tag, the width, the node list (each record's length fixed
+/// by its tag), the constraints (transition flag, root) and the interactions (bus, direction,
+/// gate, fields).
+fn encode(
+	width: usize,
+	nodes: &[Flat],
+	builder: &SymbolicBuilder,
+	roots: &[u32],
+	interactions: &[(u32, Vec<u32>)],
+) -> Vec<u8> {
+	let mut encoding = Vec::with_capacity(32 + 9 * nodes.len() + 5 * roots.len());
+	encoding.extend_from_slice(b"agentic-air-v2");
 	encoding.extend_from_slice(&(width as u32).to_le_bytes());
 	encoding.extend_from_slice(&(nodes.len() as u32).to_le_bytes());
 	for node in nodes {
-		let (tag, a, b) = match *node {
-			Flat::Const(c) => (0u8, c, 0),
-			Flat::Cur(k) => (1, k, 0),
-			Flat::Next(k) => (2, k, 0),
-			Flat::Sel(s) => (3, s as u32, 0),
-			Flat::Add(a, b) => (4, a, b),
-			Flat::Mul(a, b) => (5, a, b),
-		};
-		encoding.push(tag);
-		encoding.extend_from_slice(&a.to_le_bytes());
-		encoding.extend_from_slice(&b.to_le_bytes());
+		match *node {
+			Flat::Const(c) => push_record(&mut encoding, 0, &[c]),
+			Flat::Cur(k) => push_record(&mut encoding, 1, &[k]),
+			Flat::Next(k) => push_record(&mut encoding, 2, &[k]),
+			Flat::Sel(s) => push_record(&mut encoding, 3, &[s as u32]),
+			Flat::Add(a, b) => push_record(&mut encoding, 4, &[a, b]),
+			Flat::Mul(a, b) => push_record(&mut encoding, 5, &[a, b]),
+			Flat::ConstExt(c) => {
+				encoding.push(6);
+				encoding.extend_from_slice(&c.to_le_bytes());
+			},
+			Flat::IndexBit(b) => push_record(&mut encoding, 7, &[b as u32]),
+		}
 	}
-	encoding.extend_from_slice(&(count as u32).to_le_bytes());
-	for ((transition, _), root) in builder.constraints.iter().zip(&roots) {
+	encoding.extend_from_slice(&(roots.len() as u32).to_le_bytes());
+	for ((transition, _), root) in builder.constraints.iter().zip(roots) {
 		encoding.push(*transition as u8);
 		encoding.extend_from_slice(&root.to_le_bytes());
 	}
+	encoding.extend_from_slice(&(interactions.len() as u32).to_le_bytes());
+	for (interaction, (gate, fields)) in builder.interactions.iter().zip(interactions) {
+		encoding.extend_from_slice(&interaction.bus.to_le_bytes());
+		encoding.push(matches!(interaction.direction, Direction::Receive) as u8);
+		encoding.extend_from_slice(&gate.to_le_bytes());
+		encoding.extend_from_slice(&(fields.len() as u32).to_le_bytes());
+		for f in fields {
+			encoding.extend_from_slice(&f.to_le_bytes());
+		}
+	}
+	encoding
+}
 
-	let max_degree = constraints.iter().map(|c| c.degree).max().unwrap_or(0).max(1);
-	let next_columns = (0..width as u32).filter(|&k| used_next[k as usize]).collect();
-	let unused_columns = (0..width as u32).filter(|&k| !used_cur[k as usize] && !used_next[k as usize]).collect();
-	Ok(AirInfo { width, constraints, max_degree, next_columns, unused_columns, encoding })
+fn push_record(encoding: &mut Vec<u8>, tag: u8, values: &[u32]) {
+	encoding.push(tag);
+	for v in values {
+		encoding.extend_from_slice(&v.to_le_bytes());
+	}
 }

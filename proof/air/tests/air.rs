@@ -213,7 +213,7 @@ fn combine_at_a_row_is_the_weighted_sum_of_the_row_checker_values() {
 	let cur = [Ext::from(Base::from_value(2)), Ext::from(Base::from_value(5))];
 	let next = [Ext::from(Base::from_value(1)), Ext::from(Base::from_value(7))];
 	let selectors = [Ext::zero(), Ext::zero(), Ext::one(), Ext::one()];
-	let values = Values { cur: &cur, next: &next, selectors };
+	let values = Values { cur: &cur, next: &next, selectors, index_bits: &[], challenges: &[] };
 	let c0 = combine(&air, values, &[Ext::one(), Ext::zero()]).unwrap();
 	let c1 = combine(&air, values, &[Ext::zero(), Ext::one()]).unwrap();
 	assert_eq!(c0, Ext::from(Base::from_value(2).mul(&Base::from_value(2)).add(&Base::from_value(2))));
@@ -224,4 +224,75 @@ fn combine_at_a_row_is_the_weighted_sum_of_the_row_checker_values() {
 	// One weight per constraint, no more, no fewer.
 	let expected = Err(AirError::ConstraintCountChanged { expected: 1, found: 2 });
 	assert_eq!(combine(&air, values, &[Ext::one()]), expected);
+}
+
+constraints!(Bus, |b| {
+	b.assert_bool(b.cur(2));
+	// Gate of degree 1, fields of degree 2: each factor has degree 3.
+	b.interact(5, agentic_air::Direction::Send, b.cur(2), &[b.cur(0) * b.cur(1), b.cur(0)]);
+	b.interact(5, agentic_air::Direction::Receive, b.cur(2), &[b.cur(1)]);
+	b.interact(6, agentic_air::Direction::Receive, b.one(), &[b.cur(3)]);
+});
+
+#[test]
+fn interactions_add_gate_checks_an_accumulator_and_its_columns() {
+	use agentic_air::ConstraintKind;
+	let info = analyze(&Fn(4, Bus)).expect("valid AIR");
+	assert_eq!(info.aux_width, 4);
+	assert_eq!(info.total_width(), 8);
+	let kinds: Vec<(ConstraintKind, u32)> = info.constraints.iter().map(|c| (c.kind, c.degree)).collect();
+	// Sends: 3; receives: 1 + 1 = 2 (gate 1 · field 1) + (gate 0 · field 1) = 3: acc (1) + 3 + active (1).
+	assert_eq!(
+		kinds,
+		vec![
+			(ConstraintKind::Air, 2),
+			(ConstraintKind::Gate(0), 3),
+			(ConstraintKind::Gate(1), 3),
+			(ConstraintKind::Gate(2), 1),
+			(ConstraintKind::Accumulator, 5),
+		]
+	);
+	assert_eq!(info.next_columns, vec![4, 5, 6, 7], "the accumulator is read on the next row");
+	assert_eq!(info.max_fields(), 2);
+	assert!(info.unused_columns.is_empty(), "interaction fields count as uses");
+}
+
+constraints!(FieldReadsNext, |b| {
+	b.interact(1, agentic_air::Direction::Send, b.one(), &[b.next(0)]);
+});
+constraints!(FieldOutOfRange, |b| {
+	b.interact(1, agentic_air::Direction::Send, b.one(), &[b.cur(9)]);
+});
+constraints!(TooManyFields, |b| {
+	let fields: Vec<_> = (0..33).map(|_| b.cur(0)).collect();
+	b.interact(1, agentic_air::Direction::Send, b.one(), &fields);
+});
+constraints!(HighBit, |b| {
+	b.assert_zero(b.cur(0) + b.index_bit(30));
+});
+constraints!(HeavyBus, |b| {
+	// Eight receives of degree 2 each: the accumulator would have degree 1 + 16 + 1.
+	for _ in 0..8 {
+		b.interact(1, agentic_air::Direction::Receive, b.cur(0), &[b.cur(0)]);
+	}
+});
+
+#[test]
+fn malformed_interactions_are_refused() {
+	assert_eq!(analyze(&Fn(1, FieldReadsNext)), Err(AirError::BadInteraction { interaction: 0 }));
+	assert_eq!(analyze(&Fn(1, FieldOutOfRange)), Err(AirError::BadInteraction { interaction: 0 }));
+	assert_eq!(analyze(&Fn(1, TooManyFields)), Err(AirError::BadInteraction { interaction: 0 }));
+	assert_eq!(analyze(&Fn(1, HighBit)), Err(AirError::IndexBitOutOfRange(30)));
+	assert!(matches!(analyze(&Fn(1, HeavyBus)), Err(AirError::DegreeTooHigh { degree: 18, .. })));
+}
+
+#[test]
+fn the_row_checker_checks_gates_on_active_rows() {
+	let air = Fn(4, Bus);
+	let bits = |v: &[u32]| v.iter().map(|&x| Base::from_value(x)).collect::<Vec<_>>();
+	let mut trace = vec![bits(&[1, 2, 3, 4]), bits(&[5, 6, 7, 8]), bits(&[1, 0, 1, 0]), bits(&[0; 4])];
+	assert_eq!(check_trace(&air, &trace, 3), Ok(()));
+	// A gate of 2 is caught by the AIR's own booleanity constraint first.
+	trace[2][1] = Base::from_value(2);
+	assert_eq!(check_trace(&air, &trace, 3), Err(RowViolation { row: 1, constraint: 0 }));
 }

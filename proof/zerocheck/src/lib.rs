@@ -1,7 +1,12 @@
 //! # Agentic zerocheck
 //!
-//! Proofs that an execution trace satisfies an [`Air`]: stage 2 of the `Ligerito`
-//! verification mode (`docs/proof-system.md`).
+//! Proofs that execution traces satisfy their [`Air`]s: stage 2 of the `Ligerito`
+//! verification mode, with stage 3's multi-table extension (`docs/proof-system.md`).
+//!
+//! A proof covers one or more *tables*, each a trace of its own height with its own AIR (one AIR
+//! type, which may be an enum over several). Tables talk through buses: what all rows send
+//! must be, as a multiset, what all rows receive, together with the statement's public
+//! interactions. Then, per table:
 //!
 //! The prover commits the trace's columns (one [`agentic_pcs`] commitment interleaving all of
 //! them), then shows that `Q(x) = Σ_j λ_j P_j(cur(x), next(x), selectors(x))` vanishes on every
@@ -11,12 +16,18 @@
 //! a stage 1 opening proves those values (and the statement's boundary values) against the
 //! commitment.
 //!
-//! What a proof binds: the caller's statement bytes ([`Statement::context`]), the number of
-//! transitions `R`, the AIR's canonical encoding, the boundary values and the public columns.
-//! The verifier builds the commitment's shape from these, never from the proof.
+//! With interactions, the transcript draws the bus challenges after every table's commitment;
+//! the prover then commits each table's running product (an `E` column, four base columns),
+//! claims its final value, and the verifier checks that the claims and the public interactions
+//! balance.
 //!
-//! [`prover::prove`] (feature `prover`, std) makes proofs; [`verify`] checks them and builds
-//! `no_std`.
+//! What a proof binds: the caller's statement bytes ([`Statement::context`]), per table the
+//! number of transitions `R`, the AIR's canonical encoding, the boundary values and the public
+//! columns, and the public interactions. The verifier builds every commitment's shape from
+//! these, never from the proof.
+//!
+//! [`prover::prove_tables`] and [`prover::prove`] (one table; feature `prover`, std) make
+//! proofs; [`verify_tables`] and [`verify`] check them and build `no_std`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
@@ -28,17 +39,23 @@ pub mod prover;
 mod shape;
 mod verifier;
 
-pub use agentic_air::{Air, AirError, AirInfo};
+pub use agentic_air::{Air, AirError, AirInfo, Direction};
 pub use agentic_pcs::{Base, Ext, OpeningProof, PcsError, SECURE_NUM_QUERIES};
 pub use shape::Shape;
-pub use verifier::verify;
+pub use verifier::{verify, verify_tables};
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use scale_info::TypeInfo;
 
 /// The transcript's domain: the protocol and its version.
-pub const DOMAIN: &[u8] = b"agentic-zerocheck-v1";
+pub const DOMAIN: &[u8] = b"agentic-zerocheck-v2";
+
+/// The most tables one proof may cover.
+pub const MAX_TABLES: usize = 64;
+
+/// The most public interactions one statement may list.
+pub const MAX_PUBLIC_INTERACTIONS: usize = 1 << 20;
 
 /// The most boundary values one statement may claim.
 pub const MAX_BOUNDARIES: usize = 1 << 12;
@@ -64,7 +81,8 @@ pub struct PublicColumn {
 	pub values: Vec<Base>,
 }
 
-/// What a proof is about, besides the AIR: the verifier's own knowledge, never the prover's.
+/// What a one-table proof is about, besides the AIR: the verifier's own knowledge, never the
+/// prover's.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Statement {
 	/// The caller's statement (for the `Ligerito` mode: the submission without its evidence
@@ -77,6 +95,55 @@ pub struct Statement {
 	pub boundaries: Vec<Boundary>,
 	/// Columns the verifier knows entirely, in increasing column order.
 	pub public_columns: Vec<PublicColumn>,
+}
+
+impl Statement {
+	/// The statement as one of several tables'.
+	pub fn table(&self) -> TableStatement {
+		TableStatement {
+			active_rows: self.active_rows,
+			boundaries: self.boundaries.clone(),
+			public_columns: self.public_columns.clone(),
+		}
+	}
+
+	/// The multi-table statement of this one table.
+	pub fn tables(&self) -> Tables {
+		Tables { context: self.context.clone(), tables: alloc::vec![self.table()], public_interactions: Vec::new() }
+	}
+}
+
+/// What one table of a proof is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableStatement {
+	/// `R`, the number of transitions (see [`Statement::active_rows`]).
+	pub active_rows: u64,
+	/// Cells the trace must hold.
+	pub boundaries: Vec<Boundary>,
+	/// Columns the verifier knows entirely, in increasing column order.
+	pub public_columns: Vec<PublicColumn>,
+}
+
+/// A tuple the verifier puts on a bus, or takes off it, itself (a row of a table it knows).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicInteraction {
+	/// The bus.
+	pub bus: u32,
+	/// Send or receive.
+	pub direction: Direction,
+	/// The fields (besides the bus tag).
+	pub fields: Vec<Base>,
+}
+
+/// What a multi-table proof is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tables {
+	/// The caller's statement, absorbed before anything else.
+	pub context: Vec<u8>,
+	/// One statement per table, in the order of the proof's tables.
+	pub tables: Vec<TableStatement>,
+	/// The tuples the verifier sends and receives itself.
+	pub public_interactions: Vec<PublicInteraction>,
 }
 
 /// Protocol parameters.
@@ -92,22 +159,37 @@ impl Default for Config {
 	}
 }
 
-/// A proof that a committed trace satisfies an AIR under a [`Statement`].
+/// One table's part of a [`TraceProof`].
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct TableProof {
+	/// The Merkle root of the table's committed columns.
+	pub trace_root: [u8; 32],
+	/// The Merkle root of its running product's four columns (only if its AIR interacts).
+	pub aux_root: Option<[u8; 32]>,
+	/// The running product's value at row `R`, as four base coordinates (only if its AIR
+	/// interacts).
+	pub accumulator: Option<[u32; 4]>,
+	/// Per variable, the zerocheck's round polynomial `h_t` at the nodes `0, 1, x, x + 1, …`
+	/// (`D + 2` values, `D` the AIR's degree).
+	pub rounds: Vec<Vec<u128>>,
+	/// Every column's value at the sumcheck's point `s`, the running product's after the AIR's.
+	pub cur: Vec<u128>,
+	/// Every next-row column's value at `s`, in the order of [`AirInfo::next_columns`].
+	pub next: Vec<u128>,
+	/// The opening of the committed columns at `s` (and at the boundary cells).
+	pub opening: OpeningProof,
+	/// The opening of the running product's columns at `s`, row 0 and row `R`.
+	pub aux_opening: Option<OpeningProof>,
+}
+
+/// A proof that committed traces satisfy their AIRs under a [`Tables`] statement (or a
+/// [`Statement`], for one table).
 ///
 /// Decode it with `DecodeAll::decode_all` where proofs are identified by their bytes.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct TraceProof {
-	/// The Merkle root of the committed trace.
-	pub trace_root: [u8; 32],
-	/// Per variable, the zerocheck's round polynomial `h_t` at the nodes `0, 1, x, x + 1, …`
-	/// (`D + 2` values, `D` the AIR's degree).
-	pub rounds: Vec<Vec<u128>>,
-	/// Every column's value at the sumcheck's point `s`.
-	pub cur: Vec<u128>,
-	/// Every next-row column's value at `s`, in the order of [`AirInfo::next_columns`].
-	pub next: Vec<u128>,
-	/// The opening of the commitment at `s` (and at the boundary cells).
-	pub opening: OpeningProof,
+	/// One part per table, in the statement's order.
+	pub tables: Vec<TableProof>,
 }
 
 /// Why a proof was refused or could not be made.
@@ -140,6 +222,9 @@ pub enum ZerocheckError {
 		/// The column.
 		column: u32,
 	},
+	/// What the tables send and what they receive (with the public interactions) differ, or a
+	/// claimed running product is 0.
+	Unbalanced,
 	/// The opening of the commitment failed.
 	Opening(PcsError),
 }
@@ -159,6 +244,7 @@ impl core::fmt::Display for ZerocheckError {
 				f.write_str("the constraints at the final point do not match the sumcheck")
 			},
 			ZerocheckError::PublicColumnMismatch { column } => write!(f, "public column {column} does not match"),
+			ZerocheckError::Unbalanced => f.write_str("the buses do not balance"),
 			ZerocheckError::Opening(e) => write!(f, "opening: {e}"),
 		}
 	}

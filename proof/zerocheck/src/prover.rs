@@ -1,11 +1,19 @@
-//! Proving that a trace satisfies an AIR (std, feature `prover`).
+//! Proving that traces satisfy their AIRs (std, feature `prover`).
 
 use crate::{
-	shape::{absorb_statement, claims, nodes, Interpolator},
-	Config, Shape, Statement, TraceProof, ZerocheckError, DOMAIN,
+	shape::{
+		absorb_statement, accumulator_bytes, aux_claims, balanced, claims, nodes, num_challenges, shapes, Interpolator,
+	},
+	Config, Shape, Statement, TableProof, TableStatement, Tables, TraceProof, ZerocheckError, DOMAIN,
 };
-use agentic_air::{analyze, check_trace, combine, Air, AirInfo, BinaryFieldElement, Values};
-use agentic_pcs::{prover::commit, Base, Ext, Transcript};
+use agentic_air::{
+	analyze, check_trace, combine, ext::Coordinates, interaction_products, Air, AirInfo, BinaryFieldElement, Values,
+	MAX_INDEX_BIT,
+};
+use agentic_pcs::{
+	prover::{commit, open, Committed},
+	Base, Ext, Transcript,
+};
 use ligerito::{sumcheck_polys::fold_lsb, utils::eq_table_lsb};
 
 /// Proves that `trace` (the AIR's columns, `2^n` values each) satisfies `air` under
@@ -17,7 +25,20 @@ pub fn prove<A: Air>(
 	config: &Config,
 	trace: &[Vec<Base>],
 ) -> Result<TraceProof, ZerocheckError> {
-	run(air, statement, config, trace, true, Forge::None)
+	run(&[air], &statement.tables(), config, &[trace], true, Forge::None)
+}
+
+/// Proves that every trace satisfies its AIR under `statement` (one AIR and one trace per
+/// table, in the statement's order), and that the tables' interactions balance with the
+/// statement's public ones. Every trace is checked first, and the balance after the challenges:
+/// an invalid trace is an error, not a proof.
+pub fn prove_tables<A: Air>(
+	airs: &[&A],
+	statement: &Tables,
+	config: &Config,
+	traces: &[&[Vec<Base>]],
+) -> Result<TraceProof, ZerocheckError> {
+	run(airs, statement, config, traces, true, Forge::None)
 }
 
 /// Proves `trace` without checking it: for tests that show the verifier rejects proofs of
@@ -29,37 +50,18 @@ pub fn prove_unchecked<A: Air>(
 	config: &Config,
 	trace: &[Vec<Base>],
 ) -> Result<TraceProof, ZerocheckError> {
-	run(air, statement, config, trace, false, Forge::None)
+	run(&[air], &statement.tables(), config, &[trace], false, Forge::None)
 }
 
-/// Analyses the AIR, checks the shape and (if `checked`) the trace against the AIR and the
-/// statement, and proves.
-fn run<A: Air>(
-	air: &A,
-	statement: &Statement,
+/// [`prove_tables`] without checking the traces or the balance (feature `unchecked`).
+#[cfg(feature = "unchecked")]
+pub fn prove_tables_unchecked<A: Air>(
+	airs: &[&A],
+	statement: &Tables,
 	config: &Config,
-	trace: &[Vec<Base>],
-	checked: bool,
-	forge: Forge,
+	traces: &[&[Vec<Base>]],
 ) -> Result<TraceProof, ZerocheckError> {
-	let info = analyze(air)?;
-	let shape = Shape::new(&info, statement, config)?;
-	check_shape(&info, &shape, trace)?;
-	if checked {
-		check_trace(air, trace, statement.active_rows).map_err(ZerocheckError::Violation)?;
-		for b in &statement.boundaries {
-			if trace[b.column as usize][b.row as usize] != b.value {
-				return Err(ZerocheckError::BoundaryViolation { column: b.column, row: b.row });
-			}
-		}
-		for public in &statement.public_columns {
-			let column = &trace[public.column as usize];
-			if let Some(row) = column.iter().zip(&public.values).position(|(a, b)| a != b) {
-				return Err(ZerocheckError::BoundaryViolation { column: public.column, row: row as u64 });
-			}
-		}
-	}
-	prove_inner(air, &info, &shape, statement, trace, forge)
+	run(airs, statement, config, traces, false, Forge::None)
 }
 
 /// How [`prove_forged`] lies.
@@ -74,6 +76,13 @@ pub enum Forgery {
 	RoundsAndCur(u32),
 	/// The same with the next-row value of column `k` (one of the AIR's next columns).
 	RoundsAndNext(u32),
+	/// Every table's running product committed as the constant 1 (so any tuples "balance"):
+	/// only the accumulator's transition constraint can catch it.
+	Accumulator,
+	/// The first two interacting tables claim their running products times `c` and divided by
+	/// `c` (still balanced) while committing the true columns: only the claim's opening at row
+	/// `R` can catch it.
+	ScaledClaims(u128),
 }
 
 /// Proves `trace` without checking it, lying as `forgery` says: tests of the verifier's final
@@ -86,15 +95,30 @@ pub fn prove_forged<A: Air>(
 	trace: &[Vec<Base>],
 	forgery: Forgery,
 ) -> Result<TraceProof, ZerocheckError> {
+	prove_tables_forged(&[air], &statement.tables(), config, &[trace], forgery)
+}
+
+/// [`prove_tables`] without checks, lying as `forgery` says (the round and value forgeries
+/// apply to the first table; feature `unchecked`).
+#[cfg(feature = "unchecked")]
+pub fn prove_tables_forged<A: Air>(
+	airs: &[&A],
+	statement: &Tables,
+	config: &Config,
+	traces: &[&[Vec<Base>]],
+	forgery: Forgery,
+) -> Result<TraceProof, ZerocheckError> {
 	let forge = match forgery {
 		Forgery::Rounds => Forge::Rounds,
 		Forgery::RoundsAndCur(k) => Forge::Cur(k as usize),
 		Forgery::RoundsAndNext(k) => Forge::Next(k as usize),
+		Forgery::Accumulator => Forge::Accumulator,
+		Forgery::ScaledClaims(c) => Forge::Scaled(c),
 	};
-	run(air, statement, config, trace, false, forge)
+	run(airs, statement, config, traces, false, forge)
 }
 
-/// The honest prover, or one of the test forgeries.
+/// The honest prover, or one of the test forgeries (applied to the first table).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Forge {
 	None,
@@ -104,6 +128,61 @@ enum Forge {
 	Cur(usize),
 	#[cfg(feature = "unchecked")]
 	Next(usize),
+	#[cfg(feature = "unchecked")]
+	Accumulator,
+	#[cfg(feature = "unchecked")]
+	Scaled(u128),
+}
+
+impl Forge {
+	/// Whether the zerocheck's rounds are forged.
+	fn rounds(self) -> bool {
+		!matches!(self, Forge::None) && !self.accumulator() && self.scale().is_none()
+	}
+
+	/// The factor the claims are scaled by, if they are forged.
+	fn scale(self) -> Option<Ext> {
+		#[cfg(feature = "unchecked")]
+		if let Forge::Scaled(c) = self {
+			return Some(Ext::from_value(c));
+		}
+		None
+	}
+
+	/// Whether the running products are forged.
+	fn accumulator(self) -> bool {
+		#[cfg(feature = "unchecked")]
+		if let Forge::Accumulator = self {
+			return true;
+		}
+		false
+	}
+}
+
+/// Analyses the AIRs, checks the shapes and (if `checked`) every trace against its AIR and
+/// statement, and proves.
+fn run<A: Air>(
+	airs: &[&A],
+	statement: &Tables,
+	config: &Config,
+	traces: &[&[Vec<Base>]],
+	checked: bool,
+	forge: Forge,
+) -> Result<TraceProof, ZerocheckError> {
+	let infos = airs.iter().map(|air| analyze(*air)).collect::<Result<Vec<_>, _>>()?;
+	let shapes = shapes(&infos, statement, config)?;
+	if traces.len() != infos.len() {
+		return Err(ZerocheckError::BadShape("one trace per table"));
+	}
+	for ((info, shape), trace) in infos.iter().zip(&shapes).zip(traces) {
+		check_shape(info, shape, trace)?;
+	}
+	if checked {
+		for ((air, table), trace) in airs.iter().zip(&statement.tables).zip(traces) {
+			check_table(*air, table, trace)?;
+		}
+	}
+	prove_inner(airs, &infos, &shapes, statement, traces, checked, forge)
 }
 
 fn check_shape(info: &AirInfo, shape: &Shape, trace: &[Vec<Base>]) -> Result<(), ZerocheckError> {
@@ -112,6 +191,22 @@ fn check_shape(info: &AirInfo, shape: &Shape, trace: &[Vec<Base>]) -> Result<(),
 	}
 	if trace.iter().any(|c| c.len() != 1usize << shape.num_vars) {
 		return Err(ZerocheckError::BadShape("a column does not have 2^n rows (n the bit length of R)"));
+	}
+	Ok(())
+}
+
+fn check_table<A: Air>(air: &A, statement: &TableStatement, trace: &[Vec<Base>]) -> Result<(), ZerocheckError> {
+	check_trace(air, trace, statement.active_rows).map_err(ZerocheckError::Violation)?;
+	for b in &statement.boundaries {
+		if trace[b.column as usize][b.row as usize] != b.value {
+			return Err(ZerocheckError::BoundaryViolation { column: b.column, row: b.row });
+		}
+	}
+	for public in &statement.public_columns {
+		let column = &trace[public.column as usize];
+		if let Some(row) = column.iter().zip(&public.values).position(|(a, b)| a != b) {
+			return Err(ZerocheckError::BoundaryViolation { column: public.column, row: row as u64 });
+		}
 	}
 	Ok(())
 }
@@ -135,53 +230,210 @@ impl Table {
 	}
 }
 
+fn flag(b: bool) -> Ext {
+	if b {
+		Ext::one()
+	} else {
+		Ext::zero()
+	}
+}
+
+/// The selectors' values on row `i` of `rows`, `r` transitions.
+fn selectors_on_row(i: usize, rows: usize, r: u64) -> [Ext; 4] {
+	[flag(i == 0), flag(i + 1 == rows), flag(i + 1 != rows), flag((i as u64) < r)]
+}
+
+/// One table's running product: `acc[0] = 1`, `acc[i + 1] = acc[i] · send_i / receive_i` on the
+/// rows below `R`, constant after. Returned as four coordinate columns.
+fn running_product<A: Air>(
+	air: &A,
+	statement: &TableStatement,
+	trace: &[Vec<Base>],
+	challenges: &[Ext],
+	coordinates: &Coordinates,
+) -> Result<Vec<Vec<Base>>, ZerocheckError> {
+	let rows = trace.first().map_or(0, |c| c.len());
+	let mut columns = vec![vec![Base::zero(); rows]; 4];
+	let mut acc = Ext::one();
+	let mut cur = vec![Ext::zero(); trace.len()];
+	let mut bits = vec![Ext::zero(); MAX_INDEX_BIT as usize + 1];
+	for i in 0..rows {
+		let coords = coordinates.of(acc);
+		for (column, c) in columns.iter_mut().zip(coords) {
+			column[i] = c;
+		}
+		if (i as u64) < statement.active_rows {
+			for (value, column) in cur.iter_mut().zip(trace) {
+				*value = Ext::from(column[i]);
+			}
+			for (b, slot) in bits.iter_mut().enumerate() {
+				*slot = flag((i >> b) & 1 == 1);
+			}
+			let values = Values {
+				cur: &cur,
+				next: &[],
+				selectors: selectors_on_row(i, rows, statement.active_rows),
+				index_bits: &bits,
+				challenges,
+			};
+			let (send, receive) = interaction_products(air, values);
+			if receive == Ext::zero() {
+				return Err(ZerocheckError::BadShape("a received tuple's fingerprint is zero"));
+			}
+			acc = acc.mul(&send).mul(&receive.inv());
+		}
+	}
+	Ok(columns)
+}
+
+/// What the prover keeps of one table between the phases.
+struct Phase1 {
+	committed: Committed,
+	aux: Option<(Committed, Vec<Vec<Base>>, [Base; 4])>,
+}
+
 fn prove_inner<A: Air>(
+	airs: &[&A],
+	infos: &[AirInfo],
+	shapes: &[Shape],
+	statement: &Tables,
+	traces: &[&[Vec<Base>]],
+	checked: bool,
+	forge: Forge,
+) -> Result<TraceProof, ZerocheckError> {
+	let mut transcript = Transcript::new(DOMAIN);
+	absorb_statement(&mut transcript, infos, shapes, statement);
+
+	// Phase 1: every table's columns.
+	let mut phases = Vec::with_capacity(infos.len());
+	for (shape, trace) in shapes.iter().zip(traces) {
+		let columns: Vec<&[Base]> = trace.iter().map(|c| &c[..]).collect();
+		let committed = commit(&shape.params, shape.num_vars, &columns)?;
+		transcript.absorb_root(b"zc/trace_root", &committed.commitment().root);
+		phases.push(Phase1 { committed, aux: None });
+	}
+	let challenges: Vec<Ext> = (0..num_challenges(infos, statement)).map(|_| transcript.challenge()).collect();
+
+	// Phase 2: the running products of the tables that interact, and their final values.
+	let coordinates = Coordinates::new();
+	let mut claims_so_far = 0;
+	for (t, phase) in phases.iter_mut().enumerate() {
+		let Some(params) = shapes[t].aux_params else { continue };
+		let columns = if forge.accumulator() {
+			let rows = 1usize << shapes[t].num_vars;
+			vec![vec![Base::one(); rows], vec![Base::zero(); rows], vec![Base::zero(); rows], vec![Base::zero(); rows]]
+		} else {
+			running_product(airs[t], &statement.tables[t], traces[t], &challenges, &coordinates)?
+		};
+		let slices: Vec<&[Base]> = columns.iter().map(|c| &c[..]).collect();
+		let committed = commit(&params, shapes[t].num_vars, &slices)?;
+		let end = statement.tables[t].active_rows as usize;
+		let mut accumulator = [columns[0][end], columns[1][end], columns[2][end], columns[3][end]];
+		if let Some(c) = forge.scale() {
+			// The first interacting table's claim times c, the second's divided by c.
+			let factor = if claims_so_far == 0 { c } else { c.inv() };
+			accumulator = coordinates.of(agentic_air::ext::from_coords(&accumulator).mul(&factor));
+		}
+		transcript.absorb_root(b"zc/aux_root", &committed.commitment().root);
+		transcript.absorb_bytes(b"zc/accumulator", &accumulator_bytes(&accumulator));
+		phase.aux = Some((committed, columns, accumulator));
+		claims_so_far += 1;
+	}
+	if checked {
+		let claims: Vec<[Base; 4]> = phases.iter().filter_map(|p| p.aux.as_ref().map(|a| a.2)).collect();
+		if !balanced(&claims, statement, &challenges) {
+			return Err(ZerocheckError::Unbalanced);
+		}
+	}
+
+	// Per table: the zerocheck and the openings.
+	let mut proofs = Vec::with_capacity(infos.len());
+	for (t, phase) in phases.iter().enumerate() {
+		let aux_columns = phase.aux.as_ref().map(|a| &a.1[..]).unwrap_or(&[]);
+		let table_forge = if t == 0 { forge } else { Forge::None };
+		let (point, cur, next, rounds) = zerocheck(
+			airs[t],
+			&infos[t],
+			&shapes[t],
+			&statement.tables[t],
+			traces[t],
+			aux_columns,
+			&challenges,
+			&mut transcript,
+			table_forge,
+		)?;
+		let main_claims = claims(&infos[t], &statement.tables[t], &shapes[t], &point, &cur, &next);
+		let opening = open(&shapes[t].params, &[&phase.committed], &main_claims, &mut transcript)?;
+		let (aux_root, accumulator, aux_opening) = match (&phase.aux, shapes[t].aux_params) {
+			(Some((committed, _, accumulator)), Some(params)) => {
+				let claims = aux_claims(&infos[t], &statement.tables[t], &shapes[t], &point, &cur, &next, accumulator);
+				let opening = open(&params, &[committed], &claims, &mut transcript)?;
+				(Some(committed.commitment().root), Some(accumulator.map(|c| c.poly().value())), Some(opening))
+			},
+			_ => (None, None, None),
+		};
+		proofs.push(TableProof {
+			trace_root: phase.committed.commitment().root,
+			aux_root,
+			accumulator,
+			rounds,
+			cur: cur.iter().map(|e| e.poly().value()).collect(),
+			next: next.iter().map(|e| e.poly().value()).collect(),
+			opening,
+			aux_opening,
+		});
+	}
+	Ok(TraceProof { tables: proofs })
+}
+
+/// One table's zerocheck: draws `λ` and `τ`, runs the rounds, absorbs the values at the final
+/// point. Returns the point, the values (every column, the running product's after the AIR's)
+/// and the rounds.
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+fn zerocheck<A: Air>(
 	air: &A,
 	info: &AirInfo,
 	shape: &Shape,
-	statement: &Statement,
+	statement: &TableStatement,
 	trace: &[Vec<Base>],
+	aux: &[Vec<Base>],
+	challenges: &[Ext],
+	transcript: &mut Transcript,
 	forge: Forge,
-) -> Result<TraceProof, ZerocheckError> {
-	let forge_rounds = forge != Forge::None;
+) -> Result<(Vec<Ext>, Vec<Ext>, Vec<Ext>, Vec<Vec<u128>>), ZerocheckError> {
+	let forge_rounds = forge.rounds();
 	let n = shape.num_vars as usize;
 	let rows = 1usize << n;
-	let mut transcript = Transcript::new(DOMAIN);
-	absorb_statement(&mut transcript, info, shape, statement);
-
-	let columns: Vec<&[Base]> = trace.iter().map(|c| &c[..]).collect();
-	let committed = commit(&shape.params, shape.num_vars, &columns)?;
-	let root = committed.commitment().root;
-	transcript.absorb_root(b"zc/trace_root", &root);
 	let lambdas: Vec<Ext> = info.constraints.iter().map(|_| transcript.challenge()).collect();
 	let tau: Vec<Ext> = (0..n).map(|_| transcript.challenge()).collect();
 
-	// The tables: every column, every next-row column, the selectors and eq(τ, ·).
-	let mut cur: Vec<Table> = trace.iter().map(|c| Table::lifted(c)).collect();
+	// The tables: every column (the running product's after the AIR's), every next-row
+	// column, the selectors, the index bits the AIR reads and eq(τ, ·).
+	let all: Vec<&Vec<Base>> = trace.iter().chain(aux.iter()).collect();
+	let width = all.len();
+	let mut cur: Vec<Table> = all.iter().map(|c| Table::lifted(c)).collect();
 	let mut next: Vec<Table> = info
 		.next_columns
 		.iter()
 		.map(|&k| {
-			let column = &trace[k as usize];
+			let column = all[k as usize];
 			Table((0..rows).map(|i| column.get(i + 1).map_or(Ext::zero(), |&v| Ext::from(v))).collect())
 		})
 		.collect();
-	let flag = |b: bool| if b { Ext::one() } else { Ext::zero() };
 	let r = statement.active_rows;
-	let mut selectors: [Table; 4] = [
-		Table((0..rows).map(|i| flag(i == 0)).collect()),
-		Table((0..rows).map(|i| flag(i + 1 == rows)).collect()),
-		Table((0..rows).map(|i| flag(i + 1 != rows)).collect()),
-		Table((0..rows).map(|i| flag((i as u64) < r)).collect()),
-	];
+	let mut selectors: [Table; 4] =
+		[0usize, 1, 2, 3].map(|s| Table((0..rows).map(|i| selectors_on_row(i, rows, r)[s]).collect()));
+	let mut bit_tables: Vec<Table> =
+		info.index_bits.iter().map(|&b| Table((0..rows).map(|i| flag((i >> b) & 1 == 1)).collect())).collect();
 	let mut eq = Table(eq_table_lsb(&tau));
 
 	let nodes = nodes(shape.round_values());
-	let width = info.width;
 	let mut cur_at = vec![Ext::zero(); width];
 	let mut next_at = vec![Ext::zero(); width];
+	let mut bits_at = vec![Ext::zero(); MAX_INDEX_BIT as usize + 1];
 	let mut cur_pairs = vec![(Ext::zero(), Ext::zero()); width];
 	let mut next_pairs = vec![(Ext::zero(), Ext::zero()); info.next_columns.len()];
+	let mut bit_pairs = vec![(Ext::zero(), Ext::zero()); info.index_bits.len()];
 	let interpolator = Interpolator::new(nodes.len());
 	let mut rounds = Vec::with_capacity(n);
 	let mut point = Vec::with_capacity(n);
@@ -195,6 +447,9 @@ fn prove_inner<A: Air>(
 				*pair = table.pair(i);
 			}
 			for (pair, table) in next_pairs.iter_mut().zip(&next) {
+				*pair = table.pair(i);
+			}
+			for (pair, table) in bit_pairs.iter_mut().zip(&bit_tables) {
 				*pair = table.pair(i);
 			}
 			let sel_pairs = selectors.each_ref().map(|t| t.pair(i));
@@ -211,7 +466,16 @@ fn prove_inner<A: Air>(
 				for (&k, &pair) in info.next_columns.iter().zip(&next_pairs) {
 					next_at[k as usize] = at(pair);
 				}
-				let values = Values { cur: &cur_at, next: &next_at, selectors: sel_pairs.map(at) };
+				for (&b, &pair) in info.index_bits.iter().zip(&bit_pairs) {
+					bits_at[b as usize] = at(pair);
+				}
+				let values = Values {
+					cur: &cur_at,
+					next: &next_at,
+					selectors: sel_pairs.map(at),
+					index_bits: &bits_at,
+					challenges,
+				};
 				let q = combine(air, values, &lambdas)?;
 				h[d] = h[d].add(&at(eq_pair).mul(&q));
 			}
@@ -230,7 +494,7 @@ fn prove_inner<A: Air>(
 		if forge_rounds {
 			forged_claim = interpolator.evaluate(&h, s);
 		}
-		for table in cur.iter_mut().chain(next.iter_mut()).chain(selectors.iter_mut()) {
+		for table in cur.iter_mut().chain(next.iter_mut()).chain(selectors.iter_mut()).chain(bit_tables.iter_mut()) {
 			table.fold(s);
 		}
 		eq.fold(s);
@@ -239,20 +503,24 @@ fn prove_inner<A: Air>(
 	let mut cur_values: Vec<Ext> = cur.iter().map(|t| t.0[0]).collect();
 	let mut next_values: Vec<Ext> = next.iter().map(|t| t.0[0]).collect();
 	#[cfg(feature = "unchecked")]
-	forge_value(air, info, statement, &tau, &point, &lambdas, forged_claim, forge, &mut cur_values, &mut next_values)?;
+	forge_value(
+		air,
+		info,
+		statement,
+		&tau,
+		&point,
+		&lambdas,
+		challenges,
+		forged_claim,
+		forge,
+		&mut cur_values,
+		&mut next_values,
+	)?;
 	#[cfg(not(feature = "unchecked"))]
 	let _ = (forged_claim, &mut cur_values, &mut next_values);
 	transcript.absorb_exts(b"zc/cur", &cur_values);
 	transcript.absorb_exts(b"zc/next", &next_values);
-	let claims = claims(info, statement, shape, &point, &cur_values, &next_values);
-	let opening = agentic_pcs::prover::open(&shape.params, &[&committed], &claims, &mut transcript)?;
-	Ok(TraceProof {
-		trace_root: root,
-		rounds,
-		cur: cur_values.iter().map(|e| e.poly().value()).collect(),
-		next: next_values.iter().map(|e| e.poly().value()).collect(),
-		opening,
-	})
+	Ok((point, cur_values, next_values, rounds))
 }
 
 /// Replaces one sent value by the one that makes the final check pass against the forged
@@ -262,10 +530,11 @@ fn prove_inner<A: Air>(
 fn forge_value<A: Air>(
 	air: &A,
 	info: &AirInfo,
-	statement: &Statement,
+	statement: &TableStatement,
 	tau: &[Ext],
 	point: &[Ext],
 	lambdas: &[Ext],
+	challenges: &[Ext],
 	forged_claim: Ext,
 	forge: Forge,
 	cur: &mut [Ext],
@@ -287,11 +556,12 @@ fn forge_value<A: Air>(
 		} else {
 			next_sent[slot] = v;
 		}
-		let mut next = vec![Ext::zero(); info.width];
+		let mut next = vec![Ext::zero(); info.total_width()];
 		for (&k, value) in info.next_columns.iter().zip(next_sent.iter()) {
 			next[k as usize] = *value;
 		}
-		combine(air, Values { cur: &*cur, next: &next, selectors }, lambdas).map(|c| eq.mul(&c))
+		let values = Values { cur: &*cur, next: &next, selectors, index_bits: point, challenges };
+		combine(air, values, lambdas).map(|c| eq.mul(&c))
 	};
 	let (f0, f1, f2) = (at(Ext::zero())?, at(Ext::one())?, at(Ext::from_value(2))?);
 	let slope = f0.add(&f1);

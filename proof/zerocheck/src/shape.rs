@@ -1,12 +1,14 @@
 //! What prover and verifier derive alike from the AIR and the statement: the proof's shape, the
 //! transcript's first absorptions, and the claims the opening proves.
 
-use crate::{Config, Statement, ZerocheckError, MAX_BOUNDARIES};
-use agentic_air::{AirInfo, BinaryFieldElement};
+use crate::{
+	Config, Direction, TableStatement, Tables, ZerocheckError, MAX_BOUNDARIES, MAX_PUBLIC_INTERACTIONS, MAX_TABLES,
+};
+use agentic_air::{ext::from_coords, AirInfo, BinaryFieldElement};
 use agentic_pcs::{Base, Claim, ClaimKind, Ext, Params, Transcript, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES, MAX_NUM_VARS};
 use alloc::vec::Vec;
 
-/// The shape of a proof: fixed by the AIR, the statement and the configuration.
+/// The shape of one table's proof: fixed by its AIR, its statement and the configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Shape {
 	/// `n`: the trace has `2^n` rows.
@@ -15,13 +17,15 @@ pub struct Shape {
 	pub log_polys: u8,
 	/// The commitment's parameters.
 	pub params: Params,
+	/// The running product's commitment's parameters (four columns), if the AIR interacts.
+	pub aux_params: Option<Params>,
 	/// The round polynomials' degree (`D + 1`, `D` the AIR's degree).
 	pub round_degree: u32,
 }
 
 impl Shape {
 	/// The shape for `info`'s AIR under `statement` and `config`, after checking the statement.
-	pub fn new(info: &AirInfo, statement: &Statement, config: &Config) -> Result<Shape, ZerocheckError> {
+	pub fn new(info: &AirInfo, statement: &TableStatement, config: &Config) -> Result<Shape, ZerocheckError> {
 		if config.num_queries == 0 || config.num_queries > MAX_NUM_QUERIES {
 			return Err(ZerocheckError::BadShape("the number of queries is 0 or above MAX_NUM_QUERIES"));
 		}
@@ -62,12 +66,25 @@ impl Shape {
 		if info.unused_columns.iter().any(|&k| !bound(k)) {
 			return Err(ZerocheckError::BadShape("a column that no constraint reads and no claim binds"));
 		}
+		if info.index_bits.iter().any(|&b| b as u32 >= num_vars) {
+			return Err(ZerocheckError::BadShape("the AIR reads an index bit the trace does not have"));
+		}
 		let log_polys = info.width.next_power_of_two().trailing_zeros();
 		let params = Params {
 			log_leaf_width: leaf_width(num_vars, log_polys, config.num_queries),
 			num_queries: config.num_queries,
 		};
-		Ok(Shape { num_vars: num_vars as u8, log_polys: log_polys as u8, params, round_degree: info.max_degree + 1 })
+		let aux_params = (info.aux_width > 0).then(|| Params {
+			log_leaf_width: leaf_width(num_vars, AUX_LOG_POLYS as u32, config.num_queries),
+			num_queries: config.num_queries,
+		});
+		Ok(Shape {
+			num_vars: num_vars as u8,
+			log_polys: log_polys as u8,
+			params,
+			aux_params,
+			round_degree: info.max_degree + 1,
+		})
 	}
 
 	/// The number of values per round polynomial.
@@ -79,6 +96,85 @@ impl Shape {
 	pub fn commitment(&self, root: [u8; 32], width: usize) -> agentic_pcs::Commitment {
 		agentic_pcs::Commitment { root, num_vars: self.num_vars, log_polys: self.log_polys, num_polys: width as u32 }
 	}
+
+	/// The running product's commitment the verifier expects, given its root.
+	pub fn aux_commitment(&self, root: [u8; 32]) -> agentic_pcs::Commitment {
+		agentic_pcs::Commitment { root, num_vars: self.num_vars, log_polys: AUX_LOG_POLYS, num_polys: 4 }
+	}
+}
+
+/// The running product's four columns, interleaved.
+const AUX_LOG_POLYS: u8 = 2;
+
+/// The bytes of a claimed running product, as absorbed.
+pub(crate) fn accumulator_bytes(coords: &[Base; 4]) -> [u8; 16] {
+	let mut bytes = [0u8; 16];
+	for (chunk, c) in bytes.chunks_exact_mut(4).zip(coords) {
+		chunk.copy_from_slice(&c.poly().value().to_le_bytes());
+	}
+	bytes
+}
+
+/// Every table's shape, after checking the multi-table statement's own limits.
+pub(crate) fn shapes(infos: &[AirInfo], statement: &Tables, config: &Config) -> Result<Vec<Shape>, ZerocheckError> {
+	if statement.tables.is_empty() || statement.tables.len() > MAX_TABLES || statement.tables.len() != infos.len() {
+		return Err(ZerocheckError::BadShape("one statement per table, between 1 and MAX_TABLES tables"));
+	}
+	if statement.public_interactions.len() > MAX_PUBLIC_INTERACTIONS {
+		return Err(ZerocheckError::BadShape("more public interactions than MAX_PUBLIC_INTERACTIONS"));
+	}
+	if statement.public_interactions.iter().any(|i| i.fields.len() > agentic_air::MAX_TUPLE_FIELDS) {
+		return Err(ZerocheckError::BadShape("a public interaction with more than MAX_TUPLE_FIELDS fields"));
+	}
+	infos.iter().zip(&statement.tables).map(|(info, table)| Shape::new(info, table, config)).collect()
+}
+
+/// The number of bus challenges: `z`, `β_0` for the tag, and one per field of the longest tuple;
+/// none without interactions.
+pub(crate) fn num_challenges(infos: &[AirInfo], statement: &Tables) -> usize {
+	let tables = infos.iter().any(|i| !i.interactions.is_empty());
+	if !tables && statement.public_interactions.is_empty() {
+		return 0;
+	}
+	let fields =
+		infos.iter().map(|i| i.max_fields()).chain(statement.public_interactions.iter().map(|i| i.fields.len()));
+	2 + fields.max().unwrap_or(0)
+}
+
+/// `z + β_0 φ(bus) + Σ_i β_{i+1} φ(field_i)`, as the AIR builders compute it.
+pub(crate) fn fingerprint(challenges: &[Ext], bus: u32, fields: &[Base]) -> Ext {
+	let at = |i: usize| challenges.get(i).copied().unwrap_or(Ext::zero());
+	let mut f = at(0).add(&at(1).mul(&Ext::from(Base::from_value(bus))));
+	for (i, v) in fields.iter().enumerate() {
+		f = f.add(&at(i + 2).mul(&Ext::from(*v)));
+	}
+	f
+}
+
+/// Whether the claimed running products and the public interactions balance:
+/// `Π_t acc_t[R_t] · Π public sends = Π public receives`, with no claim and no public
+/// fingerprint 0.
+pub(crate) fn balanced(claims: &[[Base; 4]], statement: &Tables, challenges: &[Ext]) -> bool {
+	let mut left = Ext::one();
+	for claim in claims {
+		let value = from_coords(claim);
+		if value == Ext::zero() {
+			return false;
+		}
+		left = left.mul(&value);
+	}
+	let mut right = Ext::one();
+	for interaction in &statement.public_interactions {
+		let f = fingerprint(challenges, interaction.bus, &interaction.fields);
+		if f == Ext::zero() {
+			return false;
+		}
+		match interaction.direction {
+			Direction::Send => left = left.mul(&f),
+			Direction::Receive => right = right.mul(&f),
+		}
+	}
+	left == right
 }
 
 /// The leaf width `w` (at least `p`, at most `n + p` and 20) that minimises the opened leaves
@@ -91,15 +187,32 @@ fn leaf_width(num_vars: u32, log_polys: u32, num_queries: u16) -> u8 {
 	best as u8
 }
 
-/// Steps 0-1 of the transcript (`docs/proof-system.md`, stage 2): the domain (in the
-/// transcript's constructor), the statement, the shape and the AIR.
-pub(crate) fn absorb_statement(transcript: &mut Transcript, info: &AirInfo, shape: &Shape, statement: &Statement) {
+/// Step 0 of the transcript (`docs/proof-system.md`): the domain (in the transcript's
+/// constructor), the context, then every table's shape, AIR and claims, then the public
+/// interactions.
+pub(crate) fn absorb_statement(transcript: &mut Transcript, infos: &[AirInfo], shapes: &[Shape], statement: &Tables) {
 	transcript.absorb_bytes(b"zc/context", &statement.context);
+	transcript.absorb_u64(b"zc/tables", statement.tables.len() as u64);
+	for ((info, shape), table) in infos.iter().zip(shapes).zip(&statement.tables) {
+		absorb_table(transcript, info, shape, table);
+	}
+	transcript.absorb_u64(b"zc/public_interactions", statement.public_interactions.len() as u64);
+	for interaction in &statement.public_interactions {
+		transcript.absorb_u64(b"zc/public_interaction/bus", interaction.bus as u64);
+		let receive = matches!(interaction.direction, Direction::Receive) as u64;
+		transcript.absorb_u64(b"zc/public_interaction/direction", receive);
+		let bytes: Vec<u8> = interaction.fields.iter().flat_map(|v| v.poly().value().to_le_bytes()).collect();
+		transcript.absorb_bytes(b"zc/public_interaction/fields", &bytes);
+	}
+}
+
+fn absorb_table(transcript: &mut Transcript, info: &AirInfo, shape: &Shape, statement: &TableStatement) {
 	transcript.absorb_u64(b"zc/active_rows", statement.active_rows);
 	transcript.absorb_u64(b"zc/num_vars", shape.num_vars as u64);
 	transcript.absorb_u64(b"zc/log_polys", shape.log_polys as u64);
 	transcript.absorb_u64(b"zc/log_leaf_width", shape.params.log_leaf_width as u64);
 	transcript.absorb_u64(b"zc/num_queries", shape.params.num_queries as u64);
+	transcript.absorb_u64(b"zc/aux_log_leaf_width", shape.aux_params.map_or(0, |p| p.log_leaf_width as u64 + 1));
 	transcript.absorb_u64(b"zc/round_degree", shape.round_degree as u64);
 	transcript.absorb_bytes(b"zc/air", &info.encoding);
 	transcript.absorb_u64(b"zc/boundaries", statement.boundaries.len() as u64);
@@ -116,22 +229,44 @@ pub(crate) fn absorb_statement(transcript: &mut Transcript, info: &AirInfo, shap
 	}
 }
 
-/// The opening's claims: every column at `s`, every next-row column at `s`, every boundary cell.
+/// The claims at `s` on the columns `columns` (a range of the AIR's columns, numbered from its
+/// start in their commitment): each column's value and, for the next columns, its next row's.
+fn point_claims(
+	info: &AirInfo,
+	columns: core::ops::Range<usize>,
+	point: &[Ext],
+	cur: &[Ext],
+	next: &[Ext],
+) -> Vec<Claim> {
+	let first = columns.start;
+	let claim = |k: usize, kind: ClaimKind, value: Ext| Claim {
+		commitment: 0,
+		poly: (k - first) as u32,
+		kind,
+		point: point.to_vec(),
+		value,
+	};
+	let mut claims: Vec<Claim> =
+		cur.iter().enumerate().filter(|(k, _)| columns.contains(k)).map(|(k, v)| claim(k, ClaimKind::Eq, *v)).collect();
+	for (&k, value) in info.next_columns.iter().zip(next) {
+		if columns.contains(&(k as usize)) {
+			claims.push(claim(k as usize, ClaimKind::Shifted, *value));
+		}
+	}
+	claims
+}
+
+/// The main opening's claims: every AIR column at `s`, every next-row AIR column at `s`, every
+/// boundary cell.
 pub(crate) fn claims(
 	info: &AirInfo,
-	statement: &Statement,
+	statement: &TableStatement,
 	shape: &Shape,
 	point: &[Ext],
 	cur: &[Ext],
 	next: &[Ext],
 ) -> Vec<Claim> {
-	let mut claims = Vec::with_capacity(cur.len() + next.len() + statement.boundaries.len());
-	for (k, value) in cur.iter().enumerate() {
-		claims.push(Claim { commitment: 0, poly: k as u32, kind: ClaimKind::Eq, point: point.to_vec(), value: *value });
-	}
-	for (&k, value) in info.next_columns.iter().zip(next) {
-		claims.push(Claim { commitment: 0, poly: k, kind: ClaimKind::Shifted, point: point.to_vec(), value: *value });
-	}
+	let mut claims = point_claims(info, 0..info.width, point, cur, next);
 	for b in &statement.boundaries {
 		claims.push(Claim {
 			commitment: 0,
@@ -139,6 +274,34 @@ pub(crate) fn claims(
 			kind: ClaimKind::Eq,
 			point: bits(b.row, shape.num_vars),
 			value: Ext::from(b.value),
+		});
+	}
+	claims
+}
+
+/// The running product's claims: its four columns at `s` and on the next row at `s`, then
+/// `(1, 0, 0, 0)` at row 0 and the claimed value's coordinates at row `R`.
+pub(crate) fn aux_claims(
+	info: &AirInfo,
+	statement: &TableStatement,
+	shape: &Shape,
+	point: &[Ext],
+	cur: &[Ext],
+	next: &[Ext],
+	accumulator: &[Base; 4],
+) -> Vec<Claim> {
+	let mut claims = point_claims(info, info.width..info.total_width(), point, cur, next);
+	let start = bits(0, shape.num_vars);
+	let end = bits(statement.active_rows, shape.num_vars);
+	for (k, value) in accumulator.iter().enumerate() {
+		let initial = if k == 0 { Ext::one() } else { Ext::zero() };
+		claims.push(Claim { commitment: 0, poly: k as u32, kind: ClaimKind::Eq, point: start.clone(), value: initial });
+		claims.push(Claim {
+			commitment: 0,
+			poly: k as u32,
+			kind: ClaimKind::Eq,
+			point: end.clone(),
+			value: Ext::from(*value),
 		});
 	}
 	claims
@@ -247,11 +410,13 @@ mod tests {
 		}
 	}
 
-	fn first_challenge(air: &Toy, statement: &Statement, config: &Config) -> Ext {
+	fn first_challenge(air: &Toy, statement: &crate::Statement, config: &Config) -> Ext {
 		let info = agentic_air::analyze(air).unwrap();
-		let shape = Shape::new(&info, statement, config).unwrap();
+		let tables = statement.tables();
+		let infos = core::slice::from_ref(&info);
+		let shapes = shapes(infos, &tables, config).unwrap();
 		let mut transcript = Transcript::new(crate::DOMAIN);
-		absorb_statement(&mut transcript, &info, &shape, statement);
+		absorb_statement(&mut transcript, infos, &shapes, &tables);
 		transcript.challenge()
 	}
 
@@ -260,7 +425,7 @@ mod tests {
 	#[test]
 	fn the_transcript_binds_every_part_of_the_statement() {
 		use crate::{Boundary, PublicColumn};
-		let base = Statement {
+		let base = crate::Statement {
 			context: b"ctx".to_vec(),
 			active_rows: 5,
 			boundaries: vec![Boundary { column: 1, row: 0, value: Base::from_value(7) }],
@@ -268,7 +433,7 @@ mod tests {
 		};
 		let config = Config { num_queries: 20 };
 		let reference = first_challenge(&Toy(3), &base, &config);
-		let mut variants: Vec<(&str, Toy, Statement, Config)> = Vec::new();
+		let mut variants: Vec<(&str, Toy, crate::Statement, Config)> = Vec::new();
 		let mut s = base.clone();
 		s.context = b"ctx2".to_vec();
 		variants.push(("context", Toy(3), s, config));

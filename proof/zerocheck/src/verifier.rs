@@ -2,10 +2,13 @@
 //! no input makes it panic.
 
 use crate::{
-	shape::{absorb_statement, claims, eq_eval, evaluate_public, Interpolator},
-	Config, Shape, Statement, TraceProof, ZerocheckError, DOMAIN,
+	shape::{
+		absorb_statement, accumulator_bytes, aux_claims, balanced, claims, eq_eval, evaluate_public, num_challenges,
+		shapes, Interpolator,
+	},
+	Config, Shape, Statement, TableProof, TableStatement, Tables, TraceProof, ZerocheckError, DOMAIN,
 };
-use agentic_air::{analyze, combine, selectors_at, Air, BinaryFieldElement, Values};
+use agentic_air::{analyze, combine, selectors_at, Air, AirInfo, Base, BinaryFieldElement, Values};
 use agentic_pcs::{Ext, Transcript};
 use alloc::vec::Vec;
 
@@ -17,22 +20,83 @@ pub fn verify<A: Air>(
 	config: &Config,
 	proof: &TraceProof,
 ) -> Result<(), ZerocheckError> {
-	let info = analyze(air)?;
-	let shape = Shape::new(&info, statement, config)?;
-	let n = shape.num_vars as usize;
-	if proof.rounds.len() != n || proof.rounds.iter().any(|r| r.len() != shape.round_values()) {
-		return Err(ZerocheckError::Malformed("round polynomials"));
+	verify_tables(&[air], &statement.tables(), config, proof)
+}
+
+/// Checks that `proof` shows traces satisfying `airs` (one per table, in the statement's order)
+/// under `statement`, their interactions balancing with the public ones.
+pub fn verify_tables<A: Air>(
+	airs: &[&A],
+	statement: &Tables,
+	config: &Config,
+	proof: &TraceProof,
+) -> Result<(), ZerocheckError> {
+	let infos = airs.iter().map(|air| analyze(*air)).collect::<Result<Vec<_>, _>>()?;
+	let shapes = shapes(&infos, statement, config)?;
+	if proof.tables.len() != infos.len() {
+		return Err(ZerocheckError::Malformed("number of tables"));
 	}
-	if proof.cur.len() != info.width {
-		return Err(ZerocheckError::Malformed("column values"));
-	}
-	if proof.next.len() != info.next_columns.len() {
-		return Err(ZerocheckError::Malformed("next-row column values"));
+	for ((info, shape), table) in infos.iter().zip(&shapes).zip(&proof.tables) {
+		check_sizes(info, shape, table)?;
 	}
 
 	let mut transcript = Transcript::new(DOMAIN);
-	absorb_statement(&mut transcript, &info, &shape, statement);
-	transcript.absorb_root(b"zc/trace_root", &proof.trace_root);
+	absorb_statement(&mut transcript, &infos, &shapes, statement);
+	for table in &proof.tables {
+		transcript.absorb_root(b"zc/trace_root", &table.trace_root);
+	}
+	let challenges: Vec<Ext> = (0..num_challenges(&infos, statement)).map(|_| transcript.challenge()).collect();
+	let mut claimed = Vec::new();
+	for table in &proof.tables {
+		if let (Some(root), Some(accumulator)) = (table.aux_root, table.accumulator) {
+			let coords = accumulator.map(Base::from_value);
+			transcript.absorb_root(b"zc/aux_root", &root);
+			transcript.absorb_bytes(b"zc/accumulator", &accumulator_bytes(&coords));
+			claimed.push(coords);
+		}
+	}
+	if !balanced(&claimed, statement, &challenges) {
+		return Err(ZerocheckError::Unbalanced);
+	}
+
+	for (t, table) in proof.tables.iter().enumerate() {
+		verify_table(airs[t], &infos[t], &shapes[t], &statement.tables[t], table, &challenges, &mut transcript)?;
+	}
+	Ok(())
+}
+
+/// The sizes the statement implies, before anything is read.
+fn check_sizes(info: &AirInfo, shape: &Shape, table: &TableProof) -> Result<(), ZerocheckError> {
+	let n = shape.num_vars as usize;
+	if table.rounds.len() != n || table.rounds.iter().any(|r| r.len() != shape.round_values()) {
+		return Err(ZerocheckError::Malformed("round polynomials"));
+	}
+	if table.cur.len() != info.total_width() {
+		return Err(ZerocheckError::Malformed("column values"));
+	}
+	if table.next.len() != info.next_columns.len() {
+		return Err(ZerocheckError::Malformed("next-row column values"));
+	}
+	let interacts = shape.aux_params.is_some();
+	if table.aux_root.is_some() != interacts
+		|| table.accumulator.is_some() != interacts
+		|| table.aux_opening.is_some() != interacts
+	{
+		return Err(ZerocheckError::Malformed("running product"));
+	}
+	Ok(())
+}
+
+fn verify_table<A: Air>(
+	air: &A,
+	info: &AirInfo,
+	shape: &Shape,
+	statement: &TableStatement,
+	table: &TableProof,
+	challenges: &[Ext],
+	transcript: &mut Transcript,
+) -> Result<(), ZerocheckError> {
+	let n = shape.num_vars as usize;
 	let lambdas: Vec<Ext> = info.constraints.iter().map(|_| transcript.challenge()).collect();
 	let tau: Vec<Ext> = (0..n).map(|_| transcript.challenge()).collect();
 
@@ -40,7 +104,7 @@ pub fn verify<A: Air>(
 	let interpolator = Interpolator::new(shape.round_values());
 	let mut claim = Ext::zero();
 	let mut point = Vec::with_capacity(n);
-	for (round, values) in proof.rounds.iter().enumerate() {
+	for (round, values) in table.rounds.iter().enumerate() {
 		let h: Vec<Ext> = values.iter().map(|&v| Ext::from_value(v)).collect();
 		if h[0].add(&h[1]) != claim {
 			return Err(ZerocheckError::RoundFailed { round: round as u32 });
@@ -51,16 +115,22 @@ pub fn verify<A: Air>(
 		point.push(s);
 	}
 
-	// The constraints at the final point, on the values the opening will prove.
-	let cur: Vec<Ext> = proof.cur.iter().map(|&v| Ext::from_value(v)).collect();
-	let next_sent: Vec<Ext> = proof.next.iter().map(|&v| Ext::from_value(v)).collect();
+	// The constraints at the final point, on the values the openings will prove.
+	let cur: Vec<Ext> = table.cur.iter().map(|&v| Ext::from_value(v)).collect();
+	let next_sent: Vec<Ext> = table.next.iter().map(|&v| Ext::from_value(v)).collect();
 	transcript.absorb_exts(b"zc/cur", &cur);
 	transcript.absorb_exts(b"zc/next", &next_sent);
-	let mut next = alloc::vec![Ext::zero(); info.width];
+	let mut next = alloc::vec![Ext::zero(); info.total_width()];
 	for (&k, value) in info.next_columns.iter().zip(&next_sent) {
 		next[k as usize] = *value;
 	}
-	let values = Values { cur: &cur, next: &next, selectors: selectors_at(&point, statement.active_rows) };
+	let values = Values {
+		cur: &cur,
+		next: &next,
+		selectors: selectors_at(&point, statement.active_rows),
+		index_bits: &point,
+		challenges,
+	};
 	if eq_eval(&tau, &point).mul(&combine(air, values, &lambdas)?) != claim {
 		return Err(ZerocheckError::FinalCheckFailed);
 	}
@@ -70,9 +140,17 @@ pub fn verify<A: Air>(
 		}
 	}
 
-	// The opening: those values, and the boundary cells, are the committed trace's.
-	let claims = claims(&info, statement, &shape, &point, &cur, &next_sent);
-	let commitment = shape.commitment(proof.trace_root, info.width);
-	agentic_pcs::verify(&shape.params, &[commitment], &claims, &proof.opening, &mut transcript)?;
+	// The openings: those values, the boundary cells and the running product's ends are the
+	// committed columns'.
+	let main_claims = claims(info, statement, shape, &point, &cur, &next_sent);
+	let commitment = shape.commitment(table.trace_root, info.width);
+	agentic_pcs::verify(&shape.params, &[commitment], &main_claims, &table.opening, transcript)?;
+	if let (Some(params), Some(root), Some(accumulator), Some(opening)) =
+		(shape.aux_params, table.aux_root, table.accumulator, &table.aux_opening)
+	{
+		let coords = accumulator.map(Base::from_value);
+		let claims = aux_claims(info, statement, shape, &point, &cur, &next_sent, &coords);
+		agentic_pcs::verify(&params, &[shape.aux_commitment(root)], &claims, opening, transcript)?;
+	}
 	Ok(())
 }

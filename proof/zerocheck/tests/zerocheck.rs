@@ -261,9 +261,10 @@ fn tampered_proofs_are_rejected() {
 	let statement = counter_statement(&air, 1, r);
 	let proof = prove(&air, &statement, &CONFIG, &air.trace(1, num_vars(r))).expect("prove");
 	let bytes = proof.encode();
-	// Everything before the opening (root, rounds, values) byte by byte; the opening (whose
+	// Everything before the opening (roots, rounds, values) byte by byte; the opening (whose
 	// every bit the commitment's own tests flip) at seeded positions.
-	let opening_start = bytes.len() - proof.opening.encode().len();
+	// The opening is followed by the absent running product's opening (one byte).
+	let opening_start = bytes.len() - 1 - proof.tables[0].opening.encode().len();
 	let mut rng = Rng(77);
 	let positions: Vec<usize> = (0..opening_start)
 		.chain((0..400).map(|_| opening_start + rng.below((bytes.len() - opening_start) as u64) as usize))
@@ -290,22 +291,23 @@ fn proofs_of_the_wrong_size_are_malformed() {
 		assert!(matches!(verdict, Err(ZerocheckError::Malformed(_))), "{verdict:?}");
 	};
 	let mut p = proof.clone();
-	p.rounds.pop();
+	p.tables[0].rounds.pop();
 	malformed(p);
 	let mut p = proof.clone();
-	p.rounds.push(p.rounds[0].clone());
+	let first = p.tables[0].rounds[0].clone();
+	p.tables[0].rounds.push(first);
 	malformed(p);
 	let mut p = proof.clone();
-	p.rounds[1].push(0);
+	p.tables[0].rounds[1].push(0);
 	malformed(p);
 	let mut p = proof.clone();
-	p.rounds[2].pop();
+	p.tables[0].rounds[2].pop();
 	malformed(p);
 	let mut p = proof.clone();
-	p.cur.push(0);
+	p.tables[0].cur.push(0);
 	malformed(p);
 	let mut p = proof.clone();
-	p.next.pop();
+	p.tables[0].next.pop();
 	malformed(p);
 	// A proof for a run of another length (another n) is malformed here.
 	let other = prove(&MulChain, &mul_statement(9), &CONFIG, &MulChain::trace(2, 9, 4, 0)).expect("prove");
@@ -385,7 +387,7 @@ fn the_largest_degree_proves_and_its_mutations_are_rejected() {
 		};
 		let trace = vec![column];
 		let proof = prove(&Power15, &statement, &CONFIG, &trace).expect("prove");
-		assert!(proof.rounds.iter().all(|round| round.len() == 18));
+		assert!(proof.tables[0].rounds.iter().all(|round| round.len() == 18));
 		verify(&Power15, &statement, &CONFIG, &proof).expect("verify");
 		let mut bad = trace.clone();
 		let row = 1 + rng.below(r) as usize;
