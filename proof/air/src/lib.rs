@@ -158,22 +158,19 @@ pub trait AirBuilder {
 	/// The `E` value whose four base coordinates are columns `first .. first + 4` on this row
 	/// (see [`ext`]).
 	fn cur_ext(&self, first: usize) -> Self::Expr {
-		let theta = ext::theta_powers();
-		let mut sum = self.cur(first);
-		for (k, power) in theta.iter().enumerate().skip(1) {
-			sum = sum + self.constant_ext(*power) * self.cur(first + k);
-		}
-		sum
+		self.ext_of_coords([0, 1, 2, 3].map(|k| self.cur(first + k)))
 	}
 
 	/// The same on the next row.
 	fn next_ext(&self, first: usize) -> Self::Expr {
+		self.ext_of_coords([0, 1, 2, 3].map(|k| self.next(first + k)))
+	}
+
+	/// `Σ_k θ^k c_k`: the `E` value of four base-field coordinates (see [`ext`]).
+	fn ext_of_coords(&self, coords: [Self::Expr; 4]) -> Self::Expr {
 		let theta = ext::theta_powers();
-		let mut sum = self.next(first);
-		for (k, power) in theta.iter().enumerate().skip(1) {
-			sum = sum + self.constant_ext(*power) * self.next(first + k);
-		}
-		sum
+		let [c0, c1, c2, c3] = coords;
+		c0 + self.constant_ext(theta[1]) * c1 + self.constant_ext(theta[2]) * c2 + self.constant_ext(theta[3]) * c3
 	}
 }
 
