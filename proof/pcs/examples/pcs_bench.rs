@@ -48,7 +48,13 @@ fn main() {
 			.map(|j| {
 				let point: Vec<Ext> =
 					(0..n).map(|_| Ext::from_value(((next() as u128) << 64) | next() as u128)).collect();
-				Claim { commitment: 0, poly: j, kind: ClaimKind::Eq, value: committed.evaluate(j, ClaimKind::Eq, &point), point }
+				Claim {
+					commitment: 0,
+					poly: j,
+					kind: ClaimKind::Eq,
+					value: committed.evaluate(j, ClaimKind::Eq, &point),
+					point,
+				}
 			})
 			.collect();
 		let start = Instant::now();

@@ -1,6 +1,6 @@
 //! The matrix a commitment lays its polynomials out in.
 
-use crate::{Ext, PcsError, Params, LOG_INV_RATE, MAX_LOG_POLYS, MAX_NUM_VARS};
+use crate::{Ext, Params, PcsError, LOG_INV_RATE, MAX_LOG_POLYS, MAX_NUM_VARS};
 use alloc::vec::Vec;
 use ligerito_binary_fields::BinaryFieldElement;
 
@@ -111,9 +111,10 @@ impl Layout {
 
 /// `eq(bits(j), point)`: the weight of polynomial `j` at the index coordinates of a point.
 pub(crate) fn index_weight(j: u32, point: &[Ext]) -> Ext {
-	point.iter().enumerate().fold(Ext::one(), |acc, (bit, x)| {
-		acc.mul(&if (j >> bit) & 1 == 1 { *x } else { Ext::one().add(x) })
-	})
+	point
+		.iter()
+		.enumerate()
+		.fold(Ext::one(), |acc, (bit, x)| acc.mul(&if (j >> bit) & 1 == 1 { *x } else { Ext::one().add(x) }))
 }
 
 /// `S(x, y)`: the multilinear extension of the successor relation `y = x + 1` on integers of

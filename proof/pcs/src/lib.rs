@@ -51,6 +51,8 @@ mod code;
 mod layout;
 #[cfg(feature = "prover")]
 pub mod prover;
+#[cfg(feature = "test-utils")]
+pub mod test_utils;
 mod transcript;
 mod verifier;
 

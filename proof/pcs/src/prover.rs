@@ -1,11 +1,8 @@
 //! Committing to polynomials and opening them (std, feature `prover`).
 
 use crate::{
-	code::base_code,
-	ext_value,
-	layout::Layout,
-	verifier::absorb_statement,
-	Base, Claim, ClaimKind, Commitment, Ext, LeafOpening, OpeningProof, Params, PcsError, Transcript,
+	code::base_code, ext_value, layout::Layout, verifier::absorb_statement, Base, Claim, ClaimKind, Commitment, Ext,
+	LeafOpening, OpeningProof, Params, PcsError, Transcript,
 };
 use ligerito::{
 	data_structures::RecursiveLigeroWitness,
@@ -117,7 +114,8 @@ pub fn open(
 			w[at] = w[at].add(&alpha.mul(t));
 		}
 	}
-	let mut polys: Vec<Vec<Ext>> = committed.iter().map(|c| c.interleaved.iter().map(|&v| Ext::from(v)).collect()).collect();
+	let mut polys: Vec<Vec<Ext>> =
+		committed.iter().map(|c| c.interleaved.iter().map(|&v| Ext::from(v)).collect()).collect();
 
 	// The batching sumcheck, lowest variable first.
 	let mut sumcheck = Vec::with_capacity(layout.total_vars() as usize);
@@ -187,7 +185,8 @@ mod tests {
 			let value = committed.evaluate(0, ClaimKind::Eq, &point);
 			let claim = Claim { commitment: 0, poly: 0, kind: ClaimKind::Eq, point: point.clone(), value };
 			let proof = open(&params, &[&committed], &[claim.clone()], &mut Transcript::new(b"test")).unwrap();
-			let verdict = crate::verify(&params, &[committed.commitment()], &[claim], &proof, &mut Transcript::new(b"test"));
+			let verdict =
+				crate::verify(&params, &[committed.commitment()], &[claim], &proof, &mut Transcript::new(b"test"));
 			assert!(verdict.is_err(), "value {changed} changed after commitment was accepted");
 		}
 	}

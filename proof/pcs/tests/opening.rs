@@ -3,32 +3,19 @@
 
 use agentic_pcs::{
 	prover::{commit, open, Committed},
-	successor, verify, Base, BinaryFieldElement, Claim, ClaimKind, Commitment, Ext, OpeningProof, Params, PcsError, Transcript,
+	successor, verify, Base, BinaryFieldElement, Claim, ClaimKind, Commitment, Ext, OpeningProof, Params, PcsError,
+	Transcript,
 };
 use codec::{Decode, Encode};
 
-/// A small deterministic generator (xorshift), so failures reproduce.
-struct Rng(u64);
+use agentic_pcs::test_utils::Rng;
 
-impl Rng {
-	fn next(&mut self) -> u64 {
-		self.0 ^= self.0 << 13;
-		self.0 ^= self.0 >> 7;
-		self.0 ^= self.0 << 17;
-		self.0
-	}
-	fn base(&mut self) -> Base {
-		Base::from_value(self.next() as u32)
-	}
-	fn ext(&mut self) -> Ext {
-		Ext::from_value(((self.next() as u128) << 64) | self.next() as u128)
-	}
-	fn poly(&mut self, num_vars: u8) -> Vec<Base> {
-		(0..1usize << num_vars).map(|_| self.base()).collect()
-	}
-	fn point(&mut self, num_vars: u8) -> Vec<Ext> {
-		(0..num_vars).map(|_| self.ext()).collect()
-	}
+fn poly(rng: &mut Rng, num_vars: u8) -> Vec<Base> {
+	(0..1usize << num_vars).map(|_| rng.base()).collect()
+}
+
+fn point(rng: &mut Rng, num_vars: u8) -> Vec<Ext> {
+	(0..num_vars).map(|_| rng.ext()).collect()
 }
 
 const DOMAIN: &[u8] = b"agentic-pcs-test";
@@ -71,10 +58,11 @@ fn check(params: &Params, commitments: &[Commitment], claims: &[Claim], proof: &
 #[test]
 fn true_claims_verify() {
 	let mut rng = Rng(0x5eed_0001);
-	for (num_vars, polys, log_leaf_width) in [(6u8, 1usize, 2u8), (6, 3, 3), (8, 5, 4), (5, 2, 1), (4, 4, 6), (3, 1, 3)] {
+	for (num_vars, polys, log_leaf_width) in [(6u8, 1usize, 2u8), (6, 3, 3), (8, 5, 4), (5, 2, 1), (4, 4, 6), (3, 1, 3)]
+	{
 		let params = Params { log_leaf_width, num_queries: 30 };
-		let a: Vec<Vec<Base>> = (0..polys).map(|_| rng.poly(num_vars)).collect();
-		let b: Vec<Vec<Base>> = (0..polys).map(|_| rng.poly(num_vars)).collect();
+		let a: Vec<Vec<Base>> = (0..polys).map(|_| poly(&mut rng, num_vars)).collect();
+		let b: Vec<Vec<Base>> = (0..polys).map(|_| poly(&mut rng, num_vars)).collect();
 		let ca = commit(&params, num_vars, &a.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
 		let cb = commit(&params, num_vars, &b.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
 		let mut claims = Vec::new();
@@ -82,16 +70,24 @@ fn true_claims_verify() {
 			for (j, values) in set.iter().enumerate() {
 				for boolean in [false, true] {
 					let point = if boolean {
-						(0..num_vars).map(|i| if (j + i as usize) % 2 == 0 { Ext::one() } else { Ext::zero() }).collect()
+						(0..num_vars)
+							.map(|i| if (j + i as usize) % 2 == 0 { Ext::one() } else { Ext::zero() })
+							.collect()
 					} else {
-						rng.point(num_vars)
+						point(&mut rng, num_vars)
 					};
 					let value = evaluate(values, &point);
 					assert_eq!(committed.evaluate(j as u32, ClaimKind::Eq, &point), value);
 					let next = evaluate_next(values, &point);
 					assert_eq!(committed.evaluate(j as u32, ClaimKind::Shifted, &point), next);
 					let (commitment, poly) = (g as u32, j as u32);
-					claims.push(Claim { commitment, poly, kind: ClaimKind::Shifted, point: point.clone(), value: next });
+					claims.push(Claim {
+						commitment,
+						poly,
+						kind: ClaimKind::Shifted,
+						point: point.clone(),
+						value: next,
+					});
 					claims.push(Claim { commitment, poly, kind: ClaimKind::Eq, point, value });
 				}
 			}
@@ -117,12 +113,12 @@ struct Fixture {
 fn fixture() -> Fixture {
 	let mut rng = Rng(0x5eed_0002);
 	let params = Params { log_leaf_width: 3, num_queries: 24 };
-	let polys: Vec<Vec<Base>> = (0..2).map(|_| rng.poly(7)).collect();
+	let polys: Vec<Vec<Base>> = (0..2).map(|_| poly(&mut rng, 7)).collect();
 	let committed = commit(&params, 7, &[&polys[0][..], &polys[1][..]]).unwrap();
-	let other = commit(&params, 7, &[&rng.poly(7)[..], &polys[1][..]]).unwrap();
+	let other = commit(&params, 7, &[&poly(&mut rng, 7)[..], &polys[1][..]]).unwrap();
 	let claims: Vec<Claim> = (0..3)
 		.map(|i| {
-			let point = rng.point(7);
+			let point = point(&mut rng, 7);
 			let poly = i % 2;
 			if i == 2 {
 				let value = evaluate_next(&polys[poly as usize], &point);
@@ -176,10 +172,10 @@ fn false_claims_are_rejected() {
 	bad[0].poly = 2;
 	assert_eq!(check(&f.params, &[c], &bad, &f.proof), Err(PcsError::BadClaim("no such polynomial")));
 	let mut rng2 = Rng(0x5eed_0004);
-	let three: Vec<Vec<Base>> = (0..3).map(|_| rng2.poly(5)).collect();
+	let three: Vec<Vec<Base>> = (0..3).map(|_| poly(&mut rng2, 5)).collect();
 	let padded = commit(&f.params, 5, &three.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
 	assert_eq!((padded.commitment().log_polys, padded.commitment().num_polys), (2, 3));
-	let point = rng2.point(5);
+	let point = point(&mut rng2, 5);
 	let mut bad = vec![Claim { commitment: 0, poly: 3, kind: ClaimKind::Eq, point, value: Ext::zero() }];
 	let proof = prove(&f.params, &[&padded], &[Claim { poly: 2, ..bad[0].clone() }]);
 	assert_eq!(check(&f.params, &[padded.commitment()], &bad, &proof), Err(PcsError::BadClaim("no such polynomial")));
@@ -210,7 +206,9 @@ fn proofs_are_bound_to_commitment_parameters_and_transcript() {
 	let mut t = Transcript::new(DOMAIN);
 	t.absorb_u64(b"caller/statement", 1);
 	assert!(verify(&f.params, &[f.committed.commitment()], &f.claims, &f.proof, &mut t).is_err());
-	assert!(verify(&f.params, &[f.committed.commitment()], &f.claims, &f.proof, &mut Transcript::new(b"other")).is_err());
+	assert!(
+		verify(&f.params, &[f.committed.commitment()], &f.claims, &f.proof, &mut Transcript::new(b"other")).is_err()
+	);
 	// A commitment with another stated shape.
 	let mut reshaped = f.committed.commitment();
 	reshaped.log_polys = 2;
@@ -234,7 +232,13 @@ fn every_tampered_byte_is_rejected() {
 			}
 		}
 	}
-	assert!(accepted.is_empty(), "{} of {} tampered proofs verified: {:?}", accepted.len(), bytes.len() * 2, &accepted[..accepted.len().min(10)]);
+	assert!(
+		accepted.is_empty(),
+		"{} of {} tampered proofs verified: {:?}",
+		accepted.len(),
+		bytes.len() * 2,
+		&accepted[..accepted.len().min(10)]
+	);
 }
 
 /// Structural damage (missing or extra parts) is refused with an error, never a panic.
@@ -309,8 +313,8 @@ fn the_successor_polynomial_is_the_next_row_relation() {
 	}
 	let mut rng = Rng(0x5eed_0005);
 	for n in [1u8, 3, 6] {
-		let r = rng.point(n);
-		let s = rng.point(n);
+		let r = point(&mut rng, n);
+		let s = point(&mut rng, n);
 		let not_last = Ext::one().add(&r.iter().fold(Ext::one(), |acc, x| acc.mul(x)));
 		let sum = (0..1usize << n).fold(Ext::zero(), |acc, y| acc.add(&successor(&r, &bits(y, n))));
 		assert_eq!(sum, not_last);
@@ -328,7 +332,7 @@ fn the_successor_polynomial_is_the_next_row_relation() {
 fn shifted_claims_stay_inside_their_polynomial() {
 	let mut rng = Rng(0x5eed_0006);
 	let n = 5u8;
-	let polys: Vec<Vec<Base>> = (0..2).map(|_| rng.poly(n)).collect();
+	let polys: Vec<Vec<Base>> = (0..2).map(|_| poly(&mut rng, n)).collect();
 	for k in [0u8, 1, n - 1, n] {
 		// Two polynomials: one index bit (p = 1), so the leaf width is k + 1.
 		let params = Params { log_leaf_width: k + 1, num_queries: 30 };

@@ -102,18 +102,6 @@ impl Air for MulChain {
 	}
 }
 
-/// A small deterministic generator (xorshift), so failures reproduce.
-pub struct Rng(pub u64);
-
-impl Rng {
-	pub fn next(&mut self) -> u64 {
-		self.0 ^= self.0 << 13;
-		self.0 ^= self.0 >> 7;
-		self.0 ^= self.0 << 17;
-		self.0
-	}
-
-	pub fn below(&mut self, bound: u64) -> u64 {
-		self.next() % bound
-	}
-}
+// Not every test binary (nor the benchmark) draws random values.
+#[allow(unused_imports)]
+pub use agentic_pcs::test_utils::Rng;
