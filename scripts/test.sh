@@ -31,7 +31,7 @@ echo "== no_std check for wasm32v1-none ==" >&2
 SKIP_WASM_BUILD=1 CARGO_TARGET_DIR="$CARGO_TARGET_DIR/wasm-check" cargo check --locked --quiet \
 	--target wasm32v1-none --no-default-features \
 	-p agentic-primitives -p agentic-verifier -p agentic-example-agents \
-	-p agentic-pcs -p agentic-air -p agentic-zerocheck \
+	-p agentic-pcs -p agentic-air -p agentic-zerocheck -p agentic-polkavm-proof \
 	-p pallet-agent-registry -p pallet-agent-staking -p pallet-agent-fees \
 	-p pallet-time-oracle -p pallet-checkpoints -p pallet-agent-submissions
 echo "no_std check: ok" >&2

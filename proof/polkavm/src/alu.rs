@@ -1,0 +1,245 @@
+//! The ALU chip: a table of 64-bit integer operations, one per row, each proven bit by bit
+//! (`docs/proof-system.md`, stage 3, "The ALU chip").
+//!
+//! A row holds an operation `op`, its operands `a`, `b` and its result `c` as 64 bits each, and
+//! the carries of `a + b` (addition) or `a + !b + 1` (subtraction and comparisons). It
+//! *receives* the tuple `(op, a_lo, a_hi, b_lo, b_hi, c_lo, c_hi)` on [`crate::bus::ALU`], each
+//! word packed from its 32 bits as `Σ bit_i x^i` (an injective map onto GF(2^32)): whoever
+//! sends such a tuple (the CPU table, or the verifier in tests) learns that `c = op(a, b)`.
+//!
+//! Integer arithmetic in characteristic 2 needs the carries explicitly:
+//! `k_0 = s`, `k_{i+1} = a_i b'_i + k_i (a_i + b'_i)` with `b'_i = b_i + s` (`s = 1` when the
+//! operation subtracts), the sum bit is `a_i + b'_i + k_i`, and over bits these are XOR and
+//! majority. Nothing here needs a range check: every bit column is boolean (asserted for `a`,
+//! `b` and the operation flags; carries and results are then boolean by their equations).
+
+use agentic_air::{Air, AirBuilder, Base, BinaryFieldElement, Direction};
+use alloc::{vec, vec::Vec};
+
+use crate::bus;
+
+/// An ALU operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AluOp {
+	/// `a + b` modulo `2^64`.
+	Add64,
+	/// `a - b` modulo `2^64`.
+	Sub64,
+	/// `a + b` modulo `2^32` on the low halves, sign-extended from bit 31.
+	Add32,
+	/// `a - b` modulo `2^32` on the low halves, sign-extended from bit 31.
+	Sub32,
+	/// Bitwise and.
+	And,
+	/// Bitwise or.
+	Or,
+	/// Bitwise exclusive or.
+	Xor,
+	/// 1 if `a < b` as unsigned integers, else 0.
+	LessUnsigned,
+	/// 1 if `a < b` as two's-complement signed integers, else 0.
+	LessSigned,
+	/// 1 if `a = b`, else 0.
+	Equal,
+}
+
+impl AluOp {
+	/// Every operation, in the order of their ids.
+	pub const ALL: [AluOp; 10] = [
+		AluOp::Add64,
+		AluOp::Sub64,
+		AluOp::Add32,
+		AluOp::Sub32,
+		AluOp::And,
+		AluOp::Or,
+		AluOp::Xor,
+		AluOp::LessUnsigned,
+		AluOp::LessSigned,
+		AluOp::Equal,
+	];
+
+	/// The operation's id: its position in [`AluOp::ALL`], the first field of its bus tuple.
+	pub fn id(self) -> u32 {
+		self as u32
+	}
+
+	/// Whether the carry chain computes `a + !b + 1` rather than `a + b`.
+	pub fn subtracts(self) -> bool {
+		matches!(self, AluOp::Sub64 | AluOp::Sub32 | AluOp::LessUnsigned | AluOp::LessSigned)
+	}
+
+	/// The result, as polkavm computes it.
+	pub fn apply(self, a: u64, b: u64) -> u64 {
+		let sext32 = |x: u32| i64::from(x as i32) as u64;
+		match self {
+			AluOp::Add64 => a.wrapping_add(b),
+			AluOp::Sub64 => a.wrapping_sub(b),
+			AluOp::Add32 => sext32((a as u32).wrapping_add(b as u32)),
+			AluOp::Sub32 => sext32((a as u32).wrapping_sub(b as u32)),
+			AluOp::And => a & b,
+			AluOp::Or => a | b,
+			AluOp::Xor => a ^ b,
+			AluOp::LessUnsigned => u64::from(a < b),
+			AluOp::LessSigned => u64::from((a as i64) < (b as i64)),
+			AluOp::Equal => u64::from(a == b),
+		}
+	}
+}
+
+/// Column layout of the ALU chip.
+pub mod columns {
+	/// The operation flags, one per [`super::AluOp`], one-hot.
+	pub const FLAGS: usize = 0;
+	/// The 64 bits of `a`, least significant first.
+	pub const A: usize = FLAGS + super::AluOp::ALL.len();
+	/// The 64 bits of `b`.
+	pub const B: usize = A + 64;
+	/// The 64 bits of `c`.
+	pub const C: usize = B + 64;
+	/// The carries `k_1 .. k_64` (`k_i` into bit `i`; `k_64` out of bit 63).
+	pub const CARRY: usize = C + 64;
+	/// For [`super::AluOp::Equal`]: `u, v` with `δ_lo u + δ_hi v = 1` when `a ≠ b`.
+	pub const INV: usize = CARRY + 64;
+	/// The number of columns.
+	pub const WIDTH: usize = INV + 2;
+}
+
+/// The ALU chip's AIR.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Alu;
+
+/// The packing of 32 bits into one base-field value: `Σ_i bits[i] · x^i`.
+fn pack<AB: AirBuilder>(b: &AB, bits: impl Iterator<Item = AB::Expr>) -> AB::Expr {
+	bits.enumerate().fold(b.constant(Base::zero()), |acc, (i, bit)| acc + b.constant(Base::from_value(1 << i)) * bit)
+}
+
+impl Air for Alu {
+	fn width(&self) -> usize {
+		columns::WIDTH
+	}
+
+	fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+		use columns::*;
+		let flag = |b: &AB, op: AluOp| b.cur(FLAGS + op as usize);
+		let (a, bb, c) = (|i: usize| A + i, |i: usize| B + i, |i: usize| C + i);
+
+		// The flags are one-hot: booleans, pairwise exclusive, summing to 1 (an odd count alone
+		// is not enough in characteristic 2).
+		let n = AluOp::ALL.len();
+		for i in 0..n {
+			b.assert_bool(b.cur(FLAGS + i));
+		}
+		for i in 0..n {
+			for j in i + 1..n {
+				b.assert_zero(b.cur(FLAGS + i) * b.cur(FLAGS + j));
+			}
+		}
+		let sum = (1..n).fold(b.cur(FLAGS), |acc, i| acc + b.cur(FLAGS + i));
+		b.assert_eq(sum, b.one());
+
+		for i in 0..64 {
+			b.assert_bool(b.cur(a(i)));
+			b.assert_bool(b.cur(bb(i)));
+		}
+
+		// The carry chain, on every row (an operation that does not read it has one anyway).
+		let s =
+			flag(b, AluOp::Sub64) + flag(b, AluOp::Sub32) + flag(b, AluOp::LessUnsigned) + flag(b, AluOp::LessSigned);
+		let carry = |b: &AB, i: usize| if i == 0 { s.clone() } else { b.cur(CARRY + i - 1) };
+		let b_eff = |b: &AB, i: usize| b.cur(bb(i)) + s.clone();
+		for i in 0..64 {
+			let next = b.cur(a(i)) * b_eff(b, i) + carry(b, i) * (b.cur(a(i)) + b_eff(b, i));
+			b.assert_eq(carry(b, i + 1), next);
+		}
+		let sum_bit = |b: &AB, i: usize| b.cur(a(i)) + b_eff(b, i) + carry(b, i);
+		let borrow = b.one() + carry(b, 64);
+		let (a63, b63) = (b.cur(a(63)), b.cur(bb(63)));
+		let signs_differ = a63.clone() + b63;
+		let less_signed = signs_differ.clone() * a63 + (b.one() + signs_differ) * borrow.clone();
+
+		// Each result bit is the selected operation's.
+		for i in 0..64 {
+			let (ai, bi) = (b.cur(a(i)), b.cur(bb(i)));
+			let mut result = (flag(b, AluOp::Add64) + flag(b, AluOp::Sub64)) * sum_bit(b, i)
+				+ (flag(b, AluOp::Add32) + flag(b, AluOp::Sub32)) * sum_bit(b, i.min(31))
+				+ flag(b, AluOp::And) * ai.clone() * bi.clone()
+				+ flag(b, AluOp::Or) * (ai.clone() + bi.clone() + ai.clone() * bi.clone())
+				+ flag(b, AluOp::Xor) * (ai + bi);
+			if i == 0 {
+				result = result
+					+ flag(b, AluOp::LessUnsigned) * borrow.clone()
+					+ flag(b, AluOp::LessSigned) * less_signed.clone()
+					+ flag(b, AluOp::Equal) * b.cur(c(0));
+			}
+			b.assert_eq(b.cur(c(i)), result);
+		}
+
+		// Equality: with δ = a + b packed in two words (a XOR, so δ = 0 exactly when a = b),
+		// c_0 = 1 forces δ = 0 and c_0 = 0 requires an inverse witness for a nonzero half.
+		let packed = |b: &AB, first: usize, half: usize| pack(b, (0..32).map(|i| b.cur(first + 32 * half + i)));
+		let delta_lo = packed(b, A, 0) + packed(b, B, 0);
+		let delta_hi = packed(b, A, 1) + packed(b, B, 1);
+		let eq = flag(b, AluOp::Equal);
+		b.assert_zero(eq.clone() * b.cur(c(0)) * delta_lo.clone());
+		b.assert_zero(eq.clone() * b.cur(c(0)) * delta_hi.clone());
+		b.assert_zero(eq * (delta_lo * b.cur(INV) + delta_hi * b.cur(INV + 1) + b.one() + b.cur(c(0))));
+
+		// The request this row answers.
+		let op = (0..n)
+			.fold(b.constant(Base::zero()), |acc, i| acc + b.constant(Base::from_value(i as u32)) * b.cur(FLAGS + i));
+		let fields =
+			[op, packed(b, A, 0), packed(b, A, 1), packed(b, B, 0), packed(b, B, 1), packed(b, C, 0), packed(b, C, 1)];
+		b.interact(bus::ALU, Direction::Receive, b.one(), &fields);
+	}
+}
+
+/// The bus tuple of `c = op(a, b)` (without the bus tag), as a sender puts it on [`bus::ALU`].
+pub fn tuple(op: AluOp, a: u64, b: u64, c: u64) -> Vec<Base> {
+	let word = |v: u64| Base::from_value(v as u32);
+	vec![Base::from_value(op.id()), word(a), word(a >> 32), word(b), word(b >> 32), word(c), word(c >> 32)]
+}
+
+/// The chip's trace for `ops` (the rows below `R = ops.len()`), over `2^num_vars` rows; the
+/// other rows repeat a zero addition, which satisfies every constraint and, being at or above
+/// `R`, receives nothing. `num_vars` must leave room for `R + 1` rows.
+pub fn trace(ops: &[(AluOp, u64, u64)], num_vars: u32) -> Vec<Vec<Base>> {
+	let rows = 1usize << num_vars;
+	assert!(ops.len() < rows, "{} operations need more than 2^{num_vars} rows", ops.len());
+	let mut columns = vec![vec![Base::zero(); rows]; columns::WIDTH];
+	let padding = (AluOp::Add64, 0, 0);
+	for (row, &(op, a, b)) in ops.iter().chain(core::iter::repeat(&padding)).take(rows).enumerate() {
+		for (column, value) in columns.iter_mut().zip(row_values(op, a, b)) {
+			column[row] = value;
+		}
+	}
+	columns
+}
+
+/// One row's values.
+fn row_values(op: AluOp, a: u64, b: u64) -> Vec<Base> {
+	use columns::*;
+	let bit = |v: u64, i: usize| Base::from_value(((v >> i) & 1) as u32);
+	let c = op.apply(a, b);
+	let mut row = vec![Base::zero(); WIDTH];
+	row[FLAGS + op as usize] = Base::one();
+	let s = u64::from(op.subtracts());
+	let b_eff = b ^ (s * u64::MAX);
+	let mut k = s;
+	for i in 0..64 {
+		row[A + i] = bit(a, i);
+		row[B + i] = bit(b, i);
+		row[C + i] = bit(c, i);
+		let (ai, bi) = ((a >> i) & 1, (b_eff >> i) & 1);
+		k = (ai & bi) | (k & (ai ^ bi));
+		row[CARRY + i] = Base::from_value(k as u32);
+	}
+	if op == AluOp::Equal && a != b {
+		let delta = a ^ b;
+		if delta as u32 != 0 {
+			row[INV] = Base::from_value(delta as u32).inv();
+		} else {
+			row[INV + 1] = Base::from_value((delta >> 32) as u32).inv();
+		}
+	}
+	row
+}
