@@ -6,7 +6,10 @@
 //!   outside it, and the program table every executed instruction is looked up in;
 //! - [`alu`]: the ALU chip, a table of 64-bit integer operations proven bit by bit (carry
 //!   chains for addition, subtraction and comparisons; bitwise operations; equality through an
-//!   inverse), answering requests on a bus.
+//!   inverse), answering requests on a bus;
+//! - [`shift`]: the shifts and rotations (their semantics so far);
+//! - [`machine`]: an interpreter of the v1 subset that reports, per executed instruction, what
+//!   the tables need; it is checked against polkavm's own interpreter step by step.
 //!
 //! The tables are [`agentic_air::Air`]s, proven together by `agentic-zerocheck`'s
 //! `prove_tables`; their buses are numbered in [`bus`].
@@ -20,7 +23,9 @@
 extern crate alloc;
 
 pub mod alu;
+pub mod machine;
 pub mod program;
+pub mod shift;
 
 /// The buses the VM's tables talk on (each tuple's first field, its tag).
 pub mod bus {

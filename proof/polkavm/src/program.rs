@@ -11,7 +11,10 @@
 //! basic-block start.
 
 use alloc::{string::String, vec::Vec};
-use polkavm_common::program::{Instruction, InstructionSetKind, Opcode, ProgramBlob, ProgramCounter, RawReg};
+use polkavm_common::{
+	abi::MemoryMapBuilder,
+	program::{Instruction, InstructionSetKind, Opcode, ProgramBlob, ProgramCounter, RawReg},
+};
 
 /// The instructions a `Ligerito`-mode program may contain, in the order of their ids in the
 /// program table ([`opcode_id`]). Everything else is refused at registration.
@@ -201,9 +204,29 @@ pub struct ProgramRow {
 	pub next_pc: u32,
 	/// Whether the instruction starts a basic block (where polkavm charges gas).
 	pub block: bool,
+	/// At a block start, the steps polkavm charges on entering the block (one per instruction
+	/// up to and including the one that ends it); 0 elsewhere.
+	pub block_cost: u32,
 }
 
 impl ProgramRow {
+	/// A row without operands (the block cost is filled in later).
+	fn bare(pc: u32, opcode: Opcode, next_pc: u32, block: bool) -> Self {
+		ProgramRow {
+			pc,
+			opcode,
+			rd: None,
+			ra: None,
+			rb: None,
+			imm: 0,
+			imm2: 0,
+			target: 0,
+			next_pc,
+			block,
+			block_cost: 0,
+		}
+	}
+
 	/// The instruction's id in [`SUPPORTED`].
 	pub fn id(&self) -> u8 {
 		// Rows are built only from supported opcodes.
@@ -211,14 +234,45 @@ impl ProgramRow {
 	}
 }
 
-/// A program's instructions in code order, with its `step` export: the public table of a
-/// `Ligerito`-mode proof.
+/// A region of guest memory: its address, its accessible length and its initial bytes (the
+/// rest of the region is zero).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Region {
+	/// First address.
+	pub address: u32,
+	/// Accessible bytes (a multiple of the 4 KiB page).
+	pub len: u32,
+	/// Initial contents of the first bytes.
+	pub data: Vec<u8>,
+	/// Whether the guest may write it.
+	pub writable: bool,
+}
+
+impl Region {
+	/// Whether `len` bytes from `address` lie inside the region.
+	pub fn contains(&self, address: u32, len: u32) -> bool {
+		address >= self.address && u64::from(address) + u64::from(len) <= u64::from(self.address) + u64::from(self.len)
+	}
+}
+
+/// polkavm's page size, which the memory map aligns region lengths to.
+pub const PAGE_SIZE: u32 = 0x1000;
+
+/// A program's instructions in code order, its jump table, its memory map with the initial
+/// image, and its entry point: the public tables of a `Ligerito`-mode proof.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProgramTable {
 	/// One row per instruction.
 	pub rows: Vec<ProgramRow>,
 	/// Code offset of the entry point.
 	pub entry: u32,
+	/// The jump table: entry `i` serves the dynamic address `2 (i + 1)`; `None` where its target
+	/// is not a valid basic-block start (a jump there traps).
+	pub jump_table: Vec<Option<u32>>,
+	/// Read-only data, read-write data and stack, in that order.
+	pub regions: [Region; 3],
+	/// The initial stack pointer (the stack's high end).
+	pub stack_top: u32,
 }
 
 impl ProgramTable {
@@ -238,21 +292,23 @@ impl ProgramTable {
 			previous_ends_block = instruction.kind.starts_new_basic_block();
 			let mut row = decode(instruction.kind, instruction.offset.0, instruction.next_offset.0, block)?;
 			if has_static_target(row.opcode) && !parsed.is_jump_target_valid(isa, ProgramCounter(row.target)) {
-				row = ProgramRow {
-					opcode: Opcode::trap,
-					rd: None,
-					ra: None,
-					rb: None,
-					imm: 0,
-					imm2: 0,
-					target: 0,
-					..row
-				};
+				row = ProgramRow::bare(row.pc, Opcode::trap, row.next_pc, row.block);
 			}
 			rows.push(row);
 		}
 		if rows.last().is_none_or(|last| last.opcode.can_fallthrough()) {
 			return Err(ProgramError::FallsOffEnd);
+		}
+		// Block costs, from the end: a block runs to the next instruction that ends one.
+		let mut cost = 0;
+		for row in rows.iter_mut().rev() {
+			if row.opcode.starts_new_basic_block() {
+				cost = 0;
+			}
+			cost += 1;
+			if row.block {
+				row.block_cost = cost;
+			}
 		}
 		let entry = parsed
 			.exports()
@@ -262,7 +318,29 @@ impl ProgramTable {
 		if !rows.iter().any(|row| row.pc == entry && row.block) {
 			return Err(ProgramError::ExportNotBlockStart(entry));
 		}
-		Ok(ProgramTable { rows, entry })
+		let jump_table = parsed
+			.jump_table()
+			.iter()
+			.map(|target| parsed.is_jump_target_valid(isa, target).then_some(target.0))
+			.collect();
+		let map = MemoryMapBuilder::new(PAGE_SIZE)
+			.ro_data_size(parsed.ro_data_size())
+			.rw_data_size(parsed.rw_data_size())
+			.stack_size(parsed.stack_size())
+			.build()
+			.map_err(|e| ProgramError::Malformed(e.into()))?;
+		let region = |range: core::ops::Range<u32>, data: &[u8], writable| Region {
+			address: range.start,
+			len: range.end - range.start,
+			data: data.to_vec(),
+			writable,
+		};
+		let regions = [
+			region(map.ro_data_range(), parsed.ro_data(), false),
+			region(map.rw_data_range(), parsed.rw_data(), true),
+			region(map.stack_range(), &[], true),
+		];
+		Ok(ProgramTable { rows, entry, jump_table, regions, stack_top: map.stack_address_high() })
 	}
 
 	/// The row of the instruction at code offset `pc`.
@@ -311,7 +389,7 @@ fn decode(kind: Instruction, pc: u32, next_pc: u32, block: bool) -> Result<Progr
 	if opcode_id(opcode).is_none() {
 		return Err(ProgramError::UnsupportedInstruction { pc, name: opcode.name() });
 	}
-	let mut row = ProgramRow { pc, opcode, rd: None, ra: None, rb: None, imm: 0, imm2: 0, target: 0, next_pc, block };
+	let mut row = ProgramRow::bare(pc, opcode, next_pc, block);
 	match kind {
 		I::trap | I::fallthrough | I::invalid => {},
 		I::jump(target) => row.target = target,
