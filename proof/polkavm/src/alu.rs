@@ -16,7 +16,7 @@
 use agentic_air::{Air, AirBuilder, Base, BinaryFieldElement, Direction};
 use alloc::{vec, vec::Vec};
 
-use crate::bus;
+use crate::{bus, chip};
 
 /// An ALU operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -108,11 +108,6 @@ pub mod columns {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Alu;
 
-/// The packing of 32 bits into one base-field value: `Σ_i bits[i] · x^i`.
-fn pack<AB: AirBuilder>(b: &AB, bits: impl Iterator<Item = AB::Expr>) -> AB::Expr {
-	bits.enumerate().fold(b.constant(Base::zero()), |acc, (i, bit)| acc + b.constant(Base::from_value(1 << i)) * bit)
-}
-
 impl Air for Alu {
 	fn width(&self) -> usize {
 		columns::WIDTH
@@ -123,19 +118,8 @@ impl Air for Alu {
 		let flag = |b: &AB, op: AluOp| b.cur(FLAGS + op as usize);
 		let (a, bb, c) = (|i: usize| A + i, |i: usize| B + i, |i: usize| C + i);
 
-		// The flags are one-hot: booleans, pairwise exclusive, summing to 1 (an odd count alone
-		// is not enough in characteristic 2).
 		let n = AluOp::ALL.len();
-		for i in 0..n {
-			b.assert_bool(b.cur(FLAGS + i));
-		}
-		for i in 0..n {
-			for j in i + 1..n {
-				b.assert_zero(b.cur(FLAGS + i) * b.cur(FLAGS + j));
-			}
-		}
-		let sum = (1..n).fold(b.cur(FLAGS), |acc, i| acc + b.cur(FLAGS + i));
-		b.assert_eq(sum, b.one());
+		chip::assert_one_hot(b, FLAGS, n);
 
 		for i in 0..64 {
 			b.assert_bool(b.cur(a(i)));
@@ -176,43 +160,37 @@ impl Air for Alu {
 
 		// Equality: with δ = a + b packed in two words (a XOR, so δ = 0 exactly when a = b),
 		// c_0 = 1 forces δ = 0 and c_0 = 0 requires an inverse witness for a nonzero half.
-		let packed = |b: &AB, first: usize, half: usize| pack(b, (0..32).map(|i| b.cur(first + 32 * half + i)));
-		let delta_lo = packed(b, A, 0) + packed(b, B, 0);
-		let delta_hi = packed(b, A, 1) + packed(b, B, 1);
+		let delta_lo = chip::word(b, A) + chip::word(b, B);
+		let delta_hi = chip::word(b, A + 32) + chip::word(b, B + 32);
 		let eq = flag(b, AluOp::Equal);
 		b.assert_zero(eq.clone() * b.cur(c(0)) * delta_lo.clone());
 		b.assert_zero(eq.clone() * b.cur(c(0)) * delta_hi.clone());
 		b.assert_zero(eq * (delta_lo * b.cur(INV) + delta_hi * b.cur(INV + 1) + b.one() + b.cur(c(0))));
 
 		// The request this row answers.
-		let op = (0..n)
-			.fold(b.constant(Base::zero()), |acc, i| acc + b.constant(Base::from_value(i as u32)) * b.cur(FLAGS + i));
-		let fields =
-			[op, packed(b, A, 0), packed(b, A, 1), packed(b, B, 0), packed(b, B, 1), packed(b, C, 0), packed(b, C, 1)];
+		let fields = [
+			chip::op_id(b, FLAGS, n),
+			chip::word(b, A),
+			chip::word(b, A + 32),
+			chip::word(b, B),
+			chip::word(b, B + 32),
+			chip::word(b, C),
+			chip::word(b, C + 32),
+		];
 		b.interact(bus::ALU, Direction::Receive, b.one(), &fields);
 	}
 }
 
 /// The bus tuple of `c = op(a, b)` (without the bus tag), as a sender puts it on [`bus::ALU`].
 pub fn tuple(op: AluOp, a: u64, b: u64, c: u64) -> Vec<Base> {
-	let word = |v: u64| Base::from_value(v as u32);
-	vec![Base::from_value(op.id()), word(a), word(a >> 32), word(b), word(b >> 32), word(c), word(c >> 32)]
+	chip::tuple(op.id(), a, b, c)
 }
 
 /// The chip's trace for `ops` (the rows below `R = ops.len()`), over `2^num_vars` rows; the
 /// other rows repeat a zero addition, which satisfies every constraint and, being at or above
 /// `R`, receives nothing. `num_vars` must leave room for `R + 1` rows.
 pub fn trace(ops: &[(AluOp, u64, u64)], num_vars: u32) -> Vec<Vec<Base>> {
-	let rows = 1usize << num_vars;
-	assert!(ops.len() < rows, "{} operations need more than 2^{num_vars} rows", ops.len());
-	let mut columns = vec![vec![Base::zero(); rows]; columns::WIDTH];
-	let padding = (AluOp::Add64, 0, 0);
-	for (row, &(op, a, b)) in ops.iter().chain(core::iter::repeat(&padding)).take(rows).enumerate() {
-		for (column, value) in columns.iter_mut().zip(row_values(op, a, b)) {
-			column[row] = value;
-		}
-	}
-	columns
+	chip::trace(ops, num_vars, columns::WIDTH, (AluOp::Add64, 0, 0), row_values)
 }
 
 /// One row's values.

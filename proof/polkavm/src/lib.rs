@@ -7,7 +7,7 @@
 //! - [`alu`]: the ALU chip, a table of 64-bit integer operations proven bit by bit (carry
 //!   chains for addition, subtraction and comparisons; bitwise operations; equality through an
 //!   inverse), answering requests on a bus;
-//! - [`shift`]: the shifts and rotations (their semantics so far);
+//! - [`shift`]: the shift chip, shifts and rotations proven through one product in GF(2^128);
 //! - [`machine`]: an interpreter of the v1 subset that reports, per executed instruction, what
 //!   the tables need; it is checked against polkavm's own interpreter step by step.
 //!
@@ -23,12 +23,42 @@
 extern crate alloc;
 
 pub mod alu;
+mod chip;
 pub mod machine;
 pub mod program;
 pub mod shift;
+
+use agentic_air::{Air, AirBuilder};
+
+/// Every table of a VM proof, as the one AIR type the multi-table prover takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Table {
+	/// The ALU chip.
+	Alu,
+	/// The shift chip.
+	Shift,
+}
+
+impl Air for Table {
+	fn width(&self) -> usize {
+		match self {
+			Table::Alu => alu::Alu.width(),
+			Table::Shift => shift::Shift.width(),
+		}
+	}
+
+	fn eval<AB: AirBuilder>(&self, builder: &mut AB) {
+		match self {
+			Table::Alu => alu::Alu.eval(builder),
+			Table::Shift => shift::Shift.eval(builder),
+		}
+	}
+}
 
 /// The buses the VM's tables talk on (each tuple's first field, its tag).
 pub mod bus {
 	/// Requests to the ALU chip: `(op, a_lo, a_hi, b_lo, b_hi, c_lo, c_hi)`.
 	pub const ALU: u32 = 1;
+	/// Requests to the shift chip: `(op, a_lo, a_hi, b_lo, b_hi, c_lo, c_hi)`.
+	pub const SHIFT: u32 = 2;
 }

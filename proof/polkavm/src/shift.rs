@@ -1,7 +1,22 @@
-//! Shifts and rotations: the operations and their semantics (the shift chip's reference).
+//! The shift chip: shifts and rotations, one per row, proven through one product in
+//! `E = GF(2^128)` (`docs/proof-system.md`, stage 3, "The shift chip").
 //!
 //! The amount is masked to 6 bits (5 for the 32-bit forms), and a 32-bit form works on the
 //! value's low half and sign-extends its 32-bit result, as polkavm does.
+//!
+//! A row packs its value's bits as a polynomial of degree below 64, `â = Σ a_i x^i` (or, for
+//! right shifts, the reversed `Σ a_i x^(63-i)`; over 32 bits for the 32-bit forms), and the
+//! amount `n` as `p = x^n = Π_j (1 + n_j (x^(2^j) + 1))`; the product `â p` has degree below
+//! 127, so in `E` (whose modulus has degree 128) it never reduces, and its committed bits
+//! `lo + x^64 hi` are the shifted value and what was shifted out. Every shift and rotation is
+//! then linear in those bits: `shl` is `lo`, `rotl` is `lo + hi`, right shifts read them
+//! reversed, `sar` shifts `a ⊕ sign` right and flips the result back. The row *receives*
+//! `(op, a_lo, a_hi, b_lo, b_hi, c_lo, c_hi)` on [`crate::bus::SHIFT`].
+
+use agentic_air::{ext, Air, AirBuilder, Base, BinaryFieldElement, Direction, Ext};
+use alloc::{vec, vec::Vec};
+
+use crate::{bus, chip};
 
 /// A shift or rotation of a value by an amount.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -78,4 +93,195 @@ impl ShiftOp {
 			ShiftOp::RotateRight32 => sext32(low.rotate_right(n32)),
 		}
 	}
+}
+
+/// Column layout of the shift chip.
+pub mod columns {
+	/// The operation flags, one per [`super::ShiftOp`], one-hot.
+	pub const FLAGS: usize = 0;
+	/// The 64 bits of the value `a`.
+	pub const A: usize = FLAGS + super::ShiftOp::ALL.len();
+	/// The 32 bits of the amount's low word (its low 6 bits are the amount).
+	pub const B: usize = A + 64;
+	/// The amount's high word, passed through to the bus.
+	pub const B_HI: usize = B + 32;
+	/// Bit 5 of the amount where it counts (the 64-bit forms), else 0.
+	pub const B5: usize = B_HI + 1;
+	/// The 64 low bits of the product `â p`.
+	pub const LO: usize = B5 + 1;
+	/// Its 64 high bits.
+	pub const HI: usize = LO + 64;
+	/// The 64 bits of the result `c`.
+	pub const C: usize = HI + 64;
+	/// `â`, the packed value, in `E` (four coordinates).
+	pub const PACKED: usize = C + 64;
+	/// `p = x^n`, the packed amount, in `E` (four coordinates).
+	pub const POWER: usize = PACKED + 4;
+	/// The number of columns.
+	pub const WIDTH: usize = POWER + 4;
+}
+
+/// The shift chip's AIR.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Shift;
+
+/// `x^k` in `E`.
+fn x_pow(k: usize) -> Ext {
+	Ext::from_value(1u128 << k)
+}
+
+impl Air for Shift {
+	fn width(&self) -> usize {
+		columns::WIDTH
+	}
+
+	fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+		use columns::*;
+		use ShiftOp::*;
+		let f = |b: &AB, op: ShiftOp| b.cur(FLAGS + op as usize);
+		let sum = |b: &AB, ops: &[ShiftOp]| ops.iter().fold(b.constant(Base::zero()), |acc, &op| acc + f(b, op));
+
+		let n = ShiftOp::ALL.len();
+		chip::assert_one_hot(b, FLAGS, n);
+		for i in 0..64 {
+			b.assert_bool(b.cur(A + i));
+			b.assert_bool(b.cur(LO + i));
+			b.assert_bool(b.cur(HI + i));
+		}
+		for j in 0..32 {
+			b.assert_bool(b.cur(B + j));
+		}
+
+		// The packing direction and width, each a sum of flags.
+		let left64 = sum(b, &[Left64, RotateLeft64]);
+		let right64 = sum(b, &[Right64, ArithmeticRight64, RotateRight64]);
+		let left32 = sum(b, &[Left32, RotateLeft32]);
+		let right32 = sum(b, &[Right32, ArithmeticRight32, RotateRight32]);
+		let is32 = left32.clone() + right32.clone();
+		// `sar` works on `a ⊕ sign` (and flips the result back below).
+		let flip = f(b, ArithmeticRight64) * b.cur(A + 63) + f(b, ArithmeticRight32) * b.cur(A + 31);
+		let a = |b: &AB, i: usize| b.cur(A + i) + flip.clone();
+
+		// â, committed, is the packing the flags select.
+		let mut packed = b.constant(Base::zero());
+		for i in 0..64 {
+			let mut weight =
+				left64.clone() * b.constant_ext(x_pow(i)) + right64.clone() * b.constant_ext(x_pow(63 - i));
+			if i < 32 {
+				weight = weight
+					+ left32.clone() * b.constant_ext(x_pow(i))
+					+ right32.clone() * b.constant_ext(x_pow(31 - i));
+			}
+			packed = packed + a(b, i) * weight;
+		}
+		b.assert_eq(b.cur_ext(PACKED), packed);
+
+		// p = x^n, committed, from the amount's bits (bit 5 only for the 64-bit forms).
+		b.assert_eq(b.cur(B5), b.cur(B + 5) * (b.one() + is32.clone()));
+		let mut power = b.one();
+		for j in 0..6 {
+			let bit = if j == 5 { b.cur(B5) } else { b.cur(B + j) };
+			power = power * (b.one() + bit * b.constant_ext(x_pow(1 << j).add(&Ext::one())));
+		}
+		b.assert_eq(b.cur_ext(POWER), power);
+
+		// The product, without reduction, is lo + x^64 hi.
+		let mut bits = b.constant(Base::zero());
+		for q in 0..64 {
+			bits = bits + b.cur(LO + q) * b.constant_ext(x_pow(q)) + b.cur(HI + q) * b.constant_ext(x_pow(64 + q));
+		}
+		b.assert_eq(b.cur_ext(PACKED) * b.cur_ext(POWER), bits);
+
+		// The result bits: linear in lo and hi by the operation.
+		let (lo, hi) = (|b: &AB, q: usize| b.cur(LO + q), |b: &AB, q: usize| b.cur(HI + q));
+		let left = left64.clone() + left32;
+		for q in 0..64 {
+			let mut result =
+				right64.clone() * lo(b, 63 - q) + f(b, RotateLeft64) * hi(b, q) + f(b, RotateRight64) * hi(b, 63 - q);
+			if q < 32 {
+				result = result
+					+ left.clone() * lo(b, q)
+					+ right32.clone() * lo(b, 31 - q)
+					+ f(b, RotateLeft32) * lo(b, q + 32)
+					+ f(b, RotateRight32) * lo(b, 63 - q)
+					+ flip.clone();
+			} else {
+				result = result
+					+ left64.clone() * lo(b, q)
+					+ f(b, ArithmeticRight64) * b.cur(A + 63)
+					+ is32.clone() * b.cur(C + 31);
+			}
+			b.assert_eq(b.cur(C + q), result);
+		}
+
+		let fields = [
+			chip::op_id(b, FLAGS, n),
+			chip::word(b, A),
+			chip::word(b, A + 32),
+			chip::word(b, B),
+			b.cur(B_HI),
+			chip::word(b, C),
+			chip::word(b, C + 32),
+		];
+		b.interact(bus::SHIFT, Direction::Receive, b.one(), &fields);
+	}
+}
+
+/// The bus tuple of `c = op(a, b)` (without the bus tag), as a sender puts it on [`bus::SHIFT`].
+pub fn tuple(op: ShiftOp, a: u64, b: u64, c: u64) -> Vec<Base> {
+	chip::tuple(op.id(), a, b, c)
+}
+
+/// The chip's trace for `ops` (the rows below `R = ops.len()`), over `2^num_vars` rows; the
+/// other rows shift 0 left by 0, which satisfies every constraint and receives nothing.
+/// `num_vars` must leave room for `R + 1` rows.
+pub fn trace(ops: &[(ShiftOp, u64, u64)], num_vars: u32) -> Vec<Vec<Base>> {
+	let coordinates = ext::Coordinates::new();
+	chip::trace(ops, num_vars, columns::WIDTH, (ShiftOp::Left64, 0, 0), |op, a, b| row_values(&coordinates, op, a, b))
+}
+
+/// One row's values.
+fn row_values(coordinates: &ext::Coordinates, op: ShiftOp, a: u64, b: u64) -> Vec<Base> {
+	use columns::*;
+	let bit = |v: u128, i: usize| Base::from_value(((v >> i) & 1) as u32);
+	let mut row = vec![Base::zero(); WIDTH];
+	row[FLAGS + op as usize] = Base::one();
+	let arithmetic = matches!(op, ShiftOp::ArithmeticRight64 | ShiftOp::ArithmeticRight32);
+	let right = matches!(
+		op,
+		ShiftOp::Right64
+			| ShiftOp::Right32
+			| ShiftOp::ArithmeticRight64
+			| ShiftOp::ArithmeticRight32
+			| ShiftOp::RotateRight64
+			| ShiftOp::RotateRight32
+	);
+	let width = if op.is_32() { 32 } else { 64 };
+	let sign = (a >> (width - 1)) & 1 == 1;
+	let value = if arithmetic && sign { !a } else { a };
+	// â as a polynomial (at most 64 bits), reversed for right shifts.
+	let packed: u128 = (0..width)
+		.filter(|&i| (value >> i) & 1 == 1)
+		.fold(0, |acc, i| acc | 1u128 << if right { width - 1 - i } else { i });
+	let amount = (b & if op.is_32() { 31 } else { 63 }) as usize;
+	let product = packed << amount;
+	let c = op.apply(a, b);
+	for i in 0..64 {
+		row[A + i] = bit(u128::from(a), i);
+		row[LO + i] = bit(product, i);
+		row[HI + i] = bit(product, 64 + i);
+		row[C + i] = bit(u128::from(c), i);
+	}
+	for j in 0..32 {
+		row[B + j] = bit(u128::from(b), j);
+	}
+	row[B_HI] = Base::from_value((b >> 32) as u32);
+	row[B5] = bit(u128::from(b) * u128::from(!op.is_32()), 5);
+	for (k, value) in coordinates.of(Ext::from_value(packed)).into_iter().enumerate() {
+		row[PACKED + k] = value;
+	}
+	for (k, value) in coordinates.of(x_pow(amount)).into_iter().enumerate() {
+		row[POWER + k] = value;
+	}
+	row
 }

@@ -382,42 +382,51 @@ fn the_machine_agrees_with_polkavm_on_random_programs() {
 	}
 }
 
-/// The ALU requests a run makes are what the ALU chip proves: the requests of a few random
-/// programs, sent by the verifier, balance against the chip's table of them.
+/// The requests a run makes are what the chips prove: the ALU and shift requests of a few
+/// random programs, sent by the verifier, balance against the two chips' tables in one proof.
 #[test]
-fn a_runs_alu_requests_prove_with_the_chip() {
+fn a_runs_requests_prove_with_the_chips() {
 	use agentic_air::Direction;
-	use agentic_polkavm_proof::{alu, bus};
+	use agentic_polkavm_proof::{alu, bus, shift, Table};
 	use agentic_zerocheck::{prover::prove_tables, verify_tables, Config, PublicInteraction, TableStatement, Tables};
 
 	let mut rng = Rng(0xa1u64 << 40 | 0x77);
-	let mut requests = Vec::new();
-	while requests.len() < 200 {
+	let (mut alu_requests, mut shift_requests) = (Vec::new(), Vec::new());
+	while alu_requests.len() < 200 || shift_requests.len() < 50 {
 		let blob = random_program(&mut rng);
 		let table = ProgramTable::from_blob(&blob, "step").expect("inside the subset");
 		let mut machine = Machine::new(&table);
 		while let Ok(step) = machine.step(STEP_LIMIT) {
-			requests.extend(step.alu);
+			alu_requests.extend(step.alu);
+			shift_requests.extend(step.shift);
 			if let Exit::Ecalli(_) = step.exit {
 				machine.set_reg(agentic_polkavm_proof::machine::A0, HOST_RESULT);
 			}
 		}
 	}
-	let ops: Vec<_> = requests.iter().map(|&(op, a, b, _)| (op, a, b)).collect();
+	let send = |bus: u32, fields: Vec<agentic_air::Base>| PublicInteraction { bus, direction: Direction::Send, fields };
+	let public_interactions = alu_requests
+		.iter()
+		.map(|&(op, a, b, c)| send(bus::ALU, alu::tuple(op, a, b, c)))
+		.chain(shift_requests.iter().map(|&(op, a, b, c)| send(bus::SHIFT, shift::tuple(op, a, b, c))))
+		.collect();
+	let table = |rows: usize| TableStatement { active_rows: rows as u64, boundaries: vec![], public_columns: vec![] };
 	let statement = Tables {
-		context: b"alu requests".to_vec(),
-		tables: vec![TableStatement { active_rows: ops.len() as u64, boundaries: vec![], public_columns: vec![] }],
-		public_interactions: requests
-			.iter()
-			.map(|&(op, a, b, c)| PublicInteraction {
-				bus: bus::ALU,
-				direction: Direction::Send,
-				fields: alu::tuple(op, a, b, c),
-			})
-			.collect(),
+		context: b"requests".to_vec(),
+		tables: vec![table(alu_requests.len()), table(shift_requests.len())],
+		public_interactions,
 	};
+	let num_vars = |rows: usize| usize::BITS - rows.leading_zeros();
+	let alu_ops: Vec<_> = alu_requests.iter().map(|&(op, a, b, _)| (op, a, b)).collect();
+	let shift_ops: Vec<_> = shift_requests.iter().map(|&(op, a, b, _)| (op, a, b)).collect();
+	let traces = [alu::trace(&alu_ops, num_vars(alu_ops.len())), shift::trace(&shift_ops, num_vars(shift_ops.len()))];
 	let config = Config { num_queries: 16 };
-	let trace = alu::trace(&ops, usize::BITS - ops.len().leading_zeros());
-	let proof = prove_tables(&[&alu::Alu], &statement, &config, &[&trace]).expect("the requests are true");
-	verify_tables(&[&alu::Alu], &statement, &config, &proof).expect("and verify");
+	let airs = [&Table::Alu, &Table::Shift];
+	let proof = prove_tables(&airs, &statement, &config, &[&traces[0], &traces[1]]).expect("the requests are true");
+	verify_tables(&airs, &statement, &config, &proof).expect("and verify");
+	// A request sent on the wrong bus finds no chip to answer it.
+	let mut swapped = statement.clone();
+	let first_shift = alu_requests.len();
+	swapped.public_interactions[first_shift].bus = bus::ALU;
+	assert!(verify_tables(&airs, &swapped, &config, &proof).is_err());
 }

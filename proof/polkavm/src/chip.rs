@@ -1,0 +1,63 @@
+//! What the chips share: a chip answers requests `(op, a, b)` with `c = op(a, b)`, one per row,
+//! receiving `(op, a_lo, a_hi, b_lo, b_hi, c_lo, c_hi)` on its bus, with the operation chosen
+//! by one-hot flags and 64-bit values sent as two 32-bit words, each packed from its bits as
+//! `Σ bit_i x^i` (an injective map onto GF(2^32)).
+
+use agentic_air::{AirBuilder, Base, BinaryFieldElement};
+use alloc::{vec, vec::Vec};
+
+/// `Σ_i bits[i] · x^i` over up to 32 bits: a word as the bus carries it.
+pub(crate) fn pack<AB: AirBuilder>(b: &AB, bits: impl Iterator<Item = AB::Expr>) -> AB::Expr {
+	bits.enumerate().fold(b.constant(Base::zero()), |acc, (i, bit)| acc + b.constant(Base::from_value(1 << i)) * bit)
+}
+
+/// The word of the 32 columns from `first`, packed.
+pub(crate) fn word<AB: AirBuilder>(b: &AB, first: usize) -> AB::Expr {
+	pack(b, (0..32).map(|i| b.cur(first + i)))
+}
+
+/// Requires the `count` flags from `first` to be one-hot: booleans, pairwise exclusive and
+/// summing to 1 (an odd number of ones also sums to 1 in characteristic 2).
+pub(crate) fn assert_one_hot<AB: AirBuilder>(b: &mut AB, first: usize, count: usize) {
+	for i in 0..count {
+		b.assert_bool(b.cur(first + i));
+	}
+	for i in 0..count {
+		for j in i + 1..count {
+			b.assert_zero(b.cur(first + i) * b.cur(first + j));
+		}
+	}
+	let sum = (1..count).fold(b.cur(first), |acc, i| acc + b.cur(first + i));
+	b.assert_eq(sum, b.one());
+}
+
+/// The operation's id from its flags: `Σ_i i · flag_i`.
+pub(crate) fn op_id<AB: AirBuilder>(b: &AB, first: usize, count: usize) -> AB::Expr {
+	(0..count).fold(b.constant(Base::zero()), |acc, i| acc + b.constant(Base::from_value(i as u32)) * b.cur(first + i))
+}
+
+/// The bus tuple of a request with its result (without the bus tag).
+pub(crate) fn tuple(op: u32, a: u64, b: u64, c: u64) -> Vec<Base> {
+	let word = |v: u64| Base::from_value(v as u32);
+	vec![Base::from_value(op), word(a), word(a >> 32), word(b), word(b >> 32), word(c), word(c >> 32)]
+}
+
+/// A chip's columns for `ops` on `2^num_vars` rows, `padding` on the rows from `R` on (a
+/// request that satisfies every constraint; those rows receive nothing).
+pub(crate) fn trace<Op: Copy>(
+	ops: &[(Op, u64, u64)],
+	num_vars: u32,
+	width: usize,
+	padding: (Op, u64, u64),
+	mut row_values: impl FnMut(Op, u64, u64) -> Vec<Base>,
+) -> Vec<Vec<Base>> {
+	let rows = 1usize << num_vars;
+	assert!(ops.len() < rows, "{} operations need more than 2^{num_vars} rows", ops.len());
+	let mut columns = vec![vec![Base::zero(); rows]; width];
+	for (row, &(op, a, b)) in ops.iter().chain(core::iter::repeat(&padding)).take(rows).enumerate() {
+		for (column, value) in columns.iter_mut().zip(row_values(op, a, b)) {
+			column[row] = value;
+		}
+	}
+	columns
+}

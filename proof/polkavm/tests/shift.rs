@@ -1,0 +1,169 @@
+//! The shift chip: honest tables prove and verify; every single-cell mutation, wrong claimed
+//! result, flipped proof byte and forged row is rejected. (Its operations are polkavm's: the
+//! machine that uses `ShiftOp::apply` agrees with polkavm on every shift and rotation opcode,
+//! `tests/machine.rs`.)
+
+mod common;
+
+use agentic_air::{ext, Base, BinaryFieldElement, Ext};
+use agentic_pcs::test_utils::Rng;
+use agentic_polkavm_proof::{
+	bus,
+	shift::{self, columns, Shift, ShiftOp},
+};
+use common::{forged_row_accepted, op_field, set, word, Chip};
+
+impl Chip for Shift {
+	type Op = ShiftOp;
+	const BUS: u32 = bus::SHIFT;
+
+	fn ops() -> &'static [ShiftOp] {
+		&ShiftOp::ALL
+	}
+
+	fn apply(op: ShiftOp, a: u64, b: u64) -> u64 {
+		op.apply(a, b)
+	}
+
+	fn tuple(op: ShiftOp, a: u64, b: u64, c: u64) -> Vec<Base> {
+		shift::tuple(op, a, b, c)
+	}
+
+	fn trace(ops: &[(ShiftOp, u64, u64)], num_vars: u32) -> Vec<Vec<Base>> {
+		shift::trace(ops, num_vars)
+	}
+
+	fn received(t: &[Vec<Base>], row: usize) -> Vec<Base> {
+		use columns::*;
+		let op = op_field(t, FLAGS, ShiftOp::ALL.len(), row);
+		vec![
+			op,
+			word(t, A, row),
+			word(t, A + 32, row),
+			word(t, B, row),
+			t[B_HI][row],
+			word(t, C, row),
+			word(t, C + 32, row),
+		]
+	}
+}
+
+#[test]
+fn the_chip_analyzes_within_the_degree_budget() {
+	let info = agentic_air::analyze(&Shift).expect("analyze");
+	assert_eq!(info.width, columns::WIDTH);
+	assert_eq!(info.max_degree, 6, "x^n from six amount bits");
+	assert!(info.unused_columns.is_empty(), "every column is constrained: {:?}", info.unused_columns);
+}
+
+#[test]
+fn honest_tables_prove_and_verify() {
+	let edges = [0, 1, u64::MAX, 1 << 63, 0x8000_0000, 0x7fff_ffff, 31, 32, 63, 64 + 5];
+	common::honest_tables_prove::<Shift>(&mut Rng(0x5417), &edges);
+}
+
+/// The mutation suite: 400 single-cell mutations at random columns (every column of the chip
+/// is determined by its request, the packed value and power included).
+#[test]
+fn proofs_of_mutated_tables_are_rejected() {
+	let per_column = common::mutations_are_rejected::<Shift>(&mut Rng(0x5eed_5417), 400, |rng, _| {
+		rng.below(columns::WIDTH as u64) as usize
+	});
+	assert!(per_column[columns::PACKED..].iter().any(|&n| n > 0));
+}
+
+#[test]
+fn a_wrong_result_is_rejected() {
+	common::wrong_results_are_rejected::<Shift>(&mut Rng(0xbad5), 40);
+}
+
+#[test]
+fn flipped_proof_bytes_are_rejected() {
+	common::flipped_bytes_are_rejected::<Shift>(&mut Rng(0xf11c), 300);
+}
+
+/// Row 1 takes `donor`'s witness (every column but the flags) for its own operation.
+fn witness_of(t: &mut [Vec<Base>], donor: (ShiftOp, u64, u64)) {
+	let donor = shift::trace(&[donor], 1);
+	for column in columns::A..columns::WIDTH {
+		t[column][1] = donor[column][0];
+	}
+}
+
+/// Sets row 1's result bits from its (possibly forged) `lo` cells as a 64-bit left shift reads
+/// them: `c_q = lo_q`.
+fn result_from_lo(t: &mut [Vec<Base>]) {
+	for q in 0..64 {
+		t[columns::C + q][1] = t[columns::LO + q][1];
+	}
+}
+
+/// One forged row per rule, each a false claim with the most favourable witness: all rejected.
+#[test]
+fn forged_rows_are_rejected() {
+	use columns::*;
+	let a = 0x8123_4567_89ab_cdefu64;
+	// Non-bit product cells: E has degree 4 over B, so x^4 = Σ_k c_k x^k with c_k in B, and
+	// adding (c_0, c_1, c_2, c_3, 1) to lo_0..lo_4 leaves lo + x^64 hi unchanged while the
+	// result read from lo changes: "a << 3" claimed as something else.
+	assert!(!forged_row_accepted::<Shift>((ShiftOp::Left64, a, 3), |t| {
+		let relation = ext::Coordinates::new().of(Ext::from_value(1 << 4));
+		for (k, c) in relation.iter().enumerate() {
+			t[LO + k][1] = t[LO + k][1].add(c);
+		}
+		t[LO + 4][1] = t[LO + 4][1].add(&Base::one());
+		result_from_lo(t);
+	}));
+	// A 32-bit shift that uses bit 5 of its amount (35 is 3 for `_32` forms).
+	assert!(!forged_row_accepted::<Shift>((ShiftOp::Left32, 0x1234, 35), |t| {
+		witness_of(t, (ShiftOp::Left64, 0x1234, 35));
+		for q in 32..64 {
+			t[C + q][1] = Base::zero();
+		}
+	}));
+	// `sar` answered as a logical shift right, and a rotation answered as a shift.
+	assert!(!forged_row_accepted::<Shift>((ShiftOp::ArithmeticRight64, a, 4), |t| {
+		witness_of(t, (ShiftOp::Right64, a, 4))
+	}));
+	assert!(!forged_row_accepted::<Shift>((ShiftOp::ArithmeticRight32, 0x8000_0000, 4), |t| {
+		witness_of(t, (ShiftOp::Right32, 0x8000_0000, 4))
+	}));
+	assert!(!forged_row_accepted::<Shift>((ShiftOp::RotateLeft64, a, 8), |t| {
+		witness_of(t, (ShiftOp::Left64, a, 8))
+	}));
+	assert!(!forged_row_accepted::<Shift>((ShiftOp::RotateRight32, 0xf00f, 8), |t| {
+		witness_of(t, (ShiftOp::Right32, 0xf00f, 8))
+	}));
+	// A right shift packed left to right, and a 32-bit result not sign-extended.
+	assert!(!forged_row_accepted::<Shift>((ShiftOp::Right64, a, 8), |t| {
+		witness_of(t, (ShiftOp::Left64, a, 8));
+		for q in 0..56 {
+			t[C + q][1] = Base::from_value(((a >> (q + 8)) & 1) as u32 ^ 1);
+		}
+	}));
+	assert!(!forged_row_accepted::<Shift>((ShiftOp::Left32, 1, 31), |t| {
+		for q in 32..64 {
+			set(t, C + q, 0);
+		}
+	}));
+	// Another amount's power: "a << 3" with x^4 and its product.
+	assert!(!forged_row_accepted::<Shift>((ShiftOp::Left64, a, 3), |t| {
+		let b_bits: Vec<Base> = (B..B_HI).map(|c| t[c][1]).collect();
+		witness_of(t, (ShiftOp::Left64, a, 4));
+		for (i, value) in b_bits.into_iter().enumerate() {
+			t[B + i][1] = value;
+		}
+	}));
+	// Three flags set (an odd count, so they sum to 1): `shl64 + rotl64 + shr64` selects the
+	// reversed packing (the two left flags cancel), computes `c_q = lo_(63-q) + hi_q`, and packs
+	// to id 0 ^ 6 ^ 2 = 4, `sar64`: a false "sar(a, 4)" that only the pairwise products refuse.
+	assert!(!forged_row_accepted::<Shift>((ShiftOp::Left64, a, 4), |t| {
+		witness_of(t, (ShiftOp::Right64, a, 4));
+		for op in [ShiftOp::Left64, ShiftOp::RotateLeft64, ShiftOp::Right64] {
+			set(t, FLAGS + op as usize, 1);
+		}
+		for q in 0..64 {
+			t[C + q][1] = t[LO + 63 - q][1].add(&t[HI + q][1]);
+		}
+	}));
+}
