@@ -8,6 +8,8 @@
 //!   chains for addition, subtraction and comparisons; bitwise operations; equality through an
 //!   inverse), answering requests on a bus;
 //! - [`shift`]: the shift chip, shifts and rotations proven through one product in GF(2^128);
+//! - [`decode`]: each instruction's signals (chip, operands, write, control), shared by the
+//!   machine and the CPU table;
 //! - [`machine`]: an interpreter of the v1 subset that reports, per executed instruction, what
 //!   the tables need; it is checked against polkavm's own interpreter step by step.
 //!
@@ -24,6 +26,7 @@ extern crate alloc;
 
 pub mod alu;
 mod chip;
+pub mod decode;
 pub mod machine;
 pub mod program;
 pub mod shift;

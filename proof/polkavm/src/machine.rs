@@ -9,10 +9,11 @@
 //! changes registers and memory through [`Machine::set_reg`] and [`Machine::write`].
 
 use alloc::vec::Vec;
-use polkavm_common::{abi::VM_ADDR_RETURN_TO_HOST, program::Opcode};
+use polkavm_common::abi::VM_ADDR_RETURN_TO_HOST;
 
 use crate::{
 	alu::AluOp,
+	decode::{self, ChipRequest, Control, Memory, Operand, Write},
 	program::{ProgramRow, ProgramTable},
 	shift::ShiftOp,
 };
@@ -188,60 +189,58 @@ impl<'a> Machine<'a> {
 	}
 
 	fn execute(&mut self, step: &mut Step) {
-		use Opcode as O;
 		let row = step.row;
-		let r = |x: Option<u8>| self.regs[x.unwrap_or(0) as usize];
-		let (a, b, imm, imm2) = (r(row.ra), r(row.rb), row.imm, row.imm2);
-		let mut request = None;
-		let mut alu = |op: AluOp, x: u64, y: u64| {
-			let c = op.apply(x, y);
-			request = Some((op, x, y, c));
-			c
+		// Rows hold only the v1 subset, which has signals; anything else traps.
+		let Some(signals) = decode::signals(row.opcode) else {
+			step.exit = Exit::Trap;
+			return;
 		};
-		let mut result = None;
-		match row.opcode {
-			O::trap => step.exit = Exit::Trap,
-			O::fallthrough => {},
-			O::ecalli => step.exit = Exit::Ecalli(imm as u32),
-			O::jump => step.exit = Exit::Next(row.target),
-			O::load_imm_and_jump => {
-				result = Some(imm);
-				step.exit = Exit::Next(row.target);
+		let r = |x: Option<u8>| self.regs[x.unwrap_or(0) as usize];
+		let (va, vb) = (if row.ra.is_some() { r(row.ra) } else { 0 }, if row.rb.is_some() { r(row.rb) } else { 0 });
+		let operand = |source: Operand| match source {
+			Operand::Zero => 0,
+			Operand::RegA => va,
+			Operand::RegB => vb,
+			Operand::Imm => row.imm,
+			Operand::Imm2 => row.imm2,
+		};
+		let (x, y) = (operand(signals.x), operand(signals.y));
+		let res = match signals.chip {
+			Some(ChipRequest::Alu(op)) => {
+				let c = op.apply(x, y);
+				step.alu = Some((op, x, y, c));
+				c
 			},
-			O::jump_indirect => step.exit = self.jump(alu(AluOp::Add64, a, imm)),
-			O::load_imm_and_jump_indirect => {
-				step.exit = self.jump(alu(AluOp::Add64, a, imm2));
-				result = Some(imm);
+			Some(ChipRequest::Shift(op)) => {
+				let c = op.apply(x, y);
+				step.shift = Some((op, x, y, c));
+				c
 			},
-			O::load_imm | O::load_imm64 => result = Some(imm),
-			O::move_reg => result = Some(a),
-			_ => {
-				if let Some((op, x, y, taken)) = branch(row.opcode, a, b, imm) {
-					let c = alu(op, x, y);
-					if (c == 1) == taken {
-						step.exit = Exit::Next(row.target);
-					}
-				} else if let Some((op, x, y)) = arithmetic(row.opcode, a, b, imm) {
-					result = Some(alu(op, x, y));
-				} else if let Some((op, x, y)) = shift(row.opcode, a, b, imm) {
-					let c = op.apply(x, y);
-					step.shift = Some((op, x, y, c));
-					result = Some(c);
-				} else if let Some((size, signed, indirect)) = load(row.opcode) {
-					let address = if indirect { alu(AluOp::Add64, a, imm) as u32 } else { imm as u32 };
-					match self.read(address, size) {
-						Some(bytes) => {
-							let old = le(bytes);
-							step.access = Some(Access { address, size, old, stored: None });
-							result = Some(if signed { sign_extend(old, size) } else { old });
-						},
-						None => step.exit = Exit::Trap,
-					}
-				} else if let Some((size, value, base)) = store(row.opcode, b, imm2) {
-					let address = match base {
-						true => alu(AluOp::Add64, a, imm) as u32,
-						false => imm as u32,
-					};
+			None => 0,
+		};
+		step.exit = match signals.control {
+			_ if signals.trap => Exit::Trap,
+			_ if signals.ecalli => Exit::Ecalli(row.imm as u32),
+			Control::Next => Exit::Next(row.next_pc),
+			Control::Branch { when } if (res == 1) == when => Exit::Next(row.target),
+			Control::Branch { .. } => Exit::Next(row.next_pc),
+			Control::Jump => Exit::Next(row.target),
+			Control::Dynamic => self.jump(res),
+		};
+		let mut loaded = None;
+		if let Some(memory) = signals.memory {
+			let address = if signals.chip.is_some() { res as u32 } else { row.imm as u32 };
+			match memory {
+				Memory::Load { size, signed } => match self.read(address, size) {
+					Some(bytes) => {
+						let old = le(bytes);
+						step.access = Some(Access { address, size, old, stored: None });
+						loaded = Some(if signed { sign_extend(old, size) } else { old });
+					},
+					None => step.exit = Exit::Trap,
+				},
+				Memory::Store { size, value } => {
+					let value = operand(value);
 					let bytes = &value.to_le_bytes()[..size as usize];
 					match self.read(address, size).map(le) {
 						Some(old) if self.write(address, bytes) => {
@@ -249,14 +248,16 @@ impl<'a> Machine<'a> {
 						},
 						_ => step.exit = Exit::Trap,
 					}
-				} else {
-					// Rows hold only the v1 subset, and every member is handled above.
-					step.exit = Exit::Trap;
-				}
-			},
+				},
+			}
 		}
-		step.alu = request;
-		step.write = match (row.rd, result) {
+		let value = match signals.write {
+			Write::Nothing => loaded,
+			Write::Chip => Some(res),
+			Write::Imm => Some(row.imm),
+			Write::RegA => Some(va),
+		};
+		step.write = match (row.rd, value) {
 			(Some(rd), Some(value)) if step.exit != Exit::Trap => Some((rd, value)),
 			_ => None,
 		};
@@ -285,142 +286,4 @@ fn le(bytes: &[u8]) -> u64 {
 fn sign_extend(value: u64, size: u32) -> u64 {
 	let shift = 64 - 8 * size;
 	(((value << shift) as i64) >> shift) as u64
-}
-
-/// A branch's comparison as an ALU request `(op, x, y)` and whether it jumps when the result
-/// is 1 (`true`) or 0 (`false`).
-fn branch(opcode: Opcode, a: u64, b: u64, imm: u64) -> Option<(AluOp, u64, u64, bool)> {
-	use AluOp::*;
-	use Opcode as O;
-	Some(match opcode {
-		O::branch_eq => (Equal, a, b, true),
-		O::branch_not_eq => (Equal, a, b, false),
-		O::branch_less_unsigned => (LessUnsigned, a, b, true),
-		O::branch_less_signed => (LessSigned, a, b, true),
-		O::branch_greater_or_equal_unsigned => (LessUnsigned, a, b, false),
-		O::branch_greater_or_equal_signed => (LessSigned, a, b, false),
-		O::branch_eq_imm => (Equal, a, imm, true),
-		O::branch_not_eq_imm => (Equal, a, imm, false),
-		O::branch_less_unsigned_imm => (LessUnsigned, a, imm, true),
-		O::branch_less_signed_imm => (LessSigned, a, imm, true),
-		O::branch_greater_or_equal_unsigned_imm => (LessUnsigned, a, imm, false),
-		O::branch_greater_or_equal_signed_imm => (LessSigned, a, imm, false),
-		// a <= imm is not (imm < a); a > imm is imm < a.
-		O::branch_less_or_equal_unsigned_imm => (LessUnsigned, imm, a, false),
-		O::branch_less_or_equal_signed_imm => (LessSigned, imm, a, false),
-		O::branch_greater_unsigned_imm => (LessUnsigned, imm, a, true),
-		O::branch_greater_signed_imm => (LessSigned, imm, a, true),
-		_ => return None,
-	})
-}
-
-/// An integer instruction as an ALU request `(op, x, y)` whose result is written to `rd`.
-fn arithmetic(opcode: Opcode, a: u64, b: u64, imm: u64) -> Option<(AluOp, u64, u64)> {
-	use AluOp::*;
-	use Opcode as O;
-	Some(match opcode {
-		O::add_64 => (Add64, a, b),
-		O::add_32 => (Add32, a, b),
-		O::sub_64 => (Sub64, a, b),
-		O::sub_32 => (Sub32, a, b),
-		O::add_imm_64 => (Add64, a, imm),
-		O::add_imm_32 => (Add32, a, imm),
-		O::negate_and_add_imm_64 => (Sub64, imm, a),
-		O::negate_and_add_imm_32 => (Sub32, imm, a),
-		O::and => (And, a, b),
-		O::or => (Or, a, b),
-		O::xor => (Xor, a, b),
-		O::and_imm => (And, a, imm),
-		O::or_imm => (Or, a, imm),
-		O::xor_imm => (Xor, a, imm),
-		O::set_less_than_unsigned => (LessUnsigned, a, b),
-		O::set_less_than_signed => (LessSigned, a, b),
-		O::set_less_than_unsigned_imm => (LessUnsigned, a, imm),
-		O::set_less_than_signed_imm => (LessSigned, a, imm),
-		O::set_greater_than_unsigned_imm => (LessUnsigned, imm, a),
-		O::set_greater_than_signed_imm => (LessSigned, imm, a),
-		_ => return None,
-	})
-}
-
-/// A shift or rotation as a shift request `(op, value, amount)`.
-fn shift(opcode: Opcode, a: u64, b: u64, imm: u64) -> Option<(ShiftOp, u64, u64)> {
-	use Opcode as O;
-	use ShiftOp::*;
-	Some(match opcode {
-		O::shift_logical_left_64 => (Left64, a, b),
-		O::shift_logical_left_32 => (Left32, a, b),
-		O::shift_logical_right_64 => (Right64, a, b),
-		O::shift_logical_right_32 => (Right32, a, b),
-		O::shift_arithmetic_right_64 => (ArithmeticRight64, a, b),
-		O::shift_arithmetic_right_32 => (ArithmeticRight32, a, b),
-		O::rotate_left_64 => (RotateLeft64, a, b),
-		O::rotate_left_32 => (RotateLeft32, a, b),
-		O::rotate_right_64 => (RotateRight64, a, b),
-		O::rotate_right_32 => (RotateRight32, a, b),
-		O::shift_logical_left_imm_64 => (Left64, a, imm),
-		O::shift_logical_left_imm_32 => (Left32, a, imm),
-		O::shift_logical_right_imm_64 => (Right64, a, imm),
-		O::shift_logical_right_imm_32 => (Right32, a, imm),
-		O::shift_arithmetic_right_imm_64 => (ArithmeticRight64, a, imm),
-		O::shift_arithmetic_right_imm_32 => (ArithmeticRight32, a, imm),
-		O::rotate_right_imm_64 => (RotateRight64, a, imm),
-		O::rotate_right_imm_32 => (RotateRight32, a, imm),
-		O::shift_logical_left_imm_alt_64 => (Left64, imm, a),
-		O::shift_logical_left_imm_alt_32 => (Left32, imm, a),
-		O::shift_logical_right_imm_alt_64 => (Right64, imm, a),
-		O::shift_logical_right_imm_alt_32 => (Right32, imm, a),
-		O::shift_arithmetic_right_imm_alt_64 => (ArithmeticRight64, imm, a),
-		O::shift_arithmetic_right_imm_alt_32 => (ArithmeticRight32, imm, a),
-		O::rotate_right_imm_alt_64 => (RotateRight64, imm, a),
-		O::rotate_right_imm_alt_32 => (RotateRight32, imm, a),
-		_ => return None,
-	})
-}
-
-/// A load's size, whether it sign-extends and whether its address is `ra + imm` (else `imm`).
-fn load(opcode: Opcode) -> Option<(u32, bool, bool)> {
-	use Opcode as O;
-	Some(match opcode {
-		O::load_u8 => (1, false, false),
-		O::load_i8 => (1, true, false),
-		O::load_u16 => (2, false, false),
-		O::load_i16 => (2, true, false),
-		O::load_u32 => (4, false, false),
-		O::load_i32 => (4, true, false),
-		O::load_u64 => (8, false, false),
-		O::load_indirect_u8 => (1, false, true),
-		O::load_indirect_i8 => (1, true, true),
-		O::load_indirect_u16 => (2, false, true),
-		O::load_indirect_i16 => (2, true, true),
-		O::load_indirect_u32 => (4, false, true),
-		O::load_indirect_i32 => (4, true, true),
-		O::load_indirect_u64 => (8, false, true),
-		_ => return None,
-	})
-}
-
-/// A store's size, the value it stores (`rb`, or the immediate `imm2`) and whether its address
-/// is `ra + imm` (else `imm`).
-fn store(opcode: Opcode, b: u64, imm2: u64) -> Option<(u32, u64, bool)> {
-	use Opcode as O;
-	Some(match opcode {
-		O::store_u8 => (1, b, false),
-		O::store_u16 => (2, b, false),
-		O::store_u32 => (4, b, false),
-		O::store_u64 => (8, b, false),
-		O::store_indirect_u8 => (1, b, true),
-		O::store_indirect_u16 => (2, b, true),
-		O::store_indirect_u32 => (4, b, true),
-		O::store_indirect_u64 => (8, b, true),
-		O::store_imm_u8 => (1, imm2, false),
-		O::store_imm_u16 => (2, imm2, false),
-		O::store_imm_u32 => (4, imm2, false),
-		O::store_imm_u64 => (8, imm2, false),
-		O::store_imm_indirect_u8 => (1, imm2, true),
-		O::store_imm_indirect_u16 => (2, imm2, true),
-		O::store_imm_indirect_u32 => (4, imm2, true),
-		O::store_imm_indirect_u64 => (8, imm2, true),
-		_ => return None,
-	})
 }

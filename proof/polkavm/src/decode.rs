@@ -1,0 +1,279 @@
+//! Decoded signals: what each instruction of the v1 subset does, as the handful of choices the
+//! CPU table makes (which chip it asks, which operands, what it writes, where it goes next).
+//!
+//! The witness machine executes instructions through these signals and the program table
+//! publishes them, so the CPU's constraints are the same for every opcode and the mapping has
+//! one source: this module (`docs/proof-system.md`, "The CPU table, v0").
+
+use polkavm_common::program::Opcode;
+
+use crate::{alu::AluOp, shift::ShiftOp};
+
+/// A request to a chip.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChipRequest {
+	/// To the ALU chip.
+	Alu(AluOp),
+	/// To the shift chip.
+	Shift(ShiftOp),
+}
+
+/// Where an operand comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operand {
+	/// Nothing (0).
+	Zero,
+	/// The value of `ra`.
+	RegA,
+	/// The value of `rb`.
+	RegB,
+	/// The first immediate.
+	Imm,
+	/// The second immediate.
+	Imm2,
+}
+
+/// What the instruction writes to `rd`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Write {
+	/// Nothing.
+	Nothing,
+	/// The chip's result.
+	Chip,
+	/// The first immediate.
+	Imm,
+	/// The value of `ra`.
+	RegA,
+}
+
+/// Where execution goes next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+	/// To the next instruction.
+	Next,
+	/// To the target if the chip answers `when` (1 for `true`), else to the next instruction.
+	Branch {
+		/// The answer that takes the branch.
+		when: bool,
+	},
+	/// To the static target.
+	Jump,
+	/// To the dynamic address the ALU computed: a return for `0xFFFF0000`, else through the
+	/// jump table.
+	Dynamic,
+}
+
+/// Memory accesses (not in the CPU table v0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Memory {
+	/// A load of `size` bytes, sign-extended if `signed`.
+	Load {
+		/// 1, 2, 4 or 8.
+		size: u32,
+		/// Whether the value is sign-extended.
+		signed: bool,
+	},
+	/// A store of the low `size` bytes of `value`.
+	Store {
+		/// 1, 2, 4 or 8.
+		size: u32,
+		/// Where the stored value comes from: `RegB` or `Imm2`.
+		value: Operand,
+	},
+}
+
+/// The decoded instruction. Memory accesses take their address from the chip's result when
+/// they ask the ALU (`base + offset`), else from the immediate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Signals {
+	/// The chip request, with operands `x` and `y`.
+	pub chip: Option<ChipRequest>,
+	/// The first operand: `RegA` or `Imm`.
+	pub x: Operand,
+	/// The second operand.
+	pub y: Operand,
+	/// The register write.
+	pub write: Write,
+	/// The next instruction.
+	pub control: Control,
+	/// A memory access.
+	pub memory: Option<Memory>,
+	/// `trap`.
+	pub trap: bool,
+	/// `ecalli`.
+	pub ecalli: bool,
+}
+
+impl Signals {
+	/// The number of signal bits.
+	pub const BITS: usize = 15;
+
+	/// Whether the CPU table v0 cannot prove the instruction (a trap, a host call, a memory
+	/// access).
+	pub fn stop(&self) -> bool {
+		self.trap || self.ecalli || self.memory.is_some()
+	}
+
+	/// The signal bits in the CPU table's order: `alu, shift, x_imm, y_rb, y_imm, y_imm2, y_ra,
+	/// w_chip, w_imm, w_ra, branch, when, jump, dyn, stop`.
+	pub fn bits(&self) -> [bool; Self::BITS] {
+		[
+			matches!(self.chip, Some(ChipRequest::Alu(_))),
+			matches!(self.chip, Some(ChipRequest::Shift(_))),
+			self.x == Operand::Imm,
+			self.y == Operand::RegB,
+			self.y == Operand::Imm,
+			self.y == Operand::Imm2,
+			self.y == Operand::RegA,
+			self.write == Write::Chip,
+			self.write == Write::Imm,
+			self.write == Write::RegA,
+			matches!(self.control, Control::Branch { .. }),
+			matches!(self.control, Control::Branch { when: true }),
+			self.control == Control::Jump,
+			self.control == Control::Dynamic,
+			self.stop(),
+		]
+	}
+}
+
+/// The signals of a v1 instruction (`None` outside the subset).
+pub fn signals(opcode: Opcode) -> Option<Signals> {
+	use AluOp::*;
+	use Opcode as O;
+	use Operand::{Imm, Imm2, RegA, RegB, Zero};
+	use ShiftOp::*;
+	let plain = Signals {
+		chip: None,
+		x: RegA,
+		y: Zero,
+		write: Write::Nothing,
+		control: Control::Next,
+		memory: None,
+		trap: false,
+		ecalli: false,
+	};
+	let alu = |op, x, y| Signals { chip: Some(ChipRequest::Alu(op)), x, y, write: Write::Chip, ..plain };
+	let shift = |op, x, y| Signals { chip: Some(ChipRequest::Shift(op)), x, y, write: Write::Chip, ..plain };
+	let branch =
+		|op, x, y, when| Signals { chip: Some(ChipRequest::Alu(op)), x, y, control: Control::Branch { when }, ..plain };
+	let address = Signals { chip: Some(ChipRequest::Alu(Add64)), x: RegA, y: Imm, ..plain };
+	let load = |size, signed, indirect: bool| Signals {
+		memory: Some(Memory::Load { size, signed }),
+		..if indirect { address } else { plain }
+	};
+	let store = |size, value, indirect: bool| Signals {
+		memory: Some(Memory::Store { size, value }),
+		..if indirect { address } else { plain }
+	};
+	Some(match opcode {
+		O::trap => Signals { trap: true, ..plain },
+		O::fallthrough => plain,
+		O::ecalli => Signals { ecalli: true, ..plain },
+		O::jump => Signals { control: Control::Jump, ..plain },
+		O::load_imm_and_jump => Signals { write: Write::Imm, control: Control::Jump, ..plain },
+		O::jump_indirect => Signals { control: Control::Dynamic, ..address },
+		O::load_imm_and_jump_indirect => Signals { y: Imm2, write: Write::Imm, control: Control::Dynamic, ..address },
+		O::load_imm | O::load_imm64 => Signals { write: Write::Imm, ..plain },
+		O::move_reg => Signals { write: Write::RegA, ..plain },
+
+		O::branch_eq => branch(Equal, RegA, RegB, true),
+		O::branch_not_eq => branch(Equal, RegA, RegB, false),
+		O::branch_less_unsigned => branch(LessUnsigned, RegA, RegB, true),
+		O::branch_less_signed => branch(LessSigned, RegA, RegB, true),
+		O::branch_greater_or_equal_unsigned => branch(LessUnsigned, RegA, RegB, false),
+		O::branch_greater_or_equal_signed => branch(LessSigned, RegA, RegB, false),
+		O::branch_eq_imm => branch(Equal, RegA, Imm, true),
+		O::branch_not_eq_imm => branch(Equal, RegA, Imm, false),
+		O::branch_less_unsigned_imm => branch(LessUnsigned, RegA, Imm, true),
+		O::branch_less_signed_imm => branch(LessSigned, RegA, Imm, true),
+		O::branch_greater_or_equal_unsigned_imm => branch(LessUnsigned, RegA, Imm, false),
+		O::branch_greater_or_equal_signed_imm => branch(LessSigned, RegA, Imm, false),
+		// a <= imm is not (imm < a); a > imm is imm < a.
+		O::branch_less_or_equal_unsigned_imm => branch(LessUnsigned, Imm, RegA, false),
+		O::branch_less_or_equal_signed_imm => branch(LessSigned, Imm, RegA, false),
+		O::branch_greater_unsigned_imm => branch(LessUnsigned, Imm, RegA, true),
+		O::branch_greater_signed_imm => branch(LessSigned, Imm, RegA, true),
+
+		O::add_64 => alu(Add64, RegA, RegB),
+		O::add_32 => alu(Add32, RegA, RegB),
+		O::sub_64 => alu(Sub64, RegA, RegB),
+		O::sub_32 => alu(Sub32, RegA, RegB),
+		O::add_imm_64 => alu(Add64, RegA, Imm),
+		O::add_imm_32 => alu(Add32, RegA, Imm),
+		O::negate_and_add_imm_64 => alu(Sub64, Imm, RegA),
+		O::negate_and_add_imm_32 => alu(Sub32, Imm, RegA),
+		O::and => alu(And, RegA, RegB),
+		O::or => alu(Or, RegA, RegB),
+		O::xor => alu(Xor, RegA, RegB),
+		O::and_imm => alu(And, RegA, Imm),
+		O::or_imm => alu(Or, RegA, Imm),
+		O::xor_imm => alu(Xor, RegA, Imm),
+		O::set_less_than_unsigned => alu(LessUnsigned, RegA, RegB),
+		O::set_less_than_signed => alu(LessSigned, RegA, RegB),
+		O::set_less_than_unsigned_imm => alu(LessUnsigned, RegA, Imm),
+		O::set_less_than_signed_imm => alu(LessSigned, RegA, Imm),
+		O::set_greater_than_unsigned_imm => alu(LessUnsigned, Imm, RegA),
+		O::set_greater_than_signed_imm => alu(LessSigned, Imm, RegA),
+
+		O::shift_logical_left_64 => shift(Left64, RegA, RegB),
+		O::shift_logical_left_32 => shift(Left32, RegA, RegB),
+		O::shift_logical_right_64 => shift(Right64, RegA, RegB),
+		O::shift_logical_right_32 => shift(Right32, RegA, RegB),
+		O::shift_arithmetic_right_64 => shift(ArithmeticRight64, RegA, RegB),
+		O::shift_arithmetic_right_32 => shift(ArithmeticRight32, RegA, RegB),
+		O::rotate_left_64 => shift(RotateLeft64, RegA, RegB),
+		O::rotate_left_32 => shift(RotateLeft32, RegA, RegB),
+		O::rotate_right_64 => shift(RotateRight64, RegA, RegB),
+		O::rotate_right_32 => shift(RotateRight32, RegA, RegB),
+		O::shift_logical_left_imm_64 => shift(Left64, RegA, Imm),
+		O::shift_logical_left_imm_32 => shift(Left32, RegA, Imm),
+		O::shift_logical_right_imm_64 => shift(Right64, RegA, Imm),
+		O::shift_logical_right_imm_32 => shift(Right32, RegA, Imm),
+		O::shift_arithmetic_right_imm_64 => shift(ArithmeticRight64, RegA, Imm),
+		O::shift_arithmetic_right_imm_32 => shift(ArithmeticRight32, RegA, Imm),
+		O::rotate_right_imm_64 => shift(RotateRight64, RegA, Imm),
+		O::rotate_right_imm_32 => shift(RotateRight32, RegA, Imm),
+		// `_alt`: the immediate is shifted by the register.
+		O::shift_logical_left_imm_alt_64 => shift(Left64, Imm, RegA),
+		O::shift_logical_left_imm_alt_32 => shift(Left32, Imm, RegA),
+		O::shift_logical_right_imm_alt_64 => shift(Right64, Imm, RegA),
+		O::shift_logical_right_imm_alt_32 => shift(Right32, Imm, RegA),
+		O::shift_arithmetic_right_imm_alt_64 => shift(ArithmeticRight64, Imm, RegA),
+		O::shift_arithmetic_right_imm_alt_32 => shift(ArithmeticRight32, Imm, RegA),
+		O::rotate_right_imm_alt_64 => shift(RotateRight64, Imm, RegA),
+		O::rotate_right_imm_alt_32 => shift(RotateRight32, Imm, RegA),
+
+		O::load_u8 => load(1, false, false),
+		O::load_i8 => load(1, true, false),
+		O::load_u16 => load(2, false, false),
+		O::load_i16 => load(2, true, false),
+		O::load_u32 => load(4, false, false),
+		O::load_i32 => load(4, true, false),
+		O::load_u64 => load(8, false, false),
+		O::load_indirect_u8 => load(1, false, true),
+		O::load_indirect_i8 => load(1, true, true),
+		O::load_indirect_u16 => load(2, false, true),
+		O::load_indirect_i16 => load(2, true, true),
+		O::load_indirect_u32 => load(4, false, true),
+		O::load_indirect_i32 => load(4, true, true),
+		O::load_indirect_u64 => load(8, false, true),
+		O::store_u8 => store(1, RegB, false),
+		O::store_u16 => store(2, RegB, false),
+		O::store_u32 => store(4, RegB, false),
+		O::store_u64 => store(8, RegB, false),
+		O::store_indirect_u8 => store(1, RegB, true),
+		O::store_indirect_u16 => store(2, RegB, true),
+		O::store_indirect_u32 => store(4, RegB, true),
+		O::store_indirect_u64 => store(8, RegB, true),
+		O::store_imm_u8 => store(1, Imm2, false),
+		O::store_imm_u16 => store(2, Imm2, false),
+		O::store_imm_u32 => store(4, Imm2, false),
+		O::store_imm_u64 => store(8, Imm2, false),
+		O::store_imm_indirect_u8 => store(1, Imm2, true),
+		O::store_imm_indirect_u16 => store(2, Imm2, true),
+		O::store_imm_indirect_u32 => store(4, Imm2, true),
+		O::store_imm_indirect_u64 => store(8, Imm2, true),
+		_ => return None,
+	})
+}
