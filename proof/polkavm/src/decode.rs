@@ -137,6 +137,18 @@ impl Signals {
 	}
 }
 
+/// The signals of `trap`.
+pub const TRAP: Signals = Signals {
+	chip: None,
+	x: Operand::RegA,
+	y: Operand::Zero,
+	write: Write::Nothing,
+	control: Control::Next,
+	memory: None,
+	trap: true,
+	ecalli: false,
+};
+
 /// The signals of a v1 instruction (`None` outside the subset).
 pub fn signals(opcode: Opcode) -> Option<Signals> {
 	use AluOp::*;
@@ -167,7 +179,7 @@ pub fn signals(opcode: Opcode) -> Option<Signals> {
 		..if indirect { address } else { plain }
 	};
 	Some(match opcode {
-		O::trap => Signals { trap: true, ..plain },
+		O::trap => TRAP,
 		O::fallthrough => plain,
 		O::ecalli => Signals { ecalli: true, ..plain },
 		O::jump => Signals { control: Control::Jump, ..plain },

@@ -10,6 +10,8 @@
 //! - [`shift`]: the shift chip, shifts and rotations proven through one product in GF(2^128);
 //! - [`decode`]: each instruction's signals (chip, operands, write, control), shared by the
 //!   machine and the CPU table;
+//! - [`cpu`]: the CPU table v0 and the program and jump tables it reads;
+//! - [`vm`]: proofs of whole runs: the statement, the witness, prove and verify;
 //! - [`machine`]: an interpreter of the v1 subset that reports, per executed instruction, what
 //!   the tables need; it is checked against polkavm's own interpreter step by step.
 //!
@@ -26,16 +28,24 @@ extern crate alloc;
 
 pub mod alu;
 mod chip;
+pub mod cpu;
 pub mod decode;
 pub mod machine;
 pub mod program;
 pub mod shift;
+pub mod vm;
 
 use agentic_air::{Air, AirBuilder};
 
 /// Every table of a VM proof, as the one AIR type the multi-table prover takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Table {
+	/// The CPU table.
+	Cpu,
+	/// The program table.
+	Program,
+	/// The jump table.
+	Jumps,
 	/// The ALU chip.
 	Alu,
 	/// The shift chip.
@@ -45,6 +55,9 @@ pub enum Table {
 impl Air for Table {
 	fn width(&self) -> usize {
 		match self {
+			Table::Cpu => cpu::Cpu.width(),
+			Table::Program => cpu::Program.width(),
+			Table::Jumps => cpu::Jumps.width(),
 			Table::Alu => alu::Alu.width(),
 			Table::Shift => shift::Shift.width(),
 		}
@@ -52,6 +65,9 @@ impl Air for Table {
 
 	fn eval<AB: AirBuilder>(&self, builder: &mut AB) {
 		match self {
+			Table::Cpu => cpu::Cpu.eval(builder),
+			Table::Program => cpu::Program.eval(builder),
+			Table::Jumps => cpu::Jumps.eval(builder),
 			Table::Alu => alu::Alu.eval(builder),
 			Table::Shift => shift::Shift.eval(builder),
 		}
@@ -64,4 +80,8 @@ pub mod bus {
 	pub const ALU: u32 = 1;
 	/// Requests to the shift chip: `(op, a_lo, a_hi, b_lo, b_hi, c_lo, c_hi)`.
 	pub const SHIFT: u32 = 2;
+	/// Reads of the program table: its fields and a counter.
+	pub const PROGRAM: u32 = 3;
+	/// Reads of the jump table: `(address, target)` and a counter.
+	pub const JUMPS: u32 = 4;
 }

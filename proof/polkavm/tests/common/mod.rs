@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod programs;
+
 use agentic_air::{check_trace, Air, Base, BinaryFieldElement, Direction};
 use agentic_pcs::test_utils::Rng;
 use agentic_zerocheck::{

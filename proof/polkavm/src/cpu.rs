@@ -1,0 +1,401 @@
+//! The CPU table v0 and the read-only tables it looks instructions and jump targets up in
+//! (`docs/proof-system.md`, "The CPU table, v0").
+//!
+//! Row `i < R` of the CPU table executes the `i`-th instruction of one invocation; row `R`
+//! holds the state after the last one, a return. Each row reads its instruction (with the
+//! decoded signals) from the program table, selects its operands from the registers, asks the
+//! ALU or the shift chip for its result, writes `rd` and moves `pc`; gas is a running product
+//! of `ω_g^(block cost)` in `E`.
+
+use agentic_air::{Air, AirBuilder, Base, BinaryFieldElement, Direction, Ext, Selector};
+use alloc::vec::Vec;
+
+use crate::{
+	bus,
+	decode::{self, ChipRequest, Signals},
+	machine::REGISTERS,
+	program::{ProgramRow, ProgramTable},
+};
+
+/// The generator of `B*` (order `2^32 - 1`) the lookup counters step by: `x + 1`.
+pub fn counter_step() -> Base {
+	Base::from_value(3)
+}
+
+/// The generator of `E*` (order `2^128 - 1`) gas is counted in: `x` (a test checks it against
+/// every prime factor of `2^128 - 1`).
+pub fn gas_generator() -> Ext {
+	Ext::from_value(2)
+}
+
+/// The return-to-host address.
+const RETURN_ADDRESS: u32 = polkavm_common::abi::VM_ADDR_RETURN_TO_HOST;
+
+/// The fields of a program-table row, in the order of the table's columns and of the lookup
+/// tuple (before the counter).
+pub mod fields {
+	/// Code offset.
+	pub const PC: usize = 0;
+	/// Offset of the next instruction.
+	pub const NEXT_PC: usize = 1;
+	/// Static target.
+	pub const TARGET: usize = 2;
+	/// First immediate, low and high words.
+	pub const IMM: usize = 3;
+	/// Second immediate, low and high words.
+	pub const IMM2: usize = 5;
+	/// `rd + 1` (0: none).
+	pub const RD: usize = 7;
+	/// `ra + 1` (0: none).
+	pub const RA: usize = 8;
+	/// `rb + 1` (0: none).
+	pub const RB: usize = 9;
+	/// The ALU operation's id.
+	pub const ALU_OP: usize = 10;
+	/// The shift operation's id.
+	pub const SHIFT_OP: usize = 11;
+	/// `ω_g^(block cost)` at a block start, else 1: four coordinates.
+	pub const G: usize = 12;
+	/// The signal bits, packed (`Σ s_j x^j`).
+	pub const SIGNALS: usize = 16;
+	/// The number of fields.
+	pub const COUNT: usize = 17;
+}
+
+/// The signal bits' positions (see [`Signals::bits`]).
+pub mod signal {
+	/// Sends an ALU request.
+	pub const ALU: usize = 0;
+	/// Sends a shift request.
+	pub const SHIFT: usize = 1;
+	/// `X = imm` (else `va`).
+	pub const X_IMM: usize = 2;
+	/// `Y = vb`.
+	pub const Y_RB: usize = 3;
+	/// `Y = imm`.
+	pub const Y_IMM: usize = 4;
+	/// `Y = imm2`.
+	pub const Y_IMM2: usize = 5;
+	/// `Y = va`.
+	pub const Y_RA: usize = 6;
+	/// Writes the chip's result.
+	pub const W_CHIP: usize = 7;
+	/// Writes `imm`.
+	pub const W_IMM: usize = 8;
+	/// Writes `va`.
+	pub const W_RA: usize = 9;
+	/// A branch.
+	pub const BRANCH: usize = 10;
+	/// The branch is taken when the result is 1 (else 0).
+	pub const WHEN: usize = 11;
+	/// A static jump.
+	pub const JUMP: usize = 12;
+	/// A dynamic jump.
+	pub const DYN: usize = 13;
+	/// Not provable in v0.
+	pub const STOP: usize = 14;
+}
+
+/// Column layout of the CPU table.
+pub mod columns {
+	use super::{fields, REGISTERS};
+	use crate::decode::Signals;
+
+	/// The looked-up fields `PC .. SHIFT_OP` and `G` at their field positions (`PC` is the
+	/// row's `pc`).
+	pub const FIELDS: usize = 0;
+	/// The signal bits, one column each.
+	pub const SIGNALS: usize = fields::SIGNALS;
+	/// The program read's counter and its inverse.
+	pub const RHO: usize = SIGNALS + Signals::BITS;
+	/// `ρ^(-1)`.
+	pub const RHO_INV: usize = RHO + 1;
+	/// Register `k`'s two words (low, high) at `REGS + 2k`, before the instruction.
+	pub const REGS: usize = RHO_INV + 1;
+	/// The flags of `rd`.
+	pub const D: usize = REGS + 2 * REGISTERS;
+	/// The flags of `ra`.
+	pub const A: usize = D + REGISTERS;
+	/// The flags of `rb`.
+	pub const B: usize = A + REGISTERS;
+	/// `va`, two words.
+	pub const VA: usize = B + REGISTERS;
+	/// `vb`.
+	pub const VB: usize = VA + 2;
+	/// The chip's first operand.
+	pub const X: usize = VB + 2;
+	/// The chip's second operand.
+	pub const Y: usize = X + 2;
+	/// The chip's result.
+	pub const RES: usize = Y + 2;
+	/// The value written to `rd`.
+	pub const WVAL: usize = RES + 2;
+	/// The row reads the jump table.
+	pub const JG: usize = WVAL + 2;
+	/// The jump table's target.
+	pub const JT: usize = JG + 1;
+	/// The jump-table read's counter.
+	pub const RHO_J: usize = JT + 1;
+	/// Its inverse.
+	pub const RHO_J_INV: usize = RHO_J + 1;
+	/// `[res_lo = 0xFFFF0000]`.
+	pub const RET: usize = RHO_J_INV + 1;
+	/// The inverse witness of `ret`.
+	pub const RET_INV: usize = RET + 1;
+	/// 1 after the return.
+	pub const HALTED: usize = RET_INV + 1;
+	/// The gas counter in `E`, four coordinates.
+	pub const CNT: usize = HALTED + 1;
+	/// The number of columns.
+	pub const WIDTH: usize = CNT + 4;
+
+	/// Whether a column carries state from row to row (and is therefore not zero on row `R`).
+	pub fn is_state(column: usize) -> bool {
+		column == FIELDS + fields::PC
+			|| (REGS..D).contains(&column)
+			|| column == HALTED
+			|| (CNT..WIDTH).contains(&column)
+	}
+}
+
+/// `Σ_i bits[i] x^i` as a base-field value, for up to 32 bits.
+fn pack_bits(bits: &[bool]) -> Base {
+	Base::from_value(bits.iter().enumerate().map(|(i, &bit)| u32::from(bit) << i).sum())
+}
+
+/// A program row's fields as the program table holds them.
+pub fn row_fields(row: &ProgramRow, coordinates: &agentic_air::ext::Coordinates) -> [Base; fields::COUNT] {
+	let word = |v: u64| Base::from_value(v as u32);
+	let index = |r: Option<u8>| Base::from_value(r.map_or(0, |r| u32::from(r) + 1));
+	let signals = decode::signals(row.opcode).unwrap_or(decode::TRAP);
+	let (alu_op, shift_op) = match signals.chip {
+		Some(ChipRequest::Alu(op)) => (op.id(), 0),
+		Some(ChipRequest::Shift(op)) => (0, op.id()),
+		None => (0, 0),
+	};
+	let g = if row.block { gas_generator().pow(u64::from(row.block_cost)) } else { Ext::one() };
+	let g = coordinates.of(g);
+	[
+		Base::from_value(row.pc),
+		Base::from_value(row.next_pc),
+		Base::from_value(row.target),
+		word(row.imm),
+		word(row.imm >> 32),
+		word(row.imm2),
+		word(row.imm2 >> 32),
+		index(row.rd),
+		index(row.ra),
+		index(row.rb),
+		Base::from_value(alu_op),
+		Base::from_value(shift_op),
+		g[0],
+		g[1],
+		g[2],
+		g[3],
+		pack_bits(&signals.bits()),
+	]
+}
+
+/// The program table's public columns over `2^num_vars` rows (zero below the instructions).
+pub fn program_columns(program: &ProgramTable, num_vars: u32) -> Vec<Vec<Base>> {
+	let coordinates = agentic_air::ext::Coordinates::new();
+	let mut columns = alloc::vec![alloc::vec![Base::zero(); 1 << num_vars]; fields::COUNT];
+	for (i, row) in program.rows.iter().enumerate() {
+		for (column, value) in columns.iter_mut().zip(row_fields(row, &coordinates)) {
+			column[i] = value;
+		}
+	}
+	columns
+}
+
+/// The jump table's valid entries `(address, target)`.
+pub fn jump_entries(program: &ProgramTable) -> Vec<(u32, u32)> {
+	program
+		.jump_table
+		.iter()
+		.enumerate()
+		.filter_map(|(i, target)| target.map(|target| (2 * (i as u32 + 1), target)))
+		.collect()
+}
+
+/// The jump table's public columns (address, target) over `2^num_vars` rows.
+pub fn jump_columns(program: &ProgramTable, num_vars: u32) -> Vec<Vec<Base>> {
+	let mut columns = alloc::vec![alloc::vec![Base::zero(); 1 << num_vars]; 2];
+	for (i, (address, target)) in jump_entries(program).into_iter().enumerate() {
+		columns[0][i] = Base::from_value(address);
+		columns[1][i] = Base::from_value(target);
+	}
+	columns
+}
+
+/// The CPU table's AIR.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Cpu;
+
+/// The program table's AIR: its fields are public columns, its one committed column is the
+/// final read counter of each instruction.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Program;
+
+/// The jump table's AIR: `(address, target)` public, the final read counter committed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Jumps;
+
+/// Requires `count` flags from `first` to be bits, at most one of them set.
+fn assert_at_most_one<AB: AirBuilder>(b: &mut AB, first: usize, count: usize) {
+	for i in 0..count {
+		b.assert_bool(b.cur(first + i));
+	}
+	for i in 0..count {
+		for j in i + 1..count {
+			b.assert_zero(b.cur(first + i) * b.cur(first + j));
+		}
+	}
+}
+
+/// A read of a read-only table with a multiplicative counter `rho`: receive `(fields, ρ)`, send
+/// `(fields, ρ ω)`, under `gate`.
+fn read<AB: AirBuilder>(b: &mut AB, bus: u32, gate: AB::Expr, fields: &[AB::Expr], rho: AB::Expr) {
+	let mut received = fields.to_vec();
+	received.push(rho.clone());
+	b.interact(bus, Direction::Receive, gate.clone(), &received);
+	let mut sent = fields.to_vec();
+	sent.push(rho * b.constant(counter_step()));
+	b.interact(bus, Direction::Send, gate, &sent);
+}
+
+impl Air for Cpu {
+	fn width(&self) -> usize {
+		columns::WIDTH
+	}
+
+	fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+		use columns::*;
+		let f = |b: &AB, field: usize| b.cur(FIELDS + field);
+		let s = |b: &AB, bit: usize| b.cur(SIGNALS + bit);
+		let zero = b.constant(Base::zero());
+		let active = b.selector(Selector::Active);
+
+		// 1. Bits and flags; the flags are exactly the looked-up register indices.
+		for bit in 0..Signals::BITS {
+			b.assert_bool(s(b, bit));
+		}
+		for (first, field) in [(D, fields::RD), (A, fields::RA), (B, fields::RB)] {
+			assert_at_most_one(b, first, REGISTERS);
+			let index = (0..REGISTERS)
+				.fold(zero.clone(), |acc, k| acc + b.constant(Base::from_value(k as u32 + 1)) * b.cur(first + k));
+			b.assert_eq(f(b, field), index);
+		}
+
+		// 2. Operands, result routing.
+		for w in 0..2 {
+			let select = |b: &AB, flags: usize| {
+				(0..REGISTERS).fold(zero.clone(), |acc, k| acc + b.cur(flags + k) * b.cur(REGS + 2 * k + w))
+			};
+			b.assert_eq(b.cur(VA + w), select(b, A));
+			b.assert_eq(b.cur(VB + w), select(b, B));
+			let (va, vb, imm, imm2) = (b.cur(VA + w), b.cur(VB + w), f(b, fields::IMM + w), f(b, fields::IMM2 + w));
+			let x_imm = s(b, signal::X_IMM);
+			b.assert_eq(b.cur(X + w), x_imm.clone() * imm.clone() + (b.one() + x_imm) * va.clone());
+			let y = s(b, signal::Y_RB) * vb
+				+ s(b, signal::Y_IMM) * imm.clone()
+				+ s(b, signal::Y_IMM2) * imm2
+				+ s(b, signal::Y_RA) * va.clone();
+			b.assert_eq(b.cur(Y + w), y);
+			let wval = s(b, signal::W_CHIP) * b.cur(RES + w) + s(b, signal::W_IMM) * imm + s(b, signal::W_RA) * va;
+			b.assert_eq(b.cur(WVAL + w), wval);
+			// 3. Registers: rd takes the written value, the others keep theirs.
+			for k in 0..REGISTERS {
+				let r = b.cur(REGS + 2 * k + w);
+				b.assert_transition(b.next(REGS + 2 * k + w) + r.clone() + b.cur(D + k) * (b.cur(WVAL + w) + r));
+			}
+		}
+
+		// 4. Returns: ret = [res_lo = 0xFFFF0000], on the rows that execute.
+		let delta = b.cur(RES) + b.constant(Base::from_value(RETURN_ADDRESS));
+		b.assert_transition(delta.clone() * b.cur(RET));
+		b.assert_transition(delta * b.cur(RET_INV) + b.one() + b.cur(RET));
+		b.assert_eq(b.cur(JG), s(b, signal::DYN) * (b.one() + b.cur(RET)));
+
+		// 5. The next pc, halting and gas.
+		let (next_pc, target) = (f(b, fields::NEXT_PC), f(b, fields::TARGET));
+		let when = s(b, signal::WHEN);
+		let res_lo = b.cur(RES);
+		let taken = when.clone() * res_lo.clone() + (b.one() + when) * (b.one() + res_lo);
+		let pc = next_pc.clone()
+			+ s(b, signal::JUMP) * (target.clone() + next_pc.clone())
+			+ s(b, signal::BRANCH) * taken * (target + next_pc.clone())
+			+ b.cur(JG) * (b.cur(JT) + next_pc);
+		b.assert_transition(b.next(FIELDS + fields::PC) + pc);
+		b.assert_transition(b.next(HALTED) + b.cur(HALTED) + s(b, signal::DYN) * b.cur(RET));
+		let g = b.ext_of_coords([0, 1, 2, 3].map(|k| f(b, fields::G + k)));
+		b.assert_transition(b.next_ext(CNT) + b.cur_ext(CNT) * g);
+
+		// 6. Nothing executes after the return, nor anything v0 cannot prove.
+		b.assert_zero(active.clone() * b.cur(HALTED));
+		b.assert_zero(active.clone() * s(b, signal::STOP));
+
+		// Counters are nonzero where they count; unused cells are zero (a canonical trace).
+		b.assert_transition(b.cur(RHO) * b.cur(RHO_INV) + b.one());
+		b.assert_transition(b.cur(JG) * (b.cur(RHO_J) * b.cur(RHO_J_INV) + b.one()));
+		for column in [JT, RHO_J, RHO_J_INV] {
+			b.assert_zero((b.one() + b.cur(JG)) * b.cur(column));
+		}
+		b.assert_zero(b.cur(RET) * b.cur(RET_INV));
+		for w in 0..2 {
+			b.assert_zero((b.one() + s(b, signal::ALU) + s(b, signal::SHIFT)) * b.cur(RES + w));
+		}
+		for column in (0..WIDTH).filter(|&c| !is_state(c)) {
+			b.assert_zero((b.one() + active.clone()) * b.cur(column));
+		}
+
+		// 7. Buses.
+		let mut packed = zero;
+		for bit in 0..Signals::BITS {
+			packed = packed + b.constant(Base::from_value(1 << bit)) * s(b, bit);
+		}
+		let mut looked_up: Vec<AB::Expr> = (0..fields::SIGNALS).map(|field| f(b, field)).collect();
+		looked_up.push(packed);
+		read(b, bus::PROGRAM, b.one(), &looked_up, b.cur(RHO));
+		let request =
+			|b: &AB, op: usize| [f(b, op), b.cur(X), b.cur(X + 1), b.cur(Y), b.cur(Y + 1), b.cur(RES), b.cur(RES + 1)];
+		let alu_request = request(b, fields::ALU_OP);
+		b.interact(bus::ALU, Direction::Send, s(b, signal::ALU), &alu_request);
+		let shift_request = request(b, fields::SHIFT_OP);
+		b.interact(bus::SHIFT, Direction::Send, s(b, signal::SHIFT), &shift_request);
+		read(b, bus::JUMPS, b.cur(JG), &[b.cur(RES), b.cur(JT)], b.cur(RHO_J));
+	}
+}
+
+/// The read-only side of a lookup: every row below `R` sends `(fields, 1)` and receives
+/// `(fields, ρ_final)`; `ρ_final` is zero from `R` on.
+fn serve<AB: AirBuilder>(b: &mut AB, bus: u32, count: usize) {
+	let fields: Vec<AB::Expr> = (0..count).map(|i| b.cur(i)).collect();
+	let mut sent = fields.clone();
+	sent.push(b.one());
+	b.interact(bus, Direction::Send, b.one(), &sent);
+	let mut received = fields;
+	received.push(b.cur(count));
+	b.interact(bus, Direction::Receive, b.one(), &received);
+	b.assert_zero((b.one() + b.selector(Selector::Active)) * b.cur(count));
+}
+
+impl Air for Program {
+	fn width(&self) -> usize {
+		fields::COUNT + 1
+	}
+
+	fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+		serve(b, bus::PROGRAM, fields::COUNT);
+	}
+}
+
+impl Air for Jumps {
+	fn width(&self) -> usize {
+		3
+	}
+
+	fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+		serve(b, bus::JUMPS, 2);
+	}
+}

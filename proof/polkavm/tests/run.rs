@@ -1,0 +1,154 @@
+//! Proofs of whole runs by the CPU table v0: random programs over registers and control flow
+//! prove and verify; a changed claim, another program, a mutated cell of any table and flipped
+//! proof bytes are rejected.
+
+mod common;
+
+use agentic_pcs::test_utils::Rng;
+use agentic_polkavm_proof::{
+	cpu::columns,
+	program::ProgramTable,
+	vm::{self, Claim, RunError, RunProof},
+};
+use agentic_zerocheck::Config;
+use common::programs::{random_program, Mix};
+
+const CONFIG: Config = Config { num_queries: 16 };
+const STEP_LIMIT: u64 = 2000;
+
+/// Random register programs whose single run returns within the step limit.
+fn provable_programs(rng: &mut Rng, count: usize) -> Vec<ProgramTable> {
+	let mut programs = Vec::new();
+	while programs.len() < count {
+		let blob = random_program(rng, Mix::Registers);
+		let program = ProgramTable::from_blob(&blob, "step").expect("inside the subset");
+		match vm::witness(&program, STEP_LIMIT) {
+			Ok(_) => programs.push(program),
+			Err(RunError::Unprovable) => {},
+			Err(e) => panic!("{e:?}"),
+		}
+	}
+	programs
+}
+
+#[test]
+fn runs_prove_and_verify() {
+	let mut rng = Rng(0xc0de_2026);
+	let mut instructions = 0;
+	for program in provable_programs(&mut rng, 12) {
+		let (claim, proof) = vm::prove(&program, STEP_LIMIT, &CONFIG).expect("a returning run proves");
+		vm::verify(&program, &claim, &proof, &CONFIG).expect("and verifies");
+		instructions += proof.instructions;
+	}
+	assert!(instructions > 100, "{instructions} instructions proven");
+}
+
+#[test]
+fn a_changed_claim_or_another_program_is_rejected() {
+	let mut rng = Rng(0xc1a1_2026);
+	let programs = provable_programs(&mut rng, 4);
+	for (i, program) in programs.iter().enumerate() {
+		let (claim, proof) = vm::prove(program, STEP_LIMIT, &CONFIG).expect("proves");
+		let rejected = |claim: &Claim| vm::verify(program, claim, &proof, &CONFIG).is_err();
+		assert!(rejected(&Claim { steps: claim.steps + 1, ..claim.clone() }));
+		assert!(rejected(&Claim { steps: claim.steps - 1, ..claim.clone() }));
+		for k in [0, 7, 12] {
+			let mut registers = claim.registers;
+			registers[k] ^= 1 << rng.below(64);
+			assert!(rejected(&Claim { registers, ..claim.clone() }), "register {k} changed");
+		}
+		// The same proof for another program, and the heights changed.
+		let other = &programs[(i + 1) % programs.len()];
+		assert!(vm::verify(other, &claim, &proof, &CONFIG).is_err());
+		for shape in [
+			RunProof { instructions: proof.instructions + 1, ..proof.clone() },
+			RunProof { alu_requests: proof.alu_requests + 1, ..proof.clone() },
+			RunProof { instructions: 0, ..proof.clone() },
+		] {
+			assert!(vm::verify(program, &claim, &shape, &CONFIG).is_err());
+		}
+	}
+}
+
+/// The mutation suite of the CPU table v0: one cell of one table of an honest witness changed
+/// (a CPU cell on rows `0..=R`, where every cell is determined, or a final read counter of the
+/// program or jump table), proven through the unchecked prover: the checked prover refuses the
+/// witness and the verifier rejects the proof.
+#[test]
+fn proofs_of_mutated_runs_are_rejected() {
+	use agentic_air::{Base, BinaryFieldElement};
+	use agentic_polkavm_proof::{cpu::fields, Table};
+	use agentic_zerocheck::prover::{prove_tables, prove_tables_unchecked};
+
+	let mut rng = Rng(0x5eed_c0de);
+	let programs = provable_programs(&mut rng, 6);
+	let mut per_table = std::collections::BTreeMap::new();
+	for case in 0..150 {
+		let program = &programs[case % programs.len()];
+		let witness = vm::witness(program, STEP_LIMIT).expect("provable");
+		let (statement, airs) = vm::run_statement(program, &witness.claim, &witness.shape).expect("statement");
+		let mut traces = witness.traces.clone();
+		let index = match rng.below(5) {
+			0 => airs.iter().position(|&t| t == Table::Program).expect("a program table"),
+			1 => airs.iter().position(|&t| t == Table::Jumps).unwrap_or(0),
+			_ => 0,
+		};
+		let (column, row) = match airs[index] {
+			Table::Cpu => {
+				let r = witness.shape.instructions;
+				(rng.below(columns::WIDTH as u64) as usize, rng.below(r + 1) as usize)
+			},
+			Table::Program => (fields::COUNT, rng.below(program.rows.len() as u64) as usize),
+			_ => (2, rng.below(statement.tables[index].active_rows) as usize),
+		};
+		let delta =
+			if rng.below(2) == 0 { Base::one() } else { Base::from_value(1 + rng.below(u32::MAX as u64) as u32) };
+		traces[index][column][row] = traces[index][column][row].add(&delta);
+		let airs: Vec<&Table> = airs.iter().collect();
+		let traces: Vec<&[Vec<Base>]> = traces.iter().map(|t| t.as_slice()).collect();
+		assert!(
+			prove_tables(&airs, &statement, &CONFIG, &traces).is_err(),
+			"case {case}: the checked prover accepts table {index}, column {column}, row {row}"
+		);
+		let proof = prove_tables_unchecked(&airs, &statement, &CONFIG, &traces).expect("unchecked");
+		let proof = RunProof { proof, ..witness.shape.clone() };
+		assert!(
+			vm::verify(program, &witness.claim, &proof, &CONFIG).is_err(),
+			"case {case}: table {index}, column {column}, row {row} mutated and accepted"
+		);
+		*per_table.entry(format!("{:?}", airs[index])).or_insert(0) += 1;
+	}
+	assert!(per_table.len() >= 2, "{per_table:?}");
+}
+
+#[test]
+fn flipped_proof_bytes_are_rejected() {
+	use codec::{DecodeAll, Encode};
+	let mut rng = Rng(0xf11d);
+	let program = &provable_programs(&mut rng, 1)[0];
+	let (claim, proof) = vm::prove(program, STEP_LIMIT, &CONFIG).expect("proves");
+	let bytes = proof.encode();
+	for _ in 0..200 {
+		let mut tampered = bytes.clone();
+		let at = rng.below(bytes.len() as u64) as usize;
+		tampered[at] ^= 1 << rng.below(8);
+		if let Ok(proof) = RunProof::decode_all(&mut &tampered[..]) {
+			assert!(vm::verify(program, &claim, &proof, &CONFIG).is_err(), "byte {at} of {} flipped", bytes.len());
+		}
+	}
+}
+
+#[test]
+fn runs_v0_cannot_prove_are_refused() {
+	let mut rng = Rng(0x5709);
+	let mut refused = 0;
+	for _ in 0..40 {
+		let blob = random_program(&mut rng, Mix::Everything);
+		let program = ProgramTable::from_blob(&blob, "step").expect("inside the subset");
+		if let Err(e) = vm::prove(&program, STEP_LIMIT, &CONFIG) {
+			assert_eq!(e, RunError::Unprovable);
+			refused += 1;
+		}
+	}
+	assert!(refused > 20, "{refused} of 40 runs with memory, host calls and traps refused");
+}
