@@ -137,6 +137,39 @@ impl Signals {
 	}
 }
 
+impl Signals {
+	/// Checks the rules the CPU table's soundness relies on (`docs/proof-system.md`, review
+	/// R5-3), for an instruction with these registers: a written chip result, a branch's
+	/// condition and a dynamic jump's address come from a chip request of the right kind; the
+	/// first operand is `ra` or the immediate; registers read exist; and an instruction the CPU
+	/// executes writes a value exactly when it names `rd`.
+	pub fn check(&self, rd: Option<u8>, ra: Option<u8>, rb: Option<u8>) -> Result<(), &'static str> {
+		use AluOp::{Add64, Equal, LessSigned, LessUnsigned};
+		let alu = |ops: &[AluOp]| matches!(self.chip, Some(ChipRequest::Alu(op)) if ops.contains(&op));
+		if self.write == Write::Chip && self.chip.is_none() {
+			return Err("writes a chip result without a chip request");
+		}
+		if matches!(self.control, Control::Branch { .. }) && !alu(&[Equal, LessUnsigned, LessSigned]) {
+			return Err("a branch without a comparison");
+		}
+		if self.control == Control::Dynamic && !alu(&[Add64]) {
+			return Err("a dynamic jump without an address addition");
+		}
+		if !matches!(self.x, Operand::RegA | Operand::Imm) {
+			return Err("a first operand other than ra or the immediate");
+		}
+		let reads_a =
+			(self.chip.is_some() && self.x == Operand::RegA) || self.y == Operand::RegA || self.write == Write::RegA;
+		if (reads_a && ra.is_none()) || (self.y == Operand::RegB && rb.is_none()) {
+			return Err("reads a register the instruction does not name");
+		}
+		if !self.stop() && rd.is_some() != (self.write != Write::Nothing) {
+			return Err("names rd without writing it, or writes without rd");
+		}
+		Ok(())
+	}
+}
+
 /// The signals of `trap`.
 pub const TRAP: Signals = Signals {
 	chip: None,

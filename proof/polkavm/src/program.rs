@@ -157,6 +157,14 @@ pub enum ProgramError {
 	ExportNotBlockStart(u32),
 	/// The last instruction can fall through past the end of the code.
 	FallsOffEnd,
+	/// The decoder broke a rule the CPU table relies on (a bug in this crate: refused rather
+	/// than proven).
+	InconsistentDecoding {
+		/// Code offset of the instruction.
+		pc: u32,
+		/// The rule.
+		reason: &'static str,
+	},
 }
 
 impl core::fmt::Display for ProgramError {
@@ -174,6 +182,9 @@ impl core::fmt::Display for ProgramError {
 				write!(f, "the export at code offset {pc} is not the start of a basic block")
 			},
 			ProgramError::FallsOffEnd => write!(f, "the last instruction can fall through past the end of the code"),
+			ProgramError::InconsistentDecoding { pc, reason } => {
+				write!(f, "the instruction at code offset {pc} decodes inconsistently: {reason}")
+			},
 		}
 	}
 }
@@ -294,6 +305,11 @@ impl ProgramTable {
 			if has_static_target(row.opcode) && !parsed.is_jump_target_valid(isa, ProgramCounter(row.target)) {
 				row = ProgramRow::bare(row.pc, Opcode::trap, row.next_pc, row.block);
 			}
+			let signals = crate::decode::signals(row.opcode)
+				.ok_or(ProgramError::UnsupportedInstruction { pc: row.pc, name: row.opcode.name() })?;
+			signals
+				.check(row.rd, row.ra, row.rb)
+				.map_err(|reason| ProgramError::InconsistentDecoding { pc: row.pc, reason })?;
 			rows.push(row);
 		}
 		if rows.last().is_none_or(|last| last.opcode.can_fallthrough()) {

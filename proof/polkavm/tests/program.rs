@@ -178,3 +178,45 @@ fn programs_that_v1_cannot_model_are_refused() {
 	assert_eq!(ProgramTable::from_blob(&blob, STEP), Err(ProgramError::ExportNotBlockStart(second)));
 	assert!(matches!(ProgramTable::from_blob(b"not a blob", STEP), Err(ProgramError::Malformed(_))));
 }
+
+#[test]
+fn every_instruction_of_the_subset_decodes_and_the_rules_are_checked() {
+	use agentic_polkavm_proof::{
+		decode::{self, ChipRequest, Control, Operand, Write},
+		shift::ShiftOp,
+	};
+	for &opcode in SUPPORTED {
+		assert!(decode::signals(opcode).is_some(), "{}", opcode.name());
+	}
+	assert_eq!(decode::signals(Opcode::mul_64), None);
+	// Each rule the CPU table relies on refuses a violation.
+	let add = decode::signals(Opcode::add_64).expect("add");
+	assert_eq!(add.check(Some(1), Some(2), Some(3)), Ok(()));
+	let violations = [
+		(decode::Signals { chip: None, ..add }, "writes a chip result without a chip request"),
+		(
+			decode::Signals { control: Control::Branch { when: true }, write: Write::Nothing, ..add },
+			"a branch without a comparison",
+		),
+		(
+			decode::Signals {
+				chip: Some(ChipRequest::Shift(ShiftOp::Left64)),
+				control: Control::Dynamic,
+				write: Write::Nothing,
+				..add
+			},
+			"a dynamic jump without an address addition",
+		),
+		(decode::Signals { x: Operand::RegB, ..add }, "a first operand other than ra or the immediate"),
+	];
+	for (signals, reason) in violations {
+		assert_eq!(
+			signals.check(None, Some(2), Some(3)).err().or(signals.check(Some(1), Some(2), Some(3)).err()),
+			Some(reason)
+		);
+	}
+	assert_eq!(add.check(Some(1), None, Some(3)), Err("reads a register the instruction does not name"));
+	assert_eq!(add.check(None, Some(2), Some(3)), Err("names rd without writing it, or writes without rd"));
+	let branch = decode::signals(Opcode::branch_eq).expect("branch");
+	assert_eq!(branch.check(Some(1), Some(2), Some(3)), Err("names rd without writing it, or writes without rd"));
+}

@@ -152,3 +152,40 @@ fn runs_v0_cannot_prove_are_refused() {
 	}
 	assert!(refused > 20, "{refused} of 40 runs with memory, host calls and traps refused");
 }
+
+/// A register flag moved to another register (the instruction names `r_k`, the row flags
+/// `r_j`): the index binding `rd = Σ (k + 1) d_k` refuses it, as it does for `ra` and `rb`.
+#[test]
+fn a_moved_register_flag_is_rejected() {
+	use agentic_air::{Base, BinaryFieldElement};
+	use agentic_zerocheck::prover::{prove_tables, prove_tables_unchecked};
+
+	let mut rng = Rng(0xf1a9);
+	let program = &provable_programs(&mut rng, 1)[0];
+	let witness = vm::witness(program, STEP_LIMIT).expect("provable");
+	let (statement, airs) = vm::run_statement(program, &witness.claim, &witness.shape).expect("statement");
+	let airs: Vec<_> = airs.iter().collect();
+	let mut cases = 0;
+	for flags in [columns::D, columns::A, columns::B] {
+		let cpu = &witness.traces[0];
+		let Some((row, k)) = (0..witness.shape.instructions as usize)
+			.find_map(|row| (0..13).find(|&k| cpu[flags + k][row] == Base::one()).map(|k| (row, k)))
+		else {
+			continue;
+		};
+		let mut traces = witness.traces.clone();
+		let j = (k + 2) % 13;
+		traces[0][flags + k][row] = Base::zero();
+		traces[0][flags + j][row] = Base::one();
+		let traces: Vec<&[Vec<Base>]> = traces.iter().map(|t| t.as_slice()).collect();
+		assert!(prove_tables(&airs, &statement, &CONFIG, &traces).is_err());
+		let proof = prove_tables_unchecked(&airs, &statement, &CONFIG, &traces).expect("unchecked");
+		let proof = RunProof { proof, ..witness.shape.clone() };
+		assert!(
+			vm::verify(program, &witness.claim, &proof, &CONFIG).is_err(),
+			"flag group {flags}: r{k} moved to r{j}"
+		);
+		cases += 1;
+	}
+	assert!(cases >= 2);
+}

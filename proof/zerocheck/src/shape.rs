@@ -126,6 +126,18 @@ pub(crate) fn shapes(infos: &[AirInfo], statement: &Tables, config: &Config) -> 
 	if statement.public_interactions.iter().any(|i| i.fields.len() > agentic_air::MAX_TUPLE_FIELDS) {
 		return Err(ZerocheckError::BadShape("a public interaction with more than MAX_TUPLE_FIELDS fields"));
 	}
+	// One arity per bus: a fingerprint reads a missing field as 0, so `(t, a)` and `(t, a, 0)`
+	// would otherwise be the same tuple.
+	let mut arity = alloc::collections::BTreeMap::new();
+	let tuples = infos
+		.iter()
+		.flat_map(|info| info.interactions.iter().map(|i| (i.bus, i.fields)))
+		.chain(statement.public_interactions.iter().map(|i| (i.bus, i.fields.len())));
+	for (bus, fields) in tuples {
+		if *arity.entry(bus).or_insert(fields) != fields {
+			return Err(ZerocheckError::BadShape("a bus whose tuples have two lengths"));
+		}
+	}
 	infos.iter().zip(&statement.tables).map(|(info, table)| Shape::new(info, table, config)).collect()
 }
 

@@ -308,3 +308,34 @@ fn a_forged_running_product_fails_the_zerocheck() {
 	let proof = prove_tables_forged(&airs, &statement, &CONFIG, &[&a, &b], Forgery::Accumulator).expect("forged");
 	assert_eq!(verify_tables(&airs, &statement, &CONFIG, &proof), Err(ZerocheckError::RoundFailed { round: 0 }));
 }
+
+/// A bus has one tuple length: a fingerprint reads a missing field as 0, so a public tuple
+/// `(x, 0)` would otherwise balance a table's `(x)`.
+#[test]
+fn a_bus_with_two_tuple_lengths_is_refused() {
+	let (mut statement, sent, _) = permutation(&[1, 2, 3, 4, 5, 6, 7, 8], &[8, 7, 6, 5, 4, 3, 2, 1]);
+	statement.tables.truncate(1);
+	statement.public_interactions = [1u32, 2, 3, 4, 5, 6, 7]
+		.iter()
+		.map(|&v| PublicInteraction { bus: VALUES, direction: Direction::Receive, fields: vec![base(v), Base::zero()] })
+		.collect();
+	let refused = prove_tables(&[&Test::Sender], &statement, &CONFIG, &[&sent]);
+	assert_eq!(refused.err(), Some(ZerocheckError::BadShape("a bus whose tuples have two lengths")));
+	let proof = prove_tables_unchecked(
+		&[&Test::Sender],
+		&Tables { public_interactions: vec![], ..statement.clone() },
+		&CONFIG,
+		&[&sent],
+	)
+	.expect("unchecked");
+	assert_eq!(
+		verify_tables(&[&Test::Sender], &statement, &CONFIG, &proof),
+		Err(ZerocheckError::BadShape("a bus whose tuples have two lengths"))
+	);
+	// With one-field public tuples the same values balance.
+	for interaction in &mut statement.public_interactions {
+		interaction.fields.truncate(1);
+	}
+	let proof = prove_tables(&[&Test::Sender], &statement, &CONFIG, &[&sent]).expect("balanced");
+	verify_tables(&[&Test::Sender], &statement, &CONFIG, &proof).expect("verifies");
+}
