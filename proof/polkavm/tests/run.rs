@@ -74,16 +74,26 @@ fn a_changed_claim_or_another_program_is_rejected() {
 /// (a CPU cell on rows `0..=R`, where every cell is determined, or a final read counter of the
 /// program or jump table), proven through the unchecked prover: the checked prover refuses the
 /// witness and the verifier rejects the proof.
+/// (In two halves, so that the test threads share the work.)
 #[test]
 fn proofs_of_mutated_runs_are_rejected() {
+	mutation_suite(0x5eed_c0de, 75);
+}
+
+#[test]
+fn proofs_of_mutated_runs_are_rejected_second_half() {
+	mutation_suite(0x5eed_c0df, 75);
+}
+
+fn mutation_suite(seed: u64, cases: usize) {
 	use agentic_air::{Base, BinaryFieldElement};
 	use agentic_polkavm_proof::{cpu::fields, Table};
 	use agentic_zerocheck::prover::{prove_tables, prove_tables_unchecked};
 
-	let mut rng = Rng(0x5eed_c0de);
+	let mut rng = Rng(seed);
 	let programs = provable_programs(&mut rng, 6);
 	let mut per_table = std::collections::BTreeMap::new();
-	for case in 0..150 {
+	for case in 0..cases {
 		let program = &programs[case % programs.len()];
 		let witness = vm::witness(program, STEP_LIMIT).expect("provable");
 		let (statement, airs) = vm::run_statement(program, &witness.claim, &witness.shape).expect("statement");
