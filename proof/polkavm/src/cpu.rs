@@ -369,7 +369,7 @@ impl Air for Cpu {
 
 /// The read-only side of a lookup: every row below `R` sends `(fields, 1)` and receives
 /// `(fields, ρ_final)`; `ρ_final` is zero from `R` on.
-fn serve<AB: AirBuilder>(b: &mut AB, bus: u32, count: usize) {
+pub(crate) fn serve<AB: AirBuilder>(b: &mut AB, bus: u32, count: usize) {
 	let fields: Vec<AB::Expr> = (0..count).map(|i| b.cur(i)).collect();
 	let mut sent = fields.clone();
 	sent.push(b.one());

@@ -10,6 +10,8 @@
 //! - [`shift`]: the shift chip, shifts and rotations proven through one product in GF(2^128);
 //! - [`decode`]: each instruction's signals (chip, operands, write, control), shared by the
 //!   machine and the CPU table;
+//! - [`memory`]: the access chip (loads and stores against 8-byte word cells, offline memory
+//!   checking with strict timestamps), the RAM table and the read-only image;
 //! - [`cpu`]: the CPU table v0 and the program and jump tables it reads;
 //! - [`vm`]: proofs of whole runs: the statement, the witness, prove and verify;
 //! - [`machine`]: an interpreter of the v1 subset that reports, per executed instruction, what
@@ -31,6 +33,7 @@ mod chip;
 pub mod cpu;
 pub mod decode;
 pub mod machine;
+pub mod memory;
 pub mod program;
 pub mod shift;
 pub mod vm;
@@ -50,6 +53,12 @@ pub enum Table {
 	Alu,
 	/// The shift chip.
 	Shift,
+	/// The access chip.
+	Access,
+	/// The RAM table.
+	Ram,
+	/// The read-only image.
+	RoImage,
 }
 
 impl Air for Table {
@@ -60,6 +69,9 @@ impl Air for Table {
 			Table::Jumps => cpu::Jumps.width(),
 			Table::Alu => alu::Alu.width(),
 			Table::Shift => shift::Shift.width(),
+			Table::Access => memory::Access.width(),
+			Table::Ram => memory::Ram.width(),
+			Table::RoImage => memory::RoImage.width(),
 		}
 	}
 
@@ -70,6 +82,9 @@ impl Air for Table {
 			Table::Jumps => cpu::Jumps.eval(builder),
 			Table::Alu => alu::Alu.eval(builder),
 			Table::Shift => shift::Shift.eval(builder),
+			Table::Access => memory::Access.eval(builder),
+			Table::Ram => memory::Ram.eval(builder),
+			Table::RoImage => memory::RoImage.eval(builder),
 		}
 	}
 }
@@ -84,4 +99,10 @@ pub mod bus {
 	pub const PROGRAM: u32 = 3;
 	/// Reads of the jump table: `(address, target)` and a counter.
 	pub const JUMPS: u32 = 4;
+	/// Read-write memory cells: `(w, lo, hi, ts)`.
+	pub const RAM: u32 = 5;
+	/// Reads of the read-only image: `(w, lo, hi)` and a counter.
+	pub const IMAGE: u32 = 6;
+	/// Requests to the access chip: `(kind, address, value_lo, value_hi, ts)`.
+	pub const ACCESS: u32 = 7;
 }

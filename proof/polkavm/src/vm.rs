@@ -226,6 +226,8 @@ mod prover {
 				},
 				Table::Alu => alu::trace(&alu_ops, n),
 				Table::Shift => shift::trace(&shift_ops, n),
+				// Memory is not part of v0's runs (loads and stores are refused above).
+				Table::Access | Table::Ram | Table::RoImage => return Err(RunError::Unprovable),
 			});
 		}
 		Ok(Witness { claim, shape, traces })
