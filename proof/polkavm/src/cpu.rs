@@ -56,10 +56,12 @@ pub mod fields {
 	pub const SHIFT_OP: usize = 11;
 	/// `ω_g^(block cost)` at a block start, else 1: four coordinates.
 	pub const G: usize = 12;
+	/// The memory access's kind ([`crate::memory::AccessKind::id`]; 0 without an access).
+	pub const ACCESS: usize = 16;
 	/// The signal bits, packed (`Σ s_j x^j`).
-	pub const SIGNALS: usize = 16;
+	pub const SIGNALS: usize = 17;
 	/// The number of fields.
-	pub const COUNT: usize = 17;
+	pub const COUNT: usize = 18;
 }
 
 /// The signal bits' positions (see [`Signals::bits`]).
@@ -92,8 +94,18 @@ pub mod signal {
 	pub const JUMP: usize = 12;
 	/// A dynamic jump.
 	pub const DYN: usize = 13;
-	/// Not provable in v0.
+	/// Not provable yet (a trap, a host call).
 	pub const STOP: usize = 14;
+	/// Sends a memory access request.
+	pub const MEM: usize = 15;
+	/// The access is a store.
+	pub const STORE: usize = 16;
+	/// Writes the loaded value.
+	pub const W_MEM: usize = 17;
+	/// Stores `vb`.
+	pub const V_RB: usize = 18;
+	/// Stores `imm2`.
+	pub const V_IMM2: usize = 19;
 }
 
 /// Column layout of the CPU table.
@@ -146,8 +158,14 @@ pub mod columns {
 	pub const HALTED: usize = RET_INV + 1;
 	/// The gas counter in `E`, four coordinates.
 	pub const CNT: usize = HALTED + 1;
+	/// The access's address (0 without an access).
+	pub const ADDRESS: usize = CNT + 4;
+	/// The value loaded or stored, two words.
+	pub const MV_OUT: usize = ADDRESS + 1;
+	/// The loaded value, two words (0 unless the row loads).
+	pub const LOADED: usize = MV_OUT + 2;
 	/// The number of columns.
-	pub const WIDTH: usize = CNT + 4;
+	pub const WIDTH: usize = LOADED + 2;
 
 	/// Whether a column carries state from row to row (and is therefore not zero on row `R`).
 	pub fn is_state(column: usize) -> bool {
@@ -192,6 +210,7 @@ pub fn row_fields(row: &ProgramRow, coordinates: &agentic_air::ext::Coordinates)
 		g[1],
 		g[2],
 		g[3],
+		Base::from_value(signals.access().map_or(0, |kind| kind.id())),
 		pack_bits(&signals.bits()),
 	]
 }
@@ -228,9 +247,13 @@ pub fn jump_columns(program: &ProgramTable, num_vars: u32) -> Vec<Vec<Base>> {
 	columns
 }
 
-/// The CPU table's AIR.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Cpu;
+/// The CPU table's AIR, for a table of `2^num_vars` rows (its timestamps read that many index
+/// bits).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cpu {
+	/// The table's height is `2^num_vars`.
+	pub num_vars: u32,
+}
 
 /// The program table's AIR: its fields are public columns, its one committed column is the
 /// final read counter of each instruction.
@@ -302,7 +325,10 @@ impl Air for Cpu {
 				+ s(b, signal::Y_IMM2) * imm2
 				+ s(b, signal::Y_RA) * va.clone();
 			b.assert_eq(b.cur(Y + w), y);
-			let wval = s(b, signal::W_CHIP) * b.cur(RES + w) + s(b, signal::W_IMM) * imm + s(b, signal::W_RA) * va;
+			let wval = s(b, signal::W_CHIP) * b.cur(RES + w)
+				+ s(b, signal::W_IMM) * imm
+				+ s(b, signal::W_RA) * va
+				+ s(b, signal::W_MEM) * b.cur(LOADED + w);
 			b.assert_eq(b.cur(WVAL + w), wval);
 			// 3. Registers: rd takes the written value, the others keep theirs.
 			for k in 0..REGISTERS {
@@ -349,6 +375,19 @@ impl Air for Cpu {
 			b.assert_zero((b.one() + active.clone()) * b.cur(column));
 		}
 
+		// Memory: the address is the ALU's `ra + imm` or the immediate; the value is the stored
+		// operand or the loaded value, which only a load has.
+		let (mem, store) = (s(b, signal::MEM), s(b, signal::STORE));
+		let load = mem.clone() * (b.one() + store.clone());
+		let alu = s(b, signal::ALU);
+		let address = mem.clone() * (alu.clone() * b.cur(RES) + (b.one() + alu) * f(b, fields::IMM));
+		b.assert_eq(b.cur(ADDRESS), address);
+		for w in 0..2 {
+			let stored = s(b, signal::V_RB) * b.cur(VB + w) + s(b, signal::V_IMM2) * f(b, fields::IMM2 + w);
+			b.assert_eq(b.cur(MV_OUT + w), store.clone() * stored + load.clone() * b.cur(LOADED + w));
+			b.assert_zero((b.one() + load.clone()) * b.cur(LOADED + w));
+		}
+
 		// 7. Buses.
 		let mut packed = zero;
 		for bit in 0..Signals::BITS {
@@ -364,6 +403,13 @@ impl Air for Cpu {
 		let shift_request = request(b, fields::SHIFT_OP);
 		b.interact(bus::SHIFT, Direction::Send, s(b, signal::SHIFT), &shift_request);
 		read(b, bus::JUMPS, b.cur(JG), &[b.cur(RES), b.cur(JT)], b.cur(RHO_J));
+		// The timestamp 2^29 + row index.
+		let mut ts = b.constant(Base::from_value(1 << crate::memory::TS_BIT));
+		for j in 0..self.num_vars.min(crate::memory::TS_BIT as u32) {
+			ts = ts + b.constant(Base::from_value(1 << j)) * b.index_bit(j as u8);
+		}
+		let access = [f(b, fields::ACCESS), b.cur(ADDRESS), b.cur(MV_OUT), b.cur(MV_OUT + 1), ts];
+		b.interact(bus::ACCESS, Direction::Send, mem, &access);
 	}
 }
 

@@ -7,7 +7,7 @@
 
 use polkavm_common::program::Opcode;
 
-use crate::{alu::AluOp, shift::ShiftOp};
+use crate::{alu::AluOp, memory::AccessKind, shift::ShiftOp};
 
 /// A request to a chip.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +44,8 @@ pub enum Write {
 	Imm,
 	/// The value of `ra`.
 	RegA,
+	/// The loaded value.
+	Memory,
 }
 
 /// Where execution goes next.
@@ -63,7 +65,7 @@ pub enum Control {
 	Dynamic,
 }
 
-/// Memory accesses (not in the CPU table v0).
+/// Memory accesses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Memory {
 	/// A load of `size` bytes, sign-extended if `signed`.
@@ -106,16 +108,23 @@ pub struct Signals {
 
 impl Signals {
 	/// The number of signal bits.
-	pub const BITS: usize = 15;
+	pub const BITS: usize = 20;
 
-	/// Whether the CPU table v0 cannot prove the instruction (a trap, a host call, a memory
-	/// access).
+	/// Whether the CPU table cannot prove the instruction yet (a trap, a host call).
 	pub fn stop(&self) -> bool {
-		self.trap || self.ecalli || self.memory.is_some()
+		self.trap || self.ecalli
+	}
+
+	/// The memory access's kind, if any.
+	pub fn access(&self) -> Option<AccessKind> {
+		self.memory.map(|memory| match memory {
+			Memory::Load { size, signed } => AccessKind { size, signed, store: false },
+			Memory::Store { size, .. } => AccessKind { size, signed: false, store: true },
+		})
 	}
 
 	/// The signal bits in the CPU table's order: `alu, shift, x_imm, y_rb, y_imm, y_imm2, y_ra,
-	/// w_chip, w_imm, w_ra, branch, when, jump, dyn, stop`.
+	/// w_chip, w_imm, w_ra, branch, when, jump, dyn, stop, mem, store, w_mem, v_rb, v_imm2`.
 	pub fn bits(&self) -> [bool; Self::BITS] {
 		[
 			matches!(self.chip, Some(ChipRequest::Alu(_))),
@@ -133,6 +142,11 @@ impl Signals {
 			self.control == Control::Jump,
 			self.control == Control::Dynamic,
 			self.stop(),
+			self.memory.is_some(),
+			matches!(self.memory, Some(Memory::Store { .. })),
+			self.write == Write::Memory,
+			matches!(self.memory, Some(Memory::Store { value: Operand::RegB, .. })),
+			matches!(self.memory, Some(Memory::Store { value: Operand::Imm2, .. })),
 		]
 	}
 }
@@ -158,13 +172,35 @@ impl Signals {
 		if !matches!(self.x, Operand::RegA | Operand::Imm) {
 			return Err("a first operand other than ra or the immediate");
 		}
+		let store_value = match self.memory {
+			Some(Memory::Store { value, .. }) => Some(value),
+			_ => None,
+		};
 		let reads_a =
 			(self.chip.is_some() && self.x == Operand::RegA) || self.y == Operand::RegA || self.write == Write::RegA;
-		if (reads_a && ra.is_none()) || (self.y == Operand::RegB && rb.is_none()) {
+		let reads_b = self.y == Operand::RegB || store_value == Some(Operand::RegB);
+		if (reads_a && ra.is_none()) || (reads_b && rb.is_none()) {
 			return Err("reads a register the instruction does not name");
 		}
 		if !self.stop() && rd.is_some() != (self.write != Write::Nothing) {
 			return Err("names rd without writing it, or writes without rd");
+		}
+		// Memory (review M-9): loads write the loaded value and nothing else does; an access's
+		// address is `add64(ra, imm)` or the immediate; a store's value is `rb` or `imm2`.
+		let load = matches!(self.memory, Some(Memory::Load { .. }));
+		if load != (self.write == Write::Memory) {
+			return Err("a load that does not write the loaded value, or a loaded value without a load");
+		}
+		if self.memory.is_some()
+			&& !(self.chip.is_none() || (alu(&[Add64]) && self.x == Operand::RegA && self.y == Operand::Imm))
+		{
+			return Err("an access address other than ra + imm or the immediate");
+		}
+		if store_value.is_some_and(|v| !matches!(v, Operand::RegB | Operand::Imm2)) {
+			return Err("a stored value other than rb or imm2");
+		}
+		if self.memory.is_some() && self.control != Control::Next {
+			return Err("an access that jumps");
 		}
 		Ok(())
 	}
@@ -205,6 +241,7 @@ pub fn signals(opcode: Opcode) -> Option<Signals> {
 	let address = Signals { chip: Some(ChipRequest::Alu(Add64)), x: RegA, y: Imm, ..plain };
 	let load = |size, signed, indirect: bool| Signals {
 		memory: Some(Memory::Load { size, signed }),
+		write: Write::Memory,
 		..if indirect { address } else { plain }
 	};
 	let store = |size, value, indirect: bool| Signals {

@@ -43,8 +43,8 @@ use agentic_air::{Air, AirBuilder};
 /// Every table of a VM proof, as the one AIR type the multi-table prover takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Table {
-	/// The CPU table.
-	Cpu,
+	/// The CPU table (of `2^n` rows).
+	Cpu(u32),
 	/// The program table.
 	Program,
 	/// The jump table.
@@ -64,7 +64,7 @@ pub enum Table {
 impl Air for Table {
 	fn width(&self) -> usize {
 		match self {
-			Table::Cpu => cpu::Cpu.width(),
+			Table::Cpu(num_vars) => cpu::Cpu { num_vars: *num_vars }.width(),
 			Table::Program => cpu::Program.width(),
 			Table::Jumps => cpu::Jumps.width(),
 			Table::Alu => alu::Alu.width(),
@@ -77,7 +77,7 @@ impl Air for Table {
 
 	fn eval<AB: AirBuilder>(&self, builder: &mut AB) {
 		match self {
-			Table::Cpu => cpu::Cpu.eval(builder),
+			Table::Cpu(num_vars) => cpu::Cpu { num_vars: *num_vars }.eval(builder),
 			Table::Program => cpu::Program.eval(builder),
 			Table::Jumps => cpu::Jumps.eval(builder),
 			Table::Alu => alu::Alu.eval(builder),

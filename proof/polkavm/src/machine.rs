@@ -252,7 +252,8 @@ impl<'a> Machine<'a> {
 			}
 		}
 		let value = match signals.write {
-			Write::Nothing => loaded,
+			Write::Nothing => None,
+			Write::Memory => loaded,
 			Write::Chip => Some(res),
 			Write::Imm => Some(row.imm),
 			Write::RegA => Some(va),

@@ -342,8 +342,9 @@ pub struct Lane {
 	pub rho: Base,
 }
 
-/// The chip's columns for `rows` on `2^num_vars` rows; the rows from `R` on are padding (see
-/// [`row_values`]).
+/// The chip's columns for `rows` on `2^num_vars` rows; the rows from `R` on are padding: a
+/// one-byte load at address 0 from a zero read-only word with counter 1, which satisfies every
+/// constraint that is not gated.
 pub fn trace(rows: &[AccessRow], num_vars: u32) -> Vec<Vec<Base>> {
 	let height = 1usize << num_vars;
 	assert!(rows.len() < height, "{} accesses need more than 2^{num_vars} rows", rows.len());

@@ -1,6 +1,6 @@
-//! Proofs of whole runs (v0: one invocation without memory or host calls): the statement both
-//! sides build from the program and the claim, the prover's witness from the machine, and the
-//! verifier.
+//! Proofs of whole runs (one invocation with registers, control flow and memory, without host
+//! calls or traps): the statement both sides build from the program and the claim, the
+//! prover's witness from the machine, and the verifier.
 
 use agentic_air::{ext::Coordinates, Base, BinaryFieldElement};
 use agentic_zerocheck::{Boundary, Config, PublicColumn, TableStatement, Tables, TraceProof, ZerocheckError};
@@ -10,6 +10,7 @@ use codec::{Decode, Encode};
 use crate::{
 	cpu::{self, columns, fields, gas_generator},
 	machine::{RA, REGISTERS, SP},
+	memory::Tracker,
 	program::ProgramTable,
 	Table,
 };
@@ -36,6 +37,8 @@ pub struct RunProof {
 	pub alu_requests: u64,
 	/// Shift requests (0: no shift table).
 	pub shift_requests: u64,
+	/// Memory accesses (0: no access chip).
+	pub accesses: u64,
 	/// The tables' proof.
 	pub proof: TraceProof,
 }
@@ -47,8 +50,8 @@ pub enum RunError {
 	BadShape,
 	/// The tables' proof failed.
 	Zerocheck(ZerocheckError),
-	/// The run cannot be proven by v0: it traps, calls the host, touches memory or does not
-	/// return within the step limit.
+	/// The run cannot be proven yet: it traps, calls the host or does not return within the
+	/// step limit.
 	Unprovable,
 }
 
@@ -61,7 +64,8 @@ fn num_vars(rows: u64) -> u32 {
 
 /// The tables of a run in proof order, with their heights.
 fn tables(program: &ProgramTable, proof: &RunProof) -> Vec<(Table, u64)> {
-	let mut tables = vec![(Table::Cpu, proof.instructions), (Table::Program, program.rows.len() as u64)];
+	let cpu = Table::Cpu(num_vars(proof.instructions));
+	let mut tables = vec![(cpu, proof.instructions), (Table::Program, program.rows.len() as u64)];
 	let jumps = cpu::jump_entries(program).len() as u64;
 	if jumps > 0 {
 		tables.push((Table::Jumps, jumps));
@@ -71,6 +75,16 @@ fn tables(program: &ProgramTable, proof: &RunProof) -> Vec<(Table, u64)> {
 	}
 	if proof.shift_requests > 0 {
 		tables.push((Table::Shift, proof.shift_requests));
+	}
+	if proof.accesses > 0 {
+		tables.push((Table::Access, proof.accesses));
+	}
+	let memory = Tracker::new(program);
+	if !memory.ram_image().is_empty() {
+		tables.push((Table::Ram, memory.ram_image().len() as u64));
+	}
+	if !memory.ro_image().is_empty() {
+		tables.push((Table::RoImage, memory.ro_image().len() as u64));
 	}
 	tables
 }
@@ -85,8 +99,11 @@ fn initial_registers(program: &ProgramTable) -> [u64; REGISTERS] {
 
 /// The statement both sides build: the program's public columns, the boundaries of the claim.
 fn statement(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Result<Tables, RunError> {
+	let heights = [proof.instructions, proof.alu_requests, proof.shift_requests, proof.accesses];
+	// Timestamps are 2^29 + the CPU row, so the CPU table stays below 2^29 rows.
 	if proof.instructions == 0
-		|| [proof.instructions, proof.alu_requests, proof.shift_requests].iter().any(|&r| r >= MAX_ROWS)
+		|| proof.instructions >= 1 << crate::memory::TS_BIT
+		|| heights.iter().any(|&r| r >= MAX_ROWS)
 	{
 		return Err(RunError::BadShape);
 	}
@@ -121,14 +138,21 @@ fn statement(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Result<
 	let public = |columns: Vec<Vec<Base>>| {
 		columns.into_iter().enumerate().map(|(column, values)| PublicColumn { column: column as u32, values }).collect()
 	};
+	let memory = Tracker::new(program);
+	let first_three = |mut columns: Vec<Vec<Base>>| {
+		columns.truncate(3);
+		columns
+	};
 	let mut statements = Vec::new();
 	for (table, rows) in tables(program, proof) {
 		let public_columns = match table {
 			Table::Program => public(cpu::program_columns(program, num_vars(rows))),
 			Table::Jumps => public(cpu::jump_columns(program, num_vars(rows))),
+			Table::Ram => public(first_three(memory.ram_columns(num_vars(rows)))),
+			Table::RoImage => public(first_three(memory.ro_columns(num_vars(rows)))),
 			_ => Vec::new(),
 		};
-		let boundaries = if table == Table::Cpu { core::mem::take(&mut cpu) } else { Vec::new() };
+		let boundaries = if matches!(table, Table::Cpu(_)) { core::mem::take(&mut cpu) } else { Vec::new() };
 		statements.push(TableStatement { active_rows: rows, boundaries, public_columns });
 	}
 	let mut context = DOMAIN.to_vec();
@@ -199,10 +223,21 @@ mod prover {
 			rows.iter().filter_map(|(_, s)| s.alu.map(|(op, a, b, _)| (op, a, b))).collect();
 		let shift_ops: Vec<(ShiftOp, u64, u64)> =
 			rows.iter().filter_map(|(_, s)| s.shift.map(|(op, a, b, _)| (op, a, b))).collect();
+		// The memory accesses, replayed against word cells at timestamps 2^29 + row.
+		let mut memory = Tracker::new(program);
+		let mut accesses = Vec::new();
+		for (i, (_, step)) in rows.iter().enumerate() {
+			let kind = decode::signals(step.row.opcode).and_then(|s| s.access());
+			let (Some(access), Some(kind)) = (step.access, kind) else { continue };
+			let value = access.stored.or(step.write.map(|(_, v)| v)).unwrap_or(0);
+			let ts = (1 << crate::memory::TS_BIT) + i as u32;
+			accesses.push(memory.access(kind, access.address, value, ts).ok_or(RunError::Unprovable)?);
+		}
 		let shape = RunProof {
 			instructions: rows.len() as u64,
 			alu_requests: alu_ops.len() as u64,
 			shift_requests: shift_ops.len() as u64,
+			accesses: accesses.len() as u64,
 			proof: TraceProof { tables: Vec::new() },
 		};
 
@@ -212,7 +247,7 @@ mod prover {
 		for (table, height) in tables(program, &shape) {
 			let n = num_vars(height);
 			traces.push(match table {
-				Table::Cpu => cpu.clone(),
+				Table::Cpu(_) => cpu.clone(),
 				Table::Program => {
 					let mut columns = cpu::program_columns(program, n);
 					columns.push(final_counters(program.rows.iter().map(|row| row.pc), &program_reads, n));
@@ -226,8 +261,9 @@ mod prover {
 				},
 				Table::Alu => alu::trace(&alu_ops, n),
 				Table::Shift => shift::trace(&shift_ops, n),
-				// Memory is not part of v0's runs (loads and stores are refused above).
-				Table::Access | Table::Ram | Table::RoImage => return Err(RunError::Unprovable),
+				Table::Access => crate::memory::trace(&accesses, n),
+				Table::Ram => memory.ram_columns(n),
+				Table::RoImage => memory.ro_columns(n),
 			});
 		}
 		Ok(Witness { claim, shape, traces })
@@ -310,6 +346,16 @@ mod prover {
 				t[Y + w][i] = word(y, w);
 				t[RES + w][i] = word(res, w);
 				t[WVAL + w][i] = word(wval, w);
+			}
+			if let Some(access) = step.access {
+				t[ADDRESS][i] = Base::from_value(access.address);
+				let value = access.stored.unwrap_or(wval);
+				for w in 0..2 {
+					t[MV_OUT + w][i] = word(value, w);
+					if access.stored.is_none() {
+						t[LOADED + w][i] = word(wval, w);
+					}
+				}
 			}
 			let is_return = res as u32 == RETURN_TO_HOST;
 			let delta = Base::from_value(res as u32).add(&Base::from_value(RETURN_TO_HOST));

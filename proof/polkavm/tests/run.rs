@@ -1,5 +1,5 @@
-//! Proofs of whole runs by the CPU table v0: random programs over registers and control flow
-//! prove and verify; a changed claim, another program, a mutated cell of any table and flipped
+//! Proofs of whole runs: random programs over registers, control flow and memory prove and
+//! verify; a changed claim, another program, a mutated cell of any table and flipped
 //! proof bytes are rejected.
 
 mod common;
@@ -16,11 +16,13 @@ use common::programs::{random_program, Mix};
 const CONFIG: Config = Config { num_queries: 16 };
 const STEP_LIMIT: u64 = 2000;
 
-/// Random register programs whose single run returns within the step limit.
+/// Random programs (registers and control flow, every other one with loads and stores) whose
+/// single run returns within the step limit.
 fn provable_programs(rng: &mut Rng, count: usize) -> Vec<ProgramTable> {
 	let mut programs = Vec::new();
 	while programs.len() < count {
-		let blob = random_program(rng, Mix::Registers);
+		let mix = if programs.len() % 2 == 0 { Mix::Memory } else { Mix::Registers };
+		let blob = random_program(rng, mix);
 		let program = ProgramTable::from_blob(&blob, "step").expect("inside the subset");
 		match vm::witness(&program, STEP_LIMIT) {
 			Ok(_) => programs.push(program),
@@ -34,13 +36,14 @@ fn provable_programs(rng: &mut Rng, count: usize) -> Vec<ProgramTable> {
 #[test]
 fn runs_prove_and_verify() {
 	let mut rng = Rng(0xc0de_2026);
-	let mut instructions = 0;
+	let (mut instructions, mut accesses) = (0, 0);
 	for program in provable_programs(&mut rng, 12) {
 		let (claim, proof) = vm::prove(&program, STEP_LIMIT, &CONFIG).expect("a returning run proves");
 		vm::verify(&program, &claim, &proof, &CONFIG).expect("and verifies");
 		instructions += proof.instructions;
+		accesses += proof.accesses;
 	}
-	assert!(instructions > 100, "{instructions} instructions proven");
+	assert!(instructions > 100 && accesses > 10, "{instructions} instructions and {accesses} accesses proven");
 }
 
 #[test]
@@ -87,7 +90,7 @@ fn proofs_of_mutated_runs_are_rejected_second_half() {
 
 fn mutation_suite(seed: u64, cases: usize) {
 	use agentic_air::{Base, BinaryFieldElement};
-	use agentic_polkavm_proof::{cpu::fields, Table};
+	use agentic_polkavm_proof::{cpu::fields, memory::columns as memory_columns, Table};
 	use agentic_zerocheck::prover::{prove_tables, prove_tables_unchecked};
 
 	let mut rng = Rng(seed);
@@ -98,17 +101,32 @@ fn mutation_suite(seed: u64, cases: usize) {
 		let witness = vm::witness(program, STEP_LIMIT).expect("provable");
 		let (statement, airs) = vm::run_statement(program, &witness.claim, &witness.shape).expect("statement");
 		let mut traces = witness.traces.clone();
-		let index = match rng.below(5) {
-			0 => airs.iter().position(|&t| t == Table::Program).expect("a program table"),
-			1 => airs.iter().position(|&t| t == Table::Jumps).unwrap_or(0),
+		let find = |table: Table| airs.iter().position(|&t| t == table).unwrap_or(0);
+		let index = match rng.below(8) {
+			0 => find(Table::Program),
+			1 => find(Table::Jumps),
+			2 | 3 => find(Table::Access),
+			4 => find(Table::Ram),
 			_ => 0,
 		};
 		let (column, row) = match airs[index] {
-			Table::Cpu => {
+			Table::Cpu(_) => {
 				let r = witness.shape.instructions;
 				(rng.below(columns::WIDTH as u64) as usize, rng.below(r + 1) as usize)
 			},
 			Table::Program => (fields::COUNT, rng.below(program.rows.len() as u64) as usize),
+			Table::Access => {
+				let rows = statement.tables[index].active_rows;
+				(rng.below(memory_columns::WIDTH as u64) as usize, rng.below(rows) as usize)
+			},
+			// A word's final cell (columns 3..6), on a touched word when there is one.
+			Table::Ram => {
+				let touched: Vec<usize> = (0..statement.tables[index].active_rows as usize)
+					.filter(|&i| traces[index][5][i] != Base::zero())
+					.collect();
+				let row = touched.first().copied().unwrap_or(0);
+				(3 + rng.below(3) as usize, row)
+			},
 			_ => (2, rng.below(statement.tables[index].active_rows) as usize),
 		};
 		let delta =
@@ -149,7 +167,7 @@ fn flipped_proof_bytes_are_rejected() {
 }
 
 #[test]
-fn runs_v0_cannot_prove_are_refused() {
+fn runs_with_host_calls_or_traps_are_refused() {
 	let mut rng = Rng(0x5709);
 	let mut refused = 0;
 	for _ in 0..40 {
@@ -160,7 +178,7 @@ fn runs_v0_cannot_prove_are_refused() {
 			refused += 1;
 		}
 	}
-	assert!(refused > 20, "{refused} of 40 runs with memory, host calls and traps refused");
+	assert!(refused > 20, "{refused} of 40 runs with host calls and traps refused");
 }
 
 /// A register flag moved to another register (the instruction names `r_k`, the row flags
@@ -198,4 +216,16 @@ fn a_moved_register_flag_is_rejected() {
 		cases += 1;
 	}
 	assert!(cases >= 2);
+}
+
+#[test]
+fn the_cpu_analyzes_within_the_degree_budget() {
+	use agentic_polkavm_proof::{cpu::Cpu, Table};
+	let info = agentic_air::analyze(&Table::Cpu(8)).expect("analyze");
+	assert_eq!(info.width, columns::WIDTH);
+	assert_eq!(columns::WIDTH, 132);
+	assert_eq!(info.max_degree, 11, "the running product: five send slots of degree 2 and one of 1");
+	assert!(info.unused_columns.is_empty(), "{:?}", info.unused_columns);
+	// The timestamps read the index bits the table has.
+	assert!(agentic_air::analyze(&Cpu { num_vars: 3 }).expect("analyze").index_bits.iter().all(|&j| j < 3));
 }
