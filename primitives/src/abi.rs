@@ -50,6 +50,48 @@ pub const HOST_CALLS: [&str; 7] = [
 	HOST_CONSENSUS_TIME,
 ];
 
+/// An ABI v1 host call, resolved from an import's symbol.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum HostCall {
+	/// [`HOST_INPUT_LEN`]
+	InputLen,
+	/// [`HOST_INPUT_READ`]
+	InputRead,
+	/// [`HOST_STATE_LEN`]
+	StateLen,
+	/// [`HOST_STATE_READ`]
+	StateRead,
+	/// [`HOST_STATE_WRITE`]
+	StateWrite,
+	/// [`HOST_OUTPUT`]
+	Output,
+	/// [`HOST_CONSENSUS_TIME`]
+	ConsensusTime,
+}
+
+impl HostCall {
+	/// Every host call, in the order of [`HOST_CALLS`].
+	pub const ALL: [HostCall; 7] = [
+		HostCall::InputLen,
+		HostCall::InputRead,
+		HostCall::StateLen,
+		HostCall::StateRead,
+		HostCall::StateWrite,
+		HostCall::Output,
+		HostCall::ConsensusTime,
+	];
+
+	/// The call an import symbol names, if any.
+	pub fn from_symbol(symbol: &[u8]) -> Option<Self> {
+		HOST_CALLS.iter().position(|name| name.as_bytes() == symbol).map(|i| Self::ALL[i])
+	}
+
+	/// The call's symbol.
+	pub fn name(self) -> &'static str {
+		HOST_CALLS[self as usize]
+	}
+}
+
 /// Host call succeeded.
 pub const OK: u64 = 0;
 /// A state access left the state's bounds; nothing was read or written.
@@ -76,3 +118,18 @@ pub const MEMORY_BYTES_PER_STEP: u64 = 64;
 pub const MAX_OUTPUT_LEN: usize = 4096;
 /// Most bytes one state or input host call may move at once.
 pub const MAX_ACCESS_LEN: u32 = 64 * 1024;
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn host_calls_resolve_by_symbol_only() {
+		for call in HostCall::ALL {
+			assert_eq!(HostCall::from_symbol(call.name().as_bytes()), Some(call));
+		}
+		for other in [&b"host"[..], b"", b"input_len\0", b"INPUT_LEN"] {
+			assert_eq!(HostCall::from_symbol(other), None);
+		}
+	}
+}

@@ -33,39 +33,7 @@ pub enum ProgramError {
 	Rejected(String),
 }
 
-/// An ABI v1 host call, resolved from an import.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum HostCall {
-	/// [`abi::HOST_INPUT_LEN`]
-	InputLen,
-	/// [`abi::HOST_INPUT_READ`]
-	InputRead,
-	/// [`abi::HOST_STATE_LEN`]
-	StateLen,
-	/// [`abi::HOST_STATE_READ`]
-	StateRead,
-	/// [`abi::HOST_STATE_WRITE`]
-	StateWrite,
-	/// [`abi::HOST_OUTPUT`]
-	Output,
-	/// [`abi::HOST_CONSENSUS_TIME`]
-	ConsensusTime,
-}
-
-impl HostCall {
-	fn from_symbol(symbol: &[u8]) -> Option<Self> {
-		Some(match symbol {
-			s if s == abi::HOST_INPUT_LEN.as_bytes() => HostCall::InputLen,
-			s if s == abi::HOST_INPUT_READ.as_bytes() => HostCall::InputRead,
-			s if s == abi::HOST_STATE_LEN.as_bytes() => HostCall::StateLen,
-			s if s == abi::HOST_STATE_READ.as_bytes() => HostCall::StateRead,
-			s if s == abi::HOST_STATE_WRITE.as_bytes() => HostCall::StateWrite,
-			s if s == abi::HOST_OUTPUT.as_bytes() => HostCall::Output,
-			s if s == abi::HOST_CONSENSUS_TIME.as_bytes() => HostCall::ConsensusTime,
-			_ => return None,
-		})
-	}
-}
+pub use agentic_primitives::abi::HostCall;
 
 /// A loaded, validated agent program, ready to run.
 pub struct Program {

@@ -10,6 +10,7 @@
 //! undecodable byte is `trap`, and so is a branch or jump whose static target is not a valid
 //! basic-block start.
 
+use agentic_primitives::abi::HostCall;
 use alloc::{string::String, vec::Vec};
 use polkavm_common::{
 	abi::MemoryMapBuilder,
@@ -165,6 +166,15 @@ pub enum ProgramError {
 		/// The rule.
 		reason: &'static str,
 	},
+	/// Imports a symbol that is not an ABI v1 host call.
+	UnknownHostCall(String),
+	/// Has an `ecalli` whose index has no import behind it.
+	MissingImport {
+		/// Code offset of the `ecalli`.
+		pc: u32,
+		/// Its index.
+		index: u32,
+	},
 }
 
 impl core::fmt::Display for ProgramError {
@@ -184,6 +194,10 @@ impl core::fmt::Display for ProgramError {
 			ProgramError::FallsOffEnd => write!(f, "the last instruction can fall through past the end of the code"),
 			ProgramError::InconsistentDecoding { pc, reason } => {
 				write!(f, "the instruction at code offset {pc} decodes inconsistently: {reason}")
+			},
+			ProgramError::UnknownHostCall(name) => write!(f, "the program imports `{name}`, not an ABI v1 host call"),
+			ProgramError::MissingImport { pc, index } => {
+				write!(f, "the ecalli at code offset {pc} calls import {index}, which does not exist")
 			},
 		}
 	}
@@ -218,6 +232,8 @@ pub struct ProgramRow {
 	/// At a block start, the steps polkavm charges on entering the block (one per instruction
 	/// up to and including the one that ends it); 0 elsewhere.
 	pub block_cost: u32,
+	/// For `ecalli`, the host call its import names.
+	pub call: Option<HostCall>,
 }
 
 impl ProgramRow {
@@ -235,6 +251,7 @@ impl ProgramRow {
 			next_pc,
 			block,
 			block_cost: 0,
+			call: None,
 		}
 	}
 
@@ -284,6 +301,9 @@ pub struct ProgramTable {
 	pub regions: [Region; 3],
 	/// The initial stack pointer (the stack's high end).
 	pub stack_top: u32,
+	/// The declared guest memory in bytes (read-only data, read-write data and stack, as the
+	/// blob declares them), which an invocation start is charged for.
+	pub memory: u64,
 }
 
 impl ProgramTable {
@@ -296,6 +316,15 @@ impl ProgramTable {
 			return Err(ProgramError::WrongInstructionSet);
 		}
 		let isa = InstructionSetKind::ReviveV1;
+		let mut imports = Vec::new();
+		for import in parsed.imports().iter() {
+			let import = import.ok_or_else(|| ProgramError::Malformed("unreadable import table".into()))?;
+			let symbol = import.as_bytes();
+			imports.push(
+				HostCall::from_symbol(symbol)
+					.ok_or_else(|| ProgramError::UnknownHostCall(String::from_utf8_lossy(symbol).into()))?,
+			);
+		}
 		let mut rows = Vec::new();
 		let mut previous_ends_block = true;
 		for instruction in parsed.instructions() {
@@ -307,6 +336,11 @@ impl ProgramTable {
 			}
 			let signals = crate::decode::signals(row.opcode)
 				.ok_or(ProgramError::UnsupportedInstruction { pc: row.pc, name: row.opcode.name() })?;
+			if row.opcode == Opcode::ecalli {
+				let index = row.imm as u32;
+				let call = imports.get(index as usize).ok_or(ProgramError::MissingImport { pc: row.pc, index })?;
+				row.call = Some(*call);
+			}
 			signals
 				.check(row.rd, row.ra, row.rb)
 				.map_err(|reason| ProgramError::InconsistentDecoding { pc: row.pc, reason })?;
@@ -356,7 +390,9 @@ impl ProgramTable {
 			region(map.rw_data_range(), parsed.rw_data(), true),
 			region(map.stack_range(), &[], true),
 		];
-		Ok(ProgramTable { rows, entry, jump_table, regions, stack_top: map.stack_address_high() })
+		let memory =
+			u64::from(parsed.ro_data_size()) + u64::from(parsed.rw_data_size()) + u64::from(parsed.stack_size());
+		Ok(ProgramTable { rows, entry, jump_table, regions, stack_top: map.stack_address_high(), memory })
 	}
 
 	/// The row of the instruction at code offset `pc`.
@@ -409,7 +445,10 @@ fn decode(kind: Instruction, pc: u32, next_pc: u32, block: bool) -> Result<Progr
 	match kind {
 		I::trap | I::fallthrough | I::invalid => {},
 		I::jump(target) => row.target = target,
-		I::ecalli(index) => row.imm = u64::from(index as u32),
+		I::ecalli(index) => {
+			row.imm = u64::from(index as u32);
+			row.rd = Some(crate::machine::A0 as u8);
+		},
 		I::jump_indirect(base, offset) => (row.ra, row.imm) = (reg(base), sext(offset)),
 		I::load_imm_and_jump(d, value, target) => (row.rd, row.imm, row.target) = (reg(d), sext(value), target),
 		I::load_imm_and_jump_indirect(d, base, value, offset) => {

@@ -286,7 +286,7 @@ pub fn random_program(rng: &mut Rng, mix: Mix) -> Vec<u8> {
 	builder.set_rw_data_size(RW_SIZE);
 	builder.set_rw_data((0..72).map(|_| rng.next() as u8).collect());
 	builder.set_stack_size(STACK_SIZE);
-	builder.add_import(b"host");
+	builder.add_import(agentic_primitives::abi::HOST_INPUT_LEN.as_bytes());
 	builder.add_export_by_basic_block(0, b"step");
 	builder.set_code(&code, &jump_table);
 	builder.into_vec().expect("the program builds")
