@@ -8,7 +8,7 @@
 //! of `ω_g^(block cost)` in `E`.
 
 use agentic_air::{Air, AirBuilder, Base, BinaryFieldElement, Direction, Ext, Selector};
-use alloc::vec::Vec;
+use alloc::{vec, vec::Vec};
 
 use crate::{
 	bus,
@@ -58,10 +58,12 @@ pub mod fields {
 	pub const G: usize = 12;
 	/// The memory access's kind ([`crate::memory::AccessKind::id`]; 0 without an access).
 	pub const ACCESS: usize = 16;
+	/// The host call's id ([`crate::host::call_id`]; 0 without a call).
+	pub const CALL: usize = 17;
 	/// The signal bits, packed (`Σ s_j x^j`).
-	pub const SIGNALS: usize = 17;
+	pub const SIGNALS: usize = 18;
 	/// The number of fields.
-	pub const COUNT: usize = 18;
+	pub const COUNT: usize = 19;
 }
 
 /// The signal bits' positions (see [`Signals::bits`]).
@@ -94,7 +96,7 @@ pub mod signal {
 	pub const JUMP: usize = 12;
 	/// A dynamic jump.
 	pub const DYN: usize = 13;
-	/// Not provable yet (a trap, a host call).
+	/// Not provable yet (a trap).
 	pub const STOP: usize = 14;
 	/// Sends a memory access request.
 	pub const MEM: usize = 15;
@@ -106,6 +108,10 @@ pub mod signal {
 	pub const V_RB: usize = 18;
 	/// Stores `imm2`.
 	pub const V_IMM2: usize = 19;
+	/// Sends a host request (`ecalli`).
+	pub const HOST: usize = 20;
+	/// Writes the host call's result.
+	pub const W_HOST: usize = 21;
 }
 
 /// Column layout of the CPU table.
@@ -164,15 +170,24 @@ pub mod columns {
 	pub const MV_OUT: usize = ADDRESS + 1;
 	/// The loaded value, two words (0 unless the row loads).
 	pub const LOADED: usize = MV_OUT + 2;
+	/// The output length before the row.
+	pub const OUT: usize = LOADED + 2;
+	/// The output length after a host call (0 on other rows).
+	pub const OUT_AFTER: usize = OUT + 1;
+	/// The host call's result, two words (0 on other rows).
+	pub const HRES: usize = OUT_AFTER + 1;
+	/// The host call's gas factor `H` in `E`, four coordinates (1 on other rows that execute).
+	pub const H: usize = HRES + 2;
 	/// The number of columns.
-	pub const WIDTH: usize = LOADED + 2;
+	pub const WIDTH: usize = H + 4;
 
 	/// Whether a column carries state from row to row (and is therefore not zero on row `R`).
 	pub fn is_state(column: usize) -> bool {
 		column == FIELDS + fields::PC
 			|| (REGS..D).contains(&column)
 			|| column == HALTED
-			|| (CNT..WIDTH).contains(&column)
+			|| (CNT..CNT + 4).contains(&column)
+			|| column == OUT
 	}
 }
 
@@ -211,6 +226,7 @@ pub fn row_fields(row: &ProgramRow, coordinates: &agentic_air::ext::Coordinates)
 		g[2],
 		g[3],
 		Base::from_value(signals.access().map_or(0, |kind| kind.id())),
+		Base::from_value(row.call.map_or(0, crate::host::call_id)),
 		pack_bits(&signals.bits()),
 	]
 }
@@ -278,7 +294,7 @@ fn assert_at_most_one<AB: AirBuilder>(b: &mut AB, first: usize, count: usize) {
 
 /// A read of a read-only table with a multiplicative counter `rho`: receive `(fields, ρ)`, send
 /// `(fields, ρ ω)`, under `gate`.
-fn read<AB: AirBuilder>(b: &mut AB, bus: u32, gate: AB::Expr, fields: &[AB::Expr], rho: AB::Expr) {
+pub(crate) fn read<AB: AirBuilder>(b: &mut AB, bus: u32, gate: AB::Expr, fields: &[AB::Expr], rho: AB::Expr) {
 	let mut received = fields.to_vec();
 	received.push(rho.clone());
 	b.interact(bus, Direction::Receive, gate.clone(), &received);
@@ -328,7 +344,8 @@ impl Air for Cpu {
 			let wval = s(b, signal::W_CHIP) * b.cur(RES + w)
 				+ s(b, signal::W_IMM) * imm
 				+ s(b, signal::W_RA) * va
-				+ s(b, signal::W_MEM) * b.cur(LOADED + w);
+				+ s(b, signal::W_MEM) * b.cur(LOADED + w)
+				+ s(b, signal::W_HOST) * b.cur(HRES + w);
 			b.assert_eq(b.cur(WVAL + w), wval);
 			// 3. Registers: rd takes the written value, the others keep theirs.
 			for k in 0..REGISTERS {
@@ -355,7 +372,20 @@ impl Air for Cpu {
 		b.assert_transition(b.next(FIELDS + fields::PC) + pc);
 		b.assert_transition(b.next(HALTED) + b.cur(HALTED) + s(b, signal::DYN) * b.cur(RET));
 		let g = b.ext_of_coords([0, 1, 2, 3].map(|k| f(b, fields::G + k)));
-		b.assert_transition(b.next_ext(CNT) + b.cur_ext(CNT) * g);
+		b.assert_transition(b.next_ext(CNT) + b.cur_ext(CNT) * g * b.cur_ext(H));
+
+		// Host calls: the output length moves only at a call; H is 1 on the other rows that
+		// execute; the call's columns are 0 elsewhere.
+		let host = s(b, signal::HOST);
+		b.assert_transition(b.next(OUT) + b.cur(OUT) + host.clone() * (b.cur(OUT_AFTER) + b.cur(OUT)));
+		let not_host = b.one() + host.clone();
+		b.assert_zero(active.clone() * not_host.clone() * (b.cur(H) + b.one()));
+		for k in 1..4 {
+			b.assert_zero(not_host.clone() * b.cur(H + k));
+		}
+		for column in [OUT_AFTER, HRES, HRES + 1] {
+			b.assert_zero(not_host.clone() * b.cur(column));
+		}
 
 		// 6. Nothing executes after the return, nor anything v0 cannot prove.
 		b.assert_zero(active.clone() * b.cur(HALTED));
@@ -404,12 +434,27 @@ impl Air for Cpu {
 		b.interact(bus::SHIFT, Direction::Send, s(b, signal::SHIFT), &shift_request);
 		read(b, bus::JUMPS, b.cur(JG), &[b.cur(RES), b.cur(JT)], b.cur(RHO_J));
 		// The timestamp 2^29 + row index.
-		let mut ts = b.constant(Base::from_value(1 << crate::memory::TS_BIT));
+		let mut ts_hi = b.constant(Base::from_value(1 << crate::memory::TS_BIT));
 		for j in 0..self.num_vars.min(crate::memory::TS_BIT as u32) {
-			ts = ts + b.constant(Base::from_value(1 << j)) * b.index_bit(j as u8);
+			ts_hi = ts_hi + b.constant(Base::from_value(1 << j)) * b.index_bit(j as u8);
 		}
-		let access = [f(b, fields::ACCESS), b.cur(ADDRESS), b.cur(MV_OUT), b.cur(MV_OUT + 1), ts];
+		let access = [
+			f(b, fields::ACCESS),
+			b.cur(ADDRESS),
+			b.cur(MV_OUT),
+			b.cur(MV_OUT + 1),
+			ts_hi.clone(),
+			b.constant(Base::zero()),
+		];
 		b.interact(bus::ACCESS, Direction::Send, mem, &access);
+		let reg = |b: &AB, k: usize, w: usize| b.cur(REGS + 2 * k + w);
+		let a0 = crate::machine::A0;
+		let mut request = vec![f(b, fields::CALL)];
+		request.extend((a0..a0 + 3).flat_map(|k| [reg(b, k, 0), reg(b, k, 1)]));
+		request.extend([b.cur(HRES), b.cur(HRES + 1), b.cur(OUT), b.cur(OUT_AFTER)]);
+		request.extend((0..4).map(|k| b.cur(H + k)));
+		request.push(ts_hi);
+		b.interact(bus::HOST, Direction::Send, host, &request);
 	}
 }
 

@@ -46,6 +46,8 @@ pub enum Write {
 	RegA,
 	/// The loaded value.
 	Memory,
+	/// The host call's result (`ecalli`, into `a0`).
+	Host,
 }
 
 /// Where execution goes next.
@@ -108,11 +110,11 @@ pub struct Signals {
 
 impl Signals {
 	/// The number of signal bits.
-	pub const BITS: usize = 20;
+	pub const BITS: usize = 22;
 
-	/// Whether the CPU table cannot prove the instruction yet (a trap, a host call).
+	/// Whether the CPU table cannot prove the instruction yet (a trap).
 	pub fn stop(&self) -> bool {
-		self.trap || self.ecalli
+		self.trap
 	}
 
 	/// The memory access's kind, if any.
@@ -124,7 +126,8 @@ impl Signals {
 	}
 
 	/// The signal bits in the CPU table's order: `alu, shift, x_imm, y_rb, y_imm, y_imm2, y_ra,
-	/// w_chip, w_imm, w_ra, branch, when, jump, dyn, stop, mem, store, w_mem, v_rb, v_imm2`.
+	/// w_chip, w_imm, w_ra, branch, when, jump, dyn, stop, mem, store, w_mem, v_rb, v_imm2, host,
+	/// w_host`.
 	pub fn bits(&self) -> [bool; Self::BITS] {
 		[
 			matches!(self.chip, Some(ChipRequest::Alu(_))),
@@ -147,6 +150,8 @@ impl Signals {
 			self.write == Write::Memory,
 			matches!(self.memory, Some(Memory::Store { value: Operand::RegB, .. })),
 			matches!(self.memory, Some(Memory::Store { value: Operand::Imm2, .. })),
+			self.ecalli,
+			self.write == Write::Host,
 		]
 	}
 }
@@ -202,6 +207,20 @@ impl Signals {
 		if self.memory.is_some() && self.control != Control::Next {
 			return Err("an access that jumps");
 		}
+		// Host calls (review H-12): `ecalli` writes the host's result to `a0` and does nothing
+		// else; nothing else writes a host result.
+		if self.ecalli != (self.write == Write::Host) {
+			return Err("a host call that does not write its result, or a host result without a call");
+		}
+		if self.ecalli
+			&& (rd != Some(crate::machine::A0 as u8)
+				|| self.chip.is_some()
+				|| self.memory.is_some()
+				|| self.control != Control::Next
+				|| self.trap)
+		{
+			return Err("a host call that writes another register, asks a chip, accesses memory or jumps");
+		}
 		Ok(())
 	}
 }
@@ -251,7 +270,7 @@ pub fn signals(opcode: Opcode) -> Option<Signals> {
 	Some(match opcode {
 		O::trap => TRAP,
 		O::fallthrough => plain,
-		O::ecalli => Signals { ecalli: true, ..plain },
+		O::ecalli => Signals { ecalli: true, write: Write::Host, ..plain },
 		O::jump => Signals { control: Control::Jump, ..plain },
 		O::load_imm_and_jump => Signals { write: Write::Imm, control: Control::Jump, ..plain },
 		O::jump_indirect => Signals { control: Control::Dynamic, ..address },

@@ -12,7 +12,10 @@
 //!   machine and the CPU table;
 //! - [`memory`]: the access chip (loads and stores against 8-byte word cells, offline memory
 //!   checking with strict timestamps), the RAM table and the read-only image;
-//! - [`cpu`]: the CPU table v0 and the program and jump tables it reads;
+//! - [`host`]: host calls: the host-call and host-byte tables, the constants and inputs
+//!   tables;
+//! - [`state`]: the state table (the touched pages' bytes, old and new);
+//! - [`cpu`]: the CPU table and the program and jump tables it reads;
 //! - [`vm`]: proofs of whole runs: the statement, the witness, prove and verify;
 //! - [`machine`]: an interpreter of the v1 subset that reports, per executed instruction, what
 //!   the tables need; it is checked against polkavm's own interpreter step by step.
@@ -32,10 +35,12 @@ pub mod alu;
 mod chip;
 pub mod cpu;
 pub mod decode;
+pub mod host;
 pub mod machine;
 pub mod memory;
 pub mod program;
 pub mod shift;
+pub mod state;
 pub mod vm;
 
 use agentic_air::{Air, AirBuilder};
@@ -59,6 +64,16 @@ pub enum Table {
 	Ram,
 	/// The read-only image.
 	RoImage,
+	/// The host-call table.
+	HostCalls,
+	/// The host-byte table.
+	HostBytes,
+	/// The state table.
+	State,
+	/// The constants table.
+	Constants,
+	/// The inputs table.
+	Inputs,
 }
 
 impl Air for Table {
@@ -72,6 +87,11 @@ impl Air for Table {
 			Table::Access => memory::Access.width(),
 			Table::Ram => memory::Ram.width(),
 			Table::RoImage => memory::RoImage.width(),
+			Table::HostCalls => host::Calls.width(),
+			Table::HostBytes => host::Bytes.width(),
+			Table::State => state::State.width(),
+			Table::Constants => host::Constants.width(),
+			Table::Inputs => host::Inputs.width(),
 		}
 	}
 
@@ -85,6 +105,11 @@ impl Air for Table {
 			Table::Access => memory::Access.eval(builder),
 			Table::Ram => memory::Ram.eval(builder),
 			Table::RoImage => memory::RoImage.eval(builder),
+			Table::HostCalls => host::Calls.eval(builder),
+			Table::HostBytes => host::Bytes.eval(builder),
+			Table::State => state::State.eval(builder),
+			Table::Constants => host::Constants.eval(builder),
+			Table::Inputs => host::Inputs.eval(builder),
 		}
 	}
 }
@@ -103,6 +128,18 @@ pub mod bus {
 	pub const RAM: u32 = 5;
 	/// Reads of the read-only image: `(w, lo, hi)` and a counter.
 	pub const IMAGE: u32 = 6;
-	/// Requests to the access chip: `(kind, address, value_lo, value_hi, ts)`.
+	/// Requests to the access chip: `(kind, address, value_lo, value_hi, ts_hi, ts_lo)`.
 	pub const ACCESS: u32 = 7;
+	/// Host requests: `(call, a0, a1, a2, result, out, out_after, H, ts_hi)`.
+	pub const HOST: u32 = 8;
+	/// The bytes a host call moves: `(call, ts_hi, g_start, p_start, n)`.
+	pub const SEGMENT: u32 = 9;
+	/// State byte cells: `(address, byte, ts_hi, ts_lo)`.
+	pub const STATE: u32 = 10;
+	/// Reads of the constants table: `(key, lo, hi)` and a counter.
+	pub const CONSTANTS: u32 = 11;
+	/// Reads of the inputs table: `(position, byte)` and a counter.
+	pub const INPUTS: u32 = 12;
+	/// Output bytes: `(position, byte)`, received publicly.
+	pub const OUTPUT: u32 = 13;
 }

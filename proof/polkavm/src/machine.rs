@@ -257,6 +257,8 @@ impl<'a> Machine<'a> {
 			Write::Chip => Some(res),
 			Write::Imm => Some(row.imm),
 			Write::RegA => Some(va),
+			// The caller carries the host call out and sets `a0`.
+			Write::Host => None,
 		};
 		step.write = match (row.rd, value) {
 			(Some(rd), Some(value)) if step.exit != Exit::Trap => Some((rd, value)),

@@ -19,8 +19,65 @@ use crate::{bus, chip, cpu::counter_step};
 /// cells, whose timestamp is 0); the CPU row index gives the bits below.
 pub const TS_BIT: usize = 29;
 
-/// The bits of a timestamp.
+/// The bits of a timestamp's high word (a CPU row's `2^29 + i`).
 pub const TS_BITS: usize = TS_BIT + 1;
+
+/// The bits of a timestamp's low word (0 for an instruction's access, `j` for the `j`-th byte
+/// a host call moves).
+pub const LO_BITS: usize = 17;
+
+/// The bits of a whole timestamp `hi · 2^17 + lo`, the order the borrow chains check.
+pub const STAMP_BITS: usize = LO_BITS + TS_BITS;
+
+/// A timestamp as the integer the cells are ordered by.
+pub fn stamp(hi: u32, lo: u32) -> u64 {
+	(u64::from(hi) << LO_BITS) | u64::from(lo)
+}
+
+/// Requires `prev < ts` when `gate` is 1, for the cell timestamps [`stamp`]`(hi, lo)`: the
+/// [`STAMP_BITS`] committed bits of `prev` from column `prev` (low word first) are booleans, 0
+/// when the gate is off, and the borrow out of `prev - ts` (borrows at `borrows`, one per bit)
+/// equals the gate. `ts` is given by the columns of its low word's bits and of its high word's
+/// bits below [`TS_BIT`] (that bit is always set). Strict: a cell must never be received with
+/// the timestamp it is sent with (a self-loop would let a load return anything).
+pub(crate) fn assert_earlier<AB: AirBuilder>(
+	b: &mut AB,
+	gate: AB::Expr,
+	prev: usize,
+	borrows: usize,
+	ts_lo: usize,
+	ts_hi: usize,
+) {
+	let ts_bit = |b: &AB, i: usize| match i.checked_sub(LO_BITS) {
+		None => b.cur(ts_lo + i),
+		Some(TS_BIT) => b.one(),
+		Some(j) => b.cur(ts_hi + j),
+	};
+	let borrow = |b: &AB, i: usize| if i == 0 { b.constant(Base::zero()) } else { b.cur(borrows + i - 1) };
+	for i in 0..STAMP_BITS {
+		let p = b.cur(prev + i);
+		b.assert_bool(p.clone());
+		b.assert_zero((b.one() + gate.clone()) * p.clone());
+		let t = ts_bit(b, i);
+		let next = (b.one() + p.clone()) * t.clone() + borrow(b, i) * (b.one() + p + t);
+		b.assert_eq(borrow(b, i + 1), gate.clone() * next);
+	}
+	b.assert_eq(borrow(b, STAMP_BITS), gate);
+}
+
+/// The witness of [`assert_earlier`]: the bits of `prev` and the borrows of `prev - ts`.
+pub(crate) fn earlier_cells(prev: u64, ts: u64) -> ([Base; STAMP_BITS], [Base; STAMP_BITS]) {
+	let mut bits = [Base::zero(); STAMP_BITS];
+	let mut borrows = [Base::zero(); STAMP_BITS];
+	let mut borrow = 0u64;
+	for i in 0..STAMP_BITS {
+		let (p, t) = ((prev >> i) & 1, (ts >> i) & 1);
+		bits[i] = Base::from_value(p as u32);
+		borrow = ((1 ^ p) & t) | (borrow & (1 ^ p ^ t));
+		borrows[i] = Base::from_value(borrow as u32);
+	}
+	(bits, borrows)
+}
 
 /// A load or store's kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,10 +112,12 @@ pub mod columns {
 	pub const SIGNED: usize = SIZE + 4;
 	/// A store.
 	pub const STORE: usize = SIGNED + 1;
-	/// The timestamp's bits below [`TS_BIT`] (that bit is always set).
+	/// The timestamp's high-word bits below [`TS_BIT`] (that bit is always set).
 	pub const TS: usize = STORE + 1;
+	/// The timestamp's low-word bits.
+	pub const TS_LO: usize = TS + TS_BIT;
 	/// The 64 bits of the value loaded or stored.
-	pub const V: usize = TS + TS_BIT;
+	pub const V: usize = TS_LO + super::LO_BITS;
 	/// The offset flags `o = A mod 8`, one-hot, decoded from the address's low bits.
 	pub const OFFSET: usize = V + 64;
 	/// The access crosses into the next word.
@@ -71,7 +130,7 @@ pub mod columns {
 	pub const LANE: usize = CARRY + 29;
 	/// The columns of one lane, from its first column.
 	pub mod lane {
-		use super::super::TS_BITS;
+		use super::super::STAMP_BITS;
 		/// The word is read-only data.
 		pub const RO: usize = 0;
 		/// The gate of the read-write cell.
@@ -80,12 +139,12 @@ pub mod columns {
 		pub const OLD: usize = 2;
 		/// The word's 64 bits after it.
 		pub const NEW: usize = OLD + 64;
-		/// The previous access's timestamp bits.
+		/// The previous access's timestamp bits (the low word's, then the high word's).
 		pub const PREV: usize = NEW + 64;
-		/// The borrows of `prev_ts - ts`: `b_i` out of bit `i - 1`, for `i` in `1..=TS_BITS`.
-		pub const BORROW: usize = PREV + TS_BITS;
+		/// The borrows of `prev_ts - ts`: `b_i` out of bit `i - 1`, for `i` in `1..=STAMP_BITS`.
+		pub const BORROW: usize = PREV + STAMP_BITS;
 		/// The read counter of the image lookup.
-		pub const RHO: usize = BORROW + TS_BITS;
+		pub const RHO: usize = BORROW + STAMP_BITS;
 		/// Its inverse.
 		pub const RHO_INV: usize = RHO + 1;
 		/// The number of columns of a lane.
@@ -134,6 +193,9 @@ impl Air for Access {
 		b.assert_zero(b.cur(SIGNED) * b.cur(STORE));
 		for i in 0..TS_BIT {
 			b.assert_bool(b.cur(TS + i));
+		}
+		for i in 0..LO_BITS {
+			b.assert_bool(b.cur(TS_LO + i));
 		}
 		for i in 0..64 {
 			b.assert_bool(b.cur(V + i));
@@ -214,7 +276,8 @@ impl Air for Access {
 
 		// Lanes: lane 0 is always used, lane 1 when the access crosses; a used lane is either
 		// read-only (no store) or a read-write cell with a strictly earlier timestamp.
-		let ts_packed = packed(b, TS, TS_BIT) + b.constant(Base::from_value(1 << TS_BIT));
+		let ts_hi = packed(b, TS, TS_BIT) + b.constant(Base::from_value(1 << TS_BIT));
+		let ts_lo = packed(b, TS_LO, LO_BITS);
 		for (k, used, word) in [(0, b.one(), word0), (1, b.cur(CROSS), word1)] {
 			let col = |c: usize| lane_col(k, c);
 			let (ro, ram) = (b.cur(col(lane::RO)), b.cur(col(lane::RAM)));
@@ -232,20 +295,7 @@ impl Air for Access {
 					b.assert_zero((b.one() + used.clone()) * b.cur(col(lane::OLD + i)));
 				}
 			}
-			for i in 0..TS_BITS {
-				b.assert_bool(b.cur(col(lane::PREV + i)));
-				b.assert_zero((b.one() + ram.clone()) * b.cur(col(lane::PREV + i)));
-			}
-			// prev_ts < ts: the borrow out of prev_ts - ts is 1.
-			let ts_bit = |b: &AB, i: usize| if i == TS_BIT { b.one() } else { b.cur(TS + i) };
-			let borrow =
-				|b: &AB, i: usize| if i == 0 { b.constant(Base::zero()) } else { b.cur(col(lane::BORROW + i - 1)) };
-			for i in 0..TS_BITS {
-				let (p, t) = (b.cur(col(lane::PREV + i)), ts_bit(b, i));
-				let next = (b.one() + p.clone()) * t.clone() + borrow(b, i) * (b.one() + p + t);
-				b.assert_eq(borrow(b, i + 1), ram.clone() * next);
-			}
-			b.assert_eq(borrow(b, TS_BITS), ram.clone());
+			assert_earlier(b, ram.clone(), col(lane::PREV), col(lane::BORROW), TS_LO, TS);
 			// The image read's counter.
 			b.assert_zero(ro.clone() * (b.cur(col(lane::RHO)) * b.cur(col(lane::RHO_INV)) + b.one()));
 			for c in [lane::RHO, lane::RHO_INV] {
@@ -255,14 +305,20 @@ impl Air for Access {
 			let old_hi = packed(b, col(lane::OLD + 32), 32);
 			let new_lo = packed(b, col(lane::NEW), 32);
 			let new_hi = packed(b, col(lane::NEW + 32), 32);
-			let prev = packed(b, col(lane::PREV), TS_BITS);
+			let prev_lo = packed(b, col(lane::PREV), LO_BITS);
+			let prev_hi = packed(b, col(lane::PREV + LO_BITS), TS_BITS);
 			b.interact(
 				bus::RAM,
 				Direction::Receive,
 				ram.clone(),
-				&[word.clone(), old_lo.clone(), old_hi.clone(), prev],
+				&[word.clone(), old_lo.clone(), old_hi.clone(), prev_hi, prev_lo],
 			);
-			b.interact(bus::RAM, Direction::Send, ram, &[word.clone(), new_lo, new_hi, ts_packed.clone()]);
+			b.interact(
+				bus::RAM,
+				Direction::Send,
+				ram,
+				&[word.clone(), new_lo, new_hi, ts_hi.clone(), ts_lo.clone()],
+			);
 			let rho = b.cur(col(lane::RHO));
 			b.interact(
 				bus::IMAGE,
@@ -277,24 +333,30 @@ impl Air for Access {
 		let kind = (0..4).fold(zero, |acc, s| acc + b.constant(Base::from_value(s as u32)) * g(b, s))
 			+ b.constant(Base::from_value(4)) * b.cur(SIGNED)
 			+ b.constant(Base::from_value(8)) * b.cur(STORE);
-		let fields = [kind, packed(b, A, 32), packed(b, V, 32), packed(b, V + 32, 32), ts_packed];
+		let fields = [kind, packed(b, A, 32), packed(b, V, 32), packed(b, V + 32, 32), ts_hi, ts_lo];
 		b.interact(bus::ACCESS, Direction::Receive, b.one(), &fields);
 	}
 }
 
+impl Ram {
+	/// The number of columns.
+	pub const WIDTH: usize = 7;
+}
+
 impl Air for Ram {
 	fn width(&self) -> usize {
-		6
+		Self::WIDTH
 	}
 
 	fn eval<AB: AirBuilder>(&self, b: &mut AB) {
-		// Columns: w, image_lo, image_hi (public); final_lo, final_hi, last_ts.
+		// Columns: w, image_lo, image_hi (public); final_lo, final_hi, last_hi, last_lo.
 		let cells = |b: &AB, first: usize| [b.cur(0), b.cur(first), b.cur(first + 1)];
+		let zero = b.constant(Base::zero());
 		let [w, lo, hi] = cells(b, 1);
-		b.interact(bus::RAM, Direction::Send, b.one(), &[w, lo, hi, b.constant(Base::zero())]);
+		b.interact(bus::RAM, Direction::Send, b.one(), &[w, lo, hi, zero.clone(), zero]);
 		let [w, lo, hi] = cells(b, 3);
-		b.interact(bus::RAM, Direction::Receive, b.one(), &[w, lo, hi, b.cur(5)]);
-		for column in 3..6 {
+		b.interact(bus::RAM, Direction::Receive, b.one(), &[w, lo, hi, b.cur(5), b.cur(6)]);
+		for column in 3..Self::WIDTH {
 			b.assert_zero((b.one() + b.selector(Selector::Active)) * b.cur(column));
 		}
 	}
@@ -320,8 +382,8 @@ pub struct AccessRow {
 	pub address: u32,
 	/// The value loaded (extended) or stored (the full register).
 	pub value: u64,
-	/// The timestamp (with [`TS_BIT`] set).
-	pub ts: u32,
+	/// The timestamp [`stamp`]`(hi, lo)` (with [`TS_BIT`] of `hi` set).
+	pub ts: u64,
 	/// Per lane (the second only if the access crosses): read-only, old word, new word,
 	/// previous timestamp (read-write) or read counter (read-only).
 	pub lanes: [Option<Lane>; 2],
@@ -337,7 +399,7 @@ pub struct Lane {
 	/// The word after.
 	pub new: u64,
 	/// The previous access's timestamp (read-write words).
-	pub prev_ts: u32,
+	pub prev_ts: u64,
 	/// The image read's counter (read-only words).
 	pub rho: Base,
 }
@@ -383,7 +445,10 @@ fn row_values(row: Option<&AccessRow>) -> Vec<Base> {
 	out[SIGNED] = Base::from_value(u32::from(row.kind.signed));
 	out[STORE] = Base::from_value(u32::from(row.kind.store));
 	for i in 0..TS_BIT {
-		out[TS + i] = bit(u64::from(row.ts), i);
+		out[TS + i] = bit(row.ts, LO_BITS + i);
+	}
+	for i in 0..LO_BITS {
+		out[TS_LO + i] = bit(row.ts, i);
 	}
 	for i in 0..64 {
 		out[V + i] = bit(row.value, i);
@@ -412,14 +477,9 @@ fn row_values(row: Option<&AccessRow>) -> Vec<Base> {
 			out[lane_col(k, lane::RHO)] = lane.rho;
 			out[lane_col(k, lane::RHO_INV)] = lane.rho.inv();
 		} else {
-			let (p, t) = (u64::from(lane.prev_ts), u64::from(row.ts));
-			let mut borrow = 0u64;
-			for i in 0..TS_BITS {
-				out[lane_col(k, lane::PREV + i)] = bit(p, i);
-				let (pi, ti) = ((p >> i) & 1, (t >> i) & 1);
-				borrow = ((1 ^ pi) & ti) | (borrow & (1 ^ pi ^ ti));
-				out[lane_col(k, lane::BORROW + i)] = Base::from_value(borrow as u32);
-			}
+			let (bits, borrows) = earlier_cells(lane.prev_ts, row.ts);
+			out[lane_col(k, lane::PREV)..][..STAMP_BITS].copy_from_slice(&bits);
+			out[lane_col(k, lane::BORROW)..][..STAMP_BITS].copy_from_slice(&borrows);
 		}
 	}
 	out
@@ -429,7 +489,7 @@ fn row_values(row: Option<&AccessRow>) -> Vec<Base> {
 /// value and last timestamp, every read-only word's value and reads.
 #[derive(Clone, Debug)]
 pub struct Tracker {
-	ram: alloc::collections::BTreeMap<u32, (u64, u32)>,
+	ram: alloc::collections::BTreeMap<u32, (u64, u64)>,
 	ro: alloc::collections::BTreeMap<u32, (u64, u64)>,
 	/// The words in table order, with their initial values: read-write, then read-only.
 	ram_image: Vec<(u32, u64)>,
@@ -479,7 +539,7 @@ impl Tracker {
 
 	/// Records an access at timestamp `ts` (with [`TS_BIT`] set) and returns its row, or
 	/// `None` if it touches a word outside the regions or stores to read-only data (a trap).
-	pub fn access(&mut self, kind: AccessKind, address: u32, value: u64, ts: u32) -> Option<AccessRow> {
+	pub fn access(&mut self, kind: AccessKind, address: u32, value: u64, ts: u64) -> Option<AccessRow> {
 		let o = address % 8;
 		let w = address / 8;
 		let crosses = o + kind.size > 8;
@@ -535,14 +595,14 @@ impl Tracker {
 	}
 
 	/// The RAM table's columns over `2^num_vars` rows: `w, image_lo, image_hi` (public) and
-	/// `final_lo, final_hi, last_ts`.
+	/// `final_lo, final_hi, last_hi, last_lo`.
 	pub fn ram_columns(&self, num_vars: u32) -> Vec<Vec<Base>> {
-		let mut columns = vec![vec![Base::zero(); 1 << num_vars]; 6];
+		let mut columns = vec![vec![Base::zero(); 1 << num_vars]; Ram::WIDTH];
 		for (i, &(w, image)) in self.ram_image.iter().enumerate() {
 			let (value, ts) = self.ram.get(&w).copied().unwrap_or((image, 0));
-			for (c, v) in
-				[w, image as u32, (image >> 32) as u32, value as u32, (value >> 32) as u32, ts].into_iter().enumerate()
-			{
+			let (hi, lo) = ((ts >> LO_BITS) as u32, (ts & ((1 << LO_BITS) - 1)) as u32);
+			let row = [w, image as u32, (image >> 32) as u32, value as u32, (value >> 32) as u32, hi, lo];
+			for (c, v) in row.into_iter().enumerate() {
 				columns[c][i] = Base::from_value(v);
 			}
 		}

@@ -1,32 +1,82 @@
-//! Proofs of whole runs (one invocation with registers, control flow and memory, without host
-//! calls or traps): the statement both sides build from the program and the claim, the
+//! Proofs of whole runs (one invocation with registers, control flow, memory, host calls and
+//! state, without traps): the statement both sides build from the program and the claim, the
 //! prover's witness from the machine, and the verifier.
 
 use agentic_air::{ext::Coordinates, Base, BinaryFieldElement};
-use agentic_zerocheck::{Boundary, Config, PublicColumn, TableStatement, Tables, TraceProof, ZerocheckError};
+use agentic_air::Direction;
+use agentic_zerocheck::{
+	Boundary, Config, PublicColumn, PublicInteraction, TableStatement, Tables, TraceProof, ZerocheckError,
+};
 use alloc::{vec, vec::Vec};
 use codec::{Decode, Encode};
 
 use crate::{
+	bus,
 	cpu::{self, columns, fields, gas_generator},
+	host,
 	machine::{RA, REGISTERS, SP},
 	memory::Tracker,
 	program::ProgramTable,
+	state::{self, PAGE},
 	Table,
 };
+use agentic_primitives::abi;
 
-/// The transcript domain of a v0 run proof.
-pub const DOMAIN: &[u8] = b"agentic-polkavm-v0";
+pub use crate::host::Invocation;
+
+/// The transcript domain of a run proof.
+pub const DOMAIN: &[u8] = b"agentic-polkavm-v1";
+
+/// A state page the run touched, before and after.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Page {
+	/// The page's index.
+	pub index: u32,
+	/// Its bytes before the run.
+	pub old: [u8; PAGE],
+	/// Its bytes after it.
+	pub new: [u8; PAGE],
+}
 
 /// What a run proof claims: the program (given separately), run once from its entry point with
-/// fresh registers, returns after charging exactly `steps`, with these registers at the end.
+/// fresh registers on this input, state and time, returns after charging exactly `steps` (as
+/// exec.rs counts them for one input: the invocation start, the instructions, the host calls
+/// and the pages), with these registers, pages and output at the end.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct Claim {
-	/// The steps charged (the sum of the entered blocks' costs).
+	/// The steps charged.
 	pub steps: u64,
 	/// The registers after the return.
 	pub registers: [u64; REGISTERS],
+	/// The input.
+	pub input: Vec<u8>,
+	/// The state's depth.
+	pub depth: u8,
+	/// The declared consensus time.
+	pub time: Option<u64>,
+	/// The pages the run touched, ascending.
+	pub pages: Vec<Page>,
+	/// The output.
+	pub output: Vec<u8>,
 }
+
+impl Claim {
+	/// The steps the CPU's gas counter accounts for: the claim's, less the invocation start and
+	/// the pages (which the verifier knows), or `None` if they do not cover those.
+	fn counted_steps(&self, program: &ProgramTable) -> Option<u64> {
+		let invocation = abi::INVOCATION_STEPS + program.memory.div_ceil(abi::MEMORY_BYTES_PER_STEP);
+		let pages = abi::PAGE_STEPS.checked_mul(self.pages.len() as u64)?;
+		self.steps.checked_sub(invocation)?.checked_sub(pages)
+	}
+
+	/// The pages as the state table's public columns take them.
+	fn page_contents(&self) -> Vec<(u32, [u8; PAGE], [u8; PAGE])> {
+		self.pages.iter().map(|page| (page.index, page.old, page.new)).collect()
+	}
+}
+
+/// The most state depth (`2^16` pages of 256 bytes: addresses below `2^24`).
+pub const MAX_DEPTH: u8 = 16;
 
 /// A run proof: the heights the prover chose for its tables and the trace proof.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -39,6 +89,10 @@ pub struct RunProof {
 	pub shift_requests: u64,
 	/// Memory accesses (0: no access chip).
 	pub accesses: u64,
+	/// Host calls (0: no host-call table).
+	pub host_calls: u64,
+	/// Bytes the host calls moved (0: no host-byte table).
+	pub host_bytes: u64,
 	/// The tables' proof.
 	pub proof: TraceProof,
 }
@@ -48,10 +102,14 @@ pub struct RunProof {
 pub enum RunError {
 	/// The proof's heights are impossible (no instructions, or more than `2^30` rows).
 	BadShape,
+	/// The claim is malformed: pages not ascending or outside the state, a depth above
+	/// [`MAX_DEPTH`], an input or output too long, or fewer steps than the invocation and its
+	/// pages cost.
+	BadClaim,
 	/// The tables' proof failed.
 	Zerocheck(ZerocheckError),
-	/// The run cannot be proven yet: it traps, calls the host or does not return within the
-	/// step limit.
+	/// The run cannot be proven yet: it traps (also in a host call) or does not return within
+	/// the step limit.
 	Unprovable,
 }
 
@@ -63,21 +121,18 @@ fn num_vars(rows: u64) -> u32 {
 }
 
 /// The tables of a run in proof order, with their heights.
-fn tables(program: &ProgramTable, proof: &RunProof) -> Vec<(Table, u64)> {
+fn tables(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Vec<(Table, u64)> {
 	let cpu = Table::Cpu(num_vars(proof.instructions));
 	let mut tables = vec![(cpu, proof.instructions), (Table::Program, program.rows.len() as u64)];
 	let jumps = cpu::jump_entries(program).len() as u64;
 	if jumps > 0 {
 		tables.push((Table::Jumps, jumps));
 	}
-	if proof.alu_requests > 0 {
-		tables.push((Table::Alu, proof.alu_requests));
-	}
-	if proof.shift_requests > 0 {
-		tables.push((Table::Shift, proof.shift_requests));
-	}
-	if proof.accesses > 0 {
-		tables.push((Table::Access, proof.accesses));
+	for (table, rows) in [(Table::Alu, proof.alu_requests), (Table::Shift, proof.shift_requests), (Table::Access, proof.accesses)]
+	{
+		if rows > 0 {
+			tables.push((table, rows));
+		}
 	}
 	let memory = Tracker::new(program);
 	if !memory.ram_image().is_empty() {
@@ -86,7 +141,25 @@ fn tables(program: &ProgramTable, proof: &RunProof) -> Vec<(Table, u64)> {
 	if !memory.ro_image().is_empty() {
 		tables.push((Table::RoImage, memory.ro_image().len() as u64));
 	}
+	if proof.host_calls > 0 {
+		tables.push((Table::HostCalls, proof.host_calls));
+		tables.push((Table::Constants, constants(claim).len() as u64));
+		if !claim.input.is_empty() {
+			tables.push((Table::Inputs, claim.input.len() as u64));
+		}
+	}
+	if proof.host_bytes > 0 {
+		tables.push((Table::HostBytes, proof.host_bytes));
+	}
+	if !claim.pages.is_empty() {
+		tables.push((Table::State, (claim.pages.len() * PAGE) as u64));
+	}
 	tables
+}
+
+/// The constants table's entries.
+fn constants(claim: &Claim) -> Vec<(u32, u64)> {
+	host::constant_entries((PAGE as u64) << claim.depth, claim.time, claim.input.len() as u64)
 }
 
 /// The registers a call starts with.
@@ -99,7 +172,14 @@ fn initial_registers(program: &ProgramTable) -> [u64; REGISTERS] {
 
 /// The statement both sides build: the program's public columns, the boundaries of the claim.
 fn statement(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Result<Tables, RunError> {
-	let heights = [proof.instructions, proof.alu_requests, proof.shift_requests, proof.accesses];
+	let heights = [
+		proof.instructions,
+		proof.alu_requests,
+		proof.shift_requests,
+		proof.accesses,
+		proof.host_calls,
+		proof.host_bytes,
+	];
 	// Timestamps are 2^29 + the CPU row, so the CPU table stays below 2^29 rows.
 	if proof.instructions == 0
 		|| proof.instructions >= 1 << crate::memory::TS_BIT
@@ -107,6 +187,17 @@ fn statement(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Result<
 	{
 		return Err(RunError::BadShape);
 	}
+	let pages_ascending = claim.pages.windows(2).all(|pair| pair[0].index < pair[1].index);
+	let pages_inside = claim.pages.iter().all(|page| u64::from(page.index) < 1 << claim.depth);
+	if claim.depth > MAX_DEPTH
+		|| !pages_ascending
+		|| !pages_inside
+		|| claim.input.len() as u64 >= 1 << 24
+		|| claim.output.len() > abi::MAX_OUTPUT_LEN
+	{
+		return Err(RunError::BadClaim);
+	}
+	let counted = claim.counted_steps(program).ok_or(RunError::BadClaim)?;
 	let coordinates = Coordinates::new();
 	let boundary = |column: usize, row: u64, value: Base| Boundary { column: column as u32, row, value };
 	let registers = |row: u64, values: [u64; REGISTERS]| -> Vec<Boundary> {
@@ -125,12 +216,14 @@ fn statement(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Result<
 	let mut cpu = vec![boundary(columns::FIELDS + fields::PC, 0, Base::from_value(program.entry))];
 	cpu.extend(registers(0, initial_registers(program)));
 	cpu.push(boundary(columns::HALTED, 0, Base::zero()));
+	cpu.push(boundary(columns::OUT, 0, Base::zero()));
 	for (k, value) in [Base::one(), Base::zero(), Base::zero(), Base::zero()].into_iter().enumerate() {
 		cpu.push(boundary(columns::CNT + k, 0, value));
 	}
 	cpu.extend(registers(r, claim.registers));
 	cpu.push(boundary(columns::HALTED, r, Base::one()));
-	for (k, value) in coordinates.of(gas_generator().pow(claim.steps)).into_iter().enumerate() {
+	cpu.push(boundary(columns::OUT, r, Base::from_value(claim.output.len() as u32)));
+	for (k, value) in coordinates.of(gas_generator().pow(counted)).into_iter().enumerate() {
 		cpu.push(boundary(columns::CNT + k, r, value));
 	}
 	cpu.sort_by_key(|b| (b.row, b.column));
@@ -139,31 +232,46 @@ fn statement(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Result<
 		columns.into_iter().enumerate().map(|(column, values)| PublicColumn { column: column as u32, values }).collect()
 	};
 	let memory = Tracker::new(program);
-	let first_three = |mut columns: Vec<Vec<Base>>| {
-		columns.truncate(3);
+	let first = |mut columns: Vec<Vec<Base>>, count: usize| {
+		columns.truncate(count);
 		columns
 	};
 	let mut statements = Vec::new();
-	for (table, rows) in tables(program, proof) {
+	for (table, rows) in tables(program, claim, proof) {
+		let n = num_vars(rows);
 		let public_columns = match table {
-			Table::Program => public(cpu::program_columns(program, num_vars(rows))),
-			Table::Jumps => public(cpu::jump_columns(program, num_vars(rows))),
-			Table::Ram => public(first_three(memory.ram_columns(num_vars(rows)))),
-			Table::RoImage => public(first_three(memory.ro_columns(num_vars(rows)))),
+			Table::Program => public(cpu::program_columns(program, n)),
+			Table::Jumps => public(cpu::jump_columns(program, n)),
+			Table::Ram => public(first(memory.ram_columns(n), 3)),
+			Table::RoImage => public(first(memory.ro_columns(n), 3)),
+			Table::Constants => public(host::constant_columns(&constants(claim), n)),
+			Table::Inputs => public(host::input_columns(&claim.input, n)),
+			Table::State => public(state::public_columns(&claim.page_contents(), n)),
 			_ => Vec::new(),
 		};
 		let boundaries = if matches!(table, Table::Cpu(_)) { core::mem::take(&mut cpu) } else { Vec::new() };
 		statements.push(TableStatement { active_rows: rows, boundaries, public_columns });
 	}
+	// The output: each byte received once, at its position.
+	let public_interactions = claim
+		.output
+		.iter()
+		.enumerate()
+		.map(|(position, &byte)| PublicInteraction {
+			bus: bus::OUTPUT,
+			direction: Direction::Receive,
+			fields: vec![Base::from_value(position as u32), Base::from_value(u32::from(byte))],
+		})
+		.collect();
 	let mut context = DOMAIN.to_vec();
 	claim.encode_to(&mut context);
-	Ok(Tables { context, tables: statements, public_interactions: Vec::new() })
+	Ok(Tables { context, tables: statements, public_interactions })
 }
 
 /// Checks a run proof against the program and the claim.
 pub fn verify(program: &ProgramTable, claim: &Claim, proof: &RunProof, config: &Config) -> Result<(), RunError> {
 	let statement = statement(program, claim, proof)?;
-	let airs: Vec<Table> = tables(program, proof).into_iter().map(|(table, _)| table).collect();
+	let airs: Vec<Table> = tables(program, claim, proof).into_iter().map(|(table, _)| table).collect();
 	let airs: Vec<&Table> = airs.iter().collect();
 	agentic_zerocheck::verify_tables(&airs, &statement, config, &proof.proof).map_err(RunError::Zerocheck)
 }
@@ -178,9 +286,11 @@ mod prover {
 		alu::{self, AluOp},
 		cpu::{counter_step, signal},
 		decode::{self, Signals},
+		host::{ByteRow, CallRow, Host},
 		machine::{Exit, Machine, Step},
 		shift::{self, ShiftOp},
 	};
+	use agentic_primitives::abi::HostCall;
 	use agentic_air::Ext;
 	use alloc::collections::BTreeMap;
 
@@ -197,54 +307,107 @@ mod prover {
 		pub traces: Vec<Vec<Vec<Base>>>,
 	}
 
-	/// Runs the program once from its entry point and builds the witness of the run.
-	pub fn witness(program: &ProgramTable, step_limit: u64) -> Result<Witness, RunError> {
+	/// Runs the program once from its entry point on `invocation` and builds the witness of
+	/// the run.
+	pub fn witness(program: &ProgramTable, invocation: &Invocation, step_limit: u64) -> Result<Witness, RunError> {
 		let mut machine = Machine::new(program);
+		let mut host = Host::default();
 		let mut rows: Vec<([u64; REGISTERS], Step)> = Vec::new();
+		// The host calls by CPU row, and the bytes they moved.
+		let mut calls: Vec<Option<CallRow>> = Vec::new();
+		let mut bytes: Vec<ByteRow> = Vec::new();
 		loop {
 			let registers = core::array::from_fn(|k| machine.reg(k));
-			let step = machine.step(step_limit).map_err(|_| RunError::Unprovable)?;
+			let mut step = machine.step(step_limit).map_err(|_| RunError::Unprovable)?;
 			let stop = decode::signals(step.row.opcode).is_none_or(|s| s.stop());
 			if stop {
 				return Err(RunError::Unprovable);
 			}
 			let exit = step.exit;
+			let ts_hi = (1 << crate::memory::TS_BIT) + rows.len() as u32;
+			let mut call = None;
+			if let Exit::Ecalli(_) = exit {
+				let which = step.row.call.ok_or(RunError::Unprovable)?;
+				let (row, moved) =
+					host.call(&mut machine, invocation, which, ts_hi).ok_or(RunError::Unprovable)?;
+				if machine.steps() > step_limit {
+					return Err(RunError::Unprovable);
+				}
+				step.write = Some((crate::machine::A0 as u8, row.result));
+				bytes.extend(moved);
+				call = Some(row);
+			}
 			rows.push((registers, step));
+			calls.push(call);
 			match exit {
-				Exit::Next(_) => {},
+				Exit::Next(_) | Exit::Ecalli(_) => {},
 				Exit::Finished => break,
-				Exit::Ecalli(_) | Exit::Trap => return Err(RunError::Unprovable),
+				Exit::Trap => return Err(RunError::Unprovable),
 			}
 		}
 		let final_registers: [u64; REGISTERS] = core::array::from_fn(|k| machine.reg(k));
-		let claim = Claim { steps: machine.steps(), registers: final_registers };
+		let pages = host.state.pages();
+		let invocation_cost = abi::INVOCATION_STEPS + program.memory.div_ceil(abi::MEMORY_BYTES_PER_STEP);
+		let claim = Claim {
+			steps: machine.steps() + invocation_cost + abi::PAGE_STEPS * pages.len() as u64,
+			registers: final_registers,
+			input: invocation.input.clone(),
+			depth: invocation.depth,
+			time: invocation.time,
+			pages: pages.iter().map(|&(index, old, new)| Page { index, old, new }).collect(),
+			output: host.output.clone(),
+		};
 
-		let alu_ops: Vec<(AluOp, u64, u64)> =
-			rows.iter().filter_map(|(_, s)| s.alu.map(|(op, a, b, _)| (op, a, b))).collect();
+		let call_rows: Vec<CallRow> = calls.iter().flatten().copied().collect();
+		let alu_ops: Vec<(AluOp, u64, u64)> = rows
+			.iter()
+			.filter_map(|(_, s)| s.alu.map(|(op, a, b, _)| (op, a, b)))
+			.chain(
+				call_rows
+					.iter()
+					.filter(|row| host::moves_bytes(row.call))
+					.flat_map(|row| row.queries.map(|(op, x, y, _)| (op, x, y))),
+			)
+			.collect();
 		let shift_ops: Vec<(ShiftOp, u64, u64)> =
 			rows.iter().filter_map(|(_, s)| s.shift.map(|(op, a, b, _)| (op, a, b))).collect();
-		// The memory accesses, replayed against word cells at timestamps 2^29 + row.
+		// The memory accesses in time order, replayed against word cells: an instruction's at
+		// (2^29 + row, 0), a host call's bytes at (2^29 + row, j).
 		let mut memory = Tracker::new(program);
 		let mut accesses = Vec::new();
+		let mut moved = bytes.iter().peekable();
+		let byte_load = crate::memory::AccessKind { size: 1, signed: false, store: false };
+		let byte_store = crate::memory::AccessKind { store: true, ..byte_load };
 		for (i, (_, step)) in rows.iter().enumerate() {
+			let ts_hi = (1 << crate::memory::TS_BIT) + i as u32;
 			let kind = decode::signals(step.row.opcode).and_then(|s| s.access());
-			let (Some(access), Some(kind)) = (step.access, kind) else { continue };
-			let value = access.stored.or(step.write.map(|(_, v)| v)).unwrap_or(0);
-			let ts = (1 << crate::memory::TS_BIT) + i as u32;
-			accesses.push(memory.access(kind, access.address, value, ts).ok_or(RunError::Unprovable)?);
+			if let (Some(access), Some(kind)) = (step.access, kind) {
+				let value = access.stored.or(step.write.map(|(_, v)| v)).unwrap_or(0);
+				let ts = crate::memory::stamp(ts_hi, 0);
+				accesses.push(memory.access(kind, access.address, value, ts).ok_or(RunError::Unprovable)?);
+			}
+			while let Some(byte) = moved.next_if(|byte| byte.ts_hi == ts_hi) {
+				let into_guest = matches!(byte.call, HostCall::InputRead | HostCall::StateRead);
+				let kind = if into_guest { byte_store } else { byte_load };
+				let ts = crate::memory::stamp(ts_hi, byte.lo);
+				let row = memory.access(kind, byte.g, u64::from(byte.byte), ts).ok_or(RunError::Unprovable)?;
+				accesses.push(row);
+			}
 		}
 		let shape = RunProof {
 			instructions: rows.len() as u64,
 			alu_requests: alu_ops.len() as u64,
 			shift_requests: shift_ops.len() as u64,
 			accesses: accesses.len() as u64,
+			host_calls: call_rows.len() as u64,
+			host_bytes: bytes.len() as u64,
 			proof: TraceProof { tables: Vec::new() },
 		};
 
 		let coordinates = Coordinates::new();
-		let (cpu, program_reads, jump_reads) = cpu_trace(&rows, &final_registers, &coordinates);
+		let (cpu, program_reads, jump_reads) = cpu_trace(&rows, &calls, &final_registers, &coordinates);
 		let mut traces = Vec::new();
-		for (table, height) in tables(program, &shape) {
+		for (table, height) in tables(program, &claim, &shape) {
 			let n = num_vars(height);
 			traces.push(match table {
 				Table::Cpu(_) => cpu.clone(),
@@ -264,6 +427,21 @@ mod prover {
 				Table::Access => crate::memory::trace(&accesses, n),
 				Table::Ram => memory.ram_columns(n),
 				Table::RoImage => memory.ro_columns(n),
+				Table::HostCalls => host::call_trace(&call_rows, n),
+				Table::HostBytes => host::byte_trace(&bytes, n),
+				Table::State => host.state.columns(n),
+				Table::Constants => {
+					let entries = constants(&claim);
+					let mut columns = host::constant_columns(&entries, n);
+					let keys = entries.iter().map(|&(key, _)| key);
+					columns.push(final_counters(keys, &host.constant_reads, n));
+					columns
+				},
+				Table::Inputs => {
+					let mut columns = host::input_columns(&claim.input, n);
+					columns.push(final_counters(0..claim.input.len() as u32, &host.input_reads, n));
+					columns
+				},
 			});
 		}
 		Ok(Witness { claim, shape, traces })
@@ -281,6 +459,7 @@ mod prover {
 	/// The CPU table, and how often each instruction and each jump-table address was read.
 	fn cpu_trace(
 		rows: &[([u64; REGISTERS], Step)],
+		calls: &[Option<CallRow>],
 		final_registers: &[u64; REGISTERS],
 		coordinates: &Coordinates,
 	) -> (Vec<Vec<Base>>, Reads, Reads) {
@@ -292,9 +471,11 @@ mod prover {
 		let mut program_reads = BTreeMap::new();
 		let mut jump_reads = BTreeMap::new();
 		let mut cnt = Ext::one();
+		let mut out = 0u32;
 		let set_state =
-			|t: &mut Vec<Vec<Base>>, i: usize, pc: u32, registers: &[u64; REGISTERS], halted: bool, cnt: Ext| {
+			|t: &mut Vec<Vec<Base>>, i: usize, pc: u32, registers: &[u64; REGISTERS], halted: bool, cnt: Ext, out: u32| {
 				t[FIELDS + fields::PC][i] = Base::from_value(pc);
+				t[OUT][i] = Base::from_value(out);
 				for (k, &v) in registers.iter().enumerate() {
 					t[REGS + 2 * k][i] = word(v, 0);
 					t[REGS + 2 * k + 1][i] = word(v, 1);
@@ -306,7 +487,7 @@ mod prover {
 			};
 		for (i, (registers, step)) in rows.iter().enumerate() {
 			let row = &step.row;
-			set_state(&mut t, i, row.pc, registers, false, cnt);
+			set_state(&mut t, i, row.pc, registers, false, cnt, out);
 			let looked_up = cpu::row_fields(row, coordinates);
 			for field in 1..fields::SIGNALS {
 				t[FIELDS + field][i] = looked_up[field];
@@ -376,19 +557,34 @@ mod prover {
 				looked_up[fields::G + 2],
 				looked_up[fields::G + 3],
 			]));
+			// H: the host call's gas factor, 1 on the other rows.
+			let h = calls[i].as_ref().map_or(Ext::one(), |call| call.gas_factor());
+			t[H..H + 4].iter_mut().zip(coordinates.of(h)).for_each(|(column, value)| column[i] = value);
+			cnt = cnt.mul(&h);
+			if let Some(call) = &calls[i] {
+				t[HRES][i] = word(call.result, 0);
+				t[HRES + 1][i] = word(call.result, 1);
+				t[OUT_AFTER][i] = Base::from_value(call.out_after);
+				out = call.out_after;
+			}
 		}
 		let last = &rows[r - 1].1.row;
-		set_state(&mut t, r, last.next_pc, final_registers, true, cnt);
+		set_state(&mut t, r, last.next_pc, final_registers, true, cnt, out);
 		(t, program_reads, jump_reads)
 	}
 
 	const RETURN_TO_HOST: u32 = polkavm_common::abi::VM_ADDR_RETURN_TO_HOST;
 
 	/// Runs the program and proves the run.
-	pub fn prove(program: &ProgramTable, step_limit: u64, config: &Config) -> Result<(Claim, RunProof), RunError> {
-		let Witness { claim, shape, traces } = witness(program, step_limit)?;
+	pub fn prove(
+		program: &ProgramTable,
+		invocation: &Invocation,
+		step_limit: u64,
+		config: &Config,
+	) -> Result<(Claim, RunProof), RunError> {
+		let Witness { claim, shape, traces } = witness(program, invocation, step_limit)?;
 		let statement = statement(program, &claim, &shape)?;
-		let airs: Vec<Table> = tables(program, &shape).into_iter().map(|(table, _)| table).collect();
+		let airs: Vec<Table> = tables(program, &claim, &shape).into_iter().map(|(table, _)| table).collect();
 		let airs: Vec<&Table> = airs.iter().collect();
 		let traces: Vec<&[Vec<Base>]> = traces.iter().map(|t| t.as_slice()).collect();
 		let proof =
@@ -404,5 +600,5 @@ pub fn run_statement(
 	claim: &Claim,
 	proof: &RunProof,
 ) -> Result<(Tables, Vec<Table>), RunError> {
-	Ok((statement(program, claim, proof)?, tables(program, proof).into_iter().map(|(table, _)| table).collect()))
+	Ok((statement(program, claim, proof)?, tables(program, claim, proof).into_iter().map(|(table, _)| table).collect()))
 }

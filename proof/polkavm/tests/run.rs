@@ -8,7 +8,7 @@ use agentic_pcs::test_utils::Rng;
 use agentic_polkavm_proof::{
 	cpu::columns,
 	program::ProgramTable,
-	vm::{self, Claim, RunError, RunProof},
+	vm::{self, Claim, Invocation, RunError, RunProof},
 };
 use agentic_zerocheck::Config;
 use common::programs::{random_program, Mix};
@@ -24,7 +24,7 @@ fn provable_programs(rng: &mut Rng, count: usize) -> Vec<ProgramTable> {
 		let mix = if programs.len() % 2 == 0 { Mix::Memory } else { Mix::Registers };
 		let blob = random_program(rng, mix);
 		let program = ProgramTable::from_blob(&blob, "step").expect("inside the subset");
-		match vm::witness(&program, STEP_LIMIT) {
+		match vm::witness(&program, &Invocation::default(), STEP_LIMIT) {
 			Ok(_) => programs.push(program),
 			Err(RunError::Unprovable) => {},
 			Err(e) => panic!("{e:?}"),
@@ -38,7 +38,7 @@ fn runs_prove_and_verify() {
 	let mut rng = Rng(0xc0de_2026);
 	let (mut instructions, mut accesses) = (0, 0);
 	for program in provable_programs(&mut rng, 12) {
-		let (claim, proof) = vm::prove(&program, STEP_LIMIT, &CONFIG).expect("a returning run proves");
+		let (claim, proof) = vm::prove(&program, &Invocation::default(), STEP_LIMIT, &CONFIG).expect("a returning run proves");
 		vm::verify(&program, &claim, &proof, &CONFIG).expect("and verifies");
 		instructions += proof.instructions;
 		accesses += proof.accesses;
@@ -51,7 +51,7 @@ fn a_changed_claim_or_another_program_is_rejected() {
 	let mut rng = Rng(0xc1a1_2026);
 	let programs = provable_programs(&mut rng, 4);
 	for (i, program) in programs.iter().enumerate() {
-		let (claim, proof) = vm::prove(program, STEP_LIMIT, &CONFIG).expect("proves");
+		let (claim, proof) = vm::prove(program, &Invocation::default(), STEP_LIMIT, &CONFIG).expect("proves");
 		let rejected = |claim: &Claim| vm::verify(program, claim, &proof, &CONFIG).is_err();
 		assert!(rejected(&Claim { steps: claim.steps + 1, ..claim.clone() }));
 		assert!(rejected(&Claim { steps: claim.steps - 1, ..claim.clone() }));
@@ -98,7 +98,7 @@ fn mutation_suite(seed: u64, cases: usize) {
 	let mut per_table = std::collections::BTreeMap::new();
 	for case in 0..cases {
 		let program = &programs[case % programs.len()];
-		let witness = vm::witness(program, STEP_LIMIT).expect("provable");
+		let witness = vm::witness(program, &Invocation::default(), STEP_LIMIT).expect("provable");
 		let (statement, airs) = vm::run_statement(program, &witness.claim, &witness.shape).expect("statement");
 		let mut traces = witness.traces.clone();
 		let find = |table: Table| airs.iter().position(|&t| t == table).unwrap_or(0);
@@ -119,13 +119,13 @@ fn mutation_suite(seed: u64, cases: usize) {
 				let rows = statement.tables[index].active_rows;
 				(rng.below(memory_columns::WIDTH as u64) as usize, rng.below(rows) as usize)
 			},
-			// A word's final cell (columns 3..6), on a touched word when there is one.
+			// A word's final cell (columns 3..7), on a touched word when there is one.
 			Table::Ram => {
 				let touched: Vec<usize> = (0..statement.tables[index].active_rows as usize)
 					.filter(|&i| traces[index][5][i] != Base::zero())
 					.collect();
 				let row = touched.first().copied().unwrap_or(0);
-				(3 + rng.below(3) as usize, row)
+				(3 + rng.below(4) as usize, row)
 			},
 			_ => (2, rng.below(statement.tables[index].active_rows) as usize),
 		};
@@ -154,7 +154,7 @@ fn flipped_proof_bytes_are_rejected() {
 	use codec::{DecodeAll, Encode};
 	let mut rng = Rng(0xf11d);
 	let program = &provable_programs(&mut rng, 1)[0];
-	let (claim, proof) = vm::prove(program, STEP_LIMIT, &CONFIG).expect("proves");
+	let (claim, proof) = vm::prove(program, &Invocation::default(), STEP_LIMIT, &CONFIG).expect("proves");
 	let bytes = proof.encode();
 	for _ in 0..200 {
 		let mut tampered = bytes.clone();
@@ -173,7 +173,7 @@ fn runs_with_host_calls_or_traps_are_refused() {
 	for _ in 0..40 {
 		let blob = random_program(&mut rng, Mix::Everything);
 		let program = ProgramTable::from_blob(&blob, "step").expect("inside the subset");
-		if let Err(e) = vm::prove(&program, STEP_LIMIT, &CONFIG) {
+		if let Err(e) = vm::prove(&program, &Invocation::default(), STEP_LIMIT, &CONFIG) {
 			assert_eq!(e, RunError::Unprovable);
 			refused += 1;
 		}
@@ -190,7 +190,7 @@ fn a_moved_register_flag_is_rejected() {
 
 	let mut rng = Rng(0xf1a9);
 	let program = &provable_programs(&mut rng, 1)[0];
-	let witness = vm::witness(program, STEP_LIMIT).expect("provable");
+	let witness = vm::witness(program, &Invocation::default(), STEP_LIMIT).expect("provable");
 	let (statement, airs) = vm::run_statement(program, &witness.claim, &witness.shape).expect("statement");
 	let airs: Vec<_> = airs.iter().collect();
 	let mut cases = 0;
@@ -223,8 +223,8 @@ fn the_cpu_analyzes_within_the_degree_budget() {
 	use agentic_polkavm_proof::{cpu::Cpu, Table};
 	let info = agentic_air::analyze(&Table::Cpu(8)).expect("analyze");
 	assert_eq!(info.width, columns::WIDTH);
-	assert_eq!(columns::WIDTH, 132);
-	assert_eq!(info.max_degree, 11, "the running product: five send slots of degree 2 and one of 1");
+	assert_eq!(columns::WIDTH, 143);
+	assert_eq!(info.max_degree, 13, "the running product: six send slots of degree 2 and one of 1");
 	assert!(info.unused_columns.is_empty(), "{:?}", info.unused_columns);
 	// The timestamps read the index bits the table has.
 	assert!(agentic_air::analyze(&Cpu { num_vars: 3 }).expect("analyze").index_bits.iter().all(|&j| j < 3));

@@ -1,0 +1,918 @@
+//! Host calls on the chips layout (`docs/proof-system.md`, "Host calls and state on the chips
+//! layout", revision 3): the host-call table (one row per `ecalli`), the host-byte table (one
+//! row per byte a call moves), the public constants and inputs tables, and the host the
+//! witness runs the ABI's calls with.
+//!
+//! The CPU sends each call as a request on bus `HOST`. A host-call row receives it, decides the
+//! outcome with exact comparisons asked of the ALU chip, computes the call's gas factor, and,
+//! when bytes move, sends a *segment* `(call, ts_hi, g_start, p_start, n)`. The host-byte table
+//! receives each segment at the first row of a run of exactly `n` rows; each row moves one byte
+//! between guest memory (a one-byte access request, timestamp `(ts_hi, j)`) and the input, the
+//! state (a byte cell on bus `STATE`, checked like RAM) or the output (a public receive).
+
+use agentic_air::{Air, AirBuilder, Base, BinaryFieldElement, Direction, Ext, Selector};
+use agentic_primitives::abi::{self, HostCall};
+use alloc::{vec, vec::Vec};
+
+use crate::{
+	alu::AluOp,
+	bus, chip,
+	cpu::{counter_step, gas_generator, read, serve},
+	memory::{LO_BITS, STAMP_BITS, TS_BIT},
+};
+
+/// A call's id on the buses: its position in [`abi::HOST_CALLS`] plus one (0 is "no call").
+pub fn call_id(call: HostCall) -> u32 {
+	call as u32 + 1
+}
+
+/// The keys of the constants table.
+pub mod key {
+	/// The state's length in bytes, `256 << depth`.
+	pub const STATE_LEN: u32 = 1;
+	/// The declared consensus time (absent if the statement declares none).
+	pub const TIME: u32 = 2;
+	/// The input's length.
+	pub const INPUT_LEN: u32 = 3;
+}
+
+/// The constants-table key a call reads, if any.
+pub fn constant_key(call: HostCall) -> Option<u32> {
+	match call {
+		HostCall::InputLen | HostCall::InputRead => Some(key::INPUT_LEN),
+		HostCall::StateLen | HostCall::StateRead | HostCall::StateWrite => Some(key::STATE_LEN),
+		HostCall::ConsensusTime => Some(key::TIME),
+		HostCall::Output => None,
+	}
+}
+
+/// Whether a call moves bytes (and has a length argument).
+pub fn moves_bytes(call: HostCall) -> bool {
+	matches!(call, HostCall::InputRead | HostCall::StateRead | HostCall::StateWrite | HostCall::Output)
+}
+
+/// The calls that move bytes, in the order of the host-byte table's flags.
+pub const MOVING: [HostCall; 4] = [HostCall::InputRead, HostCall::StateRead, HostCall::StateWrite, HostCall::Output];
+
+/// The bits of a call's length (`len ≤ 65536`).
+pub const LEN_BITS: usize = 17;
+
+/// Column layout of the host-call table.
+pub mod call_columns {
+	use super::LEN_BITS;
+	/// The call flags, one-hot in [`agentic_primitives::abi::HostCall::ALL`] order.
+	pub const F: usize = 0;
+	/// `a0, a1, a2`, two words each.
+	pub const ARGS: usize = F + 7;
+	/// The result, two words.
+	pub const RES: usize = ARGS + 6;
+	/// The output length before the call.
+	pub const OUT: usize = RES + 2;
+	/// The output length after it.
+	pub const OUT_AFTER: usize = OUT + 1;
+	/// The gas factor `H`, four coordinates.
+	pub const H: usize = OUT_AFTER + 1;
+	/// The calling row's timestamp (high word).
+	pub const TS_HI: usize = H + 4;
+	/// The constant read, two words.
+	pub const C: usize = TS_HI + 1;
+	/// Its read counter.
+	pub const RHO: usize = C + 2;
+	/// The counter's inverse.
+	pub const RHO_INV: usize = RHO + 1;
+	/// The length's bits.
+	pub const M: usize = RHO_INV + 1;
+	/// Three ALU requests: op, `x`, `y`, `z` (two words each).
+	pub const Q: usize = M + LEN_BITS;
+	/// The width of one request.
+	pub const Q_WIDTH: usize = 7;
+	/// The bytes moved.
+	pub const N: usize = Q + 3 * Q_WIDTH;
+	/// `[n ≠ 0]`.
+	pub const NZ: usize = N + 1;
+	/// Its inverse witness.
+	pub const NZ_INV: usize = NZ + 1;
+	/// The guest address of the first byte.
+	pub const G_START: usize = NZ_INV + 1;
+	/// The other side's position of the first byte.
+	pub const P_START: usize = G_START + 1;
+	/// `[len mod 16 ≠ 0]`.
+	pub const ROUND: usize = P_START + 1;
+	/// The gas factor's partial products, four coordinates each.
+	pub const PARTIAL: usize = ROUND + 1;
+	/// The number of columns.
+	pub const WIDTH: usize = PARTIAL + 12;
+}
+
+/// Column layout of the host-byte table.
+pub mod byte_columns {
+	use super::LEN_BITS;
+	use crate::memory::{STAMP_BITS, TS_BIT};
+	/// The flags of [`super::MOVING`], one-hot on the active rows.
+	pub const F: usize = 0;
+	/// The timestamp's high-word bits below [`TS_BIT`].
+	pub const TS: usize = F + 4;
+	/// `lo`, the byte's number in its call (from 1).
+	pub const LO: usize = TS + TS_BIT;
+	/// The carries of `lo + 1` into bits `1..LEN_BITS`.
+	pub const LO_C: usize = LO + LEN_BITS;
+	/// The call's byte count.
+	pub const N: usize = LO_C + LEN_BITS - 1;
+	/// The row starts a call's run.
+	pub const FIRST: usize = N + 1;
+	/// The row ends it (`lo = n`).
+	pub const LAST: usize = FIRST + 1;
+	/// The inverse witness of `last`.
+	pub const LAST_INV: usize = LAST + 1;
+	/// The guest address's bits.
+	pub const G: usize = LAST_INV + 1;
+	/// The carries of `g + 1` into bits `1..32`.
+	pub const G_C: usize = G + 32;
+	/// The other position's bits.
+	pub const P: usize = G_C + 31;
+	/// The carries of `p + 1` into bits `1..=24` (the last is the carry out).
+	pub const P_C: usize = P + 24;
+	/// The byte moved.
+	pub const BYTE: usize = P_C + 24;
+	/// The input read's counter.
+	pub const RHO: usize = BYTE + 1;
+	/// Its inverse.
+	pub const RHO_INV: usize = RHO + 1;
+	/// The state byte before the access.
+	pub const SOLD: usize = RHO_INV + 1;
+	/// The state cell's previous timestamp bits (low word's, then high word's).
+	pub const PREV: usize = SOLD + 1;
+	/// The borrows of `prev - ts`.
+	pub const BORROW: usize = PREV + STAMP_BITS;
+	/// The number of columns.
+	pub const WIDTH: usize = BORROW + STAMP_BITS;
+}
+
+/// The host-call table's AIR.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Calls;
+
+/// The host-byte table's AIR.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Bytes;
+
+/// The constants table's AIR: public `(key, lo, hi)`, the final read counter committed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Constants;
+
+/// The inputs table's AIR: public `(position, byte)`, the final read counter committed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Inputs;
+
+/// The constant `v`, by its bit pattern.
+fn value<AB: AirBuilder>(b: &AB, v: u32) -> AB::Expr {
+	b.constant(Base::from_value(v))
+}
+
+/// `1 + bit (g + 1)`: `g` when the bit is set, else 1.
+fn power_factor<AB: AirBuilder>(b: &AB, bit: AB::Expr, g: Ext) -> AB::Expr {
+	b.one() + bit * b.constant_ext(g.add(&Ext::one()))
+}
+
+/// `ω_g^(2^j)`.
+fn gas_power(j: usize) -> Ext {
+	gas_generator().pow(1 << j)
+}
+
+/// The gas factor's partial products: the bits of `len` each factor takes (after `ω_g^20` and
+/// the rounding bit, which the first takes).
+const PARTIAL_BITS: [core::ops::Range<usize>; 4] = [4..7, 7..11, 11..15, 15..17];
+
+impl Air for Calls {
+	fn width(&self) -> usize {
+		call_columns::WIDTH
+	}
+
+	fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+		use call_columns::*;
+		let zero = b.constant(Base::zero());
+		let active = b.selector(Selector::Active);
+		let flag = |b: &AB, call: HostCall| b.cur(F + call as usize);
+		let (il, ir, sl, sr, sw, out, ct) = (
+			flag(b, HostCall::InputLen),
+			flag(b, HostCall::InputRead),
+			flag(b, HostCall::StateLen),
+			flag(b, HostCall::StateRead),
+			flag(b, HostCall::StateWrite),
+			flag(b, HostCall::Output),
+			flag(b, HostCall::ConsensusTime),
+		);
+		let state = sr.clone() + sw.clone();
+		let moving = ir.clone() + state.clone() + out.clone();
+		let arg = |b: &AB, k: usize, w: usize| b.cur(ARGS + 2 * k + w);
+
+		// Flags: bits, pairwise exclusive, exactly one on the rows that are calls.
+		for i in 0..7 {
+			b.assert_bool(b.cur(F + i));
+			for j in i + 1..7 {
+				b.assert_zero(b.cur(F + i) * b.cur(F + j));
+			}
+		}
+		let sum = (1..7).fold(b.cur(F), |acc, i| acc + b.cur(F + i));
+		b.assert_zero(active.clone() * (sum + b.one()));
+
+		// The length: its bits are the length register's low word (0 for the calls that move
+		// nothing), its high word is 0, and it is at most 65536. Pointers fit in 32 bits.
+		let len_reg = |b: &AB, w: usize| (ir.clone() + state.clone()) * arg(b, 2, w) + out.clone() * arg(b, 1, w);
+		let len = chip::pack(b, (0..LEN_BITS).map(|i| b.cur(M + i)));
+		for i in 0..LEN_BITS {
+			b.assert_bool(b.cur(M + i));
+		}
+		b.assert_eq(len.clone(), len_reg(b, 0));
+		b.assert_zero(len_reg(b, 1));
+		for j in 0..LEN_BITS - 1 {
+			b.assert_zero(b.cur(M + LEN_BITS - 1) * b.cur(M + j));
+		}
+		b.assert_zero((ir.clone() + out.clone()) * arg(b, 0, 1));
+		b.assert_zero(state.clone() * arg(b, 1, 1));
+
+		// The constant the call reads.
+		let reads = il.clone() + ir.clone() + sl.clone() + state.clone() + ct.clone();
+		let key = value(b, key::STATE_LEN) * (sl.clone() + state.clone())
+			+ value(b, key::TIME) * ct.clone()
+			+ value(b, key::INPUT_LEN) * (il.clone() + ir.clone());
+		read(b, bus::CONSTANTS, reads.clone(), &[key, b.cur(C), b.cur(C + 1)], b.cur(RHO));
+		b.assert_zero(reads.clone() * (b.cur(RHO) * b.cur(RHO_INV) + b.one()));
+		for column in [C, C + 1, RHO, RHO_INV] {
+			b.assert_zero((b.one() + reads.clone()) * b.cur(column));
+		}
+
+		// The ALU requests: operands and operations by call; none for the other calls.
+		let q = |b: &AB, k: usize, field: usize| b.cur(Q + k * Q_WIDTH + field);
+		let z = |b: &AB, k: usize| q(b, k, 5);
+		let (ltu, sub, add) = (value(b, AluOp::LessUnsigned.id()), value(b, AluOp::Sub64.id()), value(b, AluOp::Add64.id()));
+		let cw = |b: &AB, w: usize| b.cur(C + w);
+		let out_word = |b: &AB, w: usize| if w == 0 { b.cur(OUT) } else { zero.clone() };
+		let n_word = |b: &AB, w: usize| if w == 0 { b.cur(N) } else { zero.clone() };
+		let limit = [value(b, abi::MAX_OUTPUT_LEN as u32), zero.clone()];
+		let ops = [
+			(ir.clone() + state.clone()) * ltu.clone() + out.clone() * sub.clone(),
+			(ir.clone() + state.clone()) * sub + out.clone() * ltu.clone(),
+			(ir.clone() + state.clone()) * ltu + out.clone() * add,
+		];
+		for (k, op) in ops.into_iter().enumerate() {
+			b.assert_eq(q(b, k, 0), op);
+		}
+		for w in 0..2 {
+			let (a0, a1, a2) = (arg(b, 0, w), arg(b, 1, w), arg(b, 2, w));
+			let q1z = q(b, 0, 5 + w);
+			let q2z = q(b, 1, 5 + w);
+			let xs = [
+				ir.clone() * a1.clone() + state.clone() * cw(b, w) + out.clone() * limit[w].clone(),
+				(ir.clone() + state.clone()) * cw(b, w) + out.clone() * q1z,
+				ir.clone() * a2.clone() + state.clone() * q2z.clone() + out.clone() * out_word(b, w),
+			];
+			let ys = [
+				ir.clone() * cw(b, w) + state.clone() * a0.clone() + out.clone() * out_word(b, w),
+				ir.clone() * a1.clone() + state.clone() * a0 + out.clone() * a1,
+				ir.clone() * q2z + state.clone() * a2 + out.clone() * n_word(b, w),
+			];
+			for (k, (x, y)) in xs.into_iter().zip(ys).enumerate() {
+				b.assert_eq(q(b, k, 1 + w), x);
+				b.assert_eq(q(b, k, 3 + w), y);
+				b.assert_zero((b.one() + moving.clone()) * q(b, k, 5 + w));
+			}
+		}
+		for k in 0..3 {
+			let fields: Vec<AB::Expr> = (0..Q_WIDTH).map(|field| q(b, k, field)).collect();
+			b.interact(bus::ALU, Direction::Send, moving.clone(), &fields);
+		}
+
+		// Outcomes.
+		let (z1, z2, z3) = (z(b, 0), z(b, 1), z(b, 2));
+		let n = b.cur(N);
+		// input_read: n = min(offset + len, L) - min(offset, L).
+		let clamped = z1.clone() * (z3.clone() * arg(b, 2, 0) + (b.one() + z3.clone()) * z2.clone());
+		b.assert_zero(ir.clone() * (n.clone() + clamped));
+		b.assert_zero(ir.clone() * (b.cur(RES) + n.clone()));
+		// state_read, state_write: out of bounds iff offset > S or len > S - offset.
+		let oob = z1.clone() + z3.clone() + z1 * z3.clone();
+		b.assert_zero(state.clone() * (b.cur(RES) + oob.clone()));
+		b.assert_zero(state.clone() * (n.clone() + (b.one() + oob) * len.clone()));
+		// output: full iff len > 4096 - out; out_after = out + n.
+		b.assert_zero(out.clone() * (n.clone() + (b.one() + z2.clone()) * len.clone()));
+		b.assert_zero(out.clone() * (b.cur(RES) + value(b, abi::ERR_OUTPUT_FULL as u32) * z2));
+		b.assert_zero(out.clone() * (b.cur(OUT_AFTER) + z3));
+		b.assert_zero((b.one() + out.clone()) * (b.cur(OUT_AFTER) + b.cur(OUT)));
+		b.assert_zero(moving.clone() * b.cur(RES + 1));
+		// The calls that return a constant.
+		let constant = il + sl + ct;
+		for w in 0..2 {
+			b.assert_zero(constant.clone() * (b.cur(RES + w) + cw(b, w)));
+		}
+		b.assert_zero((b.one() + moving.clone()) * n.clone());
+
+		// The segment of the bytes moved.
+		b.assert_bool(b.cur(NZ));
+		b.assert_eq(n.clone() * b.cur(NZ_INV), b.cur(NZ));
+		b.assert_zero(n.clone() * (b.one() + b.cur(NZ)));
+		b.assert_zero((b.one() + b.cur(NZ)) * b.cur(NZ_INV));
+		b.assert_eq(b.cur(G_START), (ir.clone() + out.clone()) * arg(b, 0, 0) + state.clone() * arg(b, 1, 0));
+		b.assert_eq(
+			b.cur(P_START),
+			ir.clone() * arg(b, 1, 0) + state.clone() * arg(b, 0, 0) + out.clone() * b.cur(OUT),
+		);
+		let id = (0..7).fold(zero.clone(), |acc, i| acc + value(b, i as u32 + 1) * b.cur(F + i));
+		let segment = [id.clone(), b.cur(TS_HI), b.cur(G_START), b.cur(P_START), n];
+		b.interact(bus::SEGMENT, Direction::Send, b.cur(NZ), &segment);
+
+		// Gas: H = ω^(20 + ⌈len / 16⌉), through partial products of degree at most 5.
+		let m = |b: &AB, j: usize| b.cur(M + j);
+		let low = (0..4).fold(b.one(), |acc, j| acc * (b.one() + m(b, j)));
+		b.assert_eq(b.cur(ROUND), b.one() + low);
+		let mut previous = b.constant_ext(gas_generator().pow(abi::HOST_CALL_STEPS))
+			* power_factor(b, b.cur(ROUND), gas_generator());
+		for (k, bits) in PARTIAL_BITS.iter().enumerate() {
+			let product =
+				bits.clone().fold(previous, |acc, j| acc * power_factor(b, m(b, j), gas_power(j - 4)));
+			let target = if k < 3 { PARTIAL + 4 * k } else { H };
+			b.assert_eq(b.cur_ext(target), product);
+			previous = b.cur_ext(target);
+		}
+
+		// The request this row answers.
+		let mut request = vec![id];
+		request.extend((0..6).map(|i| b.cur(ARGS + i)));
+		request.extend([b.cur(RES), b.cur(RES + 1), b.cur(OUT), b.cur(OUT_AFTER)]);
+		request.extend((0..4).map(|k| b.cur(H + k)));
+		request.push(b.cur(TS_HI));
+		b.interact(bus::HOST, Direction::Receive, b.one(), &request);
+	}
+}
+
+/// `Σ bits x^i` of `count` columns from `first`.
+fn packed<AB: AirBuilder>(b: &AB, first: usize, count: usize) -> AB::Expr {
+	chip::pack(b, (0..count).map(|i| b.cur(first + i)))
+}
+
+/// The bits of `v + 1` over `count` bits from `first`, with the carries into bits `1..count`
+/// at `carries`: asserts the carries and returns the packed sum.
+fn increment<AB: AirBuilder>(b: &mut AB, first: usize, carries: usize, count: usize) -> AB::Expr {
+	let carry = |b: &AB, i: usize| if i == 0 { b.one() } else { b.cur(carries + i - 1) };
+	for i in 1..count {
+		b.assert_eq(carry(b, i), carry(b, i - 1) * b.cur(first + i - 1));
+	}
+	chip::pack(b, (0..count).map(|i| b.cur(first + i) + carry(b, i)))
+}
+
+impl Air for Bytes {
+	fn width(&self) -> usize {
+		byte_columns::WIDTH
+	}
+
+	fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+		use byte_columns::*;
+		let zero = b.constant(Base::zero());
+		let active = b.selector(Selector::Active);
+		let f = |b: &AB, k: usize| b.cur(F + k);
+		let (ir, sr, sw, out) = (f(b, 0), f(b, 1), f(b, 2), f(b, 3));
+		let state = sr.clone() + sw.clone();
+
+		// Flags one-hot on the active rows; bits.
+		for i in 0..4 {
+			b.assert_bool(f(b, i));
+			for j in i + 1..4 {
+				b.assert_zero(f(b, i) * f(b, j));
+			}
+		}
+		b.assert_zero(active.clone() * (f(b, 0) + f(b, 1) + f(b, 2) + f(b, 3) + b.one()));
+		for (first, count) in [(TS, TS_BIT), (LO, LEN_BITS), (G, 32), (P, 24)] {
+			for i in 0..count {
+				b.assert_bool(b.cur(first + i));
+			}
+		}
+		for column in [FIRST, LAST] {
+			b.assert_bool(b.cur(column));
+		}
+
+		// Runs: row 0 and every inactive row are first rows, and a first row follows each last
+		// row, so the active rows split into runs that each end with a last row.
+		let (first, last) = (b.cur(FIRST), b.cur(LAST));
+		b.assert_zero(b.selector(Selector::First) * (first.clone() + b.one()));
+		b.assert_zero((b.one() + active.clone()) * (first.clone() + b.one()));
+		b.assert_transition(b.next(FIRST) + last.clone());
+		let lo = packed(b, LO, LEN_BITS);
+		b.assert_zero(first.clone() * (lo.clone() + b.one()));
+		// last = [lo = n].
+		let gap = lo.clone() + b.cur(N);
+		b.assert_zero(gap.clone() * last.clone());
+		b.assert_eq(gap * b.cur(LAST_INV), b.one() + last.clone());
+		b.assert_zero(last.clone() * b.cur(LAST_INV));
+
+		// Within a run: the call, its timestamp and n stay; lo, g and p step by one.
+		let ts_low = packed(b, TS, TS_BIT);
+		let lo_next = increment(b, LO, LO_C, LEN_BITS);
+		let g_next = increment(b, G, G_C, 32);
+		let p_next = increment(b, P, P_C, 24);
+		let p_carry_out = b.cur(P_C + 23);
+		b.assert_eq(p_carry_out, b.cur(P_C + 22) * b.cur(P + 23));
+		let stay = b.one() + last.clone();
+		for k in 0..4 {
+			b.assert_transition(stay.clone() * (b.next(F + k) + f(b, k)));
+		}
+		b.assert_transition(stay.clone() * (packed_next(b, TS, TS_BIT) + ts_low.clone()));
+		b.assert_transition(stay.clone() * (b.next(N) + b.cur(N)));
+		b.assert_transition(stay.clone() * (packed_next(b, LO, LEN_BITS) + lo_next));
+		b.assert_transition(stay.clone() * (packed_next(b, G, 32) + g_next));
+		b.assert_transition(stay * (packed_next(b, P, 24) + p_next));
+		// p never wraps (the public tables' positions are below 2^24).
+		b.assert_zero((b.one() + last) * b.cur(P_C + 23));
+
+		// A run begins with its call's segment.
+		let ts_hi = ts_low + value(b, 1 << TS_BIT);
+		let (g, p) = (packed(b, G, 32), packed(b, P, 24));
+		let id = MOVING.iter().enumerate().fold(zero.clone(), |acc, (k, &call)| acc + value(b, call_id(call)) * f(b, k));
+		let segment = [id, ts_hi.clone(), g.clone(), p.clone(), b.cur(N)];
+		b.interact(bus::SEGMENT, Direction::Receive, first, &segment);
+
+		// The guest side: a one-byte store (into the guest) or unsigned load (from it).
+		let store = crate::memory::AccessKind { size: 1, signed: false, store: true }.id();
+		let byte = b.cur(BYTE);
+		let access = [value(b, store) * (ir.clone() + sr.clone()), g, byte.clone(), zero.clone(), ts_hi.clone(), lo.clone()];
+		b.interact(bus::ACCESS, Direction::Send, b.one(), &access);
+
+		// The input side.
+		read(b, bus::INPUTS, ir.clone(), &[p.clone(), byte.clone()], b.cur(RHO));
+		b.assert_zero(ir.clone() * (b.cur(RHO) * b.cur(RHO_INV) + b.one()));
+		for column in [RHO, RHO_INV] {
+			b.assert_zero((b.one() + ir.clone()) * b.cur(column));
+		}
+
+		// The output side.
+		b.interact(bus::OUTPUT, Direction::Send, out, &[p.clone(), byte.clone()]);
+
+		// The state side: a byte cell read and written with a strictly later timestamp.
+		b.assert_zero(sr * (b.cur(SOLD) + byte.clone()));
+		b.assert_zero((b.one() + state.clone()) * b.cur(SOLD));
+		crate::memory::assert_earlier(b, state.clone(), PREV, BORROW, LO, TS);
+		let prev_lo = packed(b, PREV, LO_BITS);
+		let prev_hi = packed(b, PREV + LO_BITS, crate::memory::TS_BITS);
+		b.interact(bus::STATE, Direction::Receive, state.clone(), &[p.clone(), b.cur(SOLD), prev_hi, prev_lo]);
+		b.interact(bus::STATE, Direction::Send, state, &[p, byte, ts_hi, lo]);
+	}
+}
+
+/// `Σ next(bits) x^i`.
+fn packed_next<AB: AirBuilder>(b: &AB, first: usize, count: usize) -> AB::Expr {
+	chip::pack(b, (0..count).map(|i| b.next(first + i)))
+}
+
+impl Air for Constants {
+	fn width(&self) -> usize {
+		4
+	}
+
+	fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+		serve(b, bus::CONSTANTS, 3);
+	}
+}
+
+impl Air for Inputs {
+	fn width(&self) -> usize {
+		3
+	}
+
+	fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+		serve(b, bus::INPUTS, 2);
+	}
+}
+
+/// One host call as the host-call table needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallRow {
+	/// The call.
+	pub call: HostCall,
+	/// `a0, a1, a2`.
+	pub args: [u64; 3],
+	/// The result (`a0` after the call).
+	pub result: u64,
+	/// The output length before the call.
+	pub out: u32,
+	/// The output length after it.
+	pub out_after: u32,
+	/// The calling row's timestamp (high word).
+	pub ts_hi: u32,
+	/// The constant read (value) and its read counter.
+	pub constant: Option<(u64, Base)>,
+	/// The length argument (0 for the calls that move nothing).
+	pub len: u32,
+	/// The three ALU requests with their results (zero for the calls that move nothing).
+	pub queries: [(AluOp, u64, u64, u64); 3],
+	/// The bytes moved.
+	pub n: u32,
+	/// The guest address of the first byte.
+	pub g_start: u32,
+	/// The other side's position of the first byte.
+	pub p_start: u32,
+}
+
+impl CallRow {
+	/// The gas the call is charged: `20 + ⌈len / 16⌉`.
+	pub fn cost(&self) -> u64 {
+		abi::HOST_CALL_STEPS + u64::from(self.len).div_ceil(abi::BYTES_PER_STEP)
+	}
+
+	/// `ω_g^cost`.
+	pub fn gas_factor(&self) -> Ext {
+		gas_generator().pow(self.cost())
+	}
+}
+
+/// One byte a call moves, as the host-byte table needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ByteRow {
+	/// The call (one of [`MOVING`]).
+	pub call: HostCall,
+	/// The calling row's timestamp (high word).
+	pub ts_hi: u32,
+	/// The byte's number in the call, from 1.
+	pub lo: u32,
+	/// The call's byte count.
+	pub n: u32,
+	/// The guest address.
+	pub g: u32,
+	/// The other side's position.
+	pub p: u32,
+	/// The byte.
+	pub byte: u8,
+	/// The input read's counter (input reads).
+	pub rho: Base,
+	/// The state byte before (state calls).
+	pub sold: u8,
+	/// The state cell's previous timestamp (state calls).
+	pub prev: u64,
+}
+
+/// The host-call table's columns over `2^num_vars` rows (padding: rows with no call).
+pub fn call_trace(rows: &[CallRow], num_vars: u32) -> Vec<Vec<Base>> {
+	table(rows.iter().map(Some), num_vars, call_columns::WIDTH, call_row_values)
+}
+
+/// The host-byte table's columns over `2^num_vars` rows (padding: first and last rows of a
+/// one-byte run with no call).
+pub fn byte_trace(rows: &[ByteRow], num_vars: u32) -> Vec<Vec<Base>> {
+	let mut columns = table(rows.iter().map(Some), num_vars, byte_columns::WIDTH, byte_row_values);
+	for i in 0..rows.len() {
+		let first = i == 0 || rows[i - 1].lo == rows[i - 1].n;
+		columns[byte_columns::FIRST][i] = Base::from_value(u32::from(first));
+	}
+	columns
+}
+
+fn table<'a, T: 'a>(
+	rows: impl Iterator<Item = Option<&'a T>>,
+	num_vars: u32,
+	width: usize,
+	values: impl Fn(Option<&T>) -> Vec<Base>,
+) -> Vec<Vec<Base>> {
+	let height = 1usize << num_vars;
+	let mut columns = vec![vec![Base::zero(); height]; width];
+	let mut rows = rows.chain(core::iter::repeat(None));
+	for i in 0..height {
+		let row = rows.next().flatten();
+		for (column, value) in columns.iter_mut().zip(values(row)) {
+			column[i] = value;
+		}
+	}
+	columns
+}
+
+fn bit(v: u64, i: usize) -> Base {
+	Base::from_value(((v >> i) & 1) as u32)
+}
+
+fn word(v: u64, w: usize) -> Base {
+	Base::from_value((v >> (32 * w)) as u32)
+}
+
+/// The carries of `v + 1` into bits `1..count`.
+fn carries(v: u64, count: usize) -> impl Iterator<Item = Base> {
+	(1..count).map(move |i| Base::from_value(u32::from(v & ((1 << i) - 1) == (1 << i) - 1)))
+}
+
+fn call_row_values(row: Option<&CallRow>) -> Vec<Base> {
+	use call_columns::*;
+	let mut out = vec![Base::zero(); WIDTH];
+	let coordinates = agentic_air::ext::Coordinates::new();
+	let len = row.map_or(0, |r| r.len);
+	for i in 0..LEN_BITS {
+		out[M + i] = bit(u64::from(len), i);
+	}
+	out[ROUND] = Base::from_value(u32::from(len % 16 != 0));
+	// The partial products, as the constraints build them.
+	let mut product = gas_generator().pow(abi::HOST_CALL_STEPS + u64::from(len % 16 != 0));
+	for (k, bits) in PARTIAL_BITS.iter().enumerate() {
+		for j in bits.clone() {
+			if (len >> j) & 1 == 1 {
+				product = product.mul(&gas_power(j - 4));
+			}
+		}
+		let target = if k < 3 { PARTIAL + 4 * k } else { H };
+		out[target..target + 4].copy_from_slice(&coordinates.of(product));
+	}
+	let Some(row) = row else { return out };
+	out[F + row.call as usize] = Base::one();
+	for (k, &a) in row.args.iter().enumerate() {
+		out[ARGS + 2 * k] = word(a, 0);
+		out[ARGS + 2 * k + 1] = word(a, 1);
+	}
+	out[RES] = word(row.result, 0);
+	out[RES + 1] = word(row.result, 1);
+	out[OUT] = Base::from_value(row.out);
+	out[OUT_AFTER] = Base::from_value(row.out_after);
+	out[TS_HI] = Base::from_value(row.ts_hi);
+	if let Some((value, rho)) = row.constant {
+		out[C] = word(value, 0);
+		out[C + 1] = word(value, 1);
+		out[RHO] = rho;
+		out[RHO_INV] = rho.inv();
+	}
+	if moves_bytes(row.call) {
+		for (k, &(op, x, y, z)) in row.queries.iter().enumerate() {
+			let values = [Base::from_value(op.id()), word(x, 0), word(x, 1), word(y, 0), word(y, 1), word(z, 0), word(z, 1)];
+			out[Q + k * Q_WIDTH..Q + (k + 1) * Q_WIDTH].copy_from_slice(&values);
+		}
+	}
+	out[N] = Base::from_value(row.n);
+	if row.n != 0 {
+		out[NZ] = Base::one();
+		out[NZ_INV] = Base::from_value(row.n).inv();
+	}
+	out[G_START] = Base::from_value(row.g_start);
+	out[P_START] = Base::from_value(row.p_start);
+	out
+}
+
+fn byte_row_values(row: Option<&ByteRow>) -> Vec<Base> {
+	use byte_columns::*;
+	let mut out = vec![Base::zero(); WIDTH];
+	let (lo, n) = row.map_or((1, 1), |r| (r.lo, r.n));
+	for i in 0..LEN_BITS {
+		out[LO + i] = bit(u64::from(lo), i);
+	}
+	for (i, carry) in carries(u64::from(lo), LEN_BITS).enumerate() {
+		out[LO_C + i] = carry;
+	}
+	out[N] = Base::from_value(n);
+	out[FIRST] = Base::one();
+	if lo == n {
+		out[LAST] = Base::one();
+	} else {
+		out[LAST_INV] = Base::from_value(lo).add(&Base::from_value(n)).inv();
+	}
+	// Padding: g = p = 0 still have the carries of 0 + 1.
+	let (g, p) = row.map_or((0, 0), |r| (r.g, r.p));
+	for i in 0..32 {
+		out[G + i] = bit(u64::from(g), i);
+	}
+	for (i, carry) in carries(u64::from(g), 32).enumerate() {
+		out[G_C + i] = carry;
+	}
+	for i in 0..24 {
+		out[P + i] = bit(u64::from(p), i);
+	}
+	for (i, carry) in carries(u64::from(p), 25).enumerate() {
+		out[P_C + i] = carry;
+	}
+	let Some(row) = row else { return out };
+	let k = MOVING.iter().position(|&call| call == row.call).expect("a call that moves bytes");
+	out[F + k] = Base::one();
+	for i in 0..TS_BIT {
+		out[TS + i] = bit(u64::from(row.ts_hi), i);
+	}
+	out[BYTE] = Base::from_value(u32::from(row.byte));
+	if row.call == HostCall::InputRead {
+		out[RHO] = row.rho;
+		out[RHO_INV] = row.rho.inv();
+	}
+	if matches!(row.call, HostCall::StateRead | HostCall::StateWrite) {
+		out[SOLD] = Base::from_value(u32::from(row.sold));
+		let (bits, borrows) = crate::memory::earlier_cells(row.prev, crate::memory::stamp(row.ts_hi, row.lo));
+		out[PREV..PREV + STAMP_BITS].copy_from_slice(&bits);
+		out[BORROW..BORROW + STAMP_BITS].copy_from_slice(&borrows);
+	}
+	out
+}
+
+/// The constants table's public columns `(key, lo, hi)` over `2^num_vars` rows: the state
+/// length, the time if declared, the input length.
+pub fn constant_entries(state_len: u64, time: Option<u64>, input_len: u64) -> Vec<(u32, u64)> {
+	let mut entries = vec![(key::STATE_LEN, state_len)];
+	if let Some(time) = time {
+		entries.push((key::TIME, time));
+	}
+	entries.push((key::INPUT_LEN, input_len));
+	entries
+}
+
+/// The public columns of the constants table.
+pub fn constant_columns(entries: &[(u32, u64)], num_vars: u32) -> Vec<Vec<Base>> {
+	let mut columns = vec![vec![Base::zero(); 1 << num_vars]; 3];
+	for (i, &(key, value)) in entries.iter().enumerate() {
+		columns[0][i] = Base::from_value(key);
+		columns[1][i] = word(value, 0);
+		columns[2][i] = word(value, 1);
+	}
+	columns
+}
+
+/// The public columns of the inputs table.
+pub fn input_columns(input: &[u8], num_vars: u32) -> Vec<Vec<Base>> {
+	let mut columns = vec![vec![Base::zero(); 1 << num_vars]; 2];
+	for (i, &byte) in input.iter().enumerate() {
+		columns[0][i] = Base::from_value(i as u32);
+		columns[1][i] = Base::from_value(u32::from(byte));
+	}
+	columns
+}
+
+/// `ω^reads`, the read counter after `reads` reads.
+pub fn counter(reads: u64) -> Base {
+	counter_step().pow(reads)
+}
+
+/// What a run reads besides its program: the input, the state and the time.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Invocation {
+	/// The input.
+	pub input: Vec<u8>,
+	/// The state's depth (`2^depth` pages).
+	pub depth: u8,
+	/// The declared consensus time.
+	pub time: Option<u64>,
+	/// The state's pages that are not zero.
+	pub pages: alloc::collections::BTreeMap<u32, [u8; crate::state::PAGE]>,
+}
+
+impl Invocation {
+	/// The state's length in bytes.
+	pub fn state_len(&self) -> u64 {
+		(crate::state::PAGE as u64) << self.depth
+	}
+}
+
+/// The host of one invocation as the witness runs it: the ABI's calls with exec.rs's
+/// semantics, recording the rows the host tables need. A call that would trap is refused
+/// (`None`): v1 does not prove traps.
+#[derive(Clone, Debug, Default)]
+pub struct Host {
+	/// The output so far.
+	pub output: Vec<u8>,
+	/// The state bytes accessed.
+	pub state: crate::state::StateTracker,
+	/// Reads of each constants-table key.
+	pub constant_reads: alloc::collections::BTreeMap<u32, u64>,
+	/// Reads of each input position.
+	pub input_reads: alloc::collections::BTreeMap<u32, u64>,
+}
+
+impl Host {
+	/// Carries out `call` for the machine's registers at CPU row timestamp `ts_hi`: charges it,
+	/// moves its bytes, sets `a0`; returns its rows.
+	pub fn call(
+		&mut self,
+		machine: &mut crate::machine::Machine<'_>,
+		invocation: &Invocation,
+		call: HostCall,
+		ts_hi: u32,
+	) -> Option<(CallRow, Vec<ByteRow>)> {
+		use crate::machine::A0;
+		let args = [machine.reg(A0), machine.reg(A0 + 1), machine.reg(A0 + 2)];
+		let [a0, a1, a2] = args;
+		let max = u64::from(abi::MAX_ACCESS_LEN);
+		let (len, pointer) = match call {
+			HostCall::InputRead => (a2, Some(a0)),
+			HostCall::StateRead | HostCall::StateWrite => (a2, Some(a1)),
+			HostCall::Output => (a1, Some(a0)),
+			_ => (0, None),
+		};
+		// Traps in exec.rs, which v1 does not prove.
+		if len > max || pointer.is_some_and(|p| p > u64::from(u32::MAX)) {
+			return None;
+		}
+		let len = len as u32;
+		let out = self.output.len() as u32;
+		let state_len = invocation.state_len();
+		let input_len = invocation.input.len() as u64;
+		let constant = constant_key(call).map(|key| {
+			let value = match key {
+				key::STATE_LEN => Some(state_len),
+				key::TIME => invocation.time,
+				_ => Some(input_len),
+			};
+			let reads = self.constant_reads.entry(key).or_insert(0);
+			let rho = counter(*reads);
+			*reads += 1;
+			value.map(|value| (value, rho))
+		});
+		let constant = match constant {
+			Some(None) => return None,
+			Some(Some(c)) => Some(c),
+			None => None,
+		};
+		let query = |op: AluOp, x: u64, y: u64| (op, x, y, op.apply(x, y));
+		let mut row = CallRow {
+			call,
+			args,
+			result: 0,
+			out,
+			out_after: out,
+			ts_hi,
+			constant,
+			len,
+			queries: [(AluOp::Add64, 0, 0, 0); 3],
+			n: 0,
+			g_start: 0,
+			p_start: 0,
+		};
+		let mut bytes = Vec::new();
+		match call {
+			HostCall::InputLen => row.result = input_len,
+			HostCall::StateLen => row.result = state_len,
+			HostCall::ConsensusTime => row.result = constant?.0,
+			HostCall::InputRead => {
+				let q2 = query(AluOp::Sub64, input_len, a1);
+				row.queries = [query(AluOp::LessUnsigned, a1, input_len), q2, query(AluOp::LessUnsigned, a2, q2.3)];
+				let start = a1.min(input_len);
+				let end = a1.saturating_add(a2).min(input_len);
+				row.n = (end - start) as u32;
+				row.result = u64::from(row.n);
+				(row.g_start, row.p_start) = (a0 as u32, a1 as u32);
+				for j in 0..row.n {
+					let p = row.p_start + j;
+					let byte = invocation.input[p as usize];
+					if !machine.write(row.g_start.wrapping_add(j), &[byte]) {
+						return None;
+					}
+					let reads = self.input_reads.entry(p).or_insert(0);
+					let rho = counter(*reads);
+					*reads += 1;
+					bytes.push(ByteRow { call, ts_hi, lo: j + 1, n: row.n, g: row.g_start + j, p, byte, rho, sold: 0, prev: 0 });
+				}
+			},
+			HostCall::StateRead | HostCall::StateWrite => {
+				let q2 = query(AluOp::Sub64, state_len, a0);
+				row.queries = [query(AluOp::LessUnsigned, state_len, a0), q2, query(AluOp::LessUnsigned, q2.3, a2)];
+				(row.g_start, row.p_start) = (a1 as u32, a0 as u32);
+				if a0.saturating_add(a2) > state_len {
+					row.result = abi::ERR_OUT_OF_BOUNDS;
+				} else {
+					row.n = len;
+					for j in 0..row.n {
+						let (g, p) = (row.g_start.wrapping_add(j), row.p_start + j);
+						let ts = crate::memory::stamp(ts_hi, j + 1);
+						let (byte, sold, prev) = if call == HostCall::StateRead {
+							let (sold, prev) = self.state.access(&invocation.pages, p, None, ts);
+							if !machine.write(g, &[sold]) {
+								return None;
+							}
+							(sold, sold, prev)
+						} else {
+							let byte = machine.read(g, 1)?[0];
+							let (sold, prev) = self.state.access(&invocation.pages, p, Some(byte), ts);
+							(byte, sold, prev)
+						};
+						bytes.push(ByteRow { call, ts_hi, lo: j + 1, n: row.n, g, p, byte, rho: Base::zero(), sold, prev });
+					}
+				}
+			},
+			HostCall::Output => {
+				let q1 = query(AluOp::Sub64, abi::MAX_OUTPUT_LEN as u64, u64::from(out));
+				let q2 = query(AluOp::LessUnsigned, q1.3, a1);
+				(row.g_start, row.p_start) = (a0 as u32, out);
+				if q2.3 == 1 {
+					row.result = abi::ERR_OUTPUT_FULL;
+				} else {
+					row.n = len;
+					for j in 0..row.n {
+						let g = row.g_start.wrapping_add(j);
+						let byte = machine.read(g, 1)?[0];
+						self.output.push(byte);
+						bytes.push(ByteRow {
+							call,
+							ts_hi,
+							lo: j + 1,
+							n: row.n,
+							g,
+							p: out + j,
+							byte,
+							rho: Base::zero(),
+							sold: 0,
+							prev: 0,
+						});
+					}
+				}
+				row.out_after = out + row.n;
+				row.queries = [q1, q2, query(AluOp::Add64, u64::from(out), u64::from(row.n))];
+			},
+		}
+		machine.set_reg(A0, row.result);
+		machine.charge(row.cost());
+		Some((row, bytes))
+	}
+}

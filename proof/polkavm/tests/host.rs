@@ -1,0 +1,229 @@
+//! Host calls and state: the example agents' invocations prove and verify, and their claims
+//! agree with re-execution (`agentic_verifier::exec`, the chain's semantics) in steps, output and
+//! pages; a changed input, time, depth, page, output or step count is rejected; mutated cells of
+//! the host-call, host-byte, state, constants and inputs tables are rejected.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use agentic_air::{Base, BinaryFieldElement};
+use agentic_example_agents as examples;
+use agentic_pcs::test_utils::Rng;
+use agentic_polkavm_proof::{
+	program::ProgramTable,
+	state::PAGE,
+	vm::{self, Claim, Invocation, Page, RunError, RunProof},
+	Table,
+};
+use agentic_verifier::exec::{self, ExecError, StateAccess};
+use agentic_zerocheck::Config;
+
+const CONFIG: Config = Config { num_queries: 16 };
+const STEP_LIMIT: u64 = 1 << 20;
+
+struct Pages<'a>(&'a Invocation);
+
+impl StateAccess for Pages<'_> {
+	fn depth(&self) -> u8 {
+		self.0.depth
+	}
+	fn load_page(&mut self, index: u32) -> Result<[u8; PAGE], ExecError> {
+		Ok(self.0.pages.get(&index).copied().unwrap_or([0; PAGE]))
+	}
+}
+
+/// Proves one invocation, checks the claim against re-execution, verifies the proof; returns
+/// the claim, the proof and the state after the run.
+fn prove_and_compare(program: &ProgramTable, blob: &[u8], invocation: &Invocation) -> (Claim, RunProof, Invocation) {
+	let (claim, proof) = vm::prove(program, invocation, STEP_LIMIT, &CONFIG).expect("the invocation proves");
+	vm::verify(program, &claim, &proof, &CONFIG).expect("and verifies");
+
+	let reference = agentic_verifier::program::Program::load(blob).expect("a valid agent");
+	let result = exec::run(&reference, &mut Pages(invocation), &[&invocation.input], invocation.time, STEP_LIMIT)
+		.expect("re-execution runs");
+	assert_eq!(claim.steps, result.steps, "steps as re-execution counts them");
+	assert!(!result.outputs[0].trapped);
+	assert_eq!(claim.output, result.outputs[0].data, "the output");
+	let touched: BTreeSet<u32> = claim.pages.iter().map(|page| page.index).collect();
+	assert_eq!(touched, result.touched, "the touched pages");
+	for page in &claim.pages {
+		let expected = result.written.get(&page.index).copied().unwrap_or(page.old);
+		assert_eq!(page.new, expected, "page {}", page.index);
+	}
+	let mut after = invocation.clone();
+	for page in &claim.pages {
+		after.pages.insert(page.index, page.new);
+	}
+	(claim, proof, after)
+}
+
+fn table(blob: &[u8]) -> ProgramTable {
+	ProgramTable::from_blob(blob, "step").expect("the example agents are inside the v1 subset")
+}
+
+#[test]
+fn the_counter_counts_in_proven_steps() {
+	let blob = examples::counter();
+	let program = table(&blob);
+	let mut state = Invocation { depth: examples::depth::COUNTER, ..Invocation::default() };
+	let mut outputs = Vec::new();
+	for input in [Vec::new(), 5u64.to_le_bytes().to_vec(), b"x".to_vec()] {
+		let invocation = Invocation { input, ..state.clone() };
+		let (claim, proof, after) = prove_and_compare(&program, &blob, &invocation);
+		assert!(proof.host_calls >= 4 && proof.host_bytes >= 24, "{} calls, {} bytes", proof.host_calls, proof.host_bytes);
+		outputs.push(u64::from_le_bytes(claim.output.clone().try_into().expect("8 bytes")));
+		state = Invocation { input: Vec::new(), ..after };
+	}
+	assert_eq!(outputs, [1, 6, 7]);
+}
+
+#[test]
+fn the_other_example_agents_prove() {
+	let transfer = |from: u64, to: u64, amount: u64| [from.to_le_bytes(), to.to_le_bytes(), amount.to_le_bytes()].concat();
+	let cases: [(Vec<u8>, u8, Vec<u8>, Option<u64>); 5] = [
+		(examples::token_ledger(), examples::depth::TOKEN_LEDGER, transfer(u64::MAX, 3, 100), None),
+		(examples::token_ledger(), examples::depth::TOKEN_LEDGER, transfer(3, 512, 1), None),
+		(examples::clock(), examples::depth::CLOCK, Vec::new(), Some(1_700_000_000_000)),
+		(examples::page_toucher(), 4, 3u64.to_le_bytes().to_vec(), None),
+		(examples::hash_chain(), examples::depth::HASH_CHAIN, 10u64.to_le_bytes().to_vec(), None),
+	];
+	for (blob, depth, input, time) in cases {
+		let program = table(&blob);
+		let mut pages = BTreeMap::new();
+		pages.insert(0, core::array::from_fn(|i| i as u8));
+		let invocation = Invocation { input, depth, time, pages };
+		prove_and_compare(&program, &blob, &invocation);
+	}
+}
+
+#[test]
+fn reading_the_time_without_one_is_unprovable() {
+	let program = table(&examples::clock());
+	let invocation = Invocation { depth: examples::depth::CLOCK, ..Invocation::default() };
+	assert_eq!(vm::prove(&program, &invocation, STEP_LIMIT, &CONFIG).err(), Some(RunError::Unprovable));
+}
+
+#[test]
+fn a_changed_claim_is_rejected() {
+	let blob = examples::counter();
+	let program = table(&blob);
+	let mut pages = BTreeMap::new();
+	pages.insert(0, [0; PAGE]);
+	pages.get_mut(&0).expect("page 0")[..8].copy_from_slice(&41u64.to_le_bytes());
+	let invocation = Invocation { input: 1u64.to_le_bytes().to_vec(), depth: 2, time: None, pages };
+	let (claim, proof, _) = prove_and_compare(&program, &blob, &invocation);
+	let rejected = |claim: &Claim| vm::verify(&program, claim, &proof, &CONFIG).is_err();
+	assert!(!rejected(&claim));
+	let with = |change: &dyn Fn(&mut Claim)| {
+		let mut changed = claim.clone();
+		change(&mut changed);
+		changed
+	};
+	let cases: Vec<(&str, Claim)> = vec![
+		("steps + 1", with(&|c| c.steps += 1)),
+		("steps - 1", with(&|c| c.steps -= 1)),
+		("an input byte", with(&|c| c.input[0] ^= 1)),
+		("a shorter input", with(&|c| c.input.truncate(7))),
+		("a longer input", with(&|c| c.input.push(0))),
+		("the depth", with(&|c| c.depth = 3)),
+		("a time declared", with(&|c| c.time = Some(1))),
+		("an output byte", with(&|c| c.output[0] ^= 1)),
+		("a shorter output", with(&|c| c.output.truncate(7))),
+		("a longer output", with(&|c| c.output.push(0))),
+		("an old page byte", with(&|c| c.pages[0].old[0] ^= 1)),
+		("an old page byte nobody read", with(&|c| c.pages[0].old[200] ^= 1)),
+		("a new page byte", with(&|c| c.pages[0].new[0] ^= 1)),
+		("a new page byte nobody wrote", with(&|c| c.pages[0].new[200] ^= 1)),
+		("no page", with(&|c| c.pages.clear())),
+		("an extra untouched page", with(&|c| c.pages.push(Page { index: 1, old: [0; PAGE], new: [0; PAGE] }))),
+		("another page", with(&|c| c.pages[0].index = 1)),
+		("a final register", with(&|c| c.registers[7] ^= 1)),
+	];
+	for (what, changed) in cases {
+		assert!(rejected(&changed), "{what}: accepted");
+	}
+}
+
+/// The mutation suite of the host tables: one committed cell of an honest witness changed
+/// (any cell of an active host-call or host-byte row, a state byte's last timestamp or flags,
+/// a final read counter of the constants or inputs table, a CPU host column), proven through
+/// the unchecked prover: the checked prover refuses it and the verifier rejects the proof.
+#[test]
+fn proofs_of_mutated_host_tables_are_rejected() {
+	use agentic_polkavm_proof::{cpu::columns as cpu_columns, host, state};
+	use agentic_zerocheck::prover::{prove_tables, prove_tables_unchecked};
+
+	let transfer = [3u64.to_le_bytes(), 300u64.to_le_bytes(), 40u64.to_le_bytes()].concat();
+	let mut ledger_pages = BTreeMap::new();
+	let mut page = [0u8; PAGE];
+	page[24..32].copy_from_slice(&1000u64.to_le_bytes());
+	ledger_pages.insert(0, page);
+	let runs = [
+		(examples::counter(), Invocation { input: 5u64.to_le_bytes().to_vec(), ..Invocation::default() }),
+		(
+			examples::token_ledger(),
+			Invocation { input: transfer, depth: examples::depth::TOKEN_LEDGER, time: None, pages: ledger_pages },
+		),
+		(examples::clock(), Invocation { time: Some(77), ..Invocation::default() }),
+	];
+	let mut rng = Rng(0x4057_2026);
+	let mut per_table = BTreeMap::new();
+	for case in 0..60 {
+		let (blob, invocation) = &runs[case % runs.len()];
+		let program = table(blob);
+		let witness = vm::witness(&program, invocation, STEP_LIMIT).expect("provable");
+		let (statement, airs) = vm::run_statement(&program, &witness.claim, &witness.shape).expect("statement");
+		let mut traces = witness.traces.clone();
+		let present: Vec<Table> = [Table::HostCalls, Table::HostBytes, Table::State, Table::Constants, Table::Inputs]
+			.into_iter()
+			.filter(|t| airs.contains(t))
+			.collect();
+		let chosen = if rng.below(5) == 0 { airs[0] } else { present[rng.below(present.len() as u64) as usize] };
+		let index = airs.iter().position(|&t| t == chosen).expect("present");
+		let rows = statement.tables[index].active_rows;
+		let (column, row) = match chosen {
+			Table::HostCalls => (rng.below(host::call_columns::WIDTH as u64) as usize, rng.below(rows) as usize),
+			Table::HostBytes => (rng.below(host::byte_columns::WIDTH as u64) as usize, rng.below(rows) as usize),
+			Table::State => {
+				let committed = state::columns::WIDTH - state::columns::PUBLIC;
+				(state::columns::PUBLIC + rng.below(committed as u64) as usize, rng.below(rows) as usize)
+			},
+			Table::Constants => (3, rng.below(rows) as usize),
+			Table::Inputs => (2, rng.below(rows) as usize),
+			// The CPU's host columns, on a row that calls.
+			_ => {
+				let calls: Vec<usize> = (0..witness.shape.instructions as usize)
+					.filter(|&i| traces[index][cpu_columns::SIGNALS + agentic_polkavm_proof::cpu::signal::HOST][i] == Base::one())
+					.collect();
+				let row = calls[rng.below(calls.len() as u64) as usize];
+				(cpu_columns::OUT + rng.below((cpu_columns::WIDTH - cpu_columns::OUT) as u64) as usize, row)
+			},
+		};
+		let delta =
+			if rng.below(2) == 0 { Base::one() } else { Base::from_value(1 + rng.below(u32::MAX as u64) as u32) };
+		traces[index][column][row] = traces[index][column][row].add(&delta);
+		let airs: Vec<&Table> = airs.iter().collect();
+		let traces: Vec<&[Vec<Base>]> = traces.iter().map(|t| t.as_slice()).collect();
+		assert!(
+			prove_tables(&airs, &statement, &CONFIG, &traces).is_err(),
+			"case {case}: the checked prover accepts {chosen:?}, column {column}, row {row}"
+		);
+		let proof = prove_tables_unchecked(&airs, &statement, &CONFIG, &traces).expect("unchecked");
+		let proof = RunProof { proof, ..witness.shape.clone() };
+		assert!(
+			vm::verify(&program, &witness.claim, &proof, &CONFIG).is_err(),
+			"case {case}: {chosen:?}, column {column}, row {row} mutated and accepted"
+		);
+		*per_table.entry(format!("{chosen:?}")).or_insert(0) += 1;
+	}
+	assert!(per_table.len() >= 5, "{per_table:?}");
+}
+
+#[test]
+fn the_host_tables_analyze_within_the_degree_budget() {
+	for (table, width, degree) in [(Table::HostCalls, 82, 12), (Table::HostBytes, 279, 9), (Table::State, 10, 4)] {
+		let info = agentic_air::analyze(&table).expect("analyze");
+		assert_eq!(info.width, width, "{table:?}");
+		assert_eq!(info.max_degree, degree, "{table:?}");
+		assert!(info.unused_columns.is_empty(), "{table:?}: {:?}", info.unused_columns);
+	}
+}
