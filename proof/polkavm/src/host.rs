@@ -409,6 +409,8 @@ impl Air for Bytes {
 		let lo_next = increment(b, LO, LO_C, LEN_BITS);
 		let g_next = increment(b, G, G_C, 32);
 		let p_next = increment(b, P, P_C, 24);
+		// g never wraps within a run (polkavm refuses a range past 2^32).
+		b.assert_zero((b.one() + last.clone()) * b.cur(G_C + 30) * b.cur(G + 31));
 		let p_carry_out = b.cur(P_C + 23);
 		b.assert_eq(p_carry_out, b.cur(P_C + 22) * b.cur(P + 23));
 		let stay = b.one() + last.clone();
@@ -846,13 +848,14 @@ impl Host {
 				for j in 0..row.n {
 					let p = row.p_start + j;
 					let byte = invocation.input[p as usize];
-					if !machine.write(row.g_start.wrapping_add(j), &[byte]) {
+					if !machine.write(row.g_start.checked_add(j)?, &[byte]) {
 						return None;
 					}
 					let reads = self.input_reads.entry(p).or_insert(0);
 					let rho = counter(*reads);
 					*reads += 1;
-					bytes.push(ByteRow { call, ts_hi, lo: j + 1, n: row.n, g: row.g_start + j, p, byte, rho, sold: 0, prev: 0 });
+					let g = row.g_start.wrapping_add(j);
+					bytes.push(ByteRow { call, ts_hi, lo: j + 1, n: row.n, g, p, byte, rho, sold: 0, prev: 0 });
 				}
 			},
 			HostCall::StateRead | HostCall::StateWrite => {

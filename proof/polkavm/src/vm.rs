@@ -348,8 +348,13 @@ mod prover {
 		let final_registers: [u64; REGISTERS] = core::array::from_fn(|k| machine.reg(k));
 		let pages = host.state.pages();
 		let invocation_cost = abi::INVOCATION_STEPS + program.memory.div_ceil(abi::MEMORY_BYTES_PER_STEP);
+		let steps = machine.steps() + invocation_cost + abi::PAGE_STEPS * pages.len() as u64;
+		// The limit applies to every charge, as exec.rs's meter does.
+		if steps > step_limit {
+			return Err(RunError::Unprovable);
+		}
 		let claim = Claim {
-			steps: machine.steps() + invocation_cost + abi::PAGE_STEPS * pages.len() as u64,
+			steps,
 			registers: final_registers,
 			input: invocation.input.clone(),
 			depth: invocation.depth,

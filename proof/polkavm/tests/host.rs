@@ -95,6 +95,79 @@ fn the_other_example_agents_prove() {
 	}
 }
 
+/// An agent that makes each call with the registers given, stores each result and outputs them
+/// all at the end.
+fn calls_agent(calls: &[(u32, u64, u64, u64)]) -> Vec<u8> {
+	let set = |reg: &str, value: u64| {
+		if value < 1 << 31 {
+			format!("{reg} = {value}\n")
+		} else {
+			let shift = value.trailing_zeros();
+			assert_eq!(value >> shift, 1, "a power of two");
+			format!("{reg} = 1\n{reg} = {reg} << {shift}\n")
+		}
+	};
+	let results = 0x20f00;
+	let mut source = String::from("%isa = revive_v1\n%rw_data_size = 4096\n%stack_size = 4096\npub @step:\n");
+	for (i, &(index, a0, a1, a2)) in calls.iter().enumerate() {
+		source += &(set("a0", a0) + &set("a1", a1) + &set("a2", a2));
+		source += &format!("ecalli {index}\nu64 [{}] = a0\n", results + 8 * i);
+	}
+	source += &format!("a0 = {results}\na1 = {}\necalli 5\nret\n", 8 * calls.len());
+	examples::assemble_agent(&source).expect("assembles")
+}
+
+/// Every outcome branch of every call, with exec.rs's answers: clamped and empty input reads
+/// (offsets at, past and far past the input's end), state ranges that end exactly at the state's
+/// end, one byte past it, or start past it or at 2^63, full outputs, zero-length calls with an
+/// unmapped pointer, and lengths whose gas uses the high length bits (300, 512, 4097, 65536).
+#[test]
+fn every_outcome_of_every_call_is_exec_rs() {
+	const INPUT_LEN: u32 = 0;
+	const INPUT_READ: u32 = 1;
+	const STATE_LEN: u32 = 2;
+	const STATE_READ: u32 = 3;
+	const STATE_WRITE: u32 = 4;
+	const OUTPUT: u32 = 5;
+	const TIME: u32 = 6;
+	let buffer = 0x20000;
+	let unmapped = 0x10;
+	let calls = [
+		(INPUT_LEN, 0, 0, 0),
+		(STATE_LEN, 0, 0, 0),
+		(TIME, 0, 0, 0),
+		(INPUT_READ, buffer, 0, 5),
+		(INPUT_READ, buffer, 18, 100),
+		(INPUT_READ, buffer, 20, 4),
+		(INPUT_READ, buffer, 25, 4),
+		(INPUT_READ, buffer, 1 << 40, 4),
+		(INPUT_READ, buffer, 3, 65536),
+		(STATE_READ, 600, buffer, 4),
+		(STATE_READ, 508, buffer, 4),
+		(STATE_READ, 509, buffer, 4),
+		(STATE_READ, 1 << 63, buffer, 1),
+		(STATE_READ, 0, unmapped, 0),
+		(STATE_WRITE, 100, buffer, 300),
+		(STATE_WRITE, 0, buffer, 512),
+		(STATE_WRITE, 512, buffer, 1),
+		(OUTPUT, buffer, 10, 0),
+		(OUTPUT, buffer, 4087, 0),
+		(OUTPUT, buffer, 4097, 0),
+		(OUTPUT, buffer, 0, 0),
+		(OUTPUT, unmapped, 0, 0),
+	];
+	let blob = calls_agent(&calls);
+	let program = table(&blob);
+	let mut pages = BTreeMap::new();
+	pages.insert(1, core::array::from_fn(|i| (i * 7) as u8));
+	let input: Vec<u8> = (100..120).collect();
+	let invocation = Invocation { input, depth: 1, time: Some(5), pages };
+	let (claim, _, _) = prove_and_compare(&program, &blob, &invocation);
+	let results: Vec<u64> =
+		claim.output[10..].chunks(8).map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes"))).collect();
+	assert_eq!(results, [20, 512, 5, 5, 2, 0, 0, 0, 17, 1, 0, 1, 1, 0, 0, 0, 1, 0, 2, 2, 0, 0]);
+}
+
 #[test]
 fn reading_the_time_without_one_is_unprovable() {
 	let program = table(&examples::clock());
@@ -102,6 +175,9 @@ fn reading_the_time_without_one_is_unprovable() {
 	assert_eq!(vm::prove(&program, &invocation, STEP_LIMIT, &CONFIG).err(), Some(RunError::Unprovable));
 }
 
+/// A claim changed after proving (the claim is absorbed first, so these fail on the
+/// transcript as well as on the tables; the tests above and the mutation suite prove under
+/// forged statements).
 #[test]
 fn a_changed_claim_is_rejected() {
 	let blob = examples::counter();
@@ -141,6 +217,69 @@ fn a_changed_claim_is_rejected() {
 	for (what, changed) in cases {
 		assert!(rejected(&changed), "{what}: accepted");
 	}
+}
+
+/// Whether the verifier accepts `traces` proven (without the prover's checks) under the
+/// statement of `claim`.
+fn accepted_under(program: &ProgramTable, claim: &Claim, shape: &RunProof, traces: &[Vec<Vec<Base>>]) -> bool {
+	let (statement, airs) = vm::run_statement(program, claim, shape).expect("statement");
+	let airs: Vec<&Table> = airs.iter().collect();
+	let traces: Vec<&[Vec<Base>]> = traces.iter().map(|t| t.as_slice()).collect();
+	let proof = agentic_zerocheck::prover::prove_tables_unchecked(&airs, &statement, &CONFIG, &traces)
+		.expect("unchecked");
+	vm::verify(program, claim, &RunProof { proof, ..shape.clone() }, &CONFIG).is_ok()
+}
+
+/// A claimed page that the run never touched, with a state table built honestly for it (no
+/// access, so its cells balance on their own): only the touched-page argument refuses it.
+#[test]
+fn an_untouched_page_cannot_be_claimed() {
+	use agentic_polkavm_proof::state;
+
+	let blob = examples::page_toucher();
+	let program = table(&blob);
+	let invocation = Invocation { input: 2u64.to_le_bytes().to_vec(), depth: 4, ..Invocation::default() };
+	let witness = vm::witness(&program, &invocation, STEP_LIMIT).expect("provable");
+	assert_eq!(witness.claim.pages.len(), 2);
+	let mut forged = witness.claim.clone();
+	forged.pages.push(Page { index: 2, old: [0; PAGE], new: [0; PAGE] });
+	forged.steps += 1200;
+	let (_, airs) = vm::run_statement(&program, &forged, &witness.shape).expect("statement");
+	let index = airs.iter().position(|&t| t == Table::State).expect("a state table");
+	let mut traces = witness.traces.clone();
+	let height = traces[index][0].len();
+	assert_eq!(height, 1024, "the third page keeps the table's height");
+	let pages: Vec<_> = forged.pages.iter().map(|p| (p.index, p.old, p.new)).collect();
+	let mut columns = state::public_columns(&pages, 10);
+	for column in state::columns::PUBLIC..state::columns::WIDTH {
+		let mut values = traces[index][column][..2 * PAGE].to_vec();
+		values.resize(height, Base::zero());
+		columns.push(values);
+	}
+	traces[index] = columns;
+	assert!(!accepted_under(&program, &forged, &witness.shape, &traces), "an untouched page accepted");
+}
+
+/// The clock's witness proven under a claim that declares no time (the constants table,
+/// rebuilt for that claim, has the same height but no time row): its `consensus_time` read
+/// finds nothing to read. (A claim changed after proving fails on the transcript alone; this
+/// proves under the changed claim.)
+#[test]
+fn a_time_read_needs_a_declared_time() {
+	use agentic_polkavm_proof::host;
+
+	let program = table(&examples::clock());
+	let invocation = Invocation { time: Some(77), ..Invocation::default() };
+	let witness = vm::witness(&program, &invocation, STEP_LIMIT).expect("provable");
+	let forged = Claim { time: None, ..witness.claim.clone() };
+	let (_, airs) = vm::run_statement(&program, &forged, &witness.shape).expect("statement");
+	let index = airs.iter().position(|&t| t == Table::Constants).expect("a constants table");
+	let mut traces = witness.traces.clone();
+	let entries = host::constant_entries(PAGE as u64, None, 0);
+	let mut columns = host::constant_columns(&entries, 2);
+	columns.push((0..4).map(|i| if i < entries.len() { Base::one() } else { Base::zero() }).collect());
+	traces[index] = columns;
+	assert!(!accepted_under(&program, &forged, &witness.shape, &traces), "a time read without a time accepted");
 }
 
 /// The mutation suite of the host tables: one committed cell of an honest witness changed
