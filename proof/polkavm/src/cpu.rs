@@ -160,10 +160,10 @@ pub mod columns {
 	pub const RET: usize = RHO_J_INV + 1;
 	/// The inverse witness of `ret`.
 	pub const RET_INV: usize = RET + 1;
-	/// 1 after the return.
-	pub const HALTED: usize = RET_INV + 1;
+	/// The row starts an invocation (row 0, and every row after one that ended one).
+	pub const E: usize = RET_INV + 1;
 	/// The gas counter in `E`, four coordinates.
-	pub const CNT: usize = HALTED + 1;
+	pub const CNT: usize = E + 1;
 	/// The access's address (0 without an access).
 	pub const ADDRESS: usize = CNT + 4;
 	/// The value loaded or stored, two words.
@@ -178,16 +178,21 @@ pub mod columns {
 	pub const HRES: usize = OUT_AFTER + 1;
 	/// The host call's gas factor `H` in `E`, four coordinates (1 on other rows that execute).
 	pub const H: usize = HRES + 2;
+	/// The invocation's name on the buses, `κ_k = ω^k` for the `k`-th (from 1).
+	pub const K: usize = H + 4;
+	/// The high word of the invocation's first timestamp.
+	pub const T_INV: usize = K + 1;
 	/// The number of columns.
-	pub const WIDTH: usize = H + 4;
+	pub const WIDTH: usize = T_INV + 1;
 
 	/// Whether a column carries state from row to row (and is therefore not zero on row `R`).
 	pub fn is_state(column: usize) -> bool {
 		column == FIELDS + fields::PC
 			|| (REGS..D).contains(&column)
-			|| column == HALTED
+			|| column == E
 			|| (CNT..CNT + 4).contains(&column)
 			|| column == OUT
+			|| column == K
 	}
 }
 
@@ -264,11 +269,26 @@ pub fn jump_columns(program: &ProgramTable, num_vars: u32) -> Vec<Vec<Base>> {
 }
 
 /// The CPU table's AIR, for a table of `2^num_vars` rows (its timestamps read that many index
-/// bits).
+/// bits) and a program with this entry point and stack (where every invocation starts).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Cpu {
 	/// The table's height is `2^num_vars`.
 	pub num_vars: u32,
+	/// The entry point's code offset.
+	pub entry: u32,
+	/// The initial stack pointer.
+	pub stack_top: u32,
+}
+
+impl Cpu {
+	/// The registers an invocation starts with: `sp` the stack top, `ra` the return address,
+	/// the others 0.
+	pub fn initial_registers(&self) -> [u64; REGISTERS] {
+		let mut registers = [0; REGISTERS];
+		registers[crate::machine::SP] = u64::from(self.stack_top);
+		registers[crate::machine::RA] = u64::from(RETURN_ADDRESS);
+		registers
+	}
 }
 
 /// The program table's AIR: its fields are public columns, its one committed column is the
@@ -315,6 +335,10 @@ impl Air for Cpu {
 		let zero = b.constant(Base::zero());
 		let active = b.selector(Selector::Active);
 
+		let initial = self.initial_registers();
+		// An invocation ends at a return.
+		let end = s(b, signal::DYN) * b.cur(RET);
+
 		// 1. Bits and flags; the flags are exactly the looked-up register indices.
 		for bit in 0..Signals::BITS {
 			b.assert_bool(s(b, bit));
@@ -347,10 +371,14 @@ impl Air for Cpu {
 				+ s(b, signal::W_MEM) * b.cur(LOADED + w)
 				+ s(b, signal::W_HOST) * b.cur(HRES + w);
 			b.assert_eq(b.cur(WVAL + w), wval);
-			// 3. Registers: rd takes the written value, the others keep theirs.
+			// 3. Registers: rd takes the written value, the others keep theirs; after an
+			// invocation's end every register takes its initial value.
 			for k in 0..REGISTERS {
 				let r = b.cur(REGS + 2 * k + w);
-				b.assert_transition(b.next(REGS + 2 * k + w) + r.clone() + b.cur(D + k) * (b.cur(WVAL + w) + r));
+				let written = r.clone() + b.cur(D + k) * (b.cur(WVAL + w) + r);
+				let initial = b.constant(Base::from_value((initial[k] >> (32 * w)) as u32));
+				let next = (b.one() + end.clone()) * written + end.clone() * initial;
+				b.assert_transition(b.next(REGS + 2 * k + w) + next);
 			}
 		}
 
@@ -369,15 +397,22 @@ impl Air for Cpu {
 			+ s(b, signal::JUMP) * (target.clone() + next_pc.clone())
 			+ s(b, signal::BRANCH) * taken * (target + next_pc.clone())
 			+ b.cur(JG) * (b.cur(JT) + next_pc);
+		let entry = b.constant(Base::from_value(self.entry));
+		let pc = (b.one() + end.clone()) * pc + end.clone() * entry;
 		b.assert_transition(b.next(FIELDS + fields::PC) + pc);
-		b.assert_transition(b.next(HALTED) + b.cur(HALTED) + s(b, signal::DYN) * b.cur(RET));
+		// Invocations: the row after an end starts the next one, named κ ω.
+		b.assert_bool(b.cur(E));
+		b.assert_transition(b.next(E) + end.clone());
+		let step = b.one() + end.clone() * b.constant(counter_step().add(&Base::one()));
+		b.assert_transition(b.next(K) + b.cur(K) * step);
 		let g = b.ext_of_coords([0, 1, 2, 3].map(|k| f(b, fields::G + k)));
 		b.assert_transition(b.next_ext(CNT) + b.cur_ext(CNT) * g * b.cur_ext(H));
 
 		// Host calls: the output length moves only at a call; H is 1 on the other rows that
 		// execute; the call's columns are 0 elsewhere.
 		let host = s(b, signal::HOST);
-		b.assert_transition(b.next(OUT) + b.cur(OUT) + host.clone() * (b.cur(OUT_AFTER) + b.cur(OUT)));
+		let out = b.cur(OUT) + host.clone() * (b.cur(OUT_AFTER) + b.cur(OUT));
+		b.assert_transition(b.next(OUT) + (b.one() + end.clone()) * out);
 		let not_host = b.one() + host.clone();
 		b.assert_zero(active.clone() * not_host.clone() * (b.cur(H) + b.one()));
 		for k in 1..4 {
@@ -387,8 +422,7 @@ impl Air for Cpu {
 			b.assert_zero(not_host.clone() * b.cur(column));
 		}
 
-		// 6. Nothing executes after the return, nor anything v0 cannot prove.
-		b.assert_zero(active.clone() * b.cur(HALTED));
+		// 6. Nothing executes that v1 cannot prove.
 		b.assert_zero(active.clone() * s(b, signal::STOP));
 
 		// Counters are nonzero where they count; unused cells are zero (a canonical trace).
@@ -438,6 +472,11 @@ impl Air for Cpu {
 		for j in 0..self.num_vars.min(crate::memory::TS_BIT as u32) {
 			ts_hi = ts_hi + b.constant(Base::from_value(1 << j)) * b.index_bit(j as u8);
 		}
+		// An invocation's first row fixes its first timestamp, which its rows keep; it starts
+		// the invocation the verifier names next.
+		b.assert_zero(active.clone() * b.cur(E) * (b.cur(T_INV) + ts_hi.clone()));
+		b.assert_transition((b.one() + end) * (b.next(T_INV) + b.cur(T_INV)));
+		b.interact(bus::INVOCATION, Direction::Receive, b.cur(E), &[b.cur(K)]);
 		let access = [
 			f(b, fields::ACCESS),
 			b.cur(ADDRESS),
@@ -445,6 +484,7 @@ impl Air for Cpu {
 			b.cur(MV_OUT + 1),
 			ts_hi.clone(),
 			b.constant(Base::zero()),
+			b.cur(T_INV),
 		];
 		b.interact(bus::ACCESS, Direction::Send, mem, &access);
 		let reg = |b: &AB, k: usize, w: usize| b.cur(REGS + 2 * k + w);
@@ -453,7 +493,7 @@ impl Air for Cpu {
 		request.extend((a0..a0 + 3).flat_map(|k| [reg(b, k, 0), reg(b, k, 1)]));
 		request.extend([b.cur(HRES), b.cur(HRES + 1), b.cur(OUT), b.cur(OUT_AFTER)]);
 		request.extend((0..4).map(|k| b.cur(H + k)));
-		request.push(ts_hi);
+		request.extend([ts_hi, b.cur(K), b.cur(T_INV)]);
 		b.interact(bus::HOST, Direction::Send, host, &request);
 	}
 }

@@ -74,8 +74,14 @@ pub mod call_columns {
 	pub const H: usize = OUT_AFTER + 1;
 	/// The calling row's timestamp (high word).
 	pub const TS_HI: usize = H + 4;
+	/// The invocation's name `κ`.
+	pub const K: usize = TS_HI + 1;
+	/// The high word of the invocation's first timestamp.
+	pub const T_INV: usize = K + 1;
+	/// The constant's invocation field: `κ` for the input length, else 0.
+	pub const ID: usize = T_INV + 1;
 	/// The constant read, two words.
-	pub const C: usize = TS_HI + 1;
+	pub const C: usize = ID + 1;
 	/// Its read counter.
 	pub const RHO: usize = C + 2;
 	/// The counter's inverse.
@@ -140,8 +146,12 @@ pub mod byte_columns {
 	pub const RHO_INV: usize = RHO + 1;
 	/// The state byte before the access.
 	pub const SOLD: usize = RHO_INV + 1;
+	/// The invocation's name `κ`.
+	pub const K: usize = SOLD + 1;
+	/// The high word of the invocation's first timestamp.
+	pub const T_INV: usize = K + 1;
 	/// The state cell's previous timestamp bits (low word's, then high word's).
-	pub const PREV: usize = SOLD + 1;
+	pub const PREV: usize = T_INV + 1;
 	/// The borrows of `prev - ts`.
 	pub const BORROW: usize = PREV + STAMP_BITS;
 	/// The number of columns.
@@ -236,7 +246,8 @@ impl Air for Calls {
 		let key = value(b, key::STATE_LEN) * (sl.clone() + state.clone())
 			+ value(b, key::TIME) * ct.clone()
 			+ value(b, key::INPUT_LEN) * (il.clone() + ir.clone());
-		read(b, bus::CONSTANTS, reads.clone(), &[key, b.cur(C), b.cur(C + 1)], b.cur(RHO));
+		b.assert_eq(b.cur(ID), b.cur(K) * (il.clone() + ir.clone()));
+		read(b, bus::CONSTANTS, reads.clone(), &[key, b.cur(ID), b.cur(C), b.cur(C + 1)], b.cur(RHO));
 		b.assert_zero(reads.clone() * (b.cur(RHO) * b.cur(RHO_INV) + b.one()));
 		for column in [C, C + 1, RHO, RHO_INV] {
 			b.assert_zero((b.one() + reads.clone()) * b.cur(column));
@@ -318,7 +329,7 @@ impl Air for Calls {
 			ir.clone() * arg(b, 1, 0) + state.clone() * arg(b, 0, 0) + out.clone() * b.cur(OUT),
 		);
 		let id = (0..7).fold(zero.clone(), |acc, i| acc + value(b, i as u32 + 1) * b.cur(F + i));
-		let segment = [id.clone(), b.cur(TS_HI), b.cur(G_START), b.cur(P_START), n];
+		let segment = [id.clone(), b.cur(TS_HI), b.cur(G_START), b.cur(P_START), n, b.cur(K), b.cur(T_INV)];
 		b.interact(bus::SEGMENT, Direction::Send, b.cur(NZ), &segment);
 
 		// Gas: H = ω^(20 + ⌈len / 16⌉), through partial products of degree at most 5.
@@ -340,7 +351,7 @@ impl Air for Calls {
 		request.extend((0..6).map(|i| b.cur(ARGS + i)));
 		request.extend([b.cur(RES), b.cur(RES + 1), b.cur(OUT), b.cur(OUT_AFTER)]);
 		request.extend((0..4).map(|k| b.cur(H + k)));
-		request.push(b.cur(TS_HI));
+		request.extend([b.cur(TS_HI), b.cur(K), b.cur(T_INV)]);
 		b.interact(bus::HOST, Direction::Receive, b.one(), &request);
 	}
 }
@@ -418,7 +429,9 @@ impl Air for Bytes {
 			b.assert_transition(stay.clone() * (b.next(F + k) + f(b, k)));
 		}
 		b.assert_transition(stay.clone() * (packed_next(b, TS, TS_BIT) + ts_low.clone()));
-		b.assert_transition(stay.clone() * (b.next(N) + b.cur(N)));
+		for column in [N, K, T_INV] {
+			b.assert_transition(stay.clone() * (b.next(column) + b.cur(column)));
+		}
 		b.assert_transition(stay.clone() * (packed_next(b, LO, LEN_BITS) + lo_next));
 		b.assert_transition(stay.clone() * (packed_next(b, G, 32) + g_next));
 		b.assert_transition(stay * (packed_next(b, P, 24) + p_next));
@@ -429,24 +442,32 @@ impl Air for Bytes {
 		let ts_hi = ts_low + value(b, 1 << TS_BIT);
 		let (g, p) = (packed(b, G, 32), packed(b, P, 24));
 		let id = MOVING.iter().enumerate().fold(zero.clone(), |acc, (k, &call)| acc + value(b, call_id(call)) * f(b, k));
-		let segment = [id, ts_hi.clone(), g.clone(), p.clone(), b.cur(N)];
+		let segment = [id, ts_hi.clone(), g.clone(), p.clone(), b.cur(N), b.cur(K), b.cur(T_INV)];
 		b.interact(bus::SEGMENT, Direction::Receive, first, &segment);
 
 		// The guest side: a one-byte store (into the guest) or unsigned load (from it).
 		let store = crate::memory::AccessKind { size: 1, signed: false, store: true }.id();
 		let byte = b.cur(BYTE);
-		let access = [value(b, store) * (ir.clone() + sr.clone()), g, byte.clone(), zero.clone(), ts_hi.clone(), lo.clone()];
+		let access = [
+			value(b, store) * (ir.clone() + sr.clone()),
+			g,
+			byte.clone(),
+			zero.clone(),
+			ts_hi.clone(),
+			lo.clone(),
+			b.cur(T_INV),
+		];
 		b.interact(bus::ACCESS, Direction::Send, b.one(), &access);
 
 		// The input side.
-		read(b, bus::INPUTS, ir.clone(), &[p.clone(), byte.clone()], b.cur(RHO));
+		read(b, bus::INPUTS, ir.clone(), &[b.cur(K), p.clone(), byte.clone()], b.cur(RHO));
 		b.assert_zero(ir.clone() * (b.cur(RHO) * b.cur(RHO_INV) + b.one()));
 		for column in [RHO, RHO_INV] {
 			b.assert_zero((b.one() + ir.clone()) * b.cur(column));
 		}
 
 		// The output side.
-		b.interact(bus::OUTPUT, Direction::Send, out, &[p.clone(), byte.clone()]);
+		b.interact(bus::OUTPUT, Direction::Send, out, &[b.cur(K), p.clone(), byte.clone()]);
 
 		// The state side: a byte cell read and written with a strictly later timestamp.
 		b.assert_zero(sr * (b.cur(SOLD) + byte.clone()));
@@ -466,21 +487,21 @@ fn packed_next<AB: AirBuilder>(b: &AB, first: usize, count: usize) -> AB::Expr {
 
 impl Air for Constants {
 	fn width(&self) -> usize {
-		4
+		5
 	}
 
 	fn eval<AB: AirBuilder>(&self, b: &mut AB) {
-		serve(b, bus::CONSTANTS, 3);
+		serve(b, bus::CONSTANTS, 4);
 	}
 }
 
 impl Air for Inputs {
 	fn width(&self) -> usize {
-		3
+		4
 	}
 
 	fn eval<AB: AirBuilder>(&self, b: &mut AB) {
-		serve(b, bus::INPUTS, 2);
+		serve(b, bus::INPUTS, 3);
 	}
 }
 
@@ -499,6 +520,10 @@ pub struct CallRow {
 	pub out_after: u32,
 	/// The calling row's timestamp (high word).
 	pub ts_hi: u32,
+	/// The invocation's name `κ`.
+	pub k: Base,
+	/// The high word of the invocation's first timestamp.
+	pub t_inv: u32,
 	/// The constant read (value) and its read counter.
 	pub constant: Option<(u64, Base)>,
 	/// The length argument (0 for the calls that move nothing).
@@ -532,6 +557,10 @@ pub struct ByteRow {
 	pub call: HostCall,
 	/// The calling row's timestamp (high word).
 	pub ts_hi: u32,
+	/// The invocation's name `κ`.
+	pub k: Base,
+	/// The high word of the invocation's first timestamp.
+	pub t_inv: u32,
 	/// The byte's number in the call, from 1.
 	pub lo: u32,
 	/// The call's byte count.
@@ -628,6 +657,11 @@ fn call_row_values(row: Option<&CallRow>) -> Vec<Base> {
 	out[OUT] = Base::from_value(row.out);
 	out[OUT_AFTER] = Base::from_value(row.out_after);
 	out[TS_HI] = Base::from_value(row.ts_hi);
+	out[K] = row.k;
+	out[T_INV] = Base::from_value(row.t_inv);
+	if matches!(row.call, HostCall::InputLen | HostCall::InputRead) {
+		out[ID] = row.k;
+	}
 	if let Some((value, rho)) = row.constant {
 		out[C] = word(value, 0);
 		out[C + 1] = word(value, 1);
@@ -688,6 +722,8 @@ fn byte_row_values(row: Option<&ByteRow>) -> Vec<Base> {
 		out[TS + i] = bit(u64::from(row.ts_hi), i);
 	}
 	out[BYTE] = Base::from_value(u32::from(row.byte));
+	out[K] = row.k;
+	out[T_INV] = Base::from_value(row.t_inv);
 	if row.call == HostCall::InputRead {
 		out[RHO] = row.rho;
 		out[RHO_INV] = row.rho.inv();
@@ -701,34 +737,47 @@ fn byte_row_values(row: Option<&ByteRow>) -> Vec<Base> {
 	out
 }
 
-/// The constants table's public columns `(key, lo, hi)` over `2^num_vars` rows: the state
-/// length, the time if declared, the input length.
-pub fn constant_entries(state_len: u64, time: Option<u64>, input_len: u64) -> Vec<(u32, u64)> {
-	let mut entries = vec![(key::STATE_LEN, state_len)];
+/// The name `κ_k = ω^k` of the `k`-th invocation (from 1) on the buses.
+pub fn invocation_name(k: usize) -> Base {
+	counter(k as u64)
+}
+
+/// The constants table's entries `(key, invocation, value)`: the state length, the time if
+/// declared, and each input's length (keyed by its invocation's name).
+pub fn constant_entries(state_len: u64, time: Option<u64>, inputs: &[Vec<u8>]) -> Vec<(u32, Base, u64)> {
+	let mut entries = vec![(key::STATE_LEN, Base::zero(), state_len)];
 	if let Some(time) = time {
-		entries.push((key::TIME, time));
+		entries.push((key::TIME, Base::zero(), time));
 	}
-	entries.push((key::INPUT_LEN, input_len));
+	for (k, input) in inputs.iter().enumerate() {
+		entries.push((key::INPUT_LEN, invocation_name(k + 1), input.len() as u64));
+	}
 	entries
 }
 
 /// The public columns of the constants table.
-pub fn constant_columns(entries: &[(u32, u64)], num_vars: u32) -> Vec<Vec<Base>> {
-	let mut columns = vec![vec![Base::zero(); 1 << num_vars]; 3];
-	for (i, &(key, value)) in entries.iter().enumerate() {
+pub fn constant_columns(entries: &[(u32, Base, u64)], num_vars: u32) -> Vec<Vec<Base>> {
+	let mut columns = vec![vec![Base::zero(); 1 << num_vars]; 4];
+	for (i, &(key, id, value)) in entries.iter().enumerate() {
 		columns[0][i] = Base::from_value(key);
-		columns[1][i] = word(value, 0);
-		columns[2][i] = word(value, 1);
+		columns[1][i] = id;
+		columns[2][i] = word(value, 0);
+		columns[3][i] = word(value, 1);
 	}
 	columns
 }
 
-/// The public columns of the inputs table.
-pub fn input_columns(input: &[u8], num_vars: u32) -> Vec<Vec<Base>> {
-	let mut columns = vec![vec![Base::zero(); 1 << num_vars]; 2];
-	for (i, &byte) in input.iter().enumerate() {
-		columns[0][i] = Base::from_value(i as u32);
-		columns[1][i] = Base::from_value(u32::from(byte));
+/// The public columns of the inputs table: `(κ_k, position, byte)` for every byte of every
+/// input.
+pub fn input_columns(inputs: &[Vec<u8>], num_vars: u32) -> Vec<Vec<Base>> {
+	let mut columns = vec![vec![Base::zero(); 1 << num_vars]; 3];
+	let bytes = inputs.iter().enumerate().flat_map(|(k, input)| {
+		input.iter().enumerate().map(move |(i, &byte)| (invocation_name(k + 1), i as u32, byte))
+	});
+	for (row, (k, i, byte)) in bytes.enumerate() {
+		columns[0][row] = k;
+		columns[1][row] = Base::from_value(i);
+		columns[2][row] = Base::from_value(u32::from(byte));
 	}
 	columns
 }
@@ -738,11 +787,12 @@ pub fn counter(reads: u64) -> Base {
 	counter_step().pow(reads)
 }
 
-/// What a run reads besides its program: the input, the state and the time.
+/// What a run reads besides its program: the inputs (one invocation each), the state and the
+/// time.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Invocation {
-	/// The input.
-	pub input: Vec<u8>,
+pub struct RunInput {
+	/// The inputs, in order.
+	pub inputs: Vec<Vec<u8>>,
 	/// The state's depth (`2^depth` pages).
 	pub depth: u8,
 	/// The declared consensus time.
@@ -751,11 +801,22 @@ pub struct Invocation {
 	pub pages: alloc::collections::BTreeMap<u32, [u8; crate::state::PAGE]>,
 }
 
-impl Invocation {
+impl RunInput {
 	/// The state's length in bytes.
 	pub fn state_len(&self) -> u64 {
 		(crate::state::PAGE as u64) << self.depth
 	}
+}
+
+/// The invocation a host call is made in: its index (from 0), first timestamp and input.
+#[derive(Clone, Copy, Debug)]
+pub struct Current<'a> {
+	/// The index of the invocation, from 0.
+	pub index: usize,
+	/// The high word of its first timestamp.
+	pub t_inv: u32,
+	/// Its input.
+	pub input: &'a [u8],
 }
 
 /// The host of one invocation as the witness runs it: the ABI's calls with exec.rs's
@@ -767,10 +828,10 @@ pub struct Host {
 	pub output: Vec<u8>,
 	/// The state bytes accessed.
 	pub state: crate::state::StateTracker,
-	/// Reads of each constants-table key.
-	pub constant_reads: alloc::collections::BTreeMap<u32, u64>,
-	/// Reads of each input position.
-	pub input_reads: alloc::collections::BTreeMap<u32, u64>,
+	/// Reads of each constants-table entry, by key and invocation index (0 for the global ones).
+	pub constant_reads: alloc::collections::BTreeMap<(u32, usize), u64>,
+	/// Reads of each input byte, by invocation index and position.
+	pub input_reads: alloc::collections::BTreeMap<(usize, u32), u64>,
 }
 
 impl Host {
@@ -779,10 +840,13 @@ impl Host {
 	pub fn call(
 		&mut self,
 		machine: &mut crate::machine::Machine<'_>,
-		invocation: &Invocation,
+		run: &RunInput,
+		current: Current<'_>,
 		call: HostCall,
 		ts_hi: u32,
 	) -> Option<(CallRow, Vec<ByteRow>)> {
+		let k = invocation_name(current.index + 1);
+		let t_inv = current.t_inv;
 		use crate::machine::A0;
 		let args = [machine.reg(A0), machine.reg(A0 + 1), machine.reg(A0 + 2)];
 		let [a0, a1, a2] = args;
@@ -799,15 +863,16 @@ impl Host {
 		}
 		let len = len as u32;
 		let out = self.output.len() as u32;
-		let state_len = invocation.state_len();
-		let input_len = invocation.input.len() as u64;
+		let state_len = run.state_len();
+		let input_len = current.input.len() as u64;
 		let constant = constant_key(call).map(|key| {
 			let value = match key {
 				key::STATE_LEN => Some(state_len),
-				key::TIME => invocation.time,
+				key::TIME => run.time,
 				_ => Some(input_len),
 			};
-			let reads = self.constant_reads.entry(key).or_insert(0);
+			let index = if key == key::INPUT_LEN { current.index + 1 } else { 0 };
+			let reads = self.constant_reads.entry((key, index)).or_insert(0);
 			let rho = counter(*reads);
 			*reads += 1;
 			value.map(|value| (value, rho))
@@ -825,6 +890,8 @@ impl Host {
 			out,
 			out_after: out,
 			ts_hi,
+			k,
+			t_inv,
 			constant,
 			len,
 			queries: [(AluOp::Add64, 0, 0, 0); 3],
@@ -847,15 +914,15 @@ impl Host {
 				(row.g_start, row.p_start) = (a0 as u32, a1 as u32);
 				for j in 0..row.n {
 					let p = row.p_start + j;
-					let byte = invocation.input[p as usize];
+					let byte = current.input[p as usize];
 					if !machine.write(row.g_start.checked_add(j)?, &[byte]) {
 						return None;
 					}
-					let reads = self.input_reads.entry(p).or_insert(0);
+					let reads = self.input_reads.entry((current.index, p)).or_insert(0);
 					let rho = counter(*reads);
 					*reads += 1;
 					let g = row.g_start.wrapping_add(j);
-					bytes.push(ByteRow { call, ts_hi, lo: j + 1, n: row.n, g, p, byte, rho, sold: 0, prev: 0 });
+					bytes.push(ByteRow { call, ts_hi, k, t_inv, lo: j + 1, n: row.n, g, p, byte, rho, sold: 0, prev: 0 });
 				}
 			},
 			HostCall::StateRead | HostCall::StateWrite => {
@@ -870,17 +937,17 @@ impl Host {
 						let (g, p) = (row.g_start.wrapping_add(j), row.p_start + j);
 						let ts = crate::memory::stamp(ts_hi, j + 1);
 						let (byte, sold, prev) = if call == HostCall::StateRead {
-							let (sold, prev) = self.state.access(&invocation.pages, p, None, ts);
+							let (sold, prev) = self.state.access(&run.pages, p, None, ts);
 							if !machine.write(g, &[sold]) {
 								return None;
 							}
 							(sold, sold, prev)
 						} else {
 							let byte = machine.read(g, 1)?[0];
-							let (sold, prev) = self.state.access(&invocation.pages, p, Some(byte), ts);
+							let (sold, prev) = self.state.access(&run.pages, p, Some(byte), ts);
 							(byte, sold, prev)
 						};
-						bytes.push(ByteRow { call, ts_hi, lo: j + 1, n: row.n, g, p, byte, rho: Base::zero(), sold, prev });
+						bytes.push(ByteRow { call, ts_hi, k, t_inv, lo: j + 1, n: row.n, g, p, byte, rho: Base::zero(), sold, prev });
 					}
 				}
 			},
@@ -899,6 +966,8 @@ impl Host {
 						bytes.push(ByteRow {
 							call,
 							ts_hi,
+							k,
+							t_inv,
 							lo: j + 1,
 							n: row.n,
 							g,

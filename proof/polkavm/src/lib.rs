@@ -48,8 +48,8 @@ use agentic_air::{Air, AirBuilder};
 /// Every table of a VM proof, as the one AIR type the multi-table prover takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Table {
-	/// The CPU table (of `2^n` rows).
-	Cpu(u32),
+	/// The CPU table (its height and the program's entry point and stack).
+	Cpu(cpu::Cpu),
 	/// The program table.
 	Program,
 	/// The jump table.
@@ -79,7 +79,7 @@ pub enum Table {
 impl Air for Table {
 	fn width(&self) -> usize {
 		match self {
-			Table::Cpu(num_vars) => cpu::Cpu { num_vars: *num_vars }.width(),
+			Table::Cpu(cpu) => cpu.width(),
 			Table::Program => cpu::Program.width(),
 			Table::Jumps => cpu::Jumps.width(),
 			Table::Alu => alu::Alu.width(),
@@ -97,7 +97,7 @@ impl Air for Table {
 
 	fn eval<AB: AirBuilder>(&self, builder: &mut AB) {
 		match self {
-			Table::Cpu(num_vars) => cpu::Cpu { num_vars: *num_vars }.eval(builder),
+			Table::Cpu(cpu) => cpu.eval(builder),
 			Table::Program => cpu::Program.eval(builder),
 			Table::Jumps => cpu::Jumps.eval(builder),
 			Table::Alu => alu::Alu.eval(builder),
@@ -128,18 +128,22 @@ pub mod bus {
 	pub const RAM: u32 = 5;
 	/// Reads of the read-only image: `(w, lo, hi)` and a counter.
 	pub const IMAGE: u32 = 6;
-	/// Requests to the access chip: `(kind, address, value_lo, value_hi, ts_hi, ts_lo)`.
+	/// Requests to the access chip: `(kind, address, value_lo, value_hi, ts_hi, ts_lo, t_inv)`.
 	pub const ACCESS: u32 = 7;
-	/// Host requests: `(call, a0, a1, a2, result, out, out_after, H, ts_hi)`.
+	/// Host requests: `(call, a0, a1, a2, result, out, out_after, H, ts_hi, invocation, t_inv)`.
 	pub const HOST: u32 = 8;
-	/// The bytes a host call moves: `(call, ts_hi, g_start, p_start, n)`.
+	/// The bytes a host call moves: `(call, ts_hi, g_start, p_start, n, invocation, t_inv)`.
 	pub const SEGMENT: u32 = 9;
 	/// State byte cells: `(address, byte, ts_hi, ts_lo)`.
 	pub const STATE: u32 = 10;
-	/// Reads of the constants table: `(key, lo, hi)` and a counter.
+	/// Reads of the constants table: `(key, invocation or 0, lo, hi)` and a counter.
 	pub const CONSTANTS: u32 = 11;
-	/// Reads of the inputs table: `(position, byte)` and a counter.
+	/// Reads of the inputs table: `(invocation, position, byte)` and a counter.
 	pub const INPUTS: u32 = 12;
-	/// Output bytes: `(position, byte)`, received publicly.
+	/// Output bytes: `(invocation, position, byte)`, received publicly.
 	pub const OUTPUT: u32 = 13;
+	/// Reads of the RAM table's initial values (first touches): `(w, lo, hi)` and a counter.
+	pub const RAM_IMAGE: u32 = 14;
+	/// Invocation starts: `(invocation, trapped)`, sent publicly.
+	pub const INVOCATION: u32 = 15;
 }

@@ -34,12 +34,37 @@ pub fn stamp(hi: u32, lo: u32) -> u64 {
 	(u64::from(hi) << LO_BITS) | u64::from(lo)
 }
 
+/// The borrow chain of `prev - ts` over [`STAMP_BITS`] bits, gated: `prev`'s bits are the
+/// columns from `prev` (low word first); `ts`'s low word is the columns from `ts_lo` (or 0) and
+/// its high word the columns from `ts_hi` below [`TS_BIT`] (that bit is always set); the
+/// borrows are the columns from `borrows`. Returns the borrow out (`gate · [prev < ts]`).
+fn borrow_chain<AB: AirBuilder>(
+	b: &mut AB,
+	gate: AB::Expr,
+	prev: usize,
+	borrows: usize,
+	ts_lo: Option<usize>,
+	ts_hi: usize,
+) -> AB::Expr {
+	let ts_bit = |b: &AB, i: usize| match i.checked_sub(LO_BITS) {
+		None => ts_lo.map_or_else(|| b.constant(Base::zero()), |first| b.cur(first + i)),
+		Some(TS_BIT) => b.one(),
+		Some(j) => b.cur(ts_hi + j),
+	};
+	let borrow = |b: &AB, i: usize| if i == 0 { b.constant(Base::zero()) } else { b.cur(borrows + i - 1) };
+	for i in 0..STAMP_BITS {
+		let (p, t) = (b.cur(prev + i), ts_bit(b, i));
+		let next = (b.one() + p.clone()) * t.clone() + borrow(b, i) * (b.one() + p + t);
+		b.assert_eq(borrow(b, i + 1), gate.clone() * next);
+	}
+	borrow(b, STAMP_BITS)
+}
+
 /// Requires `prev < ts` when `gate` is 1, for the cell timestamps [`stamp`]`(hi, lo)`: the
-/// [`STAMP_BITS`] committed bits of `prev` from column `prev` (low word first) are booleans, 0
-/// when the gate is off, and the borrow out of `prev - ts` (borrows at `borrows`, one per bit)
-/// equals the gate. `ts` is given by the columns of its low word's bits and of its high word's
-/// bits below [`TS_BIT`] (that bit is always set). Strict: a cell must never be received with
-/// the timestamp it is sent with (a self-loop would let a load return anything).
+/// committed bits of `prev` are booleans, 0 when the gate is off, and the borrow out of
+/// `prev - ts` equals the gate (see `borrow_chain` for the columns). Strict: a cell must never
+/// be received with the timestamp it is sent with (a self-loop would let a load return
+/// anything).
 pub(crate) fn assert_earlier<AB: AirBuilder>(
 	b: &mut AB,
 	gate: AB::Expr,
@@ -48,21 +73,28 @@ pub(crate) fn assert_earlier<AB: AirBuilder>(
 	ts_lo: usize,
 	ts_hi: usize,
 ) {
-	let ts_bit = |b: &AB, i: usize| match i.checked_sub(LO_BITS) {
-		None => b.cur(ts_lo + i),
-		Some(TS_BIT) => b.one(),
-		Some(j) => b.cur(ts_hi + j),
-	};
-	let borrow = |b: &AB, i: usize| if i == 0 { b.constant(Base::zero()) } else { b.cur(borrows + i - 1) };
 	for i in 0..STAMP_BITS {
-		let p = b.cur(prev + i);
-		b.assert_bool(p.clone());
-		b.assert_zero((b.one() + gate.clone()) * p.clone());
-		let t = ts_bit(b, i);
-		let next = (b.one() + p.clone()) * t.clone() + borrow(b, i) * (b.one() + p + t);
-		b.assert_eq(borrow(b, i + 1), gate.clone() * next);
+		b.assert_bool(b.cur(prev + i));
+		b.assert_zero((b.one() + gate.clone()) * b.cur(prev + i));
 	}
-	b.assert_eq(borrow(b, STAMP_BITS), gate);
+	let out = borrow_chain(b, gate.clone(), prev, borrows, Some(ts_lo), ts_hi);
+	b.assert_eq(out, gate);
+}
+
+/// Requires column `flag` to be `gate · [prev < (t_inv, 0)]`: the cell was last accessed before
+/// the invocation that started at `t_inv` (whose bits below [`TS_BIT`] are the columns from
+/// `t_inv`), so this is its first touch in the invocation. `prev`'s bits are asserted by
+/// [`assert_earlier`].
+pub(crate) fn assert_first_touch<AB: AirBuilder>(
+	b: &mut AB,
+	gate: AB::Expr,
+	prev: usize,
+	borrows: usize,
+	t_inv: usize,
+	flag: usize,
+) {
+	let out = borrow_chain(b, gate, prev, borrows, None, t_inv);
+	b.assert_eq(out, b.cur(flag));
 }
 
 /// The witness of [`assert_earlier`]: the bits of `prev` and the borrows of `prev - ts`.
@@ -126,8 +158,10 @@ pub mod columns {
 	pub const SIGN: usize = CROSS + 1;
 	/// The carries of `w + 1`: `c_i` into address bit `i`, for `i` in `4..=32`.
 	pub const CARRY: usize = SIGN + 1;
+	/// The bits below [`TS_BIT`] of the high word of the current invocation's first timestamp.
+	pub const T_INV: usize = CARRY + 29;
 	/// The first lane's columns; the second lane's follow at `LANE + LANE_WIDTH`.
-	pub const LANE: usize = CARRY + 29;
+	pub const LANE: usize = T_INV + TS_BIT;
 	/// The columns of one lane, from its first column.
 	pub mod lane {
 		use super::super::STAMP_BITS;
@@ -147,8 +181,20 @@ pub mod columns {
 		pub const RHO: usize = BORROW + STAMP_BITS;
 		/// Its inverse.
 		pub const RHO_INV: usize = RHO + 1;
+		/// The read-write cell's value as received, two words.
+		pub const CUR: usize = RHO_INV + 1;
+		/// The cell's first touch in this invocation (its old value is the image's).
+		pub const FIRST: usize = CUR + 2;
+		/// The borrows of `prev_ts - (t_inv, 0)`.
+		pub const FIRST_BORROW: usize = FIRST + 1;
+		/// The word's initial value (read from the RAM table on a first touch), two words.
+		pub const IMG: usize = FIRST_BORROW + STAMP_BITS;
+		/// The initial-value read's counter.
+		pub const RHO_IMG: usize = IMG + 2;
+		/// Its inverse.
+		pub const RHO_IMG_INV: usize = RHO_IMG + 1;
 		/// The number of columns of a lane.
-		pub const WIDTH: usize = RHO_INV + 1;
+		pub const WIDTH: usize = RHO_IMG_INV + 1;
 	}
 	/// The number of columns.
 	pub const WIDTH: usize = LANE + 2 * lane::WIDTH;
@@ -159,7 +205,7 @@ pub mod columns {
 pub struct Access;
 
 /// The RAM table's AIR: public `(w, image_lo, image_hi)`, committed `(final_lo, final_hi,
-/// last_ts)`.
+/// last_hi, last_lo)` and the final counter of the image reads.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Ram;
 
@@ -278,6 +324,10 @@ impl Air for Access {
 		// read-only (no store) or a read-write cell with a strictly earlier timestamp.
 		let ts_hi = packed(b, TS, TS_BIT) + b.constant(Base::from_value(1 << TS_BIT));
 		let ts_lo = packed(b, TS_LO, LO_BITS);
+		for i in 0..TS_BIT {
+			b.assert_bool(b.cur(T_INV + i));
+		}
+		let t_inv = packed(b, T_INV, TS_BIT) + b.constant(Base::from_value(1 << TS_BIT));
 		for (k, used, word) in [(0, b.one(), word0), (1, b.cur(CROSS), word1)] {
 			let col = |c: usize| lane_col(k, c);
 			let (ro, ram) = (b.cur(col(lane::RO)), b.cur(col(lane::RAM)));
@@ -296,6 +346,21 @@ impl Air for Access {
 				}
 			}
 			assert_earlier(b, ram.clone(), col(lane::PREV), col(lane::BORROW), TS_LO, TS);
+			// Lazy reset: a cell last accessed before this invocation started holds a value of
+			// an earlier invocation; its first touch here reads the word's initial value instead.
+			assert_first_touch(b, ram.clone(), col(lane::PREV), col(lane::FIRST_BORROW), T_INV, col(lane::FIRST));
+			let first = b.cur(col(lane::FIRST));
+			b.assert_bool(first.clone());
+			b.assert_zero(first.clone() * (b.cur(col(lane::RHO_IMG)) * b.cur(col(lane::RHO_IMG_INV)) + b.one()));
+			for c in [lane::IMG, lane::IMG + 1, lane::RHO_IMG, lane::RHO_IMG_INV] {
+				b.assert_zero((b.one() + first.clone()) * b.cur(col(c)));
+			}
+			for w in 0..2 {
+				b.assert_zero((b.one() + ram.clone()) * b.cur(col(lane::CUR + w)));
+				let old = packed(b, col(lane::OLD + 32 * w), 32);
+				let value = first.clone() * b.cur(col(lane::IMG + w)) + (b.one() + first.clone()) * b.cur(col(lane::CUR + w));
+				b.assert_zero(ram.clone() * (old + value));
+			}
 			// The image read's counter.
 			b.assert_zero(ro.clone() * (b.cur(col(lane::RHO)) * b.cur(col(lane::RHO_INV)) + b.one()));
 			for c in [lane::RHO, lane::RHO_INV] {
@@ -307,12 +372,10 @@ impl Air for Access {
 			let new_hi = packed(b, col(lane::NEW + 32), 32);
 			let prev_lo = packed(b, col(lane::PREV), LO_BITS);
 			let prev_hi = packed(b, col(lane::PREV + LO_BITS), TS_BITS);
-			b.interact(
-				bus::RAM,
-				Direction::Receive,
-				ram.clone(),
-				&[word.clone(), old_lo.clone(), old_hi.clone(), prev_hi, prev_lo],
-			);
+			let (cur_lo, cur_hi) = (b.cur(col(lane::CUR)), b.cur(col(lane::CUR + 1)));
+			b.interact(bus::RAM, Direction::Receive, ram.clone(), &[word.clone(), cur_lo, cur_hi, prev_hi, prev_lo]);
+			let image = [word.clone(), b.cur(col(lane::IMG)), b.cur(col(lane::IMG + 1))];
+			crate::cpu::read(b, bus::RAM_IMAGE, first, &image, b.cur(col(lane::RHO_IMG)));
 			b.interact(
 				bus::RAM,
 				Direction::Send,
@@ -333,14 +396,14 @@ impl Air for Access {
 		let kind = (0..4).fold(zero, |acc, s| acc + b.constant(Base::from_value(s as u32)) * g(b, s))
 			+ b.constant(Base::from_value(4)) * b.cur(SIGNED)
 			+ b.constant(Base::from_value(8)) * b.cur(STORE);
-		let fields = [kind, packed(b, A, 32), packed(b, V, 32), packed(b, V + 32, 32), ts_hi, ts_lo];
+		let fields = [kind, packed(b, A, 32), packed(b, V, 32), packed(b, V + 32, 32), ts_hi, ts_lo, t_inv];
 		b.interact(bus::ACCESS, Direction::Receive, b.one(), &fields);
 	}
 }
 
 impl Ram {
 	/// The number of columns.
-	pub const WIDTH: usize = 7;
+	pub const WIDTH: usize = 8;
 }
 
 impl Air for Ram {
@@ -349,11 +412,14 @@ impl Air for Ram {
 	}
 
 	fn eval<AB: AirBuilder>(&self, b: &mut AB) {
-		// Columns: w, image_lo, image_hi (public); final_lo, final_hi, last_hi, last_lo.
+		// Columns: w, image_lo, image_hi (public); final_lo, final_hi, last_hi, last_lo, and the
+		// final counter of the image reads (first touches in each invocation).
 		let cells = |b: &AB, first: usize| [b.cur(0), b.cur(first), b.cur(first + 1)];
 		let zero = b.constant(Base::zero());
 		let [w, lo, hi] = cells(b, 1);
-		b.interact(bus::RAM, Direction::Send, b.one(), &[w, lo, hi, zero.clone(), zero]);
+		b.interact(bus::RAM, Direction::Send, b.one(), &[w.clone(), lo.clone(), hi.clone(), zero.clone(), zero]);
+		b.interact(bus::RAM_IMAGE, Direction::Send, b.one(), &[w.clone(), lo.clone(), hi.clone(), b.one()]);
+		b.interact(bus::RAM_IMAGE, Direction::Receive, b.one(), &[w, lo, hi, b.cur(7)]);
 		let [w, lo, hi] = cells(b, 3);
 		b.interact(bus::RAM, Direction::Receive, b.one(), &[w, lo, hi, b.cur(5), b.cur(6)]);
 		for column in 3..Self::WIDTH {
@@ -384,6 +450,8 @@ pub struct AccessRow {
 	pub value: u64,
 	/// The timestamp [`stamp`]`(hi, lo)` (with [`TS_BIT`] of `hi` set).
 	pub ts: u64,
+	/// The high word of the invocation's first timestamp.
+	pub t_inv: u32,
 	/// Per lane (the second only if the access crosses): read-only, old word, new word,
 	/// previous timestamp (read-write) or read counter (read-only).
 	pub lanes: [Option<Lane>; 2],
@@ -402,6 +470,11 @@ pub struct Lane {
 	pub prev_ts: u64,
 	/// The image read's counter (read-only words).
 	pub rho: Base,
+	/// The read-write cell's value as received (the previous invocation's on a first touch).
+	pub cur: u64,
+	/// A read-write cell's first touch in this invocation: `old` is the word's initial value,
+	/// read from the RAM table with this counter.
+	pub first: Option<Base>,
 }
 
 /// The chip's columns for `rows` on `2^num_vars` rows; the rows from `R` on are padding: a
@@ -450,6 +523,9 @@ fn row_values(row: Option<&AccessRow>) -> Vec<Base> {
 	for i in 0..LO_BITS {
 		out[TS_LO + i] = bit(row.ts, i);
 	}
+	for i in 0..TS_BIT {
+		out[T_INV + i] = bit(u64::from(row.t_inv), i);
+	}
 	for i in 0..64 {
 		out[V + i] = bit(row.value, i);
 	}
@@ -480,6 +556,17 @@ fn row_values(row: Option<&AccessRow>) -> Vec<Base> {
 			let (bits, borrows) = earlier_cells(lane.prev_ts, row.ts);
 			out[lane_col(k, lane::PREV)..][..STAMP_BITS].copy_from_slice(&bits);
 			out[lane_col(k, lane::BORROW)..][..STAMP_BITS].copy_from_slice(&borrows);
+			let (_, borrows) = earlier_cells(lane.prev_ts, stamp(row.t_inv, 0));
+			out[lane_col(k, lane::FIRST_BORROW)..][..STAMP_BITS].copy_from_slice(&borrows);
+			out[lane_col(k, lane::CUR)] = Base::from_value(lane.cur as u32);
+			out[lane_col(k, lane::CUR + 1)] = Base::from_value((lane.cur >> 32) as u32);
+			if let Some(rho) = lane.first {
+				out[lane_col(k, lane::FIRST)] = Base::one();
+				out[lane_col(k, lane::IMG)] = Base::from_value(lane.old as u32);
+				out[lane_col(k, lane::IMG + 1)] = Base::from_value((lane.old >> 32) as u32);
+				out[lane_col(k, lane::RHO_IMG)] = rho;
+				out[lane_col(k, lane::RHO_IMG_INV)] = rho.inv();
+			}
 		}
 	}
 	out
@@ -490,6 +577,8 @@ fn row_values(row: Option<&AccessRow>) -> Vec<Base> {
 #[derive(Clone, Debug)]
 pub struct Tracker {
 	ram: alloc::collections::BTreeMap<u32, (u64, u64)>,
+	/// Each read-write word's initial value and how often it was read as such.
+	initial: alloc::collections::BTreeMap<u32, (u64, u64)>,
 	ro: alloc::collections::BTreeMap<u32, (u64, u64)>,
 	/// The words in table order, with their initial values: read-write, then read-only.
 	ram_image: Vec<(u32, u64)>,
@@ -521,6 +610,7 @@ impl Tracker {
 		}
 		Tracker {
 			ram: ram_image.iter().map(|&(w, v)| (w, (v, 0))).collect(),
+			initial: ram_image.iter().map(|&(w, v)| (w, (v, 0))).collect(),
 			ro: ro_image.iter().map(|&(w, v)| (w, (v, 0))).collect(),
 			ram_image,
 			ro_image,
@@ -537,9 +627,11 @@ impl Tracker {
 		&self.ro_image
 	}
 
-	/// Records an access at timestamp `ts` (with [`TS_BIT`] set) and returns its row, or
-	/// `None` if it touches a word outside the regions or stores to read-only data (a trap).
-	pub fn access(&mut self, kind: AccessKind, address: u32, value: u64, ts: u64) -> Option<AccessRow> {
+	/// Records an access at timestamp `ts` (with [`TS_BIT`] set) in the invocation that started
+	/// at `t_inv` (a high word) and returns its row, or `None` if it touches a word outside the
+	/// regions or stores to read-only data (a trap). A read-write word's first touch in the
+	/// invocation sees its initial value, whatever an earlier invocation left.
+	pub fn access(&mut self, kind: AccessKind, address: u32, value: u64, ts: u64, t_inv: u32) -> Option<AccessRow> {
 		let o = address % 8;
 		let w = address / 8;
 		let crosses = o + kind.size > 8;
@@ -547,16 +639,32 @@ impl Tracker {
 		let mut old = [0u64; 2];
 		for (k, lane) in lanes.iter_mut().enumerate().take(if crosses { 2 } else { 1 }) {
 			let word = w.checked_add(k as u32)?;
-			if let Some(&(v, prev_ts)) = self.ram.get(&word) {
+			if let Some(&(cur, prev_ts)) = self.ram.get(&word) {
+				let mut v = cur;
+				let mut first = None;
+				if prev_ts < stamp(t_inv, 0) {
+					let initial = self.initial.get_mut(&word)?;
+					v = initial.0;
+					first = Some(counter_step().pow(initial.1));
+					initial.1 += 1;
+				}
 				old[k] = v;
-				*lane = Some(Lane { ro: false, old: v, new: v, prev_ts, rho: Base::zero() });
+				*lane = Some(Lane { ro: false, old: v, new: v, prev_ts, rho: Base::zero(), cur, first });
 			} else {
 				let &(v, reads) = self.ro.get(&word)?;
 				if kind.store {
 					return None;
 				}
 				old[k] = v;
-				*lane = Some(Lane { ro: true, old: v, new: v, prev_ts: 0, rho: counter_step().pow(reads) });
+				*lane = Some(Lane {
+					ro: true,
+					old: v,
+					new: v,
+					prev_ts: 0,
+					rho: counter_step().pow(reads),
+					cur: 0,
+					first: None,
+				});
 			}
 		}
 		let mut bytes = [0u8; 16];
@@ -591,7 +699,7 @@ impl Tracker {
 				self.ram.insert(word, (lane.new, ts));
 			}
 		}
-		Some(AccessRow { kind, address, value, ts, lanes })
+		Some(AccessRow { kind, address, value, ts, t_inv, lanes })
 	}
 
 	/// The RAM table's columns over `2^num_vars` rows: `w, image_lo, image_hi` (public) and
@@ -605,6 +713,7 @@ impl Tracker {
 			for (c, v) in row.into_iter().enumerate() {
 				columns[c][i] = Base::from_value(v);
 			}
+			columns[7][i] = counter_step().pow(self.initial.get(&w).map_or(0, |&(_, reads)| reads));
 		}
 		columns
 	}

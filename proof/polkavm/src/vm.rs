@@ -14,7 +14,7 @@ use crate::{
 	bus,
 	cpu::{self, columns, fields, gas_generator},
 	host,
-	machine::{RA, REGISTERS, SP},
+	machine::REGISTERS,
 	memory::Tracker,
 	program::ProgramTable,
 	state::{self, PAGE},
@@ -22,7 +22,7 @@ use crate::{
 };
 use agentic_primitives::abi;
 
-pub use crate::host::Invocation;
+pub use crate::host::RunInput;
 
 /// The transcript domain of a run proof.
 pub const DOMAIN: &[u8] = b"agentic-polkavm-v1";
@@ -38,35 +38,44 @@ pub struct Page {
 	pub new: [u8; PAGE],
 }
 
-/// What a run proof claims: the program (given separately), run once from its entry point with
-/// fresh registers on this input, state and time, returns after charging exactly `steps` (as
-/// exec.rs counts them for one input: the invocation start, the instructions, the host calls
-/// and the pages), with these registers, pages and output at the end.
+/// One invocation's outcome.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+pub struct Output {
+	/// The invocation trapped (its output and state writes are discarded).
+	pub trapped: bool,
+	/// What it output.
+	pub data: Vec<u8>,
+}
+
+/// What a run proof claims: the program (given separately) run once per input, in order, each
+/// time from its entry point with fresh registers and its initial memory, on this state and
+/// time, charges exactly `steps` (as exec.rs counts them: the invocation starts, the
+/// instructions, the host calls and the pages), produces these outputs and leaves the touched
+/// pages with these contents.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct Claim {
 	/// The steps charged.
 	pub steps: u64,
-	/// The registers after the return.
-	pub registers: [u64; REGISTERS],
-	/// The input.
-	pub input: Vec<u8>,
+	/// The inputs, one per invocation.
+	pub inputs: Vec<Vec<u8>>,
 	/// The state's depth.
 	pub depth: u8,
 	/// The declared consensus time.
 	pub time: Option<u64>,
 	/// The pages the run touched, ascending.
 	pub pages: Vec<Page>,
-	/// The output.
-	pub output: Vec<u8>,
+	/// One output per input.
+	pub outputs: Vec<Output>,
 }
 
 impl Claim {
-	/// The steps the CPU's gas counter accounts for: the claim's, less the invocation start and
-	/// the pages (which the verifier knows), or `None` if they do not cover those.
+	/// The steps the CPU's gas counter accounts for: the claim's, less the invocation starts
+	/// and the pages (which the verifier knows), or `None` if they do not cover those.
 	fn counted_steps(&self, program: &ProgramTable) -> Option<u64> {
 		let invocation = abi::INVOCATION_STEPS + program.memory.div_ceil(abi::MEMORY_BYTES_PER_STEP);
+		let invocations = invocation.checked_mul(self.inputs.len() as u64)?;
 		let pages = abi::PAGE_STEPS.checked_mul(self.pages.len() as u64)?;
-		self.steps.checked_sub(invocation)?.checked_sub(pages)
+		self.steps.checked_sub(invocations)?.checked_sub(pages)
 	}
 
 	/// The pages as the state table's public columns take them.
@@ -102,9 +111,10 @@ pub struct RunProof {
 pub enum RunError {
 	/// The proof's heights are impossible (no instructions, or more than `2^30` rows).
 	BadShape,
-	/// The claim is malformed: pages not ascending or outside the state, a depth above
-	/// [`MAX_DEPTH`], an input or output too long, or fewer steps than the invocation and its
-	/// pages cost.
+	/// The claim is malformed: no input, not one output per input, a trapped invocation
+	/// (not provable yet), pages not ascending or outside the state, a depth above
+	/// [`MAX_DEPTH`], inputs or an output too long, or fewer steps than the invocations and
+	/// the pages cost.
 	BadClaim,
 	/// The tables' proof failed.
 	Zerocheck(ZerocheckError),
@@ -122,7 +132,11 @@ fn num_vars(rows: u64) -> u32 {
 
 /// The tables of a run in proof order, with their heights.
 fn tables(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Vec<(Table, u64)> {
-	let cpu = Table::Cpu(num_vars(proof.instructions));
+	let cpu = Table::Cpu(cpu::Cpu {
+		num_vars: num_vars(proof.instructions),
+		entry: program.entry,
+		stack_top: program.stack_top,
+	});
 	let mut tables = vec![(cpu, proof.instructions), (Table::Program, program.rows.len() as u64)];
 	let jumps = cpu::jump_entries(program).len() as u64;
 	if jumps > 0 {
@@ -144,8 +158,9 @@ fn tables(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Vec<(Table
 	if proof.host_calls > 0 {
 		tables.push((Table::HostCalls, proof.host_calls));
 		tables.push((Table::Constants, constants(claim).len() as u64));
-		if !claim.input.is_empty() {
-			tables.push((Table::Inputs, claim.input.len() as u64));
+		let input_bytes: usize = claim.inputs.iter().map(Vec::len).sum();
+		if input_bytes > 0 {
+			tables.push((Table::Inputs, input_bytes as u64));
 		}
 	}
 	if proof.host_bytes > 0 {
@@ -158,16 +173,8 @@ fn tables(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Vec<(Table
 }
 
 /// The constants table's entries.
-fn constants(claim: &Claim) -> Vec<(u32, u64)> {
-	host::constant_entries((PAGE as u64) << claim.depth, claim.time, claim.input.len() as u64)
-}
-
-/// The registers a call starts with.
-fn initial_registers(program: &ProgramTable) -> [u64; REGISTERS] {
-	let mut registers = [0; REGISTERS];
-	registers[SP] = u64::from(program.stack_top);
-	registers[RA] = u64::from(polkavm_common::abi::VM_ADDR_RETURN_TO_HOST);
-	registers
+fn constants(claim: &Claim) -> Vec<(u32, Base, u64)> {
+	host::constant_entries((PAGE as u64) << claim.depth, claim.time, &claim.inputs)
 }
 
 /// The statement both sides build: the program's public columns, the boundaries of the claim.
@@ -189,11 +196,14 @@ fn statement(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Result<
 	}
 	let pages_ascending = claim.pages.windows(2).all(|pair| pair[0].index < pair[1].index);
 	let pages_inside = claim.pages.iter().all(|page| u64::from(page.index) < 1 << claim.depth);
-	if claim.depth > MAX_DEPTH
+	let input_bytes: u64 = claim.inputs.iter().map(|input| input.len() as u64).sum();
+	if claim.inputs.is_empty()
+		|| claim.outputs.len() != claim.inputs.len()
+		|| claim.outputs.iter().any(|output| output.trapped || output.data.len() > abi::MAX_OUTPUT_LEN)
+		|| claim.depth > MAX_DEPTH
 		|| !pages_ascending
 		|| !pages_inside
-		|| claim.input.len() as u64 >= 1 << 24
-		|| claim.output.len() > abi::MAX_OUTPUT_LEN
+		|| input_bytes >= 1 << 24
 	{
 		return Err(RunError::BadClaim);
 	}
@@ -213,16 +223,18 @@ fn statement(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Result<
 			.collect()
 	};
 	let r = proof.instructions;
+	let shape = cpu::Cpu { num_vars: num_vars(r), entry: program.entry, stack_top: program.stack_top };
 	let mut cpu = vec![boundary(columns::FIELDS + fields::PC, 0, Base::from_value(program.entry))];
-	cpu.extend(registers(0, initial_registers(program)));
-	cpu.push(boundary(columns::HALTED, 0, Base::zero()));
+	cpu.extend(registers(0, shape.initial_registers()));
+	cpu.push(boundary(columns::E, 0, Base::one()));
+	cpu.push(boundary(columns::K, 0, host::invocation_name(1)));
 	cpu.push(boundary(columns::OUT, 0, Base::zero()));
 	for (k, value) in [Base::one(), Base::zero(), Base::zero(), Base::zero()].into_iter().enumerate() {
 		cpu.push(boundary(columns::CNT + k, 0, value));
 	}
-	cpu.extend(registers(r, claim.registers));
-	cpu.push(boundary(columns::HALTED, r, Base::one()));
-	cpu.push(boundary(columns::OUT, r, Base::from_value(claim.output.len() as u32)));
+	// Row R - 1 ended the last invocation.
+	cpu.push(boundary(columns::E, r, Base::one()));
+	cpu.push(boundary(columns::K, r, host::invocation_name(claim.inputs.len() + 1)));
 	for (k, value) in coordinates.of(gas_generator().pow(counted)).into_iter().enumerate() {
 		cpu.push(boundary(columns::CNT + k, r, value));
 	}
@@ -245,24 +257,25 @@ fn statement(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Result<
 			Table::Ram => public(first(memory.ram_columns(n), 3)),
 			Table::RoImage => public(first(memory.ro_columns(n), 3)),
 			Table::Constants => public(host::constant_columns(&constants(claim), n)),
-			Table::Inputs => public(host::input_columns(&claim.input, n)),
+			Table::Inputs => public(host::input_columns(&claim.inputs, n)),
 			Table::State => public(state::public_columns(&claim.page_contents(), n)),
 			_ => Vec::new(),
 		};
 		let boundaries = if matches!(table, Table::Cpu(_)) { core::mem::take(&mut cpu) } else { Vec::new() };
 		statements.push(TableStatement { active_rows: rows, boundaries, public_columns });
 	}
-	// The output: each byte received once, at its position.
-	let public_interactions = claim
-		.output
-		.iter()
-		.enumerate()
-		.map(|(position, &byte)| PublicInteraction {
+	// Each invocation starts once, in order; each byte of each output is received once, at its
+	// invocation and position.
+	let mut public_interactions = Vec::new();
+	for (k, output) in claim.outputs.iter().enumerate() {
+		let name = host::invocation_name(k + 1);
+		public_interactions.push(PublicInteraction { bus: bus::INVOCATION, direction: Direction::Send, fields: vec![name] });
+		public_interactions.extend(output.data.iter().enumerate().map(|(position, &byte)| PublicInteraction {
 			bus: bus::OUTPUT,
 			direction: Direction::Receive,
-			fields: vec![Base::from_value(position as u32), Base::from_value(u32::from(byte))],
-		})
-		.collect();
+			fields: vec![name, Base::from_value(position as u32), Base::from_value(u32::from(byte))],
+		}));
+	}
 	let mut context = DOMAIN.to_vec();
 	claim.encode_to(&mut context);
 	Ok(Tables { context, tables: statements, public_interactions })
@@ -286,7 +299,7 @@ mod prover {
 		alu::{self, AluOp},
 		cpu::{counter_step, signal},
 		decode::{self, Signals},
-		host::{ByteRow, CallRow, Host},
+		host::{ByteRow, CallRow, Current, Host},
 		machine::{Exit, Machine, Step},
 		shift::{self, ShiftOp},
 	};
@@ -307,60 +320,72 @@ mod prover {
 		pub traces: Vec<Vec<Vec<Base>>>,
 	}
 
-	/// Runs the program once from its entry point on `invocation` and builds the witness of
-	/// the run.
-	pub fn witness(program: &ProgramTable, invocation: &Invocation, step_limit: u64) -> Result<Witness, RunError> {
-		let mut machine = Machine::new(program);
+	/// Runs the program once per input, each time from its entry point with fresh registers and
+	/// memory, and builds the witness of the run.
+	pub fn witness(program: &ProgramTable, run: &RunInput, step_limit: u64) -> Result<Witness, RunError> {
 		let mut host = Host::default();
 		let mut rows: Vec<([u64; REGISTERS], Step)> = Vec::new();
-		// The host calls by CPU row, and the bytes they moved.
+		// Per row: its invocation (index and first timestamp's high word), its host call.
+		let mut invocations: Vec<(usize, u32)> = Vec::new();
 		let mut calls: Vec<Option<CallRow>> = Vec::new();
 		let mut bytes: Vec<ByteRow> = Vec::new();
-		loop {
-			let registers = core::array::from_fn(|k| machine.reg(k));
-			let mut step = machine.step(step_limit).map_err(|_| RunError::Unprovable)?;
-			let stop = decode::signals(step.row.opcode).is_none_or(|s| s.stop());
-			if stop {
-				return Err(RunError::Unprovable);
-			}
-			let exit = step.exit;
-			let ts_hi = (1 << crate::memory::TS_BIT) + rows.len() as u32;
-			let mut call = None;
-			if let Exit::Ecalli(_) = exit {
-				let which = step.row.call.ok_or(RunError::Unprovable)?;
-				let (row, moved) =
-					host.call(&mut machine, invocation, which, ts_hi).ok_or(RunError::Unprovable)?;
-				if machine.steps() > step_limit {
+		let mut outputs = Vec::new();
+		let mut steps = 0u64;
+		for (index, input) in run.inputs.iter().enumerate() {
+			let mut machine = Machine::new(program);
+			host.output.clear();
+			let t_inv = (1 << crate::memory::TS_BIT) + rows.len() as u32;
+			let current = Current { index, t_inv, input };
+			loop {
+				let registers = core::array::from_fn(|k| machine.reg(k));
+				let mut step = machine.step(step_limit).map_err(|_| RunError::Unprovable)?;
+				let stop = decode::signals(step.row.opcode).is_none_or(|s| s.stop());
+				if stop {
 					return Err(RunError::Unprovable);
 				}
-				step.write = Some((crate::machine::A0 as u8, row.result));
-				bytes.extend(moved);
-				call = Some(row);
+				let exit = step.exit;
+				let ts_hi = (1 << crate::memory::TS_BIT) + rows.len() as u32;
+				let mut call = None;
+				if let Exit::Ecalli(_) = exit {
+					let which = step.row.call.ok_or(RunError::Unprovable)?;
+					let (row, moved) =
+						host.call(&mut machine, run, current, which, ts_hi).ok_or(RunError::Unprovable)?;
+					step.write = Some((crate::machine::A0 as u8, row.result));
+					bytes.extend(moved);
+					call = Some(row);
+				}
+				rows.push((registers, step));
+				invocations.push((index, t_inv));
+				calls.push(call);
+				if steps + machine.steps() > step_limit {
+					return Err(RunError::Unprovable);
+				}
+				match exit {
+					Exit::Next(_) | Exit::Ecalli(_) => {},
+					Exit::Finished => break,
+					Exit::Trap => return Err(RunError::Unprovable),
+				}
 			}
-			rows.push((registers, step));
-			calls.push(call);
-			match exit {
-				Exit::Next(_) | Exit::Ecalli(_) => {},
-				Exit::Finished => break,
-				Exit::Trap => return Err(RunError::Unprovable),
-			}
+			steps += machine.steps();
+			outputs.push(Output { trapped: false, data: host.output.clone() });
 		}
-		let final_registers: [u64; REGISTERS] = core::array::from_fn(|k| machine.reg(k));
+		if rows.is_empty() {
+			return Err(RunError::Unprovable);
+		}
 		let pages = host.state.pages();
 		let invocation_cost = abi::INVOCATION_STEPS + program.memory.div_ceil(abi::MEMORY_BYTES_PER_STEP);
-		let steps = machine.steps() + invocation_cost + abi::PAGE_STEPS * pages.len() as u64;
+		let steps = steps + invocation_cost * run.inputs.len() as u64 + abi::PAGE_STEPS * pages.len() as u64;
 		// The limit applies to every charge, as exec.rs's meter does.
 		if steps > step_limit {
 			return Err(RunError::Unprovable);
 		}
 		let claim = Claim {
 			steps,
-			registers: final_registers,
-			input: invocation.input.clone(),
-			depth: invocation.depth,
-			time: invocation.time,
+			inputs: run.inputs.clone(),
+			depth: run.depth,
+			time: run.time,
 			pages: pages.iter().map(|&(index, old, new)| Page { index, old, new }).collect(),
-			output: host.output.clone(),
+			outputs,
 		};
 
 		let call_rows: Vec<CallRow> = calls.iter().flatten().copied().collect();
@@ -389,13 +414,15 @@ mod prover {
 			if let (Some(access), Some(kind)) = (step.access, kind) {
 				let value = access.stored.or(step.write.map(|(_, v)| v)).unwrap_or(0);
 				let ts = crate::memory::stamp(ts_hi, 0);
-				accesses.push(memory.access(kind, access.address, value, ts).ok_or(RunError::Unprovable)?);
+				let t_inv = invocations[i].1;
+				accesses.push(memory.access(kind, access.address, value, ts, t_inv).ok_or(RunError::Unprovable)?);
 			}
 			while let Some(byte) = moved.next_if(|byte| byte.ts_hi == ts_hi) {
 				let into_guest = matches!(byte.call, HostCall::InputRead | HostCall::StateRead);
 				let kind = if into_guest { byte_store } else { byte_load };
 				let ts = crate::memory::stamp(ts_hi, byte.lo);
-				let row = memory.access(kind, byte.g, u64::from(byte.byte), ts).ok_or(RunError::Unprovable)?;
+				let row =
+					memory.access(kind, byte.g, u64::from(byte.byte), ts, byte.t_inv).ok_or(RunError::Unprovable)?;
 				accesses.push(row);
 			}
 		}
@@ -410,7 +437,8 @@ mod prover {
 		};
 
 		let coordinates = Coordinates::new();
-		let (cpu, program_reads, jump_reads) = cpu_trace(&rows, &calls, &final_registers, &coordinates);
+		let shape_cpu = cpu::Cpu { num_vars: num_vars(rows.len() as u64), entry: program.entry, stack_top: program.stack_top };
+		let (cpu, program_reads, jump_reads) = cpu_trace(&rows, &calls, &invocations, &shape_cpu, &coordinates);
 		let mut traces = Vec::new();
 		for (table, height) in tables(program, &claim, &shape) {
 			let n = num_vars(height);
@@ -438,13 +466,22 @@ mod prover {
 				Table::Constants => {
 					let entries = constants(&claim);
 					let mut columns = host::constant_columns(&entries, n);
-					let keys = entries.iter().map(|&(key, _)| key);
-					columns.push(final_counters(keys, &host.constant_reads, n));
+					let mut keys = vec![(host::key::STATE_LEN, 0)];
+					if claim.time.is_some() {
+						keys.push((host::key::TIME, 0));
+					}
+					keys.extend((1..=claim.inputs.len()).map(|k| (host::key::INPUT_LEN, k)));
+					columns.push(final_counters(keys.into_iter(), &host.constant_reads, n));
 					columns
 				},
 				Table::Inputs => {
-					let mut columns = host::input_columns(&claim.input, n);
-					columns.push(final_counters(0..claim.input.len() as u32, &host.input_reads, n));
+					let mut columns = host::input_columns(&claim.inputs, n);
+					let positions = claim
+						.inputs
+						.iter()
+						.enumerate()
+						.flat_map(|(k, input)| (0..input.len() as u32).map(move |i| (k, i)));
+					columns.push(final_counters(positions, &host.input_reads, n));
 					columns
 				},
 			});
@@ -453,7 +490,7 @@ mod prover {
 	}
 
 	/// `ω^reads` for each key in table order, zero below.
-	fn final_counters(keys: impl Iterator<Item = u32>, reads: &Reads, num_vars: u32) -> Vec<Base> {
+	fn final_counters<Key: Ord>(keys: impl Iterator<Item = Key>, reads: &BTreeMap<Key, u64>, num_vars: u32) -> Vec<Base> {
 		let mut column = vec![Base::zero(); 1 << num_vars];
 		for (i, key) in keys.enumerate() {
 			column[i] = counter_step().pow(reads.get(&key).copied().unwrap_or(0));
@@ -465,7 +502,8 @@ mod prover {
 	fn cpu_trace(
 		rows: &[([u64; REGISTERS], Step)],
 		calls: &[Option<CallRow>],
-		final_registers: &[u64; REGISTERS],
+		invocations: &[(usize, u32)],
+		shape: &cpu::Cpu,
 		coordinates: &Coordinates,
 	) -> (Vec<Vec<Base>>, Reads, Reads) {
 		use columns::*;
@@ -477,22 +515,36 @@ mod prover {
 		let mut jump_reads = BTreeMap::new();
 		let mut cnt = Ext::one();
 		let mut out = 0u32;
-		let set_state =
-			|t: &mut Vec<Vec<Base>>, i: usize, pc: u32, registers: &[u64; REGISTERS], halted: bool, cnt: Ext, out: u32| {
-				t[FIELDS + fields::PC][i] = Base::from_value(pc);
-				t[OUT][i] = Base::from_value(out);
-				for (k, &v) in registers.iter().enumerate() {
-					t[REGS + 2 * k][i] = word(v, 0);
-					t[REGS + 2 * k + 1][i] = word(v, 1);
-				}
-				t[HALTED][i] = Base::from_value(u32::from(halted));
-				for (k, value) in coordinates.of(cnt).into_iter().enumerate() {
-					t[CNT + k][i] = value;
-				}
-			};
+		// The state columns: pc, registers, E, K, cnt, out.
+		let set_state = |t: &mut Vec<Vec<Base>>,
+		                 i: usize,
+		                 pc: u32,
+		                 registers: &[u64; REGISTERS],
+		                 start: bool,
+		                 k: usize,
+		                 cnt: Ext,
+		                 out: u32| {
+			t[FIELDS + fields::PC][i] = Base::from_value(pc);
+			t[OUT][i] = Base::from_value(out);
+			for (k, &v) in registers.iter().enumerate() {
+				t[REGS + 2 * k][i] = word(v, 0);
+				t[REGS + 2 * k + 1][i] = word(v, 1);
+			}
+			t[E][i] = Base::from_value(u32::from(start));
+			t[K][i] = crate::host::invocation_name(k + 1);
+			for (k, value) in coordinates.of(cnt).into_iter().enumerate() {
+				t[CNT + k][i] = value;
+			}
+		};
 		for (i, (registers, step)) in rows.iter().enumerate() {
 			let row = &step.row;
-			set_state(&mut t, i, row.pc, registers, false, cnt, out);
+			let start = i == 0 || rows[i - 1].1.exit == Exit::Finished;
+			if start {
+				out = 0;
+			}
+			let (k, t_inv) = invocations[i];
+			set_state(&mut t, i, row.pc, registers, start, k, cnt, out);
+			t[T_INV][i] = Base::from_value(t_inv);
 			let looked_up = cpu::row_fields(row, coordinates);
 			for field in 1..fields::SIGNALS {
 				t[FIELDS + field][i] = looked_up[field];
@@ -573,8 +625,8 @@ mod prover {
 				out = call.out_after;
 			}
 		}
-		let last = &rows[r - 1].1.row;
-		set_state(&mut t, r, last.next_pc, final_registers, true, cnt, out);
+		let invocations_run = invocations[r - 1].0 + 1;
+		set_state(&mut t, r, shape.entry, &shape.initial_registers(), true, invocations_run, cnt, 0);
 		(t, program_reads, jump_reads)
 	}
 
@@ -583,11 +635,11 @@ mod prover {
 	/// Runs the program and proves the run.
 	pub fn prove(
 		program: &ProgramTable,
-		invocation: &Invocation,
+		run: &RunInput,
 		step_limit: u64,
 		config: &Config,
 	) -> Result<(Claim, RunProof), RunError> {
-		let Witness { claim, shape, traces } = witness(program, invocation, step_limit)?;
+		let Witness { claim, shape, traces } = witness(program, run, step_limit)?;
 		let statement = statement(program, &claim, &shape)?;
 		let airs: Vec<Table> = tables(program, &claim, &shape).into_iter().map(|(table, _)| table).collect();
 		let airs: Vec<&Table> = airs.iter().collect();

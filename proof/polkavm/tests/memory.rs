@@ -21,6 +21,9 @@ use common::programs::{random_program, Mix};
 
 const CONFIG: Config = Config { num_queries: 16 };
 
+/// The high word of the one invocation's first timestamp (every access comes after it).
+const START: u32 = 1 << TS_BIT;
+
 fn num_vars(rows: usize) -> u32 {
 	usize::BITS - rows.leading_zeros()
 }
@@ -49,7 +52,7 @@ fn accesses(rng: &mut Rng, program: &ProgramTable, tracker: &mut Tracker, count:
 		let n = rows.len() as u32;
 		let ts = stamp((1 << TS_BIT) + 1 + n / 3, n % 3);
 		let kind = AccessKind { size, signed, store };
-		if let Some(row) = tracker.access(kind, address, rng.next(), ts) {
+		if let Some(row) = tracker.access(kind, address, rng.next(), ts, START) {
 			rows.push(row);
 		}
 	}
@@ -94,6 +97,7 @@ fn request(row: &AccessRow) -> Vec<Base> {
 		word(row.value >> 32),
 		Base::from_value((row.ts >> LO_BITS) as u32),
 		Base::from_value((row.ts & ((1 << LO_BITS) - 1)) as u32),
+		Base::from_value(row.t_inv),
 	]
 }
 
@@ -139,8 +143,8 @@ fn a_loaded_value_is_the_last_stored_one() {
 	let load = AccessKind { size: 4, signed: true, store: false };
 	let ts = |i: u32| stamp((1 << TS_BIT) + i, 0);
 	let rows = vec![
-		tracker.access(store, rw + 12, 0x8877_6655_4433_2211, ts(1)).expect("in rw"),
-		tracker.access(load, rw + 16, 0, ts(2)).expect("in rw"),
+		tracker.access(store, rw + 12, 0x8877_6655_4433_2211, ts(1), START).expect("in rw"),
+		tracker.access(load, rw + 16, 0, ts(2), START).expect("in rw"),
 	];
 	// Bytes 16..19 of the stored value are 0x55, 0x66, 0x77, 0x88: sign-extended.
 	assert_eq!(rows[1].value, 0xffff_ffff_8877_6655);
@@ -199,9 +203,9 @@ fn a_self_looping_load_is_rejected() {
 	let kind = AccessKind { size: 8, signed: false, store: false };
 	let store = AccessKind { size: 8, signed: false, store: true };
 	let rows = vec![
-		tracker.access(store, rw, 7, ts(1)).expect("in rw"),
-		tracker.access(kind, rw, 0, ts(2)).expect("in rw"),
-		tracker.access(kind, rw, 0, ts(3)).expect("in rw"),
+		tracker.access(store, rw, 7, ts(1), START).expect("in rw"),
+		tracker.access(kind, rw, 0, ts(2), START).expect("in rw"),
+		tracker.access(kind, rw, 0, ts(3), START).expect("in rw"),
 	];
 	let forged_value = 0xdead_beef_u64;
 	let mut forged = rows.clone();
@@ -236,10 +240,10 @@ fn a_store_to_read_only_data_cannot_be_built_or_forged() {
 	let ro = program.regions[0].address;
 	let mut tracker = Tracker::new(&program);
 	let store = AccessKind { size: 4, signed: false, store: true };
-	assert_eq!(tracker.access(store, ro + 8, 1, stamp((1 << TS_BIT) + 1, 0)), None);
+	assert_eq!(tracker.access(store, ro + 8, 1, stamp((1 << TS_BIT) + 1, 0), START), None);
 	// Forged: a load's row turned into a store of the same bytes to a read-only word.
 	let load = AccessKind { size: 4, signed: false, store: false };
-	let rows = vec![tracker.access(load, ro + 8, 0, stamp((1 << TS_BIT) + 1, 0)).expect("a load of ro data")];
+	let rows = vec![tracker.access(load, ro + 8, 0, stamp((1 << TS_BIT) + 1, 0), START).expect("a load of ro data")];
 	let mut forged = rows.clone();
 	forged[0].kind = store;
 	let mut case = case(&program, &tracker, &forged);
@@ -266,8 +270,8 @@ fn a_non_boolean_word_cell_cannot_forge_a_load() {
 	let store = AccessKind { size: 8, signed: false, store: true };
 	let load = AccessKind { size: 1, signed: false, store: false };
 	let rows = vec![
-		tracker.access(store, rw, 0x0102_0304_0506_0708, ts(1)).expect("in rw"),
-		tracker.access(load, rw, 0, ts(2)).expect("in rw"),
+		tracker.access(store, rw, 0x0102_0304_0506_0708, ts(1), START).expect("in rw"),
+		tracker.access(load, rw, 0, ts(2), START).expect("in rw"),
 	];
 	assert_eq!(rows[1].value, 0x08);
 	let chosen = 0x5au64;
@@ -290,12 +294,43 @@ fn a_non_boolean_word_cell_cannot_forge_a_load() {
 	assert!(!accepted(&case));
 }
 
+/// Lazy reset: a word stored in one invocation and loaded in the next reads its initial value;
+/// a load that claims the stored value instead (its first-touch flag cleared) is rejected.
+#[test]
+fn a_new_invocation_sees_the_initial_memory() {
+	let mut rng = Rng(0x1a2e);
+	let program = program(&mut rng);
+	let rw = program.regions[1].address;
+	let mut tracker = Tracker::new(&program);
+	let store = AccessKind { size: 8, signed: false, store: true };
+	let load = AccessKind { size: 8, signed: false, store: false };
+	let ts = |i: u32| stamp((1 << TS_BIT) + i, 0);
+	let second = (1 << TS_BIT) + 5;
+	let initial = tracker.ram_image().iter().find(|&&(w, _)| w == rw / 8).expect("a rw word").1;
+	let rows = vec![
+		tracker.access(store, rw, 7, ts(1), START).expect("in rw"),
+		tracker.access(load, rw, 0, ts(2), START).expect("in rw"),
+		tracker.access(load, rw, 0, ts(6), second).expect("in rw"),
+	];
+	assert_eq!(rows[1].value, 7, "the same invocation sees its store");
+	assert_eq!(rows[2].value, initial, "the next one sees the initial value");
+	let honest = case(&program, &tracker, &rows);
+	assert!(accepted(&honest));
+	let mut forged = rows.clone();
+	let lane = forged[2].lanes[0].as_mut().expect("lane 0");
+	(lane.first, lane.old, lane.new) = (None, 7, 7);
+	forged[2].value = 7;
+	let forged = case(&program, &tracker, &forged);
+	assert!(refused_by_prover(&forged));
+	assert!(!accepted(&forged), "a stale value across invocations accepted");
+}
+
 #[test]
 fn the_chip_analyzes_within_the_degree_budget() {
 	let info = agentic_air::analyze(&Table::Access).expect("analyze");
 	assert_eq!(info.width, columns::WIDTH);
-	assert_eq!(columns::WIDTH, 639, "554 with one-word timestamps; 17 more bits and two 17-bit borrow extensions");
-	assert_eq!(info.max_degree, 11, "the running product: 9 receive slots of degree 1 or 2");
+	assert_eq!(columns::WIDTH, 776, "554 with one-word timestamps; 639 with two-word ones; 776 with lazy reset");
+	assert_eq!(info.max_degree, 15, "the running product: 13 receive slot degrees (the request, and per lane a RAM cell, an image read and an initial-value read)");
 	let own = info.constraints.iter().filter(|c| c.kind == agentic_air::ConstraintKind::Air);
 	assert!(own.clone().all(|c| c.degree <= 4));
 	assert!(info.unused_columns.is_empty(), "{:?}", info.unused_columns);
