@@ -1,11 +1,13 @@
-//! The CPU table v0 and the read-only tables it looks instructions and jump targets up in
-//! (`docs/proof-system.md`, "The CPU table, v0").
+//! The CPU table and the read-only tables it looks instructions and jump targets up in
+//! (`docs/proof-system.md`, "The CPU table, v0" and its extensions in CPU v1, parts 1 to 3).
 //!
-//! Row `i < R` of the CPU table executes the `i`-th instruction of one invocation; row `R`
-//! holds the state after the last one, a return. Each row reads its instruction (with the
-//! decoded signals) from the program table, selects its operands from the registers, asks the
-//! ALU or the shift chip for its result, writes `rd` and moves `pc`; gas is a running product
-//! of `ω_g^(block cost)` in `E`.
+//! Row `i < R` of the CPU table executes the `i`-th instruction of the run, invocation after
+//! invocation; row `R` follows the last invocation's return. Each row reads its instruction
+//! (with the decoded signals) from the program table, selects its operands from the registers,
+//! asks the ALU or the shift chip for its result, the access chip for its load or store, or the
+//! host for its call, writes `rd` and moves `pc`; after a return the next row starts the next
+//! invocation from the entry point with fresh registers. Gas is a running product of
+//! `ω_g^(block cost)` and the host calls' factors in `E`.
 
 use agentic_air::{Air, AirBuilder, Base, BinaryFieldElement, Direction, Ext, Selector};
 use alloc::{vec, vec::Vec};

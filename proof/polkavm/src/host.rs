@@ -166,11 +166,13 @@ pub struct Calls;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Bytes;
 
-/// The constants table's AIR: public `(key, lo, hi)`, the final read counter committed.
+/// The constants table's AIR: public `(key, invocation or 0, lo, hi)`, the final read counter
+/// committed.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Constants;
 
-/// The inputs table's AIR: public `(position, byte)`, the final read counter committed.
+/// The inputs table's AIR: public `(invocation, position, byte)`, the final read counter
+/// committed.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Inputs;
 

@@ -15,7 +15,8 @@
 //! - [`host`]: host calls: the host-call and host-byte tables, the constants and inputs
 //!   tables;
 //! - [`state`]: the state table (the touched pages' bytes, old and new);
-//! - [`cpu`]: the CPU table and the program and jump tables it reads;
+//! - [`cpu`]: the CPU table (one row per instruction, invocation after invocation) and the
+//!   program and jump tables it reads;
 //! - [`vm`]: proofs of whole runs: the statement, the witness, prove and verify;
 //! - [`machine`]: an interpreter of the v1 subset that reports, per executed instruction, what
 //!   the tables need; it is checked against polkavm's own interpreter step by step.
@@ -144,6 +145,6 @@ pub mod bus {
 	pub const OUTPUT: u32 = 13;
 	/// Reads of the RAM table's initial values (first touches): `(w, lo, hi)` and a counter.
 	pub const RAM_IMAGE: u32 = 14;
-	/// Invocation starts: `(invocation, trapped)`, sent publicly.
+	/// Invocation starts: `(invocation)`, sent publicly, one per input.
 	pub const INVOCATION: u32 = 15;
 }

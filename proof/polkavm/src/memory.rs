@@ -702,8 +702,8 @@ impl Tracker {
 		Some(AccessRow { kind, address, value, ts, t_inv, lanes })
 	}
 
-	/// The RAM table's columns over `2^num_vars` rows: `w, image_lo, image_hi` (public) and
-	/// `final_lo, final_hi, last_hi, last_lo`.
+	/// The RAM table's columns over `2^num_vars` rows: `w, image_lo, image_hi` (public),
+	/// `final_lo, final_hi, last_hi, last_lo` and the initial-value reads' final counter.
 	pub fn ram_columns(&self, num_vars: u32) -> Vec<Vec<Base>> {
 		let mut columns = vec![vec![Base::zero(); 1 << num_vars]; Ram::WIDTH];
 		for (i, &(w, image)) in self.ram_image.iter().enumerate() {

@@ -1,9 +1,8 @@
-//! Proofs of whole runs (one invocation with registers, control flow, memory, host calls and
-//! state, without traps): the statement both sides build from the program and the claim, the
-//! prover's witness from the machine, and the verifier.
+//! Proofs of whole runs (one invocation per input, with registers, control flow, memory, host
+//! calls and state, without traps): the statement both sides build from the program and the
+//! claim, the prover's witness from the machine, and the verifier.
 
-use agentic_air::{ext::Coordinates, Base, BinaryFieldElement};
-use agentic_air::Direction;
+use agentic_air::{ext::Coordinates, Base, BinaryFieldElement, Direction};
 use agentic_zerocheck::{
 	Boundary, Config, PublicColumn, PublicInteraction, TableStatement, Tables, TraceProof, ZerocheckError,
 };

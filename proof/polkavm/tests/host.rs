@@ -346,8 +346,9 @@ fn proofs_of_mutated_host_tables_are_rejected() {
 				let committed = state::columns::WIDTH - state::columns::PUBLIC;
 				(state::columns::PUBLIC + rng.below(committed as u64) as usize, rng.below(rows) as usize)
 			},
-			Table::Constants => (3, rng.below(rows) as usize),
-			Table::Inputs => (2, rng.below(rows) as usize),
+			// The final read counters (the other columns are public).
+			Table::Constants => (4, rng.below(rows) as usize),
+			Table::Inputs => (3, rng.below(rows) as usize),
 			// The CPU's host columns, on a row that calls.
 			_ => {
 				let calls: Vec<usize> = (0..witness.shape.instructions as usize)

@@ -316,13 +316,35 @@ fn a_new_invocation_sees_the_initial_memory() {
 	assert_eq!(rows[2].value, initial, "the next one sees the initial value");
 	let honest = case(&program, &tracker, &rows);
 	assert!(accepted(&honest));
+	// The RAM table's final value of the word and its initial-value counter (`reads` reads),
+	// set so that the forgeries below balance every bus and only the first-touch flag is wrong.
+	let word_row = tracker.ram_image().iter().position(|&(w, _)| w == rw / 8).expect("a rw word");
+	let with_reads = |rows: &[AccessRow], last: u64, reads: u64| {
+		let mut case = case(&program, &tracker, rows);
+		case.traces[1][3][word_row] = Base::from_value(last as u32);
+		case.traces[1][4][word_row] = Base::from_value((last >> 32) as u32);
+		case.traces[1][7][word_row] = agentic_polkavm_proof::cpu::counter_step().pow(reads);
+		case
+	};
+	let counter = |reads: u64| agentic_polkavm_proof::cpu::counter_step().pow(reads);
+	// The next invocation's load claims the stored value: no first touch.
 	let mut forged = rows.clone();
 	let lane = forged[2].lanes[0].as_mut().expect("lane 0");
 	(lane.first, lane.old, lane.new) = (None, 7, 7);
 	forged[2].value = 7;
-	let forged = case(&program, &tracker, &forged);
+	let forged = with_reads(&forged, 7, 1);
 	assert!(refused_by_prover(&forged));
 	assert!(!accepted(&forged), "a stale value across invocations accepted");
+	// The same invocation's load claims a first touch: the initial value, not the store.
+	let mut forged = rows.clone();
+	let lane = forged[1].lanes[0].as_mut().expect("lane 0");
+	(lane.first, lane.old, lane.new) = (Some(counter(2)), initial, initial);
+	forged[1].value = initial;
+	let lane = forged[2].lanes[0].as_mut().expect("lane 0");
+	(lane.first, lane.cur) = (Some(counter(1)), initial);
+	let forged = with_reads(&forged, initial, 3);
+	assert!(refused_by_prover(&forged));
+	assert!(!accepted(&forged), "a store lost within an invocation accepted");
 }
 
 #[test]

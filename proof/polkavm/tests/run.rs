@@ -106,10 +106,12 @@ fn a_changed_claim_or_another_program_is_rejected() {
 	}
 }
 
-/// The mutation suite of the CPU table v0: one cell of one table of an honest witness changed
-/// (a CPU cell on rows `0..=R`, where every cell is determined, or a final read counter of the
-/// program or jump table), proven through the unchecked prover: the checked prover refuses the
-/// witness and the verifier rejects the proof.
+/// The mutation suite of the CPU table: one cell of one table of an honest witness of three
+/// invocations changed (a CPU cell on rows `0..=R`, where every cell is determined, half the
+/// time on a row that starts an invocation or on row `R` and in a column the invocations
+/// carry; a final read counter of the program or jump table; an access-chip cell; a RAM
+/// word's final cell or initial-value counter), proven through the unchecked prover: the
+/// checked prover refuses the witness and the verifier rejects the proof.
 /// (In two halves, so that the test threads share the work.)
 #[test]
 fn proofs_of_mutated_runs_are_rejected() {
@@ -131,7 +133,8 @@ fn mutation_suite(seed: u64, cases: usize) {
 	let mut per_table = std::collections::BTreeMap::new();
 	for case in 0..cases {
 		let program = &programs[case % programs.len()];
-		let witness = vm::witness(program, &once(), STEP_LIMIT).expect("provable");
+		let run = RunInput { inputs: vec![Vec::new(); 3], ..RunInput::default() };
+		let witness = vm::witness(program, &run, 3 * STEP_LIMIT).expect("provable");
 		let (statement, airs) = vm::run_statement(program, &witness.claim, &witness.shape).expect("statement");
 		let mut traces = witness.traces.clone();
 		let find = |table: Table| airs.iter().position(|&t| t == table).unwrap_or(0);
@@ -145,20 +148,36 @@ fn mutation_suite(seed: u64, cases: usize) {
 		let (column, row) = match airs[index] {
 			Table::Cpu(_) => {
 				let r = witness.shape.instructions;
-				(rng.below(columns::WIDTH as u64) as usize, rng.below(r + 1) as usize)
+				if rng.below(2) == 0 {
+					let starts: Vec<usize> =
+						(0..=r as usize).filter(|&i| traces[0][columns::E][i] == Base::one()).collect();
+					assert_eq!(starts.len(), 4, "three starts and row R");
+					let carried = [
+						columns::E,
+						columns::K,
+						columns::T_INV,
+						columns::OUT,
+						columns::FIELDS + fields::PC,
+						columns::REGS + 2 * rng.below(13) as usize + rng.below(2) as usize,
+					];
+					(carried[rng.below(6) as usize], starts[rng.below(4) as usize])
+				} else {
+					(rng.below(columns::WIDTH as u64) as usize, rng.below(r + 1) as usize)
+				}
 			},
 			Table::Program => (fields::COUNT, rng.below(program.rows.len() as u64) as usize),
 			Table::Access => {
 				let rows = statement.tables[index].active_rows;
 				(rng.below(memory_columns::WIDTH as u64) as usize, rng.below(rows) as usize)
 			},
-			// A word's final cell (columns 3..7), on a touched word when there is one.
+			// A word's final cell or its initial-value counter (columns 3..8), on a touched word
+			// when there is one.
 			Table::Ram => {
 				let touched: Vec<usize> = (0..statement.tables[index].active_rows as usize)
 					.filter(|&i| traces[index][5][i] != Base::zero())
 					.collect();
 				let row = touched.first().copied().unwrap_or(0);
-				(3 + rng.below(4) as usize, row)
+				(3 + rng.below(5) as usize, row)
 			},
 			_ => (2, rng.below(statement.tables[index].active_rows) as usize),
 		};
