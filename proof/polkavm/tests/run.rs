@@ -126,7 +126,6 @@ fn proofs_of_mutated_runs_are_rejected_second_half() {
 fn mutation_suite(seed: u64, cases: usize) {
 	use agentic_air::{Base, BinaryFieldElement};
 	use agentic_polkavm_proof::{cpu::fields, memory::columns as memory_columns, Table};
-	use agentic_zerocheck::prover::{prove_tables, prove_tables_unchecked};
 
 	let mut rng = Rng(seed);
 	let programs = provable_programs(&mut rng, 6);
@@ -136,7 +135,7 @@ fn mutation_suite(seed: u64, cases: usize) {
 		let run = RunInput { inputs: vec![Vec::new(); 3], ..RunInput::default() };
 		let witness = vm::witness(program, &run, 3 * STEP_LIMIT).expect("provable");
 		let (statement, airs) = vm::run_statement(program, &witness.claim, &witness.shape).expect("statement");
-		let mut traces = witness.traces.clone();
+		let traces = &witness.traces;
 		let find = |table: Table| airs.iter().position(|&t| t == table).unwrap_or(0);
 		let index = match rng.below(8) {
 			0 => find(Table::Program),
@@ -181,21 +180,8 @@ fn mutation_suite(seed: u64, cases: usize) {
 			},
 			_ => (2, rng.below(statement.tables[index].active_rows) as usize),
 		};
-		let delta =
-			if rng.below(2) == 0 { Base::one() } else { Base::from_value(1 + rng.below(u32::MAX as u64) as u32) };
-		traces[index][column][row] = traces[index][column][row].add(&delta);
-		let airs: Vec<&Table> = airs.iter().collect();
-		let traces: Vec<&[Vec<Base>]> = traces.iter().map(|t| t.as_slice()).collect();
-		assert!(
-			prove_tables(&airs, &statement, &CONFIG, &traces).is_err(),
-			"case {case}: the checked prover accepts table {index}, column {column}, row {row}"
-		);
-		let proof = prove_tables_unchecked(&airs, &statement, &CONFIG, &traces).expect("unchecked");
-		let proof = RunProof { proof, ..witness.shape.clone() };
-		assert!(
-			vm::verify(program, &witness.claim, &proof, &CONFIG).is_err(),
-			"case {case}: table {index}, column {column}, row {row} mutated and accepted"
-		);
+		let what = format!("case {case}: table {index}, column {column}, row {row}");
+		common::assert_run_mutant_rejected(&mut rng, program, &witness, (index, column, row), &what);
 		*per_table.entry(format!("{:?}", airs[index])).or_insert(0) += 1;
 	}
 	assert!(per_table.len() >= 2, "{per_table:?}");

@@ -215,3 +215,26 @@ pub fn word(trace: &[Vec<Base>], first: usize, row: usize) -> Base {
 pub fn op_field(trace: &[Vec<Base>], flags: usize, count: usize, row: usize) -> Base {
 	(0..count).fold(Base::zero(), |acc, i| acc.add(&Base::from_value(i as u32).mul(&trace[flags + i][row])))
 }
+
+/// Adds a random nonzero value to cell `(table, column, row)` of an honest run witness, then
+/// requires the checked prover to refuse the traces and the verifier to reject the proof the
+/// unchecked prover makes of them under the honest statement.
+pub fn assert_run_mutant_rejected(
+	rng: &mut Rng,
+	program: &agentic_polkavm_proof::program::ProgramTable,
+	witness: &agentic_polkavm_proof::vm::Witness,
+	(table, column, row): (usize, usize, usize),
+	what: &str,
+) {
+	use agentic_polkavm_proof::{vm, Table};
+	let (statement, airs) = vm::run_statement(program, &witness.claim, &witness.shape).expect("statement");
+	let mut traces = witness.traces.clone();
+	let delta = if rng.below(2) == 0 { Base::one() } else { Base::from_value(1 + rng.below(u32::MAX as u64) as u32) };
+	traces[table][column][row] = traces[table][column][row].add(&delta);
+	let airs: Vec<&Table> = airs.iter().collect();
+	let traces: Vec<&[Vec<Base>]> = traces.iter().map(|t| t.as_slice()).collect();
+	assert!(prove_tables(&airs, &statement, &CONFIG, &traces).is_err(), "{what}: the checked prover accepts it");
+	let proof = prove_tables_unchecked(&airs, &statement, &CONFIG, &traces).expect("unchecked");
+	let proof = vm::RunProof { proof, ..witness.shape.clone() };
+	assert!(vm::verify(program, &witness.claim, &proof, &CONFIG).is_err(), "{what}: mutated and accepted");
+}
