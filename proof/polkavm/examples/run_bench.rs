@@ -35,7 +35,13 @@ fn main() {
 	for iterations in sizes {
 		let program = program(iterations);
 		let start = Instant::now();
-		let (claim, proof) = vm::prove(&program, &vm::RunInput { inputs: vec![Vec::new()], ..vm::RunInput::default() }, u64::MAX >> 1, &config).expect("prove");
+		let (claim, proof) = vm::prove(
+			&program,
+			&vm::RunInput { inputs: vec![Vec::new()], ..vm::RunInput::default() },
+			u64::MAX >> 1,
+			&config,
+		)
+		.expect("prove");
 		let prove_ms = start.elapsed().as_secs_f64() * 1e3;
 		let start = Instant::now();
 		vm::verify(&program, &claim, &proof, &config).expect("verify");

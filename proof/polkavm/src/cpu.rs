@@ -5,8 +5,9 @@
 //! invocation; row `R` follows the last invocation's return. Each row reads its instruction
 //! (with the decoded signals) from the program table, selects its operands from the registers,
 //! asks the ALU or the shift chip for its result, the access chip for its load or store, or the
-//! host for its call, writes `rd` and moves `pc`; after a return the next row starts the next
-//! invocation from the entry point with fresh registers. Gas is a running product of
+//! host for its call, writes `rd` and moves `pc`; after a return, or a `trap` (whose row asks the
+//! host to roll the invocation's state writes back), the next row starts the next invocation
+//! from the entry point with fresh registers. Gas is a running product of
 //! `ω_g^(block cost)` and the host calls' factors in `E`.
 
 use agentic_air::{Air, AirBuilder, Base, BinaryFieldElement, Direction, Ext, Selector};
@@ -60,7 +61,8 @@ pub mod fields {
 	pub const G: usize = 12;
 	/// The memory access's kind ([`crate::memory::AccessKind::id`]; 0 without an access).
 	pub const ACCESS: usize = 16;
-	/// The host call's id ([`crate::host::call_id`]; 0 without a call).
+	/// The host request's id ([`crate::host::call_id`] for `ecalli`,
+	/// [`crate::host::ROLLBACK`] for `trap`; 0 on the other rows).
 	pub const CALL: usize = 17;
 	/// The signal bits, packed (`Σ s_j x^j`).
 	pub const SIGNALS: usize = 18;
@@ -98,8 +100,8 @@ pub mod signal {
 	pub const JUMP: usize = 12;
 	/// A dynamic jump.
 	pub const DYN: usize = 13;
-	/// Not provable yet (a trap).
-	pub const STOP: usize = 14;
+	/// `trap`: ends an invocation that claims to trap.
+	pub const TRAP: usize = 14;
 	/// Sends a memory access request.
 	pub const MEM: usize = 15;
 	/// The access is a store.
@@ -110,7 +112,7 @@ pub mod signal {
 	pub const V_RB: usize = 18;
 	/// Stores `imm2`.
 	pub const V_IMM2: usize = 19;
-	/// Sends a host request (`ecalli`).
+	/// Sends a host request (`ecalli`, or `trap` for its rollback).
 	pub const HOST: usize = 20;
 	/// Writes the host call's result.
 	pub const W_HOST: usize = 21;
@@ -184,8 +186,10 @@ pub mod columns {
 	pub const K: usize = H + 4;
 	/// The high word of the invocation's first timestamp.
 	pub const T_INV: usize = K + 1;
+	/// The invocation traps (its state writes and output are discarded).
+	pub const T: usize = T_INV + 1;
 	/// The number of columns.
-	pub const WIDTH: usize = T_INV + 1;
+	pub const WIDTH: usize = T + 1;
 
 	/// Whether a column carries state from row to row (and is therefore not zero on row `R`).
 	pub fn is_state(column: usize) -> bool {
@@ -233,7 +237,7 @@ pub fn row_fields(row: &ProgramRow, coordinates: &agentic_air::ext::Coordinates)
 		g[2],
 		g[3],
 		Base::from_value(signals.access().map_or(0, |kind| kind.id())),
-		Base::from_value(row.call.map_or(0, crate::host::call_id)),
+		Base::from_value(if signals.trap { crate::host::ROLLBACK } else { row.call.map_or(0, crate::host::call_id) }),
 		pack_bits(&signals.bits()),
 	]
 }
@@ -338,8 +342,10 @@ impl Air for Cpu {
 		let active = b.selector(Selector::Active);
 
 		let initial = self.initial_registers();
-		// An invocation ends at a return.
-		let end = s(b, signal::DYN) * b.cur(RET);
+		// An invocation ends at a return or a trap.
+		let ret = s(b, signal::DYN) * b.cur(RET);
+		let trap = s(b, signal::TRAP);
+		let end = ret.clone() + trap.clone();
 
 		// 1. Bits and flags; the flags are exactly the looked-up register indices.
 		for bit in 0..Signals::BITS {
@@ -424,8 +430,13 @@ impl Air for Cpu {
 			b.assert_zero(not_host.clone() * b.cur(column));
 		}
 
-		// 6. Nothing executes that v1 cannot prove.
-		b.assert_zero(active.clone() * s(b, signal::STOP));
+		// 6. An invocation that claims to trap ends by a trap, the others by a return; the claim
+		// holds for the whole invocation.
+		let t = b.cur(T);
+		b.assert_bool(t.clone());
+		b.assert_zero(active.clone() * trap * (b.one() + t.clone()));
+		b.assert_zero(active.clone() * ret * t);
+		b.assert_transition((b.one() + end.clone()) * (b.next(T) + b.cur(T)));
 
 		// Counters are nonzero where they count; unused cells are zero (a canonical trace).
 		b.assert_transition(b.cur(RHO) * b.cur(RHO_INV) + b.one());
@@ -478,7 +489,7 @@ impl Air for Cpu {
 		// the invocation the verifier names next.
 		b.assert_zero(active.clone() * b.cur(E) * (b.cur(T_INV) + ts_hi.clone()));
 		b.assert_transition((b.one() + end) * (b.next(T_INV) + b.cur(T_INV)));
-		b.interact(bus::INVOCATION, Direction::Receive, b.cur(E), &[b.cur(K)]);
+		b.interact(bus::INVOCATION, Direction::Receive, b.cur(E), &[b.cur(K), b.cur(T)]);
 		let access = [
 			f(b, fields::ACCESS),
 			b.cur(ADDRESS),
@@ -495,7 +506,7 @@ impl Air for Cpu {
 		request.extend((a0..a0 + 3).flat_map(|k| [reg(b, k, 0), reg(b, k, 1)]));
 		request.extend([b.cur(HRES), b.cur(HRES + 1), b.cur(OUT), b.cur(OUT_AFTER)]);
 		request.extend((0..4).map(|k| b.cur(H + k)));
-		request.extend([ts_hi, b.cur(K), b.cur(T_INV)]);
+		request.extend([ts_hi, b.cur(K), b.cur(T_INV), b.cur(T)]);
 		b.interact(bus::HOST, Direction::Send, host, &request);
 	}
 }

@@ -112,9 +112,10 @@ impl Signals {
 	/// The number of signal bits.
 	pub const BITS: usize = 22;
 
-	/// Whether the CPU table cannot prove the instruction yet (a trap).
-	pub fn stop(&self) -> bool {
-		self.trap
+	/// Whether the row asks the host: `ecalli` for a call, `trap` for the rollback of the
+	/// invocation's state writes.
+	pub fn host(&self) -> bool {
+		self.ecalli || self.trap
 	}
 
 	/// The memory access's kind, if any.
@@ -126,7 +127,7 @@ impl Signals {
 	}
 
 	/// The signal bits in the CPU table's order: `alu, shift, x_imm, y_rb, y_imm, y_imm2, y_ra,
-	/// w_chip, w_imm, w_ra, branch, when, jump, dyn, stop, mem, store, w_mem, v_rb, v_imm2, host,
+	/// w_chip, w_imm, w_ra, branch, when, jump, dyn, trap, mem, store, w_mem, v_rb, v_imm2, host,
 	/// w_host`.
 	pub fn bits(&self) -> [bool; Self::BITS] {
 		[
@@ -144,13 +145,13 @@ impl Signals {
 			matches!(self.control, Control::Branch { when: true }),
 			self.control == Control::Jump,
 			self.control == Control::Dynamic,
-			self.stop(),
+			self.trap,
 			self.memory.is_some(),
 			matches!(self.memory, Some(Memory::Store { .. })),
 			self.write == Write::Memory,
 			matches!(self.memory, Some(Memory::Store { value: Operand::RegB, .. })),
 			matches!(self.memory, Some(Memory::Store { value: Operand::Imm2, .. })),
-			self.ecalli,
+			self.host(),
 			self.write == Write::Host,
 		]
 	}
@@ -187,7 +188,7 @@ impl Signals {
 		if (reads_a && ra.is_none()) || (reads_b && rb.is_none()) {
 			return Err("reads a register the instruction does not name");
 		}
-		if !self.stop() && rd.is_some() != (self.write != Write::Nothing) {
+		if !self.trap && rd.is_some() != (self.write != Write::Nothing) {
 			return Err("names rd without writing it, or writes without rd");
 		}
 		// Memory (review M-9): loads write the loaded value and nothing else does; an access's

@@ -26,6 +26,54 @@ pub fn call_id(call: HostCall) -> u32 {
 	call as u32 + 1
 }
 
+/// The id of the rollback a `trap` asks the host for, after the calls' ids.
+pub const ROLLBACK: u32 = HostCall::ALL.len() as u32 + 1;
+
+/// What a host-call row answers: one of the ABI's calls (an `ecalli`), or the rollback a `trap`
+/// asks for (the invocation's state bytes go back to their values before it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Request {
+	/// An `ecalli` of this call.
+	Call(HostCall),
+	/// A `trap`'s rollback.
+	Rollback,
+}
+
+impl Request {
+	/// The request's id on the buses: the call's [`call_id`], or [`ROLLBACK`].
+	pub fn id(self) -> u32 {
+		match self {
+			Request::Call(call) => call_id(call),
+			Request::Rollback => ROLLBACK,
+		}
+	}
+
+	/// Its flag's position in the host-call table (its id less one).
+	pub fn flag(self) -> usize {
+		self.id() as usize - 1
+	}
+
+	/// Whether it moves bytes between the guest's memory and the host (the rollback's bytes stay
+	/// in the state).
+	pub fn moves_bytes(self) -> bool {
+		matches!(self, Request::Call(call) if moves_bytes(call))
+	}
+
+	/// Its flag's position in the host-byte table, if it has rows there: its position in
+	/// [`MOVING`], or 4 for the rollback.
+	pub fn byte_flag(self) -> Option<usize> {
+		match self {
+			Request::Call(call) => MOVING.iter().position(|&moving| moving == call),
+			Request::Rollback => Some(MOVING.len()),
+		}
+	}
+
+	/// Whether it reads or writes state bytes (and so has state cells in the host-byte table).
+	pub fn touches_state(self) -> bool {
+		matches!(self, Request::Call(HostCall::StateRead | HostCall::StateWrite) | Request::Rollback)
+	}
+}
+
 /// The keys of the constants table.
 pub mod key {
 	/// The state's length in bytes, `256 << depth`.
@@ -60,10 +108,13 @@ pub const LEN_BITS: usize = 17;
 /// Column layout of the host-call table.
 pub mod call_columns {
 	use super::LEN_BITS;
-	/// The call flags, one-hot in [`agentic_primitives::abi::HostCall::ALL`] order.
+	/// The request flags, one-hot in [`agentic_primitives::abi::HostCall::ALL`] order, then the
+	/// rollback's.
 	pub const F: usize = 0;
+	/// The number of flags.
+	pub const FLAGS: usize = 8;
 	/// `a0, a1, a2`, two words each.
-	pub const ARGS: usize = F + 7;
+	pub const ARGS: usize = F + FLAGS;
 	/// The result, two words.
 	pub const RES: usize = ARGS + 6;
 	/// The output length before the call.
@@ -78,8 +129,10 @@ pub mod call_columns {
 	pub const K: usize = TS_HI + 1;
 	/// The high word of the invocation's first timestamp.
 	pub const T_INV: usize = K + 1;
+	/// The invocation traps.
+	pub const T: usize = T_INV + 1;
 	/// The constant's invocation field: `κ` for the input length, else 0.
-	pub const ID: usize = T_INV + 1;
+	pub const ID: usize = T + 1;
 	/// The constant read, two words.
 	pub const C: usize = ID + 1;
 	/// Its read counter.
@@ -114,10 +167,12 @@ pub mod call_columns {
 pub mod byte_columns {
 	use super::LEN_BITS;
 	use crate::memory::{STAMP_BITS, TS_BIT};
-	/// The flags of [`super::MOVING`], one-hot on the active rows.
+	/// The flags of [`super::MOVING`], then the rollback's, one-hot on the active rows.
 	pub const F: usize = 0;
+	/// The number of flags.
+	pub const FLAGS: usize = 5;
 	/// The timestamp's high-word bits below [`TS_BIT`].
-	pub const TS: usize = F + 4;
+	pub const TS: usize = F + FLAGS;
 	/// `lo`, the byte's number in its call (from 1).
 	pub const LO: usize = TS + TS_BIT;
 	/// The carries of `lo + 1` into bits `1..LEN_BITS`.
@@ -148,14 +203,25 @@ pub mod byte_columns {
 	pub const SOLD: usize = RHO_INV + 1;
 	/// The invocation's name `κ`.
 	pub const K: usize = SOLD + 1;
-	/// The high word of the invocation's first timestamp.
-	pub const T_INV: usize = K + 1;
+	/// The invocation traps.
+	pub const T: usize = K + 1;
+	/// The bits below [`TS_BIT`] of the high word of the invocation's first timestamp.
+	pub const T_INV: usize = T + 1;
 	/// The state cell's previous timestamp bits (low word's, then high word's).
-	pub const PREV: usize = T_INV + 1;
+	pub const PREV: usize = T_INV + TS_BIT;
 	/// The borrows of `prev - ts`.
 	pub const BORROW: usize = PREV + STAMP_BITS;
+	/// `[prev < (t_inv, 0)]` on the rows of state calls: the call's first touch of the byte in
+	/// the invocation.
+	pub const TOUCH: usize = BORROW + STAMP_BITS;
+	/// The borrows of `prev - (t_inv, 0)`.
+	pub const TOUCH_BORROW: usize = TOUCH + 1;
+	/// `touch · T`: the row sends the byte's value before the invocation to the rollback.
+	pub const UNDO: usize = TOUCH_BORROW + STAMP_BITS;
+	/// `output · (1 + T)`: the row's byte is part of a public output.
+	pub const PUBLISH: usize = UNDO + 1;
 	/// The number of columns.
-	pub const WIDTH: usize = BORROW + STAMP_BITS;
+	pub const WIDTH: usize = PUBLISH + 1;
 }
 
 /// The host-call table's AIR.
@@ -214,18 +280,19 @@ impl Air for Calls {
 			flag(b, HostCall::Output),
 			flag(b, HostCall::ConsensusTime),
 		);
+		let rb = b.cur(F + Request::Rollback.flag());
 		let state = sr.clone() + sw.clone();
 		let moving = ir.clone() + state.clone() + out.clone();
 		let arg = |b: &AB, k: usize, w: usize| b.cur(ARGS + 2 * k + w);
 
-		// Flags: bits, pairwise exclusive, exactly one on the rows that are calls.
-		for i in 0..7 {
+		// Flags: bits, pairwise exclusive, exactly one on the rows that are requests.
+		for i in 0..FLAGS {
 			b.assert_bool(b.cur(F + i));
-			for j in i + 1..7 {
+			for j in i + 1..FLAGS {
 				b.assert_zero(b.cur(F + i) * b.cur(F + j));
 			}
 		}
-		let sum = (1..7).fold(b.cur(F), |acc, i| acc + b.cur(F + i));
+		let sum = (1..FLAGS).fold(b.cur(F), |acc, i| acc + b.cur(F + i));
 		b.assert_zero(active.clone() * (sum + b.one()));
 
 		// The length: its bits are the length register's low word (0 for the calls that move
@@ -258,7 +325,8 @@ impl Air for Calls {
 		// The ALU requests: operands and operations by call; none for the other calls.
 		let q = |b: &AB, k: usize, field: usize| b.cur(Q + k * Q_WIDTH + field);
 		let z = |b: &AB, k: usize| q(b, k, 5);
-		let (ltu, sub, add) = (value(b, AluOp::LessUnsigned.id()), value(b, AluOp::Sub64.id()), value(b, AluOp::Add64.id()));
+		let (ltu, sub, add) =
+			(value(b, AluOp::LessUnsigned.id()), value(b, AluOp::Sub64.id()), value(b, AluOp::Add64.id()));
 		let cw = |b: &AB, w: usize| b.cur(C + w);
 		let out_word = |b: &AB, w: usize| if w == 0 { b.cur(OUT) } else { zero.clone() };
 		let n_word = |b: &AB, w: usize| if w == 0 { b.cur(N) } else { zero.clone() };
@@ -312,13 +380,17 @@ impl Air for Calls {
 		b.assert_zero(out.clone() * (b.cur(RES) + value(b, abi::ERR_OUTPUT_FULL as u32) * z2));
 		b.assert_zero(out.clone() * (b.cur(OUT_AFTER) + z3));
 		b.assert_zero((b.one() + out.clone()) * (b.cur(OUT_AFTER) + b.cur(OUT)));
-		b.assert_zero(moving.clone() * b.cur(RES + 1));
+		b.assert_zero((moving.clone() + rb.clone()) * b.cur(RES + 1));
 		// The calls that return a constant.
 		let constant = il + sl + ct;
 		for w in 0..2 {
 			b.assert_zero(constant.clone() * (b.cur(RES + w) + cw(b, w)));
 		}
-		b.assert_zero((b.one() + moving.clone()) * n.clone());
+		// The rollback restores `u` bytes, its result, and only in an invocation that traps (the
+		// CPU already ties ROLLBACK to such invocations; checked here too, review TR-6).
+		b.assert_zero(rb.clone() * (b.cur(RES) + n.clone()));
+		b.assert_zero(rb.clone() * (b.one() + b.cur(T)));
+		b.assert_zero((b.one() + moving.clone() + rb.clone()) * n.clone());
 
 		// The segment of the bytes moved.
 		b.assert_bool(b.cur(NZ));
@@ -330,19 +402,19 @@ impl Air for Calls {
 			b.cur(P_START),
 			ir.clone() * arg(b, 1, 0) + state.clone() * arg(b, 0, 0) + out.clone() * b.cur(OUT),
 		);
-		let id = (0..7).fold(zero.clone(), |acc, i| acc + value(b, i as u32 + 1) * b.cur(F + i));
-		let segment = [id.clone(), b.cur(TS_HI), b.cur(G_START), b.cur(P_START), n, b.cur(K), b.cur(T_INV)];
+		let id = (0..FLAGS).fold(zero.clone(), |acc, i| acc + value(b, i as u32 + 1) * b.cur(F + i));
+		let segment = [id.clone(), b.cur(TS_HI), b.cur(G_START), b.cur(P_START), n, b.cur(K), b.cur(T_INV), b.cur(T)];
 		b.interact(bus::SEGMENT, Direction::Send, b.cur(NZ), &segment);
 
-		// Gas: H = ω^(20 + ⌈len / 16⌉), through partial products of degree at most 5.
+		// Gas: H = ω^(20 + ⌈len / 16⌉) for a call, 1 for the rollback (len = 0), through partial
+		// products of degree at most 6.
 		let m = |b: &AB, j: usize| b.cur(M + j);
 		let low = (0..4).fold(b.one(), |acc, j| acc * (b.one() + m(b, j)));
 		b.assert_eq(b.cur(ROUND), b.one() + low);
-		let mut previous = b.constant_ext(gas_generator().pow(abi::HOST_CALL_STEPS))
-			* power_factor(b, b.cur(ROUND), gas_generator());
+		let call_steps = power_factor(b, b.one() + rb, gas_generator().pow(abi::HOST_CALL_STEPS));
+		let mut previous = call_steps * power_factor(b, b.cur(ROUND), gas_generator());
 		for (k, bits) in PARTIAL_BITS.iter().enumerate() {
-			let product =
-				bits.clone().fold(previous, |acc, j| acc * power_factor(b, m(b, j), gas_power(j - 4)));
+			let product = bits.clone().fold(previous, |acc, j| acc * power_factor(b, m(b, j), gas_power(j - 4)));
 			let target = if k < 3 { PARTIAL + 4 * k } else { H };
 			b.assert_eq(b.cur_ext(target), product);
 			previous = b.cur_ext(target);
@@ -353,7 +425,7 @@ impl Air for Calls {
 		request.extend((0..6).map(|i| b.cur(ARGS + i)));
 		request.extend([b.cur(RES), b.cur(RES + 1), b.cur(OUT), b.cur(OUT_AFTER)]);
 		request.extend((0..4).map(|k| b.cur(H + k)));
-		request.extend([b.cur(TS_HI), b.cur(K), b.cur(T_INV)]);
+		request.extend([b.cur(TS_HI), b.cur(K), b.cur(T_INV), b.cur(T)]);
 		b.interact(bus::HOST, Direction::Receive, b.one(), &request);
 	}
 }
@@ -383,18 +455,22 @@ impl Air for Bytes {
 		let zero = b.constant(Base::zero());
 		let active = b.selector(Selector::Active);
 		let f = |b: &AB, k: usize| b.cur(F + k);
-		let (ir, sr, sw, out) = (f(b, 0), f(b, 1), f(b, 2), f(b, 3));
+		let (ir, sr, sw, out, rb) = (f(b, 0), f(b, 1), f(b, 2), f(b, 3), f(b, 4));
 		let state = sr.clone() + sw.clone();
+		// The rows that move a byte between the guest and the host (all but the rollback's).
+		let data = ir.clone() + state.clone() + out.clone();
+		// The rows with a state cell.
+		let cell = state.clone() + rb.clone();
 
 		// Flags one-hot on the active rows; bits.
-		for i in 0..4 {
+		for i in 0..FLAGS {
 			b.assert_bool(f(b, i));
-			for j in i + 1..4 {
+			for j in i + 1..FLAGS {
 				b.assert_zero(f(b, i) * f(b, j));
 			}
 		}
-		b.assert_zero(active.clone() * (f(b, 0) + f(b, 1) + f(b, 2) + f(b, 3) + b.one()));
-		for (first, count) in [(TS, TS_BIT), (LO, LEN_BITS), (G, 32), (P, 24)] {
+		b.assert_zero(active.clone() * (data.clone() + rb.clone() + b.one()));
+		for (first, count) in [(TS, TS_BIT), (LO, LEN_BITS), (G, 32), (P, 24), (T_INV, TS_BIT)] {
 			for i in 0..count {
 				b.assert_bool(b.cur(first + i));
 			}
@@ -417,8 +493,10 @@ impl Air for Bytes {
 		b.assert_eq(gap * b.cur(LAST_INV), b.one() + last.clone());
 		b.assert_zero(last.clone() * b.cur(LAST_INV));
 
-		// Within a run: the call, its timestamp and n stay; lo, g and p step by one.
+		// Within a run: the request, its timestamp, n and its invocation stay; lo and g step by
+		// one, and so does p except in a rollback (whose addresses come with its bytes).
 		let ts_low = packed(b, TS, TS_BIT);
+		let t_inv = packed(b, T_INV, TS_BIT) + value(b, 1 << TS_BIT);
 		let lo_next = increment(b, LO, LO_C, LEN_BITS);
 		let g_next = increment(b, G, G_C, 32);
 		let p_next = increment(b, P, P_C, 24);
@@ -427,24 +505,29 @@ impl Air for Bytes {
 		let p_carry_out = b.cur(P_C + 23);
 		b.assert_eq(p_carry_out, b.cur(P_C + 22) * b.cur(P + 23));
 		let stay = b.one() + last.clone();
-		for k in 0..4 {
+		for k in 0..FLAGS {
 			b.assert_transition(stay.clone() * (b.next(F + k) + f(b, k)));
 		}
 		b.assert_transition(stay.clone() * (packed_next(b, TS, TS_BIT) + ts_low.clone()));
-		for column in [N, K, T_INV] {
+		b.assert_transition(stay.clone() * (packed_next(b, T_INV, TS_BIT) + packed(b, T_INV, TS_BIT)));
+		for column in [N, K, T] {
 			b.assert_transition(stay.clone() * (b.next(column) + b.cur(column)));
 		}
 		b.assert_transition(stay.clone() * (packed_next(b, LO, LEN_BITS) + lo_next));
 		b.assert_transition(stay.clone() * (packed_next(b, G, 32) + g_next));
-		b.assert_transition(stay * (packed_next(b, P, 24) + p_next));
+		let moves = b.one() + rb.clone();
+		b.assert_transition(stay * moves.clone() * (packed_next(b, P, 24) + p_next));
 		// p never wraps (the public tables' positions are below 2^24).
-		b.assert_zero((b.one() + last) * b.cur(P_C + 23));
+		b.assert_zero((b.one() + last) * moves.clone() * b.cur(P_C + 23));
 
-		// A run begins with its call's segment.
+		// A run begins with its request's segment (a rollback's starts at position 0).
 		let ts_hi = ts_low + value(b, 1 << TS_BIT);
 		let (g, p) = (packed(b, G, 32), packed(b, P, 24));
-		let id = MOVING.iter().enumerate().fold(zero.clone(), |acc, (k, &call)| acc + value(b, call_id(call)) * f(b, k));
-		let segment = [id, ts_hi.clone(), g.clone(), p.clone(), b.cur(N), b.cur(K), b.cur(T_INV)];
+		let id = (0..FLAGS).fold(zero.clone(), |acc, k| {
+			let request = if k < MOVING.len() { Request::Call(MOVING[k]) } else { Request::Rollback };
+			acc + value(b, request.id()) * f(b, k)
+		});
+		let segment = [id, ts_hi.clone(), g.clone(), moves * p.clone(), b.cur(N), b.cur(K), t_inv.clone(), b.cur(T)];
 		b.interact(bus::SEGMENT, Direction::Receive, first, &segment);
 
 		// The guest side: a one-byte store (into the guest) or unsigned load (from it).
@@ -457,9 +540,9 @@ impl Air for Bytes {
 			zero.clone(),
 			ts_hi.clone(),
 			lo.clone(),
-			b.cur(T_INV),
+			t_inv,
 		];
-		b.interact(bus::ACCESS, Direction::Send, b.one(), &access);
+		b.interact(bus::ACCESS, Direction::Send, data, &access);
 
 		// The input side.
 		read(b, bus::INPUTS, ir.clone(), &[b.cur(K), p.clone(), byte.clone()], b.cur(RHO));
@@ -468,17 +551,26 @@ impl Air for Bytes {
 			b.assert_zero((b.one() + ir.clone()) * b.cur(column));
 		}
 
-		// The output side.
-		b.interact(bus::OUTPUT, Direction::Send, out, &[b.cur(K), p.clone(), byte.clone()]);
+		// The output side, unless the invocation traps.
+		b.assert_eq(b.cur(PUBLISH), out * (b.one() + b.cur(T)));
+		b.interact(bus::OUTPUT, Direction::Send, b.cur(PUBLISH), &[b.cur(K), p.clone(), byte.clone()]);
 
 		// The state side: a byte cell read and written with a strictly later timestamp.
 		b.assert_zero(sr * (b.cur(SOLD) + byte.clone()));
-		b.assert_zero((b.one() + state.clone()) * b.cur(SOLD));
-		crate::memory::assert_earlier(b, state.clone(), PREV, BORROW, LO, TS);
+		b.assert_zero((b.one() + cell.clone()) * b.cur(SOLD));
+		crate::memory::assert_earlier(b, cell.clone(), PREV, BORROW, LO, TS);
 		let prev_lo = packed(b, PREV, LO_BITS);
 		let prev_hi = packed(b, PREV + LO_BITS, crate::memory::TS_BITS);
-		b.interact(bus::STATE, Direction::Receive, state.clone(), &[p.clone(), b.cur(SOLD), prev_hi, prev_lo]);
-		b.interact(bus::STATE, Direction::Send, state, &[p, byte, ts_hi, lo]);
+		b.interact(bus::STATE, Direction::Receive, cell.clone(), &[p.clone(), b.cur(SOLD), prev_hi, prev_lo]);
+		b.interact(bus::STATE, Direction::Send, cell, &[p.clone(), byte.clone(), ts_hi, lo]);
+
+		// Rollback: a state call's first touch of a byte in a trapping invocation sends the
+		// byte's value before the invocation; each rollback row receives one and writes it back.
+		crate::memory::assert_first_touch(b, state, PREV, TOUCH_BORROW, T_INV, TOUCH);
+		b.assert_eq(b.cur(UNDO), b.cur(TOUCH) * b.cur(T));
+		b.interact(bus::UNDO, Direction::Send, b.cur(UNDO), &[b.cur(K), p.clone(), b.cur(SOLD)]);
+		b.assert_zero(rb.clone() * (b.one() + b.cur(T)));
+		b.interact(bus::UNDO, Direction::Receive, rb, &[b.cur(K), p, byte]);
 	}
 }
 
@@ -507,11 +599,11 @@ impl Air for Inputs {
 	}
 }
 
-/// One host call as the host-call table needs it.
+/// One host request as the host-call table needs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CallRow {
-	/// The call.
-	pub call: HostCall,
+	/// The call, or the rollback.
+	pub call: Request,
 	/// `a0, a1, a2`.
 	pub args: [u64; 3],
 	/// The result (`a0` after the call).
@@ -526,6 +618,8 @@ pub struct CallRow {
 	pub k: Base,
 	/// The high word of the invocation's first timestamp.
 	pub t_inv: u32,
+	/// The invocation traps.
+	pub trapped: bool,
 	/// The constant read (value) and its read counter.
 	pub constant: Option<(u64, Base)>,
 	/// The length argument (0 for the calls that move nothing).
@@ -541,9 +635,12 @@ pub struct CallRow {
 }
 
 impl CallRow {
-	/// The gas the call is charged: `20 + ⌈len / 16⌉`.
+	/// The gas the call is charged: `20 + ⌈len / 16⌉` (the rollback is free).
 	pub fn cost(&self) -> u64 {
-		abi::HOST_CALL_STEPS + u64::from(self.len).div_ceil(abi::BYTES_PER_STEP)
+		match self.call {
+			Request::Call(_) => abi::HOST_CALL_STEPS + u64::from(self.len).div_ceil(abi::BYTES_PER_STEP),
+			Request::Rollback => 0,
+		}
 	}
 
 	/// `ω_g^cost`.
@@ -552,33 +649,58 @@ impl CallRow {
 	}
 }
 
-/// One byte a call moves, as the host-byte table needs it.
+/// One byte a call moves, or one state byte a rollback restores, as the host-byte table needs
+/// it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ByteRow {
-	/// The call (one of [`MOVING`]).
-	pub call: HostCall,
+	/// The call (one of [`MOVING`]), or the rollback.
+	pub call: Request,
 	/// The calling row's timestamp (high word).
 	pub ts_hi: u32,
 	/// The invocation's name `κ`.
 	pub k: Base,
 	/// The high word of the invocation's first timestamp.
 	pub t_inv: u32,
+	/// The invocation traps.
+	pub trapped: bool,
 	/// The byte's number in the call, from 1.
 	pub lo: u32,
 	/// The call's byte count.
 	pub n: u32,
 	/// The guest address.
 	pub g: u32,
-	/// The other side's position.
+	/// The other side's position (the state address, for the rollback).
 	pub p: u32,
-	/// The byte.
+	/// The byte (the value restored, for the rollback).
 	pub byte: u8,
 	/// The input read's counter (input reads).
 	pub rho: Base,
-	/// The state byte before (state calls).
+	/// The state byte before (state calls and the rollback).
 	pub sold: u8,
-	/// The state cell's previous timestamp (state calls).
+	/// The state cell's previous timestamp (state calls and the rollback).
 	pub prev: u64,
+}
+
+impl ByteRow {
+	/// The `lo`-th byte (from 1) of the request `at`, at guest address `g` and position `p`
+	/// (no counter, no state cell: the callers set those).
+	fn of(at: &CallRow, lo: u32, g: u32, p: u32, byte: u8) -> Self {
+		ByteRow {
+			call: at.call,
+			ts_hi: at.ts_hi,
+			k: at.k,
+			t_inv: at.t_inv,
+			trapped: at.trapped,
+			lo,
+			n: at.n,
+			g,
+			p,
+			byte,
+			rho: Base::zero(),
+			sold: 0,
+			prev: 0,
+		}
+	}
 }
 
 /// The host-call table's columns over `2^num_vars` rows (padding: rows with no call).
@@ -637,8 +759,9 @@ fn call_row_values(row: Option<&CallRow>) -> Vec<Base> {
 		out[M + i] = bit(u64::from(len), i);
 	}
 	out[ROUND] = Base::from_value(u32::from(len % 16 != 0));
-	// The partial products, as the constraints build them.
-	let mut product = gas_generator().pow(abi::HOST_CALL_STEPS + u64::from(len % 16 != 0));
+	// The partial products, as the constraints build them (the rollback costs nothing).
+	let call_steps = if row.is_some_and(|r| r.call == Request::Rollback) { 0 } else { abi::HOST_CALL_STEPS };
+	let mut product = gas_generator().pow(call_steps + u64::from(len % 16 != 0));
 	for (k, bits) in PARTIAL_BITS.iter().enumerate() {
 		for j in bits.clone() {
 			if (len >> j) & 1 == 1 {
@@ -649,7 +772,7 @@ fn call_row_values(row: Option<&CallRow>) -> Vec<Base> {
 		out[target..target + 4].copy_from_slice(&coordinates.of(product));
 	}
 	let Some(row) = row else { return out };
-	out[F + row.call as usize] = Base::one();
+	out[F + row.call.flag()] = Base::one();
 	for (k, &a) in row.args.iter().enumerate() {
 		out[ARGS + 2 * k] = word(a, 0);
 		out[ARGS + 2 * k + 1] = word(a, 1);
@@ -661,7 +784,8 @@ fn call_row_values(row: Option<&CallRow>) -> Vec<Base> {
 	out[TS_HI] = Base::from_value(row.ts_hi);
 	out[K] = row.k;
 	out[T_INV] = Base::from_value(row.t_inv);
-	if matches!(row.call, HostCall::InputLen | HostCall::InputRead) {
+	out[T] = Base::from_value(u32::from(row.trapped));
+	if matches!(row.call, Request::Call(HostCall::InputLen | HostCall::InputRead)) {
 		out[ID] = row.k;
 	}
 	if let Some((value, rho)) = row.constant {
@@ -670,9 +794,10 @@ fn call_row_values(row: Option<&CallRow>) -> Vec<Base> {
 		out[RHO] = rho;
 		out[RHO_INV] = rho.inv();
 	}
-	if moves_bytes(row.call) {
+	if row.call.moves_bytes() {
 		for (k, &(op, x, y, z)) in row.queries.iter().enumerate() {
-			let values = [Base::from_value(op.id()), word(x, 0), word(x, 1), word(y, 0), word(y, 1), word(z, 0), word(z, 1)];
+			let values =
+				[Base::from_value(op.id()), word(x, 0), word(x, 1), word(y, 0), word(y, 1), word(z, 0), word(z, 1)];
 			out[Q + k * Q_WIDTH..Q + (k + 1) * Q_WIDTH].copy_from_slice(&values);
 		}
 	}
@@ -718,23 +843,36 @@ fn byte_row_values(row: Option<&ByteRow>) -> Vec<Base> {
 		out[P_C + i] = carry;
 	}
 	let Some(row) = row else { return out };
-	let k = MOVING.iter().position(|&call| call == row.call).expect("a call that moves bytes");
+	let k = row.call.byte_flag().expect("a request with bytes");
 	out[F + k] = Base::one();
 	for i in 0..TS_BIT {
 		out[TS + i] = bit(u64::from(row.ts_hi), i);
+		out[T_INV + i] = bit(u64::from(row.t_inv), i);
 	}
 	out[BYTE] = Base::from_value(u32::from(row.byte));
 	out[K] = row.k;
-	out[T_INV] = Base::from_value(row.t_inv);
-	if row.call == HostCall::InputRead {
+	out[T] = Base::from_value(u32::from(row.trapped));
+	if row.call == Request::Call(HostCall::InputRead) {
 		out[RHO] = row.rho;
 		out[RHO_INV] = row.rho.inv();
 	}
-	if matches!(row.call, HostCall::StateRead | HostCall::StateWrite) {
+	if row.call == Request::Call(HostCall::Output) && !row.trapped {
+		out[PUBLISH] = Base::one();
+	}
+	if row.call.touches_state() {
 		out[SOLD] = Base::from_value(u32::from(row.sold));
 		let (bits, borrows) = crate::memory::earlier_cells(row.prev, crate::memory::stamp(row.ts_hi, row.lo));
 		out[PREV..PREV + STAMP_BITS].copy_from_slice(&bits);
 		out[BORROW..BORROW + STAMP_BITS].copy_from_slice(&borrows);
+	}
+	if row.call.touches_state() && row.call != Request::Rollback {
+		let (_, borrows) = crate::memory::earlier_cells(row.prev, crate::memory::stamp(row.t_inv, 0));
+		out[TOUCH_BORROW..TOUCH_BORROW + STAMP_BITS].copy_from_slice(&borrows);
+		let touch = borrows[STAMP_BITS - 1];
+		out[TOUCH] = touch;
+		if row.trapped {
+			out[UNDO] = touch;
+		}
 	}
 	out
 }
@@ -834,9 +972,76 @@ pub struct Host {
 	pub constant_reads: alloc::collections::BTreeMap<(u32, usize), u64>,
 	/// Reads of each input byte, by invocation index and position.
 	pub input_reads: alloc::collections::BTreeMap<(usize, u32), u64>,
+	/// The state bytes the current invocation touched, with their values before it.
+	undo: alloc::collections::BTreeMap<u32, u8>,
 }
 
 impl Host {
+	/// Starts an invocation: no output yet, no state byte touched.
+	pub fn start(&mut self) {
+		self.output.clear();
+		self.undo.clear();
+	}
+
+	/// Carries out the rollback of a `trap` at CPU row timestamp `ts_hi` with the machine's
+	/// registers: restores every state byte the invocation touched to its value before it, at
+	/// timestamps `(ts_hi, 1..=u)` in ascending address order, and discards the output; returns
+	/// its rows, or `None` if `u` does not fit the timestamps' low word.
+	pub fn rollback(
+		&mut self,
+		machine: &crate::machine::Machine<'_>,
+		run: &RunInput,
+		current: Current<'_>,
+		ts_hi: u32,
+	) -> Option<(CallRow, Vec<ByteRow>)> {
+		self.restore(machine, run, current, ts_hi, 0)
+	}
+
+	/// [`Host::rollback`], leaving the `skip` lowest addresses as the invocation left them (none
+	/// for the honest rollback; some for the forged witnesses of the tests).
+	pub(crate) fn restore(
+		&mut self,
+		machine: &crate::machine::Machine<'_>,
+		run: &RunInput,
+		current: Current<'_>,
+		ts_hi: u32,
+		skip: usize,
+	) -> Option<(CallRow, Vec<ByteRow>)> {
+		use crate::machine::A0;
+		let (k, t_inv) = (invocation_name(current.index + 1), current.t_inv);
+		let undo: Vec<(u32, u8)> = core::mem::take(&mut self.undo).into_iter().skip(skip).collect();
+		let u = u32::try_from(undo.len()).ok().filter(|&u| u < 1 << LO_BITS)?;
+		let out = self.output.len() as u32;
+		self.output.clear();
+		let row = CallRow {
+			call: Request::Rollback,
+			args: [machine.reg(A0), machine.reg(A0 + 1), machine.reg(A0 + 2)],
+			result: u64::from(u),
+			out,
+			out_after: out,
+			ts_hi,
+			k,
+			t_inv,
+			trapped: true,
+			constant: None,
+			len: 0,
+			queries: [(AluOp::Add64, 0, 0, 0); 3],
+			n: u,
+			g_start: 0,
+			p_start: 0,
+		};
+		// The rollback's byte `j` sits at guest position `j - 1` (its run steps `g` from 0, with
+		// no guest access) and writes at `(ts_hi, j)`.
+		let bytes = (1..)
+			.zip(undo)
+			.map(|(j, (p, value))| {
+				let (sold, prev) = self.state.access(&run.pages, p, Some(value), crate::memory::stamp(ts_hi, j));
+				ByteRow { sold, prev, ..ByteRow::of(&row, j, j - 1, p, value) }
+			})
+			.collect();
+		Some((row, bytes))
+	}
+
 	/// Carries out `call` for the machine's registers at CPU row timestamp `ts_hi`: charges it,
 	/// moves its bytes, sets `a0`; returns its rows.
 	pub fn call(
@@ -886,7 +1091,7 @@ impl Host {
 		};
 		let query = |op: AluOp, x: u64, y: u64| (op, x, y, op.apply(x, y));
 		let mut row = CallRow {
-			call,
+			call: Request::Call(call),
 			args,
 			result: 0,
 			out,
@@ -894,6 +1099,7 @@ impl Host {
 			ts_hi,
 			k,
 			t_inv,
+			trapped: false,
 			constant,
 			len,
 			queries: [(AluOp::Add64, 0, 0, 0); 3],
@@ -924,7 +1130,7 @@ impl Host {
 					let rho = counter(*reads);
 					*reads += 1;
 					let g = row.g_start.wrapping_add(j);
-					bytes.push(ByteRow { call, ts_hi, k, t_inv, lo: j + 1, n: row.n, g, p, byte, rho, sold: 0, prev: 0 });
+					bytes.push(ByteRow { rho, ..ByteRow::of(&row, j + 1, g, p, byte) });
 				}
 			},
 			HostCall::StateRead | HostCall::StateWrite => {
@@ -949,7 +1155,9 @@ impl Host {
 							let (sold, prev) = self.state.access(&run.pages, p, Some(byte), ts);
 							(byte, sold, prev)
 						};
-						bytes.push(ByteRow { call, ts_hi, k, t_inv, lo: j + 1, n: row.n, g, p, byte, rho: Base::zero(), sold, prev });
+						// The value before the invocation, for a rollback.
+						self.undo.entry(p).or_insert(sold);
+						bytes.push(ByteRow { sold, prev, ..ByteRow::of(&row, j + 1, g, p, byte) });
 					}
 				}
 			},
@@ -965,20 +1173,7 @@ impl Host {
 						let g = row.g_start.wrapping_add(j);
 						let byte = machine.read(g, 1)?[0];
 						self.output.push(byte);
-						bytes.push(ByteRow {
-							call,
-							ts_hi,
-							k,
-							t_inv,
-							lo: j + 1,
-							n: row.n,
-							g,
-							p: out + j,
-							byte,
-							rho: Base::zero(),
-							sold: 0,
-							prev: 0,
-						});
+						bytes.push(ByteRow::of(&row, j + 1, g, out + j, byte));
 					}
 				}
 				row.out_after = out + row.n;

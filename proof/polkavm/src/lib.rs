@@ -12,8 +12,8 @@
 //!   machine and the CPU table;
 //! - [`memory`]: the access chip (loads and stores against 8-byte word cells, offline memory
 //!   checking with strict timestamps), the RAM table and the read-only image;
-//! - [`host`]: host calls: the host-call and host-byte tables, the constants and inputs
-//!   tables;
+//! - [`host`]: host calls and the rollback of a trapping invocation: the host-call and
+//!   host-byte tables, the constants and inputs tables;
 //! - [`state`]: the state table (the touched pages' bytes, old and new);
 //! - [`cpu`]: the CPU table (one row per instruction, invocation after invocation) and the
 //!   program and jump tables it reads;
@@ -131,9 +131,11 @@ pub mod bus {
 	pub const IMAGE: u32 = 6;
 	/// Requests to the access chip: `(kind, address, value_lo, value_hi, ts_hi, ts_lo, t_inv)`.
 	pub const ACCESS: u32 = 7;
-	/// Host requests: `(call, a0, a1, a2, result, out, out_after, H, ts_hi, invocation, t_inv)`.
+	/// Host requests (an `ecalli`'s call, or a `trap`'s rollback): `(request, a0, a1, a2,
+	/// result, out, out_after, H, ts_hi, invocation, t_inv, trapped)`.
 	pub const HOST: u32 = 8;
-	/// The bytes a host call moves: `(call, ts_hi, g_start, p_start, n, invocation, t_inv)`.
+	/// The bytes a host request moves or restores: `(request, ts_hi, g_start, p_start, n,
+	/// invocation, t_inv, trapped)`.
 	pub const SEGMENT: u32 = 9;
 	/// State byte cells: `(address, byte, ts_hi, ts_lo)`.
 	pub const STATE: u32 = 10;
@@ -145,6 +147,9 @@ pub mod bus {
 	pub const OUTPUT: u32 = 13;
 	/// Reads of the RAM table's initial values (first touches): `(w, lo, hi)` and a counter.
 	pub const RAM_IMAGE: u32 = 14;
-	/// Invocation starts: `(invocation)`, sent publicly, one per input.
+	/// Invocation starts: `(invocation, trapped)`, sent publicly, one per input.
 	pub const INVOCATION: u32 = 15;
+	/// The state bytes a trapping invocation touched: `(invocation, address, value before it)`,
+	/// sent at each first touch and received by the rollback that restores it.
+	pub const UNDO: u32 = 16;
 }

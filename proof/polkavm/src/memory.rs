@@ -358,7 +358,8 @@ impl Air for Access {
 			for w in 0..2 {
 				b.assert_zero((b.one() + ram.clone()) * b.cur(col(lane::CUR + w)));
 				let old = packed(b, col(lane::OLD + 32 * w), 32);
-				let value = first.clone() * b.cur(col(lane::IMG + w)) + (b.one() + first.clone()) * b.cur(col(lane::CUR + w));
+				let value =
+					first.clone() * b.cur(col(lane::IMG + w)) + (b.one() + first.clone()) * b.cur(col(lane::CUR + w));
 				b.assert_zero(ram.clone() * (old + value));
 			}
 			// The image read's counter.
@@ -376,12 +377,7 @@ impl Air for Access {
 			b.interact(bus::RAM, Direction::Receive, ram.clone(), &[word.clone(), cur_lo, cur_hi, prev_hi, prev_lo]);
 			let image = [word.clone(), b.cur(col(lane::IMG)), b.cur(col(lane::IMG + 1))];
 			crate::cpu::read(b, bus::RAM_IMAGE, first, &image, b.cur(col(lane::RHO_IMG)));
-			b.interact(
-				bus::RAM,
-				Direction::Send,
-				ram,
-				&[word.clone(), new_lo, new_hi, ts_hi.clone(), ts_lo.clone()],
-			);
+			b.interact(bus::RAM, Direction::Send, ram, &[word.clone(), new_lo, new_hi, ts_hi.clone(), ts_lo.clone()]);
 			let rho = b.cur(col(lane::RHO));
 			b.interact(
 				bus::IMAGE,

@@ -93,8 +93,7 @@ impl StateTracker {
 	pub fn access(&mut self, pages: &BTreeMap<u32, [u8; PAGE]>, address: u32, new: Option<u8>, ts: u64) -> (u8, u64) {
 		let page = address / PAGE as u32;
 		let old_page = *self.old.entry(page).or_insert_with(|| pages.get(&page).copied().unwrap_or([0; PAGE]));
-		let (value, prev) =
-			self.cells.get(&address).copied().unwrap_or((old_page[address as usize % PAGE], 0));
+		let (value, prev) = self.cells.get(&address).copied().unwrap_or((old_page[address as usize % PAGE], 0));
 		self.cells.insert(address, (new.unwrap_or(value), ts));
 		(value, prev)
 	}

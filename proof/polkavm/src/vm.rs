@@ -1,6 +1,7 @@
 //! Proofs of whole runs (one invocation per input, with registers, control flow, memory, host
-//! calls and state, without traps): the statement both sides build from the program and the
-//! claim, the prover's witness from the machine, and the verifier.
+//! calls, state, and `trap` with the rollback of the invocation's state writes): the statement
+//! both sides build from the program and the claim, the prover's witness from the machine, and
+//! the verifier.
 
 use agentic_air::{ext::Coordinates, Base, BinaryFieldElement, Direction};
 use agentic_zerocheck::{
@@ -49,8 +50,9 @@ pub struct Output {
 /// What a run proof claims: the program (given separately) run once per input, in order, each
 /// time from its entry point with fresh registers and its initial memory, on this state and
 /// time, charges exactly `steps` (as exec.rs counts them: the invocation starts, the
-/// instructions, the host calls and the pages), produces these outputs and leaves the touched
-/// pages with these contents.
+/// instructions, the host calls and the pages), produces these outputs (an invocation that
+/// traps outputs nothing and its state writes are undone) and leaves the touched pages with
+/// these contents.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct Claim {
 	/// The steps charged.
@@ -110,15 +112,15 @@ pub struct RunProof {
 pub enum RunError {
 	/// The proof's heights are impossible (no instructions, or more than `2^30` rows).
 	BadShape,
-	/// The claim is malformed: no input, not one output per input, a trapped invocation
-	/// (not provable yet), pages not ascending or outside the state, a depth above
-	/// [`MAX_DEPTH`], inputs or an output too long, or fewer steps than the invocations and
-	/// the pages cost.
+	/// The claim is malformed: no input, not one output per input, a trapped invocation with
+	/// output, pages not ascending or outside the state, a depth above [`MAX_DEPTH`], inputs or
+	/// an output too long, or fewer steps than the invocations and the pages cost.
 	BadClaim,
 	/// The tables' proof failed.
 	Zerocheck(ZerocheckError),
-	/// The run cannot be proven yet: it traps (also in a host call) or does not return within
-	/// the step limit.
+	/// The run cannot be proven yet: polkavm traps on its own (an access outside the memory
+	/// map, a bad dynamic jump, a host call's bad pointer or length), a trapping invocation
+	/// touched `2^17` state bytes or more, or the run does not end within the step limit.
 	Unprovable,
 }
 
@@ -141,7 +143,8 @@ fn tables(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Vec<(Table
 	if jumps > 0 {
 		tables.push((Table::Jumps, jumps));
 	}
-	for (table, rows) in [(Table::Alu, proof.alu_requests), (Table::Shift, proof.shift_requests), (Table::Access, proof.accesses)]
+	for (table, rows) in
+		[(Table::Alu, proof.alu_requests), (Table::Shift, proof.shift_requests), (Table::Access, proof.accesses)]
 	{
 		if rows > 0 {
 			tables.push((table, rows));
@@ -198,7 +201,10 @@ fn statement(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Result<
 	let input_bytes: u64 = claim.inputs.iter().map(|input| input.len() as u64).sum();
 	if claim.inputs.is_empty()
 		|| claim.outputs.len() != claim.inputs.len()
-		|| claim.outputs.iter().any(|output| output.trapped || output.data.len() > abi::MAX_OUTPUT_LEN)
+		|| claim
+			.outputs
+			.iter()
+			.any(|output| (output.trapped && !output.data.is_empty()) || output.data.len() > abi::MAX_OUTPUT_LEN)
 		|| claim.depth > MAX_DEPTH
 		|| !pages_ascending
 		|| !pages_inside
@@ -263,12 +269,17 @@ fn statement(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Result<
 		let boundaries = if matches!(table, Table::Cpu(_)) { core::mem::take(&mut cpu) } else { Vec::new() };
 		statements.push(TableStatement { active_rows: rows, boundaries, public_columns });
 	}
-	// Each invocation starts once, in order; each byte of each output is received once, at its
-	// invocation and position.
+	// Each invocation starts once, in order, trapping or not as claimed; each byte of each
+	// output is received once, at its invocation and position (a trapped output is empty).
 	let mut public_interactions = Vec::new();
 	for (k, output) in claim.outputs.iter().enumerate() {
 		let name = host::invocation_name(k + 1);
-		public_interactions.push(PublicInteraction { bus: bus::INVOCATION, direction: Direction::Send, fields: vec![name] });
+		let trapped = Base::from_value(u32::from(output.trapped));
+		public_interactions.push(PublicInteraction {
+			bus: bus::INVOCATION,
+			direction: Direction::Send,
+			fields: vec![name, trapped],
+		});
 		public_interactions.extend(output.data.iter().enumerate().map(|(position, &byte)| PublicInteraction {
 			bus: bus::OUTPUT,
 			direction: Direction::Receive,
@@ -291,6 +302,13 @@ pub fn verify(program: &ProgramTable, claim: &Claim, proof: &RunProof, config: &
 #[cfg(feature = "prover")]
 pub use prover::{prove, witness, Witness};
 
+/// Consistent forgeries of run witnesses, for the tests that show the verifier rejects them
+/// (feature `forge`; `docs/proof-system.md`, review TR-1 and TR-2).
+#[cfg(feature = "forge")]
+pub mod forge {
+	pub use super::prover::{forged_witness, Forgery};
+}
+
 #[cfg(feature = "prover")]
 mod prover {
 	use super::*;
@@ -298,12 +316,12 @@ mod prover {
 		alu::{self, AluOp},
 		cpu::{counter_step, signal},
 		decode::{self, Signals},
-		host::{ByteRow, CallRow, Current, Host},
+		host::{ByteRow, CallRow, Current, Host, Request},
 		machine::{Exit, Machine, Step},
 		shift::{self, ShiftOp},
 	};
-	use agentic_primitives::abi::HostCall;
 	use agentic_air::Ext;
+	use agentic_primitives::abi::HostCall;
 	use alloc::collections::BTreeMap;
 
 	/// How often each key (a `pc`, a jump address) was read.
@@ -322,26 +340,62 @@ mod prover {
 	/// Runs the program once per input, each time from its entry point with fresh registers and
 	/// memory, and builds the witness of the run.
 	pub fn witness(program: &ProgramTable, run: &RunInput, step_limit: u64) -> Result<Witness, RunError> {
+		witness_with(program, run, step_limit, None)
+	}
+
+	/// One lie about a run: the witness is built as for the honest run except for it, and its
+	/// claim is the one the lie supports.
+	#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+	#[cfg_attr(not(feature = "forge"), allow(dead_code))]
+	pub enum Forgery {
+		/// The invocation with this index traps but is claimed to return: its rows say it does
+		/// not trap, its trap restores nothing, and its output is published.
+		TrapAsReturn(usize),
+		/// The invocation with this index returns but is claimed to trap: its rows say it traps
+		/// and its output is withheld.
+		ReturnAsTrap(usize),
+		/// Every trap restores nothing: the trapping invocations' state writes stay.
+		SkipRollback,
+		/// Every rollback leaves its first byte (the lowest address) as the invocation left it.
+		DropFirstRestore,
+	}
+
+	/// The witness of the run with the lie told (see [`Forgery`]).
+	#[cfg(feature = "forge")]
+	pub fn forged_witness(
+		program: &ProgramTable,
+		run: &RunInput,
+		step_limit: u64,
+		forgery: Forgery,
+	) -> Result<Witness, RunError> {
+		witness_with(program, run, step_limit, Some(forgery))
+	}
+
+	fn witness_with(
+		program: &ProgramTable,
+		run: &RunInput,
+		step_limit: u64,
+		forgery: Option<Forgery>,
+	) -> Result<Witness, RunError> {
 		let mut host = Host::default();
 		let mut rows: Vec<([u64; REGISTERS], Step)> = Vec::new();
-		// Per row: its invocation (index and first timestamp's high word), its host call.
-		let mut invocations: Vec<(usize, u32)> = Vec::new();
+		// Per row: its invocation (index, first timestamp's high word, whether it traps), its
+		// host request.
+		let mut invocations: Vec<(usize, u32, bool)> = Vec::new();
 		let mut calls: Vec<Option<CallRow>> = Vec::new();
 		let mut bytes: Vec<ByteRow> = Vec::new();
 		let mut outputs = Vec::new();
 		let mut steps = 0u64;
 		for (index, input) in run.inputs.iter().enumerate() {
 			let mut machine = Machine::new(program);
-			host.output.clear();
+			host.start();
 			let t_inv = (1 << crate::memory::TS_BIT) + rows.len() as u32;
 			let current = Current { index, t_inv, input };
-			loop {
+			let (first_row, first_byte) = (rows.len(), bytes.len());
+			let trapped = loop {
 				let registers = core::array::from_fn(|k| machine.reg(k));
 				let mut step = machine.step(step_limit).map_err(|_| RunError::Unprovable)?;
-				let stop = decode::signals(step.row.opcode).is_none_or(|s| s.stop());
-				if stop {
-					return Err(RunError::Unprovable);
-				}
+				let signals = decode::signals(step.row.opcode).ok_or(RunError::Unprovable)?;
 				let exit = step.exit;
 				let ts_hi = (1 << crate::memory::TS_BIT) + rows.len() as u32;
 				let mut call = None;
@@ -353,20 +407,51 @@ mod prover {
 					bytes.extend(moved);
 					call = Some(row);
 				}
+				if exit == Exit::Trap {
+					// The program's own `trap` is proven with its rollback; a trap polkavm raises
+					// (a bad access or dynamic jump) is not provable yet.
+					if !signals.trap {
+						return Err(RunError::Unprovable);
+					}
+					let output = host.output.clone();
+					let skip = match forgery {
+						Some(Forgery::TrapAsReturn(k)) if k == index => usize::MAX,
+						Some(Forgery::SkipRollback) => usize::MAX,
+						Some(Forgery::DropFirstRestore) => 1,
+						_ => 0,
+					};
+					let (row, restored) =
+						host.restore(&machine, run, current, ts_hi, skip).ok_or(RunError::Unprovable)?;
+					if forgery == Some(Forgery::TrapAsReturn(index)) {
+						host.output = output;
+					}
+					bytes.extend(restored);
+					call = Some(row);
+				}
 				rows.push((registers, step));
-				invocations.push((index, t_inv));
+				invocations.push((index, t_inv, false));
 				calls.push(call);
 				if steps + machine.steps() > step_limit {
 					return Err(RunError::Unprovable);
 				}
 				match exit {
 					Exit::Next(_) | Exit::Ecalli(_) => {},
-					Exit::Finished => break,
-					Exit::Trap => return Err(RunError::Unprovable),
+					Exit::Finished => break false,
+					Exit::Trap => break true,
 				}
+			};
+			let trapped = match forgery {
+				Some(Forgery::TrapAsReturn(k) | Forgery::ReturnAsTrap(k)) if k == index => !trapped,
+				_ => trapped,
+			};
+			if trapped {
+				invocations[first_row..].iter_mut().for_each(|invocation| invocation.2 = true);
+				calls[first_row..].iter_mut().flatten().for_each(|call| call.trapped = true);
+				bytes[first_byte..].iter_mut().for_each(|byte| byte.trapped = true);
 			}
 			steps += machine.steps();
-			outputs.push(Output { trapped: false, data: host.output.clone() });
+			let data = if trapped { Vec::new() } else { host.output.clone() };
+			outputs.push(Output { trapped, data });
 		}
 		if rows.is_empty() {
 			return Err(RunError::Unprovable);
@@ -394,7 +479,7 @@ mod prover {
 			.chain(
 				call_rows
 					.iter()
-					.filter(|row| host::moves_bytes(row.call))
+					.filter(|row| row.call.moves_bytes())
 					.flat_map(|row| row.queries.map(|(op, x, y, _)| (op, x, y))),
 			)
 			.collect();
@@ -417,7 +502,11 @@ mod prover {
 				accesses.push(memory.access(kind, access.address, value, ts, t_inv).ok_or(RunError::Unprovable)?);
 			}
 			while let Some(byte) = moved.next_if(|byte| byte.ts_hi == ts_hi) {
-				let into_guest = matches!(byte.call, HostCall::InputRead | HostCall::StateRead);
+				// A rollback's bytes stay in the state.
+				if byte.call == Request::Rollback {
+					continue;
+				}
+				let into_guest = matches!(byte.call, Request::Call(HostCall::InputRead | HostCall::StateRead));
 				let kind = if into_guest { byte_store } else { byte_load };
 				let ts = crate::memory::stamp(ts_hi, byte.lo);
 				let row =
@@ -436,7 +525,8 @@ mod prover {
 		};
 
 		let coordinates = Coordinates::new();
-		let shape_cpu = cpu::Cpu { num_vars: num_vars(rows.len() as u64), entry: program.entry, stack_top: program.stack_top };
+		let shape_cpu =
+			cpu::Cpu { num_vars: num_vars(rows.len() as u64), entry: program.entry, stack_top: program.stack_top };
 		let (cpu, program_reads, jump_reads) = cpu_trace(&rows, &calls, &invocations, &shape_cpu, &coordinates);
 		let mut traces = Vec::new();
 		for (table, height) in tables(program, &claim, &shape) {
@@ -489,7 +579,11 @@ mod prover {
 	}
 
 	/// `ω^reads` for each key in table order, zero below.
-	fn final_counters<Key: Ord>(keys: impl Iterator<Item = Key>, reads: &BTreeMap<Key, u64>, num_vars: u32) -> Vec<Base> {
+	fn final_counters<Key: Ord>(
+		keys: impl Iterator<Item = Key>,
+		reads: &BTreeMap<Key, u64>,
+		num_vars: u32,
+	) -> Vec<Base> {
 		let mut column = vec![Base::zero(); 1 << num_vars];
 		for (i, key) in keys.enumerate() {
 			column[i] = counter_step().pow(reads.get(&key).copied().unwrap_or(0));
@@ -501,7 +595,7 @@ mod prover {
 	fn cpu_trace(
 		rows: &[([u64; REGISTERS], Step)],
 		calls: &[Option<CallRow>],
-		invocations: &[(usize, u32)],
+		invocations: &[(usize, u32, bool)],
 		shape: &cpu::Cpu,
 		coordinates: &Coordinates,
 	) -> (Vec<Vec<Base>>, Reads, Reads) {
@@ -537,13 +631,14 @@ mod prover {
 		};
 		for (i, (registers, step)) in rows.iter().enumerate() {
 			let row = &step.row;
-			let start = i == 0 || rows[i - 1].1.exit == Exit::Finished;
+			let start = i == 0 || matches!(rows[i - 1].1.exit, Exit::Finished | Exit::Trap);
 			if start {
 				out = 0;
 			}
-			let (k, t_inv) = invocations[i];
+			let (k, t_inv, trapped) = invocations[i];
 			set_state(&mut t, i, row.pc, registers, start, k, cnt, out);
 			t[T_INV][i] = Base::from_value(t_inv);
+			t[T][i] = Base::from_value(u32::from(trapped));
 			let looked_up = cpu::row_fields(row, coordinates);
 			for field in 1..fields::SIGNALS {
 				t[FIELDS + field][i] = looked_up[field];

@@ -41,8 +41,7 @@ fn prove_and_compare(program: &ProgramTable, blob: &[u8], run: &RunInput) -> (Cl
 
 	let reference = agentic_verifier::program::Program::load(blob).expect("a valid agent");
 	let inputs: Vec<&[u8]> = run.inputs.iter().map(Vec::as_slice).collect();
-	let result =
-		exec::run(&reference, &mut Pages(run), &inputs, run.time, STEP_LIMIT).expect("re-execution runs");
+	let result = exec::run(&reference, &mut Pages(run), &inputs, run.time, STEP_LIMIT).expect("re-execution runs");
 	assert_eq!(claim.steps, result.steps, "steps as re-execution counts them");
 	let outputs: Vec<Output> =
 		result.outputs.iter().map(|o| Output { trapped: o.trapped, data: o.data.clone() }).collect();
@@ -81,7 +80,12 @@ fn the_counter_counts_in_proven_steps() {
 	let mut outputs = Vec::new();
 	for input in &inputs {
 		let (claim, proof, after) = prove_and_compare(&program, &blob, &one(input.clone(), &state));
-		assert!(proof.host_calls >= 4 && proof.host_bytes >= 24, "{} calls, {} bytes", proof.host_calls, proof.host_bytes);
+		assert!(
+			proof.host_calls >= 4 && proof.host_bytes >= 24,
+			"{} calls, {} bytes",
+			proof.host_calls,
+			proof.host_bytes
+		);
 		outputs.push(u64::from_le_bytes(claim.outputs[0].data.clone().try_into().expect("8 bytes")));
 		state = after;
 	}
@@ -96,7 +100,8 @@ fn the_counter_counts_in_proven_steps() {
 
 #[test]
 fn the_other_example_agents_prove() {
-	let transfer = |from: u64, to: u64, amount: u64| [from.to_le_bytes(), to.to_le_bytes(), amount.to_le_bytes()].concat();
+	let transfer =
+		|from: u64, to: u64, amount: u64| [from.to_le_bytes(), to.to_le_bytes(), amount.to_le_bytes()].concat();
 	let cases: [(Vec<u8>, u8, Vec<u8>, Option<u64>); 5] = [
 		(examples::token_ledger(), examples::depth::TOKEN_LEDGER, transfer(u64::MAX, 3, 100), None),
 		(examples::token_ledger(), examples::depth::TOKEN_LEDGER, transfer(3, 512, 1), None),
@@ -185,6 +190,144 @@ fn every_outcome_of_every_call_is_exec_rs() {
 	assert_eq!(results, [20, 512, 5, 5, 2, 0, 0, 0, 17, 1, 0, 1, 1, 0, 0, 0, 1, 0, 2, 2, 0, 0]);
 }
 
+/// An agent that traps (`trap`) on some inputs after it has written state and output: an input
+/// of one byte traps at once; on any other input the agent reads state bytes 0..16 (as the
+/// invocation finds them), copies 16 bytes of its input buffer to state offset 0, writes four of
+/// those bytes again at offset 2, reads eight bytes of page 1, outputs the state bytes it read
+/// first and then its buffer, and traps if the input's first byte is odd.
+const TRAPPER: &str = "
+%isa = revive_v1
+%rw_data_size = 4096
+%stack_size = 4096
+pub @step:
+ecalli 0
+jump @trap if a0 == 1
+a0 = 0
+a1 = 0x20200
+a2 = 16
+ecalli 3
+a0 = 0x20000
+a1 = 0
+a2 = 16
+ecalli 1
+a0 = 0
+a1 = 0x20000
+a2 = 16
+ecalli 4
+a0 = 2
+a1 = 0x20004
+a2 = 4
+ecalli 4
+a0 = 300
+a1 = 0x20100
+a2 = 8
+ecalli 3
+a0 = 0x20200
+a1 = 16
+ecalli 5
+a0 = 0x20000
+a1 = 16
+ecalli 5
+a1 = u8 [0x20000]
+a1 = a1 & 1
+jump @trap if a1 != 0
+ret
+@trap:
+trap
+";
+
+/// Invocations that trap have their state writes and output discarded, as exec.rs discards
+/// them, in one proof with invocations that return: the rollback restores each touched byte
+/// once (bytes written twice, bytes only read, a trap before any state access, a trap in the
+/// last invocation), and the next invocation reads the state as it was before the trap.
+#[test]
+fn trapping_invocations_roll_back_as_exec_rs_does() {
+	let blob = examples::assemble_agent(TRAPPER).expect("assembles");
+	let program = table(&blob);
+	let mut pages = BTreeMap::new();
+	pages.insert(0, core::array::from_fn(|i| (i * 3) as u8));
+	pages.insert(1, core::array::from_fn(|i| (i * 5) as u8));
+	let inputs = vec![vec![2; 16], (1..17).collect(), vec![9], (10..26).collect(), vec![3; 5]];
+	let run = RunInput { inputs, depth: 2, time: None, pages };
+	let (claim, proof, after) = prove_and_compare(&program, &blob, &run);
+	let trapped: Vec<bool> = claim.outputs.iter().map(|output| output.trapped).collect();
+	assert_eq!(trapped, [false, true, true, false, true]);
+	// The fourth invocation finds the first one's writes: the second's were rolled back.
+	assert_eq!(claim.outputs[3].data, [vec![2; 16], (10..26).collect::<Vec<u8>>()].concat());
+	let mut expected = run.pages[&0];
+	expected[..16].copy_from_slice(&(10..26).collect::<Vec<u8>>());
+	expected[2..6].copy_from_slice(&[14, 15, 16, 17]);
+	assert_eq!(after.pages[&0], expected, "the returning invocations' writes, and only theirs");
+	assert_eq!(after.pages[&1], run.pages[&1]);
+	// Each full invocation moves 16 + input + 16 + 4 + 8 + 32 bytes; the two trapping ones that
+	// touched state restore 16 + 8 bytes each; the third moves none.
+	assert_eq!(proof.host_bytes, 92 + (92 + 24) + 0 + 92 + (81 + 24));
+
+	// Every invocation trapping, and a run that traps before touching anything.
+	let run = RunInput { inputs: vec![vec![1; 16], vec![0]], depth: 2, ..RunInput::default() };
+	let (claim, _, after) = prove_and_compare(&program, &blob, &run);
+	assert!(claim.outputs.iter().all(|output| output.trapped && output.data.is_empty()));
+	assert!(claim.pages.iter().all(|page| page.new == page.old) && after.pages.values().all(|page| *page == [0; PAGE]));
+	let run = RunInput { inputs: vec![vec![0]], depth: 2, ..RunInput::default() };
+	let (claim, proof, _) = prove_and_compare(&program, &blob, &run);
+	assert!(claim.outputs[0].trapped && claim.pages.is_empty() && proof.host_bytes == 0);
+}
+
+/// A trapping invocation's claims: the trapped flag of any invocation flipped, or output data
+/// claimed for a trapped one (refused as malformed), is rejected.
+#[test]
+fn a_changed_trap_claim_is_rejected() {
+	let blob = examples::assemble_agent(TRAPPER).expect("assembles");
+	let program = table(&blob);
+	let run = RunInput { inputs: vec![vec![4; 16], vec![5; 16]], depth: 2, ..RunInput::default() };
+	let (claim, proof, _) = prove_and_compare(&program, &blob, &run);
+	let rejected = |claim: &Claim| vm::verify(&program, claim, &proof, &CONFIG).is_err();
+	let mut flipped = claim.clone();
+	flipped.outputs[0].trapped = true;
+	flipped.outputs[0].data.clear();
+	assert!(rejected(&flipped));
+	let mut flipped = claim.clone();
+	flipped.outputs[1].trapped = false;
+	assert!(rejected(&flipped));
+	let mut with_data = claim.clone();
+	with_data.outputs[1].data = vec![5; 16];
+	assert_eq!(vm::verify(&program, &with_data, &proof, &CONFIG), Err(RunError::BadClaim));
+}
+
+/// Consistent forgeries of traps (review TR-1, TR-2): the witness built with one lie and proven
+/// under the claim that lie supports. A trap that restores nothing (its writes kept), a rollback
+/// that leaves one byte as the trapping invocation wrote it, a trapping invocation claimed to
+/// return (its output published), and a returning invocation claimed to trap are all rejected;
+/// the honest witness proven the same way is accepted.
+#[test]
+fn forged_traps_and_rollbacks_are_rejected() {
+	use agentic_polkavm_proof::vm::forge::{forged_witness, Forgery};
+
+	let blob = examples::assemble_agent(TRAPPER).expect("assembles");
+	let program = table(&blob);
+	let run = RunInput { inputs: vec![vec![2; 16], vec![1; 16]], depth: 2, ..RunInput::default() };
+	let honest = vm::witness(&program, &run, STEP_LIMIT).expect("provable");
+	assert!(accepted_under(&program, &honest.claim, &honest.shape, &honest.traces));
+	for forgery in [Forgery::SkipRollback, Forgery::DropFirstRestore, Forgery::TrapAsReturn(1)] {
+		let forged = forged_witness(&program, &run, STEP_LIMIT, forgery).expect("a witness");
+		assert_ne!(forged.claim, honest.claim, "{forgery:?} changes the claim");
+		assert!(!accepted_under(&program, &forged.claim, &forged.shape, &forged.traces), "{forgery:?} accepted");
+	}
+	let forged = forged_witness(&program, &run, STEP_LIMIT, Forgery::DropFirstRestore).expect("a witness");
+	assert_eq!(forged.claim.pages[0].new[0], 1, "the trapping invocation's write kept");
+
+	// A returning invocation claimed to trap, in an agent that touches no state (so that only
+	// the trapped flag is wrong).
+	let blob = examples::assemble_agent("%isa = revive_v1\n%stack_size = 4096\npub @step:\nret\n").expect("assembles");
+	let program = table(&blob);
+	let run = RunInput { inputs: vec![Vec::new(), Vec::new()], ..RunInput::default() };
+	let forged = forged_witness(&program, &run, STEP_LIMIT, Forgery::ReturnAsTrap(1)).expect("a witness");
+	assert!(forged.claim.outputs[1].trapped);
+	assert!(!accepted_under(&program, &forged.claim, &forged.shape, &forged.traces), "a return claimed as a trap");
+	let honest = vm::witness(&program, &run, STEP_LIMIT).expect("provable");
+	assert!(accepted_under(&program, &honest.claim, &honest.shape, &honest.traces));
+}
+
 #[test]
 fn reading_the_time_without_one_is_unprovable() {
 	let program = table(&examples::clock());
@@ -217,10 +360,13 @@ fn a_changed_claim_is_rejected() {
 		("an input byte", with(&|c| c.inputs[0][0] ^= 1)),
 		("a shorter input", with(&|c| c.inputs[0].truncate(7))),
 		("a longer input", with(&|c| c.inputs[0].push(0))),
-		("another input", with(&|c| {
-			c.inputs.push(Vec::new());
-			c.outputs.push(c.outputs[0].clone());
-		})),
+		(
+			"another input",
+			with(&|c| {
+				c.inputs.push(Vec::new());
+				c.outputs.push(c.outputs[0].clone());
+			}),
+		),
 		("no output", with(&|c| c.outputs[0].data.clear())),
 		("a trapped output", with(&|c| c.outputs[0] = Output { trapped: true, data: Vec::new() })),
 		("the depth", with(&|c| c.depth = 3)),
@@ -247,8 +393,8 @@ fn accepted_under(program: &ProgramTable, claim: &Claim, shape: &RunProof, trace
 	let (statement, airs) = vm::run_statement(program, claim, shape).expect("statement");
 	let airs: Vec<&Table> = airs.iter().collect();
 	let traces: Vec<&[Vec<Base>]> = traces.iter().map(|t| t.as_slice()).collect();
-	let proof = agentic_zerocheck::prover::prove_tables_unchecked(&airs, &statement, &CONFIG, &traces)
-		.expect("unchecked");
+	let proof =
+		agentic_zerocheck::prover::prove_tables_unchecked(&airs, &statement, &CONFIG, &traces).expect("unchecked");
 	vm::verify(program, claim, &RunProof { proof, ..shape.clone() }, &CONFIG).is_ok()
 }
 
@@ -318,12 +464,19 @@ fn proofs_of_mutated_host_tables_are_rejected() {
 	page[24..32].copy_from_slice(&1000u64.to_le_bytes());
 	ledger_pages.insert(0, page);
 	let runs = [
-		(examples::counter(), RunInput { inputs: vec![5u64.to_le_bytes().to_vec(), Vec::new()], ..RunInput::default() }),
+		(
+			examples::counter(),
+			RunInput { inputs: vec![5u64.to_le_bytes().to_vec(), Vec::new()], ..RunInput::default() },
+		),
 		(
 			examples::token_ledger(),
 			RunInput { inputs: vec![transfer], depth: examples::depth::TOKEN_LEDGER, time: None, pages: ledger_pages },
 		),
 		(examples::clock(), RunInput { inputs: vec![Vec::new()], time: Some(77), ..RunInput::default() }),
+		(
+			examples::assemble_agent(TRAPPER).expect("assembles"),
+			RunInput { inputs: vec![vec![1; 16], vec![2; 16], vec![9]], depth: 2, ..RunInput::default() },
+		),
 	];
 	let mut rng = Rng(0x4057_2026);
 	let mut per_table = BTreeMap::new();
@@ -353,7 +506,9 @@ fn proofs_of_mutated_host_tables_are_rejected() {
 			// The CPU's host columns, on a row that calls.
 			_ => {
 				let calls: Vec<usize> = (0..witness.shape.instructions as usize)
-					.filter(|&i| traces[index][cpu_columns::SIGNALS + agentic_polkavm_proof::cpu::signal::HOST][i] == Base::one())
+					.filter(|&i| {
+						traces[index][cpu_columns::SIGNALS + agentic_polkavm_proof::cpu::signal::HOST][i] == Base::one()
+					})
 					.collect();
 				let row = calls[rng.below(calls.len() as u64) as usize];
 				(cpu_columns::OUT + rng.below((cpu_columns::WIDTH - cpu_columns::OUT) as u64) as usize, row)
@@ -368,7 +523,7 @@ fn proofs_of_mutated_host_tables_are_rejected() {
 
 #[test]
 fn the_host_tables_analyze_within_the_degree_budget() {
-	for (table, width, degree) in [(Table::HostCalls, 85, 12), (Table::HostBytes, 281, 9), (Table::State, 10, 4)] {
+	for (table, width, degree) in [(Table::HostCalls, 87, 12), (Table::HostBytes, 361, 12), (Table::State, 10, 4)] {
 		let info = agentic_air::analyze(&table).expect("analyze");
 		assert_eq!(info.width, width, "{table:?}");
 		assert_eq!(info.max_degree, degree, "{table:?}");

@@ -10,6 +10,7 @@ use agentic_polkavm_proof::{
 	program::ProgramTable,
 	vm::{self, Claim, Output, RunError, RunInput, RunProof},
 };
+use agentic_verifier::exec;
 use agentic_zerocheck::Config;
 use common::programs::{random_program, Mix};
 
@@ -34,6 +35,23 @@ fn provable_programs(rng: &mut Rng, count: usize) -> Vec<ProgramTable> {
 			Ok(_) => programs.push(program),
 			Err(RunError::Unprovable) => {},
 			Err(e) => panic!("{e:?}"),
+		}
+	}
+	programs
+}
+
+/// Random programs over the whole subset whose three-invocation run has a witness in which
+/// some invocation traps (`trap`, with its rollback).
+fn trapping_programs(rng: &mut Rng, count: usize) -> Vec<ProgramTable> {
+	let mut programs = Vec::new();
+	while programs.len() < count {
+		let blob = random_program(rng, Mix::Everything);
+		let program = ProgramTable::from_blob(&blob, "step").expect("inside the subset");
+		let run = RunInput { inputs: vec![Vec::new(); 3], ..RunInput::default() };
+		if let Ok(witness) = vm::witness(&program, &run, 3 * STEP_LIMIT) {
+			if witness.claim.outputs.iter().any(|output| output.trapped) {
+				programs.push(program);
+			}
 		}
 	}
 	programs
@@ -107,7 +125,8 @@ fn a_changed_claim_or_another_program_is_rejected() {
 }
 
 /// The mutation suite of the CPU table: one cell of one table of an honest witness of three
-/// invocations changed (a CPU cell on rows `0..=R`, where every cell is determined, half the
+/// invocations (of programs that return, and of programs over the whole subset with a trapping
+/// invocation) changed (a CPU cell on rows `0..=R`, where every cell is determined, half the
 /// time on a row that starts an invocation or on row `R` and in a column the invocations
 /// carry; a final read counter of the program or jump table; an access-chip cell; a RAM
 /// word's final cell or initial-value counter), proven through the unchecked prover: the
@@ -128,7 +147,8 @@ fn mutation_suite(seed: u64, cases: usize) {
 	use agentic_polkavm_proof::{cpu::fields, memory::columns as memory_columns, Table};
 
 	let mut rng = Rng(seed);
-	let programs = provable_programs(&mut rng, 6);
+	let mut programs = provable_programs(&mut rng, 6);
+	programs.extend(trapping_programs(&mut rng, 2));
 	let mut per_table = std::collections::BTreeMap::new();
 	for case in 0..cases {
 		let program = &programs[case % programs.len()];
@@ -158,8 +178,9 @@ fn mutation_suite(seed: u64, cases: usize) {
 						columns::OUT,
 						columns::FIELDS + fields::PC,
 						columns::REGS + 2 * rng.below(13) as usize + rng.below(2) as usize,
+						columns::T,
 					];
-					(carried[rng.below(6) as usize], starts[rng.below(4) as usize])
+					(carried[rng.below(carried.len() as u64) as usize], starts[rng.below(4) as usize])
 				} else {
 					(rng.below(columns::WIDTH as u64) as usize, rng.below(r + 1) as usize)
 				}
@@ -204,19 +225,61 @@ fn flipped_proof_bytes_are_rejected() {
 	}
 }
 
+/// No state: the random programs make no state calls.
+struct NoState;
+
+impl exec::StateAccess for NoState {
+	fn depth(&self) -> u8 {
+		0
+	}
+	fn load_page(&mut self, index: u32) -> Result<[u8; agentic_polkavm_proof::state::PAGE], exec::ExecError> {
+		Err(exec::ExecError::PageUnavailable(index))
+	}
+}
+
+/// Random programs over the whole subset (`input_len` calls, `trap`, dynamic jumps and accesses
+/// anywhere), three invocations each: when polkavm raises no trap of its own the run has a
+/// witness, whose steps and trapped invocations are exec.rs's; some of those with traps prove
+/// and verify. The other runs are refused as unprovable, and so are the runs exec.rs cannot
+/// finish within the limit.
 #[test]
-fn runs_with_host_calls_or_traps_are_refused() {
+fn random_runs_with_traps_agree_with_reexecution() {
 	let mut rng = Rng(0x5709);
-	let mut refused = 0;
-	for _ in 0..40 {
+	let limit = 3 * STEP_LIMIT;
+	let (mut witnessed, mut trapped, mut proven, mut refused) = (0, 0, 0, 0);
+	for _ in 0..60 {
 		let blob = random_program(&mut rng, Mix::Everything);
 		let program = ProgramTable::from_blob(&blob, "step").expect("inside the subset");
-		if let Err(e) = vm::prove(&program, &once(), STEP_LIMIT, &CONFIG) {
-			assert_eq!(e, RunError::Unprovable);
-			refused += 1;
+		let run = RunInput { inputs: vec![Vec::new(), vec![1, 2, 3], Vec::new()], ..RunInput::default() };
+		let inputs: Vec<&[u8]> = run.inputs.iter().map(Vec::as_slice).collect();
+		let reference = agentic_verifier::program::Program::load(&blob).expect("an agent");
+		let result = exec::run(&reference, &mut NoState, &inputs, None, limit);
+		let witness = match vm::witness(&program, &run, limit) {
+			Ok(witness) => witness,
+			Err(RunError::Unprovable) => {
+				refused += 1;
+				continue;
+			},
+			Err(e) => panic!("{e:?}"),
+		};
+		let result = result.expect("re-execution finishes what the witness finishes");
+		assert_eq!(witness.claim.steps, result.steps, "steps");
+		let outcomes: Vec<Output> =
+			result.outputs.iter().map(|o| Output { trapped: o.trapped, data: o.data.clone() }).collect();
+		assert_eq!(witness.claim.outputs, outcomes, "trapped invocations");
+		witnessed += 1;
+		let traps = outcomes.iter().filter(|o| o.trapped).count();
+		trapped += traps;
+		if traps > 0 && proven < 3 {
+			let (claim, proof) = vm::prove(&program, &run, limit, &CONFIG).expect("proves");
+			vm::verify(&program, &claim, &proof, &CONFIG).expect("verifies");
+			proven += 1;
 		}
 	}
-	assert!(refused > 20, "{refused} of 40 runs with host calls and traps refused");
+	assert!(
+		witnessed >= 10 && trapped >= 6 && proven == 3 && refused >= 5,
+		"{witnessed} witnessed ({trapped} traps), {refused} refused"
+	);
 }
 
 /// A register flag moved to another register (the instruction names `r_k`, the row flags
@@ -261,9 +324,13 @@ fn the_cpu_analyzes_within_the_degree_budget() {
 	use agentic_polkavm_proof::{cpu::Cpu, Table};
 	let info = agentic_air::analyze(&Table::Cpu(Cpu { num_vars: 8, entry: 0, stack_top: 0x1000 })).expect("analyze");
 	assert_eq!(info.width, columns::WIDTH);
-	assert_eq!(columns::WIDTH, 145);
+	assert_eq!(columns::WIDTH, 146);
 	assert_eq!(info.max_degree, 13, "the running product: six send slots of degree 2 and one of 1");
 	assert!(info.unused_columns.is_empty(), "{:?}", info.unused_columns);
 	// The timestamps read the index bits the table has.
-	assert!(agentic_air::analyze(&Cpu { num_vars: 3, entry: 0, stack_top: 0 }).expect("analyze").index_bits.iter().all(|&j| j < 3));
+	assert!(agentic_air::analyze(&Cpu { num_vars: 3, entry: 0, stack_top: 0 })
+		.expect("analyze")
+		.index_bits
+		.iter()
+		.all(|&j| j < 3));
 }
