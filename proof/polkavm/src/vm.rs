@@ -444,11 +444,10 @@ mod prover {
 				Some(Forgery::TrapAsReturn(k) | Forgery::ReturnAsTrap(k)) if k == index => !trapped,
 				_ => trapped,
 			};
-			if trapped {
-				invocations[first_row..].iter_mut().for_each(|invocation| invocation.2 = true);
-				calls[first_row..].iter_mut().flatten().for_each(|call| call.trapped = true);
-				bytes[first_byte..].iter_mut().for_each(|byte| byte.trapped = true);
-			}
+			// Every row of the invocation carries its trapped flag.
+			invocations[first_row..].iter_mut().for_each(|invocation| invocation.2 = trapped);
+			calls[first_row..].iter_mut().flatten().for_each(|call| call.trapped = trapped);
+			bytes[first_byte..].iter_mut().for_each(|byte| byte.trapped = trapped);
 			steps += machine.steps();
 			let data = if trapped { Vec::new() } else { host.output.clone() };
 			outputs.push(Output { trapped, data });
