@@ -4,7 +4,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_core::{bounded::BoundedVec, ConstU32, H256};
 
-use crate::state::StateWitness;
+use crate::state::{StateWitness, WitnessPage, MAX_WITNESS_PAGES};
 
 /// Identifies an agent. Assigned sequentially by the registry at registration.
 pub type AgentId = u32;
@@ -25,8 +25,11 @@ pub const MAX_INPUTS: u32 = 256;
 pub const MAX_INPUT_LEN: u32 = 4096;
 /// Most agents one submission may depend on (and most entries of its vector clock).
 pub const MAX_DEPENDENCIES: u32 = 16;
-/// Largest succinct proof accepted as evidence, in bytes.
-pub const MAX_PROOF_LEN: u32 = 512 * 1024;
+/// Largest validity proof accepted as evidence, in bytes: 3 MiB, so that one fits a block's
+/// normal-class length (3.75 MiB). Today's proofs of a few thousand instructions are about
+/// 2.5 MB (`docs/benchmarks.md`); the proof-size work of `docs/proof-system.md` is what lets
+/// longer runs fit.
+pub const MAX_PROOF_LEN: u32 = 3 * 1024 * 1024;
 
 /// One input message handed to one invocation of the agent's `step` export.
 pub type Input = BoundedVec<u8, ConstU32<MAX_INPUT_LEN>>;
@@ -38,7 +41,7 @@ pub type Inputs = BoundedVec<Input, ConstU32<MAX_INPUTS>>;
 pub enum VerificationMode {
 	/// The runtime re-executes the program on the submitted inputs and state witness.
 	Reexec,
-	/// A succinct validity proof of the execution. Reserved: not accepted yet.
+	/// A succinct validity proof of the execution (`docs/proof-system.md`).
 	Ligerito,
 }
 
@@ -81,13 +84,29 @@ pub struct ReexecEvidence {
 	pub witness: StateWitness,
 }
 
+/// Evidence for the Ligerito mode: the run's public data and a validity proof of the run
+/// (`docs/proof-system.md`, "The submission statement").
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub struct LigeritoEvidence {
+	/// The inputs, one per invocation of `step`.
+	pub inputs: Inputs,
+	/// What each invocation produced, one per input.
+	pub outputs: BoundedVec<Output, ConstU32<MAX_INPUTS>>,
+	/// Every state page the run read or wrote, with a Merkle multiproof against `old_root`.
+	pub witness: StateWitness,
+	/// The new contents of the witness's pages the run changed, strictly ascending by index.
+	pub written: BoundedVec<WitnessPage, ConstU32<MAX_WITNESS_PAGES>>,
+	/// The SCALE encoding of the run proof (`agentic_polkavm_proof::vm::RunProof`).
+	pub proof: BoundedVec<u8, ConstU32<MAX_PROOF_LEN>>,
+}
+
 /// What a submission offers as proof that its transition is correct.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
 pub enum Evidence {
 	/// Inputs and state witness to re-execute.
 	Reexec(ReexecEvidence),
-	/// A succinct proof (reserved for the Ligerito mode).
-	Ligerito(BoundedVec<u8, ConstU32<MAX_PROOF_LEN>>),
+	/// The run's public data and a validity proof of it.
+	Ligerito(LigeritoEvidence),
 }
 
 impl Evidence {
@@ -166,7 +185,7 @@ pub fn inputs_commitment(inputs: &[Input]) -> H256 {
 }
 
 /// What one invocation of `step` produced.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug, Default)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug, Default)]
 pub struct Output {
 	/// The invocation trapped: its state writes were discarded and `data` is empty.
 	pub trapped: bool,
@@ -234,6 +253,10 @@ pub enum RejectionReason {
 	OutputsMismatch,
 	/// The execution ends in another state than the new root.
 	NewRootMismatch,
+	/// The evidence's written pages are not witness pages, not ascending, or not changed.
+	InvalidWrittenPages,
+	/// The validity proof does not decode or does not verify against the submission's claim.
+	InvalidProof,
 }
 
 /// Why the transaction pool refuses a submission, as the `u8` of

@@ -7,6 +7,8 @@
 //!   ABI's host calls) used both off-chain by the prover worker and on-chain by re-execution, so
 //!   the two cannot disagree.
 //! - [`reexec`]: the re-execution verifier, and the builder of its evidence.
+//! - [`ligerito`]: the validity-proof verifier, and (feature `prover`) the builder of its
+//!   evidence.
 //!
 //! Verification modes sit behind the [`Verifier`] trait; the runtime and the worker call
 //! [`verify`], which picks the implementation for the evidence's mode.
@@ -20,10 +22,16 @@
 extern crate alloc;
 
 pub mod exec;
+pub mod ligerito;
 pub mod program;
 pub mod reexec;
 
-use agentic_primitives::{state::WitnessError, Evidence, RejectionReason, StateRoot, Submission};
+use agentic_primitives::{
+	inputs_commitment,
+	state::{Page, StateWitness, WitnessError},
+	Evidence, Input, RejectionReason, StateRoot, Submission,
+};
+use alloc::collections::BTreeMap;
 use sp_core::H256;
 
 /// The public statement a submission makes, independent of the evidence for it.
@@ -61,13 +69,17 @@ impl Claim {
 	}
 }
 
-/// Why a claim was not verified. Every variant but [`VerifyError::Program`] and
-/// [`VerifyError::ModeNotSupported`] means the evidence is wrong: the submitter's fault.
+/// Why a claim was not verified. Every variant but [`VerifyError::Program`],
+/// [`VerifyError::ProgramTable`], [`VerifyError::ModeNotSupported`] and [`VerifyError::Vm`]
+/// means the evidence is wrong: the submitter's fault.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum VerifyError {
 	/// The agent's program does not load (it was validated at registration, so this is not the
 	/// submitter's fault).
 	Program(program::ProgramError),
+	/// The agent's program has no `Ligerito` program table (registration refuses such a program
+	/// in that mode, so this is not the submitter's fault).
+	ProgramTable(agentic_polkavm_proof::program::ProgramError),
 	/// No verifier for this evidence's mode exists yet.
 	ModeNotSupported,
 	/// The inputs do not match `inputs_commitment`.
@@ -96,6 +108,13 @@ pub enum VerifyError {
 	OutputsMismatch,
 	/// The execution ends in another state than `new_root`.
 	NewRootMismatch,
+	/// The evidence's written pages are not witness pages, not strictly ascending, or not
+	/// changed.
+	WrittenPages,
+	/// The validity proof does not decode.
+	ProofMalformed,
+	/// The validity proof does not verify against the claim.
+	Proof(agentic_polkavm_proof::vm::RunError),
 	/// The virtual machine failed in a way a valid program cannot cause.
 	Vm,
 }
@@ -105,7 +124,9 @@ impl VerifyError {
 	/// bond is slashed); `None` for a failure that is not the submitter's doing.
 	pub fn rejection_reason(&self) -> Option<RejectionReason> {
 		Some(match self {
-			VerifyError::Program(_) | VerifyError::ModeNotSupported | VerifyError::Vm => return None,
+			VerifyError::Program(_) | VerifyError::ProgramTable(_) | VerifyError::ModeNotSupported | VerifyError::Vm => {
+				return None
+			},
 			VerifyError::InputsMismatch => RejectionReason::InputsMismatch,
 			VerifyError::WitnessDepthMismatch => RejectionReason::WitnessDepthMismatch,
 			VerifyError::Witness(_) => RejectionReason::InvalidWitness,
@@ -116,8 +137,37 @@ impl VerifyError {
 			VerifyError::StepsMismatch { .. } => RejectionReason::StepsMismatch,
 			VerifyError::OutputsMismatch => RejectionReason::OutputsMismatch,
 			VerifyError::NewRootMismatch => RejectionReason::NewRootMismatch,
+			VerifyError::WrittenPages => RejectionReason::InvalidWrittenPages,
+			VerifyError::ProofMalformed | VerifyError::Proof(_) => RejectionReason::InvalidProof,
 		})
 	}
+}
+
+/// The checks both modes start with: the inputs against their commitment, the witness's depth,
+/// and its opening of `old_root` (a witness without pages opens nothing: the run may then touch
+/// no page). Returns the witness's pages.
+fn open_evidence(claim: &Claim, inputs: &[Input], witness: &StateWitness) -> Result<BTreeMap<u32, Page>, VerifyError> {
+	if inputs_commitment(inputs) != claim.inputs_commitment {
+		return Err(VerifyError::InputsMismatch);
+	}
+	if witness.depth != claim.state_depth {
+		return Err(VerifyError::WitnessDepthMismatch);
+	}
+	if witness.pages.is_empty() {
+		return Ok(BTreeMap::new());
+	}
+	witness.open(&claim.old_root).map_err(VerifyError::Witness)
+}
+
+/// The check both modes end with: the witness with the written pages substituted roots to
+/// `new_root` (nothing written: the old root).
+fn check_new_root(claim: &Claim, witness: &StateWitness, written: &BTreeMap<u32, Page>) -> Result<(), VerifyError> {
+	let new_root =
+		if written.is_empty() { claim.old_root } else { witness.root_after(written).map_err(VerifyError::Witness)? };
+	if new_root != claim.new_root {
+		return Err(VerifyError::NewRootMismatch);
+	}
+	Ok(())
 }
 
 /// A verification mode.
@@ -132,6 +182,6 @@ pub trait Verifier {
 pub fn verify(program: &[u8], claim: &Claim, evidence: &Evidence) -> Result<(), VerifyError> {
 	match evidence {
 		Evidence::Reexec(e) => reexec::ReexecVerifier.verify(program, claim, e),
-		Evidence::Ligerito(_) => Err(VerifyError::ModeNotSupported),
+		Evidence::Ligerito(e) => ligerito::LigeritoVerifier.verify(program, claim, e),
 	}
 }

@@ -40,19 +40,8 @@ impl Verifier for ReexecVerifier {
 
 /// [`ReexecVerifier::verify`] for an already loaded program.
 pub fn verify_loaded(program: &Program, claim: &Claim, evidence: &ReexecEvidence) -> Result<(), VerifyError> {
-	if inputs_commitment(&evidence.inputs) != claim.inputs_commitment {
-		return Err(VerifyError::InputsMismatch);
-	}
 	let witness = &evidence.witness;
-	if witness.depth != claim.state_depth {
-		return Err(VerifyError::WitnessDepthMismatch);
-	}
-	// A witness without pages proves nothing about the state; the run may then touch no page.
-	let pages = if witness.pages.is_empty() {
-		BTreeMap::new()
-	} else {
-		witness.open(&claim.old_root).map_err(VerifyError::Witness)?
-	};
+	let pages = crate::open_evidence(claim, &evidence.inputs, witness)?;
 	let mut backend = WitnessState { depth: witness.depth, pages };
 	let inputs: Vec<&[u8]> = evidence.inputs.iter().map(|i| i.as_slice()).collect();
 	let result = exec::run(program, &mut backend, &inputs, claim.time, claim.steps).map_err(|e| match e {
@@ -71,15 +60,7 @@ pub fn verify_loaded(program: &Program, claim: &Claim, evidence: &ReexecEvidence
 	if outputs_commitment(&result.outputs) != claim.outputs_commitment {
 		return Err(VerifyError::OutputsMismatch);
 	}
-	let new_root = if result.written.is_empty() {
-		claim.old_root
-	} else {
-		witness.root_after(&result.written).map_err(VerifyError::Witness)?
-	};
-	if new_root != claim.new_root {
-		return Err(VerifyError::NewRootMismatch);
-	}
-	Ok(())
+	crate::check_new_root(claim, witness, &result.written)
 }
 
 /// Serves pages from an opened witness only.

@@ -264,7 +264,13 @@ fn the_pool_refuses_bad_submissions_with_distinct_errors() {
 
 		// Evidence of another mode.
 		let mut sub = signed.submission.clone();
-		sub.evidence = Evidence::Ligerito(BoundedVec::truncate_from(vec![1, 2, 3]));
+		sub.evidence = Evidence::Ligerito(agentic_primitives::LigeritoEvidence {
+			inputs: Default::default(),
+			outputs: Default::default(),
+			witness: Default::default(),
+			written: Default::default(),
+			proof: BoundedVec::truncate_from(vec![1, 2, 3]),
+		});
 		assert_eq!(pool_error(w.sign(sub)), custom(InvalidSubmission::WrongMode));
 
 		// None of the refusals changed anything: the honest one still goes in, once.
