@@ -286,7 +286,8 @@ pub enum InvalidSubmission {
 	/// The vector clock is unsorted, repeats an agent, names an unknown agent or a future
 	/// version, or does not cover `depends_on`.
 	InvalidVectorClock = 9,
-	/// The verification mode is not supported yet.
+	/// The agent's verification mode is not accepted for submissions yet (`Ligerito`: the
+	/// runtime verifies its proofs, but their dispatch weight is not benchmarked yet).
 	ModeNotSupported = 10,
 	/// The declared time was recorded before the time of this agent's previous accepted
 	/// transition that read the time: an agent's time never runs backwards.

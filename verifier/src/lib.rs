@@ -70,8 +70,8 @@ impl Claim {
 }
 
 /// Why a claim was not verified. Every variant but [`VerifyError::Program`],
-/// [`VerifyError::ProgramTable`], [`VerifyError::ModeNotSupported`] and [`VerifyError::Vm`]
-/// means the evidence is wrong: the submitter's fault.
+/// [`VerifyError::ProgramTable`] and [`VerifyError::Vm`] means the evidence is wrong: the
+/// submitter's fault.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum VerifyError {
 	/// The agent's program does not load (it was validated at registration, so this is not the
@@ -80,8 +80,6 @@ pub enum VerifyError {
 	/// The agent's program has no `Ligerito` program table (registration refuses such a program
 	/// in that mode, so this is not the submitter's fault).
 	ProgramTable(agentic_polkavm_proof::program::ProgramError),
-	/// No verifier for this evidence's mode exists yet.
-	ModeNotSupported,
 	/// The inputs do not match `inputs_commitment`.
 	InputsMismatch,
 	/// The witness is not for a state of the agent's depth.
@@ -124,9 +122,7 @@ impl VerifyError {
 	/// bond is slashed); `None` for a failure that is not the submitter's doing.
 	pub fn rejection_reason(&self) -> Option<RejectionReason> {
 		Some(match self {
-			VerifyError::Program(_) | VerifyError::ProgramTable(_) | VerifyError::ModeNotSupported | VerifyError::Vm => {
-				return None
-			},
+			VerifyError::Program(_) | VerifyError::ProgramTable(_) | VerifyError::Vm => return None,
 			VerifyError::InputsMismatch => RejectionReason::InputsMismatch,
 			VerifyError::WitnessDepthMismatch => RejectionReason::WitnessDepthMismatch,
 			VerifyError::Witness(_) => RejectionReason::InvalidWitness,

@@ -28,6 +28,9 @@ use codec::DecodeAll;
 
 use crate::{Claim, Verifier, VerifyError};
 
+/// Why a program has no program table (refused for the `Ligerito` mode at registration).
+pub use agentic_polkavm_proof::program::ProgramError as TableError;
+
 /// The Ligerito-mode verifier.
 pub struct LigeritoVerifier;
 

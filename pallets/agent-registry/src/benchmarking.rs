@@ -46,7 +46,8 @@ fn registered_counter<T: Config>(owner: &T::AccountId) -> AgentId {
 mod benchmarks {
 	use super::*;
 
-	/// Registration with a new program blob of about `l` bytes (validation and storage).
+	/// Registration with a new program blob of about `l` bytes (validation and storage), in the
+	/// dearer mode: `Ligerito` also builds the program table.
 	#[benchmark]
 	fn register(l: Linear<0, 60_000>) {
 		let owner = funded::<T>();
@@ -57,7 +58,7 @@ mod benchmarks {
 			RawOrigin::Signed(owner.clone()),
 			ProgramSource::Blob(program),
 			AgentPublic::from_raw([1; 32]),
-			VerificationMode::Reexec,
+			VerificationMode::Ligerito,
 			4,
 			None,
 			T::Bonds::minimum_bond(),

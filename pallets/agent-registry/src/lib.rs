@@ -199,8 +199,17 @@ pub mod pallet {
 		ProgramRejected,
 		/// `ProgramSource::Stored` names a hash no blob is stored under.
 		UnknownProgram,
-		/// This verification mode is not supported yet.
-		ModeNotSupported,
+		/// A `Ligerito`-mode program contains an instruction outside the proof system's v1
+		/// subset (`docs/proof-system.md`): the first one, by its opcode byte in the `revive_v1`
+		/// encoding (polkavm names it; so does the error's `Display` off chain, with its code
+		/// offset).
+		UnsupportedInstruction {
+			/// The opcode byte.
+			opcode: u8,
+		},
+		/// A `Ligerito`-mode program cannot be proven for another reason: its `step` export is
+		/// not at the start of a basic block, or its code can fall off its end.
+		ProgramNotProvable,
 		/// The state depth is above `MaxStateDepth`.
 		StateDepthTooLarge,
 		/// Every agent id has been used.
@@ -285,9 +294,8 @@ impl<T: Config> Pallet<T> {
 		bond: BalanceOf<T>,
 		prepaid: BalanceOf<T>,
 	) -> Result<AgentId, DispatchError> {
-		ensure!(mode == VerificationMode::Reexec, Error::<T>::ModeNotSupported);
 		ensure!(state_depth <= T::MaxStateDepth::get().min(MAX_STATE_DEPTH), Error::<T>::StateDepthTooLarge);
-		let program_hash = Self::store_program(program)?;
+		let program_hash = Self::store_program(program, mode)?;
 		let agent = NextAgentId::<T>::get();
 		NextAgentId::<T>::put(agent.checked_add(1).ok_or(Error::<T>::AgentIdsExhausted)?);
 		let state_root = initial_root.unwrap_or_else(|| empty_root(state_depth));
@@ -315,11 +323,20 @@ impl<T: Config> Pallet<T> {
 		Ok(agent)
 	}
 
-	/// Validates and stores a blob (or checks a stored one exists) and counts the new user.
-	fn store_program(program: ProgramSource<T::MaxProgramLen>) -> Result<ProgramHash, DispatchError> {
+	/// Validates and stores a blob (or checks a stored one exists) and counts the new user. A
+	/// `Ligerito`-mode agent's program must also have a program table (every instruction inside
+	/// the proof system's subset).
+	fn store_program(program: ProgramSource<T::MaxProgramLen>, mode: VerificationMode) -> Result<ProgramHash, DispatchError> {
+		let provable = |blob: &[u8]| match mode {
+			VerificationMode::Reexec => Ok(()),
+			VerificationMode::Ligerito => {
+				agentic_verifier::ligerito::program_table(blob).map(|_| ()).map_err(Self::table_error)
+			},
+		};
 		let hash = match program {
 			ProgramSource::Blob(blob) => {
 				agentic_verifier::program::validate(&blob).map_err(Self::program_error)?;
+				provable(&blob)?;
 				let hash = H256(agentic_primitives::blake2_256(&blob));
 				if !Programs::<T>::contains_key(hash) {
 					let len = blob.len() as u32;
@@ -329,7 +346,8 @@ impl<T: Config> Pallet<T> {
 				hash
 			},
 			ProgramSource::Stored(hash) => {
-				ensure!(Programs::<T>::contains_key(hash), Error::<T>::UnknownProgram);
+				let blob = Programs::<T>::get(hash).ok_or(Error::<T>::UnknownProgram)?;
+				provable(&blob)?;
 				hash
 			},
 		};
@@ -358,6 +376,24 @@ impl<T: Config> Pallet<T> {
 			ProgramError::MissingStepExport => Error::<T>::MissingStepExport,
 			ProgramError::UnknownImport(_) | ProgramError::UnknownHostCallIndex(_) => Error::<T>::UnknownHostCall,
 			ProgramError::Rejected(_) => Error::<T>::ProgramRejected,
+		}
+		.into()
+	}
+
+	fn table_error(e: agentic_verifier::VerifyError) -> DispatchError {
+		use agentic_verifier::ligerito::TableError as E;
+		match e {
+			agentic_verifier::VerifyError::ProgramTable(e) => match e {
+				E::UnsupportedInstruction { opcode, .. } => Error::<T>::UnsupportedInstruction { opcode },
+				E::Malformed(_) => Error::<T>::MalformedProgram,
+				E::WrongInstructionSet => Error::<T>::WrongInstructionSet,
+				E::MissingExport(_) => Error::<T>::MissingStepExport,
+				E::UnknownHostCall(_) | E::MissingImport { .. } => Error::<T>::UnknownHostCall,
+				E::ExportNotBlockStart(_) | E::FallsOffEnd | E::InconsistentDecoding { .. } => {
+					Error::<T>::ProgramNotProvable
+				},
+			},
+			_ => Error::<T>::ProgramNotProvable,
 		}
 		.into()
 	}

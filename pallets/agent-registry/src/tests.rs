@@ -132,6 +132,57 @@ fn register_refuses_an_import_outside_the_abi() {
 	});
 }
 
+/// A `Ligerito`-mode agent's program must be inside the proof system's subset: the counter
+/// registers; a program with a multiplication is refused with the instruction's opcode, given
+/// as a blob or as a blob a re-execution agent stored.
+#[test]
+fn ligerito_mode_needs_a_program_inside_the_subset() {
+	new_test_ext().execute_with(|| {
+		let reg = |program| {
+			Registry::register(
+				RuntimeOrigin::signed(ALICE),
+				program,
+				key(1),
+				VerificationMode::Ligerito,
+				0,
+				None,
+				MIN_BOND,
+				0,
+			)
+		};
+		let id = NextAgentId::<Test>::get();
+		assert_ok!(reg(blob(examples::counter())));
+		assert_eq!(Agents::<Test>::get(id).unwrap().mode, VerificationMode::Ligerito);
+
+		let multiplies = examples::assemble_agent("%isa = revive_v1\n%stack_size = 4096\npub @step:\na0 = a1 * a2\nret\n")
+			.expect("assembles");
+		let table = agentic_verifier::ligerito::program_table(&multiplies).err().expect("outside the subset");
+		let agentic_verifier::VerifyError::ProgramTable(agentic_verifier::ligerito::TableError::UnsupportedInstruction {
+			name,
+			opcode,
+			..
+		}) = table
+		else {
+			panic!("{table:?}")
+		};
+		assert_eq!(name, "mul_64");
+		assert_noop!(reg(blob(multiplies.clone())), Error::<Test>::UnsupportedInstruction { opcode });
+		// Stored by a re-execution agent, then named by hash.
+		assert_ok!(Registry::register(
+			RuntimeOrigin::signed(ALICE),
+			blob(multiplies.clone()),
+			key(2),
+			VerificationMode::Reexec,
+			0,
+			None,
+			MIN_BOND,
+			0
+		));
+		let hash = H256(agentic_primitives::blake2_256(&multiplies));
+		assert_noop!(reg(ProgramSource::Stored(hash)), Error::<Test>::UnsupportedInstruction { opcode });
+	});
+}
+
 #[test]
 fn register_refuses_bad_parameters() {
 	new_test_ext().execute_with(|| {
@@ -147,7 +198,6 @@ fn register_refuses_bad_parameters() {
 				prepaid,
 			)
 		};
-		assert_noop!(reg(VerificationMode::Ligerito, 0, MIN_BOND, 0), Error::<Test>::ModeNotSupported);
 		assert_noop!(reg(VerificationMode::Reexec, 11, MIN_BOND, 0), Error::<Test>::StateDepthTooLarge);
 		// The bond and fee stand-ins fail: nothing of the registration remains.
 		assert_noop!(reg(VerificationMode::Reexec, 0, MIN_BOND - 1, 0), "BelowMinimum");

@@ -315,6 +315,8 @@ impl<T: Config> Pallet<T> {
 		if info.status != AgentStatus::Active {
 			return Err(CheckError::Invalid(I::AgentRetired));
 		}
+		// The runtime verifies Ligerito proofs (agentic_verifier::ligerito), but their dispatch
+		// weight is not benchmarked yet: until it is, the pool takes re-execution only.
 		if info.mode != VerificationMode::Reexec {
 			return Err(CheckError::Invalid(I::ModeNotSupported));
 		}

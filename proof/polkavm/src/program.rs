@@ -14,7 +14,7 @@ use agentic_primitives::abi::HostCall;
 use alloc::{string::String, vec::Vec};
 use polkavm_common::{
 	abi::MemoryMapBuilder,
-	program::{Instruction, InstructionSetKind, Opcode, ProgramBlob, ProgramCounter, RawReg},
+	program::{Instruction, InstructionSet, InstructionSetKind, Opcode, ProgramBlob, ProgramCounter, RawReg},
 };
 
 /// The instructions a `Ligerito`-mode program may contain, in the order of their ids in the
@@ -150,6 +150,9 @@ pub enum ProgramError {
 		pc: u32,
 		/// polkavm's name of the instruction (`mul_64`, `div_unsigned_32`, ...).
 		name: &'static str,
+		/// The instruction's opcode byte in the `revive_v1` encoding (what the chain's
+		/// registration error carries).
+		opcode: u8,
 	},
 	/// Has no export of this name.
 	MissingExport(String),
@@ -184,7 +187,7 @@ impl core::fmt::Display for ProgramError {
 			ProgramError::WrongInstructionSet => {
 				write!(f, "the program is not built for the revive_v1 instruction set")
 			},
-			ProgramError::UnsupportedInstruction { pc, name } => {
+			ProgramError::UnsupportedInstruction { pc, name, .. } => {
 				write!(f, "instruction `{name}` at code offset {pc} is outside the Ligerito v1 subset")
 			},
 			ProgramError::MissingExport(name) => write!(f, "the program has no `{name}` export"),
@@ -335,7 +338,7 @@ impl ProgramTable {
 				row = ProgramRow::bare(row.pc, Opcode::trap, row.next_pc, row.block);
 			}
 			let signals = crate::decode::signals(row.opcode)
-				.ok_or(ProgramError::UnsupportedInstruction { pc: row.pc, name: row.opcode.name() })?;
+				.ok_or_else(|| unsupported(row.pc, row.opcode))?;
 			if row.opcode == Opcode::ecalli {
 				let index = row.imm as u32;
 				let call = imports.get(index as usize).ok_or(ProgramError::MissingImport { pc: row.pc, index })?;
@@ -434,12 +437,18 @@ fn sext(imm: i32) -> u64 {
 	i64::from(imm) as u64
 }
 
+/// The refusal of an instruction outside the subset, at code offset `pc`.
+fn unsupported(pc: u32, opcode: Opcode) -> ProgramError {
+	let byte = InstructionSetKind::ReviveV1.opcode_to_u8(opcode).unwrap_or(u8::MAX);
+	ProgramError::UnsupportedInstruction { pc, name: opcode.name(), opcode: byte }
+}
+
 /// The row of one decoded instruction, or the refusal naming it.
 fn decode(kind: Instruction, pc: u32, next_pc: u32, block: bool) -> Result<ProgramRow, ProgramError> {
 	use Instruction as I;
 	let opcode = kind.opcode();
 	if opcode_id(opcode).is_none() {
-		return Err(ProgramError::UnsupportedInstruction { pc, name: opcode.name() });
+		return Err(unsupported(pc, opcode));
 	}
 	let mut row = ProgramRow::bare(pc, opcode, next_pc, block);
 	match kind {
@@ -555,7 +564,7 @@ fn decode(kind: Instruction, pc: u32, next_pc: u32, block: bool) -> Result<Progr
 		},
 		// Every other instruction was refused above; a new polkavm instruction added to
 		// SUPPORTED without a decoding arm is refused too, not decoded wrongly.
-		_ => return Err(ProgramError::UnsupportedInstruction { pc, name: opcode.name() }),
+		_ => return Err(unsupported(pc, opcode)),
 	}
 	Ok(row)
 }

@@ -50,7 +50,7 @@ fn instructions_outside_the_subset_are_named() {
 	for (line, name) in cases {
 		let body = format!("a1 = 7\na2 = 3\n{line}\nret");
 		match table(&body) {
-			Err(ProgramError::UnsupportedInstruction { pc, name: got }) => {
+			Err(ProgramError::UnsupportedInstruction { pc, name: got, opcode }) => {
 				assert_eq!(got, name, "{line}");
 				// The offending instruction is the third.
 				let blob = program(&body);
@@ -58,6 +58,9 @@ fn instructions_outside_the_subset_are_named() {
 				let third = parsed.instructions().nth(2).expect("three instructions");
 				assert_eq!(pc, third.offset.0, "{line}");
 				assert_eq!(third.kind.opcode().name(), name);
+				let isa = polkavm_common::program::InstructionSetKind::ReviveV1;
+				use polkavm_common::program::InstructionSet;
+				assert_eq!(isa.opcode_from_u8(opcode), Some(third.kind.opcode()));
 			},
 			other => panic!("{line}: expected a refusal naming {name}, got {other:?}"),
 		}
