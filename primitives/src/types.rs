@@ -25,10 +25,10 @@ pub const MAX_INPUTS: u32 = 256;
 pub const MAX_INPUT_LEN: u32 = 4096;
 /// Most agents one submission may depend on (and most entries of its vector clock).
 pub const MAX_DEPENDENCIES: u32 = 16;
-/// Largest validity proof accepted as evidence, in bytes: 3 MiB, so that one fits a block's
-/// normal-class length (3.75 MiB). Today's proofs of a few thousand instructions are about
-/// 2.5 MB (`docs/benchmarks.md`); the proof-size work of `docs/proof-system.md` is what lets
-/// longer runs fit.
+/// Largest validity proof accepted as evidence, in bytes: 3 MiB, below a block's normal-class
+/// length (3.75 MiB; the rest of the evidence must fit beside it). Today's proofs of a few
+/// thousand instructions are about 2.5 MB (`docs/benchmarks.md`); the proof-size work of
+/// `docs/proof-system.md` is what lets longer runs fit.
 pub const MAX_PROOF_LEN: u32 = 3 * 1024 * 1024;
 
 /// One input message handed to one invocation of the agent's `step` export.

@@ -193,6 +193,9 @@ impl pallet_agent_registry::Config for Runtime {
 	type OnTransition = crate::Checkpoints;
 	type MaxProgramLen = MaxProgramLen;
 	type MaxStateDepth = MaxStateDepth;
+	// Off until the submissions pallet accepts Ligerito submissions (their dispatch weight is
+	// benchmarked first; docs/proof-system.md, stage 4).
+	type LigeritoEnabled = frame_support::traits::ConstBool<false>;
 	type WeightInfo = crate::weights::pallet_agent_registry::WeightInfo<Runtime>;
 }
 

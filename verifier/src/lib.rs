@@ -150,6 +150,10 @@ fn open_evidence(claim: &Claim, inputs: &[Input], witness: &StateWitness) -> Res
 		return Err(VerifyError::WitnessDepthMismatch);
 	}
 	if witness.pages.is_empty() {
+		// Nothing to open: a multiproof would be padding (one encoding per transition).
+		if !witness.proof.is_empty() {
+			return Err(VerifyError::Witness(WitnessError::ProofTooLong));
+		}
 		return Ok(BTreeMap::new());
 	}
 	witness.open(&claim.old_root).map_err(VerifyError::Witness)

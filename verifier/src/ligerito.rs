@@ -18,11 +18,7 @@ use agentic_polkavm_proof::{
 	program::ProgramTable,
 	vm::{self, Page as ClaimedPage, RunProof},
 };
-use agentic_primitives::{
-	abi, outputs_commitment,
-	state::Page,
-	LigeritoEvidence,
-};
+use agentic_primitives::{abi, outputs_commitment, state::Page, LigeritoEvidence};
 use alloc::collections::BTreeMap;
 use codec::DecodeAll;
 
@@ -38,8 +34,10 @@ impl Verifier for LigeritoVerifier {
 	type Evidence = LigeritoEvidence;
 
 	fn verify(&self, program: &[u8], claim: &Claim, evidence: &LigeritoEvidence) -> Result<(), VerifyError> {
+		// The cheap checks first, then the program table (review LS-2).
+		let (pages, proof) = check_public_data(claim, evidence)?;
 		let table = program_table(program)?;
-		verify_with_table(&table, claim, evidence)
+		verify_proof(&table, claim, evidence, pages, &proof)
 	}
 }
 
@@ -52,6 +50,16 @@ pub fn program_table(program: &[u8]) -> Result<ProgramTable, VerifyError> {
 
 /// [`LigeritoVerifier::verify`] for an already built program table.
 pub fn verify_with_table(table: &ProgramTable, claim: &Claim, evidence: &LigeritoEvidence) -> Result<(), VerifyError> {
+	let (pages, proof) = check_public_data(claim, evidence)?;
+	verify_proof(table, claim, evidence, pages, &proof)
+}
+
+/// The touched pages, old and new.
+type Pages = (BTreeMap<u32, Page>, BTreeMap<u32, Page>);
+
+/// Steps 1 to 5: everything but the proof's verification. Returns the touched pages and the
+/// decoded proof.
+fn check_public_data(claim: &Claim, evidence: &LigeritoEvidence) -> Result<(Pages, RunProof), VerifyError> {
 	if outputs_commitment(&evidence.outputs) != claim.outputs_commitment {
 		return Err(VerifyError::OutputsMismatch);
 	}
@@ -59,6 +67,17 @@ pub fn verify_with_table(table: &ProgramTable, claim: &Claim, evidence: &Ligerit
 	let written = written_pages(&old, evidence)?;
 	crate::check_new_root(claim, &evidence.witness, &written)?;
 	let proof = RunProof::decode_all(&mut &evidence.proof[..]).map_err(|_| VerifyError::ProofMalformed)?;
+	Ok(((old, written), proof))
+}
+
+/// Step 6: the proof against the claim made of the public data.
+fn verify_proof(
+	table: &ProgramTable,
+	claim: &Claim,
+	evidence: &LigeritoEvidence,
+	(old, written): Pages,
+	proof: &RunProof,
+) -> Result<(), VerifyError> {
 	let run = vm::Claim {
 		steps: claim.steps,
 		inputs: evidence.inputs.iter().map(|input| input.to_vec()).collect(),
@@ -74,7 +93,7 @@ pub fn verify_with_table(table: &ProgramTable, claim: &Claim, evidence: &Ligerit
 			.map(|output| vm::Output { trapped: output.trapped, data: output.data.clone() })
 			.collect(),
 	};
-	vm::verify(table, &run, &proof, &agentic_zerocheck::Config::default()).map_err(VerifyError::Proof)
+	vm::verify(table, &run, proof, &agentic_zerocheck::Config::default()).map_err(VerifyError::Proof)
 }
 
 /// The written pages by index: each a witness page, strictly ascending, each with new content
@@ -99,11 +118,11 @@ pub use prover::{build_evidence, BuildError, Execution};
 #[cfg(feature = "prover")]
 mod prover {
 	use super::*;
+	use agentic_primitives::inputs_commitment;
 	use agentic_primitives::{
 		state::{StateTree, StateWitness, WitnessError, WitnessPage},
 		AgentId, Evidence, Inputs, Output, StateRoot, Submission, TimeRead,
 	};
-	use agentic_primitives::inputs_commitment;
 	use alloc::vec::Vec;
 	use codec::Encode;
 	use sp_core::bounded::BoundedVec;

@@ -4,6 +4,7 @@
 //! can refuse.
 
 use agentic_example_agents as examples;
+use agentic_polkavm_proof::program::ProgramTable;
 use agentic_primitives::{
 	inputs_commitment, outputs_commitment,
 	state::{StateTree, WitnessError, WitnessPage, PAGE_SIZE},
@@ -14,14 +15,12 @@ use agentic_verifier::{
 	program::Program,
 	reexec, Claim, VerifyError,
 };
-use agentic_polkavm_proof::program::ProgramTable;
 use sp_core::bounded::BoundedVec;
 
 const LIMIT: u64 = 1 << 20;
 
 fn inputs(list: &[&[u8]]) -> Inputs {
-	Inputs::try_from(list.iter().map(|i| Input::try_from(i.to_vec()).expect("short")).collect::<Vec<_>>())
-		.expect("few")
+	Inputs::try_from(list.iter().map(|i| Input::try_from(i.to_vec()).expect("short")).collect::<Vec<_>>()).expect("few")
 }
 
 struct Case {
@@ -109,7 +108,8 @@ fn the_counter_verifies_and_agrees_with_reexecution() {
 /// agent that touches no state page (an empty witness, the new root the old one).
 #[test]
 fn other_agents_verify() {
-	let ledger = |from: u64, to: u64, amount: u64| [from.to_le_bytes(), to.to_le_bytes(), amount.to_le_bytes()].concat();
+	let ledger =
+		|from: u64, to: u64, amount: u64| [from.to_le_bytes(), to.to_le_bytes(), amount.to_le_bytes()].concat();
 	let cases = [
 		case(
 			examples::token_ledger(),
@@ -117,7 +117,12 @@ fn other_agents_verify() {
 			&[&ledger(u64::MAX, 3, 100), &ledger(3, 300, 40), &ledger(300, 3, 41)],
 			None,
 		),
-		case(examples::clock(), StateTree::new(examples::depth::CLOCK).expect("depth"), &[b""], Some(1_700_000_000_000)),
+		case(
+			examples::clock(),
+			StateTree::new(examples::depth::CLOCK).expect("depth"),
+			&[b""],
+			Some(1_700_000_000_000),
+		),
 	];
 	for c in &cases {
 		assert_eq!(c.verify(&c.claim, &c.exec.evidence), Ok(()));
@@ -131,6 +136,25 @@ fn other_agents_verify() {
 	assert!(c.exec.evidence.witness.pages.is_empty() && c.claim.new_root == c.claim.old_root);
 	assert_eq!(c.exec.evidence.outputs[0].data, b"hello");
 	assert_eq!(c.verify(&c.claim, &c.exec.evidence), Ok(()));
+	// An empty witness carries no multiproof (review LS-4).
+	let mut padded = c.exec.evidence.clone();
+	padded.witness.proof.force_push(sp_core::H256::repeat_byte(7));
+	assert_eq!(c.verify(&c.claim, &padded), Err(VerifyError::Witness(WitnessError::ProofTooLong)));
+}
+
+/// Outputs beyond what a statement may publish are refused before the statement is built
+/// (review LS-1: the runtime's allocator must never see a vector of a million interactions).
+#[test]
+fn too_many_output_bytes_are_refused_early() {
+	let c = counter_case();
+	let mut evidence = c.exec.evidence.clone();
+	let full = Output { trapped: false, data: vec![0; 4096] };
+	while evidence.outputs.len() < 65 {
+		evidence.inputs.force_push(Input::default());
+		evidence.outputs.force_push(full.clone());
+	}
+	let claim = c.consistent_claim(&evidence);
+	assert_eq!(c.verify(&claim, &evidence), Err(VerifyError::Proof(agentic_polkavm_proof::vm::RunError::BadClaim)));
 }
 
 /// Each part of the claim or the evidence changed on its own: refused with its own error.
@@ -194,7 +218,8 @@ fn a_tampered_claim_or_evidence_is_rejected() {
 
 /// Lies told consistently: the commitments and the new root recomputed for the changed
 /// evidence, so that only the proof refuses them. Another input, output, trapped flag or
-/// written byte, an input dropped, and the proof of another run.
+/// written byte, an input dropped, other contents for the written page, and the proof of
+/// another run.
 #[test]
 fn consistent_lies_are_refused_by_the_proof() {
 	let c = counter_case();
@@ -225,10 +250,10 @@ fn consistent_lies_are_refused_by_the_proof() {
 	evidence.proof = other.exec.evidence.proof.clone();
 	assert!(matches!(c.verify(&c.claim, &evidence), Err(VerifyError::Proof(_))));
 	assert_eq!(other.verify(&other.claim, &other.exec.evidence), Ok(()));
-	// A written page added for a page the run did not change (with the claim recomputed).
-	let mut padded = c.exec.evidence.clone();
-	padded.written = BoundedVec::truncate_from(vec![WitnessPage { index: 0, data: [9; PAGE_SIZE] }]);
-	assert!(matches!(c.verify(&c.consistent_claim(&padded), &padded), Err(VerifyError::Proof(_))));
+	// The written page replaced by other contents (with the claim recomputed).
+	let mut other_page = c.exec.evidence.clone();
+	other_page.written = BoundedVec::truncate_from(vec![WitnessPage { index: 0, data: [9; PAGE_SIZE] }]);
+	assert!(matches!(c.verify(&c.consistent_claim(&other_page), &other_page), Err(VerifyError::Proof(_))));
 }
 
 /// Flipped bits anywhere in the proof: refused (as malformed or as failing), never accepted.

@@ -94,6 +94,11 @@ pub mod pallet {
 		/// Largest state tree depth (the state holds `2^depth` pages of 256 bytes).
 		#[pallet::constant]
 		type MaxStateDepth: Get<u8>;
+		/// Whether agents may register in `Ligerito` mode. Off in the runtime until the
+		/// submissions pallet accepts their submissions (their dispatch weight is benchmarked
+		/// first), so that no agent is registered that cannot move.
+		#[pallet::constant]
+		type LigeritoEnabled: Get<bool>;
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -199,6 +204,8 @@ pub mod pallet {
 		ProgramRejected,
 		/// `ProgramSource::Stored` names a hash no blob is stored under.
 		UnknownProgram,
+		/// This verification mode is not enabled on this chain (see `LigeritoEnabled`).
+		ModeNotSupported,
 		/// A `Ligerito`-mode program contains an instruction outside the proof system's v1
 		/// subset (`docs/proof-system.md`): the first one, by its opcode byte in the `revive_v1`
 		/// encoding (polkavm names it; so does the error's `Display` off chain, with its code
@@ -294,6 +301,7 @@ impl<T: Config> Pallet<T> {
 		bond: BalanceOf<T>,
 		prepaid: BalanceOf<T>,
 	) -> Result<AgentId, DispatchError> {
+		ensure!(mode == VerificationMode::Reexec || T::LigeritoEnabled::get(), Error::<T>::ModeNotSupported);
 		ensure!(state_depth <= T::MaxStateDepth::get().min(MAX_STATE_DEPTH), Error::<T>::StateDepthTooLarge);
 		let program_hash = Self::store_program(program, mode)?;
 		let agent = NextAgentId::<T>::get();
@@ -326,7 +334,10 @@ impl<T: Config> Pallet<T> {
 	/// Validates and stores a blob (or checks a stored one exists) and counts the new user. A
 	/// `Ligerito`-mode agent's program must also have a program table (every instruction inside
 	/// the proof system's subset).
-	fn store_program(program: ProgramSource<T::MaxProgramLen>, mode: VerificationMode) -> Result<ProgramHash, DispatchError> {
+	fn store_program(
+		program: ProgramSource<T::MaxProgramLen>,
+		mode: VerificationMode,
+	) -> Result<ProgramHash, DispatchError> {
 		let provable = |blob: &[u8]| match mode {
 			VerificationMode::Reexec => Ok(()),
 			VerificationMode::Ligerito => {

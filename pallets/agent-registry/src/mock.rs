@@ -101,6 +101,8 @@ impl OnAgentTransition for MockCheckpoint {
 parameter_types! {
 	pub const MaxProgramLen: u32 = 64 * 1024;
 	pub const MaxStateDepth: u8 = 10;
+	/// On, so that the tests reach the `Ligerito` program check; a test turns it off.
+	pub static LigeritoEnabled: bool = true;
 }
 
 impl pallet_agent_registry::Config for Test {
@@ -110,6 +112,7 @@ impl pallet_agent_registry::Config for Test {
 	type OnTransition = MockCheckpoint;
 	type MaxProgramLen = MaxProgramLen;
 	type MaxStateDepth = MaxStateDepth;
+	type LigeritoEnabled = LigeritoEnabled;
 	type WeightInfo = ();
 }
 

@@ -154,14 +154,13 @@ fn ligerito_mode_needs_a_program_inside_the_subset() {
 		assert_ok!(reg(blob(examples::counter())));
 		assert_eq!(Agents::<Test>::get(id).unwrap().mode, VerificationMode::Ligerito);
 
-		let multiplies = examples::assemble_agent("%isa = revive_v1\n%stack_size = 4096\npub @step:\na0 = a1 * a2\nret\n")
-			.expect("assembles");
+		let multiplies =
+			examples::assemble_agent("%isa = revive_v1\n%stack_size = 4096\npub @step:\na0 = a1 * a2\nret\n")
+				.expect("assembles");
 		let table = agentic_verifier::ligerito::program_table(&multiplies).err().expect("outside the subset");
-		let agentic_verifier::VerifyError::ProgramTable(agentic_verifier::ligerito::TableError::UnsupportedInstruction {
-			name,
-			opcode,
-			..
-		}) = table
+		let agentic_verifier::VerifyError::ProgramTable(
+			agentic_verifier::ligerito::TableError::UnsupportedInstruction { name, opcode, .. },
+		) = table
 		else {
 			panic!("{table:?}")
 		};
@@ -180,6 +179,12 @@ fn ligerito_mode_needs_a_program_inside_the_subset() {
 		));
 		let hash = H256(agentic_primitives::blake2_256(&multiplies));
 		assert_noop!(reg(ProgramSource::Stored(hash)), Error::<Test>::UnsupportedInstruction { opcode });
+		// The counter, stored, in Ligerito mode.
+		let counter = H256(agentic_primitives::blake2_256(&examples::counter()));
+		assert_ok!(reg(ProgramSource::Stored(counter)));
+		// A chain that has not enabled the mode refuses it.
+		LigeritoEnabled::set(false);
+		assert_noop!(reg(blob(examples::counter())), Error::<Test>::ModeNotSupported);
 	});
 }
 

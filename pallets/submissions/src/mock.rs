@@ -79,6 +79,7 @@ impl pallet_agent_registry::Config for Test {
 	type OnTransition = Checkpoints;
 	type MaxProgramLen = MaxProgramLen;
 	type MaxStateDepth = MaxStateDepth;
+	type LigeritoEnabled = frame_support::traits::ConstBool<false>;
 	type WeightInfo = ();
 }
 

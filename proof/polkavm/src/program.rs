@@ -337,8 +337,7 @@ impl ProgramTable {
 			if has_static_target(row.opcode) && !parsed.is_jump_target_valid(isa, ProgramCounter(row.target)) {
 				row = ProgramRow::bare(row.pc, Opcode::trap, row.next_pc, row.block);
 			}
-			let signals = crate::decode::signals(row.opcode)
-				.ok_or_else(|| unsupported(row.pc, row.opcode))?;
+			let signals = crate::decode::signals(row.opcode).ok_or_else(|| unsupported(row.pc, row.opcode))?;
 			if row.opcode == Opcode::ecalli {
 				let index = row.imm as u32;
 				let call = imports.get(index as usize).ok_or(ProgramError::MissingImport { pc: row.pc, index })?;

@@ -88,6 +88,11 @@ impl Claim {
 /// The most state depth (`2^16` pages of 256 bytes: addresses below `2^24`).
 pub const MAX_DEPTH: u8 = 16;
 
+/// The most public interactions a run's statement may have (one per invocation and one per
+/// output byte): `2^18`, enough for 64 full outputs, far more than the chain's submissions
+/// carry, and small enough that the runtime's allocator never sees a large vector.
+pub const MAX_PUBLIC_INTERACTIONS: u64 = 1 << 18;
+
 /// A run proof: the heights the prover chose for its tables and the trace proof.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct RunProof {
@@ -114,7 +119,8 @@ pub enum RunError {
 	BadShape,
 	/// The claim is malformed: no input, not one output per input, a trapped invocation with
 	/// output, pages not ascending or outside the state, a depth above [`MAX_DEPTH`], inputs or
-	/// an output too long, or fewer steps than the invocations and the pages cost.
+	/// an output too long, more invocations and output bytes than [`MAX_PUBLIC_INTERACTIONS`],
+	/// or fewer steps than the invocations and the pages cost.
 	BadClaim,
 	/// The tables' proof failed.
 	Zerocheck(ZerocheckError),
@@ -197,9 +203,13 @@ fn statement(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Result<
 		return Err(RunError::BadShape);
 	}
 	let pages_ascending = claim.pages.windows(2).all(|pair| pair[0].index < pair[1].index);
-	let pages_inside = claim.pages.iter().all(|page| u64::from(page.index) < 1 << claim.depth);
+	let pages_inside = claim.pages.iter().all(|page| u64::from(page.index) < 1 << claim.depth.min(MAX_DEPTH));
 	let input_bytes: u64 = claim.inputs.iter().map(|input| input.len() as u64).sum();
+	// The verifier's public interactions: one per invocation and one per output byte (checked
+	// before they are built: review LS-1).
+	let interactions = claim.outputs.iter().map(|output| 1 + output.data.len() as u64).sum::<u64>();
 	if claim.inputs.is_empty()
+		|| interactions > MAX_PUBLIC_INTERACTIONS
 		|| claim.outputs.len() != claim.inputs.len()
 		|| claim
 			.outputs
@@ -271,7 +281,7 @@ fn statement(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Result<
 	}
 	// Each invocation starts once, in order, trapping or not as claimed; each byte of each
 	// output is received once, at its invocation and position (a trapped output is empty).
-	let mut public_interactions = Vec::new();
+	let mut public_interactions = Vec::with_capacity(interactions as usize);
 	for (k, output) in claim.outputs.iter().enumerate() {
 		let name = host::invocation_name(k + 1);
 		let trapped = Base::from_value(u32::from(output.trapped));
