@@ -256,6 +256,44 @@ fn consistent_lies_are_refused_by_the_proof() {
 	assert!(matches!(c.verify(&c.consistent_claim(&other_page), &other_page), Err(VerifyError::Proof(_))));
 }
 
+/// The witness shortened or padded, with its multiproof, the written pages and the claim
+/// rebuilt to match: the proof's state table holds exactly the pages the run touched, so both
+/// are refused by the proof (review LS-14).
+#[test]
+fn a_short_or_padded_witness_is_refused_by_the_proof() {
+	let ledger = |from: u64, to: u64, amount: u64| [from.to_le_bytes(), to.to_le_bytes(), amount.to_le_bytes()].concat();
+	let c = case(
+		examples::token_ledger(),
+		StateTree::new(examples::depth::TOKEN_LEDGER).expect("depth"),
+		&[&ledger(u64::MAX, 3, 100), &ledger(3, 300, 40)],
+		None,
+	);
+	assert_eq!(c.verify(&c.claim, &c.exec.evidence), Ok(()));
+	let touched: std::collections::BTreeSet<u32> = c.exec.evidence.witness.pages.iter().map(|p| p.index).collect();
+	assert!(touched.len() >= 2, "{touched:?}");
+	let rebuilt = |pages: &std::collections::BTreeSet<u32>| {
+		let mut evidence = c.exec.evidence.clone();
+		evidence.witness = c.state.witness(pages).expect("a witness");
+		let written: Vec<WitnessPage> =
+			evidence.written.iter().filter(|page| pages.contains(&page.index)).cloned().collect();
+		evidence.written = BoundedVec::truncate_from(written);
+		evidence
+	};
+	// Short: the last touched page left out.
+	let mut short = touched.clone();
+	short.pop_last();
+	let evidence = rebuilt(&short);
+	let claim = Claim { steps: c.claim.steps - agentic_primitives::abi::PAGE_STEPS, ..c.consistent_claim(&evidence) };
+	assert!(matches!(c.verify(&claim, &evidence), Err(VerifyError::Proof(_))), "a short witness");
+	// Padded: an untouched page added, and its page charge.
+	let mut padded = touched.clone();
+	let extra = (0..).find(|i| !touched.contains(i)).expect("an untouched page");
+	padded.insert(extra);
+	let evidence = rebuilt(&padded);
+	let claim = Claim { steps: c.claim.steps + agentic_primitives::abi::PAGE_STEPS, ..c.consistent_claim(&evidence) };
+	assert!(matches!(c.verify(&claim, &evidence), Err(VerifyError::Proof(_))), "a padded witness");
+}
+
 /// Flipped bits anywhere in the proof: refused (as malformed or as failing), never accepted.
 #[test]
 fn flipped_proof_bits_are_rejected() {
