@@ -1,14 +1,18 @@
 //! Host calls on the chips layout (`docs/proof-system.md`, "Host calls and state on the chips
-//! layout", revision 3): the host-call table (one row per `ecalli`), the host-byte table (one
-//! row per byte a call moves), the public constants and inputs tables, and the host the
-//! witness runs the ABI's calls with.
+//! layout", revision 3, and "traps with rollback" in part 3): the host-call table (one row per
+//! `ecalli` and per `trap`), the host-byte table (one row per byte a call moves or a rollback
+//! restores), the public constants and inputs tables, and the host the witness runs the ABI's
+//! calls and the rollbacks with.
 //!
 //! The CPU sends each call as a request on bus `HOST`. A host-call row receives it, decides the
 //! outcome with exact comparisons asked of the ALU chip, computes the call's gas factor, and,
-//! when bytes move, sends a *segment* `(call, ts_hi, g_start, p_start, n)`. The host-byte table
-//! receives each segment at the first row of a run of exactly `n` rows; each row moves one byte
-//! between guest memory (a one-byte access request, timestamp `(ts_hi, j)`) and the input, the
-//! state (a byte cell on bus `STATE`, checked like RAM) or the output (a public receive).
+//! when bytes move, sends a *segment* `(call, ts_hi, g_start, p_start, n, K, T_inv, T)`. The
+//! host-byte table receives each segment at the first row of a run of exactly `n` rows; each
+//! row moves one byte between guest memory (a one-byte access request, timestamp `(ts_hi, j)`)
+//! and the input, the state (a byte cell on bus `STATE`, checked like RAM) or the output (a
+//! public receive, unless the invocation traps). A `trap` sends a `ROLLBACK` request: its run
+//! receives, on bus `UNDO`, the value each state byte had before the invocation first touched
+//! it, and writes it back.
 
 use agentic_air::{Air, AirBuilder, Base, BinaryFieldElement, Direction, Ext, Selector};
 use agentic_primitives::abi::{self, HostCall};
