@@ -41,6 +41,9 @@ pub struct CheckpointProof {
 
 sp_api::decl_runtime_apis! {
 	/// Agents, checkpoints, consensus time and fees.
+	///
+	/// Version 2 added [`AgentApi::ligerito_limits`].
+	#[api_version(2)]
 	pub trait AgentApi<AccountId, BlockNumber, Balance>
 	where
 		AccountId: codec::Codec,
@@ -64,5 +67,10 @@ sp_api::decl_runtime_apis! {
 		fn quote_fee(steps: u64, evidence_len: u32) -> Balance;
 		/// The limits a submission must respect.
 		fn submission_limits() -> SubmissionLimits;
+		/// What a `Ligerito`-mode agent and its submissions may be beyond
+		/// [`Self::submission_limits`] (proofs up to `MAX_PROOF_LEN` bytes), or `None` where
+		/// agents cannot register in that mode.
+		#[api_version(2)]
+		fn ligerito_limits() -> Option<crate::LigeritoLimits>;
 	}
 }

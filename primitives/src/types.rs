@@ -100,6 +100,68 @@ pub struct LigeritoEvidence {
 	pub proof: BoundedVec<u8, ConstU32<MAX_PROOF_LEN>>,
 }
 
+/// What a `Ligerito`-mode agent and its submissions may be, beyond what every agent and
+/// submission may be.
+///
+/// A Ligerito verification costs what the proof's openings and the statement's public tables
+/// cost (the program's instructions, its mapped memory, the inputs, the touched pages, the
+/// outputs), not what the steps cost. The submissions pallet's `submit_ligerito` benchmark
+/// verifies a real submission at every one of these limits at once with a proof near
+/// [`MAX_PROOF_LEN`], and the chain refuses what goes beyond them (`docs/proof-system.md`,
+/// stage 4, says what that weight does not cover yet). They are as small as today's proofs are
+/// large (a proof of about 2 MB for even an empty run, `docs/benchmarks.md`) and grow as the
+/// proofs shrink. Beside them, the evidence holds a proof of at most [`MAX_PROOF_LEN`] bytes
+/// and a witness of at most `max_pages` pages and `max_pages · MAX_STATE_DEPTH` hashes, so a
+/// whole `Ligerito` submission is at most a few KiB above `MAX_PROOF_LEN`.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen, Debug)]
+pub struct LigeritoLimits {
+	/// Largest program blob, in bytes (checked at registration).
+	pub max_program_len: u32,
+	/// Most guest memory the program maps (read-only data, read-write data and stack, each
+	/// rounded up to 4 KiB pages as PolkaVM maps them), in bytes (checked at registration).
+	pub max_memory: u32,
+	/// Most inputs (invocations) per submission.
+	pub max_inputs: u32,
+	/// Most input bytes per submission, all inputs together.
+	pub max_input_bytes: u32,
+	/// Most output bytes per submission, all outputs together.
+	pub max_output_bytes: u32,
+	/// Most state pages a run may touch (the witness's pages).
+	pub max_pages: u32,
+}
+
+/// The limits of the `Ligerito` mode (see [`LigeritoLimits`]).
+pub const LIGERITO_LIMITS: LigeritoLimits = LigeritoLimits {
+	max_program_len: 4 * 1024,
+	max_memory: 16 * 1024,
+	max_inputs: 1,
+	max_input_bytes: 1024,
+	max_output_bytes: 1024,
+	max_pages: 4,
+};
+
+impl LigeritoLimits {
+	/// Whether a program of `len` bytes mapping `memory` bytes is within the limits.
+	pub fn admits_program(&self, len: usize, memory: u64) -> bool {
+		len <= self.max_program_len as usize && memory <= u64::from(self.max_memory)
+	}
+
+	/// Whether `evidence` is within the limits: its inputs, its outputs (one per input), the
+	/// witness's pages and hashes, and the written pages. Cheap: lengths only.
+	pub fn admits(&self, evidence: &LigeritoEvidence) -> bool {
+		let input_bytes: usize = evidence.inputs.iter().map(|input| input.len()).sum();
+		let output_bytes: usize = evidence.outputs.iter().map(|output| output.data.len()).sum();
+		let pages = self.max_pages as usize;
+		evidence.inputs.len() <= self.max_inputs as usize
+			&& input_bytes <= self.max_input_bytes as usize
+			&& evidence.outputs.len() == evidence.inputs.len()
+			&& output_bytes <= self.max_output_bytes as usize
+			&& evidence.witness.pages.len() <= pages
+			&& evidence.witness.proof.len() <= pages * crate::state::MAX_STATE_DEPTH as usize
+			&& evidence.written.len() <= pages
+	}
+}
+
 /// What a submission offers as proof that its transition is correct.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
 pub enum Evidence {
@@ -110,6 +172,14 @@ pub enum Evidence {
 }
 
 impl Evidence {
+	/// The inputs, one per invocation of `step`.
+	pub fn inputs(&self) -> &Inputs {
+		match self {
+			Evidence::Reexec(evidence) => &evidence.inputs,
+			Evidence::Ligerito(evidence) => &evidence.inputs,
+		}
+	}
+
 	/// The verification mode this evidence is for.
 	pub fn mode(&self) -> VerificationMode {
 		match self {
@@ -286,10 +356,13 @@ pub enum InvalidSubmission {
 	/// The vector clock is unsorted, repeats an agent, names an unknown agent or a future
 	/// version, or does not cover `depends_on`.
 	InvalidVectorClock = 9,
-	/// The agent's verification mode is not accepted for submissions yet (`Ligerito`: the
-	/// runtime verifies its proofs, but their dispatch weight is not benchmarked yet).
-	ModeNotSupported = 10,
+	// 10 was `ModeNotSupported`, the refusal of every `Ligerito` submission before their
+	// weight was benchmarked.
 	/// The declared time was recorded before the time of this agent's previous accepted
 	/// transition that read the time: an agent's time never runs backwards.
 	TimeRegressed = 11,
+	/// The evidence goes beyond its mode's limits (for `Ligerito`, [`LIGERITO_LIMITS`]).
+	ExceedsModeLimits = 12,
+	/// The evidence has no input: there is no run to verify, and no transition.
+	NoInputs = 13,
 }

@@ -201,7 +201,8 @@ fn permanently_invalid(r: &PoolRefusal) -> bool {
 		InvalidSubmission::TooManySteps,
 		InvalidSubmission::WrongMode,
 		InvalidSubmission::UnknownTime,
-		InvalidSubmission::ModeNotSupported,
+		InvalidSubmission::ExceedsModeLimits,
+		InvalidSubmission::NoInputs,
 		InvalidSubmission::TimeRegressed,
 	];
 	r.custom_code().is_some_and(|c| permanent.iter().any(|p| *p as u8 == c)) ||

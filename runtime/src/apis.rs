@@ -2,12 +2,12 @@
 
 #[cfg(not(feature = "para"))]
 use crate::Grandpa;
-#[cfg(feature = "para")]
-use crate::{ParachainInfo, ParachainSystem};
 use crate::{
 	AccountId, AgentRegistry, Aura, Balance, Block, BlockNumber, Checkpoints, Executive, InherentDataExt, Nonce,
 	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TimeOracle, TransactionPayment, VERSION,
 };
+#[cfg(feature = "para")]
+use crate::{ParachainInfo, ParachainSystem};
 use agentic_primitives::{
 	checkpoint,
 	runtime_api::{CheckpointProof, SubmissionLimits},
@@ -223,6 +223,7 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[api_version(2)]
 	impl agentic_primitives::runtime_api::AgentApi<Block, AccountId, BlockNumber, Balance> for Runtime {
 		fn agent(id: AgentId) -> Option<AgentInfo<AccountId, BlockNumber>> {
 			pallet_agent_registry::Agents::<Runtime>::get(id)
@@ -271,6 +272,10 @@ impl_runtime_apis! {
 				max_input_len: MAX_INPUT_LEN,
 				max_witness_pages: agentic_primitives::state::MAX_WITNESS_PAGES,
 			}
+		}
+
+		fn ligerito_limits() -> Option<agentic_primitives::LigeritoLimits> {
+			crate::configs::LigeritoEnabled::get().then_some(agentic_primitives::LIGERITO_LIMITS)
 		}
 	}
 

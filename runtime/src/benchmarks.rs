@@ -32,12 +32,12 @@ fn fund(who: &AccountId) {
 	let _ = Balances::set_balance(who, 1_000_000 * UNIT);
 }
 
-fn register(owner: AccountId, program: Vec<u8>, depth: u8) -> AgentId {
+fn register(owner: AccountId, program: Vec<u8>, depth: u8, mode: VerificationMode) -> AgentId {
 	AgentRegistry::do_register(
 		owner,
 		pallet_agent_registry::ProgramSource::Blob(BoundedVec::try_from(program).expect("example fits")),
 		bench_key(),
-		VerificationMode::Reexec,
+		mode,
 		depth,
 		None,
 		MinimumBond::get(),
@@ -52,22 +52,22 @@ pub struct AgentBenchmarkHelper;
 impl pallet_agent_staking::BenchmarkHelper<AccountId> for AgentBenchmarkHelper {
 	fn create_agent(owner: &AccountId) -> AgentId {
 		fund(owner);
-		register(owner.clone(), examples::counter(), examples::depth::COUNTER)
+		register(owner.clone(), examples::counter(), examples::depth::COUNTER, VerificationMode::Reexec)
 	}
 }
 
 impl pallet_agent_fees::BenchmarkHelper<AccountId> for AgentBenchmarkHelper {
 	fn create_agent(owner: &AccountId) -> AgentId {
 		fund(owner);
-		register(owner.clone(), examples::counter(), examples::depth::COUNTER)
+		register(owner.clone(), examples::counter(), examples::depth::COUNTER, VerificationMode::Reexec)
 	}
 }
 
 impl pallet_agent_submissions::BenchmarkHelper for AgentBenchmarkHelper {
-	fn register_agent(program: Vec<u8>, depth: u8) -> AgentId {
+	fn register_agent(program: Vec<u8>, depth: u8, mode: VerificationMode) -> AgentId {
 		let owner = AccountId::new([7; 32]);
 		fund(&owner);
-		register(owner, program, depth)
+		register(owner, program, depth, mode)
 	}
 
 	fn sign(payload: &[u8; 32]) -> AgentSignature {

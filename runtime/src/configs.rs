@@ -52,6 +52,16 @@ parameter_types! {
 }
 
 parameter_types! {
+	/// Whether agents may register in the `Ligerito` mode: only in builds with the
+	/// `runtime-benchmarks` feature for now, which benchmark and are not chains. The
+	/// pool holds Ligerito submissions to the mode's limits and their weight is benchmarked at
+	/// them, but until the runtime's weights are generated with that benchmark and the
+	/// verification's cost under adversarial proof shapes is bounded (docs/proof-system.md,
+	/// stage 4) the mode stays off on a real chain.
+	pub const LigeritoEnabled: bool = cfg!(feature = "runtime-benchmarks");
+}
+
+parameter_types! {
 	pub const BlockHashCount: BlockNumber = 2400;
 	pub const Version: RuntimeVersion = VERSION;
 	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
@@ -126,7 +136,15 @@ impl pallet_timestamp::Config for Runtime {
 	type OnTimestampSet = (Aura, AuthorTimeFeed);
 	/// Solo: half a slot. Parachain: none (slots follow the relay chain, several blocks may
 	/// share one).
-	type MinimumPeriod = ConstU64<{ if cfg!(feature = "para") { 0 } else { SLOT_DURATION / 2 } }>;
+	type MinimumPeriod = ConstU64<
+		{
+			if cfg!(feature = "para") {
+				0
+			} else {
+				SLOT_DURATION / 2
+			}
+		},
+	>;
 	type WeightInfo = ();
 }
 
@@ -193,9 +211,7 @@ impl pallet_agent_registry::Config for Runtime {
 	type OnTransition = crate::Checkpoints;
 	type MaxProgramLen = MaxProgramLen;
 	type MaxStateDepth = MaxStateDepth;
-	// Off until the submissions pallet accepts Ligerito submissions (their dispatch weight is
-	// benchmarked first; docs/proof-system.md, stage 4).
-	type LigeritoEnabled = frame_support::traits::ConstBool<false>;
+	type LigeritoEnabled = LigeritoEnabled;
 	type WeightInfo = crate::weights::pallet_agent_registry::WeightInfo<Runtime>;
 }
 

@@ -25,12 +25,13 @@
 //!   final when the relay chain finalizes the block that includes it.
 
 #![cfg_attr(not(feature = "std"), no_std)]
-
 // `construct_runtime`-generated code triggers this on large runtimes.
 #![recursion_limit = "256"]
 
 #[cfg(all(feature = "solo", feature = "para"))]
-compile_error!("features `solo` and `para` are exclusive: build the parachain with `--no-default-features --features std,para`");
+compile_error!(
+	"features `solo` and `para` are exclusive: build the parachain with `--no-default-features --features std,para`"
+);
 
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
@@ -99,7 +100,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("agentic"),
 	impl_name: Cow::Borrowed("agentic"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,

@@ -42,6 +42,8 @@ pub const HASH_CHAIN_SRC: &str = include_str!("../programs/hash_chain.pvmasm");
 pub const PAGE_TOUCHER_SRC: &str = include_str!("../programs/page_toucher.pvmasm");
 /// Assembly source of a clock agent that stores the consensus time it reads.
 pub const CLOCK_SRC: &str = include_str!("../programs/clock.pvmasm");
+/// Assembly source of the mirror agent, which writes its input to its state and outputs it.
+pub const MIRROR_SRC: &str = include_str!("../programs/mirror.pvmasm");
 
 /// State depth (log2 of the page count) each example expects.
 pub mod depth {
@@ -53,6 +55,9 @@ pub mod depth {
 	pub const HASH_CHAIN: u8 = 0;
 	/// One page.
 	pub const CLOCK: u8 = 0;
+	/// The most any chain allows (`MAX_STATE_DEPTH`): the benchmark's state is as deep as a
+	/// state can be. It rewrites 4 pages.
+	pub const MIRROR: u8 = 16;
 }
 
 /// The counter agent's program blob.
@@ -84,8 +89,19 @@ pub fn page_toucher() -> Vec<u8> {
 /// never below the plain program's size) by unreachable code after its `ret`: the same
 /// behaviour and steps, a larger blob. For benchmarks whose cost grows with program size.
 pub fn hash_chain_sized(len: usize) -> Vec<u8> {
+	padded(HASH_CHAIN_SRC, len)
+}
+
+/// The mirror agent grown to about `len` bytes, as [`hash_chain_sized`] grows the hash chain.
+pub fn mirror_sized(len: usize) -> Vec<u8> {
+	padded(MIRROR_SRC, len)
+}
+
+/// `source` assembled with unreachable code appended after its last instruction, to about
+/// `len` bytes (at most `len`, at least `len - 64`, never below the plain program's size).
+fn padded(source: &str, len: usize) -> Vec<u8> {
 	let with = |lines: usize| {
-		let mut source = String::from(HASH_CHAIN_SRC);
+		let mut source = String::from(source);
 		source.push_str("\n@unreachable_padding:\n");
 		for i in 0..lines {
 			source.push_str("a3 = a3 + ");

@@ -46,8 +46,7 @@ fn registered_counter<T: Config>(owner: &T::AccountId) -> AgentId {
 mod benchmarks {
 	use super::*;
 
-	/// Registration with a new program blob of about `l` bytes (validation and storage), in the
-	/// dearer mode: `Ligerito` also builds the program table.
+	/// Registration with a new program blob of about `l` bytes (validation and storage).
 	#[benchmark]
 	fn register(l: Linear<0, 60_000>) {
 		let owner = funded::<T>();
@@ -55,6 +54,29 @@ mod benchmarks {
 		let id = NextAgentId::<T>::get();
 		#[extrinsic_call]
 		_(
+			RawOrigin::Signed(owner.clone()),
+			ProgramSource::Blob(program),
+			AgentPublic::from_raw([1; 32]),
+			VerificationMode::Reexec,
+			4,
+			None,
+			T::Bonds::minimum_bond(),
+			T::Bonds::minimum_bond(),
+		);
+		assert_eq!(Agents::<T>::get(id).map(|a| a.owner), Some(owner));
+	}
+
+	/// Registration in `Ligerito` mode with a new program of about `l` bytes, at most the mode's
+	/// limit, dense with code (the program table has a row per instruction): validation, the
+	/// program table, storage.
+	#[benchmark]
+	fn register_ligerito(l: Linear<0, 4_096>) {
+		let owner = funded::<T>();
+		let program = examples::mirror_sized(l as usize);
+		let program = BoundedVec::try_from(program).expect("below MaxProgramLen");
+		let id = NextAgentId::<T>::get();
+		#[extrinsic_call]
+		register(
 			RawOrigin::Signed(owner.clone()),
 			ProgramSource::Blob(program),
 			AgentPublic::from_raw([1; 32]),

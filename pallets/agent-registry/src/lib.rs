@@ -227,6 +227,9 @@ pub mod pallet {
 		NotOwner,
 		/// The agent is retired.
 		AgentRetired,
+		/// A `Ligerito`-mode program is larger, or maps more guest memory, than the mode's
+		/// limits allow (`agentic_primitives::LIGERITO_LIMITS`).
+		ExceedsModeLimits,
 	}
 
 	#[pallet::call]
@@ -237,10 +240,7 @@ pub mod pallet {
 		/// `prepaid` as its prepaid fee balance. `initial_root` defaults to the all-zero state of
 		/// `state_depth`.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register(match program {
-			ProgramSource::Blob(b) => b.len() as u32,
-			ProgramSource::Stored(_) => 0,
-		}).saturating_add(T::OnTransition::weight()))]
+		#[pallet::weight(Pallet::<T>::register_weight(program, *mode).saturating_add(T::OnTransition::weight()))]
 		pub fn register(
 			origin: OriginFor<T>,
 			program: ProgramSource<T::MaxProgramLen>,
@@ -331,18 +331,41 @@ impl<T: Config> Pallet<T> {
 		Ok(agent)
 	}
 
+	/// The weight of registering `program` in `mode`: validation and storage by the blob's
+	/// length; in `Ligerito` mode the program table too, which is built only for a program
+	/// within the mode's limit (a stored program is not stored again, but read and tabled).
+	pub fn register_weight(program: &ProgramSource<T::MaxProgramLen>, mode: VerificationMode) -> Weight {
+		let limit = agentic_primitives::LIGERITO_LIMITS.max_program_len;
+		match (program, mode) {
+			(ProgramSource::Blob(blob), VerificationMode::Reexec) => T::WeightInfo::register(blob.len() as u32),
+			(ProgramSource::Blob(blob), VerificationMode::Ligerito) => {
+				let len = blob.len() as u32;
+				T::WeightInfo::register(len).max(T::WeightInfo::register_ligerito(len.min(limit)))
+			},
+			(ProgramSource::Stored(_), VerificationMode::Reexec) => T::WeightInfo::register(0),
+			(ProgramSource::Stored(_), VerificationMode::Ligerito) => T::WeightInfo::register_ligerito(limit),
+		}
+	}
+
 	/// Validates and stores a blob (or checks a stored one exists) and counts the new user. A
 	/// `Ligerito`-mode agent's program must also have a program table (every instruction inside
-	/// the proof system's subset).
+	/// the proof system's subset) and be within the mode's limits.
 	fn store_program(
 		program: ProgramSource<T::MaxProgramLen>,
 		mode: VerificationMode,
 	) -> Result<ProgramHash, DispatchError> {
-		let provable = |blob: &[u8]| match mode {
-			VerificationMode::Reexec => Ok(()),
-			VerificationMode::Ligerito => {
-				agentic_verifier::ligerito::program_table(blob).map(|_| ()).map_err(Self::table_error)
-			},
+		let provable = |blob: &[u8]| -> Result<(), DispatchError> {
+			match mode {
+				VerificationMode::Reexec => Ok(()),
+				VerificationMode::Ligerito => {
+					// The length first: the table costs what the program's length does.
+					let limits = agentic_primitives::LIGERITO_LIMITS;
+					ensure!(blob.len() <= limits.max_program_len as usize, Error::<T>::ExceedsModeLimits);
+					let table = agentic_verifier::ligerito::program_table(blob).map_err(Self::table_error)?;
+					ensure!(limits.admits_program(blob.len(), table.mapped_memory()), Error::<T>::ExceedsModeLimits);
+					Ok(())
+				},
+			}
 		};
 		let hash = match program {
 			ProgramSource::Blob(blob) => {
@@ -357,8 +380,21 @@ impl<T: Config> Pallet<T> {
 				hash
 			},
 			ProgramSource::Stored(hash) => {
-				let blob = Programs::<T>::get(hash).ok_or(Error::<T>::UnknownProgram)?;
-				provable(&blob)?;
+				match mode {
+					VerificationMode::Reexec => {
+						ensure!(Programs::<T>::contains_key(hash), Error::<T>::UnknownProgram);
+					},
+					VerificationMode::Ligerito => {
+						// The length before the blob is read.
+						let len = Programs::<T>::decode_len(hash).ok_or(Error::<T>::UnknownProgram)?;
+						ensure!(
+							len <= agentic_primitives::LIGERITO_LIMITS.max_program_len as usize,
+							Error::<T>::ExceedsModeLimits
+						);
+						let blob = Programs::<T>::get(hash).ok_or(Error::<T>::UnknownProgram)?;
+						provable(&blob)?;
+					},
+				}
 				hash
 			},
 		};

@@ -182,6 +182,39 @@ fn ligerito_mode_needs_a_program_inside_the_subset() {
 		// The counter, stored, in Ligerito mode.
 		let counter = H256(agentic_primitives::blake2_256(&examples::counter()));
 		assert_ok!(reg(ProgramSource::Stored(counter)));
+		// Inside the subset but beyond the mode's limits: a larger program, more mapped memory.
+		let limits = agentic_primitives::LIGERITO_LIMITS;
+		let large = examples::hash_chain_sized(limits.max_program_len as usize + 1024);
+		assert_noop!(reg(blob(large)), Error::<Test>::ExceedsModeLimits);
+		let stack = format!("%stack_size = {}", limits.max_memory);
+		let roomy = examples::assemble_agent(&examples::COUNTER_SRC.replace("%stack_size = 4096", &stack)).unwrap();
+		assert_noop!(reg(blob(roomy)), Error::<Test>::ExceedsModeLimits);
+		// The length is refused before the table is built: a long program with an instruction
+		// outside the subset is refused for its length.
+		let long_multiplying = examples::assemble_agent(&format!(
+			"{}\n@padding:\n{}",
+			examples::COUNTER_SRC,
+			"a0 = a0 * a1\n".repeat(limits.max_program_len as usize / 2)
+		))
+		.unwrap();
+		assert!(long_multiplying.len() > limits.max_program_len as usize);
+		assert_noop!(reg(blob(long_multiplying.clone())), Error::<Test>::ExceedsModeLimits);
+		// So is a stored one, before it is read.
+		assert_ok!(Registry::register(
+			RuntimeOrigin::signed(ALICE),
+			blob(long_multiplying.clone()),
+			key(2),
+			VerificationMode::Reexec,
+			0,
+			None,
+			MIN_BOND,
+			0
+		));
+		let long = H256(agentic_primitives::blake2_256(&long_multiplying));
+		assert_noop!(reg(ProgramSource::Stored(long)), Error::<Test>::ExceedsModeLimits);
+		let stack = format!("%stack_size = {}", limits.max_memory - 4096);
+		let fits = examples::assemble_agent(&examples::COUNTER_SRC.replace("%stack_size = 4096", &stack)).unwrap();
+		assert_ok!(reg(blob(fits)));
 		// A chain that has not enabled the mode refuses it.
 		LigeritoEnabled::set(false);
 		assert_noop!(reg(blob(examples::counter())), Error::<Test>::ModeNotSupported);

@@ -4,10 +4,14 @@
 //! inputs of 1 KiB each, so that evidence size and the number of invocations grow together
 //! (one invocation per KiB is the most expensive way to spend evidence bytes), with its program
 //! grown to `p` KiB by unreachable code (loading and reading the program is paid per KiB).
+//!
+//! The `Ligerito` mode's benchmark checks a real validity proof, which the runtime cannot make
+//! (the prover needs `std`): its submission is a checked-in fixture at every one of the mode's
+//! limits ([`crate::fixtures`]).
 
 use super::*;
 use agentic_example_agents as examples;
-use agentic_primitives::{state::StateTree, Input, Inputs};
+use agentic_primitives::{state::StateTree, Input, Inputs, VerificationMode};
 use agentic_verifier::{program::Program, reexec::build_evidence};
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
@@ -19,7 +23,8 @@ const STEPS_PER_ROUND: u32 = 15;
 
 fn signed_submission<T: Config>(k: u32, e: u32, p: u32) -> (AgentId, SignedSubmission) {
 	let program = examples::hash_chain_sized(p as usize * 1024);
-	let agent = T::BenchmarkHelper::register_agent(program.clone(), examples::depth::HASH_CHAIN);
+	let agent =
+		T::BenchmarkHelper::register_agent(program.clone(), examples::depth::HASH_CHAIN, VerificationMode::Reexec);
 	let rounds = u64::from(k) * 1000 / u64::from(STEPS_PER_ROUND);
 	let inputs: Vec<Input> = (0..e.max(1))
 		.map(|i| {
@@ -41,6 +46,23 @@ fn signed_submission<T: Config>(k: u32, e: u32, p: u32) -> (AgentId, SignedSubmi
 	(agent, SignedSubmission { submission, signature })
 }
 
+/// The checked-in `Ligerito` submission at the mode's limits for a newly registered agent,
+/// signed; with its proof's last byte changed if `tampered`.
+fn signed_ligerito<T: Config>(tampered: bool) -> (AgentId, SignedSubmission) {
+	let (program, depth, mut submission) = crate::fixtures::ligerito_limits();
+	let agent = T::BenchmarkHelper::register_agent(program, depth, VerificationMode::Ligerito);
+	submission.agent = agent;
+	if let (true, Evidence::Ligerito(evidence)) = (tampered, &mut submission.evidence) {
+		let last = evidence.proof.len().saturating_sub(1);
+		if let Some(byte) = evidence.proof.get_mut(last) {
+			*byte ^= 1;
+		}
+	}
+	let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+	let signature = T::BenchmarkHelper::sign(&submission.signing_payload(&genesis));
+	(agent, SignedSubmission { submission, signature })
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -52,6 +74,26 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Authorized, Box::new(signed));
 		assert_eq!(T::Agents::agent(agent).map(|a| a.version), Some(1));
+	}
+
+	/// Stage 2 in the `Ligerito` mode: a real validity proof of a run at every one of the mode's
+	/// limits checked, fee, root update.
+	#[benchmark]
+	fn submit_ligerito() {
+		let (agent, signed) = signed_ligerito::<T>(false);
+		#[extrinsic_call]
+		submit(RawOrigin::Authorized, Box::new(signed));
+		assert_eq!(T::Agents::agent(agent).map(|a| a.version), Some(1));
+	}
+
+	/// The same submission with its proof's last byte changed, which only the last opening
+	/// check refuses: verified to the end, rejected, nonce consumed, fee charged, bond slashed.
+	#[benchmark]
+	fn submit_ligerito_rejected() {
+		let (agent, signed) = signed_ligerito::<T>(true);
+		#[extrinsic_call]
+		submit(RawOrigin::Authorized, Box::new(signed));
+		assert_eq!(T::Agents::agent(agent).map(|a| (a.version, a.nonce)), Some((0, 1)));
 	}
 
 	/// Stage 1: the pool checks, dominated by hashing the payload and one sr25519 verification.

@@ -9,15 +9,17 @@
 //!
 //! 1. **Pool validation** ([`Pallet::check`], cheap, run when the transaction enters the pool
 //!    and again when it is applied): the agent is registered, active and bonded; the evidence is
-//!    of the agent's mode; `seq` equals the agent's nonce (a replay is `Stale`, a gap `Future`);
+//!    of the agent's mode, with at least one input (and `Ligerito` evidence within
+//!    [`LIGERITO_LIMITS`](agentic_primitives::LIGERITO_LIMITS)); `seq` equals the agent's nonce (a replay is `Stale`, a gap `Future`);
 //!    `old_root` is the agent's current root; the steps fit; the prepaid balance covers the fee;
 //!    the declared consensus time is what the oracle recorded, and not older than the time the
 //!    agent's previous accepted transition read; dependencies and vector clock are consistent; and the agent key's signature over
 //!    [`Submission::signing_payload`](agentic_primitives::Submission::signing_payload) holds.
 //!    The transaction `provides` the tag `(agent, seq)`, so one submission per agent and nonce
 //!    can be in the pool.
-//! 2. **Verification in dispatch** (heavy, weighed by benchmarked steps and evidence size):
-//!    [`agentic_verifier::verify`] re-executes the program. If the evidence holds, the fee is
+//! 2. **Verification in dispatch** (heavy): [`agentic_verifier::verify`] re-executes the
+//!    program (weighed by the benchmarked steps, evidence size and program size) or checks the
+//!    validity proof (weighed by the benchmark of a submission at the `Ligerito` limits). If the evidence holds, the fee is
 //!    charged, the agent's root and version advance, the checkpoint is told, and
 //!    [`Event::TransitionAccepted`] is emitted. If the evidence is wrong, the agent's nonce is
 //!    consumed (the signed submission can never be replayed), its bond is slashed, and
@@ -33,6 +35,8 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(any(test, feature = "runtime-benchmarks"))]
+mod fixtures;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -41,8 +45,8 @@ pub mod weights;
 
 use agentic_primitives::{
 	traits::{AgentBonds, AgentDirectory, AgentFees, ConsensusTime, OnAgentTransition},
-	AgentId, AgentInfo, AgentStatus, Dependency, InvalidSubmission, RejectionReason, SignedSubmission, StateRoot,
-	VerificationMode, Version, MAX_DEPENDENCIES,
+	AgentId, AgentInfo, AgentStatus, Dependency, Evidence, InvalidSubmission, RejectionReason, SignedSubmission,
+	StateRoot, Version, LIGERITO_LIMITS, MAX_DEPENDENCIES,
 };
 use agentic_verifier::{Claim, VerifyError};
 use alloc::boxed::Box;
@@ -63,9 +67,10 @@ pub type AgentInfoOf<T> = AgentInfo<<T as frame_system::Config>::AccountId, Bloc
 /// Sets up agents for the benchmarks.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper {
-	/// Registers an active agent running `program` with a state of `2^depth` pages, bonded and
-	/// with ample prepaid fees, whose key is the one [`Self::sign`] signs with.
-	fn register_agent(program: alloc::vec::Vec<u8>, depth: u8) -> AgentId;
+	/// Registers an active agent running `program` in `mode` with an empty state of `2^depth`
+	/// pages, bonded and with ample prepaid fees, whose key is the one [`Self::sign`] signs
+	/// with. `Ligerito`-mode registration must be enabled while benchmarks run.
+	fn register_agent(program: alloc::vec::Vec<u8>, depth: u8, mode: agentic_primitives::VerificationMode) -> AgentId;
 	/// Signs a submission payload with the benchmark agent's key.
 	fn sign(payload: &[u8; 32]) -> agentic_primitives::AgentSignature;
 }
@@ -189,8 +194,6 @@ pub mod pallet {
 		InvalidDependency,
 		/// The vector clock is inconsistent (see [`InvalidSubmission::InvalidVectorClock`]).
 		InvalidVectorClock,
-		/// The verification mode is not supported yet.
-		ModeNotSupported,
 		/// The signature is not the agent key's over the submission.
 		BadSignature,
 		/// `seq` is below the agent's nonce: a replay.
@@ -199,6 +202,11 @@ pub mod pallet {
 		FutureSubmission,
 		/// The prepaid fee balance does not cover the fee.
 		InsufficientPrepaid,
+		/// The evidence goes beyond its mode's limits (see
+		/// [`InvalidSubmission::ExceedsModeLimits`]).
+		ExceedsModeLimits,
+		/// The evidence has no input.
+		NoInputs,
 	}
 
 	#[pallet::call]
@@ -279,7 +287,8 @@ impl<T> From<CheckError> for Error<T> {
 				InvalidSubmission::UnknownTime => Error::UnknownTime,
 				InvalidSubmission::InvalidDependency => Error::InvalidDependency,
 				InvalidSubmission::InvalidVectorClock => Error::InvalidVectorClock,
-				InvalidSubmission::ModeNotSupported => Error::ModeNotSupported,
+				InvalidSubmission::ExceedsModeLimits => Error::ExceedsModeLimits,
+				InvalidSubmission::NoInputs => Error::NoInputs,
 				InvalidSubmission::TimeRegressed => Error::TimeRegressed,
 			},
 			CheckError::BadSignature => Error::BadSignature,
@@ -315,13 +324,17 @@ impl<T: Config> Pallet<T> {
 		if info.status != AgentStatus::Active {
 			return Err(CheckError::Invalid(I::AgentRetired));
 		}
-		// The runtime verifies Ligerito proofs (agentic_verifier::ligerito), but their dispatch
-		// weight is not benchmarked yet: until it is, the pool takes re-execution only.
-		if info.mode != VerificationMode::Reexec {
-			return Err(CheckError::Invalid(I::ModeNotSupported));
-		}
 		if sub.evidence.mode() != info.mode {
 			return Err(CheckError::Invalid(I::WrongMode));
+		}
+		if sub.evidence.inputs().is_empty() {
+			return Err(CheckError::Invalid(I::NoInputs));
+		}
+		// A Ligerito verification's weight is benchmarked at the mode's limits.
+		if let Evidence::Ligerito(evidence) = &sub.evidence {
+			if !LIGERITO_LIMITS.admits(evidence) {
+				return Err(CheckError::Invalid(I::ExceedsModeLimits));
+			}
 		}
 		if sub.seq < info.nonce {
 			return Err(CheckError::Stale);
@@ -375,15 +388,24 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Stage 2: verify the evidence; apply or reject.
-	/// The weight of `submit` for `signed` by an agent whose program is `program_len` bytes.
+	/// The weight of `submit` for `signed` by an agent whose program is `program_len` bytes:
+	/// re-execution by its steps, evidence and program; a validity proof at the benchmark of the
+	/// mode's limits, which the pool holds it to.
 	pub fn submit_weight(signed: &SignedSubmission, program_len: u32) -> Weight {
-		T::WeightInfo::submit(kilo_steps(signed.submission.steps), evidence_kib(signed), program_kib(program_len))
-			.saturating_add(T::OnTransition::weight())
+		let verification = match signed.submission.evidence {
+			Evidence::Reexec(_) => T::WeightInfo::submit(
+				kilo_steps(signed.submission.steps),
+				evidence_kib(signed),
+				program_kib(program_len),
+			),
+			// Accepted or rejected at the last check, whichever costs more.
+			Evidence::Ligerito(_) => T::WeightInfo::submit_ligerito().max(T::WeightInfo::submit_ligerito_rejected()),
+		};
+		verification.saturating_add(T::OnTransition::weight())
 	}
 
-	/// Verifies and applies (or rejects) a checked submission; returns the length of the
-	/// program it ran.
+	/// Stage 2: verifies and applies (or rejects) a checked submission; returns the length of
+	/// the program it ran.
 	fn verify_and_apply(signed: &SignedSubmission, info: &AgentInfoOf<T>) -> Result<u32, DispatchError> {
 		let sub = &signed.submission;
 		let claim = Claim::of(sub, info.state_depth);

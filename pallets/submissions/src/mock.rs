@@ -4,7 +4,9 @@
 use crate as pallet_agent_submissions;
 #[cfg(feature = "runtime-benchmarks")]
 use agentic_example_agents as examples;
-use agentic_primitives::{state::StateTree, AgentId, FeeParams, Input, Inputs, SignedSubmission, Submission, TimeRead};
+use agentic_primitives::{
+	state::StateTree, AgentId, FeeParams, Input, Inputs, SignedSubmission, Submission, TimeRead, VerificationMode,
+};
 use agentic_verifier::{program::Program, reexec::build_evidence};
 use core::cell::RefCell;
 use frame_support::{
@@ -56,7 +58,7 @@ pub const FEES: FeeParams<u64> = FeeParams { base: 10, per_step: 1, per_kib: 5 }
 
 parameter_types! {
 	pub const MaxProgramLen: u32 = 256 * 1024;
-	pub const MaxStateDepth: u8 = 10;
+	pub const MaxStateDepth: u8 = agentic_primitives::state::MAX_STATE_DEPTH;
 	pub const MinimumBond: u64 = MIN_BOND;
 	pub const SlashAmount: u64 = SLASH;
 	pub const UnbondingDelay: u64 = 10;
@@ -79,7 +81,7 @@ impl pallet_agent_registry::Config for Test {
 	type OnTransition = Checkpoints;
 	type MaxProgramLen = MaxProgramLen;
 	type MaxStateDepth = MaxStateDepth;
-	type LigeritoEnabled = frame_support::traits::ConstBool<false>;
+	type LigeritoEnabled = frame_support::traits::ConstBool<true>;
 	type WeightInfo = ();
 }
 
@@ -193,10 +195,10 @@ impl pallet_agent_fees::BenchmarkHelper<u64> for BenchHelper {
 
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper for BenchHelper {
-	fn register_agent(program: Vec<u8>, depth: u8) -> AgentId {
+	fn register_agent(program: Vec<u8>, depth: u8, mode: VerificationMode) -> AgentId {
 		use agentic_primitives::traits::AgentFees;
 		Self::fund(ALICE);
-		let id = register(ALICE, program, depth, &bench_pair());
+		let id = register_in(ALICE, program, depth, mode, &bench_pair());
 		// Enough prepaid fees for the largest benchmarked submission.
 		<Fees as AgentFees<u64, u64>>::top_up(&ALICE, id, 500 * PREPAID).expect("funded");
 		id
@@ -222,13 +224,18 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext
 }
 
-/// Registers `program` for `owner` with the minimum bond and `PREPAID` fees.
+/// Registers `program` for `owner` in the `Reexec` mode with the minimum bond and `PREPAID` fees.
 pub fn register(owner: u64, program: Vec<u8>, depth: u8, key: &sr25519::Pair) -> AgentId {
+	register_in(owner, program, depth, VerificationMode::Reexec, key)
+}
+
+/// Registers `program` for `owner` in `mode` with the minimum bond and `PREPAID` fees.
+pub fn register_in(owner: u64, program: Vec<u8>, depth: u8, mode: VerificationMode, key: &sr25519::Pair) -> AgentId {
 	pallet_agent_registry::Pallet::<Test>::do_register(
 		owner,
 		pallet_agent_registry::ProgramSource::Blob(BoundedVec::try_from(program).unwrap()),
 		key.public(),
-		agentic_primitives::VerificationMode::Reexec,
+		mode,
 		depth,
 		None,
 		MIN_BOND,

@@ -4,7 +4,10 @@
 use crate::{mock::*, Error, Event};
 use agentic_example_agents as examples;
 use agentic_primitives::{
-	checkpoint, Dependency, Evidence, InvalidSubmission, RejectionReason, SignedSubmission, TimeRead,
+	checkpoint,
+	state::{StateTree, WitnessPage, PAGE_SIZE},
+	Dependency, Evidence, Input, InvalidSubmission, LigeritoEvidence, RejectionReason, SignedSubmission, TimeRead,
+	VerificationMode, LIGERITO_LIMITS,
 };
 use frame_support::{
 	assert_noop, assert_ok,
@@ -262,6 +265,13 @@ fn the_pool_refuses_bad_submissions_with_distinct_errors() {
 		sub.steps = MaxSteps::get() + 1;
 		assert_eq!(pool_error(w.sign(sub)), custom(InvalidSubmission::TooManySteps));
 
+		// No input: nothing to verify.
+		let mut sub = signed.submission.clone();
+		if let Evidence::Reexec(evidence) = &mut sub.evidence {
+			evidence.inputs = Default::default();
+		}
+		assert_eq!(pool_error(w.sign(sub)), custom(InvalidSubmission::NoInputs));
+
 		// Evidence of another mode.
 		let mut sub = signed.submission.clone();
 		sub.evidence = Evidence::Ligerito(agentic_primitives::LigeritoEvidence {
@@ -497,4 +507,136 @@ fn submit_weight_includes_the_checkpoint_fold() {
 
 fn pallet_agent_submissions_last_time(agent: u32) -> Option<u32> {
 	crate::LastTimeBlock::<Test>::get(agent)
+}
+
+/// The agent of the checked-in Ligerito fixture (the mirror agent at the mode's limits),
+/// registered in the `Ligerito` mode, and its first submission, signed.
+fn ligerito_agent() -> (Worker, SignedSubmission) {
+	let (program, depth, mut submission) = crate::fixtures::ligerito_limits();
+	let pair = sp_core::sr25519::Pair::from_seed(&[9; 32]);
+	let id = register_in(ALICE, program.clone(), depth, VerificationMode::Ligerito, &pair);
+	submission.agent = id;
+	let w = Worker { id, pair, program, state: StateTree::new(depth).unwrap(), seq: 0 };
+	let signed = w.sign(submission);
+	(w, signed)
+}
+
+fn ligerito_evidence(sub: &mut agentic_primitives::Submission) -> &mut LigeritoEvidence {
+	match &mut sub.evidence {
+		Evidence::Ligerito(evidence) => evidence,
+		Evidence::Reexec(_) => panic!("a Ligerito submission"),
+	}
+}
+
+#[test]
+fn the_ligerito_fixture_is_at_the_mode_limits_and_verifies() {
+	let (program, depth, mut submission) = crate::fixtures::ligerito_limits();
+	let limits = LIGERITO_LIMITS;
+	let table = agentic_verifier::ligerito::program_table(&program).expect("inside the subset");
+	assert!(program.len() as u32 <= limits.max_program_len && program.len() as u32 + 64 >= limits.max_program_len);
+	assert_eq!(table.mapped_memory(), u64::from(limits.max_memory));
+	// Every public table the program decides: read-only data and a jump table; the deepest
+	// state.
+	assert!(table.regions[0].len > 0 && !table.jump_table.is_empty());
+	assert_eq!(depth, agentic_primitives::state::MAX_STATE_DEPTH);
+	let claim = agentic_verifier::Claim::of(&submission, depth);
+	let evidence = ligerito_evidence(&mut submission);
+	assert!(limits.admits(evidence));
+	let input_bytes: usize = evidence.inputs.iter().map(|i| i.len()).sum();
+	let output_bytes: usize = evidence.outputs.iter().map(|o| o.data.len()).sum();
+	assert_eq!(
+		(evidence.inputs.len(), input_bytes, output_bytes, evidence.witness.pages.len()),
+		(
+			limits.max_inputs as usize,
+			limits.max_input_bytes as usize,
+			limits.max_output_bytes as usize,
+			limits.max_pages as usize
+		)
+	);
+	// Its proof is about as long as a proof may be (one more round would cross a power of two).
+	let proof = ligerito_evidence(&mut submission).proof.len();
+	assert!(proof * 10 >= agentic_primitives::MAX_PROOF_LEN as usize * 9, "a proof of {proof} bytes");
+	if let Err(e) = agentic_verifier::verify(&program, &claim, &submission.evidence) {
+		panic!("the fixture no longer verifies ({e:?}): remake it as crate::fixtures says");
+	}
+}
+
+#[test]
+fn a_valid_ligerito_transition_is_accepted_at_the_weight_of_either_outcome() {
+	new_test_ext().execute_with(|| {
+		use crate::WeightInfo;
+		use agentic_primitives::traits::OnAgentTransition;
+		let (w, signed) = ligerito_agent();
+		let call = crate::Call::<Test>::submit { signed: Box::new(signed.clone()) };
+		let verification = <() as WeightInfo>::submit_ligerito().max(<() as WeightInfo>::submit_ligerito_rejected());
+		assert_eq!(verification, <() as WeightInfo>::submit_ligerito_rejected());
+		let weight = verification + <Checkpoints as OnAgentTransition>::weight();
+		assert_eq!(call.get_dispatch_info().call_weight, weight);
+		assert_ok!(submit(signed.clone()).unwrap());
+		let info = pallet_agent_registry::Agents::<Test>::get(w.id).unwrap();
+		assert_eq!((info.state_root, info.version, info.nonce), (signed.submission.new_root, 1, 1));
+		assert!(matches!(
+			System::events().last().map(|e| &e.event),
+			Some(RuntimeEvent::Submissions(Event::TransitionAccepted { version: 1, .. }))
+		));
+		end_block();
+		assert_checkpoint_matches_registry();
+		assert_eq!(pool_error(signed), InvalidTransaction::Stale);
+	});
+}
+
+#[test]
+fn a_tampered_ligerito_proof_is_rejected_and_slashed() {
+	new_test_ext().execute_with(|| {
+		let (w, signed) = ligerito_agent();
+		let mut sub = signed.submission.clone();
+		// The benchmark of the rejected path changes the last byte; any other is refused too.
+		let proof = &mut ligerito_evidence(&mut sub).proof;
+		let last = proof.len() - 1;
+		*proof.get_mut(last).unwrap() ^= 1;
+		assert_slashed(&w, w.sign(sub), RejectionReason::InvalidProof);
+	});
+}
+
+#[test]
+fn a_ligerito_transition_to_another_root_is_rejected_and_slashed() {
+	new_test_ext().execute_with(|| {
+		let (w, signed) = ligerito_agent();
+		let mut sub = signed.submission.clone();
+		sub.new_root = H256::repeat_byte(7);
+		assert_slashed(&w, w.sign(sub), RejectionReason::NewRootMismatch);
+	});
+}
+
+#[test]
+fn ligerito_evidence_beyond_the_mode_limits_is_refused_by_the_pool() {
+	new_test_ext().execute_with(|| {
+		let (w, signed) = ligerito_agent();
+		let refused = |change: &dyn Fn(&mut LigeritoEvidence)| {
+			let mut sub = signed.submission.clone();
+			change(ligerito_evidence(&mut sub));
+			pool_error(w.sign(sub))
+		};
+		let limit = custom(InvalidSubmission::ExceedsModeLimits);
+		assert_eq!(refused(&|e| e.inputs = Default::default()), custom(InvalidSubmission::NoInputs));
+		// A second input, with the input bytes still within their limit.
+		let second = |e: &mut LigeritoEvidence| {
+			let first = e.inputs[0][..1023].to_vec();
+			e.inputs = vec![Input::truncate_from(first), Input::truncate_from(vec![1])].try_into().unwrap();
+			let output = e.outputs[0].clone();
+			e.outputs = vec![output.clone(), output].try_into().unwrap();
+		};
+		assert_eq!(refused(&second), limit);
+		assert_eq!(refused(&|e| e.inputs.get_mut(0).unwrap().try_push(1).unwrap()), limit);
+		assert_eq!(refused(&|e| e.outputs.get_mut(0).unwrap().data.push(1)), limit);
+		let page = WitnessPage { index: 1 << 10, data: [0; PAGE_SIZE] };
+		assert_eq!(refused(&|e| e.witness.pages.try_push(page.clone()).unwrap()), limit);
+		assert_eq!(refused(&|e| e.written.try_push(page.clone()).unwrap()), limit);
+		let hashes = (LIGERITO_LIMITS.max_pages * agentic_primitives::state::MAX_STATE_DEPTH as u32) as usize;
+		assert_eq!(refused(&|e| e.witness.proof = vec![H256::zero(); hashes + 1].try_into().unwrap()), limit);
+		// An output fewer than inputs.
+		assert_eq!(refused(&|e| e.outputs = Default::default()), limit);
+		// None of them changed anything: the honest one still goes in.
+		assert_ok!(submit(signed).unwrap());
+	});
 }

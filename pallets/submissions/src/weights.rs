@@ -16,6 +16,17 @@ pub trait WeightInfo {
 	fn submit(k: u32, e: u32, p: u32, ) -> Weight;
 	/// Pool validation of a submission with `e` KiB of evidence.
 	fn authorize_submit(e: u32, ) -> Weight;
+	/// Verifying and applying a `Ligerito`-mode submission at the mode's limits. Until a
+	/// runtime's weights are generated with this benchmark, its default is `Weight::MAX`: no
+	/// block can take such a submission, rather than one underweighted by orders of magnitude.
+	fn submit_ligerito() -> Weight {
+		Weight::MAX
+	}
+	/// The same submission with its proof's last byte changed: verified to the end and
+	/// rejected, the agent slashed. Defaults to `Weight::MAX` as [`Self::submit_ligerito`].
+	fn submit_ligerito_rejected() -> Weight {
+		Weight::MAX
+	}
 }
 
 /// Weights for `pallet-agent-submissions` using the chain's database weights.
@@ -50,5 +61,17 @@ impl WeightInfo for () {
 		Weight::from_parts(120_000_000, 10_000)
 			.saturating_add(Weight::from_parts(2_000_000, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
+	}
+	/// A test placeholder (the mock runtimes' only).
+	fn submit_ligerito() -> Weight {
+		Weight::from_parts(2_000_000_000, 20_000)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
+	/// A test placeholder (the mock runtimes' only).
+	fn submit_ligerito_rejected() -> Weight {
+		Weight::from_parts(2_000_000_000, 20_000)
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 }

@@ -310,6 +310,12 @@ pub struct ProgramTable {
 }
 
 impl ProgramTable {
+	/// The guest memory the program maps, in bytes: its regions' lengths (each rounded up to
+	/// whole pages), which the memory tables' public images span.
+	pub fn mapped_memory(&self) -> u64 {
+		self.regions.iter().map(|region| u64::from(region.len)).sum()
+	}
+
 	/// Parses `blob`, refuses a program v1 cannot prove (naming its first unsupported
 	/// instruction) and builds its table with `export` as the entry point.
 	pub fn from_blob(blob: &[u8], export: &str) -> Result<Self, ProgramError> {

@@ -1,0 +1,78 @@
+//! Writes the submissions pallet's Ligerito benchmark fixture: a real `Ligerito`-mode
+//! submission at every one of the mode's limits (`agentic_primitives::LIGERITO_LIMITS`), made
+//! by the mirror agent grown to the largest program, mapping the most memory, over one input of
+//! the most bytes, which it writes to as many state pages as allowed and outputs; and as long a
+//! run as a proof may be: the mirror then spins for the largest number of rounds (found by
+//! doubling and bisection) whose proof still fits `MAX_PROOF_LEN`.
+//!
+//! The prover cannot run in the runtime's Wasm, where the benchmark runs, so the fixture is
+//! made here and checked in; the pallet's tests check that it still verifies and is at the
+//! limits. Remake it whenever the proof system or the limits change:
+//!
+//! ```sh
+//! CARGO_TARGET_DIR=$HOME/.cache/agentic/bench-target RUSTFLAGS="-C target-cpu=native" \
+//!   cargo run --release -p agentic-verifier --features prover,hardware-accel \
+//!   --example ligerito_fixture -- pallets/submissions/benchmarks/ligerito_limits.scale
+//! ```
+//!
+//! (about ten proofs, minutes in all; a debug build without the carry-less multiply takes
+//! minutes for each).
+//!
+//! The file is the SCALE encoding of `(program: Vec<u8>, state_depth: u8, submission)`, the
+//! submission for agent 0 with nonce 0 from the empty state, unsigned.
+
+use agentic_example_agents as examples;
+use agentic_polkavm_proof::program::ProgramTable;
+use agentic_primitives::{state::StateTree, Input, Inputs, LIGERITO_LIMITS};
+use agentic_verifier::ligerito::{build_evidence, program_table, BuildError, Execution};
+use codec::Encode;
+
+/// The mirror's run over one input of the most bytes, spinning `rounds` rounds, if its proof
+/// fits.
+fn run(table: &ProgramTable, state: &StateTree, rounds: u16) -> Option<Execution> {
+	// The round count, then pseudo-random bytes, never zero: every page the mirror writes
+	// changes.
+	let mut input: Vec<u8> = (0..LIGERITO_LIMITS.max_input_bytes).map(|i| (i * 89 % 251 + 1) as u8).collect();
+	input[..2].copy_from_slice(&rounds.to_le_bytes());
+	let inputs = Inputs::truncate_from(vec![Input::truncate_from(input)]);
+	match build_evidence(table, state, inputs, None, u64::MAX) {
+		Ok(exec) => Some(exec),
+		Err(BuildError::TooLarge(_)) => None,
+		Err(e) => panic!("the mirror proves: {e:?}"),
+	}
+}
+
+fn main() {
+	let path = std::env::args().nth(1).expect("usage: ligerito_fixture OUTPUT_FILE");
+	let limits = LIGERITO_LIMITS;
+	let program = examples::mirror_sized(limits.max_program_len as usize);
+	let table = program_table(&program).expect("the mirror agent is inside the subset");
+	assert!(limits.admits_program(program.len(), table.mapped_memory()), "the mirror agent is within the limits");
+	assert_eq!(table.mapped_memory(), u64::from(limits.max_memory), "the mirror agent maps the most memory");
+	let state = StateTree::new(examples::depth::MIRROR).expect("depth");
+	// The proof's length grows with the rounds (in steps, as the tables' heights cross powers
+	// of two), so the longest run that fits is found by doubling, then bisection (long runs
+	// are slow to prove: the doubling starts low).
+	let (mut fits, mut too_long) = (0u32, 64u32);
+	let mut best = run(&table, &state, 0).expect("the shortest run fits MAX_PROOF_LEN");
+	while too_long < 1 << 16 {
+		match run(&table, &state, too_long as u16) {
+			Some(exec) => (fits, best, too_long) = (too_long, exec, too_long * 2),
+			None => break,
+		}
+		eprintln!("{fits} rounds fit");
+	}
+	while too_long - fits > 1 {
+		let mid = (fits + too_long) / 2;
+		match run(&table, &state, mid as u16) {
+			Some(exec) => (fits, best) = (mid, exec),
+			None => too_long = mid,
+		}
+		eprintln!("rounds in [{fits}, {too_long})");
+	}
+	let exec = best;
+	assert!(LIGERITO_LIMITS.admits(&exec.evidence), "the submission is within the limits");
+	let submission = exec.submission(0, 0, None);
+	std::fs::write(&path, (program, state.depth(), submission).encode()).expect("writes the fixture");
+	println!("{path}: {fits} rounds, {} steps, proof {} bytes", exec.steps, exec.evidence.proof.len());
+}
