@@ -8,7 +8,7 @@
 //! the base-field code on every unit vector).
 
 use crate::{Base, Ext};
-use alloc::{vec, vec::Vec};
+use alloc::{collections::BTreeMap, vec, vec::Vec};
 use ligerito_binary_fields::BinaryFieldElement;
 use ligerito_reed_solomon::{encode_non_systematic_with_parallel, ReedSolomon};
 
@@ -16,6 +16,22 @@ use ligerito_reed_solomon::{encode_non_systematic_with_parallel, ReedSolomon};
 pub(crate) fn base_code(log_rows: u32) -> ReedSolomon<Base> {
 	let m = 1usize << log_rows;
 	ReedSolomon::new(m, m << crate::LOG_INV_RATE)
+}
+
+/// The lifted codes a verifier has built, by `log_rows`: the code's twiddles cost more to
+/// compute than the rest of an opening check in portable field arithmetic (the runtime's), and
+/// the commitments of one proof share a few sizes. A cache only saves work: the codes are
+/// constants of their size.
+#[derive(Default)]
+pub struct CodeCache {
+	lifted: BTreeMap<u32, LiftedCode>,
+}
+
+impl CodeCache {
+	/// The lifted code for `2^log_rows` message values, built on first use.
+	pub(crate) fn lifted(&mut self, log_rows: u32) -> &LiftedCode {
+		self.lifted.entry(log_rows).or_insert_with(|| LiftedCode::new(log_rows))
+	}
 }
 
 /// The same code acting on extension-field messages.
@@ -76,5 +92,19 @@ mod tests {
 			let rhs: Vec<Ext> = lifted.encode(&a).iter().map(|x| x.mul(&c)).collect();
 			assert_eq!(lhs, rhs);
 		}
+	}
+
+	#[test]
+	fn the_cache_gives_each_size_its_own_code() {
+		let mut codes = CodeCache::default();
+		for log_rows in [3u32, 5, 3, 0, 5] {
+			let m = 1usize << log_rows;
+			let message: Vec<Ext> =
+				(0..m).map(|i| Ext::from_value(0x9e37_79b9_7f4a_7c15_u128 * (i as u128 + 1))).collect();
+			let cached = codes.lifted(log_rows).encode(&message);
+			assert_eq!(cached.len(), 4 * m);
+			assert_eq!(cached, LiftedCode::new(log_rows).encode(&message), "size 2^{log_rows}");
+		}
+		assert_eq!(codes.lifted.len(), 3);
 	}
 }

@@ -56,10 +56,11 @@ pub mod test_utils;
 mod transcript;
 mod verifier;
 
+pub use code::CodeCache;
 pub use layout::{successor, Layout, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES};
 pub use ligerito_binary_fields::{BinaryElem128 as Ext, BinaryElem32 as Base, BinaryFieldElement};
 pub use transcript::Transcript;
-pub use verifier::verify;
+pub use verifier::{verify, verify_with};
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode};

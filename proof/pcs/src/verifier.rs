@@ -2,7 +2,7 @@
 //! used, and no input makes it panic.
 
 use crate::{
-	code::LiftedCode,
+	code::CodeCache,
 	ext,
 	layout::{eq_eval, index_weight, successor, Layout},
 	transcript::merkle_root,
@@ -82,6 +82,18 @@ pub fn verify(
 	claims: &[Claim],
 	proof: &OpeningProof,
 	transcript: &mut Transcript,
+) -> Result<(), PcsError> {
+	verify_with(params, commitments, claims, proof, transcript, &mut CodeCache::default())
+}
+
+/// [`verify`] with the codes already built by earlier openings of the same verification.
+pub fn verify_with(
+	params: &Params,
+	commitments: &[Commitment],
+	claims: &[Claim],
+	proof: &OpeningProof,
+	transcript: &mut Transcript,
+	codes: &mut CodeCache,
 ) -> Result<(), PcsError> {
 	let layout = absorb_statement(params, commitments, claims, transcript)?;
 	let total_vars = layout.total_vars() as usize;
@@ -169,7 +181,7 @@ pub fn verify(
 		}
 		rows.push(leaves);
 	}
-	let codeword = LiftedCode::new(layout.log_rows).encode(&y);
+	let codeword = codes.lifted(layout.log_rows).encode(&y);
 	for (i, &q) in queries.iter().enumerate() {
 		let combined = rows
 			.iter()

@@ -59,8 +59,11 @@ pub fn verify_tables<A: Air>(
 		return Err(ZerocheckError::Unbalanced);
 	}
 
+	// The tables' commitments share a few code sizes: each code is built once.
+	let mut codes = agentic_pcs::CodeCache::default();
 	for (t, table) in proof.tables.iter().enumerate() {
-		verify_table(airs[t], &infos[t], &shapes[t], &statement.tables[t], table, &challenges, &mut transcript)?;
+		let (air, info, shape) = (airs[t], &infos[t], &shapes[t]);
+		verify_table(air, info, shape, &statement.tables[t], table, &challenges, &mut transcript, &mut codes)?;
 	}
 	Ok(())
 }
@@ -95,6 +98,7 @@ fn verify_table<A: Air>(
 	table: &TableProof,
 	challenges: &[Ext],
 	transcript: &mut Transcript,
+	codes: &mut agentic_pcs::CodeCache,
 ) -> Result<(), ZerocheckError> {
 	let n = shape.num_vars as usize;
 	let lambdas: Vec<Ext> = info.constraints.iter().map(|_| transcript.challenge()).collect();
@@ -144,13 +148,13 @@ fn verify_table<A: Air>(
 	// committed columns'.
 	let main_claims = claims(info, statement, shape, &point, &cur, &next_sent);
 	let commitment = shape.commitment(table.trace_root, info.width);
-	agentic_pcs::verify(&shape.params, &[commitment], &main_claims, &table.opening, transcript)?;
+	agentic_pcs::verify_with(&shape.params, &[commitment], &main_claims, &table.opening, transcript, codes)?;
 	if let (Some(params), Some(root), Some(accumulator), Some(opening)) =
 		(shape.aux_params, table.aux_root, table.accumulator, &table.aux_opening)
 	{
 		let coords = accumulator.map(Base::from_value);
 		let claims = aux_claims(info, statement, shape, &point, &cur, &next_sent, &coords);
-		agentic_pcs::verify(&params, &[shape.aux_commitment(root)], &claims, opening, transcript)?;
+		agentic_pcs::verify_with(&params, &[shape.aux_commitment(root)], &claims, opening, transcript, codes)?;
 	}
 	Ok(())
 }

@@ -57,17 +57,19 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 	/// The range of component `k` is `[0, 1000]`.
 	/// The range of component `e` is `[1, 64]`.
 	/// The range of component `p` is `[1, 256]`.
-	fn submit(k: u32, _e: u32, p: u32, ) -> Weight {
+	fn submit(k: u32, e: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1055 + p * (1024 ±0)`
 		//  Estimated: `265645`
-		// Minimum execution time: 4_078_012_000 picoseconds.
-		Weight::from_parts(5_457_546_454, 0)
+		// Minimum execution time: 2_343_839_000 picoseconds.
+		Weight::from_parts(885_603_093, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
-			// Standard Error: 638_917
-			.saturating_add(Weight::from_parts(5_490_723, 0).saturating_mul(k.into()))
-			// Standard Error: 2_502_985
-			.saturating_add(Weight::from_parts(52_471, 0).saturating_mul(p.into()))
+			// Standard Error: 748_473
+			.saturating_add(Weight::from_parts(9_811_231, 0).saturating_mul(k.into()))
+			// Standard Error: 11_883_511
+			.saturating_add(Weight::from_parts(11_542_736, 0).saturating_mul(e.into()))
+			// Standard Error: 2_932_177
+			.saturating_add(Weight::from_parts(8_308_929, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
@@ -93,8 +95,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 695_554_914_000 picoseconds.
-		Weight::from_parts(744_842_973_000, 0)
+		// Minimum execution time: 577_074_522_000 picoseconds.
+		Weight::from_parts(743_081_081_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -119,8 +121,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 683_298_107_000 picoseconds.
-		Weight::from_parts(745_692_181_000, 0)
+		// Minimum execution time: 524_768_129_000 picoseconds.
+		Weight::from_parts(824_646_820_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -140,11 +142,11 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `739`
 		//  Estimated: `3686`
-		// Minimum execution time: 118_910_000 picoseconds.
-		Weight::from_parts(161_359_966, 0)
+		// Minimum execution time: 123_285_000 picoseconds.
+		Weight::from_parts(142_052_223, 0)
 			.saturating_add(Weight::from_parts(0, 3686))
-			// Standard Error: 169_163
-			.saturating_add(Weight::from_parts(4_722_357, 0).saturating_mul(e.into()))
+			// Standard Error: 52_555
+			.saturating_add(Weight::from_parts(3_936_035, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 	}
 }
