@@ -8,7 +8,7 @@
 //! ```
 
 use agentic_example_agents as examples;
-use agentic_primitives::{inputs_commitment, outputs_commitment, state::StateTree, Input, Inputs};
+use agentic_primitives::{state::StateTree, Input, Inputs};
 use agentic_verifier::{
 	ligerito::{build_evidence, program_table, LigeritoVerifier},
 	Claim, Verifier,
@@ -44,15 +44,8 @@ fn main() {
 	let start = Instant::now();
 	let exec = build_evidence(&table, &state, Inputs::truncate_from(inputs), None, 1 << 24).expect("proves");
 	let prove = start.elapsed();
-	let claim = Claim {
-		state_depth: state.depth(),
-		old_root: state.root(),
-		new_root: exec.new_state.root(),
-		steps: exec.steps,
-		inputs_commitment: inputs_commitment(&exec.evidence.inputs),
-		outputs_commitment: outputs_commitment(&exec.evidence.outputs),
-		time: None,
-	};
+	// The claim the chain makes of the submission, as the pallet does.
+	let claim = Claim::of(&exec.submission(0, 0, None), state.depth());
 	let start = Instant::now();
 	LigeritoVerifier.verify(&program, &claim, &exec.evidence).expect("verifies");
 	let verify = start.elapsed();
