@@ -31,7 +31,15 @@ pub mod types;
 pub use fees::FeeParams;
 pub use types::*;
 
-/// blake2-256, the one hash function of Agentic's commitments.
+/// blake2-256, the one hash function of Agentic's commitments. With the feature `host-hashing`
+/// (the runtime's) it is the host's `blake2_256`, run natively outside the Wasm.
 pub fn blake2_256(data: &[u8]) -> [u8; 32] {
-	sp_crypto_hashing::blake2_256(data)
+	#[cfg(feature = "host-hashing")]
+	{
+		sp_io::hashing::blake2_256(data)
+	}
+	#[cfg(not(feature = "host-hashing"))]
+	{
+		sp_crypto_hashing::blake2_256(data)
+	}
 }

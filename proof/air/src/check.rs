@@ -1,6 +1,7 @@
 //! The row checker: a concrete trace against an AIR, row by row.
 
 use crate::{Air, AirBuilder, Base, BinaryFieldElement, Direction, Ext, Selector};
+use agentic_pcs::field::FastMul;
 use alloc::vec::Vec;
 
 use crate::eval::Val;
@@ -73,7 +74,7 @@ impl AirBuilder for RowChecker<'_> {
 
 	fn interact(&mut self, _bus: u32, _direction: Direction, gate: Val, _fields: &[Val]) {
 		let active = self.selectors[Selector::Active.index()];
-		self.gates.push(active.mul(&gate.0.mul(&gate.0).add(&gate.0)));
+		self.gates.push(active.fast_mul(&gate.0.fast_mul(&gate.0).add(&gate.0)));
 	}
 
 	fn assert_zero(&mut self, expr: Val) {
@@ -82,7 +83,7 @@ impl AirBuilder for RowChecker<'_> {
 
 	fn assert_transition(&mut self, expr: Val) {
 		let active = self.selectors[Selector::Active.index()];
-		self.check(active.mul(&expr.0));
+		self.check(active.fast_mul(&expr.0));
 	}
 }
 

@@ -1,6 +1,7 @@
 //! The evaluating builder: an AIR's constraints, combined with weights, at one point.
 
 use crate::{ext::theta_powers, Air, AirBuilder, AirError, Base, BinaryFieldElement, Direction, Ext, Selector};
+use agentic_pcs::field::FastMul;
 use alloc::vec::Vec;
 use core::ops::{Add, Mul};
 
@@ -18,7 +19,7 @@ impl Add for Val {
 impl Mul for Val {
 	type Output = Val;
 	fn mul(self, rhs: Val) -> Val {
-		Val(self.0.mul(&rhs.0))
+		Val(self.0.fast_mul(&rhs.0))
 	}
 }
 
@@ -88,9 +89,9 @@ impl AirBuilder for Evaluator<'_> {
 	fn interact(&mut self, bus: u32, direction: Direction, gate: Val, fields: &[Val]) {
 		// f = z + β_0 · φ(bus) + Σ_i β_{i+1} · field_i
 		let tag = Ext::from(Base::from_value(bus));
-		let mut fingerprint = self.values.challenge(0).add(&self.values.challenge(1).mul(&tag));
+		let mut fingerprint = self.values.challenge(0).add(&self.values.challenge(1).fast_mul(&tag));
 		for (i, field) in fields.iter().enumerate() {
-			fingerprint = fingerprint.add(&self.values.challenge(i + 2).mul(&field.0));
+			fingerprint = fingerprint.add(&self.values.challenge(i + 2).fast_mul(&field.0));
 		}
 		self.factors.push(Factor { direction, gate: gate.0, fingerprint });
 	}
@@ -101,7 +102,7 @@ impl AirBuilder for Evaluator<'_> {
 
 	fn assert_transition(&mut self, expr: Val) {
 		let active = self.values.selectors[Selector::Active.index()];
-		self.constraints.push(active.mul(&expr.0));
+		self.constraints.push(active.fast_mul(&expr.0));
 	}
 }
 
@@ -111,10 +112,10 @@ impl Evaluator<'_> {
 		let one = Ext::one();
 		let (mut send, mut receive) = (one, one);
 		for factor in &self.factors {
-			let value = factor.gate.mul(&factor.fingerprint).add(&one).add(&factor.gate);
+			let value = factor.gate.fast_mul(&factor.fingerprint).add(&one).add(&factor.gate);
 			match factor.direction {
-				Direction::Send => send = send.mul(&value),
-				Direction::Receive => receive = receive.mul(&value),
+				Direction::Send => send = send.fast_mul(&value),
+				Direction::Receive => receive = receive.fast_mul(&value),
 			}
 		}
 		(send, receive)
@@ -145,20 +146,20 @@ pub fn combine<A: Air>(air: &A, values: Values<'_>, weights: &[Ext]) -> Result<E
 	let active = values.selectors[Selector::Active.index()];
 	let mut sum = Ext::zero();
 	for (value, weight) in evaluator.constraints.iter().zip(weights) {
-		sum = sum.add(&weight.mul(value));
+		sum = sum.add(&weight.fast_mul(value));
 	}
 	let gate_weights = &weights[evaluator.constraints.len()..];
 	for (factor, weight) in evaluator.factors.iter().zip(gate_weights) {
-		let check = factor.gate.mul(&factor.gate).add(&factor.gate);
-		sum = sum.add(&weight.mul(&active.mul(&check)));
+		let check = factor.gate.fast_mul(&factor.gate).add(&factor.gate);
+		sum = sum.add(&weight.fast_mul(&active.fast_mul(&check)));
 	}
 	if interactions > 0 {
 		let (send, receive) = evaluator.products();
 		let width = air.width();
 		let acc = ext_value(values.cur, width);
 		let acc_next = ext_value(values.next, width);
-		let transition = acc_next.mul(&receive).add(&acc.mul(&send));
-		sum = sum.add(&weights[weights.len() - 1].mul(&active.mul(&transition)));
+		let transition = acc_next.fast_mul(&receive).add(&acc.fast_mul(&send));
+		sum = sum.add(&weights[weights.len() - 1].fast_mul(&active.fast_mul(&transition)));
 	}
 	Ok(sum)
 }
@@ -175,7 +176,7 @@ fn ext_value(values: &[Ext], first: usize) -> Ext {
 	theta_powers()
 		.iter()
 		.enumerate()
-		.fold(Ext::zero(), |acc, (k, t)| acc.add(&t.mul(&values.get(first + k).copied().unwrap_or(Ext::zero()))))
+		.fold(Ext::zero(), |acc, (k, t)| acc.add(&t.fast_mul(&values.get(first + k).copied().unwrap_or(Ext::zero()))))
 }
 
 /// The selectors' multilinear extensions at `point ∈ Ext^n`, for a trace of `2^n` rows of which
@@ -184,8 +185,8 @@ fn ext_value(values: &[Ext], first: usize) -> Ext {
 /// `O(n)`.
 pub fn selectors_at(point: &[Ext], active_rows: u64) -> [Ext; 4] {
 	let one = Ext::one();
-	let first = point.iter().fold(one, |acc, x| acc.mul(&one.add(x)));
-	let last = point.iter().fold(one, |acc, x| acc.mul(x));
+	let first = point.iter().fold(one, |acc, x| acc.fast_mul(&one.add(x)));
+	let last = point.iter().fold(one, |acc, x| acc.fast_mul(x));
 	if point.len() < 64 && active_rows >> point.len() != 0 {
 		// Every row is below R.
 		return [first, last, one.add(&last), one];
@@ -196,10 +197,10 @@ pub fn selectors_at(point: &[Ext], active_rows: u64) -> [Ext; 4] {
 	for (k, x) in point.iter().enumerate().rev() {
 		let bit = k < 64 && (active_rows >> k) & 1 == 1;
 		if bit {
-			active = active.add(&suffix.mul(&one.add(x)));
-			suffix = suffix.mul(x);
+			active = active.add(&suffix.fast_mul(&one.add(x)));
+			suffix = suffix.fast_mul(x);
 		} else {
-			suffix = suffix.mul(&one.add(x));
+			suffix = suffix.fast_mul(&one.add(x));
 		}
 	}
 	[first, last, one.add(&last), active]

@@ -7,6 +7,7 @@
 //! four coordinate columns, and constraints read it as that linear form.
 
 use crate::{Base, BinaryFieldElement, Ext};
+use agentic_pcs::field::FastMul;
 use alloc::vec::Vec;
 
 /// `θ^0 … θ^3`.
@@ -14,14 +15,14 @@ pub fn theta_powers() -> [Ext; 4] {
 	let theta = Ext::from_value(2);
 	let mut powers = [Ext::one(); 4];
 	for k in 1..4 {
-		powers[k] = powers[k - 1].mul(&theta);
+		powers[k] = powers[k - 1].fast_mul(&theta);
 	}
 	powers
 }
 
 /// `Σ_k θ^k c_k`.
 pub fn from_coords(coords: &[Base; 4]) -> Ext {
-	theta_powers().iter().zip(coords).fold(Ext::zero(), |acc, (t, c)| acc.add(&t.mul(&Ext::from(*c))))
+	theta_powers().iter().zip(coords).fold(Ext::zero(), |acc, (t, c)| acc.add(&t.fast_mul(&Ext::from(*c))))
 }
 
 /// The inverse of [`from_coords`], as a precomputed linear map over `GF(2)` (a 128 × 128 bit
@@ -40,7 +41,7 @@ impl Coordinates {
 		let mut columns = [0u128; 128];
 		for (k, t) in theta.iter().enumerate() {
 			for j in 0..32 {
-				columns[32 * k + j] = t.mul(&Ext::from(Base::from_value(1 << j))).poly().value();
+				columns[32 * k + j] = t.fast_mul(&Ext::from(Base::from_value(1 << j))).poly().value();
 			}
 		}
 		// Rows of M augmented with the identity; reduce M to the identity.

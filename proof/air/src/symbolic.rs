@@ -4,12 +4,28 @@ use crate::{
 	Air, AirBuilder, Base, BinaryFieldElement, Direction, Ext, Selector, MAX_CONSTRAINTS, MAX_DEGREE, MAX_INDEX_BIT,
 	MAX_TUPLE_FIELDS, MAX_WIDTH,
 };
-use alloc::{collections::BTreeMap, rc::Rc, vec, vec::Vec};
+use agentic_pcs::field::FastMul;
+use alloc::{rc::Rc, vec, vec::Vec};
+use core::cell::Cell;
 use core::ops::{Add, Mul};
 
 /// A syntax tree over one row (the symbolic builder's expression).
 #[derive(Clone, Debug)]
-pub struct Sym(Rc<Node>);
+pub struct Sym(Rc<Entry>);
+
+impl Sym {
+	fn new(node: Node) -> Sym {
+		Sym(Rc::new(Entry { node, id: Cell::new(None) }))
+	}
+}
+
+/// A node and its id in the flattened graph once it has one. Every `Sym` comes from one
+/// builder, which is flattened into one graph, so the id is that graph's.
+#[derive(Debug)]
+struct Entry {
+	node: Node,
+	id: Cell<Option<u32>>,
+}
 
 #[derive(Debug)]
 enum Node {
@@ -26,14 +42,14 @@ enum Node {
 impl Add for Sym {
 	type Output = Sym;
 	fn add(self, rhs: Sym) -> Sym {
-		Sym(Rc::new(Node::Add(self, rhs)))
+		Sym::new(Node::Add(self, rhs))
 	}
 }
 
 impl Mul for Sym {
 	type Output = Sym;
 	fn mul(self, rhs: Sym) -> Sym {
-		Sym(Rc::new(Node::Mul(self, rhs)))
+		Sym::new(Node::Mul(self, rhs))
 	}
 }
 
@@ -53,27 +69,27 @@ impl AirBuilder for SymbolicBuilder {
 	type Expr = Sym;
 
 	fn cur(&self, column: usize) -> Sym {
-		Sym(Rc::new(Node::Cur(column)))
+		Sym::new(Node::Cur(column))
 	}
 
 	fn next(&self, column: usize) -> Sym {
-		Sym(Rc::new(Node::Next(column)))
+		Sym::new(Node::Next(column))
 	}
 
 	fn selector(&self, selector: Selector) -> Sym {
-		Sym(Rc::new(Node::Sel(selector)))
+		Sym::new(Node::Sel(selector))
 	}
 
 	fn constant(&self, value: Base) -> Sym {
-		Sym(Rc::new(Node::Const(value)))
+		Sym::new(Node::Const(value))
 	}
 
 	fn constant_ext(&self, value: Ext) -> Sym {
-		Sym(Rc::new(Node::ConstExt(value)))
+		Sym::new(Node::ConstExt(value))
 	}
 
 	fn index_bit(&self, bit: u8) -> Sym {
-		Sym(Rc::new(Node::IndexBit(bit)))
+		Sym::new(Node::IndexBit(bit))
 	}
 
 	fn interact(&mut self, bus: u32, direction: Direction, gate: Sym, fields: &[Sym]) {
@@ -262,17 +278,15 @@ enum Flat {
 /// Flattens the expression graph: each distinct node (by identity) gets an id after its operands.
 #[derive(Default)]
 struct Graph {
-	ids: BTreeMap<usize, u32>,
 	nodes: Vec<Flat>,
 }
 
 impl Graph {
 	fn id(&mut self, sym: &Sym) -> u32 {
-		let key = Rc::as_ptr(&sym.0) as usize;
-		if let Some(&id) = self.ids.get(&key) {
+		if let Some(id) = sym.0.id.get() {
 			return id;
 		}
-		let flat = match &*sym.0 {
+		let flat = match &sym.0.node {
 			Node::Const(c) => Flat::Const(c.poly().value()),
 			Node::ConstExt(c) => Flat::ConstExt(c.poly().value()),
 			// Columns beyond u32 are out of range (the width is at most MAX_WIDTH).
@@ -285,7 +299,7 @@ impl Graph {
 		};
 		let id = self.nodes.len() as u32;
 		self.nodes.push(flat);
-		self.ids.insert(key, id);
+		sym.0.id.set(Some(id));
 		id
 	}
 }
@@ -381,7 +395,7 @@ fn node_facts(
 				Flat::Sel(s) => sel[s as usize],
 				Flat::IndexBit(b) => bits.get(b as usize).copied().unwrap_or(Ext::zero()),
 				Flat::Add(a, b) => values[a as usize].add(&values[b as usize]),
-				Flat::Mul(a, b) => values[a as usize].mul(&values[b as usize]),
+				Flat::Mul(a, b) => values[a as usize].fast_mul(&values[b as usize]),
 			};
 			values.push(v);
 		}

@@ -1,6 +1,6 @@
 //! The matrix a commitment lays its polynomials out in.
 
-use crate::{Ext, Params, PcsError, LOG_INV_RATE, MAX_LOG_POLYS, MAX_NUM_VARS};
+use crate::{field::mul, Ext, Params, PcsError, LOG_INV_RATE, MAX_LOG_POLYS, MAX_NUM_VARS};
 use alloc::vec::Vec;
 use ligerito_binary_fields::BinaryFieldElement;
 
@@ -114,7 +114,7 @@ pub(crate) fn index_weight(j: u32, point: &[Ext]) -> Ext {
 	point
 		.iter()
 		.enumerate()
-		.fold(Ext::one(), |acc, (bit, x)| acc.mul(&if (j >> bit) & 1 == 1 { *x } else { Ext::one().add(x) }))
+		.fold(Ext::one(), |acc, (bit, x)| mul(&acc, &if (j >> bit) & 1 == 1 { *x } else { Ext::one().add(x) }))
 }
 
 /// `S(x, y)`: the multilinear extension of the successor relation `y = x + 1` on integers of
@@ -126,23 +126,76 @@ pub fn successor(x: &[Ext], y: &[Ext]) -> Ext {
 	// suffix[k] = Π_{j>=k} eq(x_j, y_j)
 	let mut suffix = alloc::vec![one; n + 1];
 	for j in (0..n).rev() {
-		let e = x[j].mul(&y[j]).add(&one.add(&x[j]).mul(&one.add(&y[j])));
-		suffix[j] = suffix[j + 1].mul(&e);
+		suffix[j] = mul(&suffix[j + 1], &eq1(&x[j], &y[j]));
 	}
 	let mut prefix = one;
 	let mut total = Ext::zero();
 	for k in 0..n {
-		let term = prefix.mul(&one.add(&x[k])).mul(&y[k]).mul(&suffix[k + 1]);
+		let term = mul(&mul(&prefix, &one.add(&x[k])), &mul(&y[k], &suffix[k + 1]));
 		total = total.add(&term);
-		prefix = prefix.mul(&x[k].mul(&one.add(&y[k])));
+		prefix = mul(&prefix, &mul(&x[k], &one.add(&y[k])));
 	}
 	total
 }
 
-/// `eq(a, b) = Π_i (a_i b_i + (1 + a_i)(1 + b_i))`, the multilinear equality polynomial.
-pub(crate) fn eq_eval(a: &[Ext], b: &[Ext]) -> Ext {
-	a.iter().zip(b).fold(Ext::one(), |acc, (x, y)| {
-		let one = Ext::one();
-		acc.mul(&x.mul(y).add(&one.add(x).mul(&one.add(y))))
-	})
+/// `eq(a, b) = Π_i eq(a_i, b_i)`, the multilinear equality polynomial.
+pub fn eq_eval(a: &[Ext], b: &[Ext]) -> Ext {
+	a.iter().zip(b).fold(Ext::one(), |acc, (x, y)| mul(&acc, &eq1(x, y)))
+}
+
+/// `eq(a, b) = ab + (1 + a)(1 + b)`, which in characteristic 2 is `1 + a + b`.
+fn eq1(a: &Ext, b: &Ext) -> Ext {
+	Ext::one().add(a).add(b)
+}
+
+/// `eq(point, c)` for every `c < 2^point.len()`, `point[0]` on the lowest bit of `c`: the same
+/// table as ligerito's `eq_table_lsb` (tested), with [`mul`].
+pub fn eq_table(point: &[Ext]) -> Vec<Ext> {
+	let mut table = alloc::vec![Ext::zero(); 1 << point.len()];
+	table[0] = Ext::one();
+	for (j, r) in point.iter().enumerate() {
+		let (low, high) = table.split_at_mut(1 << j);
+		let one_r = Ext::one().add(r);
+		for (e, h) in low.iter_mut().zip(high) {
+			*h = mul(e, r);
+			*e = mul(e, &one_r);
+		}
+	}
+	table
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn points(n: usize, salt: u128) -> Vec<Ext> {
+		(0..n)
+			.map(|i| Ext::from_value(0x2545_f491_4f6c_dd1d_9e37_79b9_7f4a_7c15_u128.wrapping_mul(i as u128 + salt)))
+			.collect()
+	}
+
+	#[test]
+	fn the_eq_table_is_ligeritos() {
+		for n in 0..=8 {
+			assert_eq!(eq_table(&points(n, 3)), ligerito::utils::eq_table_lsb(&points(n, 3)), "{n} variables");
+		}
+	}
+
+	#[test]
+	fn eq_is_the_product_of_its_defining_factors() {
+		for n in 0..=6 {
+			let (a, b) = (points(n, 1), points(n, 1000));
+			let want = a.iter().zip(&b).fold(Ext::one(), |acc, (x, y)| {
+				let one = Ext::one();
+				acc.mul(&x.mul(y).add(&one.add(x).mul(&one.add(y))))
+			});
+			assert_eq!(eq_eval(&a, &b), want);
+			// At a boolean point it selects the table's entry.
+			let table = eq_table(&a);
+			for c in 0..1usize << n {
+				let bits: Vec<Ext> = (0..n).map(|k| if c >> k & 1 == 1 { Ext::one() } else { Ext::zero() }).collect();
+				assert_eq!(eq_eval(&a, &bits), table[c]);
+			}
+		}
+	}
 }

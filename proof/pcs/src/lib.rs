@@ -48,6 +48,8 @@
 extern crate alloc;
 
 mod code;
+pub mod field;
+mod hash;
 mod layout;
 #[cfg(feature = "prover")]
 pub mod prover;
@@ -57,7 +59,7 @@ mod transcript;
 mod verifier;
 
 pub use code::CodeCache;
-pub use layout::{successor, Layout, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES};
+pub use layout::{eq_eval, eq_table, successor, Layout, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES};
 pub use ligerito_binary_fields::{BinaryElem128 as Ext, BinaryElem32 as Base, BinaryFieldElement};
 pub use transcript::Transcript;
 pub use verifier::{verify, verify_with};

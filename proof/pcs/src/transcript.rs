@@ -1,8 +1,16 @@
-//! The Fiat-Shamir transcript: ligerito's SHA-256 transcript with our own domain separation.
+//! The Fiat-Shamir transcript: a SHA-256 hash chain.
+//!
+//! The state is 32 bytes, initially `SHA-256("agentic-transcript-v1" ‖ len(domain) ‖ domain)`.
+//! Absorbing labelled data replaces it by
+//! `SHA-256(state ‖ "absorb" ‖ len(label) ‖ label ‖ len(data) ‖ data)` and drawing 32 bytes of
+//! challenge replaces it by `SHA-256(state ‖ "squeeze")`, the new state being the bytes drawn
+//! (lengths are `u64`, little endian). Every challenge is thus a hash of everything absorbed and
+//! drawn before it, under an injective encoding: a fixed-size state, two distinct tags and
+//! length prefixes. Each step hashes one whole message, so a runtime's verifier (feature
+//! `host-hashing`) runs every step as Substrate's `sha2_256` host function.
 
-use crate::{ext_value, Ext};
+use crate::{ext_value, hash::sha256, Ext};
 use alloc::vec::Vec;
-use ligerito::transcript::{Sha256Transcript, Transcript as _};
 use ligerito_merkle::MerkleRoot;
 
 /// A Fiat-Shamir transcript. Everything absorbed is labelled and length-prefixed; challenges
@@ -11,27 +19,34 @@ use ligerito_merkle::MerkleRoot;
 /// Prover and verifier must absorb the same things in the same order; the protocols of this
 /// crate say what they absorb, and a caller absorbs its own statement first.
 pub struct Transcript {
-	inner: Sha256Transcript,
+	state: [u8; 32],
 }
 
 impl Transcript {
 	/// A transcript for protocol `domain` (a name and version, e.g. `b"agentic-pcs-v1"`).
 	pub fn new(domain: &[u8]) -> Self {
-		// ligerito's SHA-256 transcript, passed explicitly (its `prove`/`verify` defaults differ
-		// by feature); the seed is fixed and the domain is absorbed as a labelled message.
-		let mut inner = Sha256Transcript::new(0);
-		inner.absorb_bytes(b"agentic/domain", domain);
-		Transcript { inner }
+		let mut message = Vec::with_capacity(29 + domain.len());
+		message.extend_from_slice(b"agentic-transcript-v1");
+		message.extend_from_slice(&(domain.len() as u64).to_le_bytes());
+		message.extend_from_slice(domain);
+		Transcript { state: sha256(&message) }
 	}
 
 	/// Absorbs labelled bytes.
 	pub fn absorb_bytes(&mut self, label: &'static [u8], data: &[u8]) {
-		self.inner.absorb_bytes(label, data);
+		let mut message = Vec::with_capacity(32 + 6 + 16 + label.len() + data.len());
+		message.extend_from_slice(&self.state);
+		message.extend_from_slice(b"absorb");
+		message.extend_from_slice(&(label.len() as u64).to_le_bytes());
+		message.extend_from_slice(label);
+		message.extend_from_slice(&(data.len() as u64).to_le_bytes());
+		message.extend_from_slice(data);
+		self.state = sha256(&message);
 	}
 
 	/// Absorbs a labelled integer.
 	pub fn absorb_u64(&mut self, label: &'static [u8], value: u64) {
-		self.inner.absorb_bytes(label, &value.to_le_bytes());
+		self.absorb_bytes(label, &value.to_le_bytes());
 	}
 
 	/// Absorbs labelled extension-field elements (16 bytes each, little endian).
@@ -40,29 +55,110 @@ impl Transcript {
 		for e in elems {
 			bytes.extend_from_slice(&ext_value(*e).to_le_bytes());
 		}
-		self.inner.absorb_bytes(label, &bytes);
+		self.absorb_bytes(label, &bytes);
 	}
 
 	/// Absorbs a Merkle root.
 	pub fn absorb_root(&mut self, label: &'static [u8], root: &[u8; 32]) {
-		self.inner.absorb_bytes(label, root);
+		self.absorb_bytes(label, root);
 	}
 
-	/// A uniformly random GF(2^128) element.
+	/// 32 bytes drawn from the transcript.
+	fn squeeze(&mut self) -> [u8; 32] {
+		let mut message = [0u8; 39];
+		message[..32].copy_from_slice(&self.state);
+		message[32..].copy_from_slice(b"squeeze");
+		self.state = sha256(&message);
+		self.state
+	}
+
+	/// A uniformly random GF(2^128) element (every 128-bit string is one).
 	pub fn challenge(&mut self) -> Ext {
-		self.inner.get_challenge::<Ext>()
+		let bytes = self.squeeze();
+		let mut low = [0u8; 16];
+		low.copy_from_slice(&bytes[..16]);
+		Ext::from_value(u128::from_le_bytes(low))
 	}
 
 	/// `count` distinct indices below `max`, sorted; all of them if `count >= max`. `max` must
-	/// be a power of two (at most `2^28`, the layout's bound) for the indices to be unbiased and
-	/// the same on 32- and 64-bit machines.
+	/// be a power of two (at most `2^28`, the layout's bound): each index is the low bits of
+	/// eight drawn bytes, so they are unbiased and the same on 32- and 64-bit machines.
 	pub(crate) fn distinct_indices(&mut self, max: usize, count: usize) -> Vec<usize> {
 		debug_assert!(max.is_power_of_two());
-		self.inner.get_distinct_queries(max, count)
+		if count >= max {
+			return (0..max).collect();
+		}
+		let mask = (max as u64).wrapping_sub(1);
+		let mut picked: Vec<usize> = Vec::with_capacity(count);
+		while picked.len() < count {
+			for word in self.squeeze().chunks_exact(8) {
+				let mut le = [0u8; 8];
+				le.copy_from_slice(word);
+				let index = (u64::from_le_bytes(le) & mask) as usize;
+				if picked.len() < count && !picked.contains(&index) {
+					picked.push(index);
+				}
+			}
+		}
+		picked.sort_unstable();
+		picked
 	}
 }
 
 /// The Merkle root as ligerito-merkle wants it.
 pub(crate) fn merkle_root(root: &[u8; 32]) -> MerkleRoot {
 	MerkleRoot { root: Some(*root) }
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn challenges_depend_on_everything_absorbed_and_drawn() {
+		let draw = |steps: &[(&'static [u8], &[u8])]| {
+			let mut t = Transcript::new(b"test");
+			for (label, data) in steps {
+				t.absorb_bytes(label, data);
+			}
+			t.challenge()
+		};
+		let base = draw(&[(b"a", b"xy")]);
+		assert_eq!(base, draw(&[(b"a", b"xy")]));
+		// A different label, data, split between label and data, or an extra empty absorb.
+		assert_ne!(base, draw(&[(b"b", b"xy")]));
+		assert_ne!(base, draw(&[(b"a", b"xz")]));
+		assert_ne!(base, draw(&[(b"ax", b"y")]));
+		assert_ne!(base, draw(&[(b"a", b"x"), (b"", b"y")]));
+		assert_ne!(base, draw(&[(b"a", b"xy"), (b"", b"")]));
+		// Another domain.
+		let mut other = Transcript::new(b"tesu");
+		other.absorb_bytes(b"a", b"xy");
+		assert_ne!(base, other.challenge());
+		// Successive challenges differ, and an absorb after a draw depends on the draw.
+		let mut t = Transcript::new(b"test");
+		let (c1, c2) = (t.challenge(), t.challenge());
+		assert_ne!(c1, c2);
+		let (mut drawn, mut fresh) = (Transcript::new(b"test"), Transcript::new(b"test"));
+		drawn.challenge();
+		drawn.absorb_bytes(b"a", b"xy");
+		fresh.absorb_bytes(b"a", b"xy");
+		assert_ne!(drawn.challenge(), fresh.challenge());
+	}
+
+	#[test]
+	fn indices_are_distinct_sorted_and_in_range() {
+		for (max, count) in [(1usize, 1usize), (8, 3), (8, 8), (8, 100), (1 << 20, 241), (4, 0)] {
+			let picked = Transcript::new(b"test").distinct_indices(max, count);
+			assert_eq!(picked.len(), count.min(max), "max {max}, count {count}");
+			assert!(picked.windows(2).all(|w| w[0] < w[1]));
+			assert!(picked.iter().all(|&i| i < max));
+		}
+		// They follow the transcript.
+		let mut a = Transcript::new(b"test");
+		a.absorb_u64(b"n", 1);
+		let mut b = Transcript::new(b"test");
+		b.absorb_u64(b"n", 2);
+		assert_ne!(a.distinct_indices(1 << 20, 16), b.distinct_indices(1 << 20, 16));
+	}
 }

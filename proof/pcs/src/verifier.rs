@@ -4,15 +4,14 @@
 use crate::{
 	code::CodeCache,
 	ext,
-	layout::{eq_eval, index_weight, successor, Layout},
+	field::{mul, reduce, Coords, Subfield},
+	hash::row_hash,
+	layout::{eq_eval, eq_table, index_weight, successor, Layout},
 	transcript::merkle_root,
 	Base, Claim, ClaimKind, Commitment, Ext, OpeningProof, Params, PcsError, Transcript,
 };
 use alloc::vec::Vec;
-use ligerito::{
-	sumcheck_polys::eval_round_poly,
-	utils::{eq_table_lsb, hash_row},
-};
+use ligerito::sumcheck_polys::eval_round_poly;
 use ligerito_binary_fields::BinaryFieldElement;
 use ligerito_merkle::BatchedMerkleProof;
 
@@ -100,7 +99,7 @@ pub fn verify_with(
 
 	// Batching: one random weight per claim.
 	let alphas: Vec<Ext> = claims.iter().map(|_| transcript.challenge()).collect();
-	let mut claim_sum = claims.iter().zip(&alphas).fold(Ext::zero(), |acc, (c, a)| acc.add(&c.value.mul(a)));
+	let mut claim_sum = claims.iter().zip(&alphas).fold(Ext::zero(), |acc, (c, a)| acc.add(&mul(&c.value, a)));
 
 	// The batching sumcheck.
 	if proof.sumcheck.len() != total_vars {
@@ -134,9 +133,9 @@ pub fn verify_with(
 			ClaimKind::Shifted => successor(&claim.point, &own),
 		};
 		let w = &mut weights[claim.commitment as usize];
-		*w = w.add(&alpha.mul(&index_weight(claim.poly, &index).mul(&at)));
+		*w = w.add(&mul(alpha, &mul(&index_weight(claim.poly, &index), &at)));
 	}
-	let expected = evaluations.iter().zip(&weights).fold(Ext::zero(), |acc, (e, w)| acc.add(&e.mul(w)));
+	let expected = evaluations.iter().zip(&weights).fold(Ext::zero(), |acc, (e, w)| acc.add(&mul(e, w)));
 	if expected != claim_sum {
 		return Err(PcsError::EvaluationMismatch);
 	}
@@ -149,8 +148,8 @@ pub fn verify_with(
 	let y: Vec<Ext> = proof.combined_row.iter().map(|&v| ext(v)).collect();
 	transcript.absorb_exts(b"pcs/combined_row", &y);
 	let (s_lo, s_hi) = point.split_at(layout.log_leaf_width as usize);
-	let y_at_hi = eq_table_lsb(s_hi).iter().zip(&y).fold(Ext::zero(), |acc, (e, v)| acc.add(&e.mul(v)));
-	let combined = evaluations.iter().zip(&gammas).fold(Ext::zero(), |acc, (e, g)| acc.add(&e.mul(g)));
+	let y_at_hi = eq_table(s_hi).iter().zip(&y).fold(Ext::zero(), |acc, (e, v)| acc.add(&mul(e, v)));
+	let combined = evaluations.iter().zip(&gammas).fold(Ext::zero(), |acc, (e, g)| acc.add(&mul(e, g)));
 	if y_at_hi != combined {
 		return Err(PcsError::CombinedRowMismatch);
 	}
@@ -168,7 +167,7 @@ pub fn verify_with(
 		}
 		let leaves: Vec<Vec<Base>> =
 			opening.rows.iter().map(|r| r.iter().map(|&v| Base::from_value(v)).collect()).collect();
-		let hashes: Vec<[u8; 32]> = leaves.iter().map(|r| hash_row(r)).collect();
+		let hashes: Vec<[u8; 32]> = leaves.iter().map(|r| row_hash(r)).collect();
 		let siblings = BatchedMerkleProof { siblings: opening.siblings.clone() };
 		if !ligerito_merkle::verify(
 			&merkle_root(&commitment.root),
@@ -181,54 +180,57 @@ pub fn verify_with(
 		}
 		rows.push(leaves);
 	}
-	let codeword = codes.lifted(layout.log_rows).encode(&y);
-	let leaf_weights = LeafWeights::new(s_lo);
+	let codeword = codes.encode(layout.log_rows, &y);
+	let leaf_weights = LeafWeights::new(s_lo, &gammas, codes.subfield());
 	for (i, &q) in queries.iter().enumerate() {
-		let combined = rows
-			.iter()
-			.zip(&gammas)
-			.fold(Ext::zero(), |acc, (leaves, gamma)| acc.add(&gamma.mul(&leaf_weights.dot(&leaves[i]))));
-		if combined != codeword[q] {
+		if leaf_weights.combine(rows.iter().map(|leaves| &leaves[i][..])) != codeword[q] {
 			return Err(PcsError::ColumnCheckFailed { leaf: q as u32 });
 		}
 	}
 	Ok(())
 }
 
-/// The multilinear weights `eq(s, j)` of a point `s` (bit `k` of `j` against `s_k`), applied to
-/// rows of base-field values: `Σ_j b_j eq(s, j)`, what ligerito's `tensorized_dot_product`
-/// computes with one extension-field multiplication per value.
+/// The opened rows' side of the column check, `Σ_g γ_g Σ_j b_gj eq(s, j)` for the rows `b_g`
+/// of the commitments at one leaf (`eq(s, j)`: bit `k` of `j` against `s_k`), in [`Coords`].
 ///
-/// Here by bit slices. The embedding of the base field in the extension is `GF(2)`-linear, so
-/// with `x^t` the base-field element whose value is `1 << t`,
-/// `Σ_j b_j eq_j = Σ_t x^t · (Σ_{j : bit t of b_j} eq_j)`: the inner sums are additions (XOR),
-/// and a row costs 32 multiplications whatever its width. The result is the same field element
-/// (tested against `tensorized_dot_product`); in portable arithmetic, as in the runtime's Wasm,
-/// it is several times faster for the opened rows' widths.
+/// By bit slices. The embedding `ι` of the base field in the extension is `GF(2)`-linear, so
+/// with `x^t` the base-field element whose value is `1 << t` and `w_gj = γ_g eq(s, j)`,
+/// `Σ_gj b_gj w_gj = Σ_t ι(x^t) S_t` with `S_t = Σ_{(g, j) : bit t of b_gj} w_gj`: the inner
+/// sums are additions (XOR). In coordinates over GF(2^32), multiplying by `ι(x^t)` multiplies
+/// each coordinate by `x^t`, a shift, so the whole sum costs one reduction per coordinate. The
+/// result is the same field element as ligerito's `tensorized_dot_product` weighted by `γ_g`
+/// (tested).
 struct LeafWeights {
-	eq: Vec<Ext>,
-	/// `x^t` embedded, for each bit `t` of a base-field value.
-	basis: [Ext; 32],
+	/// The coordinates of `w_gj`, by commitment then column.
+	weights: Vec<Vec<Coords>>,
 }
 
 impl LeafWeights {
-	fn new(point: &[Ext]) -> Self {
-		let basis = core::array::from_fn(|t| Ext::from(Base::from_value(1u32 << t)));
-		LeafWeights { eq: eq_table_lsb(point), basis }
+	fn new(point: &[Ext], gammas: &[Ext], subfield: &Subfield) -> Self {
+		let eq = eq_table(point);
+		let weights = gammas.iter().map(|g| eq.iter().map(|e| subfield.coords(mul(g, e))).collect()).collect();
+		LeafWeights { weights }
 	}
 
-	/// `Σ_j row_j eq_j`; `row` has the point's `2^k` entries (the caller checked the width).
-	fn dot(&self, row: &[Base]) -> Ext {
-		let mut slices = [Ext::zero(); 32];
-		for (value, weight) in row.iter().zip(&self.eq) {
-			let mut bits = value.poly().value();
-			while bits != 0 {
-				let t = bits.trailing_zeros() as usize;
-				slices[t] = slices[t].add(weight);
-				bits &= bits - 1;
+	/// The combination of one leaf's rows, one per commitment, each with the point's `2^k`
+	/// entries (the caller checked the widths).
+	fn combine<'a>(&self, rows: impl Iterator<Item = &'a [Base]>) -> Coords {
+		let mut slices = [[0u32; 4]; 32];
+		for (row, weights) in rows.zip(&self.weights) {
+			for (value, w) in row.iter().zip(weights) {
+				let mut bits = value.poly().value();
+				while bits != 0 {
+					let slice = &mut slices[bits.trailing_zeros() as usize];
+					for k in 0..4 {
+						slice[k] ^= w[k];
+					}
+					bits &= bits - 1;
+				}
 			}
 		}
-		slices.iter().zip(&self.basis).fold(Ext::zero(), |acc, (slice, x)| acc.add(&slice.mul(x)))
+		core::array::from_fn(|k| {
+			reduce(slices.iter().enumerate().fold(0u64, |acc, (t, slice)| acc ^ (u64::from(slice[k]) << t)))
+		})
 	}
 }
 
@@ -239,6 +241,7 @@ mod leaf_weight_tests {
 
 	#[test]
 	fn bit_slices_agree_with_the_tensorized_dot_product() {
+		let subfield = Subfield::new();
 		let mut seed = 0x2545_f491_4f6c_dd1d_u64;
 		let mut next = || {
 			seed ^= seed << 13;
@@ -247,19 +250,29 @@ mod leaf_weight_tests {
 			seed
 		};
 		for k in 0..=9usize {
-			let point: Vec<Ext> =
-				(0..k).map(|_| Ext::from_value((u128::from(next()) << 64) | u128::from(next()))).collect();
-			let weights = LeafWeights::new(&point);
+			let mut ext = |_| Ext::from_value((u128::from(next()) << 64) | u128::from(next()));
+			let point: Vec<Ext> = (0..k).map(&mut ext).collect();
+			let gammas: Vec<Ext> = (0..3).map(&mut ext).collect();
+			let weights = LeafWeights::new(&point, &gammas, &subfield);
 			for case in 0..8 {
-				let row: Vec<Base> = (0..1usize << k)
-					.map(|j| match case {
-						0 => Base::from_value(0),
-						1 => Base::from_value(u32::MAX),
-						2 => Base::from_value(1 << (j % 32)),
-						_ => Base::from_value(next() as u32),
+				let rows: Vec<Vec<Base>> = (0..gammas.len())
+					.map(|g| {
+						(0..1usize << k)
+							.map(|j| match case {
+								0 => Base::from_value(0),
+								1 => Base::from_value(u32::MAX),
+								2 => Base::from_value(1 << ((j + g) % 32)),
+								_ => Base::from_value((next() >> 7) as u32),
+							})
+							.collect()
 					})
 					.collect();
-				assert_eq!(weights.dot(&row), tensorized_dot_product(&row, &point), "width 2^{k}, case {case}");
+				let want = rows
+					.iter()
+					.zip(&gammas)
+					.fold(Ext::zero(), |acc, (row, g)| acc.add(&g.mul(&tensorized_dot_product(row, &point))));
+				let got = weights.combine(rows.iter().map(|r| &r[..]));
+				assert_eq!(Subfield::compose(got), want, "width 2^{k}, case {case}");
 			}
 		}
 	}

@@ -549,7 +549,7 @@ fn forge_value<A: Air>(
 	let slot = slot.filter(|&i| i < if in_cur { cur.len() } else { next_sent.len() });
 	let slot = slot.ok_or(ZerocheckError::BadShape("no such value to forge"))?;
 	let selectors = agentic_air::selectors_at(point, statement.active_rows);
-	let eq = crate::shape::eq_eval(tau, point);
+	let eq = agentic_pcs::eq_eval(tau, point);
 	let mut at = |v: Ext| {
 		if in_cur {
 			cur[slot] = v;

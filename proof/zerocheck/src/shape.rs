@@ -5,7 +5,11 @@ use crate::{
 	Config, Direction, TableStatement, Tables, ZerocheckError, MAX_BOUNDARIES, MAX_PUBLIC_INTERACTIONS, MAX_TABLES,
 };
 use agentic_air::{ext::from_coords, AirInfo, BinaryFieldElement};
-use agentic_pcs::{Base, Claim, ClaimKind, Ext, Params, Transcript, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES, MAX_NUM_VARS};
+use agentic_pcs::{
+	eq_table,
+	field::{dot_base, FastMul},
+	Base, Claim, ClaimKind, Ext, Params, Transcript, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES, MAX_NUM_VARS,
+};
 use alloc::vec::Vec;
 
 /// The shape of one table's proof: fixed by its AIR, its statement and the configuration.
@@ -156,9 +160,9 @@ pub(crate) fn num_challenges(infos: &[AirInfo], statement: &Tables) -> usize {
 /// `z + β_0 φ(bus) + Σ_i β_{i+1} φ(field_i)`, as the AIR builders compute it.
 pub(crate) fn fingerprint(challenges: &[Ext], bus: u32, fields: &[Base]) -> Ext {
 	let at = |i: usize| challenges.get(i).copied().unwrap_or(Ext::zero());
-	let mut f = at(0).add(&at(1).mul(&Ext::from(Base::from_value(bus))));
+	let mut f = at(0).add(&at(1).fast_mul(&Ext::from(Base::from_value(bus))));
 	for (i, v) in fields.iter().enumerate() {
-		f = f.add(&at(i + 2).mul(&Ext::from(*v)));
+		f = f.add(&at(i + 2).fast_mul(&Ext::from(*v)));
 	}
 	f
 }
@@ -173,7 +177,7 @@ pub(crate) fn balanced(claims: &[[Base; 4]], statement: &Tables, challenges: &[E
 		if value == Ext::zero() {
 			return false;
 		}
-		left = left.mul(&value);
+		left = left.fast_mul(&value);
 	}
 	let mut right = Ext::one();
 	for interaction in &statement.public_interactions {
@@ -182,8 +186,8 @@ pub(crate) fn balanced(claims: &[[Base; 4]], statement: &Tables, challenges: &[E
 			return false;
 		}
 		match interaction.direction {
-			Direction::Send => left = left.mul(&f),
-			Direction::Receive => right = right.mul(&f),
+			Direction::Send => left = left.fast_mul(&f),
+			Direction::Receive => right = right.fast_mul(&f),
 		}
 	}
 	left == right
@@ -345,7 +349,7 @@ impl Interpolator {
 		let inverse_denominators = (0..count)
 			.map(|d| {
 				let others = nodes.iter().enumerate().filter(|(e, _)| *e != d);
-				others.fold(Ext::one(), |acc, (_, n)| acc.mul(&nodes[d].add(n))).inv()
+				others.fold(Ext::one(), |acc, (_, n)| acc.fast_mul(&nodes[d].add(n))).inv()
 			})
 			.collect();
 		Interpolator { nodes, inverse_denominators }
@@ -357,23 +361,17 @@ impl Interpolator {
 		let count = self.nodes.len();
 		let mut prefix = alloc::vec![Ext::one(); count + 1];
 		for d in 0..count {
-			prefix[d + 1] = prefix[d].mul(&x.add(&self.nodes[d]));
+			prefix[d + 1] = prefix[d].fast_mul(&x.add(&self.nodes[d]));
 		}
 		let mut suffix = Ext::one();
 		let mut total = Ext::zero();
 		for d in (0..count).rev() {
-			let weight = prefix[d].mul(&suffix).mul(&self.inverse_denominators[d]);
-			total = total.add(&values[d].mul(&weight));
-			suffix = suffix.mul(&x.add(&self.nodes[d]));
+			let weight = prefix[d].fast_mul(&suffix).fast_mul(&self.inverse_denominators[d]);
+			total = total.add(&values[d].fast_mul(&weight));
+			suffix = suffix.fast_mul(&x.add(&self.nodes[d]));
 		}
 		total
 	}
-}
-
-/// `eq(a, b) = Π (a_i b_i + (1 + a_i)(1 + b_i))`.
-pub(crate) fn eq_eval(a: &[Ext], b: &[Ext]) -> Ext {
-	let one = Ext::one();
-	a.iter().zip(b).fold(one, |acc, (x, y)| acc.mul(&x.mul(y).add(&one.add(x).mul(&one.add(y)))))
 }
 
 /// `Σ_i values[i] · eq(point, i)`: a public column's multilinear extension at `point`.
@@ -383,11 +381,11 @@ pub(crate) fn eq_eval(a: &[Ext], b: &[Ext]) -> Ext {
 /// bits, weighted by the high table.
 pub(crate) fn evaluate_public(values: &[Base], point: &[Ext]) -> Ext {
 	let (lo, hi) = point.split_at(point.len() / 2);
-	let (eq_lo, eq_hi) = (ligerito::utils::eq_table_lsb(lo), ligerito::utils::eq_table_lsb(hi));
-	values.chunks(eq_lo.len()).zip(&eq_hi).fold(Ext::zero(), |acc, (row, weight)| {
-		let inner = row.iter().zip(&eq_lo).fold(Ext::zero(), |sum, (v, e)| sum.add(&Ext::from(*v).mul(e)));
-		acc.add(&weight.mul(&inner))
-	})
+	let (eq_lo, eq_hi) = (eq_table(lo), eq_table(hi));
+	values
+		.chunks(eq_lo.len())
+		.zip(&eq_hi)
+		.fold(Ext::zero(), |acc, (row, weight)| acc.add(&weight.fast_mul(&dot_base(row, &eq_lo))))
 }
 
 #[cfg(test)]
@@ -398,7 +396,7 @@ mod tests {
 	fn interpolation_recovers_a_polynomial_from_its_node_values() {
 		// p(X) = 3 + 5X + 7X^2 + 11X^3 over GF(2^128), 4 nodes.
 		let coeffs = [3u128, 5, 7, 11].map(Ext::from_value);
-		let p = |x: Ext| coeffs.iter().rev().fold(Ext::zero(), |acc, c| acc.mul(&x).add(c));
+		let p = |x: Ext| coeffs.iter().rev().fold(Ext::zero(), |acc, c| acc.fast_mul(&x).add(c));
 		let values: Vec<Ext> = nodes(4).into_iter().map(p).collect();
 		let interpolator = Interpolator::new(4);
 		for x in [0u128, 1, 2, 3, 4, 0x1234_5678_9abc_def0_1122_3344_5566_7788] {
@@ -406,12 +404,12 @@ mod tests {
 			assert_eq!(interpolator.evaluate(&values, x), p(x));
 		}
 		// A higher-degree polynomial is not recovered from too few nodes.
-		let q = |x: Ext| p(x).add(&x.mul(&x).mul(&x).mul(&x));
+		let q = |x: Ext| p(x).add(&x.fast_mul(&x).fast_mul(&x).fast_mul(&x));
 		let values: Vec<Ext> = nodes(4).into_iter().map(q).collect();
 		assert_ne!(interpolator.evaluate(&values, Ext::from_value(99)), q(Ext::from_value(99)));
 		// The largest degree the protocol allows: 17, at 18 nodes.
 		let coeffs: Vec<Ext> = (0..18u128).map(|i| Ext::from_value(i * 0x9e37_79b9 + 1)).collect();
-		let p = |x: Ext| coeffs.iter().rev().fold(Ext::zero(), |acc, c| acc.mul(&x).add(c));
+		let p = |x: Ext| coeffs.iter().rev().fold(Ext::zero(), |acc, c| acc.fast_mul(&x).add(c));
 		let values: Vec<Ext> = nodes(18).into_iter().map(p).collect();
 		let x = Ext::from_value(0x00ab_cdef_0123_4567_89ab_cdef_0011_2233);
 		assert_eq!(Interpolator::new(18).evaluate(&values, x), p(x));

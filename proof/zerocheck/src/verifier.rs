@@ -3,13 +3,13 @@
 
 use crate::{
 	shape::{
-		absorb_statement, accumulator_bytes, aux_claims, balanced, claims, eq_eval, evaluate_public, num_challenges,
-		shapes, Interpolator,
+		absorb_statement, accumulator_bytes, aux_claims, balanced, claims, evaluate_public, num_challenges, shapes,
+		Interpolator,
 	},
 	Config, Shape, Statement, TableProof, TableStatement, Tables, TraceProof, ZerocheckError, DOMAIN,
 };
 use agentic_air::{analyze, combine, selectors_at, Air, AirInfo, Base, BinaryFieldElement, Values};
-use agentic_pcs::{Ext, Transcript};
+use agentic_pcs::{eq_eval, field::FastMul, Ext, Transcript};
 use alloc::vec::Vec;
 
 /// Checks that `proof` shows a trace satisfying `air` under `statement`, with `config`'s
@@ -135,7 +135,7 @@ fn verify_table<A: Air>(
 		index_bits: &point,
 		challenges,
 	};
-	if eq_eval(&tau, &point).mul(&combine(air, values, &lambdas)?) != claim {
+	if eq_eval(&tau, &point).fast_mul(&combine(air, values, &lambdas)?) != claim {
 		return Err(ZerocheckError::FinalCheckFailed);
 	}
 	for public in &statement.public_columns {

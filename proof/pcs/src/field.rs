@@ -1,0 +1,332 @@
+//! Portable field arithmetic for the verifier's hot loops.
+//!
+//! The runtime's Wasm has no carry-less multiply instruction, and ligerito's portable
+//! multiplications go bit by bit. Two things make the opening check cheap there:
+//!
+//! - [`Gf32`]: ligerito's GF(2^32) (same modulus, same bits) with a multiplication built from
+//!   ordinary integer multiplications, and `from_bits` without the generic 63 multiplications;
+//! - [`mul`]: GF(2^128) multiplication from the same integer products (ligerito's own where the
+//!   build has the carry-less multiply instruction), and [`dot_base`] for sums of base-field
+//!   values times GF(2^128) weights;
+//! - [`Subfield`]: GF(2^128) as a 4-dimensional vector space over the embedded GF(2^32), with
+//!   the basis `1, x, x^2, x^3`. A GF(2^32)-linear map with GF(2^32) constants, such as the
+//!   Reed-Solomon code, then acts on each coordinate separately, in GF(2^32).
+
+use crate::{Base, Ext};
+use alloc::{vec, vec::Vec};
+use ligerito_binary_fields::{BinaryFieldElement, BinaryPoly32, BinaryPolynomial};
+
+/// ligerito's GF(2^32) modulus without its leading term: `x^15 + x^9 + x^7 + x^4 + x^3 + 1`.
+const MODULUS_LOW: [u32; 6] = [0, 3, 4, 7, 9, 15];
+
+/// The carry-less product of two 32-bit polynomials.
+///
+/// Each operand is split into four parts whose set bits lie four apart. An integer product of
+/// two such parts adds at most eight bits into any position of its result, so no carry reaches
+/// the next position of the same residue modulo 4, and the lowest bit of each sum is the
+/// carry-less one. The four products that land on each residue are combined by XOR and masked.
+#[inline(always)]
+pub(crate) fn clmul32(x: u32, y: u32) -> u64 {
+	const M: [u64; 4] = [0x1111_1111, 0x2222_2222, 0x4444_4444, 0x8888_8888];
+	const W: [u64; 4] = [0x1111_1111_1111_1111, 0x2222_2222_2222_2222, 0x4444_4444_4444_4444, 0x8888_8888_8888_8888];
+	let (x, y) = (x as u64, y as u64);
+	let [x0, x1, x2, x3] = M.map(|m| x & m);
+	let [y0, y1, y2, y3] = M.map(|m| y & m);
+	let z0 = (x0 * y0) ^ (x1 * y3) ^ (x2 * y2) ^ (x3 * y1);
+	let z1 = (x0 * y1) ^ (x1 * y0) ^ (x2 * y3) ^ (x3 * y2);
+	let z2 = (x0 * y2) ^ (x1 * y1) ^ (x2 * y0) ^ (x3 * y3);
+	let z3 = (x0 * y3) ^ (x1 * y2) ^ (x2 * y1) ^ (x3 * y0);
+	(z0 & W[0]) | (z1 & W[1]) | (z2 & W[2]) | (z3 & W[3])
+}
+
+/// `p` (any polynomial of degree below 64) modulo ligerito's GF(2^32) modulus.
+#[inline(always)]
+pub(crate) fn reduce(p: u64) -> u32 {
+	// x^32 = MODULUS_LOW: fold the high word down twice. The first fold leaves at most
+	// 32 + 15 bits, the second at most 16 + 15 < 32.
+	let fold = |h: u64| MODULUS_LOW.iter().fold(0u64, |acc, &s| acc ^ (h << s));
+	let q = fold(p >> 32);
+	let r = fold(q >> 32);
+	(p ^ q ^ r) as u32
+}
+
+/// ligerito's GF(2^32), bit for bit, with portable multiplication several times faster than
+/// ligerito's own (tested against it).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Gf32(pub(crate) u32);
+
+impl From<Base> for Gf32 {
+	fn from(b: Base) -> Self {
+		Gf32(b.poly().value())
+	}
+}
+
+impl BinaryFieldElement for Gf32 {
+	type Poly = BinaryPoly32;
+
+	fn zero() -> Self {
+		Gf32(0)
+	}
+	fn one() -> Self {
+		Gf32(1)
+	}
+	fn from_poly(poly: BinaryPoly32) -> Self {
+		Gf32(poly.value())
+	}
+	fn poly(&self) -> BinaryPoly32 {
+		BinaryPoly32::from_value(self.0 as u64)
+	}
+	fn add(&self, other: &Self) -> Self {
+		Gf32(self.0 ^ other.0)
+	}
+	fn mul(&self, other: &Self) -> Self {
+		Gf32(reduce(clmul32(self.0, other.0)))
+	}
+	fn inv(&self) -> Self {
+		// Rare (once per FFT layer when a code is built): ligerito's own inverse.
+		Gf32(Base::from_value(self.0).inv().poly().value())
+	}
+	fn pow(&self, mut exp: u64) -> Self {
+		let (mut acc, mut base) = (Gf32::one(), *self);
+		while exp != 0 {
+			if exp & 1 == 1 {
+				acc = acc.mul(&base);
+			}
+			base = base.mul(&base);
+			exp >>= 1;
+		}
+		acc
+	}
+	fn from_bits(bits: u64) -> Self {
+		// The bits are a polynomial in the generator `x`, which is what the value's bits mean.
+		Gf32(reduce(bits))
+	}
+}
+
+/// The carry-less product of two 64-bit polynomials: Karatsuba over [`clmul32`].
+#[inline(always)]
+fn clmul64(a: u64, b: u64) -> u128 {
+	let (a0, a1, b0, b1) = (a as u32, (a >> 32) as u32, b as u32, (b >> 32) as u32);
+	let (lo, hi) = (clmul32(a0, b0), clmul32(a1, b1));
+	let mid = clmul32(a0 ^ a1, b0 ^ b1) ^ lo ^ hi;
+	u128::from(lo) ^ (u128::from(mid) << 32) ^ (u128::from(hi) << 64)
+}
+
+/// `a · b` in GF(2^128), the same field element as ligerito's `mul` (tested). Portable builds
+/// (the runtime's Wasm among them) use Karatsuba over [`clmul32`], about four times faster than
+/// ligerito's portable multiplication; builds with `hardware-accel` and the carry-less multiply
+/// instruction use ligerito's.
+#[inline]
+pub fn mul(a: &Ext, b: &Ext) -> Ext {
+	#[cfg(all(feature = "hardware-accel", target_arch = "x86_64", target_feature = "pclmulqdq"))]
+	{
+		a.mul(b)
+	}
+	#[cfg(not(all(feature = "hardware-accel", target_arch = "x86_64", target_feature = "pclmulqdq")))]
+	{
+		let (a, b) = (a.poly().value(), b.poly().value());
+		let (a0, a1, b0, b1) = (a as u64, (a >> 64) as u64, b as u64, (b >> 64) as u64);
+		let (lo, hi) = (clmul64(a0, b0), clmul64(a1, b1));
+		let mid = clmul64(a0 ^ a1, b0 ^ b1) ^ lo ^ hi;
+		let (low, high) = (lo ^ (mid << 64), hi ^ (mid >> 64));
+		// x^128 = x^7 + x^2 + x + 1: fold the high half down; the bits the fold pushes past
+		// x^127 (from the shifts by 1, 2 and 7) are folded in first.
+		let high = high ^ (high >> 127) ^ (high >> 126) ^ (high >> 121);
+		Ext::from_value(low ^ high ^ (high << 1) ^ (high << 2) ^ (high << 7))
+	}
+}
+
+/// [`mul`] as a method, for arithmetic written `a.fast_mul(&b)`.
+pub trait FastMul {
+	/// `self · other` by [`mul`].
+	fn fast_mul(&self, other: &Self) -> Self;
+}
+
+impl FastMul for Ext {
+	#[inline]
+	fn fast_mul(&self, other: &Ext) -> Ext {
+		mul(self, other)
+	}
+}
+
+/// `Σ_j ι(values_j) · weights_j` over the shorter of the two, by bit slices: with `x^t` the
+/// base-field element whose value is `1 << t`, the sum is `Σ_t ι(x^t) · S_t` where `S_t` adds
+/// the weights whose value has bit `t` set. That is XORs and 32 multiplications, whatever the
+/// length.
+pub fn dot_base(values: &[Base], weights: &[Ext]) -> Ext {
+	let mut slices = [0u128; 32];
+	for (value, weight) in values.iter().zip(weights) {
+		let (mut bits, w) = (value.poly().value(), weight.poly().value());
+		while bits != 0 {
+			slices[bits.trailing_zeros() as usize] ^= w;
+			bits &= bits - 1;
+		}
+	}
+	let basis = x_powers();
+	slices
+		.iter()
+		.zip(&basis)
+		.fold(Ext::zero(), |acc, (&s, x)| if s == 0 { acc } else { acc.add(&mul(&Ext::from_value(s), x)) })
+}
+
+/// `ι(x^t)` for `t < 32`.
+fn x_powers() -> [Ext; 32] {
+	core::array::from_fn(|t| Ext::from(Base::from_value(1u32 << t)))
+}
+
+/// The coordinates `c` of a GF(2^128) value `y = Σ_k ι(c_k) · x^k` (`ι` the embedding of
+/// GF(2^32), `k < 4`).
+pub(crate) type Coords = [u32; 4];
+
+/// GF(2^128) over its subfield GF(2^32): the change to [`Coords`] and back.
+pub(crate) struct Subfield {
+	/// `tables[b][v]`: the coordinates of byte value `v` at byte `b` of a GF(2^128) value.
+	tables: Vec<[Coords; 256]>,
+}
+
+impl Subfield {
+	/// Builds the change of basis: 128 products and an elimination over GF(2).
+	pub(crate) fn new() -> Self {
+		// Column `t + 32k` of the basis matrix is ι(x^t) · x^k. Eliminating over GF(2) while
+		// tracking which columns were added gives, for every unit vector e_j of GF(2^128),
+		// the columns that sum to it: its coordinates, bit `t + 32k` being bit `t` of c_k.
+		let x = Ext::from_value(2);
+		let mut rows: Vec<(u128, u128)> = Vec::with_capacity(128);
+		for k in 0..4 {
+			let x_k = (0..k).fold(Ext::one(), |acc, _| acc.mul(&x));
+			for t in 0..32 {
+				let column = Ext::from(Base::from_value(1u32 << t)).mul(&x_k);
+				rows.push((column.poly().value(), 1u128 << (t + 32 * k)));
+			}
+		}
+		for bit in 0..128 {
+			let pivot = (bit..128)
+				.find(|&r| rows[r].0 >> bit & 1 == 1)
+				.expect("ι(x^t)·x^k is a basis: x generates GF(2^128) over GF(2), so lies in no proper subfield");
+			rows.swap(bit, pivot);
+			let (value, combo) = rows[bit];
+			for (r, row) in rows.iter_mut().enumerate() {
+				if r != bit && row.0 >> bit & 1 == 1 {
+					row.0 ^= value;
+					row.1 ^= combo;
+				}
+			}
+		}
+		let unit = |j: usize| -> Coords {
+			let combo = rows[j].1;
+			[combo as u32, (combo >> 32) as u32, (combo >> 64) as u32, (combo >> 96) as u32]
+		};
+		let mut tables = vec![[[0u32; 4]; 256]; 16];
+		for (b, table) in tables.iter_mut().enumerate() {
+			for v in 1..256usize {
+				let (rest, low) = (v & (v - 1), v.trailing_zeros() as usize);
+				let e = unit(8 * b + low);
+				table[v] = core::array::from_fn(|k| table[rest][k] ^ e[k]);
+			}
+		}
+		Subfield { tables }
+	}
+
+	/// The coordinates of `y`.
+	pub(crate) fn coords(&self, y: Ext) -> Coords {
+		let bytes = y.poly().value().to_le_bytes();
+		let mut c = [0u32; 4];
+		for (table, &byte) in self.tables.iter().zip(&bytes) {
+			let e = &table[byte as usize];
+			for k in 0..4 {
+				c[k] ^= e[k];
+			}
+		}
+		c
+	}
+
+	/// The value with coordinates `c`.
+	#[cfg(test)]
+	pub(crate) fn compose(c: Coords) -> Ext {
+		c.iter().rev().fold(Ext::zero(), |acc, &ck| acc.mul_by_x().add(&Ext::from(Base::from_value(ck))))
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn xorshift(seed: &mut u64) -> u64 {
+		*seed ^= *seed << 13;
+		*seed ^= *seed >> 7;
+		*seed ^= *seed << 17;
+		*seed
+	}
+
+	#[test]
+	fn multiplication_is_ligeritos() {
+		let mut seed = 0x9e37_79b9_7f4a_7c15;
+		let edges = [0u32, 1, 2, 0x8000_0000, u32::MAX, 0x1111_1111, 0x8888_8888, 0xffff_0000];
+		let mut pairs: Vec<(u32, u32)> = edges.iter().flat_map(|&a| edges.iter().map(move |&b| (a, b))).collect();
+		pairs.extend((0..20_000).map(|_| (xorshift(&mut seed) as u32, xorshift(&mut seed) as u32)));
+		for (a, b) in pairs {
+			let want = Base::from_value(a).mul(&Base::from_value(b)).poly().value();
+			assert_eq!(Gf32(a).mul(&Gf32(b)).0, want, "{a:#x} * {b:#x}");
+		}
+	}
+
+	#[test]
+	fn from_bits_and_inverse_are_ligeritos() {
+		let mut seed = 0x2545_f491_4f6c_dd1d;
+		for bits in
+			[0u64, 1, 2, 1 << 31, 1 << 32, 1 << 63, u64::MAX].into_iter().chain((0..2000).map(|_| xorshift(&mut seed)))
+		{
+			assert_eq!(Gf32::from_bits(bits).0, Base::from_bits(bits).poly().value(), "{bits:#x}");
+		}
+		for a in [1u32, 2, 3, u32::MAX].into_iter().chain((0..200).map(|_| xorshift(&mut seed) as u32 | 1)) {
+			assert_eq!(Gf32(a).inv().mul(&Gf32(a)), Gf32::one());
+			assert_eq!(Gf32(a).pow(5).0, Base::from_value(a).pow(5).poly().value());
+		}
+	}
+
+	#[test]
+	fn extension_multiplication_is_ligeritos() {
+		let mut seed = 0x5851_f42d_4c95_7f2d;
+		let edges = [0u128, 1, 2, 1 << 63, 1 << 64, 1 << 127, u128::MAX, u128::MAX >> 1, 0x87];
+		let mut pairs: Vec<(u128, u128)> = edges.iter().flat_map(|&a| edges.iter().map(move |&b| (a, b))).collect();
+		let mut wide = || (xorshift(&mut seed) as u128) << 64 | xorshift(&mut seed) as u128;
+		pairs.extend((0..20_000).map(|_| (wide(), wide())));
+		for (a, b) in pairs {
+			let (a, b) = (Ext::from_value(a), Ext::from_value(b));
+			assert_eq!(mul(&a, &b), a.mul(&b), "{a:?} * {b:?}");
+		}
+	}
+
+	#[test]
+	fn base_dot_products_are_sums_of_products() {
+		let mut seed = 0x1405_7b7e_f767_814f;
+		for len in [0usize, 1, 5, 64, 300] {
+			let values: Vec<Base> = (0..len)
+				.map(|i| Base::from_value(if i % 7 == 0 { u32::MAX } else { xorshift(&mut seed) as u32 }))
+				.collect();
+			let weights: Vec<Ext> = (0..len)
+				.map(|_| Ext::from_value((xorshift(&mut seed) as u128) << 64 | xorshift(&mut seed) as u128))
+				.collect();
+			let want = values.iter().zip(&weights).fold(Ext::zero(), |acc, (v, w)| acc.add(&Ext::from(*v).mul(w)));
+			assert_eq!(dot_base(&values, &weights), want, "length {len}");
+		}
+	}
+
+	#[test]
+	fn coordinates_round_trip_and_are_subfield_linear() {
+		let split = Subfield::new();
+		let mut seed = 0x0123_4567_89ab_cdef;
+		for _ in 0..2000 {
+			let y = Ext::from_value((xorshift(&mut seed) as u128) << 64 | xorshift(&mut seed) as u128);
+			let c = split.coords(y);
+			assert_eq!(Subfield::compose(c), y);
+			// Multiplying by a subfield element multiplies every coordinate by it.
+			let a = xorshift(&mut seed) as u32;
+			let scaled = split.coords(y.mul(&Ext::from(Base::from_value(a))));
+			assert_eq!(scaled, c.map(|ck| Gf32(ck).mul(&Gf32(a)).0));
+		}
+		// The basis itself.
+		assert_eq!(split.coords(Ext::one()), [1, 0, 0, 0]);
+		assert_eq!(split.coords(Ext::from_value(8)), [0, 0, 0, 1]);
+	}
+}
