@@ -10,12 +10,12 @@
 //! against the base code).
 
 use crate::{
-	field::{Coords, Gf32, Subfield},
+	field::{ConstMul, Coords, Gf32, Subfield},
 	Ext,
 };
-use alloc::{collections::BTreeMap, vec, vec::Vec};
+use alloc::{boxed::Box, collections::BTreeMap, vec::Vec};
 use ligerito_binary_fields::BinaryFieldElement;
-use ligerito_reed_solomon::{encode_non_systematic_with_parallel, ReedSolomon};
+use ligerito_reed_solomon::ReedSolomon;
 
 /// The base-field code for `2^log_rows` message values.
 #[cfg(any(test, feature = "prover"))]
@@ -35,12 +35,13 @@ pub struct CodeCache {
 }
 
 impl CodeCache {
-	/// The coordinates of the lifted codeword of `message` (at most `2^log_rows` values),
-	/// building what it needs on first use.
-	pub(crate) fn encode(&mut self, log_rows: u32, message: &[Ext]) -> Vec<Coords> {
+	/// The coordinates of the lifted codeword of `message` (at most `2^log_rows` values) at
+	/// `positions` (sorted, each below `4 · 2^log_rows`), in that order, building what it needs
+	/// on first use.
+	pub(crate) fn encode_at(&mut self, log_rows: u32, message: &[Ext], positions: &[usize]) -> Vec<Coords> {
 		let subfield = self.subfield.get_or_insert_with(Subfield::new);
 		let code = self.lifted.entry(log_rows).or_insert_with(|| LiftedCode::new(log_rows));
-		code.encode(message, subfield)
+		code.encode_at(message, subfield, positions)
 	}
 
 	/// GF(2^128) over GF(2^32), built on first use.
@@ -54,10 +55,15 @@ impl CodeCache {
 /// It is the base-field code applied to each [`Coords`] coordinate of the message: the code
 /// is GF(2^32)-linear with GF(2^32) constants, so the coordinates of `Enc(y)` are the codewords
 /// of the coordinates of `y` (tested against the code run over GF(2^128) with its constants
-/// embedded). Four GF(2^32) encodings cost far less than one over GF(2^128).
+/// embedded). The four coordinates go through one FFT side by side, sharing its twiddles.
 pub(crate) struct LiftedCode {
 	rs: ReedSolomon<Gf32>,
 }
+
+/// A butterfly block with at least this many products (four per butterfly, one per coordinate)
+/// multiplies by a table filled for its twiddle, which costs about as much as a hundred direct
+/// multiplications, and then four lookups a product instead of a multiplication.
+const TABLE_PRODUCTS: usize = 256;
 
 impl LiftedCode {
 	/// The lifted code for `2^log_rows` message values.
@@ -66,26 +72,81 @@ impl LiftedCode {
 		LiftedCode { rs: ReedSolomon::new(m, m << crate::LOG_INV_RATE) }
 	}
 
-	/// The coordinates of the codeword of `message` (at most `2^log_rows` values).
-	pub(crate) fn encode(&self, message: &[Ext], subfield: &Subfield) -> Vec<Coords> {
-		let n = self.rs.block_length();
-		let mut lanes = vec![vec![Gf32::zero(); n]; 4];
-		for (i, &y) in message.iter().enumerate() {
-			for (lane, c) in lanes.iter_mut().zip(subfield.coords(y)) {
-				lane[i] = Gf32(c);
+	/// The coordinates of the codeword of `message` (at most `2^log_rows` values) at
+	/// `positions` (sorted, each below the block length), in that order.
+	///
+	/// ligerito's non-systematic encoding: the message scaled by the code's `pis`, zero-padded
+	/// to the block length, then its additive FFT, whose butterfly for block `b` at depth `d`
+	/// takes twiddle `2^d + b` (one-based). Two shortcuts leave the result unchanged:
+	/// - the first `LOG_INV_RATE` depths act on blocks whose second half is zero, where a
+	///   butterfly only copies the first half into the second: they leave the scaled message in
+	///   each of the `2^LOG_INV_RATE` blocks of depth `LOG_INV_RATE`;
+	/// - a block that holds none of `positions` is not transformed further (output pruning:
+	///   the verifier needs the codeword only at its queries).
+	pub(crate) fn encode_at(&self, message: &[Ext], subfield: &Subfield, positions: &[usize]) -> Vec<Coords> {
+		let m = self.rs.message_length();
+		let scaled: Vec<Coords> = (0..m)
+			.map(|i| {
+				let pi = self.rs.pis[i];
+				message.get(i).map_or([0; 4], |&y| subfield.coords(y).map(|c| Gf32(c).mul(&pi).0))
+			})
+			.collect();
+		let blocks = 1usize << crate::LOG_INV_RATE;
+		let mut out = Vec::with_capacity(positions.len());
+		let mut block = scaled.clone();
+		let mut table = Box::new(ConstMul::new());
+		let mut rest = positions;
+		for b in 0..blocks {
+			let (base, end) = (b * m, (b + 1) * m);
+			let (here, after) = rest.split_at(rest.partition_point(|&p| p < end));
+			rest = after;
+			if here.is_empty() {
+				continue;
+			}
+			block.copy_from_slice(&scaled);
+			fft_at(&mut block, &self.rs.twiddles, &mut table, blocks + b, here, base);
+			out.extend(here.iter().map(|&p| block[p - base]));
+		}
+		out
+	}
+}
+
+/// The additive FFT of `v` from twiddle `idx` down (ligerito's recursion), computing only the
+/// blocks that hold one of `wanted` (sorted positions; `v` starts at position `base`).
+/// `table` is scratch space for the large blocks' twiddles.
+fn fft_at(v: &mut [Coords], twiddles: &[Gf32], table: &mut ConstMul, idx: usize, wanted: &[usize], base: usize) {
+	if v.len() < 2 || wanted.is_empty() {
+		return;
+	}
+	let half = v.len() / 2;
+	let lambda = twiddles[idx - 1];
+	let (u, w) = v.split_at_mut(half);
+	if 4 * half >= TABLE_PRODUCTS {
+		table.set(lambda.0);
+		for (a, b) in u.iter_mut().zip(w.iter_mut()) {
+			for k in 0..4 {
+				a[k] ^= table.mul(b[k]);
+				b[k] ^= a[k];
 			}
 		}
-		for lane in &mut lanes {
-			encode_non_systematic_with_parallel(&self.rs, lane, false);
+	} else {
+		for (a, b) in u.iter_mut().zip(w.iter_mut()) {
+			for k in 0..4 {
+				a[k] ^= lambda.mul(&Gf32(b[k])).0;
+				b[k] ^= a[k];
+			}
 		}
-		(0..n).map(|i| core::array::from_fn(|k| lanes[k][i].0)).collect()
 	}
+	let (left, right) = wanted.split_at(wanted.partition_point(|&p| p < base + half));
+	fft_at(u, twiddles, table, 2 * idx, left, base);
+	fft_at(w, twiddles, table, 2 * idx + 1, right, base + half);
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
 	use crate::Base;
+	use alloc::vec;
 	use ligerito_reed_solomon::encode_non_systematic;
 
 	/// The lifted code by its definition: the base code's constants embedded in GF(2^128).
@@ -99,40 +160,83 @@ mod tests {
 		}
 	}
 
+	/// The codeword of `message` under the embedded code.
+	fn embedded_codeword(log_rows: u32, message: &[Ext]) -> Vec<Ext> {
+		let mut word = vec![Ext::zero(); 4 << log_rows];
+		word[..message.len()].copy_from_slice(message);
+		encode_non_systematic(&embedded_code(log_rows), &mut word);
+		word
+	}
+
 	fn pseudo_random(m: usize, salt: u128) -> Vec<Ext> {
 		(0..m)
 			.map(|i| Ext::from_value(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c834_u128.wrapping_mul(i as u128 + salt)))
 			.collect()
 	}
 
+	fn everywhere(code: &LiftedCode, message: &[Ext], subfield: &Subfield) -> Vec<Ext> {
+		let all: Vec<usize> = (0..code.rs.block_length()).collect();
+		code.encode_at(message, subfield, &all).into_iter().map(Subfield::compose).collect()
+	}
+
 	#[test]
 	fn the_lifted_code_is_the_base_code_embedded() {
 		let subfield = Subfield::new();
-		for log_rows in [0u32, 1, 3, 6] {
+		for log_rows in [0u32, 1, 3, 6, 8] {
 			let m = 1usize << log_rows;
 			let base = base_code(log_rows);
 			let lifted = LiftedCode::new(log_rows);
 			// On every unit vector the lifted code gives the embedded base codeword.
-			for i in 0..m {
+			for i in (0..m).step_by(1 + m / 16) {
 				let mut word = vec![Base::zero(); 4 * m];
 				word[i] = Base::one();
 				encode_non_systematic(&base, &mut word);
 				let mut unit = vec![Ext::zero(); m];
 				unit[i] = Ext::one();
-				let got: Vec<Ext> = lifted.encode(&unit, &subfield).into_iter().map(Subfield::compose).collect();
 				let want: Vec<Ext> = word.iter().map(|&b| Ext::from(b)).collect();
-				assert_eq!(got, want, "unit vector {i} of {m}");
+				assert_eq!(everywhere(&lifted, &unit, &subfield), want, "unit vector {i} of {m}");
 			}
 			// On values outside the subfield it is the code over GF(2^128) with the constants
-			// embedded.
-			let embedded = embedded_code(log_rows);
-			for salt in [1u128, 7, 1 << 100] {
-				let message = pseudo_random(m, salt);
-				let mut want = vec![Ext::zero(); 4 * m];
-				want[..m].copy_from_slice(&message);
-				encode_non_systematic(&embedded, &mut want);
-				let got: Vec<Ext> = lifted.encode(&message, &subfield).into_iter().map(Subfield::compose).collect();
-				assert_eq!(got, want, "size 2^{log_rows}, salt {salt}");
+			// embedded, shorter messages zero-padded.
+			for (salt, len) in [(1u128, m), (7, m), (1 << 100, m / 2)] {
+				let message = pseudo_random(len, salt);
+				assert_eq!(
+					everywhere(&lifted, &message, &subfield),
+					embedded_codeword(log_rows, &message),
+					"size 2^{log_rows}, salt {salt}"
+				);
+			}
+		}
+	}
+
+	#[test]
+	fn a_codeword_at_some_positions_is_the_codeword_there() {
+		let subfield = Subfield::new();
+		let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+		for log_rows in [0u32, 2, 5, 9] {
+			let n = 4usize << log_rows;
+			let message = pseudo_random(1 << log_rows, 5);
+			let want = embedded_codeword(log_rows, &message);
+			let code = LiftedCode::new(log_rows);
+			let mut subsets: Vec<Vec<usize>> = vec![vec![], vec![0], vec![n - 1], (0..n).step_by(3).collect()];
+			for _ in 0..8 {
+				let mut picked: Vec<usize> = (0..1 + n / 8)
+					.map(|_| {
+						seed ^= seed << 13;
+						seed ^= seed >> 7;
+						seed ^= seed << 17;
+						(seed % n as u64) as usize
+					})
+					.collect();
+				picked.sort_unstable();
+				picked.dedup();
+				subsets.push(picked);
+			}
+			for positions in subsets {
+				let got: Vec<Ext> =
+					code.encode_at(&message, &subfield, &positions).into_iter().map(Subfield::compose).collect();
+				let at: Vec<Ext> = positions.iter().map(|&p| want[p]).collect();
+				assert_eq!(got, at, "size 2^{log_rows}, positions {positions:?}");
 			}
 		}
 	}
@@ -153,9 +257,9 @@ mod tests {
 		for log_rows in [3u32, 5, 3, 0, 5] {
 			let m = 1usize << log_rows;
 			let message = pseudo_random(m, 3);
-			let cached = codes.encode(log_rows, &message);
-			assert_eq!(cached.len(), 4 * m);
-			assert_eq!(cached, LiftedCode::new(log_rows).encode(&message, &subfield), "size 2^{log_rows}");
+			let all: Vec<usize> = (0..4 * m).collect();
+			let cached = codes.encode_at(log_rows, &message, &all);
+			assert_eq!(cached, LiftedCode::new(log_rows).encode_at(&message, &subfield, &all), "size 2^{log_rows}");
 		}
 		assert_eq!(codes.lifted.len(), 3);
 	}

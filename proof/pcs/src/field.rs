@@ -103,6 +103,49 @@ impl BinaryFieldElement for Gf32 {
 	}
 }
 
+/// Multiplication by one GF(2^32) constant through a table: the product is GF(2)-linear in the
+/// other factor, so four lookups (one per byte) and three XORs give it. Filling the table
+/// costs about a hundred multiplications; it pays when the constant multiplies many values.
+pub(crate) struct ConstMul {
+	/// `table[b][v]`: the constant times byte value `v` placed at byte `b`.
+	table: [[u32; 256]; 4],
+}
+
+impl ConstMul {
+	/// A table, for no constant yet (multiplies by zero).
+	pub(crate) fn new() -> Self {
+		ConstMul { table: [[0u32; 256]; 4] }
+	}
+
+	/// Makes this the table of constant `c`.
+	pub(crate) fn set(&mut self, c: u32) {
+		// The low terms of the modulus as a word: x^32 folds back to them.
+		let low = MODULUS_LOW.iter().fold(0u32, |acc, &s| acc | 1 << s);
+		// c · x^j for j < 32, at the single-bit entries: multiplying by x is a shift and a fold.
+		let mut power = c;
+		for row in self.table.iter_mut() {
+			for bit in 0..8 {
+				row[1 << bit] = power;
+				power = (power << 1) ^ ((power >> 31) * low);
+			}
+			for v in 3..256usize {
+				if v & (v - 1) != 0 {
+					row[v] = row[v & (v - 1)] ^ row[1 << v.trailing_zeros()];
+				}
+			}
+		}
+	}
+
+	/// The constant times `w`.
+	#[inline(always)]
+	pub(crate) fn mul(&self, w: u32) -> u32 {
+		self.table[0][(w & 0xff) as usize]
+			^ self.table[1][(w >> 8 & 0xff) as usize]
+			^ self.table[2][(w >> 16 & 0xff) as usize]
+			^ self.table[3][(w >> 24) as usize]
+	}
+}
+
 /// The carry-less product of two 64-bit polynomials: Karatsuba over [`clmul32`].
 #[inline(always)]
 fn clmul64(a: u64, b: u64) -> u128 {
@@ -267,6 +310,26 @@ mod tests {
 		for (a, b) in pairs {
 			let want = Base::from_value(a).mul(&Base::from_value(b)).poly().value();
 			assert_eq!(Gf32(a).mul(&Gf32(b)).0, want, "{a:#x} * {b:#x}");
+		}
+	}
+
+	#[test]
+	fn table_multiplication_is_multiplication() {
+		let mut seed = 0x0bad_5eed_1234_5678;
+		let constants: Vec<u32> = [0u32, 1, 2, 0x8000_0000, u32::MAX]
+			.into_iter()
+			.chain((0..50).map(|_| xorshift(&mut seed) as u32))
+			.collect();
+		let values: Vec<u32> = [0u32, 1, 0x80, 0x100, 0x8000_0000, u32::MAX]
+			.into_iter()
+			.chain((0..200).map(|_| xorshift(&mut seed) as u32))
+			.collect();
+		let mut table = ConstMul::new();
+		for &c in &constants {
+			table.set(c);
+			for &w in &values {
+				assert_eq!(table.mul(w), Gf32(c).mul(&Gf32(w)).0, "{c:#x} * {w:#x}");
+			}
 		}
 	}
 

@@ -109,14 +109,6 @@ impl Layout {
 	}
 }
 
-/// `eq(bits(j), point)`: the weight of polynomial `j` at the index coordinates of a point.
-pub(crate) fn index_weight(j: u32, point: &[Ext]) -> Ext {
-	point
-		.iter()
-		.enumerate()
-		.fold(Ext::one(), |acc, (bit, x)| mul(&acc, &if (j >> bit) & 1 == 1 { *x } else { Ext::one().add(x) }))
-}
-
 /// `S(x, y)`: the multilinear extension of the successor relation `y = x + 1` on integers of
 /// `x.len()` bits, lowest bit first, without wrap-around (see `docs/proof-system.md`):
 /// `Σ_k [Π_{j<k} x_j (1 + y_j)] · (1 + x_k) y_k · [Π_{j>k} eq(x_j, y_j)]`, in `O(n)`.
@@ -155,10 +147,10 @@ pub fn eq_table(point: &[Ext]) -> Vec<Ext> {
 	table[0] = Ext::one();
 	for (j, r) in point.iter().enumerate() {
 		let (low, high) = table.split_at_mut(1 << j);
-		let one_r = Ext::one().add(r);
 		for (e, h) in low.iter_mut().zip(high) {
+			// e·r, and e·(1 + r) = e + e·r: one multiplication for the pair.
 			*h = mul(e, r);
-			*e = mul(e, &one_r);
+			*e = e.add(h);
 		}
 	}
 	table

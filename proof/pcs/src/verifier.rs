@@ -6,7 +6,7 @@ use crate::{
 	ext,
 	field::{mul, reduce, Coords, Subfield},
 	hash::row_hash,
-	layout::{eq_eval, eq_table, index_weight, successor, Layout},
+	layout::{eq_eval, eq_table, successor, Layout},
 	transcript::merkle_root,
 	Base, Claim, ClaimKind, Commitment, Ext, OpeningProof, Params, PcsError, Transcript,
 };
@@ -126,14 +126,26 @@ pub fn verify_with(
 	let mut weights = alloc::vec![Ext::zero(); commitments.len()];
 	// Each claim's weight at the point, in its polynomial's own index space: the index
 	// coordinates select the polynomial, the others are the polynomial's variables.
+	// Polynomial `j`'s index weight is `eq(bits(j), index)`, entry `j` of the index's eq table;
+	// claims share a few points, so each point's weight is computed once.
 	let (own, index) = layout.split_point(&point);
+	let index_weights = eq_table(&index);
+	let mut at_points: Vec<(&[Ext], ClaimKind, Ext)> = Vec::new();
 	for (claim, alpha) in claims.iter().zip(&alphas) {
-		let at = match claim.kind {
-			ClaimKind::Eq => eq_eval(&claim.point, &own),
-			ClaimKind::Shifted => successor(&claim.point, &own),
+		let known = at_points.iter().find(|(p, kind, _)| *kind == claim.kind && *p == &claim.point[..]);
+		let at = match known {
+			Some(&(_, _, at)) => at,
+			None => {
+				let at = match claim.kind {
+					ClaimKind::Eq => eq_eval(&claim.point, &own),
+					ClaimKind::Shifted => successor(&claim.point, &own),
+				};
+				at_points.push((&claim.point, claim.kind, at));
+				at
+			},
 		};
 		let w = &mut weights[claim.commitment as usize];
-		*w = w.add(&mul(alpha, &mul(&index_weight(claim.poly, &index), &at)));
+		*w = w.add(&mul(alpha, &mul(&index_weights[claim.poly as usize], &at)));
 	}
 	let expected = evaluations.iter().zip(&weights).fold(Ext::zero(), |acc, (e, w)| acc.add(&mul(e, w)));
 	if expected != claim_sum {
@@ -180,10 +192,10 @@ pub fn verify_with(
 		}
 		rows.push(leaves);
 	}
-	let codeword = codes.encode(layout.log_rows, &y);
+	let codeword = codes.encode_at(layout.log_rows, &y, &queries);
 	let leaf_weights = LeafWeights::new(s_lo, &gammas, codes.subfield());
 	for (i, &q) in queries.iter().enumerate() {
-		if leaf_weights.combine(rows.iter().map(|leaves| &leaves[i][..])) != codeword[q] {
+		if leaf_weights.combine(rows.iter().map(|leaves| &leaves[i][..])) != codeword[i] {
 			return Err(PcsError::ColumnCheckFailed { leaf: q as u32 });
 		}
 	}
