@@ -57,11 +57,11 @@ impl<T: frame_system::Config> pallet_agent_registry::WeightInfo for WeightInfo<T
 		// Proof Size summary in bytes:
 		//  Measured:  `508`
 		//  Estimated: `265645`
-		// Minimum execution time: 262_664_000 picoseconds.
-		Weight::from_parts(289_224_783, 0)
+		// Minimum execution time: 262_375_000 picoseconds.
+		Weight::from_parts(459_006_913, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
-			// Standard Error: 25
-			.saturating_add(Weight::from_parts(6_438, 0).saturating_mul(l.into()))
+			// Standard Error: 46
+			.saturating_add(Weight::from_parts(6_753, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
@@ -86,11 +86,11 @@ impl<T: frame_system::Config> pallet_agent_registry::WeightInfo for WeightInfo<T
 		// Proof Size summary in bytes:
 		//  Measured:  `508`
 		//  Estimated: `265645`
-		// Minimum execution time: 270_584_000 picoseconds.
-		Weight::from_parts(407_932_319, 0)
+		// Minimum execution time: 257_463_000 picoseconds.
+		Weight::from_parts(292_966_852, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
-			// Standard Error: 2_417
-			.saturating_add(Weight::from_parts(37_055, 0).saturating_mul(l.into()))
+			// Standard Error: 206
+			.saturating_add(Weight::from_parts(26_190, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
@@ -100,8 +100,8 @@ impl<T: frame_system::Config> pallet_agent_registry::WeightInfo for WeightInfo<T
 		// Proof Size summary in bytes:
 		//  Measured:  `323`
 		//  Estimated: `3628`
-		// Minimum execution time: 27_804_000 picoseconds.
-		Weight::from_parts(51_662_000, 0)
+		// Minimum execution time: 25_330_000 picoseconds.
+		Weight::from_parts(46_533_000, 0)
 			.saturating_add(Weight::from_parts(0, 3628))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -116,8 +116,8 @@ impl<T: frame_system::Config> pallet_agent_registry::WeightInfo for WeightInfo<T
 		// Proof Size summary in bytes:
 		//  Measured:  `548`
 		//  Estimated: `3686`
-		// Minimum execution time: 55_290_000 picoseconds.
-		Weight::from_parts(87_187_000, 0)
+		// Minimum execution time: 49_729_000 picoseconds.
+		Weight::from_parts(60_005_000, 0)
 			.saturating_add(Weight::from_parts(0, 3686))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))

@@ -61,15 +61,15 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `1055 + p * (1024 ±0)`
 		//  Estimated: `265645`
-		// Minimum execution time: 2_343_839_000 picoseconds.
-		Weight::from_parts(885_603_093, 0)
+		// Minimum execution time: 2_286_706_000 picoseconds.
+		Weight::from_parts(588_626_884, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
-			// Standard Error: 748_473
-			.saturating_add(Weight::from_parts(9_811_231, 0).saturating_mul(k.into()))
-			// Standard Error: 11_883_511
-			.saturating_add(Weight::from_parts(11_542_736, 0).saturating_mul(e.into()))
-			// Standard Error: 2_932_177
-			.saturating_add(Weight::from_parts(8_308_929, 0).saturating_mul(p.into()))
+			// Standard Error: 655_193
+			.saturating_add(Weight::from_parts(10_025_355, 0).saturating_mul(k.into()))
+			// Standard Error: 10_402_510
+			.saturating_add(Weight::from_parts(7_351_652, 0).saturating_mul(e.into()))
+			// Standard Error: 2_566_749
+			.saturating_add(Weight::from_parts(7_820_120, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
@@ -95,8 +95,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 577_074_522_000 picoseconds.
-		Weight::from_parts(743_081_081_000, 0)
+		// Minimum execution time: 88_152_878_000 picoseconds.
+		Weight::from_parts(98_760_376_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -121,8 +121,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 524_768_129_000 picoseconds.
-		Weight::from_parts(824_646_820_000, 0)
+		// Minimum execution time: 86_342_131_000 picoseconds.
+		Weight::from_parts(90_353_428_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -142,11 +142,11 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `739`
 		//  Estimated: `3686`
-		// Minimum execution time: 123_285_000 picoseconds.
-		Weight::from_parts(142_052_223, 0)
+		// Minimum execution time: 117_029_000 picoseconds.
+		Weight::from_parts(135_855_422, 0)
 			.saturating_add(Weight::from_parts(0, 3686))
-			// Standard Error: 52_555
-			.saturating_add(Weight::from_parts(3_936_035, 0).saturating_mul(e.into()))
+			// Standard Error: 77_774
+			.saturating_add(Weight::from_parts(2_953_567, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 	}
 }
