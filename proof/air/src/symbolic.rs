@@ -284,6 +284,7 @@ struct Graph {
 impl Graph {
 	fn id(&mut self, sym: &Sym) -> u32 {
 		if let Some(id) = sym.0.id.get() {
+			debug_assert!((id as usize) < self.nodes.len(), "a node flattened into another graph");
 			return id;
 		}
 		let flat = match &sym.0.node {

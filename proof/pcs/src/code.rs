@@ -6,8 +6,8 @@
 //! acting on GF(2^128) through the subfield embedding. The encoding only adds and multiplies by
 //! GF(2^32) constants, so it acts on each coordinate of GF(2^128) over GF(2^32) separately; the
 //! verifier encodes the four coordinate vectors in GF(2^32) and compares coordinates (tested
-//! against the code run over GF(2^128) with its constants embedded, and on every unit vector
-//! against the base code).
+//! against the code run over GF(2^128) with its constants embedded, and against the base code
+//! on unit vectors: all of them up to 64 message values).
 
 use crate::{
 	field::{ConstMul, Coords, Gf32, Subfield},
@@ -85,6 +85,8 @@ impl LiftedCode {
 	///   the verifier needs the codeword only at its queries).
 	pub(crate) fn encode_at(&self, message: &[Ext], subfield: &Subfield, positions: &[usize]) -> Vec<Coords> {
 		let m = self.rs.message_length();
+		debug_assert!(message.len() <= m, "a message longer than the code's");
+		debug_assert!(positions.windows(2).all(|w| w[0] < w[1]), "positions sorted and distinct");
 		let scaled: Vec<Coords> = (0..m)
 			.map(|i| {
 				let pi = self.rs.pis[i];
@@ -187,7 +189,8 @@ mod tests {
 			let base = base_code(log_rows);
 			let lifted = LiftedCode::new(log_rows);
 			// On every unit vector the lifted code gives the embedded base codeword.
-			for i in (0..m).step_by(1 + m / 16) {
+			// Every unit vector up to 64 message values, a sample of them beyond.
+			for i in (0..m).step_by(if m <= 64 { 1 } else { 1 + m / 16 }) {
 				let mut word = vec![Base::zero(); 4 * m];
 				word[i] = Base::one();
 				encode_non_systematic(&base, &mut word);

@@ -173,21 +173,28 @@ mod tests {
 
 	/// A prover whose polynomial differs from what it committed (one value changed after the
 	/// commitment) cannot make the verifier accept, even for the true claims about the changed
-	/// polynomial.
+	/// polynomial: the combined row it sends is consistent with the claims, so only the column
+	/// check can catch it, and it does. The larger size runs the encoding's table path.
 	#[test]
 	fn opening_values_other_than_the_committed_ones_is_rejected() {
-		let params = Params { log_leaf_width: 2, num_queries: 40 };
-		let poly: Vec<Base> = (0..64u32).map(|i| Base::from_value(i.wrapping_mul(2654435761))).collect();
-		for changed in [0usize, 17, 63] {
-			let mut committed = commit(&params, 6, &[&poly[..]]).unwrap();
-			committed.interleaved[changed] = committed.interleaved[changed].add(&Base::one());
-			let point: Vec<Ext> = (0..6u128).map(|i| Ext::from_value(0x9e37_79b9_7f4a_7c15 * (i + 1))).collect();
-			let value = committed.evaluate(0, ClaimKind::Eq, &point);
-			let claim = Claim { commitment: 0, poly: 0, kind: ClaimKind::Eq, point: point.clone(), value };
-			let proof = open(&params, &[&committed], &[claim.clone()], &mut Transcript::new(b"test")).unwrap();
-			let verdict =
-				crate::verify(&params, &[committed.commitment()], &[claim], &proof, &mut Transcript::new(b"test"));
-			assert!(verdict.is_err(), "value {changed} changed after commitment was accepted");
+		for (num_vars, log_leaf_width) in [(6u8, 2u8), (11, 2)] {
+			let params = Params { log_leaf_width, num_queries: 40 };
+			let poly: Vec<Base> = (0..1u32 << num_vars).map(|i| Base::from_value(i.wrapping_mul(2654435761))).collect();
+			for changed in [0usize, 17, poly.len() - 1] {
+				let mut committed = commit(&params, num_vars, &[&poly[..]]).unwrap();
+				committed.interleaved[changed] = committed.interleaved[changed].add(&Base::one());
+				let point: Vec<Ext> =
+					(0..num_vars as u128).map(|i| Ext::from_value(0x9e37_79b9_7f4a_7c15 * (i + 1))).collect();
+				let value = committed.evaluate(0, ClaimKind::Eq, &point);
+				let claim = Claim { commitment: 0, poly: 0, kind: ClaimKind::Eq, point: point.clone(), value };
+				let proof = open(&params, &[&committed], &[claim.clone()], &mut Transcript::new(b"test")).unwrap();
+				let verdict =
+					crate::verify(&params, &[committed.commitment()], &[claim], &proof, &mut Transcript::new(b"test"));
+				assert!(
+					matches!(verdict, Err(PcsError::ColumnCheckFailed { .. })),
+					"{num_vars} variables, value {changed} changed after commitment: {verdict:?}"
+				);
+			}
 		}
 	}
 }

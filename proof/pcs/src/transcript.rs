@@ -80,23 +80,23 @@ impl Transcript {
 		Ext::from_value(u128::from_le_bytes(low))
 	}
 
-	/// `count` distinct indices below `max`, sorted; all of them if `count >= max`. `max` must
-	/// be a power of two (at most `2^28`, the layout's bound): each index is the low bits of
-	/// eight drawn bytes, so they are unbiased and the same on 32- and 64-bit machines.
+	/// `count` distinct indices below `max`, sorted; all of them if `count >= max`. Each
+	/// candidate is the low bits of eight drawn bytes, below the next power of two, kept if it is
+	/// below `max` and new: unbiased, and the same on 32- and 64-bit machines. (The layout's
+	/// leaf counts are powers of two, at most `2^28`, where no candidate is out of range.)
 	pub(crate) fn distinct_indices(&mut self, max: usize, count: usize) -> Vec<usize> {
-		debug_assert!(max.is_power_of_two());
 		if count >= max {
 			return (0..max).collect();
 		}
-		let mask = (max as u64).wrapping_sub(1);
+		let mask = (max as u64).next_power_of_two() - 1;
 		let mut picked: Vec<usize> = Vec::with_capacity(count);
 		while picked.len() < count {
 			for word in self.squeeze().chunks_exact(8) {
 				let mut le = [0u8; 8];
 				le.copy_from_slice(word);
-				let index = (u64::from_le_bytes(le) & mask) as usize;
-				if picked.len() < count && !picked.contains(&index) {
-					picked.push(index);
+				let index = u64::from_le_bytes(le) & mask;
+				if index < max as u64 && picked.len() < count && !picked.contains(&(index as usize)) {
+					picked.push(index as usize);
 				}
 			}
 		}
@@ -148,7 +148,7 @@ mod tests {
 
 	#[test]
 	fn indices_are_distinct_sorted_and_in_range() {
-		for (max, count) in [(1usize, 1usize), (8, 3), (8, 8), (8, 100), (1 << 20, 241), (4, 0)] {
+		for (max, count) in [(1usize, 1usize), (8, 3), (8, 8), (8, 100), (1 << 20, 241), (4, 0), (5, 4), (1000, 241)] {
 			let picked = Transcript::new(b"test").distinct_indices(max, count);
 			assert_eq!(picked.len(), count.min(max), "max {max}, count {count}");
 			assert!(picked.windows(2).all(|w| w[0] < w[1]));

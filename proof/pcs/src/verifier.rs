@@ -193,6 +193,10 @@ pub fn verify_with(
 		rows.push(leaves);
 	}
 	let codeword = codes.encode_at(layout.log_rows, &y, &queries);
+	if codeword.len() != queries.len() {
+		// Not reachable: y has the layout's rows and the queries are sorted and below 4m.
+		return Err(PcsError::Malformed("queries outside the code"));
+	}
 	let leaf_weights = LeafWeights::new(s_lo, &gammas, codes.subfield());
 	for (i, &q) in queries.iter().enumerate() {
 		if leaf_weights.combine(rows.iter().map(|leaves| &leaves[i][..])) != codeword[i] {
