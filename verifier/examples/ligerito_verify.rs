@@ -1,6 +1,7 @@
 //! Verifies a saved `Ligerito` submission (the SCALE encoding of `(program, state depth,
 //! submission)`, as `ligerito_fixture` writes it) `N` times and prints the time of each: the
-//! native side of the runtime's `submit_ligerito` benchmark, for profiling.
+//! native side of the runtime's `submit_ligerito` benchmark, for profiling. First it prints the
+//! proof's shape: per opening, the bytes of its opened leaves, combined row and Merkle siblings.
 //!
 //! ```sh
 //! cargo run --release -p agentic-verifier --example ligerito_verify -- \
@@ -10,8 +11,10 @@
 //! Without the `hardware-accel` feature the binary fields multiply in portable code, as they
 //! do in the runtime's Wasm.
 
-use agentic_primitives::Submission;
+use agentic_polkavm_proof::vm::RunProof;
+use agentic_primitives::{Evidence, Submission};
 use agentic_verifier::{verify, Claim};
+use agentic_zerocheck::OpeningProof;
 use codec::DecodeAll;
 use std::time::Instant;
 
@@ -23,9 +26,34 @@ fn main() {
 	let (program, depth, submission) =
 		<(Vec<u8>, u8, Submission)>::decode_all(&mut &bytes[..]).expect("a (program, depth, submission) fixture");
 	let claim = Claim::of(&submission, depth);
+	if let Evidence::Ligerito(evidence) = &submission.evidence {
+		let proof = RunProof::decode_all(&mut &evidence.proof[..]).expect("a run proof");
+		print_shape(&proof, evidence.proof.len());
+	}
 	for _ in 0..times {
 		let start = Instant::now();
 		let verdict = verify(&program, &claim, &submission.evidence);
 		println!("{verdict:?} in {:.2?}", start.elapsed());
 	}
+}
+
+/// Per table and opening: leaves, combined row and siblings in bytes; then the totals.
+fn print_shape(proof: &RunProof, len: usize) {
+	let sizes = |o: &OpeningProof| {
+		let leaves: usize = o.openings.iter().flat_map(|l| &l.rows).map(|r| 4 * r.len()).sum();
+		let siblings: usize = o.openings.iter().map(|l| 32 * l.siblings.len()).sum();
+		[leaves, 16 * o.combined_row.len(), siblings]
+	};
+	let mut total = [0usize; 3];
+	println!("| table | rounds | opening | leaves B | combined row B | siblings B |");
+	println!("| --- | --- | --- | --- | --- | --- |");
+	for (t, table) in proof.proof.tables.iter().enumerate() {
+		for (name, opening) in [("trace", Some(&table.opening)), ("running product", table.aux_opening.as_ref())] {
+			let Some(opening) = opening else { continue };
+			let s = sizes(opening);
+			total.iter_mut().zip(s).for_each(|(t, s)| *t += s);
+			println!("| {t} | {} | {name} | {} | {} | {} |", table.rounds.len(), s[0], s[1], s[2]);
+		}
+	}
+	println!("proof {len} B: leaves {} B, combined rows {} B, siblings {} B", total[0], total[1], total[2]);
 }

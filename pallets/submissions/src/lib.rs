@@ -61,6 +61,15 @@ use sp_runtime::{
 pub use pallet::*;
 pub use weights::WeightInfo;
 
+/// How many times the weight of the `Ligerito` benchmarks a `Ligerito` submission is charged.
+///
+/// The benchmarks verify the checked-in proof at the mode's limits, whose bytes are mostly
+/// opened leaves. A submitter chooses the proof's table heights, and can put the same bytes in
+/// one large table whose combined row is half its opening: those cost about three times as
+/// much per byte to check as opened leaves, and such a proof is estimated to take up to 1.7
+/// times the benchmark's time (`docs/proof-system.md`, "The worst proof shape").
+pub const LIGERITO_SHAPE_MARGIN: u64 = 2;
+
 /// The registry's record of an agent.
 pub type AgentInfoOf<T> = AgentInfo<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 
@@ -390,7 +399,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The weight of `submit` for `signed` by an agent whose program is `program_len` bytes:
 	/// re-execution by its steps, evidence and program; a validity proof at the benchmark of the
-	/// mode's limits, which the pool holds it to.
+	/// mode's limits, which the pool holds it to, times [`LIGERITO_SHAPE_MARGIN`].
 	pub fn submit_weight(signed: &SignedSubmission, program_len: u32) -> Weight {
 		let verification = match signed.submission.evidence {
 			Evidence::Reexec(_) => T::WeightInfo::submit(
@@ -399,7 +408,9 @@ impl<T: Config> Pallet<T> {
 				program_kib(program_len),
 			),
 			// Accepted or rejected at the last check, whichever costs more.
-			Evidence::Ligerito(_) => T::WeightInfo::submit_ligerito().max(T::WeightInfo::submit_ligerito_rejected()),
+			Evidence::Ligerito(_) => T::WeightInfo::submit_ligerito()
+				.max(T::WeightInfo::submit_ligerito_rejected())
+				.saturating_mul(LIGERITO_SHAPE_MARGIN),
 		};
 		verification.saturating_add(T::OnTransition::weight())
 	}

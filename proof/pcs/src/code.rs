@@ -15,7 +15,9 @@ use crate::{
 };
 use alloc::{boxed::Box, collections::BTreeMap, vec::Vec};
 use ligerito_binary_fields::BinaryFieldElement;
+#[cfg(any(test, feature = "prover"))]
 use ligerito_reed_solomon::ReedSolomon;
+use ligerito_reed_solomon::{compute_pis, eval_sk_at_vks};
 
 /// The base-field code for `2^log_rows` message values.
 #[cfg(any(test, feature = "prover"))]
@@ -57,7 +59,12 @@ impl CodeCache {
 /// of the coordinates of `y` (tested against the code run over GF(2^128) with its constants
 /// embedded). The four coordinates go through one FFT side by side, sharing its twiddles.
 pub(crate) struct LiftedCode {
-	rs: ReedSolomon<Gf32>,
+	/// `2^log_rows` message values, `2^(log_rows + LOG_INV_RATE)` codeword values.
+	log_rows: u32,
+	/// The FFT's twiddles, ligerito's (`compute_twiddles`), by [`twiddles`].
+	twiddles: Vec<Gf32>,
+	/// The message's scaling for the non-systematic encoding, ligerito's (`compute_pis`).
+	pis: Vec<Gf32>,
 }
 
 /// A butterfly block with at least this many products (four per butterfly, one per coordinate)
@@ -69,7 +76,14 @@ impl LiftedCode {
 	/// The lifted code for `2^log_rows` message values.
 	pub(crate) fn new(log_rows: u32) -> Self {
 		let m = 1usize << log_rows;
-		LiftedCode { rs: ReedSolomon::new(m, m << crate::LOG_INV_RATE) }
+		let pis = compute_pis(m, &eval_sk_at_vks::<Gf32>(m));
+		LiftedCode { log_rows, twiddles: twiddles(log_rows + crate::LOG_INV_RATE), pis }
+	}
+
+	/// The block length.
+	#[cfg(test)]
+	fn block_length(&self) -> usize {
+		1 << (self.log_rows + crate::LOG_INV_RATE)
 	}
 
 	/// The coordinates of the codeword of `message` (at most `2^log_rows` values) at
@@ -84,12 +98,12 @@ impl LiftedCode {
 	/// - a block that holds none of `positions` is not transformed further (output pruning:
 	///   the verifier needs the codeword only at its queries).
 	pub(crate) fn encode_at(&self, message: &[Ext], subfield: &Subfield, positions: &[usize]) -> Vec<Coords> {
-		let m = self.rs.message_length();
+		let m = 1usize << self.log_rows;
 		debug_assert!(message.len() <= m, "a message longer than the code's");
 		debug_assert!(positions.windows(2).all(|w| w[0] < w[1]), "positions sorted and distinct");
 		let scaled: Vec<Coords> = (0..m)
 			.map(|i| {
-				let pi = self.rs.pis[i];
+				let pi = self.pis[i];
 				message.get(i).map_or([0; 4], |&y| subfield.coords(y).map(|c| Gf32(c).mul(&pi).0))
 			})
 			.collect();
@@ -106,11 +120,47 @@ impl LiftedCode {
 				continue;
 			}
 			block.copy_from_slice(&scaled);
-			fft_at(&mut block, &self.rs.twiddles, &mut table, blocks + b, here, base);
+			fft_at(&mut block, &self.twiddles, &mut table, blocks + b, here, base);
 			out.extend(here.iter().map(|&p| block[p - base]));
 		}
 		out
 	}
+}
+
+/// ligerito's FFT twiddles for a block of `2^log_n` values (`compute_twiddles(log_n, 0)`), one
+/// XOR each instead of its three multiplications.
+///
+/// ligerito fills layer `i` (twiddles `2^(log_n - 1 - i) + j`, one-based) with
+/// `L_i[j] / r_i`, where `L_0[j]` is the field element with bits `2j`, `L_i[j] = N(L_{i-1}[2j])`
+/// and `r_i = N(L_{i-1}[1] + L_{i-1}[0])` for the map `N(x) = x² + r_{i-1} x` (`r_0 = 1`). In
+/// characteristic 2 that map is GF(2)-linear, so `j ↦ L_i[j] / r_i` is linear in the bits of
+/// `j`: each layer needs only the images of the powers of two (`log_n` of them, each one map
+/// from the layer before), and twiddle `j` is twiddle `j` without its lowest set bit plus the
+/// image of that bit (tested against ligerito's).
+fn twiddles(log_n: u32) -> Vec<Gf32> {
+	let n = 1usize << log_n;
+	let mut out = alloc::vec![Gf32::zero(); n];
+	// The images of the powers of two in layer 0: L_0[2^b] has bits 2^(b + 1).
+	let mut basis: Vec<Gf32> = (0..log_n.saturating_sub(1)).map(|b| Gf32::from_bits(2u64 << b)).collect();
+	let mut root = Gf32::one();
+	let mut scaled = basis.clone();
+	let mut start = n / 2;
+	for layer in 0..log_n {
+		if layer > 0 {
+			let previous = root;
+			let map = |x: Gf32| x.mul(&x).add(&previous.mul(&x));
+			root = map(basis[0]);
+			basis = basis[1..].iter().map(|&b| map(b)).collect();
+			let inverse = root.inv();
+			scaled = basis.iter().map(|b| inverse.mul(b)).collect();
+			start /= 2;
+		}
+		for j in 1..start {
+			out[start + j] = out[start + (j & (j - 1))].add(&scaled[j.trailing_zeros() as usize]);
+		}
+	}
+	out.remove(0);
+	out
 }
 
 /// The additive FFT of `v` from twiddle `idx` down (ligerito's recursion), computing only the
@@ -177,7 +227,7 @@ mod tests {
 	}
 
 	fn everywhere(code: &LiftedCode, message: &[Ext], subfield: &Subfield) -> Vec<Ext> {
-		let all: Vec<usize> = (0..code.rs.block_length()).collect();
+		let all: Vec<usize> = (0..code.block_length()).collect();
 		code.encode_at(message, subfield, &all).into_iter().map(Subfield::compose).collect()
 	}
 
@@ -246,10 +296,10 @@ mod tests {
 
 	#[test]
 	fn the_fast_twiddles_are_ligeritos() {
-		for log_rows in [0u32, 2, 5, 9] {
+		for log_rows in 0u32..=12 {
 			let (base, lifted) = (base_code(log_rows), LiftedCode::new(log_rows));
-			assert_eq!(lifted.rs.twiddles, base.twiddles.iter().map(|&t| Gf32::from(t)).collect::<Vec<_>>());
-			assert_eq!(lifted.rs.pis, base.pis.iter().map(|&t| Gf32::from(t)).collect::<Vec<_>>());
+			assert_eq!(lifted.twiddles, base.twiddles.iter().map(|&t| Gf32::from(t)).collect::<Vec<_>>());
+			assert_eq!(lifted.pis, base.pis.iter().map(|&t| Gf32::from(t)).collect::<Vec<_>>());
 		}
 	}
 

@@ -156,6 +156,23 @@ pub fn eq_table(point: &[Ext]) -> Vec<Ext> {
 	table
 }
 
+/// The multilinear extension of `values` (`2^point.len()` of them, index bit `j` against
+/// `point[j]`) at `point`: `Σ_i eq(point, i) values[i]`, by folding one variable at a time
+/// (`values.len() - 1` multiplications, half of building the eq table and summing against it).
+pub fn evaluate(values: &[Ext], point: &[Ext]) -> Ext {
+	debug_assert_eq!(values.len(), 1 << point.len(), "2^point.len() values");
+	let mut folded = values.to_vec();
+	for (j, r) in point.iter().enumerate() {
+		let half = values.len() >> (j + 1);
+		for i in 0..half {
+			let (low, high) = (folded[2 * i], folded[2 * i + 1]);
+			// eq(r, 0) low + eq(r, 1) high = low + r (low + high).
+			folded[i] = low.add(&mul(r, &low.add(&high)));
+		}
+	}
+	folded.first().copied().unwrap_or(Ext::zero())
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -164,6 +181,16 @@ mod tests {
 		(0..n)
 			.map(|i| Ext::from_value(0x2545_f491_4f6c_dd1d_9e37_79b9_7f4a_7c15_u128.wrapping_mul(i as u128 + salt)))
 			.collect()
+	}
+
+	#[test]
+	fn folding_is_summing_against_the_eq_table() {
+		for n in 0..=9usize {
+			let point = points(n, 3);
+			let values = points(1 << n, 11);
+			let want = eq_table(&point).iter().zip(&values).fold(Ext::zero(), |acc, (e, v)| acc.add(&mul(e, v)));
+			assert_eq!(evaluate(&values, &point), want, "{n} variables");
+		}
 	}
 
 	#[test]

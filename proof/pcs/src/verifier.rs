@@ -6,7 +6,7 @@ use crate::{
 	ext,
 	field::{mul, reduce, Coords, Subfield},
 	hash::row_hash,
-	layout::{eq_eval, eq_table, successor, Layout},
+	layout::{eq_eval, eq_table, evaluate, successor, Layout},
 	transcript::merkle_root,
 	Base, Claim, ClaimKind, Commitment, Ext, OpeningProof, Params, PcsError, Transcript,
 };
@@ -160,7 +160,7 @@ pub fn verify_with(
 	let y: Vec<Ext> = proof.combined_row.iter().map(|&v| ext(v)).collect();
 	transcript.absorb_exts(b"pcs/combined_row", &y);
 	let (s_lo, s_hi) = point.split_at(layout.log_leaf_width as usize);
-	let y_at_hi = eq_table(s_hi).iter().zip(&y).fold(Ext::zero(), |acc, (e, v)| acc.add(&mul(e, v)));
+	let y_at_hi = evaluate(&y, s_hi);
 	let combined = evaluations.iter().zip(&gammas).fold(Ext::zero(), |acc, (e, g)| acc.add(&mul(e, g)));
 	if y_at_hi != combined {
 		return Err(PcsError::CombinedRowMismatch);
@@ -213,34 +213,60 @@ pub fn verify_with(
 /// with `x^t` the base-field element whose value is `1 << t` and `w_gj = γ_g eq(s, j)`,
 /// `Σ_gj b_gj w_gj = Σ_t ι(x^t) S_t` with `S_t = Σ_{(g, j) : bit t of b_gj} w_gj`: the inner
 /// sums are additions (XOR). In coordinates over GF(2^32), multiplying by `ι(x^t)` multiplies
-/// each coordinate by `x^t`, a shift, so the whole sum costs one reduction per coordinate. The
-/// result is the same field element as ligerito's `tensorized_dot_product` weighted by `γ_g`
-/// (tested).
+/// each coordinate by `x^t`, a shift, so the whole sum costs one reduction per coordinate.
+///
+/// The inner sums go eight columns at a time (the "four Russians"): each group of eight
+/// columns has a table of the 256 sums of its weights, and bit `t` of the group's eight values,
+/// gathered into one byte, picks the group's share of `S_t`. A leaf then costs the same
+/// whatever its values (a submitter cannot slow the check with dense bits), four lookups per
+/// value. The result is the same field element as ligerito's `tensorized_dot_product` weighted
+/// by `γ_g` (tested).
 struct LeafWeights {
-	/// The coordinates of `w_gj`, by commitment then column.
-	weights: Vec<Vec<Coords>>,
+	/// Per commitment, per group of eight columns, the sums of the group's weights by subset
+	/// (bit `i` of the index: column `8 group + i`).
+	groups: Vec<Vec<[Coords; 256]>>,
 }
+
+/// Columns per table of [`LeafWeights`].
+const GROUP: usize = 8;
 
 impl LeafWeights {
 	fn new(point: &[Ext], gammas: &[Ext], subfield: &Subfield) -> Self {
 		let eq = eq_table(point);
-		let weights = gammas.iter().map(|g| eq.iter().map(|e| subfield.coords(mul(g, e))).collect()).collect();
-		LeafWeights { weights }
+		let groups = gammas
+			.iter()
+			.map(|g| {
+				let weights: Vec<Coords> = eq.iter().map(|e| subfield.coords(mul(g, e))).collect();
+				weights.chunks(GROUP).map(subset_sums).collect()
+			})
+			.collect();
+		LeafWeights { groups }
 	}
 
 	/// The combination of one leaf's rows, one per commitment, each with the point's `2^k`
 	/// entries (the caller checked the widths).
 	fn combine<'a>(&self, rows: impl Iterator<Item = &'a [Base]>) -> Coords {
 		let mut slices = [[0u32; 4]; 32];
-		for (row, weights) in rows.zip(&self.weights) {
-			for (value, w) in row.iter().zip(weights) {
-				let mut bits = value.poly().value();
-				while bits != 0 {
-					let slice = &mut slices[bits.trailing_zeros() as usize];
-					for k in 0..4 {
-						slice[k] ^= w[k];
+		for (row, groups) in rows.zip(&self.groups) {
+			for (values, sums) in row.chunks(GROUP).zip(groups) {
+				// Byte `k` of each value, value `i` in byte `i`; transposed, byte `j` holds bit
+				// `8k + j` of the eight values.
+				let mut bytes = [0u64; 4];
+				for (i, value) in values.iter().enumerate() {
+					let v = u64::from(value.poly().value());
+					for (k, b) in bytes.iter_mut().enumerate() {
+						*b |= ((v >> (8 * k)) & 0xff) << (8 * i);
 					}
-					bits &= bits - 1;
+				}
+				for (k, b) in bytes.into_iter().enumerate() {
+					let bits = transpose8(b);
+					for j in 0..8 {
+						let sum = &sums[((bits >> (8 * j)) & 0xff) as usize];
+						let slice = &mut slices[8 * k + j];
+						for c in 0..4 {
+							slice[c] ^= sum[c];
+						}
+					}
 				}
 			}
 		}
@@ -250,10 +276,44 @@ impl LeafWeights {
 	}
 }
 
+/// The 256 sums of up to eight weights: entry `b` adds the weights at the set bits of `b`
+/// (missing weights are zero).
+fn subset_sums(weights: &[Coords]) -> [Coords; 256] {
+	let mut sums = [[0u32; 4]; 256];
+	for b in 1..256usize {
+		let low = b.trailing_zeros() as usize;
+		let rest = sums[b & (b - 1)];
+		let w = weights.get(low).copied().unwrap_or([0; 4]);
+		sums[b] = core::array::from_fn(|c| rest[c] ^ w[c]);
+	}
+	sums
+}
+
+/// The transpose of an 8×8 bit matrix stored by rows in the bytes of `x` (bit `8r + c` is
+/// row `r`, column `c`): bit `8c + r` of the result is bit `8r + c` of `x`.
+fn transpose8(mut x: u64) -> u64 {
+	let t = (x ^ (x >> 7)) & 0x00aa_00aa_00aa_00aa;
+	x ^= t ^ (t << 7);
+	let t = (x ^ (x >> 14)) & 0x0000_cccc_0000_cccc;
+	x ^= t ^ (t << 14);
+	let t = (x ^ (x >> 28)) & 0x0000_0000_f0f0_f0f0;
+	x ^= t ^ (t << 28);
+	x
+}
+
 #[cfg(test)]
 mod leaf_weight_tests {
 	use super::*;
 	use ligerito::sumcheck_polys::tensorized_dot_product;
+
+	#[test]
+	fn transpose8_moves_every_bit() {
+		for r in 0..8 {
+			for c in 0..8 {
+				assert_eq!(transpose8(1u64 << (8 * r + c)), 1u64 << (8 * c + r), "row {r}, column {c}");
+			}
+		}
+	}
 
 	#[test]
 	fn bit_slices_agree_with_the_tensorized_dot_product() {
