@@ -319,3 +319,28 @@ pub mod para {
 
 	impl cumulus_pallet_aura_ext::Config for Runtime {}
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use agentic_primitives::{SignedSubmission, Submission};
+	use codec::DecodeAll;
+	use frame_support::dispatch::DispatchClass;
+
+	/// A `Ligerito` submission at the mode's limits (the benchmarks' checked-in one), charged
+	/// with its margin for the worst proof shape, fits one block's normal class.
+	#[test]
+	fn a_ligerito_submission_fits_a_block_at_its_charged_weight() {
+		let bytes = include_bytes!("../../pallets/submissions/benchmarks/ligerito_limits.scale");
+		let (program, _, submission) =
+			<(Vec<u8>, u8, Submission)>::decode_all(&mut &bytes[..]).expect("the benchmark fixture decodes");
+		let signed = SignedSubmission { submission, signature: sp_core::sr25519::Signature::from_raw([0; 64]) };
+		let charged = pallet_agent_submissions::Pallet::<Runtime>::submit_weight(&signed, program.len() as u32);
+		let normal = RuntimeBlockWeights::get().get(DispatchClass::Normal).max_extrinsic;
+		let normal = normal.expect("the normal class has a per-extrinsic limit");
+		assert!(charged.all_lte(normal), "charged {charged:?}, the normal class allows {normal:?}");
+		// And the margin is in it: more than the benchmarks' own weight.
+		let bench = <crate::weights::pallet_agent_submissions::WeightInfo<Runtime> as pallet_agent_submissions::WeightInfo>::submit_ligerito();
+		assert!(charged.ref_time() >= bench.ref_time() * pallet_agent_submissions::LIGERITO_SHAPE_MARGIN);
+	}
+}

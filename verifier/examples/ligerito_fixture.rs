@@ -20,6 +20,12 @@
 //!
 //! The file is the SCALE encoding of `(program: Vec<u8>, state_depth: u8, submission)`, the
 //! submission for agent 0 with nonce 0 from the empty state, unsigned.
+//!
+//! With `long_run` after the path it writes another workload instead, for measuring the
+//! proof shape that costs the most to verify per byte (`docs/proof-system.md`, "The worst proof
+//! shape"): the plain hash chain agent (smallest program and state, no memory image) over one
+//! 8-byte input, for the most rounds whose proof fits, so that the bytes go to the tables of a
+//! long run rather than to the public ones.
 
 use agentic_example_agents as examples;
 use agentic_polkavm_proof::program::ProgramTable;
@@ -27,36 +33,67 @@ use agentic_primitives::{state::StateTree, Input, Inputs, LIGERITO_LIMITS};
 use agentic_verifier::ligerito::{build_evidence, program_table, BuildError, Execution};
 use codec::Encode;
 
-/// The mirror's run over one input of the most bytes, spinning `rounds` rounds, if its proof
-/// fits.
-fn run(table: &ProgramTable, state: &StateTree, rounds: u16) -> Option<Execution> {
-	// The round count, then pseudo-random bytes, never zero: every page the mirror writes
-	// changes.
+/// A workload: its program, its state depth, and its one input for `rounds` rounds.
+struct Workload {
+	program: Vec<u8>,
+	depth: u8,
+	input: fn(u16) -> Vec<u8>,
+}
+
+/// The mirror's input: the round count, then pseudo-random bytes, never zero (every page the
+/// mirror writes changes), of the most bytes an input may have.
+fn mirror_input(rounds: u16) -> Vec<u8> {
 	let mut input: Vec<u8> = (0..LIGERITO_LIMITS.max_input_bytes).map(|i| (i * 89 % 251 + 1) as u8).collect();
 	input[..2].copy_from_slice(&rounds.to_le_bytes());
-	let inputs = Inputs::truncate_from(vec![Input::truncate_from(input)]);
+	input
+}
+
+/// The hash chain's input: its round count as a little-endian u64.
+fn hash_chain_input(rounds: u16) -> Vec<u8> {
+	u64::from(rounds).to_le_bytes().to_vec()
+}
+
+/// The workload's run for `rounds` rounds, if its proof fits.
+fn run(workload: &Workload, table: &ProgramTable, state: &StateTree, rounds: u16) -> Option<Execution> {
+	let inputs = Inputs::truncate_from(vec![Input::truncate_from((workload.input)(rounds))]);
 	match build_evidence(table, state, inputs, None, u64::MAX) {
 		Ok(exec) => Some(exec),
 		Err(BuildError::TooLarge(_)) => None,
-		Err(e) => panic!("the mirror proves: {e:?}"),
+		Err(e) => panic!("the workload proves: {e:?}"),
 	}
 }
 
 fn main() {
-	let path = std::env::args().nth(1).expect("usage: ligerito_fixture OUTPUT_FILE");
+	let usage = "usage: ligerito_fixture OUTPUT_FILE [long_run]";
+	let path = std::env::args().nth(1).expect(usage);
 	let limits = LIGERITO_LIMITS;
-	let program = examples::mirror_sized(limits.max_program_len as usize);
-	let table = program_table(&program).expect("the mirror agent is inside the subset");
-	assert!(limits.admits_program(program.len(), table.mapped_memory()), "the mirror agent is within the limits");
-	assert_eq!(table.mapped_memory(), u64::from(limits.max_memory), "the mirror agent maps the most memory");
-	let state = StateTree::new(examples::depth::MIRROR).expect("depth");
+	let workload = match std::env::args().nth(2).as_deref() {
+		None => {
+			let program = examples::mirror_sized(limits.max_program_len as usize);
+			Workload { program, depth: examples::depth::MIRROR, input: mirror_input }
+		},
+		Some("long_run") => {
+			Workload { program: examples::hash_chain(), depth: examples::depth::HASH_CHAIN, input: hash_chain_input }
+		},
+		Some(_) => panic!("{usage}"),
+	};
+	let table = program_table(&workload.program).expect("the example agents are inside the subset");
+	assert!(
+		limits.admits_program(workload.program.len(), table.mapped_memory()),
+		"the agent is within the limits"
+	);
+	let at_limits = std::env::args().nth(2).is_none();
+	if at_limits {
+		assert_eq!(table.mapped_memory(), u64::from(limits.max_memory), "the mirror agent maps the most memory");
+	}
+	let state = StateTree::new(workload.depth).expect("depth");
 	// The proof's length grows with the rounds (in steps, as the tables' heights cross powers
 	// of two), so the longest run that fits is found by doubling, then bisection (long runs
 	// are slow to prove: the doubling starts low).
-	let (mut fits, mut too_long) = (0u32, 64u32);
-	let mut best = run(&table, &state, 0).expect("the shortest run fits MAX_PROOF_LEN");
+	let (mut fits, mut too_long) = (0u32, if at_limits { 64u32 } else { 1 });
+	let mut best = run(&workload, &table, &state, 0).expect("the shortest run fits MAX_PROOF_LEN");
 	while too_long < 1 << 16 {
-		match run(&table, &state, too_long as u16) {
+		match run(&workload, &table, &state, too_long as u16) {
 			Some(exec) => (fits, best, too_long) = (too_long, exec, too_long * 2),
 			None => break,
 		}
@@ -64,7 +101,7 @@ fn main() {
 	}
 	while too_long - fits > 1 {
 		let mid = (fits + too_long) / 2;
-		match run(&table, &state, mid as u16) {
+		match run(&workload, &table, &state, mid as u16) {
 			Some(exec) => (fits, best) = (mid, exec),
 			None => too_long = mid,
 		}
@@ -73,6 +110,6 @@ fn main() {
 	let exec = best;
 	assert!(LIGERITO_LIMITS.admits(&exec.evidence), "the submission is within the limits");
 	let submission = exec.submission(0, 0, None);
-	std::fs::write(&path, (program, state.depth(), submission).encode()).expect("writes the fixture");
+	std::fs::write(&path, (workload.program, state.depth(), submission).encode()).expect("writes the fixture");
 	println!("{path}: {fits} rounds, {} steps, proof {} bytes", exec.steps, exec.evidence.proof.len());
 }

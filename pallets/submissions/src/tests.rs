@@ -570,8 +570,8 @@ fn a_valid_ligerito_transition_is_accepted_at_the_weight_of_either_outcome() {
 		let call = crate::Call::<Test>::submit { signed: Box::new(signed.clone()) };
 		let verification = <() as WeightInfo>::submit_ligerito().max(<() as WeightInfo>::submit_ligerito_rejected());
 		assert_eq!(verification, <() as WeightInfo>::submit_ligerito_rejected());
-		let weight =
-			verification.saturating_mul(crate::LIGERITO_SHAPE_MARGIN) + <Checkpoints as OnAgentTransition>::weight();
+		let charged = verification.set_ref_time(verification.ref_time() * crate::LIGERITO_SHAPE_MARGIN);
+		let weight = charged + <Checkpoints as OnAgentTransition>::weight();
 		assert_eq!(call.get_dispatch_info().call_weight, weight);
 		assert_ok!(submit(signed.clone()).unwrap());
 		let info = pallet_agent_registry::Agents::<Test>::get(w.id).unwrap();

@@ -19,14 +19,6 @@ use agentic_pcs::{
 use codec::Encode;
 use std::time::Instant;
 
-/// The leaf width of `agentic_zerocheck`'s shapes: the smallest of opened leaves plus
-/// combined row, at least `log_polys` wide.
-fn leaf_width(total: u32, log_polys: u32, queries: u64) -> u8 {
-	let high = total.min(MAX_LOG_LEAF_WIDTH as u32).max(log_polys);
-	let cost = |w: u32| 4 * queries * (1u64 << w) + 16 * (1u64 << (total - w));
-	(log_polys..=high).min_by_key(|&w| (cost(w), w)).unwrap_or(log_polys) as u8
-}
-
 fn main() {
 	let usage = "usage: opening_cost LOG_POLYS MIN_VARS MAX_VARS [RUNS [SHIFT]]";
 	let args: Vec<i64> = std::env::args().skip(1).map(|a| a.parse().expect(usage)).collect();
@@ -48,7 +40,7 @@ fn main() {
 	println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 	for n in min_vars..=max_vars {
 		let total = n + log_polys;
-		let w = leaf_width(total, log_polys, SECURE_NUM_QUERIES as u64) as i64 + shift;
+		let w = i64::from(Params::shortest(n, log_polys, SECURE_NUM_QUERIES).log_leaf_width) + shift;
 		let w = w.clamp(log_polys as i64, total.min(MAX_LOG_LEAF_WIDTH as u32) as i64) as u8;
 		let params = Params { log_leaf_width: w, num_queries: SECURE_NUM_QUERIES };
 		let values: Vec<Vec<Base>> =

@@ -134,12 +134,13 @@ impl LiftedCode {
 /// `L_i[j] / r_i`, where `L_0[j]` is the field element with bits `2j`, `L_i[j] = N(L_{i-1}[2j])`
 /// and `r_i = N(L_{i-1}[1] + L_{i-1}[0])` for the map `N(x) = x² + r_{i-1} x` (`r_0 = 1`). In
 /// characteristic 2 that map is GF(2)-linear, so `j ↦ L_i[j] / r_i` is linear in the bits of
-/// `j`: each layer needs only the images of the powers of two (`log_n` of them, each one map
-/// from the layer before), and twiddle `j` is twiddle `j` without its lowest set bit plus the
-/// image of that bit (tested against ligerito's).
+/// `j`: layer `i` needs only the images of the powers of two (`log_n - 1 - i` of them, each one
+/// map from the layer before), and twiddle `j` is twiddle `j` without its lowest set bit plus
+/// the image of that bit (tested against ligerito's).
 fn twiddles(log_n: u32) -> Vec<Gf32> {
 	let n = 1usize << log_n;
-	let mut out = alloc::vec![Gf32::zero(); n];
+	// One-based in ligerito's description: twiddle `t` is `out[t - 1]`.
+	let mut out = alloc::vec![Gf32::zero(); n - 1];
 	// The images of the powers of two in layer 0: L_0[2^b] has bits 2^(b + 1).
 	let mut basis: Vec<Gf32> = (0..log_n.saturating_sub(1)).map(|b| Gf32::from_bits(2u64 << b)).collect();
 	let mut root = Gf32::one();
@@ -156,10 +157,9 @@ fn twiddles(log_n: u32) -> Vec<Gf32> {
 			start /= 2;
 		}
 		for j in 1..start {
-			out[start + j] = out[start + (j & (j - 1))].add(&scaled[j.trailing_zeros() as usize]);
+			out[start + j - 1] = out[start + (j & (j - 1)) - 1].add(&scaled[j.trailing_zeros() as usize]);
 		}
 	}
-	out.remove(0);
 	out
 }
 
@@ -291,6 +291,16 @@ mod tests {
 				let at: Vec<Ext> = positions.iter().map(|&p| want[p]).collect();
 				assert_eq!(got, at, "size 2^{log_rows}, positions {positions:?}");
 			}
+		}
+	}
+
+	#[test]
+	fn the_twiddles_are_ligeritos_at_every_size_a_proof_can_have() {
+		// A combined row is at most MAX_PROOF_LEN / 16 < 2^18 values: blocks up to 2^20.
+		for log_n in 0u32..=20 {
+			let want = ligerito_reed_solomon::compute_twiddles::<Base>(log_n as usize, Base::zero());
+			let want: Vec<Gf32> = want.into_iter().map(Gf32::from).collect();
+			assert_eq!(twiddles(log_n), want, "block 2^{log_n}");
 		}
 	}
 

@@ -156,19 +156,24 @@ pub fn eq_table(point: &[Ext]) -> Vec<Ext> {
 	table
 }
 
-/// The multilinear extension of `values` (`2^point.len()` of them, index bit `j` against
-/// `point[j]`) at `point`: `Σ_i eq(point, i) values[i]`, by folding one variable at a time
-/// (`values.len() - 1` multiplications, half of building the eq table and summing against it).
-pub fn evaluate(values: &[Ext], point: &[Ext]) -> Ext {
+/// The multilinear extension of `values` at `point` (index bit `j` against `point[j]`):
+/// `Σ_i eq(point, i) values[i]`, by folding one variable at a time (`values.len() - 1`
+/// multiplications, half of building the eq table and summing against it). The caller checks
+/// that there are `2^point.len()` values.
+pub(crate) fn evaluate(values: &[Ext], point: &[Ext]) -> Ext {
 	debug_assert_eq!(values.len(), 1 << point.len(), "2^point.len() values");
-	let mut folded = values.to_vec();
-	for (j, r) in point.iter().enumerate() {
-		let half = values.len() >> (j + 1);
+	// eq(r, 0) low + eq(r, 1) high = low + r (low + high).
+	let fold = |low: Ext, high: Ext, r: &Ext| low.add(&mul(r, &low.add(&high)));
+	let Some((first, rest)) = point.split_first() else {
+		return values.first().copied().unwrap_or(Ext::zero());
+	};
+	let mut folded: Vec<Ext> = values.chunks_exact(2).map(|pair| fold(pair[0], pair[1], first)).collect();
+	for r in rest {
+		let half = folded.len() / 2;
 		for i in 0..half {
-			let (low, high) = (folded[2 * i], folded[2 * i + 1]);
-			// eq(r, 0) low + eq(r, 1) high = low + r (low + high).
-			folded[i] = low.add(&mul(r, &low.add(&high)));
+			folded[i] = fold(folded[2 * i], folded[2 * i + 1], r);
 		}
+		folded.truncate(half);
 	}
 	folded.first().copied().unwrap_or(Ext::zero())
 }

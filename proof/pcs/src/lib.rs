@@ -91,6 +91,20 @@ pub struct Params {
 	pub num_queries: u16,
 }
 
+impl Params {
+	/// The parameters that make openings of `2^log_polys` polynomials of `num_vars` variables
+	/// shortest under `num_queries` queries: the leaf width `w` (at least `p`, at most `n + p`
+	/// and [`MAX_LOG_LEAF_WIDTH`]) that minimises the opened leaves (`4 Q 2^w` bytes) plus the
+	/// combined row (`16 · 2^(n + p - w)` bytes), the narrower of two ties.
+	pub fn shortest(num_vars: u32, log_polys: u32, num_queries: u16) -> Params {
+		let total = num_vars + log_polys;
+		let high = total.min(MAX_LOG_LEAF_WIDTH as u32).max(log_polys);
+		let cost = |w: u32| 4 * u64::from(num_queries) * (1u64 << w) + 16 * (1u64 << (total - w));
+		let best = (log_polys..=high).min_by_key(|&w| (cost(w), w)).unwrap_or(log_polys);
+		Params { log_leaf_width: best as u8, num_queries }
+	}
+}
+
 /// A commitment: the Merkle root of the encoded matrix and the shape it commits to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct Commitment {

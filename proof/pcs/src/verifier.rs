@@ -223,12 +223,9 @@ pub fn verify_with(
 /// by `γ_g` (tested).
 struct LeafWeights {
 	/// Per commitment, per group of eight columns, the sums of the group's weights by subset
-	/// (bit `i` of the index: column `8 group + i`).
+	/// (bit `i` of the index: column `8 group + i`). Eight: one byte per bit position.
 	groups: Vec<Vec<[Coords; 256]>>,
 }
-
-/// Columns per table of [`LeafWeights`].
-const GROUP: usize = 8;
 
 impl LeafWeights {
 	fn new(point: &[Ext], gammas: &[Ext], subfield: &Subfield) -> Self {
@@ -237,7 +234,7 @@ impl LeafWeights {
 			.iter()
 			.map(|g| {
 				let weights: Vec<Coords> = eq.iter().map(|e| subfield.coords(mul(g, e))).collect();
-				weights.chunks(GROUP).map(subset_sums).collect()
+				weights.chunks(8).map(subset_sums).collect()
 			})
 			.collect();
 		LeafWeights { groups }
@@ -248,7 +245,8 @@ impl LeafWeights {
 	fn combine<'a>(&self, rows: impl Iterator<Item = &'a [Base]>) -> Coords {
 		let mut slices = [[0u32; 4]; 32];
 		for (row, groups) in rows.zip(&self.groups) {
-			for (values, sums) in row.chunks(GROUP).zip(groups) {
+			debug_assert_eq!(row.len().div_ceil(8), groups.len(), "a row of the point's width");
+			for (values, sums) in row.chunks(8).zip(groups) {
 				// Byte `k` of each value, value `i` in byte `i`; transposed, byte `j` holds bit
 				// `8k + j` of the eight values.
 				let mut bytes = [0u64; 4];
@@ -262,9 +260,8 @@ impl LeafWeights {
 					let bits = transpose8(b);
 					for j in 0..8 {
 						let sum = &sums[((bits >> (8 * j)) & 0xff) as usize];
-						let slice = &mut slices[8 * k + j];
-						for c in 0..4 {
-							slice[c] ^= sum[c];
+						for (s, w) in slices[8 * k + j].iter_mut().zip(sum) {
+							*s ^= w;
 						}
 					}
 				}
@@ -279,6 +276,7 @@ impl LeafWeights {
 /// The 256 sums of up to eight weights: entry `b` adds the weights at the set bits of `b`
 /// (missing weights are zero).
 fn subset_sums(weights: &[Coords]) -> [Coords; 256] {
+	debug_assert!(weights.len() <= 8, "at most eight weights");
 	let mut sums = [[0u32; 4]; 256];
 	for b in 1..256usize {
 		let low = b.trailing_zeros() as usize;
@@ -306,6 +304,22 @@ mod leaf_weight_tests {
 	use super::*;
 	use ligerito::sumcheck_polys::tensorized_dot_product;
 
+	#[test]
+	fn subset_sums_add_the_weights_at_the_set_bits() {
+		for len in 0..=8u32 {
+			let weights: Vec<Coords> =
+				(0..len).map(|i| core::array::from_fn(|c| 0x9e37_79b9 ^ (i << 8) ^ c as u32 * 7)).collect();
+			let sums = subset_sums(&weights);
+			for (b, sum) in sums.iter().enumerate() {
+				let want = (0..len as usize)
+					.filter(|i| b >> i & 1 == 1)
+					.fold([0u32; 4], |acc, i| core::array::from_fn(|c| acc[c] ^ weights[i][c]));
+				assert_eq!(*sum, want, "{len} weights, subset {b:#x}");
+			}
+		}
+	}
+
+	/// `transpose8` is GF(2)-linear, so moving every single bit right is its correctness.
 	#[test]
 	fn transpose8_moves_every_bit() {
 		for r in 0..8 {

@@ -8,7 +8,7 @@ use agentic_air::{ext::from_coords, AirInfo, BinaryFieldElement};
 use agentic_pcs::{
 	eq_table,
 	field::{dot_base, FastMul},
-	Base, Claim, ClaimKind, Ext, Params, Transcript, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES, MAX_NUM_VARS,
+	Base, Claim, ClaimKind, Ext, Params, Transcript, MAX_NUM_QUERIES, MAX_NUM_VARS,
 };
 use alloc::vec::Vec;
 
@@ -74,14 +74,9 @@ impl Shape {
 			return Err(ZerocheckError::BadShape("the AIR reads an index bit the trace does not have"));
 		}
 		let log_polys = info.width.next_power_of_two().trailing_zeros();
-		let params = Params {
-			log_leaf_width: leaf_width(num_vars, log_polys, config.num_queries),
-			num_queries: config.num_queries,
-		};
-		let aux_params = (info.aux_width > 0).then(|| Params {
-			log_leaf_width: leaf_width(num_vars, AUX_LOG_POLYS as u32, config.num_queries),
-			num_queries: config.num_queries,
-		});
+		let params = Params::shortest(num_vars, log_polys, config.num_queries);
+		let aux_params =
+			(info.aux_width > 0).then(|| Params::shortest(num_vars, AUX_LOG_POLYS as u32, config.num_queries));
 		Ok(Shape {
 			num_vars: num_vars as u8,
 			log_polys: log_polys as u8,
@@ -191,16 +186,6 @@ pub(crate) fn balanced(claims: &[[Base; 4]], statement: &Tables, challenges: &[E
 		}
 	}
 	left == right
-}
-
-/// The leaf width `w` (at least `p`, at most `n + p` and 20) that minimises the opened leaves
-/// (`4 Q 2^w` bytes) plus the combined row (`16 · 2^(n + p - w)` bytes).
-fn leaf_width(num_vars: u32, log_polys: u32, num_queries: u16) -> u8 {
-	let total = num_vars + log_polys;
-	let high = total.min(MAX_LOG_LEAF_WIDTH as u32);
-	let cost = |w: u32| 4 * num_queries as u64 * (1u64 << w) + 16 * (1u64 << (total - w));
-	let best = (log_polys..=high.max(log_polys)).min_by_key(|&w| (cost(w), w)).unwrap_or(log_polys);
-	best as u8
 }
 
 /// Step 0 of the transcript (`docs/proof-system.md`): the domain (in the transcript's
@@ -500,7 +485,7 @@ mod tests {
 	fn the_leaf_width_is_within_the_layout_bounds() {
 		for n in 1..=30u32 {
 			for p in 0..=12u32 {
-				let w = leaf_width(n, p, 241) as u32;
+				let w = Params::shortest(n, p, 241).log_leaf_width as u32;
 				assert!(w >= p && w <= n + p && w <= 20, "n={n} p={p} w={w}");
 			}
 		}
