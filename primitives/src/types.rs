@@ -30,6 +30,14 @@ pub const MAX_DEPENDENCIES: u32 = 16;
 /// thousand instructions are about 2.5 MB (`docs/benchmarks.md`); the proof-size work of
 /// `docs/proof-system.md` is what lets longer runs fit.
 pub const MAX_PROOF_LEN: u32 = 3 * 1024 * 1024;
+/// Most bytes of combined rows a validity proof may carry (its openings' `combined_row`s, 16
+/// bytes a value): 880 KiB. They are the bytes that cost the verifier the most (each is
+/// re-encoded at the queried positions), and a proof of at most [`MAX_PROOF_LEN`] bytes could
+/// otherwise carry about 1.3 MB of them. The submissions pallet's benchmarks verify a proof
+/// whose combined rows are just under this (a long run of a small program), beside the one at
+/// the `Ligerito` mode's other limits, and charge for both (`docs/proof-system.md`, "The
+/// worst proof shape").
+pub const MAX_COMBINED_ROW_BYTES: u32 = 880 * 1024;
 
 /// One input message handed to one invocation of the agent's `step` export.
 pub type Input = BoundedVec<u8, ConstU32<MAX_INPUT_LEN>>;
@@ -107,8 +115,9 @@ pub struct LigeritoEvidence {
 /// cost (the program's instructions, its mapped memory, the inputs, the touched pages, the
 /// outputs), not what the steps cost. The submissions pallet's `submit_ligerito` benchmark
 /// verifies a real submission at every one of these limits at once with a proof near
-/// [`MAX_PROOF_LEN`], and the chain refuses what goes beyond them (`docs/proof-system.md`,
-/// stage 4, says what that weight does not cover yet). They are as small as today's proofs are
+/// [`MAX_PROOF_LEN`], `submit_ligerito_long_run` one whose combined rows are near
+/// [`MAX_COMBINED_ROW_BYTES`], and the chain refuses what goes beyond them and charges both
+/// (`docs/proof-system.md`, "The worst proof shape"). They are as small as today's proofs are
 /// large (a proof of about 2 MB for even an empty run, `docs/benchmarks.md`) and grow as the
 /// proofs shrink. Beside them, the evidence holds a proof of at most [`MAX_PROOF_LEN`] bytes
 /// and a witness of at most `max_pages` pages and `max_pages · MAX_STATE_DEPTH` hashes, so a

@@ -111,6 +111,13 @@ pub enum VerifyError {
 	WrittenPages,
 	/// The validity proof does not decode.
 	ProofMalformed,
+	/// The validity proof's combined rows are longer than
+	/// [`MAX_COMBINED_ROW_BYTES`](agentic_primitives::MAX_COMBINED_ROW_BYTES) allows (refused
+	/// before anything is verified).
+	CombinedRowsTooLong {
+		/// Their bytes.
+		bytes: usize,
+	},
 	/// The validity proof does not verify against the claim.
 	Proof(agentic_polkavm_proof::vm::RunError),
 	/// The virtual machine failed in a way a valid program cannot cause.
@@ -134,7 +141,9 @@ impl VerifyError {
 			VerifyError::OutputsMismatch => RejectionReason::OutputsMismatch,
 			VerifyError::NewRootMismatch => RejectionReason::NewRootMismatch,
 			VerifyError::WrittenPages => RejectionReason::InvalidWrittenPages,
-			VerifyError::ProofMalformed | VerifyError::Proof(_) => RejectionReason::InvalidProof,
+			VerifyError::ProofMalformed | VerifyError::CombinedRowsTooLong { .. } | VerifyError::Proof(_) => {
+				RejectionReason::InvalidProof
+			},
 		})
 	}
 }

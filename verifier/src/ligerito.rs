@@ -6,7 +6,8 @@
 //! 2. the witness is for a state of the agent's depth and opens `old_root`;
 //! 3. the written pages are witness pages, strictly ascending, each changed;
 //! 4. the witness with the written pages substituted roots to `new_root`;
-//! 5. the proof decodes, exactly, as a [`RunProof`];
+//! 5. the proof decodes, exactly, as a [`RunProof`], whose combined rows are within
+//!    [`MAX_COMBINED_ROW_BYTES`] (the bytes that cost the most to check);
 //! 6. it verifies, at the chain's security parameters, against the claim made of the declared
 //!    steps, the inputs, the depth, the time, the witness's pages (old and new) and the outputs.
 //!
@@ -18,7 +19,7 @@ use agentic_polkavm_proof::{
 	program::ProgramTable,
 	vm::{self, Page as ClaimedPage, RunProof},
 };
-use agentic_primitives::{abi, outputs_commitment, state::Page, LigeritoEvidence};
+use agentic_primitives::{abi, outputs_commitment, state::Page, LigeritoEvidence, MAX_COMBINED_ROW_BYTES};
 use alloc::collections::BTreeMap;
 use codec::DecodeAll;
 
@@ -67,7 +68,23 @@ fn check_public_data(claim: &Claim, evidence: &LigeritoEvidence) -> Result<(Page
 	let written = written_pages(&old, evidence)?;
 	crate::check_new_root(claim, &evidence.witness, &written)?;
 	let proof = RunProof::decode_all(&mut &evidence.proof[..]).map_err(|_| VerifyError::ProofMalformed)?;
+	check_cost(&proof)?;
 	Ok(((old, written), proof))
+}
+
+/// The bytes of the combined rows of `evidence`'s proof (the part bounded by
+/// [`MAX_COMBINED_ROW_BYTES`]), or `None` if the proof does not decode.
+pub fn combined_row_bytes(evidence: &LigeritoEvidence) -> Option<usize> {
+	RunProof::decode_all(&mut &evidence.proof[..]).ok().map(|proof| proof.proof.combined_row_bytes())
+}
+
+/// Refuses a proof whose combined rows are beyond [`MAX_COMBINED_ROW_BYTES`].
+fn check_cost(proof: &RunProof) -> Result<(), VerifyError> {
+	let bytes = proof.proof.combined_row_bytes();
+	if bytes > MAX_COMBINED_ROW_BYTES as usize {
+		return Err(VerifyError::CombinedRowsTooLong { bytes });
+	}
+	Ok(())
 }
 
 /// Step 6: the proof against the claim made of the public data.
@@ -153,6 +170,10 @@ mod prover {
 		/// The evidence is larger than a submission may carry (the proof's size in bytes, or
 		/// 0 for too many outputs or written pages).
 		TooLarge(usize),
+		/// The proof's combined rows are beyond
+		/// [`MAX_COMBINED_ROW_BYTES`](agentic_primitives::MAX_COMBINED_ROW_BYTES) (their
+		/// bytes): the run is too long for one proof.
+		CombinedRowsTooLong(usize),
 	}
 
 	/// Runs the program on the whole `state`, proves the run and builds the Ligerito evidence
@@ -180,6 +201,10 @@ mod prover {
 		};
 		let (claim, proof) =
 			vm::prove(table, &run, step_limit, &agentic_zerocheck::Config::default()).map_err(BuildError::Run)?;
+		let rows = proof.proof.combined_row_bytes();
+		if rows > MAX_COMBINED_ROW_BYTES as usize {
+			return Err(BuildError::CombinedRowsTooLong(rows));
+		}
 		let touched = claim.pages.iter().map(|page| page.index).collect();
 		let witness = if claim.pages.is_empty() {
 			StateWitness { depth: state.depth(), ..Default::default() }

@@ -136,6 +136,17 @@ fn other_agents_verify() {
 	assert!(c.exec.evidence.witness.pages.is_empty() && c.claim.new_root == c.claim.old_root);
 	assert_eq!(c.exec.evidence.outputs[0].data, b"hello");
 	assert_eq!(c.verify(&c.claim, &c.exec.evidence), Ok(()));
+	// The register loop (the long-run benchmark's agent): n rounds of a1 += a2, a2 ^= a1.
+	let rounds = 5u64;
+	let r = case(examples::register_loop(), StateTree::new(0).expect("depth"), &[&rounds.to_le_bytes()], None);
+	let (mut a1, mut a2) = (1u64, 2u64);
+	for _ in 0..rounds {
+		a1 = a1.wrapping_add(a2);
+		a2 ^= a1;
+	}
+	assert_eq!(r.exec.evidence.outputs[0].data, a1.to_le_bytes());
+	assert!(r.exec.evidence.witness.pages.is_empty());
+	assert_eq!(r.verify(&r.claim, &r.exec.evidence), Ok(()));
 	// An empty witness carries no multiproof (review LS-4).
 	let mut padded = c.exec.evidence.clone();
 	padded.witness.proof.force_push(sp_core::H256::repeat_byte(7));
@@ -155,6 +166,39 @@ fn too_many_output_bytes_are_refused_early() {
 	}
 	let claim = c.consistent_claim(&evidence);
 	assert_eq!(c.verify(&claim, &evidence), Err(VerifyError::Proof(agentic_polkavm_proof::vm::RunError::BadClaim)));
+}
+
+/// A proof whose combined rows are beyond `MAX_COMBINED_ROW_BYTES` is refused by their length
+/// alone, before anything is verified; one value longer than its shape, within the bound, is
+/// refused by the proof.
+#[test]
+fn combined_rows_beyond_the_bound_are_refused_early() {
+	use agentic_polkavm_proof::vm::RunProof;
+	use codec::{DecodeAll, Encode};
+	let c = counter_case();
+	let honest = RunProof::decode_all(&mut &c.exec.evidence.proof[..]).expect("decodes");
+	// The first table's combined row of `values` values; without the opened leaves if
+	// `drop_leaves` (so that the proof stays within MAX_PROOF_LEN).
+	let with_row = |values: usize, drop_leaves: bool| {
+		let mut proof = honest.clone();
+		proof.proof.tables[0].opening.combined_row.resize(values, 0);
+		if drop_leaves {
+			proof.proof.tables.iter_mut().for_each(|t| t.opening.openings.clear());
+		}
+		let mut evidence = c.exec.evidence.clone();
+		evidence.proof = BoundedVec::try_from(proof.encode()).map_err(|_| ()).expect("within MAX_PROOF_LEN");
+		(proof.proof.combined_row_bytes(), c.verify(&c.claim, &evidence))
+	};
+	let own = honest.proof.tables[0].opening.combined_row.len();
+	let bound = agentic_primitives::MAX_COMBINED_ROW_BYTES as usize;
+	let others = honest.proof.combined_row_bytes() - 16 * own;
+	let (bytes, result) = with_row((bound - others) / 16 + 1, true);
+	assert!(bytes > bound);
+	assert_eq!(result, Err(VerifyError::CombinedRowsTooLong { bytes }));
+	assert_eq!(VerifyError::CombinedRowsTooLong { bytes }.rejection_reason(), Some(RejectionReason::InvalidProof));
+	let (bytes, result) = with_row(own + 1, false);
+	assert!(bytes <= bound);
+	assert!(matches!(result, Err(VerifyError::Proof(_))), "{result:?}");
 }
 
 /// Each part of the claim or the evidence changed on its own: refused with its own error.
@@ -261,7 +305,8 @@ fn consistent_lies_are_refused_by_the_proof() {
 /// are refused by the proof (review LS-14).
 #[test]
 fn a_short_or_padded_witness_is_refused_by_the_proof() {
-	let ledger = |from: u64, to: u64, amount: u64| [from.to_le_bytes(), to.to_le_bytes(), amount.to_le_bytes()].concat();
+	let ledger =
+		|from: u64, to: u64, amount: u64| [from.to_le_bytes(), to.to_le_bytes(), amount.to_le_bytes()].concat();
 	let c = case(
 		examples::token_ledger(),
 		StateTree::new(examples::depth::TOKEN_LEDGER).expect("depth"),

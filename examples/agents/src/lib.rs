@@ -1,6 +1,6 @@
 //! # Example agents
 //!
-//! Three agents written in PolkaVM assembly (the `programs/*.pvmasm` files next to this crate),
+//! Agents written in PolkaVM assembly (the `programs/*.pvmasm` files next to this crate),
 //! assembled at build-of-test time with `polkavm-common`'s assembler: no opaque binaries.
 //!
 //! - [`counter`]: adds its input (a little-endian `u64`, or 1 if the input is shorter) to a
@@ -10,6 +10,8 @@
 //!   funds, 2 bad account, 3 malformed input.
 //! - [`hash_chain`]: applies an ARX mixing round `n` times (the input's `u64`) to 32 bytes of
 //!   state and outputs them: a loop-heavy agent whose step count grows with its input.
+//! - [`register_loop`]: `n` rounds of additions and XORs in registers, no state, no memory: the
+//!   run with the largest tables a Ligerito proof of a given size holds.
 //!
 //! The assembler cannot declare imports, so [`assemble_agent`] adds the agent ABI v1 import
 //! table in a fixed order: `ecalli N` calls the `N`-th entry of [`ABI_IMPORTS`].
@@ -44,6 +46,8 @@ pub const PAGE_TOUCHER_SRC: &str = include_str!("../programs/page_toucher.pvmasm
 pub const CLOCK_SRC: &str = include_str!("../programs/clock.pvmasm");
 /// Assembly source of the mirror agent, which writes its input to its state and outputs it.
 pub const MIRROR_SRC: &str = include_str!("../programs/mirror.pvmasm");
+/// Assembly source of the register loop, a benchmark workload that works in registers only.
+pub const REGISTER_LOOP_SRC: &str = include_str!("../programs/register_loop.pvmasm");
 
 /// State depth (log2 of the page count) each example expects.
 pub mod depth {
@@ -58,6 +62,8 @@ pub mod depth {
 	/// The most any chain allows (`MAX_STATE_DEPTH`): the benchmark's state is as deep as a
 	/// state can be. It rewrites 4 pages.
 	pub const MIRROR: u8 = 16;
+	/// The register loop touches no state.
+	pub const REGISTER_LOOP: u8 = 0;
 }
 
 /// The counter agent's program blob.
@@ -78,6 +84,11 @@ pub fn hash_chain() -> Vec<u8> {
 /// The clock agent's program blob.
 pub fn clock() -> Vec<u8> {
 	assemble_agent(CLOCK_SRC).expect("clock.pvmasm assembles; checked by tests")
+}
+
+/// The register loop's program blob.
+pub fn register_loop() -> Vec<u8> {
+	assemble_agent(REGISTER_LOOP_SRC).expect("register_loop.pvmasm assembles; checked by tests")
 }
 
 /// The page toucher's program blob (any state depth).
@@ -200,7 +211,7 @@ mod tests {
 
 	#[test]
 	fn every_example_assembles_with_the_abi_imports() {
-		for blob in [counter(), token_ledger(), hash_chain(), clock(), page_toucher()] {
+		for blob in [counter(), token_ledger(), hash_chain(), clock(), page_toucher(), register_loop()] {
 			let blob: Vec<u8> = blob;
 			let parsed = ProgramBlob::parse(blob.into()).unwrap();
 			let imports = parsed.imports();

@@ -5,9 +5,9 @@
 //! (one invocation per KiB is the most expensive way to spend evidence bytes), with its program
 //! grown to `p` KiB by unreachable code (loading and reading the program is paid per KiB).
 //!
-//! The `Ligerito` mode's benchmark checks a real validity proof, which the runtime cannot make
-//! (the prover needs `std`): its submission is a checked-in fixture at every one of the mode's
-//! limits ([`crate::fixtures`]).
+//! The `Ligerito` mode's benchmarks check real validity proofs, which the runtime cannot make
+//! (the prover needs `std`): checked-in fixtures ([`crate::fixtures`]), one at every one of the
+//! mode's limits, one of a long run whose combined rows are at their bound.
 
 use super::*;
 use agentic_example_agents as examples;
@@ -46,10 +46,13 @@ fn signed_submission<T: Config>(k: u32, e: u32, p: u32) -> (AgentId, SignedSubmi
 	(agent, SignedSubmission { submission, signature })
 }
 
-/// The checked-in `Ligerito` submission at the mode's limits for a newly registered agent,
-/// signed; with its proof's last byte changed if `tampered`.
-fn signed_ligerito<T: Config>(tampered: bool) -> (AgentId, SignedSubmission) {
-	let (program, depth, mut submission) = crate::fixtures::ligerito_limits();
+/// A checked-in `Ligerito` submission (`fixture`) for a newly registered agent, signed; with
+/// its proof's last byte changed if `tampered`.
+fn signed_ligerito<T: Config>(
+	fixture: fn() -> (Vec<u8>, u8, agentic_primitives::Submission),
+	tampered: bool,
+) -> (AgentId, SignedSubmission) {
+	let (program, depth, mut submission) = fixture();
 	let agent = T::BenchmarkHelper::register_agent(program, depth, VerificationMode::Ligerito);
 	submission.agent = agent;
 	if let (true, Evidence::Ligerito(evidence)) = (tampered, &mut submission.evidence) {
@@ -80,7 +83,7 @@ mod benchmarks {
 	/// limits checked, fee, root update.
 	#[benchmark]
 	fn submit_ligerito() {
-		let (agent, signed) = signed_ligerito::<T>(false);
+		let (agent, signed) = signed_ligerito::<T>(crate::fixtures::ligerito_limits, false);
 		#[extrinsic_call]
 		submit(RawOrigin::Authorized, Box::new(signed));
 		assert_eq!(T::Agents::agent(agent).map(|a| a.version), Some(1));
@@ -90,10 +93,20 @@ mod benchmarks {
 	/// check refuses: verified to the end, rejected, nonce consumed, fee charged, bond slashed.
 	#[benchmark]
 	fn submit_ligerito_rejected() {
-		let (agent, signed) = signed_ligerito::<T>(true);
+		let (agent, signed) = signed_ligerito::<T>(crate::fixtures::ligerito_limits, true);
 		#[extrinsic_call]
 		submit(RawOrigin::Authorized, Box::new(signed));
 		assert_eq!(T::Agents::agent(agent).map(|a| (a.version, a.nonce)), Some((0, 1)));
+	}
+
+	/// Stage 2 in the `Ligerito` mode for the proof whose combined rows (the costliest bytes to
+	/// check) are at their bound: a long run of a small program.
+	#[benchmark]
+	fn submit_ligerito_long_run() {
+		let (agent, signed) = signed_ligerito::<T>(crate::fixtures::ligerito_long_run, false);
+		#[extrinsic_call]
+		submit(RawOrigin::Authorized, Box::new(signed));
+		assert_eq!(T::Agents::agent(agent).map(|a| a.version), Some(1));
 	}
 
 	/// Stage 1: the pool checks, dominated by hashing the payload and one sr25519 verification.

@@ -1,8 +1,8 @@
-//! A real `Ligerito`-mode submission, for the `submit_ligerito` benchmark and the tests.
+//! Real `Ligerito`-mode submissions, for the `submit_ligerito*` benchmarks and the tests.
 //!
-//! The prover cannot run in the runtime's Wasm (it needs `std`), where the benchmark runs, so
-//! the submission is made natively by the verifier's `ligerito_fixture` example and checked in
-//! as `benchmarks/ligerito_limits.scale`:
+//! The prover cannot run in the runtime's Wasm (it needs `std`), where the benchmarks run, so
+//! the submissions are made natively by the verifier's `ligerito_fixture` example and checked
+//! in. The first, `benchmarks/ligerito_limits.scale`:
 //!
 //! ```sh
 //! CARGO_TARGET_DIR=$HOME/.cache/agentic/bench-target RUSTFLAGS="-C target-cpu=native" \
@@ -14,8 +14,13 @@
 //! ([`LIGERITO_LIMITS`](agentic_primitives::LIGERITO_LIMITS)): the largest program, with
 //! read-only data and a jump table, the most mapped memory, one input of the most bytes,
 //! written to the most state pages of the deepest state and output, and then as many steps as
-//! still fit a proof. The tests check that it still verifies and is at the limits; remake it
-//! whenever the proof system or the limits change.
+//! still fit a proof. The second, `benchmarks/ligerito_long_run.scale` (the same command with
+//! `benchmarks/ligerito_long_run.scale long_run` as its arguments), is the register loop agent
+//! over one 8-byte input for as many rounds as fit a proof: small public tables and tall
+//! trace tables, whose proof carries combined rows just under
+//! [`MAX_COMBINED_ROW_BYTES`](agentic_primitives::MAX_COMBINED_ROW_BYTES), the bytes that cost
+//! the verifier the most. The tests check that both still verify and are at their limits;
+//! remake them whenever the proof system or the limits change.
 
 use agentic_primitives::Submission;
 use alloc::vec::Vec;
@@ -24,7 +29,15 @@ use alloc::vec::Vec;
 /// with nonce 0, from the empty state, unsigned.
 const LIGERITO_LIMITS: &[u8] = include_bytes!("../benchmarks/ligerito_limits.scale");
 
-/// The fixture's program, state depth and submission.
+/// The same for the long run whose combined rows are at their bound.
+const LIGERITO_LONG_RUN: &[u8] = include_bytes!("../benchmarks/ligerito_long_run.scale");
+
+/// The fixture at the mode's limits: program, state depth and submission.
 pub fn ligerito_limits() -> (Vec<u8>, u8, Submission) {
 	codec::DecodeAll::decode_all(&mut &LIGERITO_LIMITS[..]).expect("the checked-in fixture decodes")
+}
+
+/// The long-run fixture: program, state depth and submission.
+pub fn ligerito_long_run() -> (Vec<u8>, u8, Submission) {
+	codec::DecodeAll::decode_all(&mut &LIGERITO_LONG_RUN[..]).expect("the checked-in fixture decodes")
 }

@@ -61,17 +61,6 @@ use sp_runtime::{
 pub use pallet::*;
 pub use weights::WeightInfo;
 
-/// How many times the computation time of the `Ligerito` benchmarks a `Ligerito` submission is
-/// charged (its storage reads, writes and proof size are the benchmarks').
-///
-/// The benchmarks verify the checked-in proof at the mode's limits, whose bytes are mostly
-/// opened leaves. A submitter chooses the proof's table heights, and can put the same bytes in
-/// large tables whose combined rows are up to about half their openings, each byte of which
-/// costs several times a leaf's to check. Such a proof is estimated to take up to about 1.8
-/// times the benchmark's time in Wasm; a provisional margin, until that shape is measured
-/// (`docs/proof-system.md`, "The worst proof shape"; the mode is off on chains until then).
-pub const LIGERITO_SHAPE_MARGIN: u64 = 2;
-
 /// The registry's record of an agent.
 pub type AgentInfoOf<T> = AgentInfo<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 
@@ -237,6 +226,23 @@ pub mod pallet {
 	}
 }
 
+/// The weight of verifying and applying any `Ligerito`-mode submission the pool admits.
+///
+/// Two benchmarks bound it: the proof at every one of the mode's limits (accepted or rejected
+/// at its last check, whichever costs more), whose cost is mostly its public tables and opened
+/// leaves, and the long run whose combined rows, the costliest bytes to check, are at
+/// [`MAX_COMBINED_ROW_BYTES`](agentic_primitives::MAX_COMBINED_ROW_BYTES). A submitter chooses
+/// the proof's table heights, and so can pair public tables at the limits with combined rows
+/// at their bound, a shape no honest run within [`MAX_PROOF_LEN`](agentic_primitives::MAX_PROOF_LEN)
+/// has: its public tables cost at most the first benchmark and its openings at most the
+/// second, so the computation time charged is the two together (`docs/proof-system.md`, "The
+/// worst proof shape"). Storage reads, writes and proof size are the larger benchmark's.
+pub fn ligerito_weight<T: Config>() -> Weight {
+	let at_limits = T::WeightInfo::submit_ligerito().max(T::WeightInfo::submit_ligerito_rejected());
+	let long_run = T::WeightInfo::submit_ligerito_long_run();
+	at_limits.max(long_run).set_ref_time(at_limits.ref_time().saturating_add(long_run.ref_time()))
+}
+
 /// `steps` in thousands, rounded up: the benchmark's step component.
 pub fn kilo_steps(steps: u64) -> u32 {
 	u32::try_from(steps.div_ceil(1000)).unwrap_or(u32::MAX)
@@ -400,8 +406,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The weight of `submit` for `signed` by an agent whose program is `program_len` bytes:
-	/// re-execution by its steps, evidence and program; a validity proof at the benchmark of the
-	/// mode's limits, which the pool holds it to, times [`LIGERITO_SHAPE_MARGIN`].
+	/// re-execution by its steps, evidence and program; a validity proof by
+	/// [`ligerito_weight`].
 	pub fn submit_weight(signed: &SignedSubmission, program_len: u32) -> Weight {
 		let verification = match signed.submission.evidence {
 			Evidence::Reexec(_) => T::WeightInfo::submit(
@@ -409,11 +415,7 @@ impl<T: Config> Pallet<T> {
 				evidence_kib(signed),
 				program_kib(program_len),
 			),
-			// Accepted or rejected at the last check, whichever costs more.
-			Evidence::Ligerito(_) => {
-				let at_limits = T::WeightInfo::submit_ligerito().max(T::WeightInfo::submit_ligerito_rejected());
-				at_limits.set_ref_time(at_limits.ref_time().saturating_mul(LIGERITO_SHAPE_MARGIN))
-			},
+			Evidence::Ligerito(_) => ligerito_weight::<T>(),
 		};
 		verification.saturating_add(T::OnTransition::weight())
 	}

@@ -27,6 +27,12 @@ pub trait WeightInfo {
 	fn submit_ligerito_rejected() -> Weight {
 		Weight::MAX
 	}
+	/// Verifying and applying a `Ligerito`-mode submission of a long run of a small program,
+	/// whose proof's combined rows are at their bound. Defaults to `Weight::MAX` as
+	/// [`Self::submit_ligerito`].
+	fn submit_ligerito_long_run() -> Weight {
+		Weight::MAX
+	}
 }
 
 /// Weights for `pallet-agent-submissions` using the chain's database weights.
@@ -73,5 +79,11 @@ impl WeightInfo for () {
 		Weight::from_parts(2_000_000_000, 20_000)
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
+	}
+	/// A test placeholder (the mock runtimes' only).
+	fn submit_ligerito_long_run() -> Weight {
+		Weight::from_parts(2_500_000_000, 20_000)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 }

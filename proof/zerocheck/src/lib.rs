@@ -192,6 +192,17 @@ pub struct TraceProof {
 	pub tables: Vec<TableProof>,
 }
 
+impl TraceProof {
+	/// The bytes of its openings' combined rows (16 a value): the part of a proof that costs
+	/// a verifier the most per byte (each is re-encoded at the queried positions). The
+	/// verifier refuses any other length than the shape implies, so this is what verifying
+	/// the proof will cost in that part, known before anything is verified.
+	pub fn combined_row_bytes(&self) -> usize {
+		let openings = self.tables.iter().flat_map(|t| core::iter::once(&t.opening).chain(t.aux_opening.as_ref()));
+		openings.map(|o| 16 * o.combined_row.len()).sum()
+	}
+}
+
 /// Why a proof was refused or could not be made.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ZerocheckError {

@@ -61,15 +61,15 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `1055 + p * (1024 ±0)`
 		//  Estimated: `265645`
-		// Minimum execution time: 2_286_706_000 picoseconds.
-		Weight::from_parts(588_626_884, 0)
+		// Minimum execution time: 2_135_889_000 picoseconds.
+		Weight::from_parts(551_142_637, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
-			// Standard Error: 655_193
-			.saturating_add(Weight::from_parts(10_025_355, 0).saturating_mul(k.into()))
-			// Standard Error: 10_402_510
-			.saturating_add(Weight::from_parts(7_351_652, 0).saturating_mul(e.into()))
-			// Standard Error: 2_566_749
-			.saturating_add(Weight::from_parts(7_820_120, 0).saturating_mul(p.into()))
+			// Standard Error: 462_930
+			.saturating_add(Weight::from_parts(7_728_169, 0).saturating_mul(k.into()))
+			// Standard Error: 7_349_949
+			.saturating_add(Weight::from_parts(6_396_830, 0).saturating_mul(e.into()))
+			// Standard Error: 1_813_551
+			.saturating_add(Weight::from_parts(7_337_207, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
@@ -95,8 +95,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 88_152_878_000 picoseconds.
-		Weight::from_parts(98_760_376_000, 0)
+		// Minimum execution time: 75_140_458_000 picoseconds.
+		Weight::from_parts(93_860_152_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -121,8 +121,36 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 86_342_131_000 picoseconds.
-		Weight::from_parts(90_353_428_000, 0)
+		// Minimum execution time: 84_244_631_000 picoseconds.
+		Weight::from_parts(117_875_527_000, 0)
+			.saturating_add(Weight::from_parts(0, 265645))
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(5))
+	}
+	/// Storage: `AgentRegistry::Agents` (r:1 w:1)
+	/// Proof: `AgentRegistry::Agents` (`max_values`: None, `max_size`: Some(163), added: 2638, mode: `MaxEncodedLen`)
+	/// Storage: `AgentStaking::Bonds` (r:1 w:0)
+	/// Proof: `AgentStaking::Bonds` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
+	/// Storage: `AgentFees::Prepaid` (r:1 w:1)
+	/// Proof: `AgentFees::Prepaid` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `AgentFees::Params` (r:1 w:0)
+	/// Proof: `AgentFees::Params` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `AgentRegistry::Programs` (r:1 w:0)
+	/// Proof: `AgentRegistry::Programs` (`max_values`: None, `max_size`: Some(262180), added: 264655, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Checkpoints::Pending` (r:0 w:1)
+	/// Proof: `Checkpoints::Pending` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	fn submit_ligerito_long_run() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1258`
+		//  Estimated: `265645`
+		// Minimum execution time: 80_588_746_000 picoseconds.
+		Weight::from_parts(106_986_138_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -142,11 +170,11 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `739`
 		//  Estimated: `3686`
-		// Minimum execution time: 117_029_000 picoseconds.
-		Weight::from_parts(135_855_422, 0)
+		// Minimum execution time: 115_768_000 picoseconds.
+		Weight::from_parts(144_840_057, 0)
 			.saturating_add(Weight::from_parts(0, 3686))
-			// Standard Error: 77_774
-			.saturating_add(Weight::from_parts(2_953_567, 0).saturating_mul(e.into()))
+			// Standard Error: 54_765
+			.saturating_add(Weight::from_parts(3_199_401, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 	}
 }
