@@ -37,12 +37,13 @@ use agentic_client::{Client, Error as ClientError, PoolRefusal, TxStatus};
 use agentic_primitives::{
 	runtime_api::SubmissionLimits,
 	state::{empty_root, Page, StateTree},
-	AgentId, AgentInfo, AgentStatus, Evidence, Input, Inputs, InvalidSubmission, SignedSubmission, TimeRead,
-	VerificationMode,
+	AgentId, AgentInfo, AgentStatus, Evidence, Input, Inputs, InvalidSubmission, LigeritoLimits, SignedSubmission,
+	Submission, TimeRead, VerificationMode,
 };
 use agentic_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
 use agentic_verifier::{
 	exec::{self, ExecError},
+	ligerito,
 	reexec::{build_evidence, BuildError},
 	Claim,
 };
@@ -156,6 +157,8 @@ pub struct Shared {
 	pub genesis: H256,
 	/// The chain's submission limits.
 	pub limits: SubmissionLimits,
+	/// The chain's limits of the `Ligerito` mode, or `None` where it does not accept the mode.
+	pub ligerito_limits: Option<LigeritoLimits>,
 	/// Metrics, if enabled.
 	pub metrics: Option<Metrics>,
 	/// Becomes `true` when the worker shuts down.
@@ -211,12 +214,47 @@ fn permanently_invalid(r: &PoolRefusal) -> bool {
 		r.data.contains("ExhaustsResources")
 }
 
+/// How a runner evidences its transitions.
+enum Prover {
+	/// Re-execution evidence: the inputs and the touched pages.
+	Reexec,
+	/// A Ligerito validity proof, made here, of a run within `limits`.
+	Ligerito {
+		/// The program's table (built once).
+		table: Arc<ligerito::ProgramTable>,
+		/// The chain's limits of the mode.
+		limits: LigeritoLimits,
+	},
+}
+
+/// A transition built from a batch, unsigned.
+struct Built {
+	submission: Submission,
+	new_state: StateTree,
+	written: Vec<(u32, Page)>,
+}
+
+/// Why a batch could not be built into a transition.
+#[derive(Debug, thiserror::Error)]
+enum BuildFailure {
+	/// The run fails (re-execution's error).
+	#[error("{0:?}")]
+	Exec(BuildError),
+	/// The run cannot be proven, or its evidence is beyond the mode's limits.
+	#[error("cannot prove it: {0}")]
+	Prove(String),
+}
+
 /// One agent's runner.
 pub struct AgentRunner {
 	id: AgentId,
 	label: String,
 	config: AgentConfig,
 	program: LoadedProgram,
+	/// How this agent's transitions are evidenced.
+	prover: Prover,
+	/// The chain's submission limits, narrowed to the mode's.
+	limits: SubmissionLimits,
 	key: sr25519::Pair,
 	source: InputSource,
 	shared: Shared,
@@ -266,16 +304,34 @@ impl AgentRunner {
 				info.program_hash, config.program
 			)));
 		}
-		if info.mode != VerificationMode::Reexec {
-			return Err(AgentError::Mismatch(format!("agent {id} is registered in mode {:?}", info.mode)));
+		let mode = VerificationMode::from(config.mode);
+		if info.mode != mode {
+			return Err(AgentError::Mismatch(format!(
+				"agent {id} is registered in mode {:?}, not the configured {mode:?}",
+				info.mode
+			)));
 		}
+		let (prover, limits) = match mode {
+			VerificationMode::Reexec => (Prover::Reexec, shared.limits),
+			VerificationMode::Ligerito => {
+				let Some(mode_limits) = shared.ligerito_limits else {
+					return Err(AgentError::Mismatch(format!("agent {id}: the chain does not accept mode ligerito")));
+				};
+				let table = ligerito::program_table(&program.blob).map_err(|e| {
+					AgentError::Mismatch(format!("agent {id}: the program cannot be proven in mode ligerito: {e:?}"))
+				})?;
+				let mut limits = shared.limits;
+				limits.max_inputs = limits.max_inputs.min(mode_limits.max_inputs);
+				limits.max_witness_pages = limits.max_witness_pages.min(mode_limits.max_pages);
+				(Prover::Ligerito { table: Arc::new(table), limits: mode_limits }, limits)
+			},
+		};
 		let record = match shared.store.agent(id)? {
 			Some(r) if r.program_hash == program_hash && r.depth == info.state_depth => r,
-			Some(_) => {
+			Some(_) =>
 				return Err(AgentError::Mismatch(format!(
 					"the store holds agent {id} with another program or depth; use another data_dir"
-				)))
-			},
+				))),
 			None => {
 				// New to this store. The state is rebuilt by replaying the chain's history from
 				// registration; where the input source resumes must be said if the agent already
@@ -310,6 +366,8 @@ impl AgentRunner {
 			record,
 			config,
 			program,
+			prover,
+			limits,
 			key,
 			shared,
 			demand,
@@ -439,7 +497,7 @@ impl AgentRunner {
 			return Ok(());
 		}
 		let inputs = self.shared.store.inputs(self.id, self.batch.upto, self.record.next_input)?;
-		let limits = self.shared.limits;
+		let limits = self.limits;
 		let time = self.execution_time();
 		for (id, input) in inputs {
 			let run = exec::run(&self.program.program, &mut FullTree(&self.tip), &[&input], time, limits.max_steps);
@@ -525,11 +583,11 @@ impl AgentRunner {
 		};
 		let best = client.header(None).await?.number;
 		let built = Instant::now();
-		let mut take = stored.len();
+		let mut take = stored.len().min(self.limits.max_inputs as usize);
 		let execution = loop {
-			let inputs = Inputs::truncate_from(stored[..take].iter().map(|(_, i)| Input::truncate_from(i.clone())).collect());
-			let limit = self.shared.limits.max_steps;
-			match build_evidence(&self.program.program, &self.base, inputs, time.map(|t| t.moment), limit) {
+			let inputs =
+				Inputs::truncate_from(stored[..take].iter().map(|(_, i)| Input::truncate_from(i.clone())).collect());
+			match self.build(inputs, time).await {
 				Ok(e) => break e,
 				Err(e) if take > 1 => {
 					tracing::warn!(agent = self.id, inputs = take, error = ?e, "the batch does not build; cutting its first input alone");
@@ -537,14 +595,14 @@ impl AgentRunner {
 				},
 				Err(e) => {
 					// The first input alone fails on the finalized state with nothing pending.
-					let no_time = matches!(e, BuildError::Exec(ExecError::TimeNotDeclared));
-					self.poison(stored[0].0, &format!("{e:?}"), no_time)?;
+					let no_time = matches!(e, BuildFailure::Exec(BuildError::Exec(ExecError::TimeNotDeclared)));
+					self.poison(stored[0].0, &e.to_string(), no_time)?;
 					return self.rebuild_tip();
 				},
 			}
 		};
 		let inputs_end = stored.get(take).map_or(self.batch.upto, |(id, _)| *id);
-		let submission = execution.submission(self.id, self.next_seq, time);
+		let Built { submission, new_state, written } = execution;
 		agentic_verifier::verify(&self.program.blob, &Claim::of(&submission, self.record.depth), &submission.evidence)
 			.map_err(|e| AgentError::Diverged(format!("the local verifier refuses our own transition: {e:?}")))?;
 		let signature = self.key.sign(&submission.signing_payload(&self.shared.genesis));
@@ -556,7 +614,7 @@ impl AgentRunner {
 			seq,
 			inputs_end,
 			new_root,
-			written: execution.result.written.iter().map(|(i, p)| (*i, *p)).collect(),
+			written,
 			extrinsic: client.authorized(call).encode(),
 			built_at_block: best,
 			steps,
@@ -569,13 +627,55 @@ impl AgentRunner {
 		self.sends = 0;
 		if take == stored.len() {
 			// Every executed input is in it: the next batch starts empty over its new state.
-			self.tip = execution.new_state;
+			self.tip = new_state;
 			self.reset_batch();
 		} else {
 			self.rebuild_tip()?;
 		}
 		self.send(built);
 		Ok(())
+	}
+
+	/// Builds the transition of `inputs` on the finalized state (`base`) as the agent's next,
+	/// unsigned: re-execution evidence, or a validity proof made on a blocking thread (it takes
+	/// seconds) and held to the mode's limits.
+	async fn build(&self, inputs: Inputs, time: Option<TimeRead>) -> Result<Built, BuildFailure> {
+		let (moment, limit) = (time.map(|t| t.moment), self.limits.max_steps);
+		match &self.prover {
+			Prover::Reexec => {
+				let execution = build_evidence(&self.program.program, &self.base, inputs, moment, limit)
+					.map_err(BuildFailure::Exec)?;
+				Ok(Built {
+					submission: execution.submission(self.id, self.next_seq, time),
+					written: execution.result.written.into_iter().collect(),
+					new_state: execution.new_state,
+				})
+			},
+			Prover::Ligerito { table, limits } => {
+				let input_bytes: usize = inputs.iter().map(|i| i.len()).sum();
+				if input_bytes > limits.max_input_bytes as usize {
+					return Err(BuildFailure::Prove(format!(
+						"{input_bytes} input bytes, more than the mode's {}",
+						limits.max_input_bytes
+					)));
+				}
+				let (table, base) = (table.clone(), self.base.clone());
+				let proving =
+					tokio::task::spawn_blocking(move || ligerito::build_evidence(&table, &base, inputs, moment, limit));
+				let execution = proving
+					.await
+					.map_err(|e| BuildFailure::Prove(format!("the prover's thread failed: {e}")))?
+					.map_err(|e| BuildFailure::Prove(format!("{e:?}")))?;
+				if !limits.admits(&execution.evidence) {
+					return Err(BuildFailure::Prove("the run's outputs or pages are beyond the mode's limits".into()));
+				}
+				Ok(Built {
+					submission: execution.submission(self.id, self.next_seq, time),
+					written: execution.evidence.written.iter().map(|p| (p.index, p.data)).collect(),
+					new_state: execution.new_state,
+				})
+			},
+		}
 	}
 
 	/// Sends the pending transition and follows it in a task of its own.
@@ -674,7 +774,10 @@ impl AgentRunner {
 				}
 				tracing::info!(agent = self.id, seq = pending.seq, code = r.code, refusal = %r.data, "pool refused the transition");
 				if r.data.contains("Payment") || r.data.contains("pay the fee") {
-					tracing::error!(agent = self.id, "the agent's prepaid fee balance is too low: top it up (AgentFees::top_up)");
+					tracing::error!(
+						agent = self.id,
+						"the agent's prepaid fee balance is too low: top it up (AgentFees::top_up)"
+					);
 					self.quiet_until = Instant::now() + Duration::from_secs(10);
 					return Ok(());
 				}
@@ -734,7 +837,12 @@ impl AgentRunner {
 	/// The pending transition was processed without being accepted; its inputs go into the next.
 	fn not_accepted(&mut self, why: &str) -> Result<(), AgentError> {
 		let Some(pending) = self.record.pending.clone() else { return Ok(()) };
-		tracing::warn!(agent = self.id, seq = pending.seq, why, "transition not accepted; its inputs will be resubmitted");
+		tracing::warn!(
+			agent = self.id,
+			seq = pending.seq,
+			why,
+			"transition not accepted; its inputs will be resubmitted"
+		);
 		if let Some(m) = &self.shared.metrics {
 			m.submissions.with_label_values(&[&self.label, "failed"]).inc();
 		}
@@ -792,7 +900,12 @@ impl AgentRunner {
 			}
 			if fin.version < self.record.version {
 				// This node is behind what this worker has seen finalized: wait, or fail over.
-				tracing::warn!(agent = self.id, node = fin.version, local = self.record.version, "the node is behind; waiting");
+				tracing::warn!(
+					agent = self.id,
+					node = fin.version,
+					local = self.record.version,
+					"the node is behind; waiting"
+				);
 				self.shared.chain.failed(&client).await;
 				sleep_or_shutdown(&self.shared.shutdown, Duration::from_secs(1)).await?;
 				continue;
@@ -805,7 +918,8 @@ impl AgentRunner {
 						// Processed in a finalized block without being accepted: find out how.
 						match self.find_outcome(&client, p.seq, p.built_at_block, fin_number).await? {
 							Some(Outcome::Rejected(reason)) => return self.rejected(p.seq, reason),
-							Some(Outcome::Failed) => self.not_accepted("failed on chain (not the submission's fault)")?,
+							Some(Outcome::Failed) =>
+								self.not_accepted("failed on chain (not the submission's fault)")?,
 							_ => self.not_accepted("its seq was used by another transition")?,
 						}
 						self.next_seq = best.nonce.max(fin.nonce);
@@ -856,7 +970,12 @@ impl AgentRunner {
 	/// returns how many it applied. `fin_nonce` is the agent's nonce at `to`.
 	async fn resync(&mut self, client: &Client, to: u32, fin_nonce: u64) -> Result<usize, AgentError> {
 		let from = self.record.synced_block + 1;
-		tracing::warn!(agent = self.id, from, to, "the chain's state is not this worker's: replaying the chain's history");
+		tracing::warn!(
+			agent = self.id,
+			from,
+			to,
+			"the chain's state is not this worker's: replaying the chain's history"
+		);
 		self.note(format!("replaying blocks {from}..={to}"));
 		let mut applied = 0;
 		for n in from..=to {
@@ -884,7 +1003,11 @@ impl AgentRunner {
 				.iter()
 				.filter_map(|e| match e {
 					RuntimeEvent::AgentSubmissions(SubmissionEvent::TransitionAccepted {
-						agent, seq, new_root, version, ..
+						agent,
+						seq,
+						new_root,
+						version,
+						..
 					}) if *agent == self.id => Some((*seq, *new_root, *version)),
 					_ => None,
 				})
@@ -894,8 +1017,9 @@ impl AgentRunner {
 			}
 			let extrinsics = client.block_extrinsics(hash).await?;
 			for (seq, new_root, version) in accepted {
-				let submission = find_submission(&extrinsics, self.id, seq)
-					.ok_or_else(|| AgentError::Diverged(format!("block {n} accepted seq {seq} but does not carry it")))?;
+				let submission = find_submission(&extrinsics, self.id, seq).ok_or_else(|| {
+					AgentError::Diverged(format!("block {n} accepted seq {seq} but does not carry it"))
+				})?;
 				self.replay(submission, new_root, version, n)?;
 				applied += 1;
 			}
@@ -926,21 +1050,24 @@ impl AgentRunner {
 				self.base.root()
 			)));
 		}
-		let Evidence::Reexec(evidence) = submission.evidence else {
-			return Err(AgentError::Diverged("a transition without re-execution evidence".into()));
+		// Either mode's evidence carries the inputs; the transition is re-executed from them
+		// (the chain has verified it).
+		let evidence_inputs = match submission.evidence {
+			Evidence::Reexec(evidence) => evidence.inputs,
+			Evidence::Ligerito(evidence) => evidence.inputs,
 		};
 		// If its inputs are the head of this worker's queue (it sent them, and lost track), they
 		// are consumed with it, in the same store transaction. A pending transition, built on
 		// the root this one moved away from, can never apply any more and is dropped with it.
 		let queued = self.shared.store.inputs(self.id, self.record.first_input, self.record.next_input)?;
-		let consumed = (queued.len() >= evidence.inputs.len() &&
-			!evidence.inputs.is_empty() &&
-			queued.iter().zip(evidence.inputs.iter()).all(|((_, q), e)| q.as_slice() == e.as_slice()))
-		.then(|| queued[evidence.inputs.len() - 1].0 + 1);
+		let consumed = (queued.len() >= evidence_inputs.len() &&
+			!evidence_inputs.is_empty() &&
+			queued.iter().zip(evidence_inputs.iter()).all(|((_, q), e)| q.as_slice() == e.as_slice()))
+		.then(|| queued[evidence_inputs.len() - 1].0 + 1);
 		let execution = build_evidence(
 			&self.program.program,
 			&self.base,
-			evidence.inputs,
+			evidence_inputs,
 			submission.time.map(|t| t.moment),
 			submission.steps,
 		)
@@ -951,7 +1078,14 @@ impl AgentRunner {
 		let written: Vec<(u32, Page)> = execution.result.written.into_iter().collect();
 		self.record = self.shared.store.apply_foreign(self.id, &written, new_root, version, block, consumed)?;
 		self.base = execution.new_state;
-		tracing::info!(agent = self.id, seq = submission.seq, version, block, own_inputs = consumed.is_some(), "replayed a transition from the chain");
+		tracing::info!(
+			agent = self.id,
+			seq = submission.seq,
+			version,
+			block,
+			own_inputs = consumed.is_some(),
+			"replayed a transition from the chain"
+		);
 		Ok(())
 	}
 
@@ -1003,7 +1137,11 @@ pub enum Outcome {
 pub fn outcome_in(events: &[RuntimeEvent], agent: AgentId, seq: u64) -> Option<Outcome> {
 	events.iter().find_map(|e| match e {
 		RuntimeEvent::AgentSubmissions(SubmissionEvent::TransitionAccepted {
-			agent: a, seq: s, new_root, version, ..
+			agent: a,
+			seq: s,
+			new_root,
+			version,
+			..
 		}) if *a == agent && *s == seq => Some(Outcome::Accepted { new_root: *new_root, version: *version }),
 		RuntimeEvent::AgentSubmissions(SubmissionEvent::TransitionRejected { agent: a, seq: s, reason, .. })
 			if *a == agent && *s == seq =>
@@ -1028,7 +1166,11 @@ pub fn demanded_agents(events: &[RuntimeEvent]) -> Vec<AgentId> {
 }
 
 /// The submission of `agent` with `seq` among a block's transactions.
-fn find_submission(extrinsics: &[UncheckedExtrinsic], agent: AgentId, seq: u64) -> Option<agentic_primitives::Submission> {
+fn find_submission(
+	extrinsics: &[UncheckedExtrinsic],
+	agent: AgentId,
+	seq: u64,
+) -> Option<agentic_primitives::Submission> {
 	extrinsics.iter().find_map(|xt| match &xt.function {
 		RuntimeCall::AgentSubmissions(pallet_agent_submissions::Call::submit { signed })
 			if signed.submission.agent == agent && signed.submission.seq == seq =>

@@ -9,7 +9,7 @@
 //! id = 0
 //! program = "example:counter"      # a file path, or one of the built-in example agents
 //! key_file = "alice.key"           # the agent's signing key (see `prover-worker keygen`)
-//! mode = "reexec"                  # the only verification mode the chain accepts today
+//! mode = "reexec"                  # or "ligerito" (a validity proof; one input a transition)
 //! policy = { kind = "time", interval_ms = 2000 }
 //! input = { kind = "file", path = "counter.inputs" }
 //! ```
@@ -91,8 +91,18 @@ pub struct Config {
 pub enum ModeConfig {
 	/// Re-execution by the runtime.
 	Reexec,
-	/// A Ligerito validity proof (not accepted by the chain yet).
+	/// A Ligerito validity proof of the run, made by this worker (within the chain's
+	/// `ligerito_limits`: one input a transition today).
 	Ligerito,
+}
+
+impl From<ModeConfig> for agentic_primitives::VerificationMode {
+	fn from(mode: ModeConfig) -> Self {
+		match mode {
+			ModeConfig::Reexec => Self::Reexec,
+			ModeConfig::Ligerito => Self::Ligerito,
+		}
+	}
 }
 
 /// One agent.
@@ -183,12 +193,6 @@ impl Config {
 			if !seen.insert(agent.id) {
 				return Err(format!("agent {} is listed twice", agent.id));
 			}
-			if agent.mode == ModeConfig::Ligerito {
-				return Err(format!(
-					"agent {}: mode \"ligerito\" is not accepted by the chain yet; use \"reexec\"",
-					agent.id
-				));
-			}
 			agent.policy.check().map_err(|e| format!("agent {}: policy: {e}", agent.id))?;
 			agent.input.check().map_err(|e| format!("agent {}: input: {e}", agent.id))?;
 		}
@@ -243,8 +247,12 @@ mod tests {
 		assert!(checks(GOOD.replace("ws://127.0.0.1:9944", "http://x")).contains("ws://"));
 		assert!(checks(GOOD.replace("id = 1", "id = 0")).contains("twice"));
 		assert!(checks(GOOD.replace("interval_ms = 1000", "interval_ms = 0")).contains("policy"));
-		assert!(checks(GOOD.replace("policy = { kind = \"time\"", "mode = \"ligerito\"\npolicy = { kind = \"time\""))
-			.contains("ligerito"));
+		let ligerito = GOOD.replace("policy = { kind = \"time\"", "mode = \"ligerito\"\npolicy = { kind = \"time\"");
+		let ligerito = Config::parse(&ligerito).unwrap();
+		assert_eq!(ligerito.agents[0].mode, ModeConfig::Ligerito);
+		assert!(ligerito.check().is_ok());
+		let unknown_mode = GOOD.replace("policy = { kind = \"time\"", "mode = \"zk\"\npolicy = { kind = \"time\"");
+		assert!(Config::parse(&unknown_mode).unwrap_err().to_string().contains("zk"));
 	}
 
 	#[test]

@@ -58,6 +58,10 @@ enum Command {
 		/// Register this many agents with the same program and key (a fleet, or a load test).
 		#[arg(long, default_value_t = 1)]
 		count: u32,
+		/// How the chain verifies the agent's transitions: `reexec` (it re-executes them) or
+		/// `ligerito` (the worker proves them; the chain must enable the mode).
+		#[arg(long, default_value = "reexec", value_parser = ["reexec", "ligerito"])]
+		mode: String,
 	},
 	/// Run the agents of a config file until SIGINT/SIGTERM.
 	Run {
@@ -99,8 +103,10 @@ async fn main() {
 		.init();
 	let result = match Cli::parse().command {
 		Command::Keygen { out } => keygen(out),
-		Command::Register { url, program, key, owner_key, owner_suri, bond, prepaid, depth, count } =>
-			register(url, program, key, owner_key, owner_suri, bond, prepaid, depth, count).await,
+		Command::Register { url, program, key, owner_key, owner_suri, bond, prepaid, depth, count, mode } => {
+			let mode = if mode == "ligerito" { VerificationMode::Ligerito } else { VerificationMode::Reexec };
+			register(url, program, key, owner_key, owner_suri, bond, prepaid, depth, count, mode).await
+		},
 		Command::Run { config } => match Config::load(&config) {
 			Ok(c) => worker::run(c).await,
 			Err(e) => Err(e.to_string()),
@@ -145,6 +151,7 @@ async fn register(
 	prepaid: String,
 	depth: Option<u8>,
 	count: u32,
+	mode: VerificationMode,
 ) -> Result<(), String> {
 	let loaded = load_program(&program).map_err(|e| e.to_string())?;
 	let agent_key = keys::read_key(&key).map_err(|e| e.to_string())?;
@@ -170,7 +177,7 @@ async fn register(
 	let call = RuntimeCall::AgentRegistry(pallet_agent_registry::Call::register {
 		program: blob,
 		key: agent_key.public(),
-		mode: VerificationMode::Reexec,
+		mode,
 		state_depth: depth,
 		initial_root: None,
 		bond,
@@ -215,6 +222,9 @@ async fn register(
 	}
 	for agent in &agents {
 		println!("\n[[agents]]\nid = {agent}\nprogram = {program:?}\nkey_file = {:?}", key.display().to_string());
+		if mode == VerificationMode::Ligerito {
+			println!("mode = \"ligerito\"");
+		}
 		println!("policy = {{ kind = \"time\", interval_ms = 2000 }}");
 		println!("input = {{ kind = \"file\", path = \"agent-{agent}.inputs\" }}");
 	}

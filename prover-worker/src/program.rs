@@ -6,7 +6,7 @@ use agentic_verifier::program::{Program, ProgramError as LoadError};
 pub const EXAMPLE_PREFIX: &str = "example:";
 
 /// The built-in example agents, by name.
-pub const EXAMPLES: [&str; 5] = ["counter", "token_ledger", "hash_chain", "clock", "page_toucher"];
+pub const EXAMPLES: [&str; 6] = ["counter", "token_ledger", "hash_chain", "clock", "page_toucher", "register_loop"];
 
 /// Why a program cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +48,7 @@ pub fn example_blob(name: &str) -> Option<Vec<u8>> {
 		"hash_chain" => agentic_example_agents::hash_chain(),
 		"clock" => agentic_example_agents::clock(),
 		"page_toucher" => agentic_example_agents::page_toucher(),
+		"register_loop" => agentic_example_agents::register_loop(),
 		_ => return None,
 	})
 }

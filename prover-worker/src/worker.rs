@@ -11,7 +11,7 @@ use crate::{
 	program::load_program,
 	store::Store,
 };
-use agentic_primitives::{runtime_api::SubmissionLimits, AgentId};
+use agentic_primitives::{runtime_api::SubmissionLimits, AgentId, LigeritoLimits};
 use std::{
 	collections::BTreeMap,
 	io::{IsTerminal, Write},
@@ -35,11 +35,18 @@ pub async fn run(config: Config) -> Result<(), String> {
 	let (stop, shutdown) = watch::channel(false);
 	tokio::spawn(signals(stop));
 	let chain = Arc::new(Chain::new(config.endpoints.clone(), Some(genesis)).with_shutdown(shutdown.clone()));
-	let store = Arc::new(Store::open(&config.data_dir, genesis).map_err(|e| {
-		format!("{}: {e} (is another worker running with this data_dir?)", config.data_dir.display())
-	})?);
-	let limits: SubmissionLimits =
-		client.agent_api("submission_limits", (), None).await.map_err(|e| format!("reading the chain's limits: {e}"))?;
+	let store =
+		Arc::new(Store::open(&config.data_dir, genesis).map_err(|e| {
+			format!("{}: {e} (is another worker running with this data_dir?)", config.data_dir.display())
+		})?);
+	let limits: SubmissionLimits = client
+		.agent_api("submission_limits", (), None)
+		.await
+		.map_err(|e| format!("reading the chain's limits: {e}"))?;
+	let ligerito_limits: Option<LigeritoLimits> = client
+		.agent_api("ligerito_limits", (), None)
+		.await
+		.map_err(|e| format!("reading the chain's Ligerito limits: {e}"))?;
 
 	let metrics = match config.metrics {
 		Some(addr) => {
@@ -56,7 +63,8 @@ pub async fn run(config: Config) -> Result<(), String> {
 		None => None,
 	};
 
-	let shared = Shared { store, chain: chain.clone(), genesis, limits, metrics, shutdown: shutdown.clone() };
+	let shared =
+		Shared { store, chain: chain.clone(), genesis, limits, ligerito_limits, metrics, shutdown: shutdown.clone() };
 
 	let mut demands = BTreeMap::new();
 	let mut views: Views = BTreeMap::new();
@@ -126,7 +134,11 @@ async fn signals(stop: watch::Sender<bool>) {
 }
 
 /// Follows finalized blocks and raises demands of agents whose state another agent read.
-async fn follow_finalized(chain: Arc<Chain>, demands: BTreeMap<AgentId, Arc<Demand>>, mut shutdown: watch::Receiver<bool>) {
+async fn follow_finalized(
+	chain: Arc<Chain>,
+	demands: BTreeMap<AgentId, Arc<Demand>>,
+	mut shutdown: watch::Receiver<bool>,
+) {
 	loop {
 		let Ok(client) = chain.client().await else { return };
 		let mut heads = match client.subscribe_heads(true).await {

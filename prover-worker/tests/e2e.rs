@@ -10,6 +10,11 @@
 //!   which the worker must fail over to) while inputs keep arriving; at the end the counter's
 //!   finalized value must equal the number of inputs written, exactly.
 //!
+//! - `a_ligerito_agent_finalizes_proven_transitions`: registers a counter in the `Ligerito`
+//!   mode; the worker proves each input's run and the chain verifies the proofs: its finalized
+//!   root must be the inputs applied once each. A fresh worker then replays those transitions
+//!   from the chain and proves the next input on the state it rebuilt.
+//!
 //! The node binary is looked up next to this test's executable (cargo builds it for the
 //! workspace's tests) unless `AGENTIC_NODE` names it.
 
@@ -33,11 +38,12 @@ async fn two_agents_finalize_independently() {
 	// A key file is never overwritten.
 	assert!(!worker().args(["keygen", "--out"]).arg(d.join("hash.key")).output().unwrap().status.success());
 
-	let hash_agent = register_example(node.ws(), "hash_chain", &d.join("hash.key"), "//Bob");
+	let hash_agent = register_example(node.ws(), "hash_chain", &d.join("hash.key"), "//Bob", &[]);
 	assert_ne!(hash_agent, 0);
 
 	// Eight-byte little-endian amounts (a shorter input adds 1).
-	let counter_inputs = ["0100000000000000", "0200000000000000", "0300000000000000", "0400000000000000", "0500000000000000"];
+	let counter_inputs =
+		["0100000000000000", "0200000000000000", "0300000000000000", "0400000000000000", "0500000000000000"];
 	append_lines(&d.join("counter.inputs"), &counter_inputs);
 	let metrics_port = free_port();
 	let config = d.join("worker.toml");
@@ -63,7 +69,13 @@ async fn two_agents_finalize_independently() {
 	assert!(status.success(), "SIGTERM should stop the worker cleanly: {status}");
 
 	let exported = d.join("counter.state");
-	let export = worker().args(["export-state", "--agent", "0", "--config"]).arg(&config).arg("--out").arg(&exported).output().unwrap();
+	let export = worker()
+		.args(["export-state", "--agent", "0", "--config"])
+		.arg(&config)
+		.arg("--out")
+		.arg(&exported)
+		.output()
+		.unwrap();
 	assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
 	let bytes = std::fs::read(&exported).unwrap();
 	assert_eq!(u64::from_le_bytes(bytes[..8].try_into().unwrap()), 25);
@@ -106,10 +118,75 @@ input = {{ kind = "file", path = "no-inputs-yet", start_line = 0 }}
 	}
 	assert!(replaying.terminate().success());
 	let out = d.join("fresh.state");
-	let export = worker().args(["export-state", "--agent", "0", "--config"]).arg(&fresh).arg("--out").arg(&out).output().unwrap();
+	let export = worker()
+		.args(["export-state", "--agent", "0", "--config"])
+		.arg(&fresh)
+		.arg("--out")
+		.arg(&out)
+		.output()
+		.unwrap();
 	assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
 	assert_eq!(std::fs::read(&out).unwrap(), bytes, "the replayed state is the original's");
 	assert!(std::fs::read_to_string(&fresh_log).unwrap().contains("replayed a transition"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ligerito_agent_finalizes_proven_transitions() {
+	let (node, client) = DevNode::start(&node_binary(), &DevNodeOptions::default()).await.expect("node");
+	let dir = tempfile::tempdir().expect("temp dir");
+	let d = dir.path();
+	let keygen = worker().args(["keygen", "--out"]).arg(d.join("proven.key")).output().unwrap();
+	assert!(keygen.status.success(), "{}", String::from_utf8_lossy(&keygen.stderr));
+	// A proof is about 2.5 MB of evidence: about 3 UNIT of fees a transition.
+	let agent = register_example(
+		node.ws(),
+		"counter",
+		&d.join("proven.key"),
+		"//Bob",
+		&["--mode", "ligerito", "--prepaid", "50"],
+	);
+	let info = finalized_agent(&client, agent).await;
+	assert_eq!(info.mode, agentic_primitives::VerificationMode::Ligerito);
+
+	append_lines(&d.join("proven.inputs"), &["0700000000000000", "0500000000000000", "0900000000000000"]);
+	// A worker with data directory `data`, reading the inputs from line `start`.
+	let config = |data: &str, start: u32| {
+		let path = d.join(format!("{data}.toml"));
+		let text = format!(
+			r#"
+endpoints = ["{ws}"]
+data_dir = "{data}"
+
+[[agents]]
+id = {agent}
+program = "example:counter"
+key_file = "proven.key"
+mode = "ligerito"
+policy = {{ kind = "time", interval_ms = 300 }}
+input = {{ kind = "file", path = "proven.inputs", start_line = {start} }}
+"#,
+			ws = node.ws()
+		);
+		std::fs::write(&path, text).unwrap();
+		path
+	};
+	let log = d.join("worker.log");
+	let mut running = Worker::start(&config("data", 0), &log);
+	// One input a transition (the mode's limit), each proven in a debug build: minutes at most.
+	wait_for_root(&client, agent, counter_root(7 + 5 + 9), Duration::from_secs(300), &log).await;
+	let info = finalized_agent(&client, agent).await;
+	assert_eq!((info.version, info.nonce), (3, 3), "one transition per input");
+	assert!(running.terminate().success());
+
+	// A fresh worker (empty database) replays the proven transitions from the chain, then
+	// proves the next input on the state it rebuilt.
+	append_lines(&d.join("proven.inputs"), &["0400000000000000"]);
+	let fresh_log = d.join("fresh.log");
+	let mut fresh = Worker::start(&config("fresh-data", 3), &fresh_log);
+	wait_for_root(&client, agent, counter_root(7 + 5 + 9 + 4), Duration::from_secs(300), &fresh_log).await;
+	assert_eq!(finalized_agent(&client, agent).await.version, 4);
+	assert!(fresh.terminate().success());
+	drop(node);
 }
 
 /// `GET` over a plain TCP socket (no HTTP client dependency for one request).
@@ -148,7 +225,8 @@ async fn killed_at_random_points_loses_nothing_and_applies_nothing_twice() {
 	let d = dir.path();
 	let chain_dir = d.join("chain");
 	let (port_a, port_b) = (free_port(), free_port());
-	let options = |port| DevNodeOptions { base_path: Some(chain_dir.clone()), rpc_port: Some(port), ..Default::default() };
+	let options =
+		|port| DevNodeOptions { base_path: Some(chain_dir.clone()), rpc_port: Some(port), ..Default::default() };
 	let (mut node, mut client) = DevNode::start(&node_binary(), &options(port_a)).await.expect("node");
 
 	std::fs::write(d.join("alice.key"), "//Alice\n").unwrap();
@@ -206,7 +284,9 @@ input = {{ kind = "file", path = "counter.inputs" }}
 	drop(node);
 	// What the runs went through (for whoever reads the test output).
 	let log = std::fs::read_to_string(&log).unwrap_or_default();
-	for what in ["transition finalized", "lost track", "pool refused", "not accepted", "replayed", "failing over", "connected"] {
+	for what in
+		["transition finalized", "lost track", "pool refused", "not accepted", "replayed", "failing over", "connected"]
+	{
 		eprintln!("worker log: {:>4} x {what:?}", log.matches(what).count());
 	}
 }

@@ -51,7 +51,7 @@ async fn para_chain_under_omni_node_accepts_and_finalizes_transitions() {
 	std::fs::write(d.join("alice.key"), "//Alice\n").unwrap();
 	let keygen = worker().args(["keygen", "--out"]).arg(d.join("hash.key")).output().unwrap();
 	assert!(keygen.status.success(), "{}", String::from_utf8_lossy(&keygen.stderr));
-	let hash_agent = register_example(node.ws(), "hash_chain", &d.join("hash.key"), "//Bob");
+	let hash_agent = register_example(node.ws(), "hash_chain", &d.join("hash.key"), "//Bob", &[]);
 	assert_ne!(hash_agent, 0);
 
 	append_lines(&d.join("counter.inputs"), &["0300000000000000", "0400000000000000"]);

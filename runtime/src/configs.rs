@@ -52,13 +52,11 @@ parameter_types! {
 }
 
 parameter_types! {
-	/// Whether agents may register in the `Ligerito` mode: only in builds with the
-	/// `runtime-benchmarks` feature for now, which benchmark and are not chains. The
-	/// pool holds Ligerito submissions to the mode's limits and their weight is benchmarked at
-	/// them, but until the runtime's weights are generated with that benchmark and the
-	/// verification's cost under adversarial proof shapes is bounded (docs/proof-system.md,
-	/// stage 4) the mode stays off on a real chain.
-	pub const LigeritoEnabled: bool = cfg!(feature = "runtime-benchmarks");
+	/// Whether agents may register in the `Ligerito` mode: yes. The pool holds Ligerito
+	/// submissions to the mode's limits, the verifier bounds the proof's costliest bytes, and
+	/// the weight is the benchmarks of both extreme proof shapes (docs/proof-system.md, "The
+	/// worst proof shape").
+	pub const LigeritoEnabled: bool = true;
 }
 
 parameter_types! {
@@ -343,7 +341,8 @@ mod tests {
 		// And both benchmarks are in it.
 		type Bench = crate::weights::pallet_agent_submissions::WeightInfo<Runtime>;
 		use pallet_agent_submissions::WeightInfo;
-		let both = Bench::submit_ligerito().ref_time() + Bench::submit_ligerito_long_run().ref_time();
+		let at_limits = Bench::submit_ligerito().max(Bench::submit_ligerito_rejected());
+		let both = at_limits.ref_time() + Bench::submit_ligerito_long_run().ref_time();
 		assert!(charged.ref_time() >= both);
 	}
 }

@@ -15,10 +15,7 @@
 //! can be neither padded nor short; the roots are checked here, natively, over the touched
 //! pages only, as in re-execution. [`build_evidence`] (feature `prover`) is the worker's side.
 
-use agentic_polkavm_proof::{
-	program::ProgramTable,
-	vm::{self, Page as ClaimedPage, RunProof},
-};
+use agentic_polkavm_proof::vm::{self, Page as ClaimedPage, RunProof};
 use agentic_primitives::{abi, outputs_commitment, state::Page, LigeritoEvidence, MAX_COMBINED_ROW_BYTES};
 use alloc::collections::BTreeMap;
 use codec::DecodeAll;
@@ -27,6 +24,8 @@ use crate::{Claim, Verifier, VerifyError};
 
 /// Why a program has no program table (refused for the `Ligerito` mode at registration).
 pub use agentic_polkavm_proof::program::ProgramError as TableError;
+/// A program's table: what a proof's instructions are looked up in ([`program_table`]).
+pub use agentic_polkavm_proof::program::ProgramTable;
 
 /// The Ligerito-mode verifier.
 pub struct LigeritoVerifier;
@@ -68,7 +67,7 @@ fn check_public_data(claim: &Claim, evidence: &LigeritoEvidence) -> Result<(Page
 	let written = written_pages(&old, evidence)?;
 	crate::check_new_root(claim, &evidence.witness, &written)?;
 	let proof = RunProof::decode_all(&mut &evidence.proof[..]).map_err(|_| VerifyError::ProofMalformed)?;
-	check_cost(&proof)?;
+	check_combined_rows(&proof)?;
 	Ok(((old, written), proof))
 }
 
@@ -79,7 +78,7 @@ pub fn combined_row_bytes(evidence: &LigeritoEvidence) -> Option<usize> {
 }
 
 /// Refuses a proof whose combined rows are beyond [`MAX_COMBINED_ROW_BYTES`].
-fn check_cost(proof: &RunProof) -> Result<(), VerifyError> {
+fn check_combined_rows(proof: &RunProof) -> Result<(), VerifyError> {
 	let bytes = proof.proof.combined_row_bytes();
 	if bytes > MAX_COMBINED_ROW_BYTES as usize {
 		return Err(VerifyError::CombinedRowsTooLong { bytes });

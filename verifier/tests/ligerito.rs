@@ -189,6 +189,11 @@ fn combined_rows_beyond_the_bound_are_refused_early() {
 		evidence.proof = BoundedVec::try_from(proof.encode()).map_err(|_| ()).expect("within MAX_PROOF_LEN");
 		(proof.proof.combined_row_bytes(), c.verify(&c.claim, &evidence))
 	};
+	// The running products' openings count too.
+	let mut longer = honest.clone();
+	let aux = longer.proof.tables.iter_mut().find_map(|t| t.aux_opening.as_mut()).expect("an interacting table");
+	aux.combined_row.push(0);
+	assert_eq!(longer.proof.combined_row_bytes(), honest.proof.combined_row_bytes() + 16);
 	let own = honest.proof.tables[0].opening.combined_row.len();
 	let bound = agentic_primitives::MAX_COMBINED_ROW_BYTES as usize;
 	let others = honest.proof.combined_row_bytes() - 16 * own;
@@ -196,9 +201,16 @@ fn combined_rows_beyond_the_bound_are_refused_early() {
 	assert!(bytes > bound);
 	assert_eq!(result, Err(VerifyError::CombinedRowsTooLong { bytes }));
 	assert_eq!(VerifyError::CombinedRowsTooLong { bytes }.rejection_reason(), Some(RejectionReason::InvalidProof));
+	// At the bound exactly: not refused by the bound (but by the proof).
+	let (bytes, result) = with_row((bound - others) / 16, true);
+	assert_eq!(bytes, bound);
+	assert!(matches!(result, Err(VerifyError::Proof(_))), "{result:?}");
+	// One value more than the shape: refused by the opening's own length check.
 	let (bytes, result) = with_row(own + 1, false);
 	assert!(bytes <= bound);
-	assert!(matches!(result, Err(VerifyError::Proof(_))), "{result:?}");
+	let malformed =
+		agentic_zerocheck::ZerocheckError::Opening(agentic_zerocheck::PcsError::Malformed("combined row length"));
+	assert_eq!(result, Err(VerifyError::Proof(agentic_polkavm_proof::vm::RunError::Zerocheck(malformed))));
 }
 
 /// Each part of the claim or the evidence changed on its own: refused with its own error.

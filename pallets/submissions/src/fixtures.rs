@@ -15,7 +15,7 @@
 //! read-only data and a jump table, the most mapped memory, one input of the most bytes,
 //! written to the most state pages of the deepest state and output, and then as many steps as
 //! still fit a proof. The second, `benchmarks/ligerito_long_run.scale` (the same command with
-//! `benchmarks/ligerito_long_run.scale long_run` as its arguments), is the register loop agent
+//! `pallets/submissions/benchmarks/ligerito_long_run.scale long_run` as its arguments), is the register loop agent
 //! over one 8-byte input for as many rounds as fit a proof: small public tables and tall
 //! trace tables, whose proof carries combined rows just under
 //! [`MAX_COMBINED_ROW_BYTES`](agentic_primitives::MAX_COMBINED_ROW_BYTES), the bytes that cost

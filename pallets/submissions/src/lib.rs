@@ -234,9 +234,11 @@ pub mod pallet {
 /// [`MAX_COMBINED_ROW_BYTES`](agentic_primitives::MAX_COMBINED_ROW_BYTES). A submitter chooses
 /// the proof's table heights, and so can pair public tables at the limits with combined rows
 /// at their bound, a shape no honest run within [`MAX_PROOF_LEN`](agentic_primitives::MAX_PROOF_LEN)
-/// has: its public tables cost at most the first benchmark and its openings at most the
-/// second, so the computation time charged is the two together (`docs/proof-system.md`, "The
-/// worst proof shape"). Storage reads, writes and proof size are the larger benchmark's.
+/// has: its statement costs at most the first benchmark's, and its combined rows, leaves,
+/// siblings and per-table work at most what the two verify together, so the computation time
+/// charged is the two together (`docs/proof-system.md`, "The worst proof shape", gives the
+/// budget by kind). The storage reads' and writes' time is counted twice (conservative); the
+/// proof size is the larger benchmark's.
 pub fn ligerito_weight<T: Config>() -> Weight {
 	let at_limits = T::WeightInfo::submit_ligerito().max(T::WeightInfo::submit_ligerito_rejected());
 	let long_run = T::WeightInfo::submit_ligerito_long_run();

@@ -82,7 +82,7 @@ impl WeightInfo for () {
 	}
 	/// A test placeholder (the mock runtimes' only).
 	fn submit_ligerito_long_run() -> Weight {
-		Weight::from_parts(2_500_000_000, 20_000)
+		Weight::from_parts(2_500_000_000, 30_000)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}

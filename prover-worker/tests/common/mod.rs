@@ -134,12 +134,13 @@ pub fn append_lines(path: &Path, lines: &[&str]) {
 	f.sync_all().expect("sync");
 }
 
-
 /// Registers example agent `program` with `prover-worker register` (bond and prepaid fees from
-/// `owner_suri`), signed for by the key in `key_file`; returns its id.
-pub fn register_example(ws: &str, program: &str, key_file: &Path, owner_suri: &str) -> AgentId {
+/// `owner_suri`; `extra` arguments after those), signed for by the key in `key_file`; returns
+/// its id.
+pub fn register_example(ws: &str, program: &str, key_file: &Path, owner_suri: &str, extra: &[&str]) -> AgentId {
 	let register = worker()
 		.args(["register", "--url", ws, "--program", &format!("example:{program}"), "--owner-suri", owner_suri])
+		.args(extra)
 		.arg("--key")
 		.arg(key_file)
 		.output()
