@@ -43,9 +43,9 @@ use agentic_primitives::{
 use agentic_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
 use agentic_verifier::{
 	exec::{self, ExecError},
-	ligerito,
+	ligerito::{self, BuildError as LigeritoBuildError, RunError},
 	reexec::{build_evidence, BuildError},
-	Claim,
+	Claim, VerifyError,
 };
 use codec::Encode;
 use pallet_agent_submissions::Event as SubmissionEvent;
@@ -157,8 +157,8 @@ pub struct Shared {
 	pub genesis: H256,
 	/// The chain's submission limits.
 	pub limits: SubmissionLimits,
-	/// The chain's limits of the `Ligerito` mode, or `None` where it does not accept the mode.
-	pub ligerito_limits: Option<LigeritoLimits>,
+	/// The chain's limits of the `Ligerito` mode.
+	pub ligerito_limits: LigeritoLimits,
 	/// Metrics, if enabled.
 	pub metrics: Option<Metrics>,
 	/// Becomes `true` when the worker shuts down.
@@ -218,31 +218,39 @@ fn permanently_invalid(r: &PoolRefusal) -> bool {
 enum Prover {
 	/// Re-execution evidence: the inputs and the touched pages.
 	Reexec,
-	/// A Ligerito validity proof, made here, of a run within `limits`.
+	/// A Ligerito validity proof, made here, of a run within `mode_limits`.
 	Ligerito {
 		/// The program's table (built once).
 		table: Arc<ligerito::ProgramTable>,
 		/// The chain's limits of the mode.
-		limits: LigeritoLimits,
+		mode_limits: LigeritoLimits,
 	},
 }
 
-/// A transition built from a batch, unsigned.
+/// A transition built from a batch and checked with the runtime's verifier, unsigned.
 struct Built {
+	/// The submission, for this agent's next `seq`.
 	submission: Submission,
+	/// The state after it.
 	new_state: StateTree,
+	/// The pages it changed, with their new contents.
 	written: Vec<(u32, Page)>,
 }
 
 /// Why a batch could not be built into a transition.
 #[derive(Debug, thiserror::Error)]
 enum BuildFailure {
-	/// The run fails (re-execution's error).
+	/// The run fails (re-execution's error): the input's fault.
 	#[error("{0:?}")]
 	Exec(BuildError),
-	/// The run cannot be proven, or its evidence is beyond the mode's limits.
-	#[error("cannot prove it: {0}")]
-	Prove(String),
+	/// The run cannot be proven within the mode's limits (too long, too many output bytes or
+	/// pages, a proof too large): the input's fault, on this state.
+	#[error("cannot be proven within the mode's limits: {0}")]
+	Unprovable(String),
+	/// The prover or the local verifier failed on a run it should handle: not the input's
+	/// fault, so the agent stops rather than drop it.
+	#[error("{0}")]
+	Broken(String),
 }
 
 /// One agent's runner.
@@ -314,16 +322,14 @@ impl AgentRunner {
 		let (prover, limits) = match mode {
 			VerificationMode::Reexec => (Prover::Reexec, shared.limits),
 			VerificationMode::Ligerito => {
-				let Some(mode_limits) = shared.ligerito_limits else {
-					return Err(AgentError::Mismatch(format!("agent {id}: the chain does not accept mode ligerito")));
-				};
+				let mode_limits = shared.ligerito_limits;
 				let table = ligerito::program_table(&program.blob).map_err(|e| {
 					AgentError::Mismatch(format!("agent {id}: the program cannot be proven in mode ligerito: {e:?}"))
 				})?;
 				let mut limits = shared.limits;
 				limits.max_inputs = limits.max_inputs.min(mode_limits.max_inputs);
 				limits.max_witness_pages = limits.max_witness_pages.min(mode_limits.max_pages);
-				(Prover::Ligerito { table: Arc::new(table), limits: mode_limits }, limits)
+				(Prover::Ligerito { table: Arc::new(table), mode_limits }, limits)
 			},
 		};
 		let record = match shared.store.agent(id)? {
@@ -589,6 +595,7 @@ impl AgentRunner {
 				Inputs::truncate_from(stored[..take].iter().map(|(_, i)| Input::truncate_from(i.clone())).collect());
 			match self.build(inputs, time).await {
 				Ok(e) => break e,
+				Err(BuildFailure::Broken(e)) => return Err(AgentError::Diverged(e)),
 				Err(e) if take > 1 => {
 					tracing::warn!(agent = self.id, inputs = take, error = ?e, "the batch does not build; cutting its first input alone");
 					take = 1;
@@ -603,8 +610,6 @@ impl AgentRunner {
 		};
 		let inputs_end = stored.get(take).map_or(self.batch.upto, |(id, _)| *id);
 		let Built { submission, new_state, written } = execution;
-		agentic_verifier::verify(&self.program.blob, &Claim::of(&submission, self.record.depth), &submission.evidence)
-			.map_err(|e| AgentError::Diverged(format!("the local verifier refuses our own transition: {e:?}")))?;
 		let signature = self.key.sign(&submission.signing_payload(&self.shared.genesis));
 		let (seq, new_root, steps) = (submission.seq, submission.new_root, submission.steps);
 		let call = RuntimeCall::AgentSubmissions(pallet_agent_submissions::Call::submit {
@@ -637,43 +642,57 @@ impl AgentRunner {
 	}
 
 	/// Builds the transition of `inputs` on the finalized state (`base`) as the agent's next,
-	/// unsigned: re-execution evidence, or a validity proof made on a blocking thread (it takes
-	/// seconds) and held to the mode's limits.
+	/// unsigned, and checks it with the runtime's verifier: re-execution evidence, or a
+	/// validity proof held to the mode's limits, made and checked on a blocking thread (it
+	/// takes seconds).
 	async fn build(&self, inputs: Inputs, time: Option<TimeRead>) -> Result<Built, BuildFailure> {
 		let (moment, limit) = (time.map(|t| t.moment), self.limits.max_steps);
+		let (agent, seq, depth) = (self.id, self.next_seq, self.record.depth);
+		let refused =
+			|e: VerifyError| BuildFailure::Broken(format!("the local verifier refuses our own transition: {e:?}"));
 		match &self.prover {
 			Prover::Reexec => {
 				let execution = build_evidence(&self.program.program, &self.base, inputs, moment, limit)
 					.map_err(BuildFailure::Exec)?;
+				let submission = execution.submission(agent, seq, time);
+				agentic_verifier::verify(&self.program.blob, &Claim::of(&submission, depth), &submission.evidence)
+					.map_err(refused)?;
 				Ok(Built {
-					submission: execution.submission(self.id, self.next_seq, time),
+					submission,
 					written: execution.result.written.into_iter().collect(),
 					new_state: execution.new_state,
 				})
 			},
-			Prover::Ligerito { table, limits } => {
+			Prover::Ligerito { table, mode_limits } => {
 				let input_bytes: usize = inputs.iter().map(|i| i.len()).sum();
-				if input_bytes > limits.max_input_bytes as usize {
-					return Err(BuildFailure::Prove(format!(
+				if input_bytes > mode_limits.max_input_bytes as usize {
+					return Err(BuildFailure::Unprovable(format!(
 						"{input_bytes} input bytes, more than the mode's {}",
-						limits.max_input_bytes
+						mode_limits.max_input_bytes
 					)));
 				}
-				let (table, base) = (table.clone(), self.base.clone());
-				let proving =
-					tokio::task::spawn_blocking(move || ligerito::build_evidence(&table, &base, inputs, moment, limit));
-				let execution = proving
-					.await
-					.map_err(|e| BuildFailure::Prove(format!("the prover's thread failed: {e}")))?
-					.map_err(|e| BuildFailure::Prove(format!("{e:?}")))?;
-				if !limits.admits(&execution.evidence) {
-					return Err(BuildFailure::Prove("the run's outputs or pages are beyond the mode's limits".into()));
-				}
-				Ok(Built {
-					submission: execution.submission(self.id, self.next_seq, time),
-					written: execution.evidence.written.iter().map(|p| (p.index, p.data)).collect(),
-					new_state: execution.new_state,
-				})
+				let (table, base, mode_limits) = (table.clone(), self.base.clone(), *mode_limits);
+				let proving = tokio::task::spawn_blocking(move || {
+					let execution =
+						ligerito::build_evidence(&table, &base, inputs, moment, limit).map_err(|e| match e {
+							LigeritoBuildError::Run(RunError::Unprovable | RunError::BadClaim) |
+							LigeritoBuildError::TooLarge(_) |
+							LigeritoBuildError::CombinedRowsTooLong(_) => BuildFailure::Unprovable(format!("{e:?}")),
+							e => BuildFailure::Broken(format!("the prover failed: {e:?}")),
+						})?;
+					if !mode_limits.admits(&execution.evidence) {
+						return Err(BuildFailure::Unprovable("the run's outputs or pages are beyond them".into()));
+					}
+					let submission = execution.submission(agent, seq, time);
+					let evidence = match &submission.evidence {
+						Evidence::Ligerito(evidence) => evidence,
+						Evidence::Reexec(_) => return Err(BuildFailure::Broken("the prover made no proof".into())),
+					};
+					ligerito::verify_with_table(&table, &Claim::of(&submission, depth), evidence).map_err(refused)?;
+					let written = evidence.written.iter().map(|p| (p.index, p.data)).collect();
+					Ok(Built { submission, written, new_state: execution.new_state })
+				});
+				proving.await.map_err(|e| BuildFailure::Broken(format!("the prover's thread failed: {e}")))?
 			},
 		}
 	}

@@ -86,7 +86,7 @@ pub struct Config {
 }
 
 /// How transitions of an agent are verified on chain.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum ModeConfig {
 	/// Re-execution by the runtime.

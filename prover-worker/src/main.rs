@@ -5,7 +5,7 @@ use agentic_runtime::{AccountId, Balance, BlockNumber, RuntimeCall, RuntimeEvent
 use clap::{Parser, Subcommand};
 use prover_worker::{
 	chain::Chain,
-	config::Config,
+	config::{Config, ModeConfig},
 	keys,
 	program::{load_program, EXAMPLE_PREFIX},
 	store::Store,
@@ -60,8 +60,8 @@ enum Command {
 		count: u32,
 		/// How the chain verifies the agent's transitions: `reexec` (it re-executes them) or
 		/// `ligerito` (the worker proves them; the chain must enable the mode).
-		#[arg(long, default_value = "reexec", value_parser = ["reexec", "ligerito"])]
-		mode: String,
+		#[arg(long, value_enum, default_value_t = ModeConfig::Reexec)]
+		mode: ModeConfig,
 	},
 	/// Run the agents of a config file until SIGINT/SIGTERM.
 	Run {
@@ -103,10 +103,8 @@ async fn main() {
 		.init();
 	let result = match Cli::parse().command {
 		Command::Keygen { out } => keygen(out),
-		Command::Register { url, program, key, owner_key, owner_suri, bond, prepaid, depth, count, mode } => {
-			let mode = if mode == "ligerito" { VerificationMode::Ligerito } else { VerificationMode::Reexec };
-			register(url, program, key, owner_key, owner_suri, bond, prepaid, depth, count, mode).await
-		},
+		Command::Register { url, program, key, owner_key, owner_suri, bond, prepaid, depth, count, mode } =>
+			register(url, program, key, owner_key, owner_suri, bond, prepaid, depth, count, mode.into()).await,
 		Command::Run { config } => match Config::load(&config) {
 			Ok(c) => worker::run(c).await,
 			Err(e) => Err(e.to_string()),

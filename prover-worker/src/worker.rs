@@ -5,13 +5,13 @@
 use crate::{
 	agent::{demanded_agents, AgentError, AgentRunner, AgentView, Demand, Shared},
 	chain::Chain,
-	config::Config,
+	config::{Config, ModeConfig},
 	keys::read_key,
 	metrics::Metrics,
 	program::load_program,
 	store::Store,
 };
-use agentic_primitives::{runtime_api::SubmissionLimits, AgentId, LigeritoLimits};
+use agentic_primitives::{runtime_api::SubmissionLimits, AgentId, LigeritoLimits, LIGERITO_LIMITS};
 use std::{
 	collections::BTreeMap,
 	io::{IsTerminal, Write},
@@ -43,10 +43,22 @@ pub async fn run(config: Config) -> Result<(), String> {
 		.agent_api("submission_limits", (), None)
 		.await
 		.map_err(|e| format!("reading the chain's limits: {e}"))?;
-	let ligerito_limits: Option<LigeritoLimits> = client
-		.agent_api("ligerito_limits", (), None)
-		.await
-		.map_err(|e| format!("reading the chain's Ligerito limits: {e}"))?;
+	// The pool holds Ligerito submissions to these whether or not new agents may register in
+	// the mode (the API answers `None` then); read only when an agent proves.
+	let ligerito_limits = if config.agents.iter().any(|a| a.mode == ModeConfig::Ligerito) {
+		let limits: Option<LigeritoLimits> = client
+			.agent_api("ligerito_limits", (), None)
+			.await
+			.map_err(|e| format!("reading the chain's Ligerito limits: {e}"))?;
+		limits.unwrap_or_else(|| {
+			tracing::warn!(
+				"the chain takes no new Ligerito agents; its pool still holds submissions to the built-in limits"
+			);
+			LIGERITO_LIMITS
+		})
+	} else {
+		LIGERITO_LIMITS
+	};
 
 	let metrics = match config.metrics {
 		Some(addr) => {

@@ -13,7 +13,8 @@
 //! - `a_ligerito_agent_finalizes_proven_transitions`: registers a counter in the `Ligerito`
 //!   mode; the worker proves each input's run and the chain verifies the proofs: its finalized
 //!   root must be the inputs applied once each. A fresh worker then replays those transitions
-//!   from the chain and proves the next input on the state it rebuilt.
+//!   from the chain and proves the next input on the state it rebuilt; the finalized
+//!   checkpoint commits to the agent's last proven root.
 //!
 //! The node binary is looked up next to this test's executable (cargo builds it for the
 //! workspace's tests) unless `AGENTIC_NODE` names it.
@@ -21,6 +22,7 @@
 mod common;
 
 use agentic_client::dev_node::{free_port, DevNode, DevNodeOptions};
+use agentic_primitives::{checkpoint, runtime_api::CheckpointProof};
 use common::*;
 use std::{
 	io::Write,
@@ -186,6 +188,21 @@ input = {{ kind = "file", path = "proven.inputs", start_line = {start} }}
 	wait_for_root(&client, agent, counter_root(7 + 5 + 9 + 4), Duration::from_secs(300), &fresh_log).await;
 	assert_eq!(finalized_agent(&client, agent).await.version, 4);
 	assert!(fresh.terminate().success());
+	let replayed = std::fs::read_to_string(&fresh_log).unwrap_or_default();
+	assert!(replayed.contains("replayed a transition"), "the fresh worker replayed nothing:\n{replayed}");
+
+	// The finalized checkpoint commits to the proven root.
+	let finalized = client.finalized_head().await.expect("finalized head");
+	let proof: CheckpointProof = client
+		.agent_api::<Option<CheckpointProof>>("checkpoint_proof", agent, Some(finalized))
+		.await
+		.expect("agent api")
+		.expect("the agent is in the checkpoint");
+	assert_eq!((proof.state_root, proof.version), (counter_root(7 + 5 + 9 + 4), 4));
+	let leaf = checkpoint::leaf(agent, &proof.state_root, proof.version);
+	assert!(checkpoint::verify_inclusion(&proof.root, agent, &leaf, &proof.siblings));
+	let root: sp_core::H256 = client.agent_api("checkpoint_root", (), Some(finalized)).await.expect("agent api");
+	assert_eq!(proof.root, root, "the proof is against the finalized checkpoint");
 	drop(node);
 }
 

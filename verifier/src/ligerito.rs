@@ -26,6 +26,8 @@ use crate::{Claim, Verifier, VerifyError};
 pub use agentic_polkavm_proof::program::ProgramError as TableError;
 /// A program's table: what a proof's instructions are looked up in ([`program_table`]).
 pub use agentic_polkavm_proof::program::ProgramTable;
+/// Why a run proof was refused or could not be made.
+pub use agentic_polkavm_proof::vm::RunError;
 
 /// The Ligerito-mode verifier.
 pub struct LigeritoVerifier;
@@ -134,8 +136,8 @@ pub use prover::{build_evidence, BuildError, Execution};
 #[cfg(feature = "prover")]
 mod prover {
 	use super::*;
-	use agentic_primitives::inputs_commitment;
 	use agentic_primitives::{
+		inputs_commitment,
 		state::{StateTree, StateWitness, WitnessError, WitnessPage},
 		AgentId, Evidence, Inputs, Output, StateRoot, Submission, TimeRead,
 	};
