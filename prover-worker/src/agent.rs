@@ -163,6 +163,9 @@ pub struct Shared {
 	pub metrics: Option<Metrics>,
 	/// Becomes `true` when the worker shuts down.
 	pub shutdown: watch::Receiver<bool>,
+	/// Proofs made at once, across agents: a proof takes a core and hundreds of MB for
+	/// seconds, so a worker with many `ligerito` agents proves a few at a time.
+	pub provers: Arc<tokio::sync::Semaphore>,
 }
 
 /// The executed, unsubmitted inputs.
@@ -671,8 +674,11 @@ impl AgentRunner {
 						mode_limits.max_input_bytes
 					)));
 				}
+				let permit = self.shared.provers.clone().acquire_owned().await;
+				let permit = permit.map_err(|_| BuildFailure::Broken("the prover pool is closed".into()))?;
 				let (table, base, mode_limits) = (table.clone(), self.base.clone(), *mode_limits);
 				let proving = tokio::task::spawn_blocking(move || {
+					let _permit = permit;
 					let execution =
 						ligerito::build_evidence(&table, &base, inputs, moment, limit).map_err(|e| match e {
 							LigeritoBuildError::Run(RunError::Unprovable | RunError::BadClaim) |

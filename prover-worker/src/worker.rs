@@ -45,6 +45,9 @@ pub async fn run(config: Config) -> Result<(), String> {
 		.map_err(|e| format!("reading the chain's limits: {e}"))?;
 	// The pool holds Ligerito submissions to these whether or not new agents may register in
 	// the mode (the API answers `None` then); read only when an agent proves.
+	// Half the cores prove at most (at least one), the rest keep the agents and the chain going.
+	let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+	let provers = Arc::new(tokio::sync::Semaphore::new((cores / 2).max(1)));
 	let ligerito_limits = if config.agents.iter().any(|a| a.mode == ModeConfig::Ligerito) {
 		let limits: Option<LigeritoLimits> = client
 			.agent_api("ligerito_limits", (), None)
@@ -75,8 +78,16 @@ pub async fn run(config: Config) -> Result<(), String> {
 		None => None,
 	};
 
-	let shared =
-		Shared { store, chain: chain.clone(), genesis, limits, ligerito_limits, metrics, shutdown: shutdown.clone() };
+	let shared = Shared {
+		store,
+		chain: chain.clone(),
+		genesis,
+		limits,
+		ligerito_limits,
+		metrics,
+		shutdown: shutdown.clone(),
+		provers,
+	};
 
 	let mut demands = BTreeMap::new();
 	let mut views: Views = BTreeMap::new();
