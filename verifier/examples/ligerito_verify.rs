@@ -15,7 +15,7 @@ use agentic_polkavm_proof::vm::RunProof;
 use agentic_primitives::{Evidence, Submission};
 use agentic_verifier::{verify, Claim};
 use agentic_zerocheck::OpeningProof;
-use codec::DecodeAll;
+use codec::{DecodeAll, Encode};
 use std::time::Instant;
 
 fn main() {
@@ -37,23 +37,29 @@ fn main() {
 	}
 }
 
-/// Per table and opening: leaves, combined row and siblings in bytes; then the totals.
+/// Per opening: leaves, combined row and siblings in bytes; per table, its zerocheck's bytes;
+/// then the totals.
 fn print_shape(proof: &RunProof, len: usize) {
 	let sizes = |o: &OpeningProof| {
 		let leaves: usize = o.openings.iter().flat_map(|l| &l.rows).map(|r| 4 * r.len()).sum();
 		let siblings: usize = o.openings.iter().map(|l| 32 * l.siblings.len()).sum();
 		[leaves, 16 * o.combined_row.len(), siblings]
 	};
+	let proof = &proof.proof;
 	let mut total = [0usize; 3];
-	println!("| table | rounds | opening | leaves B | combined row B | siblings B |");
-	println!("| --- | --- | --- | --- | --- | --- |");
-	for (t, table) in proof.proof.tables.iter().enumerate() {
-		for (name, opening) in [("trace", Some(&table.opening)), ("running product", table.aux_opening.as_ref())] {
-			let Some(opening) = opening else { continue };
-			let s = sizes(opening);
-			total.iter_mut().zip(s).for_each(|(t, s)| *t += s);
-			println!("| {t} | {} | {name} | {} | {} | {} |", table.rounds.len(), s[0], s[1], s[2]);
-		}
+	println!("| opening | leaves B | combined row B | siblings B |");
+	println!("| --- | --- | --- | --- |");
+	for (name, opening) in [("trace", Some(&proof.opening)), ("running products", proof.aux_opening.as_ref())] {
+		let Some(opening) = opening else { continue };
+		let s = sizes(opening);
+		total.iter_mut().zip(s).for_each(|(t, s)| *t += s);
+		println!("| {name} | {} | {} | {} |", s[0], s[1], s[2]);
+	}
+	println!();
+	println!("| table | rounds | zerocheck B |");
+	println!("| --- | --- | --- |");
+	for (t, table) in proof.tables.iter().enumerate() {
+		println!("| {t} | {} | {} |", table.rounds.len(), table.encode().len());
 	}
 	println!("proof {len} B: leaves {} B, combined rows {} B, siblings {} B", total[0], total[1], total[2]);
 }

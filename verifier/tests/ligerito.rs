@@ -177,13 +177,14 @@ fn combined_rows_beyond_the_bound_are_refused_early() {
 	use codec::{DecodeAll, Encode};
 	let c = counter_case();
 	let honest = RunProof::decode_all(&mut &c.exec.evidence.proof[..]).expect("decodes");
-	// The first table's combined row of `values` values; without the opened leaves if
+	// The trace opening's combined row of `values` values; without the opened leaves if
 	// `drop_leaves` (so that the proof stays within MAX_PROOF_LEN).
 	let with_row = |values: usize, drop_leaves: bool| {
 		let mut proof = honest.clone();
-		proof.proof.tables[0].opening.combined_row.resize(values, 0);
+		proof.proof.opening.combined_row.resize(values, 0);
 		if drop_leaves {
-			proof.proof.tables.iter_mut().for_each(|t| t.opening.openings.clear());
+			proof.proof.opening.openings.clear();
+			proof.proof.aux_opening.iter_mut().for_each(|o| o.openings.clear());
 		}
 		let mut evidence = c.exec.evidence.clone();
 		evidence.proof = BoundedVec::try_from(proof.encode()).map_err(|_| ()).expect("within MAX_PROOF_LEN");
@@ -191,10 +192,10 @@ fn combined_rows_beyond_the_bound_are_refused_early() {
 	};
 	// The running products' openings count too.
 	let mut longer = honest.clone();
-	let aux = longer.proof.tables.iter_mut().find_map(|t| t.aux_opening.as_mut()).expect("an interacting table");
+	let aux = longer.proof.aux_opening.as_mut().expect("an interacting table");
 	aux.combined_row.push(0);
 	assert_eq!(longer.proof.combined_row_bytes(), honest.proof.combined_row_bytes() + 16);
-	let own = honest.proof.tables[0].opening.combined_row.len();
+	let own = honest.proof.opening.combined_row.len();
 	let bound = agentic_primitives::MAX_COMBINED_ROW_BYTES as usize;
 	let others = honest.proof.combined_row_bytes() - 16 * own;
 	let (bytes, result) = with_row((bound - others) / 16 + 1, true);

@@ -14,13 +14,16 @@
 //! ([`LIGERITO_LIMITS`](agentic_primitives::LIGERITO_LIMITS)): the largest program, with
 //! read-only data and a jump table, the most mapped memory, one input of the most bytes,
 //! written to the most state pages of the deepest state and output, and then as many steps as
-//! still fit a proof. The second, `benchmarks/ligerito_long_run.scale` (the same command with
-//! `pallets/submissions/benchmarks/ligerito_long_run.scale long_run` as its arguments), is the register loop agent
-//! over one 8-byte input for as many rounds as fit a proof: small public tables and tall
-//! trace tables, whose proof carries combined rows just under
-//! [`MAX_COMBINED_ROW_BYTES`](agentic_primitives::MAX_COMBINED_ROW_BYTES), the bytes that cost
-//! the verifier the most. The tests check that both still verify and are at their limits;
-//! remake them whenever the proof system or the limits change.
+//! still fit a proof (since the stacked openings of session 12 it is the combined-row bound
+//! that stops it, at 90% of it). The second, `benchmarks/ligerito_long_run.scale` (the same
+//! command with `pallets/submissions/benchmarks/ligerito_long_run.scale long_run` as its
+//! arguments), is the register loop agent over one 8-byte input for as many rounds as fit a
+//! proof: small public tables and tall trace tables, whose proof carries mostly combined rows,
+//! the bytes that cost the verifier the most. Together the two carry more combined rows than
+//! [`MAX_COMBINED_ROW_BYTES`](agentic_primitives::MAX_COMBINED_ROW_BYTES), which the weight of
+//! a `Ligerito` submission rests on (`docs/proof-system.md`, "The worst proof shape"). The
+//! tests check that both still verify and are where the weight needs them; remake them
+//! whenever the proof system or the limits change.
 
 use agentic_primitives::Submission;
 use alloc::vec::Vec;
@@ -29,7 +32,7 @@ use alloc::vec::Vec;
 /// with nonce 0, from the empty state, unsigned.
 const LIGERITO_LIMITS: &[u8] = include_bytes!("../benchmarks/ligerito_limits.scale");
 
-/// The same for the long run whose combined rows are at their bound.
+/// The same for the register loop's long run.
 const LIGERITO_LONG_RUN: &[u8] = include_bytes!("../benchmarks/ligerito_long_run.scale");
 
 /// The fixture at the mode's limits: program, state depth and submission.

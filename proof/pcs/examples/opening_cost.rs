@@ -40,13 +40,13 @@ fn main() {
 	println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 	for n in min_vars..=max_vars {
 		let total = n + log_polys;
-		let w = i64::from(Params::shortest(n, log_polys, SECURE_NUM_QUERIES).log_leaf_width) + shift;
-		let w = w.clamp(log_polys as i64, total.min(MAX_LOG_LEAF_WIDTH as u32) as i64) as u8;
+		let w = i64::from(Params::shortest(1u64 << total, SECURE_NUM_QUERIES).log_leaf_width) + shift;
+		let w = w.clamp(0, total.min(MAX_LOG_LEAF_WIDTH as u32) as i64) as u8;
 		let params = Params { log_leaf_width: w, num_queries: SECURE_NUM_QUERIES };
 		let values: Vec<Vec<Base>> =
 			(0..polys).map(|_| (0..1usize << n).map(|_| Base::from_value(next() as u32)).collect()).collect();
 		let slices: Vec<&[Base]> = values.iter().map(|v| &v[..]).collect();
-		let committed = commit(&params, n as u8, &slices).expect("commit");
+		let committed = commit(&params, &slices).expect("commit");
 		let claims: Vec<Claim> = (0..polys as u32)
 			.map(|j| {
 				let point: Vec<Ext> =

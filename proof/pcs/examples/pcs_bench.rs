@@ -42,7 +42,7 @@ fn main() {
 			.unwrap_or(3);
 		let params = Params { log_leaf_width: best, num_queries: SECURE_NUM_QUERIES };
 		let start = Instant::now();
-		let committed = commit(&params, n, &slices).expect("commit");
+		let committed = commit(&params, &slices).expect("commit");
 		let commit_ms = start.elapsed().as_secs_f64() * 1e3;
 		let claims: Vec<Claim> = (0..polys as u32)
 			.map(|j| {

@@ -1,6 +1,6 @@
 //! The matrix a commitment lays its polynomials out in.
 
-use crate::{field::mul, Ext, Params, PcsError, LOG_INV_RATE, MAX_LOG_POLYS, MAX_NUM_VARS};
+use crate::{field::mul, Ext, Params, PcsError, LOG_INV_RATE, MAX_NUM_VARS};
 use alloc::vec::Vec;
 use ligerito_binary_fields::BinaryFieldElement;
 
@@ -11,23 +11,34 @@ const MAX_LOG_LEAVES: u32 = 28;
 pub const MAX_LOG_LEAF_WIDTH: u8 = 20;
 /// At most this many queries (the protocol uses 241).
 pub const MAX_NUM_QUERIES: u16 = 1024;
+/// At most this many polynomials in one commitment.
+pub const MAX_POLYS: usize = 1 << 16;
 
 /// The shape of a commitment under given parameters, checked.
 ///
-/// `2^log_polys` polynomials of `num_vars` variables are interleaved into one polynomial `F` of
-/// `total_vars = num_vars + log_polys` variables: `F[(i << w) | (j << k) | c] = f_j[(i << k) | c]`
-/// with `k = col_vars`, `w = log_leaf_width = k + log_polys`. The matrix has `2^w` columns and
-/// `2^log_rows` rows, `log_rows = total_vars - w`, and its columns are encoded to `2^log_leaves`
-/// values (`log_leaves = log_rows + 2`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The committed polynomials, of `2^(n_j)` values each, are *stacked* into one polynomial `F`:
+/// placed one after another, largest first (equal sizes in the commitment's order), so that
+/// polynomial `j` occupies `F[o_j .. o_j + 2^(n_j))` with `o_j` a multiple of `2^(n_j)`. `F`
+/// has `N = ⌈log2 Σ_j 2^(n_j)⌉` variables (zero beyond the polynomials) and is laid out as a
+/// matrix of `2^w` columns (`w = log_leaf_width`) and `2^log_rows` rows, `log_rows = N - w`:
+/// entry `(i, c)` is `F[i · 2^w + c]`. Its columns are encoded to `2^log_leaves` values
+/// (`log_leaves = log_rows + 2`). Only the first [`Layout::used_rows`] rows can hold a nonzero
+/// value.
+///
+/// In `F`'s variables, polynomial `j` is `f_j(x_0 .. x_{n_j - 1})` times the selector
+/// `eq(o_j / 2^(n_j), (x_{n_j} .. x_{N-1}))`: a claim on it is a claim on `F` with the high
+/// coordinates fixed to the bits of its position.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Layout {
-	/// Variables of each polynomial (`n`).
-	pub num_vars: u32,
-	/// The commitment holds `2^log_polys` polynomials (`p`).
-	pub log_polys: u32,
-	/// Low variables of each polynomial that index columns (`k`).
-	pub col_vars: u32,
-	/// Columns of the matrix, as a power of two (`w = k + p`).
+	/// Variables of each polynomial, in the commitment's order.
+	pub num_vars: Vec<u32>,
+	/// Where each polynomial starts in `F`.
+	pub offsets: Vec<u64>,
+	/// `Σ_j 2^(n_j)`: the values the polynomials take up.
+	pub used: u64,
+	/// `N`: variables of the stacked polynomial `F`.
+	pub total_vars: u32,
+	/// Columns of the matrix, as a power of two (`w`).
 	pub log_leaf_width: u32,
 	/// Rows of the message matrix, as a power of two.
 	pub log_rows: u32,
@@ -36,13 +47,16 @@ pub struct Layout {
 }
 
 impl Layout {
-	/// The layout of `2^log_polys` polynomials of `num_vars` variables under `params`.
-	pub fn new(params: &Params, num_vars: u8, log_polys: u8) -> Result<Layout, PcsError> {
-		if num_vars > MAX_NUM_VARS {
-			return Err(PcsError::BadShape("more variables than MAX_NUM_VARS"));
+	/// The layout of polynomials of `num_vars[j]` variables under `params`.
+	pub fn new(params: &Params, num_vars: &[u8]) -> Result<Layout, PcsError> {
+		if num_vars.is_empty() {
+			return Err(PcsError::BadShape("no polynomials"));
 		}
-		if log_polys > MAX_LOG_POLYS {
-			return Err(PcsError::BadShape("more polynomials than 2^MAX_LOG_POLYS"));
+		if num_vars.len() > MAX_POLYS {
+			return Err(PcsError::BadShape("more polynomials than MAX_POLYS"));
+		}
+		if num_vars.iter().any(|&n| n > MAX_NUM_VARS) {
+			return Err(PcsError::BadShape("more variables than MAX_NUM_VARS"));
 		}
 		if params.num_queries == 0 || params.num_queries > MAX_NUM_QUERIES {
 			return Err(PcsError::BadShape("the number of queries is 0 or above MAX_NUM_QUERIES"));
@@ -50,36 +64,47 @@ impl Layout {
 		if params.log_leaf_width > MAX_LOG_LEAF_WIDTH {
 			return Err(PcsError::BadShape("leaves wider than 2^MAX_LOG_LEAF_WIDTH"));
 		}
-		let (n, p, w) = (num_vars as u32, log_polys as u32, params.log_leaf_width as u32);
-		if w < p {
-			return Err(PcsError::BadShape("the leaf is narrower than the number of interleaved polynomials"));
+		// At most 2^16 polynomials of at most 2^30 values: no overflow.
+		let used: u64 = num_vars.iter().map(|&n| 1u64 << n).sum();
+		let total_vars = used.next_power_of_two().trailing_zeros();
+		let w = params.log_leaf_width as u32;
+		if w > total_vars {
+			return Err(PcsError::BadShape("the leaf is wider than the stacked polynomials"));
 		}
-		let k = w - p;
-		if k > n {
-			return Err(PcsError::BadShape("the leaf is wider than the interleaved polynomials"));
-		}
-		let log_rows = n - k;
+		let log_rows = total_vars - w;
 		if log_rows + LOG_INV_RATE > MAX_LOG_LEAVES {
 			return Err(PcsError::BadShape("more than 2^28 leaves: widen the leaf"));
 		}
+		// Largest first, a stable order: every offset is a sum of sizes at least the
+		// polynomial's own, so a multiple of it.
+		let mut order: Vec<usize> = (0..num_vars.len()).collect();
+		order.sort_by_key(|&j| core::cmp::Reverse(num_vars[j]));
+		let mut offsets = alloc::vec![0u64; num_vars.len()];
+		let mut next = 0u64;
+		for j in order {
+			offsets[j] = next;
+			next += 1u64 << num_vars[j];
+		}
 		Ok(Layout {
-			num_vars: n,
-			log_polys: p,
-			col_vars: k,
+			num_vars: num_vars.iter().map(|&n| n as u32).collect(),
+			offsets,
+			used,
+			total_vars,
 			log_leaf_width: w,
 			log_rows,
 			log_leaves: log_rows + LOG_INV_RATE,
 		})
 	}
 
-	/// Variables of the interleaved polynomial `F`.
-	pub fn total_vars(&self) -> u32 {
-		self.num_vars + self.log_polys
-	}
-
 	/// Rows of the message matrix.
 	pub fn rows(&self) -> usize {
 		1 << self.log_rows
+	}
+
+	/// The rows that hold the polynomials: the others are zero, and an opening does not send
+	/// its combined row's entries there.
+	pub fn used_rows(&self) -> usize {
+		self.used.div_ceil(1u64 << self.log_leaf_width) as usize
 	}
 
 	/// Leaves of the tree.
@@ -92,21 +117,61 @@ impl Layout {
 		1 << self.log_leaf_width
 	}
 
-	/// Splits a point of the interleaved polynomial `F` into the polynomial's own coordinates
-	/// (`σ[0..k) ‖ σ[k+p..N)`) and the polynomial-index coordinates (`σ[k..k+p)`).
-	pub fn split_point(&self, point: &[Ext]) -> (Vec<Ext>, Vec<Ext>) {
-		let (k, p) = (self.col_vars as usize, self.log_polys as usize);
-		let mut own = Vec::with_capacity(self.num_vars as usize);
-		own.extend_from_slice(&point[..k]);
-		own.extend_from_slice(&point[k + p..]);
-		(own, point[k..k + p].to_vec())
+	/// The index in `F` of value `index` of polynomial `poly` (for the prover: `F` fits its
+	/// memory, so the index fits a `usize`).
+	pub fn stacked_index(&self, poly: u32, index: usize) -> usize {
+		self.offsets[poly as usize] as usize + index
 	}
 
-	/// The index in `F` of value `index` of polynomial `poly`.
-	pub fn interleaved_index(&self, poly: u32, index: usize) -> usize {
-		let (k, p) = (self.col_vars, self.log_polys);
-		((index >> k) << (k + p)) | ((poly as usize) << k) | (index & ((1 << k) - 1))
+	/// The selector of polynomial `poly` at a point of `F`: `eq` of its position's bits with the
+	/// point's coordinates above the polynomial's own.
+	pub fn selector(&self, poly: u32, point: &[Ext]) -> Ext {
+		let n = self.num_vars[poly as usize];
+		eq_bits(self.offsets[poly as usize] >> n, &point[n as usize..])
 	}
+
+	/// Every polynomial's [`selector`](Layout::selector) at `point`, in the commitment's order.
+	/// Polynomials of one size sit at consecutive positions, so their selectors share the factor
+	/// of the position's high bits: per size, one table of `eq` over the lowest
+	/// [`SELECTOR_LOW_BITS`] position bits, and one product over the others per run of
+	/// positions sharing them.
+	pub fn selectors(&self, point: &[Ext]) -> Vec<Ext> {
+		let mut selectors = alloc::vec![Ext::zero(); self.num_vars.len()];
+		// (size, low table, high bits, their factor) of the last polynomial's group.
+		let mut cache: Option<(u32, Vec<Ext>, u64, Ext)> = None;
+		for (j, (&n, &offset)) in self.num_vars.iter().zip(&self.offsets).enumerate() {
+			let above = &point[n as usize..];
+			let low = (above.len() as u32).min(SELECTOR_LOW_BITS);
+			let position = offset >> n;
+			let high = position >> low;
+			let fresh = match &cache {
+				Some((size, _, _, _)) => *size != n,
+				None => true,
+			};
+			if fresh {
+				let table = eq_table(&above[..low as usize]);
+				cache = Some((n, table, u64::MAX, Ext::zero()));
+			}
+			let Some((_, table, cached_high, factor)) = cache.as_mut() else { continue };
+			if *cached_high != high {
+				*cached_high = high;
+				*factor = eq_bits(high, &above[low as usize..]);
+			}
+			selectors[j] = mul(&table[(position & ((1 << low) - 1)) as usize], factor);
+		}
+		selectors
+	}
+}
+
+/// Position bits whose `eq` factors [`Layout::selectors`] takes from a table.
+const SELECTOR_LOW_BITS: u32 = 8;
+
+/// `eq(bits(value), point)`, bit `j` of `value` against `point[j]`.
+fn eq_bits(value: u64, point: &[Ext]) -> Ext {
+	point.iter().enumerate().fold(Ext::one(), |acc, (j, x)| {
+		let factor = if (value >> j) & 1 == 1 { *x } else { Ext::one().add(x) };
+		mul(&acc, &factor)
+	})
 }
 
 /// `S(x, y)`: the multilinear extension of the successor relation `y = x + 1` on integers of
@@ -203,6 +268,35 @@ mod tests {
 		for n in 0..=8 {
 			assert_eq!(eq_table(&points(n, 3)), ligerito::utils::eq_table_lsb(&points(n, 3)), "{n} variables");
 		}
+	}
+
+	#[test]
+	fn every_selector_is_the_eq_of_its_position() {
+		// Sizes in no order, many of one size (more than one table of low bits), one of 0.
+		let mut num_vars = vec![3u8; 600];
+		num_vars.extend([9, 0, 5, 9, 1]);
+		num_vars.extend(vec![2u8; 300]);
+		let used: u64 = num_vars.iter().map(|&n| 1u64 << n).sum();
+		let params = Params { log_leaf_width: 2, num_queries: 1 };
+		let layout = Layout::new(&params, &num_vars).unwrap();
+		assert_eq!(layout.total_vars, used.next_power_of_two().trailing_zeros());
+		let point = points(layout.total_vars as usize, 7);
+		let all = layout.selectors(&point);
+		for (j, selector) in all.iter().enumerate() {
+			let n = num_vars[j] as usize;
+			let position = layout.offsets[j] >> n;
+			let bits: Vec<Ext> =
+				(0..point.len() - n).map(|k| if (position >> k) & 1 == 1 { Ext::one() } else { Ext::zero() }).collect();
+			assert_eq!(*selector, eq_eval(&bits, &point[n..]), "polynomial {j}");
+			assert_eq!(*selector, layout.selector(j as u32, &point), "polynomial {j}");
+		}
+		// Largest first, each at a multiple of its size, none overlapping.
+		let mut spans: Vec<(u64, u64)> =
+			layout.offsets.iter().zip(&num_vars).map(|(&o, &n)| (o, o + (1u64 << n))).collect();
+		assert!(layout.offsets.iter().zip(&num_vars).all(|(&o, &n)| o % (1u64 << n) == 0));
+		spans.sort();
+		assert!(spans.windows(2).all(|w| w[0].1 == w[1].0) && spans[0].0 == 0);
+		assert_eq!(spans.last().map(|s| s.1), Some(used));
 	}
 
 	#[test]

@@ -8,14 +8,15 @@
 //! ## The scheme
 //!
 //! A polynomial in `n` variables is given by its `2^n` values on the boolean hypercube
-//! (evaluation form), index bit `j` being variable `x_j`. Several polynomials of the same size
-//! are committed together: `2^p` of them (padded with zero polynomials) are interleaved into one
-//! polynomial `F` in `N = n + p` variables, the polynomial's index taking the variables just above
-//! the low `k` ones, and `F` is laid out as a matrix with `2^w` columns (`w = k + p`, the *leaf
-//! width*) and `m = 2^(N - w)` rows: entry `(i, c)` is `F[i * 2^w + c]`. Every column is
-//! Reed-Solomon encoded at rate 1/4 (ligerito's additive-FFT code over GF(2^32)) and the `4m`
-//! rows of the encoded matrix are the leaves of a Merkle tree; its root is the [`Commitment`].
-//! One leaf holds one row of every interleaved polynomial, so one Merkle path serves them all.
+//! (evaluation form), index bit `j` being variable `x_j`. Several polynomials, of any sizes,
+//! are committed together: they are *stacked*, largest first, into one polynomial `F` in `N`
+//! variables (each at an offset that is a multiple of its size; see [`Layout`]), and `F` is
+//! laid out as a matrix with `2^w` columns (`w` the *leaf width*) and `m = 2^(N - w)` rows:
+//! entry `(i, c)` is `F[i * 2^w + c]`. Every column is Reed-Solomon encoded at rate 1/4
+//! (ligerito's additive-FFT code over GF(2^32)) and the `4m` rows of the encoded matrix are
+//! the leaves of a Merkle tree; its root is the [`Commitment`]. Whatever the number of
+//! polynomials, an opening reveals `Q` leaves of `2^w` values: stacking many small
+//! polynomials costs no more leaves than one large one.
 //!
 //! An opening proves claims `f(r) = v` and `next(f)(r) = v` (the polynomial shifted by one
 //! index: a trace column's next row), `r` any point of `Ext^n`, over one or more commitments of
@@ -23,12 +24,13 @@
 //!
 //! 1. the transcript takes the parameters, every commitment and every claim;
 //! 2. a random weight `α_l` per claim, and a *batching sumcheck* over the `N` variables reduces
-//!    `Σ_l α_l · v_l = Σ_x Σ_g F_g(x) · W_g(x)` (with `W_g = Σ α_l eq(r_l, ·)` over the claims on
-//!    commitment `g`, and `S(r_l, ·)`, the successor polynomial, in place of `eq` for shifted
-//!    claims) to the values `e_g = F_g(s)` at one transcript-random point `s`;
+//!    `Σ_l α_l · v_l = Σ_x Σ_g F_g(x) · W_g(x)` (with `W_g = Σ α_l eq(r_l, ·) · sel_l` over the
+//!    claims on commitment `g`, `sel_l` selecting the claimed polynomial's place in `F`, and
+//!    `S(r_l, ·)`, the successor polynomial, in place of `eq` for shifted claims) to the
+//!    values `e_g = F_g(s)` at one transcript-random point `s`;
 //! 3. a random weight `γ_g` per commitment; the prover sends `y = Σ γ_g · F_g(s_lo, ·)`, the
-//!    combined row (one GF(2^128) value per matrix row); the verifier checks
-//!    `⟨y, eq(s_hi)⟩ = Σ γ_g · e_g`;
+//!    combined row (one GF(2^128) value per matrix row, without the rows past the
+//!    polynomials, which are zero); the verifier checks `⟨y, eq(s_hi)⟩ = Σ γ_g · e_g`;
 //! 4. `Q` transcript-chosen leaves are opened in every tree, and for each the verifier checks
 //!    `Σ γ_g · ⟨leaf_g, eq(s_lo)⟩ = Enc(y)[q]`, the code applied to `y` (ligerito's code with
 //!    its twiddles embedded in GF(2^128)).
@@ -59,7 +61,7 @@ mod transcript;
 mod verifier;
 
 pub use code::CodeCache;
-pub use layout::{eq_eval, eq_table, successor, Layout, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES};
+pub use layout::{eq_eval, eq_table, successor, Layout, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES, MAX_POLYS};
 pub use ligerito_binary_fields::{BinaryElem128 as Ext, BinaryElem32 as Base, BinaryFieldElement};
 pub use transcript::Transcript;
 pub use verifier::{verify, verify_with};
@@ -72,8 +74,6 @@ use scale_info::TypeInfo;
 pub const LOG_INV_RATE: u32 = 2;
 /// The most variables a committed polynomial may have.
 pub const MAX_NUM_VARS: u8 = 30;
-/// The most polynomials (as a power of two) one commitment may interleave.
-pub const MAX_LOG_POLYS: u8 = 12;
 /// The most commitments one opening may cover.
 pub const MAX_COMMITMENTS: usize = 64;
 
@@ -92,31 +92,29 @@ pub struct Params {
 }
 
 impl Params {
-	/// The parameters that make openings of `2^log_polys` polynomials of `num_vars` variables
-	/// shortest under `num_queries` queries: the leaf width `w` (at least `p`, at most `n + p`
-	/// and [`MAX_LOG_LEAF_WIDTH`]) that minimises the opened leaves (`4 Q 2^w` bytes) plus the
-	/// combined row (`16 · 2^(n + p - w)` bytes), the narrower of two ties.
-	pub fn shortest(num_vars: u32, log_polys: u32, num_queries: u16) -> Params {
-		let total = num_vars + log_polys;
-		let high = total.min(MAX_LOG_LEAF_WIDTH as u32).max(log_polys);
-		let cost = |w: u32| 4 * u64::from(num_queries) * (1u64 << w) + 16 * (1u64 << (total - w));
-		let best = (log_polys..=high).min_by_key(|&w| (cost(w), w)).unwrap_or(log_polys);
+	/// The parameters that make openings of polynomials taking up `values` values in all (the
+	/// sum of their sizes) shortest under `num_queries` queries: the leaf width `w` (at most the
+	/// stacked polynomial's `N` variables and [`MAX_LOG_LEAF_WIDTH`], and wide enough for at
+	/// most `2^26` rows) that minimises the opened leaves (`4 Q 2^w` bytes) plus the combined
+	/// row (`16 ⌈values / 2^w⌉` bytes), the narrower of two ties.
+	pub fn shortest(values: u64, num_queries: u16) -> Params {
+		let total = values.max(1).next_power_of_two().trailing_zeros();
+		let high = total.min(MAX_LOG_LEAF_WIDTH as u32);
+		let low = total.saturating_sub(26).min(high);
+		let cost = |w: u32| 4 * u64::from(num_queries) * (1u64 << w) + 16 * values.div_ceil(1u64 << w);
+		let best = (low..=high).min_by_key(|&w| (cost(w), w)).unwrap_or(low);
 		Params { log_leaf_width: best as u8, num_queries }
 	}
 }
 
 /// A commitment: the Merkle root of the encoded matrix and the shape it commits to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct Commitment {
 	/// The Merkle root over the encoded rows.
 	pub root: [u8; 32],
-	/// Variables of each committed polynomial (`n`).
-	pub num_vars: u8,
-	/// The commitment interleaves `2^log_polys` polynomials (`p`).
-	pub log_polys: u8,
-	/// How many of those are real (the rest are padding); claims may name only these. The
-	/// root does not bind this or `num_vars`: a protocol takes both from its own statement.
-	pub num_polys: u32,
+	/// Per committed polynomial, in order, its number of variables (`n_j`). The root does not
+	/// bind this: a protocol takes it from its own statement.
+	pub num_vars: Vec<u8>,
 }
 
 /// What a claim says about its polynomial `f` at its point `r`.

@@ -12,34 +12,33 @@ use ligerito::{
 };
 use ligerito_binary_fields::BinaryFieldElement;
 
-/// What the prover keeps of a commitment: the interleaved polynomial and the encoded matrix.
+/// What the prover keeps of a commitment: the stacked polynomial and the encoded matrix.
 pub struct Committed {
 	commitment: Commitment,
 	layout: Layout,
-	/// `F`, the interleaved polynomial, in the matrix's row-major order.
-	interleaved: Vec<Base>,
+	/// `F`, the stacked polynomial, in the matrix's row-major order (`2^N` values).
+	stacked: Vec<Base>,
 	witness: RecursiveLigeroWitness<Base>,
 }
 
 impl Committed {
 	/// The commitment to publish.
 	pub fn commitment(&self) -> Commitment {
-		self.commitment
+		self.commitment.clone()
 	}
 
 	/// The layout the polynomials were committed in.
-	pub fn layout(&self) -> Layout {
-		self.layout
+	pub fn layout(&self) -> &Layout {
+		&self.layout
 	}
 
 	/// What a claim of `kind` on polynomial `poly` at `point` must state, computed from the
 	/// committed values (for building claims).
 	pub fn evaluate(&self, poly: u32, kind: ClaimKind, point: &[Ext]) -> Ext {
 		let weights = weight_table(kind, point);
-		weights.iter().enumerate().fold(Ext::zero(), |acc, (i, w)| {
-			let f = self.interleaved[self.layout.interleaved_index(poly, i)];
-			acc.add(&Ext::from(f).mul(w))
-		})
+		let start = self.layout.stacked_index(poly, 0);
+		let values = &self.stacked[start..start + weights.len()];
+		weights.iter().zip(values).fold(Ext::zero(), |acc, (w, &f)| acc.add(&Ext::from(f).mul(w)))
 	}
 }
 
@@ -57,32 +56,60 @@ fn weight_table(kind: ClaimKind, point: &[Ext]) -> Vec<Ext> {
 	}
 }
 
-/// Commits to `polys`: each of `2^num_vars` base-field values (evaluations on the hypercube,
-/// index bit `j` = variable `x_j`); at most `2^MAX_LOG_POLYS` of them, padded with zero
-/// polynomials to a power of two.
-pub fn commit(params: &Params, num_vars: u8, polys: &[&[Base]]) -> Result<Committed, PcsError> {
-	if polys.is_empty() {
-		return Err(PcsError::BadShape("no polynomials"));
-	}
-	let log_polys = polys.len().next_power_of_two().trailing_zeros();
-	let log_polys = u8::try_from(log_polys).map_err(|_| PcsError::BadShape("too many polynomials"))?;
-	let layout = Layout::new(params, num_vars, log_polys)?;
-	let size = 1usize << layout.num_vars;
-	if polys.iter().any(|p| p.len() != size) {
-		return Err(PcsError::BadShape("a polynomial does not have 2^num_vars values"));
-	}
-	let (k, p) = (layout.col_vars, layout.log_polys);
-	let mut interleaved = vec![Base::zero(); size << p];
-	for (j, poly) in polys.iter().enumerate() {
-		for (idx, &v) in poly.iter().enumerate() {
-			let (row, col) = (idx >> k, idx & ((1 << k) - 1));
-			interleaved[(row << (k + p)) | (j << k) | col] = v;
+/// Commits to `polys`, each given by its `2^n` base-field values (evaluations on the
+/// hypercube, index bit `j` = variable `x_j`; `n` may differ between polynomials), stacked as
+/// [`Layout`] says.
+pub fn commit(params: &Params, polys: &[&[Base]]) -> Result<Committed, PcsError> {
+	let mut num_vars = Vec::with_capacity(polys.len());
+	for poly in polys {
+		if !poly.len().is_power_of_two() {
+			return Err(PcsError::BadShape("a polynomial does not have a power of two of values"));
 		}
+		let n = u8::try_from(poly.len().trailing_zeros()).map_err(|_| PcsError::BadShape("too many variables"))?;
+		num_vars.push(n);
 	}
-	let witness = ligero_commit(&interleaved, layout.rows(), layout.leaf_width(), &base_code(layout.log_rows));
+	let layout = Layout::new(params, &num_vars)?;
+	let mut stacked = vec![Base::zero(); layout.rows() << layout.log_leaf_width];
+	for (j, poly) in polys.iter().enumerate() {
+		let start = layout.stacked_index(j as u32, 0);
+		stacked[start..start + poly.len()].copy_from_slice(poly);
+	}
+	let witness = ligero_commit(&stacked, layout.rows(), layout.leaf_width(), &base_code(layout.log_rows));
 	let root = witness.tree.get_root().root.ok_or(PcsError::BadShape("empty tree"))?;
-	let num_polys = polys.len() as u32;
-	Ok(Committed { commitment: Commitment { root, num_vars, log_polys, num_polys }, layout, interleaved, witness })
+	Ok(Committed { commitment: Commitment { root, num_vars }, layout, stacked, witness })
+}
+
+/// The round polynomial `(h(0), h(1), X² coefficient)` of `Σ_x f(x) w(x)` in its lowest
+/// variable, `f` in the base field; `f` and `w` have the same even length.
+fn base_round(f: &[Base], w: &[Ext]) -> (Ext, Ext, Ext) {
+	let (mut s0, mut s1, mut s2) = (Ext::zero(), Ext::zero(), Ext::zero());
+	for (fp, wp) in f.chunks_exact(2).zip(w.chunks_exact(2)) {
+		let (f0, f1) = (Ext::from(fp[0]), Ext::from(fp[1]));
+		s0 = s0.add(&f0.mul(&wp[0]));
+		s1 = s1.add(&f1.mul(&wp[1]));
+		s2 = s2.add(&f0.add(&f1).mul(&wp[0].add(&wp[1])));
+	}
+	(s0, s1, s2)
+}
+
+/// `v` bound in its lowest variable to `r`, for a table whose entries past `v.len()` are zero:
+/// the result's entries past its length are zero too, and its length is even (or 1).
+fn fold_prefix(v: &[Ext], r: Ext) -> Vec<Ext> {
+	let mut folded = fold_lsb(v, r);
+	if folded.len() % 2 == 1 && folded.len() > 1 {
+		folded.push(Ext::zero());
+	}
+	folded
+}
+
+/// The length, even (or 1), that holds the first `used` entries of a table of `2^vars`.
+fn prefix_len(used: u64, vars: u32) -> usize {
+	let len = used.min(1u64 << vars) as usize;
+	if len % 2 == 1 && len > 1 {
+		len + 1
+	} else {
+		len
+	}
 }
 
 /// Proves `claims` about `committed` (all of the same shape). The transcript must be in the
@@ -95,57 +122,86 @@ pub fn open(
 	claims: &[Claim],
 	transcript: &mut Transcript,
 ) -> Result<OpeningProof, PcsError> {
-	let commitments: Vec<Commitment> = committed.iter().map(|c| c.commitment).collect();
+	let commitments: Vec<Commitment> = committed.iter().map(|c| c.commitment()).collect();
 	let layout = absorb_statement(params, &commitments, claims, transcript)?;
 	if committed.iter().any(|c| c.layout != layout) {
 		return Err(PcsError::BadShape("committed under other parameters"));
 	}
 	let alphas: Vec<Ext> = claims.iter().map(|_| transcript.challenge()).collect();
 
-	// W_g = Σ α_l w_l over the claims on commitment g, each claim's table laid out in its
-	// polynomial's own index space and scattered like the polynomial; and F_g lifted.
-	let size = 1usize << layout.total_vars();
-	let mut weights: Vec<Vec<Ext>> = vec![vec![Ext::zero(); size]; committed.len()];
+	// W_g = Σ α_l w_l over the claims on commitment g, each claim's table at its polynomial's
+	// place in F. Only the prefix of F that the polynomials take up is kept: past it, F and
+	// every W_g are zero, and so is every folded table past its folded prefix.
+	let len = prefix_len(layout.used, layout.total_vars);
+	let mut weights: Vec<Vec<Ext>> = vec![vec![Ext::zero(); len]; committed.len()];
 	for (claim, alpha) in claims.iter().zip(&alphas) {
 		let table = weight_table(claim.kind, &claim.point);
-		let w = &mut weights[claim.commitment as usize];
-		for (i, t) in table.iter().enumerate() {
-			let at = layout.interleaved_index(claim.poly, i);
-			w[at] = w[at].add(&alpha.mul(t));
+		let start = layout.stacked_index(claim.poly, 0);
+		let w = &mut weights[claim.commitment as usize][start..start + table.len()];
+		for (w, t) in w.iter_mut().zip(&table) {
+			*w = w.add(&alpha.mul(t));
 		}
 	}
-	let mut polys: Vec<Vec<Ext>> =
-		committed.iter().map(|c| c.interleaved.iter().map(|&v| Ext::from(v)).collect()).collect();
 
-	// The batching sumcheck, lowest variable first.
-	let mut sumcheck = Vec::with_capacity(layout.total_vars() as usize);
-	let mut point = Vec::with_capacity(layout.total_vars() as usize);
-	for _ in 0..layout.total_vars() {
+	// The batching sumcheck, lowest variable first; the first round on the base-field values.
+	let total_vars = layout.total_vars as usize;
+	let mut sumcheck = Vec::with_capacity(total_vars);
+	let mut point = Vec::with_capacity(total_vars);
+	let mut polys: Vec<Vec<Ext>> = Vec::new();
+	for round in 0..total_vars {
 		let (mut h0, mut h1, mut h2) = (Ext::zero(), Ext::zero(), Ext::zero());
-		for (f, w) in polys.iter().zip(&weights) {
-			let (a, b, c) = product_round_coeffs(f, w);
+		for (g, w) in weights.iter().enumerate() {
+			let (a, b, c) = if round == 0 {
+				base_round(&committed[g].stacked[..len], w)
+			} else {
+				product_round_coeffs(&polys[g], w)
+			};
 			(h0, h1, h2) = (h0.add(&a), h1.add(&b), h2.add(&c));
 		}
 		transcript.absorb_exts(b"pcs/sumcheck/round", &[h0, h1, h2]);
 		sumcheck.push([ext_value(h0), ext_value(h1), ext_value(h2)]);
 		let r = transcript.challenge();
 		point.push(r);
-		for f in polys.iter_mut() {
-			*f = fold_lsb(f, r);
+		if round == 0 {
+			polys = committed
+				.iter()
+				.map(|c| {
+					let pairs = c.stacked[..len].chunks_exact(2);
+					let mut folded: Vec<Ext> = pairs
+						.map(|p| {
+							let (f0, f1) = (Ext::from(p[0]), Ext::from(p[1]));
+							f0.add(&r.mul(&f0.add(&f1)))
+						})
+						.collect();
+					if folded.len() % 2 == 1 && folded.len() > 1 {
+						folded.push(Ext::zero());
+					}
+					folded
+				})
+				.collect();
+		} else {
+			for f in polys.iter_mut() {
+				*f = fold_prefix(f, r);
+			}
 		}
 		for w in weights.iter_mut() {
-			*w = fold_lsb(w, r);
+			*w = fold_prefix(w, r);
 		}
 	}
-	let evaluations: Vec<Ext> = polys.iter().map(|f| f[0]).collect();
+	let evaluations: Vec<Ext> = if total_vars == 0 {
+		committed.iter().map(|c| Ext::from(c.stacked[0])).collect()
+	} else {
+		polys.iter().map(|f| f[0]).collect()
+	};
 	transcript.absorb_exts(b"pcs/evaluations", &evaluations);
 
-	// The combined row at the low part of the point.
+	// The combined row at the low part of the point, over the rows the polynomials take up.
 	let gammas: Vec<Ext> = committed.iter().map(|_| transcript.challenge()).collect();
 	let s_lo = &point[..layout.log_leaf_width as usize];
-	let mut combined_row = vec![Ext::zero(); layout.rows()];
+	let used = layout.used_rows() << layout.log_leaf_width;
+	let mut combined_row = vec![Ext::zero(); layout.used_rows()];
 	for (c, gamma) in committed.iter().zip(&gammas) {
-		for (acc, v) in combined_row.iter_mut().zip(partial_eval_lift(&c.interleaved, s_lo)) {
+		for (acc, v) in combined_row.iter_mut().zip(partial_eval_lift(&c.stacked[..used], s_lo)) {
 			*acc = acc.add(&gamma.mul(&v));
 		}
 	}
@@ -166,7 +222,6 @@ pub fn open(
 		openings,
 	})
 }
-
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -181,8 +236,8 @@ mod tests {
 			let params = Params { log_leaf_width, num_queries: 40 };
 			let poly: Vec<Base> = (0..1u32 << num_vars).map(|i| Base::from_value(i.wrapping_mul(2654435761))).collect();
 			for changed in [0usize, 17, poly.len() - 1] {
-				let mut committed = commit(&params, num_vars, &[&poly[..]]).unwrap();
-				committed.interleaved[changed] = committed.interleaved[changed].add(&Base::one());
+				let mut committed = commit(&params, &[&poly[..]]).unwrap();
+				committed.stacked[changed] = committed.stacked[changed].add(&Base::one());
 				let point: Vec<Ext> =
 					(0..num_vars as u128).map(|i| Ext::from_value(0x9e37_79b9_7f4a_7c15 * (i + 1))).collect();
 				let value = committed.evaluate(0, ClaimKind::Eq, &point);

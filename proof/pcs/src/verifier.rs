@@ -27,13 +27,10 @@ pub(crate) fn absorb_statement(
 	if commitments.len() > crate::MAX_COMMITMENTS {
 		return Err(PcsError::BadShape("more commitments than MAX_COMMITMENTS"));
 	}
-	if commitments.iter().any(|c| c.num_polys == 0 || c.num_polys as u64 > 1u64 << c.log_polys) {
-		return Err(PcsError::BadShape("the number of polynomials does not fit the commitment"));
-	}
-	if commitments.iter().any(|c| c.num_vars != first.num_vars || c.log_polys != first.log_polys) {
+	if commitments.iter().any(|c| c.num_vars != first.num_vars) {
 		return Err(PcsError::BadShape("the commitments of one opening must have the same shape"));
 	}
-	let layout = Layout::new(params, first.num_vars, first.log_polys)?;
+	let layout = Layout::new(params, &first.num_vars)?;
 	if claims.is_empty() {
 		return Err(PcsError::BadClaim("no claims"));
 	}
@@ -41,23 +38,21 @@ pub(crate) fn absorb_statement(
 		if claim.commitment as usize >= commitments.len() {
 			return Err(PcsError::BadClaim("no such commitment"));
 		}
-		if claim.poly >= commitments[claim.commitment as usize].num_polys {
+		let Some(&n) = layout.num_vars.get(claim.poly as usize) else {
 			return Err(PcsError::BadClaim("no such polynomial"));
-		}
-		if claim.point.len() != layout.num_vars as usize {
+		};
+		if claim.point.len() != n as usize {
 			return Err(PcsError::BadClaim("the point has the wrong number of coordinates"));
 		}
 	}
 
-	transcript.absorb_bytes(b"pcs/scheme", b"agentic-pcs-v2: evaluation form, lsb first, rate 1/4");
+	transcript.absorb_bytes(b"pcs/scheme", b"agentic-pcs-v3: evaluation form, lsb first, rate 1/4, stacked");
 	transcript.absorb_u64(b"pcs/log_leaf_width", params.log_leaf_width as u64);
 	transcript.absorb_u64(b"pcs/num_queries", params.num_queries as u64);
-	transcript.absorb_u64(b"pcs/num_vars", layout.num_vars as u64);
-	transcript.absorb_u64(b"pcs/log_polys", layout.log_polys as u64);
+	transcript.absorb_bytes(b"pcs/num_vars", &first.num_vars);
 	transcript.absorb_u64(b"pcs/commitments", commitments.len() as u64);
 	for c in commitments {
 		transcript.absorb_root(b"pcs/root", &c.root);
-		transcript.absorb_u64(b"pcs/num_polys", c.num_polys as u64);
 	}
 	transcript.absorb_u64(b"pcs/claims", claims.len() as u64);
 	for claim in claims {
@@ -95,7 +90,7 @@ pub fn verify_with(
 	codes: &mut CodeCache,
 ) -> Result<(), PcsError> {
 	let layout = absorb_statement(params, commitments, claims, transcript)?;
-	let total_vars = layout.total_vars() as usize;
+	let total_vars = layout.total_vars as usize;
 
 	// Batching: one random weight per claim.
 	let alphas: Vec<Ext> = claims.iter().map(|_| transcript.challenge()).collect();
@@ -123,42 +118,21 @@ pub fn verify_with(
 	}
 	let evaluations: Vec<Ext> = proof.evaluations.iter().map(|&v| ext(v)).collect();
 	transcript.absorb_exts(b"pcs/evaluations", &evaluations);
-	let mut weights = alloc::vec![Ext::zero(); commitments.len()];
-	// Each claim's weight at the point, in its polynomial's own index space: the index
-	// coordinates select the polynomial, the others are the polynomial's variables.
-	// Polynomial `j`'s index weight is `eq(bits(j), index)`, entry `j` of the index's eq table;
-	// claims share a few points, so each point's weight is computed once.
-	let (own, index) = layout.split_point(&point);
-	let index_weights = eq_table(&index);
-	let mut at_points: Vec<(&[Ext], ClaimKind, Ext)> = Vec::new();
-	for (claim, alpha) in claims.iter().zip(&alphas) {
-		let known = at_points.iter().find(|(p, kind, _)| *kind == claim.kind && *p == &claim.point[..]);
-		let at = match known {
-			Some(&(_, _, at)) => at,
-			None => {
-				let at = match claim.kind {
-					ClaimKind::Eq => eq_eval(&claim.point, &own),
-					ClaimKind::Shifted => successor(&claim.point, &own),
-				};
-				at_points.push((&claim.point, claim.kind, at));
-				at
-			},
-		};
-		let w = &mut weights[claim.commitment as usize];
-		*w = w.add(&mul(alpha, &mul(&index_weights[claim.poly as usize], &at)));
-	}
+	let weights = claim_weights(&layout, claims, &alphas, &point, commitments.len());
 	let expected = evaluations.iter().zip(&weights).fold(Ext::zero(), |acc, (e, w)| acc.add(&mul(e, w)));
 	if expected != claim_sum {
 		return Err(PcsError::EvaluationMismatch);
 	}
 
-	// The combined row: y = Σ γ_g F_g(s_lo, ·) must evaluate to Σ γ_g e_g at s_hi.
+	// The combined row: y = Σ γ_g F_g(s_lo, ·) must evaluate to Σ γ_g e_g at s_hi. The rows
+	// past the polynomials are zero and not sent.
 	let gammas: Vec<Ext> = commitments.iter().map(|_| transcript.challenge()).collect();
-	if proof.combined_row.len() != layout.rows() {
+	if proof.combined_row.len() != layout.used_rows() {
 		return Err(PcsError::Malformed("combined row length"));
 	}
-	let y: Vec<Ext> = proof.combined_row.iter().map(|&v| ext(v)).collect();
+	let mut y: Vec<Ext> = proof.combined_row.iter().map(|&v| ext(v)).collect();
 	transcript.absorb_exts(b"pcs/combined_row", &y);
+	y.resize(layout.rows(), Ext::zero());
 	let (s_lo, s_hi) = point.split_at(layout.log_leaf_width as usize);
 	let y_at_hi = evaluate(&y, s_hi);
 	let combined = evaluations.iter().zip(&gammas).fold(Ext::zero(), |acc, (e, g)| acc.add(&mul(e, g)));
@@ -204,6 +178,35 @@ pub fn verify_with(
 		}
 	}
 	Ok(())
+}
+
+/// `W_g(s)` for every commitment `g`: `Σ α_l · sel_l(s) · eq(r_l, s_own)` over its claims
+/// (`S` in place of `eq` for shifted claims), `s_own` the claimed polynomial's own
+/// coordinates (the low ones) and `sel_l` the selector of its place in `F`. Claims share a few
+/// points, so each `(point, kind)` weight is computed once, and the selectors all at once
+/// ([`Layout::selectors`]).
+fn claim_weights(layout: &Layout, claims: &[Claim], alphas: &[Ext], point: &[Ext], commitments: usize) -> Vec<Ext> {
+	let mut weights = alloc::vec![Ext::zero(); commitments];
+	let mut at_points: Vec<(&[Ext], ClaimKind, Ext)> = Vec::new();
+	let selectors = layout.selectors(point);
+	for (claim, alpha) in claims.iter().zip(alphas) {
+		let own = &point[..claim.point.len()];
+		let known = at_points.iter().find(|(p, kind, _)| *kind == claim.kind && *p == &claim.point[..]);
+		let at = match known {
+			Some(&(_, _, at)) => at,
+			None => {
+				let at = match claim.kind {
+					ClaimKind::Eq => eq_eval(&claim.point, own),
+					ClaimKind::Shifted => successor(&claim.point, own),
+				};
+				at_points.push((&claim.point, claim.kind, at));
+				at
+			},
+		};
+		let w = &mut weights[claim.commitment as usize];
+		*w = w.add(&mul(alpha, &mul(&selectors[claim.poly as usize], &at)));
+	}
+	weights
 }
 
 /// The opened rows' side of the column check, `Σ_g γ_g Σ_j b_gj eq(s, j)` for the rows `b_g`

@@ -63,8 +63,8 @@ fn true_claims_verify() {
 		let params = Params { log_leaf_width, num_queries: 30 };
 		let a: Vec<Vec<Base>> = (0..polys).map(|_| poly(&mut rng, num_vars)).collect();
 		let b: Vec<Vec<Base>> = (0..polys).map(|_| poly(&mut rng, num_vars)).collect();
-		let ca = commit(&params, num_vars, &a.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
-		let cb = commit(&params, num_vars, &b.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
+		let ca = commit(&params, &a.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
+		let cb = commit(&params, &b.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
 		let mut claims = Vec::new();
 		for (g, (set, committed)) in [(&a, &ca), (&b, &cb)].into_iter().enumerate() {
 			for (j, values) in set.iter().enumerate() {
@@ -114,8 +114,8 @@ fn fixture() -> Fixture {
 	let mut rng = Rng(0x5eed_0002);
 	let params = Params { log_leaf_width: 3, num_queries: 24 };
 	let polys: Vec<Vec<Base>> = (0..2).map(|_| poly(&mut rng, 7)).collect();
-	let committed = commit(&params, 7, &[&polys[0][..], &polys[1][..]]).unwrap();
-	let other = commit(&params, 7, &[&poly(&mut rng, 7)[..], &polys[1][..]]).unwrap();
+	let committed = commit(&params, &[&polys[0][..], &polys[1][..]]).unwrap();
+	let other = commit(&params, &[&poly(&mut rng, 7)[..], &polys[1][..]]).unwrap();
 	let claims: Vec<Claim> = (0..3)
 		.map(|i| {
 			let point = point(&mut rng, 7);
@@ -161,30 +161,20 @@ fn false_claims_are_rejected() {
 		lies.push(other_kind);
 		for claims in lies {
 			let proof = prove(&f.params, &[&f.committed], &claims);
-			assert!(check(&f.params, &[c], &claims, &proof).is_err(), "a false claim verified");
+			assert!(check(&f.params, &[c.clone()], &claims, &proof).is_err(), "a false claim verified");
 			// Nor does the honest proof of the true claims pass for the false ones.
-			assert!(check(&f.params, &[c], &claims, &f.proof).is_err());
+			assert!(check(&f.params, &[c.clone()], &claims, &f.proof).is_err());
 		}
 	}
-	// A claim on a polynomial the commitment does not have, or on a padding polynomial (a
-	// commitment of 3 is padded to 4), does not exist; claims with short points do not either.
+	// A claim on a polynomial the commitment does not have does not exist; claims with short
+	// points do not either.
 	let mut bad = f.claims.clone();
 	bad[0].poly = 2;
-	assert_eq!(check(&f.params, &[c], &bad, &f.proof), Err(PcsError::BadClaim("no such polynomial")));
-	let mut rng2 = Rng(0x5eed_0004);
-	let three: Vec<Vec<Base>> = (0..3).map(|_| poly(&mut rng2, 5)).collect();
-	let padded = commit(&f.params, 5, &three.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
-	assert_eq!((padded.commitment().log_polys, padded.commitment().num_polys), (2, 3));
-	let point = point(&mut rng2, 5);
-	let mut bad = vec![Claim { commitment: 0, poly: 3, kind: ClaimKind::Eq, point, value: Ext::zero() }];
-	let proof = prove(&f.params, &[&padded], &[Claim { poly: 2, ..bad[0].clone() }]);
-	assert_eq!(check(&f.params, &[padded.commitment()], &bad, &proof), Err(PcsError::BadClaim("no such polynomial")));
-	bad[0].poly = 2;
-	assert_eq!(check(&f.params, &[c], &bad, &f.proof), Err(PcsError::BadClaim("no such polynomial")));
+	assert_eq!(check(&f.params, &[c.clone()], &bad, &f.proof), Err(PcsError::BadClaim("no such polynomial")));
 	let mut short = f.claims.clone();
 	short[0].point.pop();
-	assert!(matches!(check(&f.params, &[c], &short, &f.proof), Err(PcsError::BadClaim(_))));
-	assert!(matches!(check(&f.params, &[c], &[], &f.proof), Err(PcsError::BadClaim(_))));
+	assert!(matches!(check(&f.params, &[c.clone()], &short, &f.proof), Err(PcsError::BadClaim(_))));
+	assert!(matches!(check(&f.params, &[c.clone()], &[], &f.proof), Err(PcsError::BadClaim(_))));
 }
 
 /// The proof is bound to its commitment, parameters and transcript.
@@ -210,9 +200,10 @@ fn proofs_are_bound_to_commitment_parameters_and_transcript() {
 		verify(&f.params, &[f.committed.commitment()], &f.claims, &f.proof, &mut Transcript::new(b"other")).is_err()
 	);
 	// A commitment with another stated shape.
-	let mut reshaped = f.committed.commitment();
-	reshaped.log_polys = 2;
-	assert!(check(&f.params, &[reshaped], &f.claims, &f.proof).is_err());
+	for num_vars in [vec![7, 7, 7], vec![7, 7, 6], vec![7, 7, 0]] {
+		let reshaped = Commitment { num_vars, ..f.committed.commitment() };
+		assert!(check(&f.params, &[reshaped], &f.claims, &f.proof).is_err());
+	}
 }
 
 /// Every single flipped bit of the encoded proof makes it fail to decode or to verify.
@@ -288,14 +279,10 @@ fn malformed_proofs_are_refused_without_panicking() {
 	] {
 		assert!(matches!(check(&params, &c, &f.claims, &f.proof), Err(PcsError::BadShape(_))));
 	}
-	for num_polys in [0, 3] {
-		let mut wrong = c[0];
-		wrong.num_polys = num_polys;
+	for num_vars in [vec![], vec![7, 31], vec![7, 200], vec![1, 1], vec![0; agentic_pcs::MAX_POLYS + 1]] {
+		let wrong = Commitment { num_vars, ..c[0].clone() };
 		assert!(matches!(check(&f.params, &[wrong], &f.claims, &f.proof), Err(PcsError::BadShape(_))));
 	}
-	let mut huge = c[0];
-	huge.num_vars = 200;
-	assert!(matches!(check(&f.params, &[huge], &f.claims, &f.proof), Err(PcsError::BadShape(_))));
 	assert!(matches!(check(&f.params, &[], &f.claims, &f.proof), Err(PcsError::BadShape(_))));
 }
 
@@ -325,43 +312,91 @@ fn the_successor_polynomial_is_the_next_row_relation() {
 }
 
 /// Shifted claims are taken in each polynomial's own index space. Where a polynomial's next
-/// index starts a new matrix row, the next value is that polynomial's, not its neighbour's in
-/// the interleaved layout: the neighbour's value is a false claim and is rejected, for every
-/// split of the variables between columns and rows.
+/// index starts a new matrix row, the next value is that polynomial's; at its last index, the
+/// next value is 0, not the first value of the polynomial stacked after it: the neighbour's
+/// value is a false claim and is rejected, for every leaf width.
 #[test]
 fn shifted_claims_stay_inside_their_polynomial() {
 	let mut rng = Rng(0x5eed_0006);
 	let n = 5u8;
 	let polys: Vec<Vec<Base>> = (0..2).map(|_| poly(&mut rng, n)).collect();
-	for k in [0u8, 1, n - 1, n] {
-		// Two polynomials: one index bit (p = 1), so the leaf width is k + 1.
-		let params = Params { log_leaf_width: k + 1, num_queries: 30 };
-		let committed = commit(&params, n, &[&polys[0][..], &polys[1][..]]).unwrap();
+	for w in [0u8, 1, n - 1, n, n + 1] {
+		let params = Params { log_leaf_width: w, num_queries: 30 };
+		let committed = commit(&params, &[&polys[0][..], &polys[1][..]]).unwrap();
 		let c = [committed.commitment()];
-		// The last index of polynomial 0's first matrix row; its successor starts the next row.
-		let last_in_row = (1usize << k) - 1;
-		let point = bits(last_in_row, n);
-		let truth = polys[0].get(last_in_row + 1).copied().map(Ext::from).unwrap_or(Ext::zero());
-		let claim = Claim { commitment: 0, poly: 0, kind: ClaimKind::Shifted, point: point.clone(), value: truth };
-		assert_eq!(evaluate_next(&polys[0], &point), truth);
-		let proof = prove(&params, &[&committed], &[claim.clone()]);
-		check(&params, &c, &[claim.clone()], &proof).unwrap_or_else(|e| panic!("k={k}: {e}"));
-		// What a shift over the interleaved index would give there: polynomial 1's value at
-		// the start of the same row.
-		let neighbour = Ext::from(polys[1][last_in_row + 1 - (1 << k)]);
-		if neighbour != truth {
-			let wrong = Claim { value: neighbour, ..claim };
-			let proof = prove(&params, &[&committed], &[wrong.clone()]);
-			assert!(check(&params, &c, &[wrong], &proof).is_err(), "k={k}: the neighbour's value verified");
+		// The last index of polynomial 0's first matrix row (if a row is shorter than the
+		// polynomial); its successor starts the next row.
+		if w < n {
+			let last_in_row = (1usize << w) - 1;
+			let point = bits(last_in_row, n);
+			let truth = Ext::from(polys[0][last_in_row + 1]);
+			let claim = Claim { commitment: 0, poly: 0, kind: ClaimKind::Shifted, point, value: truth };
+			let proof = prove(&params, &[&committed], &[claim.clone()]);
+			check(&params, &c, &[claim], &proof).unwrap_or_else(|e| panic!("w={w}: {e}"));
+		}
+		// The last index has no successor: its next value is 0, not the next polynomial's first.
+		let last = bits((1 << n) - 1, n);
+		for (value, ok) in [(Ext::zero(), true), (Ext::from(polys[1][0]), false), (Ext::from(polys[0][0]), false)] {
+			let claim = Claim { commitment: 0, poly: 0, kind: ClaimKind::Shifted, point: last.clone(), value };
+			let proof = prove(&params, &[&committed], &[claim.clone()]);
+			assert_eq!(check(&params, &c, &[claim], &proof).is_ok(), ok, "w={w}, value {value:?}");
 		}
 	}
-	// The last index has no successor: its next value is 0.
-	let params = Params { log_leaf_width: 3, num_queries: 30 };
-	let committed = commit(&params, n, &[&polys[0][..], &polys[1][..]]).unwrap();
-	let last = bits((1 << n) - 1, n);
-	for (value, ok) in [(Ext::zero(), true), (Ext::from(polys[1][0]), false), (Ext::from(polys[0][0]), false)] {
-		let claim = Claim { commitment: 0, poly: 1, kind: ClaimKind::Shifted, point: last.clone(), value };
-		let proof = prove(&params, &[&committed], &[claim.clone()]);
-		assert_eq!(check(&params, &[committed.commitment()], &[claim], &proof).is_ok(), ok);
+}
+
+/// Polynomials of different sizes stack into one commitment: every claim on each of them
+/// verifies (two commitments of the same shape, every leaf width), a claim naming the wrong
+/// polynomial of the right size is rejected, and so is a commitment that states the sizes in
+/// another order.
+#[test]
+fn polynomials_of_different_sizes_stack() {
+	let mut rng = Rng(0x5eed_0007);
+	let sizes = [5u8, 2, 7, 0, 3, 7, 2];
+	let a: Vec<Vec<Base>> = sizes.iter().map(|&n| poly(&mut rng, n)).collect();
+	let b: Vec<Vec<Base>> = sizes.iter().map(|&n| poly(&mut rng, n)).collect();
+	// 2^7 + 2^7 + 2^5 + 2^3 + 2 · 2^2 + 1 = 305 values: 9 variables, the last 207 zero.
+	for w in [0u8, 2, 3, 6, 9] {
+		let params = Params { log_leaf_width: w, num_queries: 40 };
+		let ca = commit(&params, &a.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
+		let cb = commit(&params, &b.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
+		assert_eq!((ca.layout().total_vars, ca.layout().used), (9, 305));
+		let mut claims = Vec::new();
+		for (g, set) in [&a, &b].into_iter().enumerate() {
+			for (j, values) in set.iter().enumerate() {
+				let n = sizes[j];
+				for boolean in [false, true] {
+					let point = if boolean { bits(j * 5 % (1 << n), n) } else { point(&mut rng, n) };
+					let (commitment, poly) = (g as u32, j as u32);
+					let value = evaluate(values, &point);
+					assert_eq!([&ca, &cb][g].evaluate(poly, ClaimKind::Eq, &point), value);
+					claims.push(Claim { commitment, poly, kind: ClaimKind::Eq, point: point.clone(), value });
+					let value = evaluate_next(values, &point);
+					claims.push(Claim { commitment, poly, kind: ClaimKind::Shifted, point, value });
+				}
+			}
+		}
+		let commitments = [ca.commitment(), cb.commitment()];
+		let proof = prove(&params, &[&ca, &cb], &claims);
+		check(&params, &commitments, &claims, &proof).unwrap_or_else(|e| panic!("w={w}: {e}"));
+		assert_eq!(proof.combined_row.len(), 305usize.div_ceil(1 << w), "w={w}: the zero rows are not sent");
+		// Polynomials 1 and 6 have the same size: a claim on one, stated as the other's, is false.
+		for i in [4, 25] {
+			let mut wrong = claims.clone();
+			let (poly, value) = (wrong[i].poly, wrong[i].value);
+			wrong[i].poly = if poly == 1 { 6 } else { 1 };
+			assert!(matches!(poly, 1 | 6), "claim {i} is on polynomial {poly}");
+			assert_ne!(value, Ext::zero());
+			let proof = prove(&params, &[&ca, &cb], &wrong);
+			assert!(check(&params, &commitments, &wrong, &proof).is_err(), "w={w}: claim {i} on the other polynomial");
+		}
+		// A commitment stating the same sizes in another order is another statement.
+		let mut reordered = commitments.clone();
+		for c in reordered.iter_mut() {
+			c.num_vars.swap(0, 4);
+		}
+		let moved: Vec<Claim> = claims.iter().filter(|c| c.poly != 0 && c.poly != 4).cloned().collect();
+		let proof = prove(&params, &[&ca, &cb], &moved);
+		check(&params, &commitments, &moved, &proof).unwrap();
+		assert!(check(&params, &reordered, &moved, &proof).is_err(), "w={w}: another order");
 	}
 }

@@ -530,7 +530,19 @@ mod prover {
 			accesses: accesses.len() as u64,
 			host_calls: call_rows.len() as u64,
 			host_bytes: bytes.len() as u64,
-			proof: TraceProof { tables: Vec::new() },
+			// Only the heights are read until the proof is made.
+			proof: TraceProof {
+				trace_root: [0; 32],
+				aux_root: None,
+				tables: Vec::new(),
+				opening: agentic_zerocheck::OpeningProof {
+					sumcheck: Vec::new(),
+					evaluations: Vec::new(),
+					combined_row: Vec::new(),
+					openings: Vec::new(),
+				},
+				aux_opening: None,
+			},
 		};
 
 		let coordinates = Coordinates::new();

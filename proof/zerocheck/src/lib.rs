@@ -49,7 +49,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode};
 use scale_info::TypeInfo;
 
 /// The transcript's domain: the protocol and its version.
-pub const DOMAIN: &[u8] = b"agentic-zerocheck-v2";
+pub const DOMAIN: &[u8] = b"agentic-zerocheck-v3";
 
 /// The most tables one proof may cover.
 pub const MAX_TABLES: usize = 64;
@@ -162,10 +162,6 @@ impl Default for Config {
 /// One table's part of a [`TraceProof`].
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct TableProof {
-	/// The Merkle root of the table's committed columns.
-	pub trace_root: [u8; 32],
-	/// The Merkle root of its running product's four columns (only if its AIR interacts).
-	pub aux_root: Option<[u8; 32]>,
 	/// The running product's value at row `R`, as four base coordinates (only if its AIR
 	/// interacts).
 	pub accumulator: Option<[u32; 4]>,
@@ -176,20 +172,30 @@ pub struct TableProof {
 	pub cur: Vec<u128>,
 	/// Every next-row column's value at `s`, in the order of [`AirInfo::next_columns`].
 	pub next: Vec<u128>,
-	/// The opening of the committed columns at `s` (and at the boundary cells).
-	pub opening: OpeningProof,
-	/// The opening of the running product's columns at `s`, row 0 and row `R`.
-	pub aux_opening: Option<OpeningProof>,
 }
 
 /// A proof that committed traces satisfy their AIRs under a [`Tables`] statement (or a
 /// [`Statement`], for one table).
 ///
+/// Every table's columns are committed together (one stacked commitment, see
+/// [`agentic_pcs::Layout`]) and opened once for all tables' claims; so are the running
+/// products of the tables that interact.
+///
 /// Decode it with `DecodeAll::decode_all` where proofs are identified by their bytes.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct TraceProof {
+	/// The Merkle root of every table's committed columns.
+	pub trace_root: [u8; 32],
+	/// The Merkle root of the running products' columns (only if some AIR interacts).
+	pub aux_root: Option<[u8; 32]>,
 	/// One part per table, in the statement's order.
 	pub tables: Vec<TableProof>,
+	/// The opening of the committed columns at every table's point (and at the boundary
+	/// cells).
+	pub opening: OpeningProof,
+	/// The opening of the running products at every interacting table's point, row 0 and row
+	/// `R`.
+	pub aux_opening: Option<OpeningProof>,
 }
 
 impl TraceProof {
@@ -198,7 +204,7 @@ impl TraceProof {
 	/// verifier refuses any other length than the shape implies, so this is what verifying
 	/// the proof will cost in that part, known before anything is verified.
 	pub fn combined_row_bytes(&self) -> usize {
-		let openings = self.tables.iter().flat_map(|t| core::iter::once(&t.opening).chain(t.aux_opening.as_ref()));
+		let openings = core::iter::once(&self.opening).chain(self.aux_opening.as_ref());
 		openings.map(|o| 16 * o.combined_row.len()).sum()
 	}
 }

@@ -3,6 +3,7 @@
 use crate::{
 	shape::{
 		absorb_statement, accumulator_bytes, aux_claims, balanced, claims, nodes, num_challenges, shapes, Interpolator,
+		ProofShape,
 	},
 	Config, Shape, Statement, TableProof, TableStatement, Tables, TraceProof, ZerocheckError, DOMAIN,
 };
@@ -11,7 +12,7 @@ use agentic_air::{
 	MAX_INDEX_BIT,
 };
 use agentic_pcs::{
-	prover::{commit, open, Committed},
+	prover::{commit, open},
 	Base, Ext, Transcript,
 };
 use ligerito::{sumcheck_polys::fold_lsb, utils::eq_table_lsb};
@@ -170,19 +171,19 @@ fn run<A: Air>(
 	forge: Forge,
 ) -> Result<TraceProof, ZerocheckError> {
 	let infos = airs.iter().map(|air| analyze(*air)).collect::<Result<Vec<_>, _>>()?;
-	let shapes = shapes(&infos, statement, config)?;
+	let shape = shapes(&infos, statement, config)?;
 	if traces.len() != infos.len() {
 		return Err(ZerocheckError::BadShape("one trace per table"));
 	}
-	for ((info, shape), trace) in infos.iter().zip(&shapes).zip(traces) {
-		check_shape(info, shape, trace)?;
+	for ((info, table_shape), trace) in infos.iter().zip(&shape.tables).zip(traces) {
+		check_shape(info, table_shape, trace)?;
 	}
 	if checked {
 		for ((air, table), trace) in airs.iter().zip(&statement.tables).zip(traces) {
 			check_table(*air, table, trace)?;
 		}
 	}
-	prove_inner(airs, &infos, &shapes, statement, traces, checked, forge)
+	prove_inner(airs, &infos, &shape, statement, traces, checked, forge)
 }
 
 fn check_shape(info: &AirInfo, shape: &Shape, trace: &[Vec<Base>]) -> Result<(), ZerocheckError> {
@@ -286,47 +287,40 @@ fn running_product<A: Air>(
 	Ok(columns)
 }
 
-/// What the prover keeps of one table between the phases.
-struct Phase1 {
-	committed: Committed,
-	aux: Option<(Committed, Vec<Vec<Base>>, [Base; 4])>,
-}
-
 fn prove_inner<A: Air>(
 	airs: &[&A],
 	infos: &[AirInfo],
-	shapes: &[Shape],
+	shape: &ProofShape,
 	statement: &Tables,
 	traces: &[&[Vec<Base>]],
 	checked: bool,
 	forge: Forge,
 ) -> Result<TraceProof, ZerocheckError> {
 	let mut transcript = Transcript::new(DOMAIN);
-	absorb_statement(&mut transcript, infos, shapes, statement);
+	absorb_statement(&mut transcript, infos, shape, statement);
 
-	// Phase 1: every table's columns.
-	let mut phases = Vec::with_capacity(infos.len());
-	for (shape, trace) in shapes.iter().zip(traces) {
-		let columns: Vec<&[Base]> = trace.iter().map(|c| &c[..]).collect();
-		let committed = commit(&shape.params, shape.num_vars, &columns)?;
-		transcript.absorb_root(b"zc/trace_root", &committed.commitment().root);
-		phases.push(Phase1 { committed, aux: None });
-	}
+	// Phase 1: every table's columns, in one commitment.
+	let columns: Vec<&[Base]> = traces.iter().flat_map(|trace| trace.iter().map(|c| &c[..])).collect();
+	let committed = commit(&shape.trace.params, &columns)?;
+	transcript.absorb_root(b"zc/trace_root", &committed.commitment().root);
 	let challenges: Vec<Ext> = (0..num_challenges(infos, statement)).map(|_| transcript.challenge()).collect();
 
-	// Phase 2: the running products of the tables that interact, and their final values.
+	// Phase 2: the running products of the tables that interact, in one commitment, and their
+	// final values.
 	let coordinates = Coordinates::new();
+	let mut products: Vec<Option<(Vec<Vec<Base>>, [Base; 4])>> = Vec::with_capacity(infos.len());
 	let mut claims_so_far = 0;
-	for (t, phase) in phases.iter_mut().enumerate() {
-		let Some(params) = shapes[t].aux_params else { continue };
+	for (t, table_shape) in shape.tables.iter().enumerate() {
+		if !table_shape.interacts {
+			products.push(None);
+			continue;
+		}
 		let columns = if forge.accumulator() {
-			let rows = 1usize << shapes[t].num_vars;
+			let rows = 1usize << table_shape.num_vars;
 			vec![vec![Base::one(); rows], vec![Base::zero(); rows], vec![Base::zero(); rows], vec![Base::zero(); rows]]
 		} else {
 			running_product(airs[t], &statement.tables[t], traces[t], &challenges, &coordinates)?
 		};
-		let slices: Vec<&[Base]> = columns.iter().map(|c| &c[..]).collect();
-		let committed = commit(&params, shapes[t].num_vars, &slices)?;
 		let end = statement.tables[t].active_rows as usize;
 		let mut accumulator = [columns[0][end], columns[1][end], columns[2][end], columns[3][end]];
 		if let Some(c) = forge.scale() {
@@ -334,27 +328,42 @@ fn prove_inner<A: Air>(
 			let factor = if claims_so_far == 0 { c } else { c.inv() };
 			accumulator = coordinates.of(agentic_air::ext::from_coords(&accumulator).mul(&factor));
 		}
-		transcript.absorb_root(b"zc/aux_root", &committed.commitment().root);
-		transcript.absorb_bytes(b"zc/accumulator", &accumulator_bytes(&accumulator));
-		phase.aux = Some((committed, columns, accumulator));
+		products.push(Some((columns, accumulator)));
 		claims_so_far += 1;
 	}
+	let aux_committed = match &shape.aux {
+		Some(stack) => {
+			let columns: Vec<&[Base]> =
+				products.iter().flatten().flat_map(|(columns, _)| columns.iter().map(|c| &c[..])).collect();
+			debug_assert_eq!(columns.len(), stack.num_vars.len(), "four columns per interacting table");
+			let committed = commit(&stack.params, &columns)?;
+			transcript.absorb_root(b"zc/aux_root", &committed.commitment().root);
+			Some(committed)
+		},
+		None => None,
+	};
+	for (_, accumulator) in products.iter().flatten() {
+		transcript.absorb_bytes(b"zc/accumulator", &accumulator_bytes(accumulator));
+	}
 	if checked {
-		let claims: Vec<[Base; 4]> = phases.iter().filter_map(|p| p.aux.as_ref().map(|a| a.2)).collect();
+		let claims: Vec<[Base; 4]> = products.iter().flatten().map(|(_, a)| *a).collect();
 		if !balanced(&claims, statement, &challenges) {
 			return Err(ZerocheckError::Unbalanced);
 		}
 	}
 
-	// Per table: the zerocheck and the openings.
+	// Per table, the zerocheck; then one opening of every table's columns and one of every
+	// running product.
 	let mut proofs = Vec::with_capacity(infos.len());
-	for (t, phase) in phases.iter().enumerate() {
-		let aux_columns = phase.aux.as_ref().map(|a| &a.1[..]).unwrap_or(&[]);
+	let (mut trace_claims, mut aux_claims_all) = (Vec::new(), Vec::new());
+	for (t, product) in products.iter().enumerate() {
+		let aux_columns = product.as_ref().map(|p| &p.0[..]).unwrap_or(&[]);
 		let table_forge = if t == 0 { forge } else { Forge::None };
+		let table_shape = &shape.tables[t];
 		let (point, cur, next, rounds) = zerocheck(
 			airs[t],
 			&infos[t],
-			&shapes[t],
+			table_shape,
 			&statement.tables[t],
 			traces[t],
 			aux_columns,
@@ -362,28 +371,45 @@ fn prove_inner<A: Air>(
 			&mut transcript,
 			table_forge,
 		)?;
-		let main_claims = claims(&infos[t], &statement.tables[t], &shapes[t], &point, &cur, &next);
-		let opening = open(&shapes[t].params, &[&phase.committed], &main_claims, &mut transcript)?;
-		let (aux_root, accumulator, aux_opening) = match (&phase.aux, shapes[t].aux_params) {
-			(Some((committed, _, accumulator)), Some(params)) => {
-				let claims = aux_claims(&infos[t], &statement.tables[t], &shapes[t], &point, &cur, &next, accumulator);
-				let opening = open(&params, &[committed], &claims, &mut transcript)?;
-				(Some(committed.commitment().root), Some(accumulator.map(|c| c.poly().value())), Some(opening))
+		let first = shape.trace.first[t].unwrap_or(0);
+		trace_claims.extend(claims(&infos[t], &statement.tables[t], table_shape, first, &point, &cur, &next));
+		let aux_first = shape.aux.as_ref().and_then(|a| a.first[t]);
+		let accumulator = match (product, aux_first) {
+			(Some((_, accumulator)), Some(aux_first)) => {
+				let table = &statement.tables[t];
+				aux_claims_all.extend(aux_claims(
+					&infos[t],
+					table,
+					table_shape,
+					aux_first,
+					&point,
+					&cur,
+					&next,
+					accumulator,
+				));
+				Some(accumulator.map(|c| c.poly().value()))
 			},
-			_ => (None, None, None),
+			_ => None,
 		};
 		proofs.push(TableProof {
-			trace_root: phase.committed.commitment().root,
-			aux_root,
 			accumulator,
 			rounds,
 			cur: cur.iter().map(|e| e.poly().value()).collect(),
 			next: next.iter().map(|e| e.poly().value()).collect(),
-			opening,
-			aux_opening,
 		});
 	}
-	Ok(TraceProof { tables: proofs })
+	let opening = open(&shape.trace.params, &[&committed], &trace_claims, &mut transcript)?;
+	let aux_opening = match (&shape.aux, &aux_committed) {
+		(Some(stack), Some(aux)) => Some(open(&stack.params, &[aux], &aux_claims_all, &mut transcript)?),
+		_ => None,
+	};
+	Ok(TraceProof {
+		trace_root: committed.commitment().root,
+		aux_root: aux_committed.map(|c| c.commitment().root),
+		tables: proofs,
+		opening,
+		aux_opening,
+	})
 }
 
 /// One table's zerocheck: draws `λ` and `τ`, runs the rounds, absorbs the values at the final

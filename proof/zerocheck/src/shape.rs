@@ -8,31 +8,24 @@ use agentic_air::{ext::from_coords, AirInfo, BinaryFieldElement};
 use agentic_pcs::{
 	eq_table,
 	field::{dot_base, FastMul},
-	Base, Claim, ClaimKind, Ext, Params, Transcript, MAX_NUM_QUERIES, MAX_NUM_VARS,
+	Base, Claim, ClaimKind, Ext, Params, Transcript, MAX_NUM_QUERIES, MAX_NUM_VARS, MAX_POLYS,
 };
 use alloc::vec::Vec;
 
-/// The shape of one table's proof: fixed by its AIR, its statement and the configuration.
+/// The shape of one table's part of a proof: fixed by its AIR and its statement.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Shape {
 	/// `n`: the trace has `2^n` rows.
 	pub num_vars: u8,
-	/// The commitment interleaves `2^log_polys` columns.
-	pub log_polys: u8,
-	/// The commitment's parameters.
-	pub params: Params,
-	/// The running product's commitment's parameters (four columns), if the AIR interacts.
-	pub aux_params: Option<Params>,
 	/// The round polynomials' degree (`D + 1`, `D` the AIR's degree).
 	pub round_degree: u32,
+	/// Whether the AIR interacts (and the table has a running product).
+	pub interacts: bool,
 }
 
 impl Shape {
-	/// The shape for `info`'s AIR under `statement` and `config`, after checking the statement.
-	pub fn new(info: &AirInfo, statement: &TableStatement, config: &Config) -> Result<Shape, ZerocheckError> {
-		if config.num_queries == 0 || config.num_queries > MAX_NUM_QUERIES {
-			return Err(ZerocheckError::BadShape("the number of queries is 0 or above MAX_NUM_QUERIES"));
-		}
+	/// The shape for `info`'s AIR under `statement`, after checking the statement.
+	pub fn new(info: &AirInfo, statement: &TableStatement) -> Result<Shape, ZerocheckError> {
 		let r = statement.active_rows;
 		if r == 0 {
 			return Err(ZerocheckError::BadShape("no transitions (R = 0)"));
@@ -73,37 +66,62 @@ impl Shape {
 		if info.index_bits.iter().any(|&b| b as u32 >= num_vars) {
 			return Err(ZerocheckError::BadShape("the AIR reads an index bit the trace does not have"));
 		}
-		let log_polys = info.width.next_power_of_two().trailing_zeros();
-		let params = Params::shortest(num_vars, log_polys, config.num_queries);
-		let aux_params =
-			(info.aux_width > 0).then(|| Params::shortest(num_vars, AUX_LOG_POLYS as u32, config.num_queries));
-		Ok(Shape {
-			num_vars: num_vars as u8,
-			log_polys: log_polys as u8,
-			params,
-			aux_params,
-			round_degree: info.max_degree + 1,
-		})
+		Ok(Shape { num_vars: num_vars as u8, round_degree: info.max_degree + 1, interacts: info.aux_width > 0 })
 	}
 
 	/// The number of values per round polynomial.
 	pub fn round_values(&self) -> usize {
 		self.round_degree as usize + 1
 	}
+}
 
-	/// The commitment the verifier expects, given the root.
-	pub fn commitment(&self, root: [u8; 32], width: usize) -> agentic_pcs::Commitment {
-		agentic_pcs::Commitment { root, num_vars: self.num_vars, log_polys: self.log_polys, num_polys: width as u32 }
+/// One commitment of a proof: the columns of every table (or every table's running product)
+/// stacked, in table order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Stack {
+	/// The opening's parameters.
+	pub params: Params,
+	/// Variables of each committed column.
+	pub num_vars: Vec<u8>,
+	/// Per table, the index of its first column in the stack (`None` if it has none here).
+	pub first: Vec<Option<u32>>,
+}
+
+impl Stack {
+	/// `widths[t]` columns of `2^(n_t)` rows per table.
+	fn new(shapes: &[Shape], widths: impl Iterator<Item = usize>, config: &Config) -> Option<Stack> {
+		let mut num_vars = Vec::new();
+		let mut first = Vec::with_capacity(shapes.len());
+		for (shape, width) in shapes.iter().zip(widths) {
+			first.push((width > 0).then_some(num_vars.len() as u32));
+			num_vars.extend(core::iter::repeat_n(shape.num_vars, width));
+		}
+		if num_vars.is_empty() {
+			return None;
+		}
+		let values = num_vars.iter().map(|&n| 1u64 << n).sum();
+		Some(Stack { params: Params::shortest(values, config.num_queries), num_vars, first })
 	}
 
-	/// The running product's commitment the verifier expects, given its root.
-	pub fn aux_commitment(&self, root: [u8; 32]) -> agentic_pcs::Commitment {
-		agentic_pcs::Commitment { root, num_vars: self.num_vars, log_polys: AUX_LOG_POLYS, num_polys: 4 }
+	/// The commitment the verifier expects, given the root.
+	pub fn commitment(&self, root: [u8; 32]) -> agentic_pcs::Commitment {
+		agentic_pcs::Commitment { root, num_vars: self.num_vars.clone() }
 	}
 }
 
-/// The running product's four columns, interleaved.
-const AUX_LOG_POLYS: u8 = 2;
+/// The shape of a whole proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ProofShape {
+	/// Per table.
+	pub tables: Vec<Shape>,
+	/// Every table's columns.
+	pub trace: Stack,
+	/// Every interacting table's running product (four columns each), if any table interacts.
+	pub aux: Option<Stack>,
+}
+
+/// The running product's four columns.
+pub(crate) const AUX_WIDTH: usize = 4;
 
 /// The bytes of a claimed running product, as absorbed.
 pub(crate) fn accumulator_bytes(coords: &[Base; 4]) -> [u8; 16] {
@@ -115,7 +133,10 @@ pub(crate) fn accumulator_bytes(coords: &[Base; 4]) -> [u8; 16] {
 }
 
 /// Every table's shape, after checking the multi-table statement's own limits.
-pub(crate) fn shapes(infos: &[AirInfo], statement: &Tables, config: &Config) -> Result<Vec<Shape>, ZerocheckError> {
+pub(crate) fn shapes(infos: &[AirInfo], statement: &Tables, config: &Config) -> Result<ProofShape, ZerocheckError> {
+	if config.num_queries == 0 || config.num_queries > MAX_NUM_QUERIES {
+		return Err(ZerocheckError::BadShape("the number of queries is 0 or above MAX_NUM_QUERIES"));
+	}
 	if statement.tables.is_empty() || statement.tables.len() > MAX_TABLES || statement.tables.len() != infos.len() {
 		return Err(ZerocheckError::BadShape("one statement per table, between 1 and MAX_TABLES tables"));
 	}
@@ -137,7 +158,16 @@ pub(crate) fn shapes(infos: &[AirInfo], statement: &Tables, config: &Config) -> 
 			return Err(ZerocheckError::BadShape("a bus whose tuples have two lengths"));
 		}
 	}
-	infos.iter().zip(&statement.tables).map(|(info, table)| Shape::new(info, table, config)).collect()
+	let tables: Vec<Shape> =
+		infos.iter().zip(&statement.tables).map(|(info, table)| Shape::new(info, table)).collect::<Result<_, _>>()?;
+	let columns: usize = infos.iter().map(|i| i.width).sum();
+	if columns > MAX_POLYS {
+		return Err(ZerocheckError::BadShape("more columns in all than MAX_POLYS"));
+	}
+	let trace =
+		Stack::new(&tables, infos.iter().map(|i| i.width), config).ok_or(ZerocheckError::BadShape("no columns"))?;
+	let aux = Stack::new(&tables, tables.iter().map(|s| if s.interacts { AUX_WIDTH } else { 0 }), config);
+	Ok(ProofShape { tables, trace, aux })
 }
 
 /// The number of bus challenges: `z`, `β_0` for the tag, and one per field of the longest tuple;
@@ -191,12 +221,16 @@ pub(crate) fn balanced(claims: &[[Base; 4]], statement: &Tables, challenges: &[E
 /// Step 0 of the transcript (`docs/proof-system.md`): the domain (in the transcript's
 /// constructor), the context, then every table's shape, AIR and claims, then the public
 /// interactions.
-pub(crate) fn absorb_statement(transcript: &mut Transcript, infos: &[AirInfo], shapes: &[Shape], statement: &Tables) {
+pub(crate) fn absorb_statement(transcript: &mut Transcript, infos: &[AirInfo], shape: &ProofShape, statement: &Tables) {
 	transcript.absorb_bytes(b"zc/context", &statement.context);
 	transcript.absorb_u64(b"zc/tables", statement.tables.len() as u64);
-	for ((info, shape), table) in infos.iter().zip(shapes).zip(&statement.tables) {
-		absorb_table(transcript, info, shape, table);
+	for ((info, table_shape), table) in infos.iter().zip(&shape.tables).zip(&statement.tables) {
+		absorb_table(transcript, info, table_shape, table);
 	}
+	transcript.absorb_u64(b"zc/log_leaf_width", shape.trace.params.log_leaf_width as u64);
+	transcript.absorb_u64(b"zc/num_queries", shape.trace.params.num_queries as u64);
+	let aux_width = shape.aux.as_ref().map_or(0, |a| a.params.log_leaf_width as u64 + 1);
+	transcript.absorb_u64(b"zc/aux_log_leaf_width", aux_width);
 	transcript.absorb_u64(b"zc/public_interactions", statement.public_interactions.len() as u64);
 	for interaction in &statement.public_interactions {
 		transcript.absorb_u64(b"zc/public_interaction/bus", interaction.bus as u64);
@@ -210,10 +244,8 @@ pub(crate) fn absorb_statement(transcript: &mut Transcript, infos: &[AirInfo], s
 fn absorb_table(transcript: &mut Transcript, info: &AirInfo, shape: &Shape, statement: &TableStatement) {
 	transcript.absorb_u64(b"zc/active_rows", statement.active_rows);
 	transcript.absorb_u64(b"zc/num_vars", shape.num_vars as u64);
-	transcript.absorb_u64(b"zc/log_polys", shape.log_polys as u64);
-	transcript.absorb_u64(b"zc/log_leaf_width", shape.params.log_leaf_width as u64);
-	transcript.absorb_u64(b"zc/num_queries", shape.params.num_queries as u64);
-	transcript.absorb_u64(b"zc/aux_log_leaf_width", shape.aux_params.map_or(0, |p| p.log_leaf_width as u64 + 1));
+	transcript.absorb_u64(b"zc/width", info.width as u64);
+	transcript.absorb_u64(b"zc/interacts", shape.interacts as u64);
 	transcript.absorb_u64(b"zc/round_degree", shape.round_degree as u64);
 	transcript.absorb_bytes(b"zc/air", &info.encoding);
 	transcript.absorb_u64(b"zc/boundaries", statement.boundaries.len() as u64);
@@ -230,19 +262,21 @@ fn absorb_table(transcript: &mut Transcript, info: &AirInfo, shape: &Shape, stat
 	}
 }
 
-/// The claims at `s` on the columns `columns` (a range of the AIR's columns, numbered from its
-/// start in their commitment): each column's value and, for the next columns, its next row's.
+/// The claims at `s` on the columns `columns` (a range of the AIR's columns, the first of them
+/// polynomial `first` of its commitment): each column's value and, for the next columns, its
+/// next row's.
 fn point_claims(
 	info: &AirInfo,
 	columns: core::ops::Range<usize>,
+	first: u32,
 	point: &[Ext],
 	cur: &[Ext],
 	next: &[Ext],
 ) -> Vec<Claim> {
-	let first = columns.start;
+	let start = columns.start;
 	let claim = |k: usize, kind: ClaimKind, value: Ext| Claim {
 		commitment: 0,
-		poly: (k - first) as u32,
+		poly: first + (k - start) as u32,
 		kind,
 		point: point.to_vec(),
 		value,
@@ -257,21 +291,22 @@ fn point_claims(
 	claims
 }
 
-/// The main opening's claims: every AIR column at `s`, every next-row AIR column at `s`, every
-/// boundary cell.
+/// One table's claims in the trace opening (its columns from polynomial `first` on): every AIR
+/// column at `s`, every next-row AIR column at `s`, every boundary cell.
 pub(crate) fn claims(
 	info: &AirInfo,
 	statement: &TableStatement,
 	shape: &Shape,
+	first: u32,
 	point: &[Ext],
 	cur: &[Ext],
 	next: &[Ext],
 ) -> Vec<Claim> {
-	let mut claims = point_claims(info, 0..info.width, point, cur, next);
+	let mut claims = point_claims(info, 0..info.width, first, point, cur, next);
 	for b in &statement.boundaries {
 		claims.push(Claim {
 			commitment: 0,
-			poly: b.column,
+			poly: first + b.column,
 			kind: ClaimKind::Eq,
 			point: bits(b.row, shape.num_vars),
 			value: Ext::from(b.value),
@@ -280,30 +315,28 @@ pub(crate) fn claims(
 	claims
 }
 
-/// The running product's claims: its four columns at `s` and on the next row at `s`, then
-/// `(1, 0, 0, 0)` at row 0 and the claimed value's coordinates at row `R`.
+/// One table's claims in the running products' opening (its four columns from polynomial
+/// `first` on): its four columns at `s` and on the next row at `s`, then `(1, 0, 0, 0)` at row 0
+/// and the claimed value's coordinates at row `R`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn aux_claims(
 	info: &AirInfo,
 	statement: &TableStatement,
 	shape: &Shape,
+	first: u32,
 	point: &[Ext],
 	cur: &[Ext],
 	next: &[Ext],
 	accumulator: &[Base; 4],
 ) -> Vec<Claim> {
-	let mut claims = point_claims(info, info.width..info.total_width(), point, cur, next);
+	let mut claims = point_claims(info, info.width..info.total_width(), first, point, cur, next);
 	let start = bits(0, shape.num_vars);
 	let end = bits(statement.active_rows, shape.num_vars);
 	for (k, value) in accumulator.iter().enumerate() {
+		let poly = first + k as u32;
 		let initial = if k == 0 { Ext::one() } else { Ext::zero() };
-		claims.push(Claim { commitment: 0, poly: k as u32, kind: ClaimKind::Eq, point: start.clone(), value: initial });
-		claims.push(Claim {
-			commitment: 0,
-			poly: k as u32,
-			kind: ClaimKind::Eq,
-			point: end.clone(),
-			value: Ext::from(*value),
-		});
+		claims.push(Claim { commitment: 0, poly, kind: ClaimKind::Eq, point: start.clone(), value: initial });
+		claims.push(Claim { commitment: 0, poly, kind: ClaimKind::Eq, point: end.clone(), value: Ext::from(*value) });
 	}
 	claims
 }
@@ -417,9 +450,9 @@ mod tests {
 		let info = agentic_air::analyze(air).unwrap();
 		let tables = statement.tables();
 		let infos = core::slice::from_ref(&info);
-		let shapes = shapes(infos, &tables, config).unwrap();
+		let shape = shapes(infos, &tables, config).unwrap();
 		let mut transcript = Transcript::new(crate::DOMAIN);
-		absorb_statement(&mut transcript, infos, &shapes, &tables);
+		absorb_statement(&mut transcript, infos, &shape, &tables);
 		transcript.challenge()
 	}
 
@@ -483,11 +516,10 @@ mod tests {
 
 	#[test]
 	fn the_leaf_width_is_within_the_layout_bounds() {
-		for n in 1..=30u32 {
-			for p in 0..=12u32 {
-				let w = Params::shortest(n, p, 241).log_leaf_width as u32;
-				assert!(w >= p && w <= n + p && w <= 20, "n={n} p={p} w={w}");
-			}
+		for values in (0..=46u32).flat_map(|n| [1u64 << n, (1u64 << n) + 1, (3u64 << n) / 2]) {
+			let w = Params::shortest(values, 241).log_leaf_width as u32;
+			let total = values.next_power_of_two().trailing_zeros();
+			assert!(w <= total && w <= 20 && total - w <= 26 || total > 46, "{values} values: w={w}");
 		}
 	}
 }

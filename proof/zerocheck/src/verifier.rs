@@ -4,12 +4,12 @@
 use crate::{
 	shape::{
 		absorb_statement, accumulator_bytes, aux_claims, balanced, claims, evaluate_public, num_challenges, shapes,
-		Interpolator,
+		Interpolator, ProofShape,
 	},
 	Config, Shape, Statement, TableProof, TableStatement, Tables, TraceProof, ZerocheckError, DOMAIN,
 };
 use agentic_air::{analyze, combine, selectors_at, Air, AirInfo, Base, BinaryFieldElement, Values};
-use agentic_pcs::{eq_eval, field::FastMul, Ext, Transcript};
+use agentic_pcs::{eq_eval, field::FastMul, Claim, Ext, Transcript};
 use alloc::vec::Vec;
 
 /// Checks that `proof` shows a trace satisfying `air` under `statement`, with `config`'s
@@ -32,74 +32,107 @@ pub fn verify_tables<A: Air>(
 	proof: &TraceProof,
 ) -> Result<(), ZerocheckError> {
 	let infos = airs.iter().map(|air| analyze(*air)).collect::<Result<Vec<_>, _>>()?;
-	let shapes = shapes(&infos, statement, config)?;
-	if proof.tables.len() != infos.len() {
-		return Err(ZerocheckError::Malformed("number of tables"));
-	}
-	for ((info, shape), table) in infos.iter().zip(&shapes).zip(&proof.tables) {
-		check_sizes(info, shape, table)?;
-	}
+	let shape = shapes(&infos, statement, config)?;
+	check_sizes(&infos, &shape, proof)?;
 
 	let mut transcript = Transcript::new(DOMAIN);
-	absorb_statement(&mut transcript, &infos, &shapes, statement);
-	for table in &proof.tables {
-		transcript.absorb_root(b"zc/trace_root", &table.trace_root);
-	}
+	absorb_statement(&mut transcript, &infos, &shape, statement);
+	transcript.absorb_root(b"zc/trace_root", &proof.trace_root);
 	let challenges: Vec<Ext> = (0..num_challenges(&infos, statement)).map(|_| transcript.challenge()).collect();
+	if let Some(root) = &proof.aux_root {
+		transcript.absorb_root(b"zc/aux_root", root);
+	}
 	let mut claimed = Vec::new();
-	for table in &proof.tables {
-		if let (Some(root), Some(accumulator)) = (table.aux_root, table.accumulator) {
-			let coords = accumulator.map(Base::from_value);
-			transcript.absorb_root(b"zc/aux_root", &root);
-			transcript.absorb_bytes(b"zc/accumulator", &accumulator_bytes(&coords));
-			claimed.push(coords);
-		}
+	for accumulator in proof.tables.iter().filter_map(|t| t.accumulator) {
+		let coords = accumulator.map(Base::from_value);
+		transcript.absorb_bytes(b"zc/accumulator", &accumulator_bytes(&coords));
+		claimed.push(coords);
 	}
 	if !balanced(&claimed, statement, &challenges) {
 		return Err(ZerocheckError::Unbalanced);
 	}
 
-	// The tables' commitments share a few code sizes: each code is built once.
-	let mut codes = agentic_pcs::CodeCache::default();
+	// Every table's zerocheck, then one opening for all their columns and one for all their
+	// running products.
+	let (mut trace_claims, mut aux_claims_all) = (Vec::new(), Vec::new());
 	for (t, table) in proof.tables.iter().enumerate() {
-		let (air, info, shape) = (airs[t], &infos[t], &shapes[t]);
-		verify_table(air, info, shape, &statement.tables[t], table, &challenges, &mut transcript, &mut codes)?;
+		let (first, aux_first) = (shape.trace.first[t], shape.aux.as_ref().and_then(|a| a.first[t]));
+		let (main, aux) = verify_table(
+			airs[t],
+			&infos[t],
+			&shape.tables[t],
+			&statement.tables[t],
+			table,
+			(first.unwrap_or(0), aux_first),
+			&challenges,
+			&mut transcript,
+		)?;
+		trace_claims.extend(main);
+		aux_claims_all.extend(aux);
+	}
+	let mut codes = agentic_pcs::CodeCache::default();
+	let commitment = shape.trace.commitment(proof.trace_root);
+	agentic_pcs::verify_with(
+		&shape.trace.params,
+		&[commitment],
+		&trace_claims,
+		&proof.opening,
+		&mut transcript,
+		&mut codes,
+	)?;
+	if let (Some(stack), Some(root), Some(opening)) = (&shape.aux, proof.aux_root, &proof.aux_opening) {
+		agentic_pcs::verify_with(
+			&stack.params,
+			&[stack.commitment(root)],
+			&aux_claims_all,
+			opening,
+			&mut transcript,
+			&mut codes,
+		)?;
 	}
 	Ok(())
 }
 
 /// The sizes the statement implies, before anything is read.
-fn check_sizes(info: &AirInfo, shape: &Shape, table: &TableProof) -> Result<(), ZerocheckError> {
-	let n = shape.num_vars as usize;
-	if table.rounds.len() != n || table.rounds.iter().any(|r| r.len() != shape.round_values()) {
-		return Err(ZerocheckError::Malformed("round polynomials"));
+fn check_sizes(infos: &[AirInfo], shape: &ProofShape, proof: &TraceProof) -> Result<(), ZerocheckError> {
+	if proof.tables.len() != infos.len() {
+		return Err(ZerocheckError::Malformed("number of tables"));
 	}
-	if table.cur.len() != info.total_width() {
-		return Err(ZerocheckError::Malformed("column values"));
-	}
-	if table.next.len() != info.next_columns.len() {
-		return Err(ZerocheckError::Malformed("next-row column values"));
-	}
-	let interacts = shape.aux_params.is_some();
-	if table.aux_root.is_some() != interacts
-		|| table.accumulator.is_some() != interacts
-		|| table.aux_opening.is_some() != interacts
-	{
+	let aux = shape.aux.is_some();
+	if proof.aux_root.is_some() != aux || proof.aux_opening.is_some() != aux {
 		return Err(ZerocheckError::Malformed("running product"));
+	}
+	for ((info, table_shape), table) in infos.iter().zip(&shape.tables).zip(&proof.tables) {
+		let n = table_shape.num_vars as usize;
+		if table.rounds.len() != n || table.rounds.iter().any(|r| r.len() != table_shape.round_values()) {
+			return Err(ZerocheckError::Malformed("round polynomials"));
+		}
+		if table.cur.len() != info.total_width() {
+			return Err(ZerocheckError::Malformed("column values"));
+		}
+		if table.next.len() != info.next_columns.len() {
+			return Err(ZerocheckError::Malformed("next-row column values"));
+		}
+		if table.accumulator.is_some() != table_shape.interacts {
+			return Err(ZerocheckError::Malformed("running product"));
+		}
 	}
 	Ok(())
 }
 
+/// One table's zerocheck and final check; returns its claims in the trace opening and in the
+/// running products' opening (`first`: where its columns start in each).
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn verify_table<A: Air>(
 	air: &A,
 	info: &AirInfo,
 	shape: &Shape,
 	statement: &TableStatement,
 	table: &TableProof,
+	first: (u32, Option<u32>),
 	challenges: &[Ext],
 	transcript: &mut Transcript,
-	codes: &mut agentic_pcs::CodeCache,
-) -> Result<(), ZerocheckError> {
+) -> Result<(Vec<Claim>, Vec<Claim>), ZerocheckError> {
 	let n = shape.num_vars as usize;
 	let lambdas: Vec<Ext> = info.constraints.iter().map(|_| transcript.challenge()).collect();
 	let tau: Vec<Ext> = (0..n).map(|_| transcript.challenge()).collect();
@@ -144,17 +177,15 @@ fn verify_table<A: Air>(
 		}
 	}
 
-	// The openings: those values, the boundary cells and the running product's ends are the
-	// committed columns'.
-	let main_claims = claims(info, statement, shape, &point, &cur, &next_sent);
-	let commitment = shape.commitment(table.trace_root, info.width);
-	agentic_pcs::verify_with(&shape.params, &[commitment], &main_claims, &table.opening, transcript, codes)?;
-	if let (Some(params), Some(root), Some(accumulator), Some(opening)) =
-		(shape.aux_params, table.aux_root, table.accumulator, &table.aux_opening)
-	{
-		let coords = accumulator.map(Base::from_value);
-		let claims = aux_claims(info, statement, shape, &point, &cur, &next_sent, &coords);
-		agentic_pcs::verify_with(&params, &[shape.aux_commitment(root)], &claims, opening, transcript, codes)?;
-	}
-	Ok(())
+	// The claims the openings prove: those values, the boundary cells and the running
+	// product's ends are the committed columns'.
+	let main = claims(info, statement, shape, first.0, &point, &cur, &next_sent);
+	let aux = match (first.1, table.accumulator) {
+		(Some(aux_first), Some(accumulator)) => {
+			let coords = accumulator.map(Base::from_value);
+			aux_claims(info, statement, shape, aux_first, &point, &cur, &next_sent, &coords)
+		},
+		_ => Vec::new(),
+	};
+	Ok((main, aux))
 }

@@ -264,7 +264,7 @@ fn tampered_proofs_are_rejected() {
 	// Everything before the opening (roots, rounds, values) byte by byte; the opening (whose
 	// every bit the commitment's own tests flip) at seeded positions.
 	// The opening is followed by the absent running product's opening (one byte).
-	let opening_start = bytes.len() - 1 - proof.tables[0].opening.encode().len();
+	let opening_start = bytes.len() - 1 - proof.opening.encode().len();
 	let mut rng = Rng(77);
 	let positions: Vec<usize> = (0..opening_start)
 		.chain((0..400).map(|_| opening_start + rng.below((bytes.len() - opening_start) as u64) as usize))

@@ -57,19 +57,17 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 	/// The range of component `k` is `[0, 1000]`.
 	/// The range of component `e` is `[1, 64]`.
 	/// The range of component `p` is `[1, 256]`.
-	fn submit(k: u32, e: u32, p: u32, ) -> Weight {
+	fn submit(k: u32, _e: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1055 + p * (1024 ±0)`
 		//  Estimated: `265645`
-		// Minimum execution time: 2_135_889_000 picoseconds.
-		Weight::from_parts(551_142_637, 0)
+		// Minimum execution time: 2_181_299_000 picoseconds.
+		Weight::from_parts(2_676_518_807, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
-			// Standard Error: 462_930
-			.saturating_add(Weight::from_parts(7_728_169, 0).saturating_mul(k.into()))
-			// Standard Error: 7_349_949
-			.saturating_add(Weight::from_parts(6_396_830, 0).saturating_mul(e.into()))
-			// Standard Error: 1_813_551
-			.saturating_add(Weight::from_parts(7_337_207, 0).saturating_mul(p.into()))
+			// Standard Error: 447_790
+			.saturating_add(Weight::from_parts(5_893_143, 0).saturating_mul(k.into()))
+			// Standard Error: 1_754_239
+			.saturating_add(Weight::from_parts(7_014_015, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
@@ -95,8 +93,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 75_140_458_000 picoseconds.
-		Weight::from_parts(93_860_152_000, 0)
+		// Minimum execution time: 73_509_016_000 picoseconds.
+		Weight::from_parts(77_744_019_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -121,8 +119,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 84_244_631_000 picoseconds.
-		Weight::from_parts(117_875_527_000, 0)
+		// Minimum execution time: 71_020_949_000 picoseconds.
+		Weight::from_parts(76_110_861_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -149,8 +147,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `1258`
 		//  Estimated: `265645`
-		// Minimum execution time: 80_588_746_000 picoseconds.
-		Weight::from_parts(106_986_138_000, 0)
+		// Minimum execution time: 61_770_812_000 picoseconds.
+		Weight::from_parts(68_178_619_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -170,11 +168,11 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `739`
 		//  Estimated: `3686`
-		// Minimum execution time: 115_768_000 picoseconds.
-		Weight::from_parts(144_840_057, 0)
+		// Minimum execution time: 111_407_000 picoseconds.
+		Weight::from_parts(163_532_862, 0)
 			.saturating_add(Weight::from_parts(0, 3686))
-			// Standard Error: 54_765
-			.saturating_add(Weight::from_parts(3_199_401, 0).saturating_mul(e.into()))
+			// Standard Error: 46_940
+			.saturating_add(Weight::from_parts(3_331_047, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 	}
 }
