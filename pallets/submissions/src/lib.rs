@@ -229,16 +229,17 @@ pub mod pallet {
 /// The weight of verifying and applying any `Ligerito`-mode submission the pool admits.
 ///
 /// Two benchmarks bound it: the proof at every one of the mode's limits (accepted or rejected
-/// at its last check, whichever costs more), whose cost is mostly its public tables and opened
-/// leaves, and the long run whose combined rows, the costliest bytes to check, are at
-/// [`MAX_COMBINED_ROW_BYTES`](agentic_primitives::MAX_COMBINED_ROW_BYTES). A submitter chooses
-/// the proof's table heights, and so can pair public tables at the limits with combined rows
-/// at their bound, a shape no honest run within [`MAX_PROOF_LEN`](agentic_primitives::MAX_PROOF_LEN)
-/// has: its statement costs at most the first benchmark's, and its combined rows, leaves,
-/// siblings and per-table work at most what the two verify together, so the computation time
-/// charged is the two together (`docs/proof-system.md`, "The worst proof shape", gives the
-/// budget by kind). The storage reads' and writes' time is counted twice (conservative); the
-/// proof size is the larger benchmark's.
+/// at its last check, whichever costs more), and the register loop's long run, whose bytes are
+/// mostly combined rows, the costliest to check. A submitter chooses the proof's table
+/// heights, and so how its bytes split between combined rows (at most
+/// [`MAX_COMBINED_ROW_BYTES`](agentic_primitives::MAX_COMBINED_ROW_BYTES)), opened leaves and
+/// siblings within [`MAX_PROOF_LEN`](agentic_primitives::MAX_PROOF_LEN): its statement costs at
+/// most the first benchmark's, and its combined rows, leaves, siblings and per-table work at
+/// most what the two verify together (their combined rows together exceed the bound, which a
+/// test keeps true), so the computation time charged is the two together
+/// (`docs/proof-system.md`, "The worst proof shape", gives the budget by kind). The storage
+/// reads' and writes' time is counted twice (conservative); the proof size is the larger
+/// benchmark's.
 pub fn ligerito_weight<T: Config>() -> Weight {
 	let at_limits = T::WeightInfo::submit_ligerito().max(T::WeightInfo::submit_ligerito_rejected());
 	let long_run = T::WeightInfo::submit_ligerito_long_run();
