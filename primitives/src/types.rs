@@ -26,18 +26,19 @@ pub const MAX_INPUT_LEN: u32 = 4096;
 /// Most agents one submission may depend on (and most entries of its vector clock).
 pub const MAX_DEPENDENCIES: u32 = 16;
 /// Largest validity proof accepted as evidence, in bytes: 3 MiB, below a block's normal-class
-/// length (3.75 MiB; the rest of the evidence must fit beside it). Today's proofs of a few
-/// thousand instructions are about 2.5 MB (`docs/benchmarks.md`); the proof-size work of
-/// `docs/proof-system.md` is what lets longer runs fit.
+/// length (3.75 MiB; the rest of the evidence must fit beside it). A proof of 2^16 instructions
+/// is about 2 MB (`docs/benchmarks.md`); the proof-size work of `docs/proof-system.md` is what
+/// lets longer runs fit.
 pub const MAX_PROOF_LEN: u32 = 3 * 1024 * 1024;
-/// Most bytes of combined rows a validity proof may carry (its openings' `combined_row`s, 16
-/// bytes a value): 880 KiB. They are the bytes that cost the verifier the most (each is
-/// re-encoded at the queried positions), and a proof of at most [`MAX_PROOF_LEN`] bytes could
-/// otherwise carry about 1.3 MB of them. The submissions pallet's benchmarks verify a proof
-/// whose combined rows are just under this (a long run of a small program), beside the one at
-/// the `Ligerito` mode's other limits, and charge for both (`docs/proof-system.md`, "The
-/// worst proof shape").
-pub const MAX_COMBINED_ROW_BYTES: u32 = 880 * 1024;
+/// Most bytes of combined rows a validity proof's openings may make the verifier re-encode: 16
+/// bytes per row of each opening's matrix, the rows past the polynomials (zero, not sent)
+/// included, since the verifier encodes the whole matrix height: 1,152 KiB (a matrix of 2^16
+/// rows and one of 2^13). They are the bytes that cost the verifier the most, and a proof of at
+/// most [`MAX_PROOF_LEN`] bytes could otherwise make it re-encode about twice as many. The
+/// submissions pallet's benchmarks verify two proofs at this bound (one at the `Ligerito`
+/// mode's other limits, one long run of a small program) and charge for both
+/// (`docs/proof-system.md`, "The worst proof shape").
+pub const MAX_COMBINED_ROW_BYTES: u32 = 1152 * 1024;
 
 /// One input message handed to one invocation of the agent's `step` export.
 pub type Input = BoundedVec<u8, ConstU32<MAX_INPUT_LEN>>;
@@ -114,12 +115,11 @@ pub struct LigeritoEvidence {
 /// A Ligerito verification costs what the proof's openings and the statement's public tables
 /// cost (the program's instructions, its mapped memory, the inputs, the touched pages, the
 /// outputs), not what the steps cost. The submissions pallet's `submit_ligerito` benchmark
-/// verifies a real submission at every one of these limits at once with a proof near
-/// [`MAX_PROOF_LEN`], `submit_ligerito_long_run` one whose combined rows are near
-/// [`MAX_COMBINED_ROW_BYTES`], and the chain refuses what goes beyond them and charges both
-/// (`docs/proof-system.md`, "The worst proof shape"). They are as small as today's proofs are
-/// large (a proof of about 2 MB for even an empty run, `docs/benchmarks.md`) and grow as the
-/// proofs shrink. Beside them, the evidence holds a proof of at most [`MAX_PROOF_LEN`] bytes
+/// verifies a real submission at every one of these limits at once with combined rows at
+/// [`MAX_COMBINED_ROW_BYTES`], `submit_ligerito_long_run` a long run of a small program, and
+/// the chain refuses what goes beyond them and charges both (`docs/proof-system.md`, "The worst
+/// proof shape"). They were set when a proof was about 2 MB for even an empty run and grow as
+/// the proofs shrink. Beside them, the evidence holds a proof of at most [`MAX_PROOF_LEN`] bytes
 /// and a witness of at most `max_pages` pages and `max_pages · MAX_STATE_DEPTH` hashes, so a
 /// whole `Ligerito` submission is at most a few KiB above `MAX_PROOF_LEN`.
 #[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen, Debug)]

@@ -170,13 +170,15 @@ fn too_many_output_bytes_are_refused_early() {
 
 /// A proof whose combined rows are beyond `MAX_COMBINED_ROW_BYTES` is refused by their length
 /// alone, before anything is verified; one value longer than its shape, within the bound, is
-/// refused by the proof.
+/// refused by the proof. The bound counts each opening's whole matrix height (a power of two),
+/// which the verifier re-encodes, not only the rows sent.
 #[test]
 fn combined_rows_beyond_the_bound_are_refused_early() {
 	use agentic_polkavm_proof::vm::RunProof;
 	use codec::{DecodeAll, Encode};
 	let c = counter_case();
 	let honest = RunProof::decode_all(&mut &c.exec.evidence.proof[..]).expect("decodes");
+	let padded = |rows: usize| 16 * rows.next_power_of_two();
 	// The trace opening's combined row of `values` values; without the opened leaves if
 	// `drop_leaves` (so that the proof stays within MAX_PROOF_LEN).
 	let with_row = |values: usize, drop_leaves: bool| {
@@ -190,21 +192,25 @@ fn combined_rows_beyond_the_bound_are_refused_early() {
 		evidence.proof = BoundedVec::try_from(proof.encode()).map_err(|_| ()).expect("within MAX_PROOF_LEN");
 		(proof.proof.combined_row_bytes(), c.verify(&c.claim, &evidence))
 	};
-	// The running products' openings count too.
-	let mut longer = honest.clone();
-	let aux = longer.proof.aux_opening.as_mut().expect("an interacting table");
-	aux.combined_row.push(0);
-	assert_eq!(longer.proof.combined_row_bytes(), honest.proof.combined_row_bytes() + 16);
 	let own = honest.proof.opening.combined_row.len();
+	let aux = honest.proof.aux_opening.as_ref().expect("an interacting table").combined_row.len();
+	assert_eq!(honest.proof.combined_row_bytes(), padded(own) + padded(aux));
+	// The running products' opening counts too, by its matrix height: one more value past a
+	// power of two doubles it.
+	let mut longer = honest.clone();
+	let opening = longer.proof.aux_opening.as_mut().expect("an interacting table");
+	opening.combined_row.resize(aux.next_power_of_two() + 1, 0);
+	assert_eq!(longer.proof.combined_row_bytes(), padded(own) + 2 * padded(aux));
 	let bound = agentic_primitives::MAX_COMBINED_ROW_BYTES as usize;
-	let others = honest.proof.combined_row_bytes() - 16 * own;
+	let others = padded(aux);
 	let (bytes, result) = with_row((bound - others) / 16 + 1, true);
 	assert!(bytes > bound);
 	assert_eq!(result, Err(VerifyError::CombinedRowsTooLong { bytes }));
 	assert_eq!(VerifyError::CombinedRowsTooLong { bytes }.rejection_reason(), Some(RejectionReason::InvalidProof));
-	// At the bound exactly: not refused by the bound (but by the proof).
-	let (bytes, result) = with_row((bound - others) / 16, true);
-	assert_eq!(bytes, bound);
+	// Within the bound, the largest matrix height: not refused by the bound (but by the proof).
+	let within = 1usize << ((bound - others) / 16).ilog2();
+	let (bytes, result) = with_row(within, true);
+	assert!(bytes <= bound && 2 * bytes > bound, "{bytes} bytes");
 	assert!(matches!(result, Err(VerifyError::Proof(_))), "{result:?}");
 	// One value more than the shape: refused by the opening's own length check.
 	let (bytes, result) = with_row(own + 1, false);

@@ -52,7 +52,7 @@ pub const MAX_DEGREE: u32 = 16;
 /// The most constraints one AIR may have.
 pub const MAX_CONSTRAINTS: usize = 1 << 16;
 
-/// The most columns one AIR may have (the commitment interleaves at most `2^12` polynomials).
+/// The most columns one AIR may have.
 pub const MAX_WIDTH: usize = 1 << 12;
 
 /// The most fields one bus tuple may have (besides its bus tag).

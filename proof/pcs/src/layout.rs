@@ -119,23 +119,26 @@ impl Layout {
 
 	/// The index in `F` of value `index` of polynomial `poly` (for the prover: `F` fits its
 	/// memory, so the index fits a `usize`).
-	pub fn stacked_index(&self, poly: u32, index: usize) -> usize {
+	#[cfg(feature = "prover")]
+	pub(crate) fn stacked_index(&self, poly: u32, index: usize) -> usize {
 		self.offsets[poly as usize] as usize + index
 	}
 
 	/// The selector of polynomial `poly` at a point of `F`: `eq` of its position's bits with the
-	/// point's coordinates above the polynomial's own.
-	pub fn selector(&self, poly: u32, point: &[Ext]) -> Ext {
+	/// point's coordinates above the polynomial's own (one at a time: the tests' reference for
+	/// [`Layout::selectors`]).
+	#[cfg(test)]
+	fn selector(&self, poly: u32, point: &[Ext]) -> Ext {
 		let n = self.num_vars[poly as usize];
 		eq_bits(self.offsets[poly as usize] >> n, &point[n as usize..])
 	}
 
-	/// Every polynomial's [`selector`](Layout::selector) at `point`, in the commitment's order.
+	/// Every polynomial's selector at `point`, in the commitment's order.
 	/// Polynomials of one size sit at consecutive positions, so their selectors share the factor
 	/// of the position's high bits: per size, one table of `eq` over the lowest
 	/// [`SELECTOR_LOW_BITS`] position bits, and one product over the others per run of
 	/// positions sharing them.
-	pub fn selectors(&self, point: &[Ext]) -> Vec<Ext> {
+	pub(crate) fn selectors(&self, point: &[Ext]) -> Vec<Ext> {
 		let mut selectors = alloc::vec![Ext::zero(); self.num_vars.len()];
 		// (size, low table, high bits, their factor) of the last polynomial's group.
 		let mut cache: Option<(u32, Vec<Ext>, u64, Ext)> = None;

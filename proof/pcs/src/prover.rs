@@ -252,4 +252,42 @@ mod tests {
 			}
 		}
 	}
+
+	/// A committed matrix nonzero in a row past the polynomials (a row the combined row does
+	/// not send and the verifier takes as zero) fails the column check. Values past the
+	/// polynomials inside the last row they reach are not bound: no claim weighs them and the
+	/// combined row sent includes them (`docs/proof-system.md`, stage 1).
+	#[test]
+	fn values_past_the_polynomials_are_bound_only_in_whole_rows() {
+		let params = Params { log_leaf_width: 3, num_queries: 40 };
+		let polys: Vec<Vec<Base>> = [7u32, 5, 2, 0]
+			.iter()
+			.map(|&n| (0..1u32 << n).map(|i| Base::from_value(i.wrapping_mul(2654435761) ^ n)).collect())
+			.collect();
+		let slices: Vec<&[Base]> = polys.iter().map(|p| &p[..]).collect();
+		let honest = commit(&params, &slices).unwrap();
+		let layout = honest.layout().clone();
+		// 165 values: 21 rows of 8 are used, of 32.
+		assert_eq!((layout.used, layout.used_rows(), layout.rows()), (165, 21, 32));
+		for (at, bound) in [(25 << 3, true), (21 << 3, true), (165, false)] {
+			let mut stacked = honest.stacked.clone();
+			stacked[at] = Base::one();
+			let witness = ligero_commit(&stacked, layout.rows(), layout.leaf_width(), &base_code(layout.log_rows));
+			let root = witness.tree.get_root().root.unwrap();
+			let num_vars = honest.commitment().num_vars;
+			let dirty =
+				Committed { commitment: Commitment { root, num_vars }, layout: layout.clone(), stacked, witness };
+			let point: Vec<Ext> = (0..7u128).map(|i| Ext::from_value(0x9e37_79b9_7f4a_7c15 * (i + 1))).collect();
+			let value = dirty.evaluate(0, ClaimKind::Eq, &point);
+			let claim = Claim { commitment: 0, poly: 0, kind: ClaimKind::Eq, point, value };
+			let proof = open(&params, &[&dirty], &[claim.clone()], &mut Transcript::new(b"test")).unwrap();
+			let verdict =
+				crate::verify(&params, &[dirty.commitment()], &[claim], &proof, &mut Transcript::new(b"test"));
+			if bound {
+				assert!(matches!(verdict, Err(PcsError::ColumnCheckFailed { .. })), "value {at}: {verdict:?}");
+			} else {
+				assert_eq!(verdict, Ok(()), "value {at}");
+			}
+		}
+	}
 }

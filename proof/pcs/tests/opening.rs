@@ -53,7 +53,7 @@ fn check(params: &Params, commitments: &[Commitment], claims: &[Claim], proof: &
 	verify(params, commitments, claims, proof, &mut Transcript::new(DOMAIN))
 }
 
-/// Several interleaved polynomials, several claims each (including boolean points), two
+/// Several stacked polynomials of one size, several claims each (including boolean points), two
 /// commitments: everything true verifies, and the values match the definition.
 #[test]
 fn true_claims_verify() {
@@ -398,5 +398,44 @@ fn polynomials_of_different_sizes_stack() {
 		let proof = prove(&params, &[&ca, &cb], &moved);
 		check(&params, &commitments, &moved, &proof).unwrap();
 		assert!(check(&params, &reordered, &moved, &proof).is_err(), "w={w}: another order");
+	}
+}
+
+/// A stack whose polynomials do not fill its matrix (sizes 2^7, 2^5, 2^2 and 2^0: 165 of 256
+/// values, 21 of 32 rows at leaves of 2^3): every flipped bit of its proof is rejected, and so
+/// is a combined row sent with its zero rows, or one row short.
+#[test]
+fn a_stack_with_zero_rows_rejects_tampering() {
+	let mut rng = Rng(0x5eed_0008);
+	let sizes = [7u8, 5, 2, 0];
+	let polys: Vec<Vec<Base>> = sizes.iter().map(|&n| poly(&mut rng, n)).collect();
+	let params = Params { log_leaf_width: 3, num_queries: 24 };
+	let committed = commit(&params, &polys.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
+	assert_eq!((committed.layout().rows(), committed.layout().used_rows()), (32, 21));
+	let mut claims = Vec::new();
+	for (j, values) in polys.iter().enumerate() {
+		let point = point(&mut rng, sizes[j]);
+		let value = evaluate(values, &point);
+		claims.push(Claim { commitment: 0, poly: j as u32, kind: ClaimKind::Eq, point: point.clone(), value });
+		let value = evaluate_next(values, &point);
+		claims.push(Claim { commitment: 0, poly: j as u32, kind: ClaimKind::Shifted, point, value });
+	}
+	let c = [committed.commitment()];
+	let proof = prove(&params, &[&committed], &claims);
+	check(&params, &c, &claims, &proof).unwrap();
+	assert_eq!(proof.combined_row.len(), 21);
+	for rows in [32, 22, 20] {
+		let mut wrong = proof.clone();
+		wrong.combined_row.resize(rows, 0);
+		assert_eq!(check(&params, &c, &claims, &wrong), Err(PcsError::Malformed("combined row length")), "{rows} rows");
+	}
+	let bytes = proof.encode();
+	for i in 0..bytes.len() {
+		for bit in [0u8, 6] {
+			let mut tampered = bytes.clone();
+			tampered[i] ^= 1 << bit;
+			let Ok(decoded) = OpeningProof::decode(&mut &tampered[..]) else { continue };
+			assert!(check(&params, &c, &claims, &decoded).is_err(), "byte {i} bit {bit} flipped verified");
+		}
 	}
 }

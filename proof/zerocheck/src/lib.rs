@@ -8,18 +8,19 @@
 //! must be, as a multiset, what all rows receive, together with the statement's public
 //! interactions. Then, per table:
 //!
-//! The prover commits the trace's columns (one [`agentic_pcs`] commitment interleaving all of
-//! them), then shows that `Q(x) = Σ_j λ_j P_j(cur(x), next(x), selectors(x))` vanishes on every
-//! row by a sumcheck of `Σ_x eq(τ, x) · Q(x) = 0` (the `λ_j` and `τ` drawn after the
-//! commitment). The sumcheck ends at a random point `s`; the prover sends every column's value
-//! and every next-row column's value there, the verifier evaluates the constraints on them, and
-//! a stage 1 opening proves those values (and the statement's boundary values) against the
-//! commitment.
+//! The prover commits every table's columns in one [`agentic_pcs`] commitment (stacked, each
+//! column at its table's height), then shows per table that
+//! `Q(x) = Σ_j λ_j P_j(cur(x), next(x), selectors(x))` vanishes on every row by a sumcheck of
+//! `Σ_x eq(τ, x) · Q(x) = 0` (the `λ_j` and `τ` drawn after the commitments). Each sumcheck ends
+//! at a random point `s`; the prover sends every column's value and every next-row column's
+//! value there, the verifier evaluates the constraints on them, and one stage 1 opening proves
+//! every table's values (and the statement's boundary values) against the commitment.
 //!
-//! With interactions, the transcript draws the bus challenges after every table's commitment;
-//! the prover then commits each table's running product (an `E` column, four base columns),
-//! claims its final value, and the verifier checks that the claims and the public interactions
-//! balance.
+//! With interactions, the transcript draws the bus challenges after the commitment; the prover
+//! then commits every interacting table's running product (an `E` column, four base columns)
+//! in a second commitment, claims each one's final value, and the verifier checks that the
+//! claims and the public interactions balance; a second opening proves the running products'
+//! values.
 //!
 //! What a proof binds: the caller's statement bytes ([`Statement::context`]), per table the
 //! number of transitions `R`, the AIR's canonical encoding, the boundary values and the public
@@ -199,13 +200,17 @@ pub struct TraceProof {
 }
 
 impl TraceProof {
-	/// The bytes of its openings' combined rows (16 a value): the part of a proof that costs
-	/// a verifier the most per byte (each is re-encoded at the queried positions). The
-	/// verifier refuses any other length than the shape implies, so this is what verifying
-	/// the proof will cost in that part, known before anything is verified.
+	/// The bytes of combined rows its openings make the verifier re-encode (16 a row): per
+	/// opening, the matrix's height, a power of two, which the rows sent determine (they are
+	/// more than half of it: the rows past the committed polynomials are zero and not sent).
+	/// The part of a proof that costs a verifier the most per byte; the verifier refuses any
+	/// other length than the shape implies, so this is what verifying the proof will cost in
+	/// that part, known before anything is verified.
 	pub fn combined_row_bytes(&self) -> usize {
 		let openings = core::iter::once(&self.opening).chain(self.aux_opening.as_ref());
-		openings.map(|o| 16 * o.combined_row.len()).sum()
+		openings
+			.map(|o| 16usize.saturating_mul(o.combined_row.len().checked_next_power_of_two().unwrap_or(usize::MAX)))
+			.fold(0, usize::saturating_add)
 	}
 }
 

@@ -88,8 +88,13 @@ pub(crate) struct Stack {
 }
 
 impl Stack {
-	/// `widths[t]` columns of `2^(n_t)` rows per table.
-	fn new(shapes: &[Shape], widths: impl Iterator<Item = usize>, config: &Config) -> Option<Stack> {
+	/// `widths[t]` columns of `2^(n_t)` rows per table; `None` if no table has a column here.
+	/// The layout is checked here, before anything is read.
+	fn new(
+		shapes: &[Shape],
+		widths: impl Iterator<Item = usize>,
+		config: &Config,
+	) -> Result<Option<Stack>, ZerocheckError> {
 		let mut num_vars = Vec::new();
 		let mut first = Vec::with_capacity(shapes.len());
 		for (shape, width) in shapes.iter().zip(widths) {
@@ -97,10 +102,12 @@ impl Stack {
 			num_vars.extend(core::iter::repeat_n(shape.num_vars, width));
 		}
 		if num_vars.is_empty() {
-			return None;
+			return Ok(None);
 		}
 		let values = num_vars.iter().map(|&n| 1u64 << n).sum();
-		Some(Stack { params: Params::shortest(values, config.num_queries), num_vars, first })
+		let params = Params::shortest(values, config.num_queries);
+		agentic_pcs::Layout::new(&params, &num_vars)?;
+		Ok(Some(Stack { params, num_vars, first }))
 	}
 
 	/// The commitment the verifier expects, given the root.
@@ -164,9 +171,13 @@ pub(crate) fn shapes(infos: &[AirInfo], statement: &Tables, config: &Config) -> 
 	if columns > MAX_POLYS {
 		return Err(ZerocheckError::BadShape("more columns in all than MAX_POLYS"));
 	}
+	// The running product is one `E` column: four base columns, which `aux_claims` names.
+	if infos.iter().any(|i| i.aux_width != 0 && i.aux_width != AUX_WIDTH) {
+		return Err(ZerocheckError::BadShape("a running product of other than four columns"));
+	}
 	let trace =
-		Stack::new(&tables, infos.iter().map(|i| i.width), config).ok_or(ZerocheckError::BadShape("no columns"))?;
-	let aux = Stack::new(&tables, tables.iter().map(|s| if s.interacts { AUX_WIDTH } else { 0 }), config);
+		Stack::new(&tables, infos.iter().map(|i| i.width), config)?.ok_or(ZerocheckError::BadShape("no columns"))?;
+	let aux = Stack::new(&tables, infos.iter().map(|i| i.aux_width), config)?;
 	Ok(ProofShape { tables, trace, aux })
 }
 

@@ -216,8 +216,8 @@ fn lookups_with_counters_accept_reads_of_the_table_and_refuse_others() {
 	let reads = [(3u32, 10u32), (0, 1), (3, 10), (6, 19), (3, 10), (1, 4), (2, 7)];
 	let (airs, statement, traces) = lookup(&reads, true);
 	let airs: Vec<&Test> = airs.iter().collect();
-	let traces: Vec<&[Vec<Base>]> = traces.iter().map(|t| &t[..]).collect();
-	let proof = prove_tables(&airs, &statement, &CONFIG, &traces).expect("prove");
+	let honest: Vec<&[Vec<Base>]> = traces.iter().map(|t| &t[..]).collect();
+	let proof = prove_tables(&airs, &statement, &CONFIG, &honest).expect("prove");
 	verify_tables(&airs, &statement, &CONFIG, &proof).expect("verify");
 
 	// A read of a value the table does not hold.
@@ -338,4 +338,44 @@ fn a_bus_with_two_tuple_lengths_is_refused() {
 	}
 	let proof = prove_tables(&[&Test::Sender], &statement, &CONFIG, &[&sent]).expect("balanced");
 	verify_tables(&[&Test::Sender], &statement, &CONFIG, &proof).expect("verifies");
+}
+
+/// Every table's columns share one stacked commitment, the tallest first: a table that comes
+/// first in the statement but sits after a taller one in the stack is bound at its own place.
+/// Its forged rounds, and its forged values at the final point, fail the opening; the tables'
+/// parts of a proof cannot be swapped, and the running products' opening cannot be dropped.
+#[test]
+fn a_table_stacked_after_a_taller_one_is_bound_at_its_place() {
+	// The reader (4 rows) first in the statement, the table (8 rows) second.
+	let (mut airs, mut statement, mut traces) = lookup(&[(3, 10), (5, 16)], true);
+	airs.reverse();
+	statement.tables.reverse();
+	traces.reverse();
+	let airs: Vec<&Test> = airs.iter().collect();
+	let honest: Vec<&[Vec<Base>]> = traces.iter().map(|t| &t[..]).collect();
+	let proof = prove_tables(&airs, &statement, &CONFIG, &honest).expect("prove");
+	verify_tables(&airs, &statement, &CONFIG, &proof).expect("verify");
+	// The forgeries lie about an invalid trace (on a valid one they are the honest proof): a
+	// reader row whose ρ_inv is not ρ's inverse, which leaves the bus balanced.
+	let mut broken = traces.clone();
+	broken[0][3][1] = base(5);
+	let traces: Vec<&[Vec<Base>]> = broken.iter().map(|t| &t[..]).collect();
+	assert!(matches!(prove_tables(&airs, &statement, &CONFIG, &traces), Err(ZerocheckError::Violation(_))));
+	for forgery in [Forgery::RoundsAndCur(0), Forgery::RoundsAndCur(2), Forgery::RoundsAndCur(3)] {
+		let forged = prove_tables_forged(&airs, &statement, &CONFIG, &traces, forgery).expect("forged");
+		let verdict = verify_tables(&airs, &statement, &CONFIG, &forged);
+		assert!(matches!(verdict, Err(ZerocheckError::Opening(_))), "{forgery:?}: {verdict:?}");
+	}
+	let forged = prove_tables_forged(&airs, &statement, &CONFIG, &traces, Forgery::Rounds).expect("forged");
+	assert_eq!(verify_tables(&airs, &statement, &CONFIG, &forged), Err(ZerocheckError::FinalCheckFailed));
+	// Two tables of one shape: their parts swapped are refused.
+	let (statement, a, b) = permutation(&[1, 2, 3, 4, 5, 6, 7, 0], &[7, 6, 5, 4, 3, 2, 1, 0]);
+	let airs = [&Test::Sender, &Test::Receiver];
+	let proof = prove_tables(&airs, &statement, &CONFIG, &[&a, &b]).expect("prove");
+	let mut swapped = proof.clone();
+	swapped.tables.swap(0, 1);
+	assert!(verify_tables(&airs, &statement, &CONFIG, &swapped).is_err());
+	let mut dropped = proof.clone();
+	dropped.aux_opening = None;
+	assert_eq!(verify_tables(&airs, &statement, &CONFIG, &dropped), Err(ZerocheckError::Malformed("running product")));
 }

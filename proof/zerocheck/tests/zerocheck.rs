@@ -309,6 +309,16 @@ fn proofs_of_the_wrong_size_are_malformed() {
 	let mut p = proof.clone();
 	p.tables[0].next.pop();
 	malformed(p);
+	// A running product where nothing interacts.
+	let mut p = proof.clone();
+	p.aux_root = Some([0; 32]);
+	malformed(p);
+	let mut p = proof.clone();
+	p.aux_opening = Some(p.opening.clone());
+	malformed(p);
+	let mut p = proof.clone();
+	p.tables[0].accumulator = Some([1, 0, 0, 0]);
+	malformed(p);
 	// A proof for a run of another length (another n) is malformed here.
 	let other = prove(&MulChain, &mul_statement(9), &CONFIG, &MulChain::trace(2, 9, 4, 0)).expect("prove");
 	malformed(other);
