@@ -10,8 +10,8 @@
 # by Charlie), and runs `prover-worker run` on three agents: the genesis counter (agent 0, key
 # //Alice) fed one input every 500 ms and submitting every second, the hash chain fed every
 # 300 ms and submitting every 20,000 steps (or after 2 s), and the proven counter fed every 15 s,
-# each input's run proven by the worker (a validity proof of 2 to 3 MB; in this debug build about
-# 8 s to make, about 11 s from execution to finality) and the proof checked by the runtime. Each transition is executed off-chain,
+# each input's run proven by the worker (a validity proof of a few hundred KB; in this debug build
+# 9 to 12 s from execution to finality, most of it proving) and the proof checked by the runtime. Each transition is executed off-chain,
 # checked with the runtime's verifier, signed, submitted and followed to GRANDPA finality; the
 # worker shows a line per agent. Its metrics are on :9616. Ctrl-C stops both.
 #
