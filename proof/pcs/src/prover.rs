@@ -95,11 +95,25 @@ fn base_round(f: &[Base], w: &[Ext]) -> (Ext, Ext, Ext) {
 /// `v` bound in its lowest variable to `r`, for a table whose entries past `v.len()` are zero:
 /// the result's entries past its length are zero too, and its length is even (or 1).
 fn fold_prefix(v: &[Ext], r: Ext) -> Vec<Ext> {
-	let mut folded = fold_lsb(v, r);
-	if folded.len() % 2 == 1 && folded.len() > 1 {
-		folded.push(Ext::zero());
+	even(fold_lsb(v, r))
+}
+
+/// [`fold_prefix`] of base-field values, lifted.
+fn fold_base_prefix(v: &[Base], r: Ext) -> Vec<Ext> {
+	let folded = v.chunks_exact(2).map(|p| {
+		let (f0, f1) = (Ext::from(p[0]), Ext::from(p[1]));
+		f0.add(&r.mul(&f0.add(&f1)))
+	});
+	even(folded.collect())
+}
+
+/// `v` with a zero appended if its length is odd and above 1: a prefix of a table of `2^k`
+/// entries (`k ≥ 1`) still within it, and pairable.
+fn even(mut v: Vec<Ext>) -> Vec<Ext> {
+	if v.len() % 2 == 1 && v.len() > 1 {
+		v.push(Ext::zero());
 	}
-	folded
+	v
 }
 
 /// The length, even (or 1), that holds the first `used` entries of a table of `2^vars`.
@@ -163,22 +177,7 @@ pub fn open(
 		let r = transcript.challenge();
 		point.push(r);
 		if round == 0 {
-			polys = committed
-				.iter()
-				.map(|c| {
-					let pairs = c.stacked[..len].chunks_exact(2);
-					let mut folded: Vec<Ext> = pairs
-						.map(|p| {
-							let (f0, f1) = (Ext::from(p[0]), Ext::from(p[1]));
-							f0.add(&r.mul(&f0.add(&f1)))
-						})
-						.collect();
-					if folded.len() % 2 == 1 && folded.len() > 1 {
-						folded.push(Ext::zero());
-					}
-					folded
-				})
-				.collect();
+			polys = committed.iter().map(|c| fold_base_prefix(&c.stacked[..len], r)).collect();
 		} else {
 			for f in polys.iter_mut() {
 				*f = fold_prefix(f, r);
