@@ -50,6 +50,20 @@ impl CodeCache {
 	pub(crate) fn subfield(&mut self) -> &Subfield {
 		self.subfield.get_or_insert_with(Subfield::new)
 	}
+
+	/// [`LiftedCode::encode_transposed`] for the code of `2^log_rows` message values.
+	#[cfg(feature = "prover")]
+	pub(crate) fn encode_transposed(&mut self, log_rows: u32, a: &[Ext]) -> Vec<Ext> {
+		let code = self.lifted.entry(log_rows).or_insert_with(|| LiftedCode::new(log_rows));
+		code.encode_transposed(a)
+	}
+
+	/// The factors of the code's generator row at codeword position `position`: see
+	/// [`LiftedCode::generator_factors`].
+	pub(crate) fn generator_factors(&mut self, log_rows: u32, position: usize) -> Vec<Gf32> {
+		let code = self.lifted.entry(log_rows).or_insert_with(|| LiftedCode::new(log_rows));
+		code.generator_factors(position)
+	}
 }
 
 /// The same code acting on extension-field messages.
@@ -65,6 +79,8 @@ pub(crate) struct LiftedCode {
 	twiddles: Vec<Gf32>,
 	/// The message's scaling for the non-systematic encoding, ligerito's (`compute_pis`).
 	pis: Vec<Gf32>,
+	/// `s_j(v_j)`: each subspace polynomial at the next basis point (`eval_sk_at_vks`).
+	sks_vks: Vec<Gf32>,
 }
 
 /// A butterfly block with at least this many products (four per butterfly, one per coordinate)
@@ -76,8 +92,46 @@ impl LiftedCode {
 	/// The lifted code for `2^log_rows` message values.
 	pub(crate) fn new(log_rows: u32) -> Self {
 		let m = 1usize << log_rows;
-		let pis = compute_pis(m, &eval_sk_at_vks::<Gf32>(m));
-		LiftedCode { log_rows, twiddles: twiddles(log_rows + crate::LOG_INV_RATE), pis }
+		let sks_vks = eval_sk_at_vks::<Gf32>(m);
+		let pis = compute_pis(m, &sks_vks);
+		LiftedCode { log_rows, twiddles: twiddles(log_rows + crate::LOG_INV_RATE), pis, sks_vks }
+	}
+
+	/// The transpose of the encoding: `Σ_q a_q · Enc(e_i)[q]` for every message index `i`,
+	/// `a` one value per codeword position (what a recursive opening's prover weighs its row
+	/// polynomial with). The encoding is the message scaled by `pis`, zero-padded and put
+	/// through the FFT's butterflies `(u, w) ↦ (u + λw, u + (1 + λ)w)`; its transpose runs
+	/// the transposed butterflies `(a, b) ↦ (a + b, λ(a + b) + b)` from the deepest layer up,
+	/// keeps the first `2^log_rows` values and scales them by `pis` (tested against the
+	/// generator rows).
+	#[cfg(feature = "prover")]
+	pub(crate) fn encode_transposed(&self, a: &[Ext]) -> Vec<Ext> {
+		debug_assert_eq!(a.len(), 1 << (self.log_rows + crate::LOG_INV_RATE));
+		let mut v = a.to_vec();
+		fft_transposed(&mut v, &self.twiddles, 1);
+		v.truncate(1 << self.log_rows);
+		for (x, pi) in v.iter_mut().zip(&self.pis) {
+			*x = x.mul(&Ext::from(crate::Base::from_value(pi.0)));
+		}
+		v
+	}
+
+	/// The generator row at codeword position `position` as a product: the codeword of unit
+	/// message `e_i` at `position` is `Π_{j : bit j of i} s_j(α)`, `α` the domain point with
+	/// the bits of `position` and `s_j` the subspace polynomials of ligerito's additive FFT
+	/// (`s_0(x) = x`, `s_{j+1} = s_j² + s_j(v_j) s_j`). Returns `s_j(α)` for `j < log_rows`:
+	/// the generator row's multilinear extension is `Π_j (1 + (1 + s_j(α)) z_j)`, a tensor
+	/// claim's weights (tested against the encoding of every unit vector).
+	pub(crate) fn generator_factors(&self, position: usize) -> Vec<Gf32> {
+		let mut factors = Vec::with_capacity(self.log_rows as usize);
+		let mut s = Gf32::from_bits(position as u64);
+		for j in 0..self.log_rows as usize {
+			if j > 0 {
+				s = s.mul(&s).add(&self.sks_vks[j - 1].mul(&s));
+			}
+			factors.push(s);
+		}
+		factors
 	}
 
 	/// The block length.
@@ -161,6 +215,25 @@ fn twiddles(log_n: u32) -> Vec<Gf32> {
 		}
 	}
 	out
+}
+
+/// The transpose of ligerito's additive FFT from twiddle `idx` down: the halves first, then
+/// this depth's transposed butterflies.
+#[cfg(feature = "prover")]
+fn fft_transposed(v: &mut [Ext], twiddles: &[Gf32], idx: usize) {
+	if v.len() < 2 {
+		return;
+	}
+	let half = v.len() / 2;
+	let lambda = Ext::from(crate::Base::from_value(twiddles[idx - 1].0));
+	let (u, w) = v.split_at_mut(half);
+	fft_transposed(u, twiddles, 2 * idx);
+	fft_transposed(w, twiddles, 2 * idx + 1);
+	for (a, b) in u.iter_mut().zip(w.iter_mut()) {
+		let t = a.add(b);
+		*a = t;
+		*b = lambda.mul(&t).add(b);
+	}
 }
 
 /// The additive FFT of `v` from twiddle `idx` down (ligerito's recursion), computing only the
@@ -310,6 +383,61 @@ mod tests {
 			let (base, lifted) = (base_code(log_rows), LiftedCode::new(log_rows));
 			assert_eq!(lifted.twiddles, base.twiddles.iter().map(|&t| Gf32::from(t)).collect::<Vec<_>>());
 			assert_eq!(lifted.pis, base.pis.iter().map(|&t| Gf32::from(t)).collect::<Vec<_>>());
+		}
+	}
+
+	/// Entry `i` of a generator row from its factors: the product over the set bits of `i`.
+	fn generator_entry(factors: &[Gf32], i: usize) -> Gf32 {
+		(0..factors.len()).filter(|j| i >> j & 1 == 1).fold(Gf32::one(), |acc, j| acc.mul(&factors[j]))
+	}
+
+	/// The generator row's factors give the codeword of every unit vector at every position.
+	#[test]
+	fn generator_rows_are_products_of_their_factors() {
+		for log_rows in [0u32, 1, 2, 4, 6] {
+			let m = 1usize << log_rows;
+			let base = base_code(log_rows);
+			let code = LiftedCode::new(log_rows);
+			let columns: Vec<Vec<Base>> = (0..m)
+				.map(|i| {
+					let mut word = vec![Base::zero(); 4 * m];
+					word[i] = Base::one();
+					encode_non_systematic(&base, &mut word);
+					word
+				})
+				.collect();
+			for position in 0..4 * m {
+				let factors = code.generator_factors(position);
+				assert_eq!(factors.len(), log_rows as usize);
+				for (i, column) in columns.iter().enumerate() {
+					let want = Gf32::from(column[position]);
+					assert_eq!(
+						generator_entry(&factors, i),
+						want,
+						"code 2^{log_rows}, position {position}, unit vector {i}"
+					);
+				}
+			}
+		}
+	}
+
+	/// The transposed encoding weighs each message index by its generator column.
+	#[test]
+	fn the_transposed_encoding_sums_the_generator_rows() {
+		for log_rows in [0u32, 1, 3, 5] {
+			let code = LiftedCode::new(log_rows);
+			let n = 4usize << log_rows;
+			let a = pseudo_random(n, 11);
+			let got = code.encode_transposed(&a);
+			let mut want = vec![Ext::zero(); 1 << log_rows];
+			for (q, aq) in a.iter().enumerate() {
+				let factors = code.generator_factors(q);
+				for (i, w) in want.iter_mut().enumerate() {
+					let g = generator_entry(&factors, i);
+					*w = w.add(&aq.mul(&Ext::from(Base::from_value(g.0))));
+				}
+			}
+			assert_eq!(got, want, "code 2^{log_rows}");
 		}
 	}
 

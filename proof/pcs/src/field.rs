@@ -284,7 +284,6 @@ impl Subfield {
 	}
 
 	/// The value with coordinates `c`.
-	#[cfg(test)]
 	pub(crate) fn compose(c: Coords) -> Ext {
 		c.iter().rev().fold(Ext::zero(), |acc, &ck| acc.mul_by_x().add(&Ext::from(Base::from_value(ck))))
 	}

@@ -224,6 +224,34 @@ pub fn eq_table(point: &[Ext]) -> Vec<Ext> {
 	table
 }
 
+/// The weights of a [`crate::ClaimKind::Tensor`] claim at `point` (one coordinate per
+/// variable): `Π_t (u_t + (u_t + v_t) · point_t)`, the multilinear extension of
+/// `i ↦ Π_t (bit t of i ? v_t : u_t)` for the pairs `(u_t, v_t)` in `pairs`. The caller checks
+/// that `pairs` has two coordinates per variable of `point`.
+pub fn tensor_eval(pairs: &[Ext], point: &[Ext]) -> Ext {
+	pairs.chunks_exact(2).zip(point).fold(Ext::one(), |acc, (uv, s)| {
+		let factor = uv[0].add(&mul(&uv[0].add(&uv[1]), s));
+		mul(&acc, &factor)
+	})
+}
+
+/// Every weight of a [`crate::ClaimKind::Tensor`] claim: entry `i` is
+/// `Π_t (bit t of i ? v_t : u_t)`, `pairs = (u_0, v_0, u_1, v_1, …)`.
+#[cfg(feature = "prover")]
+pub(crate) fn tensor_table(pairs: &[Ext]) -> Vec<Ext> {
+	let n = pairs.len() / 2;
+	let mut table = alloc::vec![Ext::zero(); 1 << n];
+	table[0] = Ext::one();
+	for (j, uv) in pairs.chunks_exact(2).enumerate() {
+		let (low, high) = table.split_at_mut(1 << j);
+		for (e, h) in low.iter_mut().zip(high) {
+			*h = mul(e, &uv[1]);
+			*e = mul(e, &uv[0]);
+		}
+	}
+	table
+}
+
 /// The multilinear extension of `values` at `point` (index bit `j` against `point[j]`):
 /// `Σ_i eq(point, i) values[i]`, by folding one variable at a time (`values.len() - 1`
 /// multiplications, half of building the eq table and summing against it). The caller checks
@@ -300,6 +328,30 @@ mod tests {
 		spans.sort();
 		assert!(spans.windows(2).all(|w| w[0].1 == w[1].0) && spans[0].0 == 0);
 		assert_eq!(spans.last().map(|s| s.1), Some(used));
+	}
+
+	/// A tensor claim's weights are their definition, `Eq`'s pairs give the eq table, and the
+	/// evaluation at a boolean point selects the table's entry.
+	#[cfg(feature = "prover")]
+	#[test]
+	fn tensor_weights_are_products_of_their_factors() {
+		for n in 0..=6usize {
+			let pairs = points(2 * n, 7);
+			let table = tensor_table(&pairs);
+			for (i, weight) in table.iter().enumerate() {
+				let want = (0..n).fold(Ext::one(), |acc, t| acc.mul(&pairs[2 * t + (i >> t & 1)]));
+				assert_eq!(*weight, want, "{n} variables, entry {i}");
+				let bits: Vec<Ext> = (0..n).map(|k| if i >> k & 1 == 1 { Ext::one() } else { Ext::zero() }).collect();
+				assert_eq!(tensor_eval(&pairs, &bits), want, "{n} variables, boolean point {i}");
+			}
+			let r = points(n, 99);
+			let as_pairs: Vec<Ext> = r.iter().flat_map(|x| [Ext::one().add(x), *x]).collect();
+			assert_eq!(tensor_table(&as_pairs), eq_table(&r), "eq as a tensor, {n} variables");
+			let s = points(n, 1234);
+			assert_eq!(tensor_eval(&as_pairs, &s), eq_eval(&r, &s), "eq as a tensor at a point, {n} variables");
+			// Its extension is multilinear: the table folded at s.
+			assert_eq!(tensor_eval(&pairs, &s), evaluate(&table, &s), "{n} variables");
+		}
 	}
 
 	#[test]

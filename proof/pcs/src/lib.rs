@@ -55,16 +55,18 @@ mod hash;
 mod layout;
 #[cfg(feature = "prover")]
 pub mod prover;
+mod recursion;
 #[cfg(feature = "test-utils")]
 pub mod test_utils;
 mod transcript;
 mod verifier;
 
 pub use code::CodeCache;
-pub use layout::{eq_eval, eq_table, successor, Layout, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES, MAX_POLYS};
+pub use layout::{eq_eval, eq_table, successor, tensor_eval, Layout, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES, MAX_POLYS};
 pub use ligerito_binary_fields::{BinaryElem128 as Ext, BinaryElem32 as Base, BinaryFieldElement};
+pub use recursion::{MAX_LEVELS, SECURE_NUM_QUERIES_RECURSIVE};
 pub use transcript::Transcript;
-pub use verifier::{verify, verify_with};
+pub use verifier::{verify, verify_recursive, verify_recursive_with, verify_with};
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode};
@@ -125,6 +127,11 @@ pub enum ClaimKind {
 	/// `next(f)(r)`, where `next(f)[i] = f[i + 1]` and `0` for the last index: the value at `r`
 	/// of the polynomial shifted up by one (a trace column's next row).
 	Shifted,
+	/// `Σ_i f[i] · Π_t (bit t of i ? v_t : u_t)`: a linear functional whose weights are a
+	/// product of one factor per variable, given by its two values. The claim's point holds the
+	/// pairs `(u_0, v_0, u_1, v_1, …)`, two coordinates per variable. (`Eq` at `r` is the pairs
+	/// `(1 + r_t, r_t)`.) A recursive opening states its combined row's checks this way.
+	Tensor,
 }
 
 impl ClaimKind {
@@ -132,6 +139,15 @@ impl ClaimKind {
 		match self {
 			ClaimKind::Eq => 0,
 			ClaimKind::Shifted => 1,
+			ClaimKind::Tensor => 2,
+		}
+	}
+
+	/// Coordinates of a point of this kind on a polynomial of `num_vars` variables.
+	pub(crate) fn point_len(self, num_vars: u32) -> usize {
+		match self {
+			ClaimKind::Eq | ClaimKind::Shifted => num_vars as usize,
+			ClaimKind::Tensor => 2 * num_vars as usize,
 		}
 	}
 }
@@ -146,7 +162,8 @@ pub struct Claim {
 	pub poly: u32,
 	/// What is claimed of the polynomial at the point.
 	pub kind: ClaimKind,
-	/// The point, one coordinate per variable, `x_0` first.
+	/// The point, one coordinate per variable, `x_0` first (two per variable for
+	/// [`ClaimKind::Tensor`]).
 	pub point: Vec<Ext>,
 	/// The claimed value.
 	pub value: Ext,
@@ -175,6 +192,37 @@ pub struct OpeningProof {
 	pub combined_row: Vec<u128>,
 	/// Per commitment, the opened leaves.
 	pub openings: Vec<LeafOpening>,
+}
+
+/// One level of a recursive opening: the reduction of its claims to the combined row, and the
+/// row committed (its root) instead of sent. The next level opens that commitment for the
+/// checks the row must pass (see [`RecursiveOpeningProof`]).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct CommittedLevel {
+	/// The batching sumcheck, as in [`OpeningProof::sumcheck`].
+	pub sumcheck: Vec<[u128; 3]>,
+	/// `F_g(s)` for every commitment of the level.
+	pub evaluations: Vec<u128>,
+	/// The root of the commitment to the combined row's coordinates over GF(2^32).
+	pub row_root: [u8; 32],
+	/// Per commitment of the level, the opened leaves.
+	pub openings: Vec<LeafOpening>,
+}
+
+/// A recursive opening (Ligerito's recursion): each level's combined row is committed and the
+/// next level proves what the verifier would have checked of it (its value at `s_hi` and its
+/// encoding at the queried leaves), until a row short enough to send. The number of levels and
+/// their leaf widths follow from the first level's shape ([`MAX_LEVELS`] at most), never from
+/// the proof.
+///
+/// Decode it with `DecodeAll::decode_all` where proofs are identified by their bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct RecursiveOpeningProof {
+	/// The levels whose combined rows are committed, the caller's commitments' first.
+	pub levels: Vec<CommittedLevel>,
+	/// The last level: the opening of the last committed row (of the caller's commitments if
+	/// there are no levels), its combined row in the clear.
+	pub last: OpeningProof,
 }
 
 /// Why a commitment, claim list or proof was refused.

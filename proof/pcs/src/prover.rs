@@ -1,8 +1,14 @@
 //! Committing to polynomials and opening them (std, feature `prover`).
 
 use crate::{
-	code::base_code, ext_value, layout::Layout, verifier::absorb_statement, Base, Claim, ClaimKind, Commitment, Ext,
-	LeafOpening, OpeningProof, Params, PcsError, Transcript,
+	code::{base_code, CodeCache},
+	ext_value,
+	field::{dot_base, Coords, Subfield},
+	layout::{tensor_table, Layout},
+	recursion::{next_level, row_claims, row_polynomial},
+	verifier::{absorb_statement, Level},
+	Base, Claim, ClaimKind, Commitment, CommittedLevel, Ext, LeafOpening, OpeningProof, Params, PcsError,
+	RecursiveOpeningProof, Transcript, MAX_LEVELS,
 };
 use ligerito::{
 	data_structures::RecursiveLigeroWitness,
@@ -43,16 +49,17 @@ impl Committed {
 }
 
 /// The weights of a claim over its polynomial's `2^n` indices: `eq(r, i)`, or for a shifted
-/// claim `eq(r, i - 1)` (and 0 at index 0), which is `S(r, i)`.
+/// claim `eq(r, i - 1)` (and 0 at index 0), which is `S(r, i)`, or a tensor claim's products.
 fn weight_table(kind: ClaimKind, point: &[Ext]) -> Vec<Ext> {
-	let eq = eq_table_lsb(point);
 	match kind {
-		ClaimKind::Eq => eq,
+		ClaimKind::Eq => eq_table_lsb(point),
 		ClaimKind::Shifted => {
+			let eq = eq_table_lsb(point);
 			let mut shifted = vec![Ext::zero(); eq.len()];
 			shifted[1..].copy_from_slice(&eq[..eq.len() - 1]);
 			shifted
 		},
+		ClaimKind::Tensor => tensor_table(point),
 	}
 }
 
@@ -68,7 +75,12 @@ pub fn commit(params: &Params, polys: &[&[Base]]) -> Result<Committed, PcsError>
 		let n = u8::try_from(poly.len().trailing_zeros()).map_err(|_| PcsError::BadShape("too many variables"))?;
 		num_vars.push(n);
 	}
-	let layout = Layout::new(params, &num_vars)?;
+	commit_in(Layout::new(params, &num_vars)?, polys)
+}
+
+/// Commits to `polys` in `layout` (theirs: the caller made it from their sizes).
+fn commit_in(layout: Layout, polys: &[&[Base]]) -> Result<Committed, PcsError> {
+	let num_vars = layout.num_vars.iter().map(|&n| n as u8).collect();
 	let mut stacked = vec![Base::zero(); layout.rows() << layout.log_leaf_width];
 	for (j, poly) in polys.iter().enumerate() {
 		let start = layout.stacked_index(j as u32, 0);
@@ -136,24 +148,165 @@ pub fn open(
 	claims: &[Claim],
 	transcript: &mut Transcript,
 ) -> Result<OpeningProof, PcsError> {
+	let reduced = reduce(params, committed, claims, Level::First, None, transcript)?;
+	Ok(send_row(params, committed, reduced, transcript))
+}
+
+/// Proves `claims` about `committed` as a recursive opening: each level's combined row
+/// committed and opened by the next level, as long as that is shorter (the schedule of
+/// [`crate::RecursiveOpeningProof`]). `params` are the first level's; the transcript must be
+/// in the state the verifier's will be in (see [`crate::verify_recursive`]).
+pub fn open_recursive(
+	params: &Params,
+	committed: &[&Committed],
+	claims: &[Claim],
+	transcript: &mut Transcript,
+) -> Result<RecursiveOpeningProof, PcsError> {
+	open_recursive_altered(params, committed, claims, transcript, &mut |_, _| {})
+}
+
+/// [`open_recursive`], with each level's row polynomial passed through `alter` (with the
+/// level's number) before it is committed: the tests' dishonest prover.
+fn open_recursive_altered(
+	params: &Params,
+	committed: &[&Committed],
+	claims: &[Claim],
+	transcript: &mut Transcript,
+	alter: &mut dyn FnMut(usize, &mut Vec<Base>),
+) -> Result<RecursiveOpeningProof, PcsError> {
+	transcript.absorb_u64(b"pcs/recursive/max_levels", MAX_LEVELS as u64);
+	let mut codes = CodeCache::default();
+	let mut levels = Vec::new();
+	let mut params = *params;
+	let mut level = Level::First;
+	let mut row: Option<(Committed, Vec<Claim>, RowSource)> = None;
+	loop {
+		let next = {
+			let (committed, claims, source): (Vec<&Committed>, &[Claim], _) = match &row {
+				None => (committed.to_vec(), claims, None),
+				Some((c, claims, source)) => (vec![c], &claims[..], Some((source, &mut codes))),
+			};
+			let reduced = reduce(&params, &committed, claims, level, source, transcript)?;
+			let Some((next_params, next_layout)) = next_level(&reduced.layout, params.num_queries, levels.len()) else {
+				let last = send_row(&params, &committed, reduced, transcript);
+				return Ok(RecursiveOpeningProof { levels, last });
+			};
+			let layout = &reduced.layout;
+			let mut values = row_polynomial(&reduced.combined_row, layout.log_rows);
+			alter(levels.len(), &mut values);
+			let row_committed = commit_in(next_layout.clone(), &[&values[..]])?;
+			let row_root = row_committed.commitment.root;
+			transcript.absorb_root(b"pcs/row_root", &row_root);
+			let queries = transcript.distinct_indices(layout.leaves(), params.num_queries as usize);
+			let (s_lo, s_hi) = reduced.point.split_at(layout.log_leaf_width as usize);
+			let eq = eq_table_lsb(s_lo);
+			let subfield = Subfield::new();
+			let at: Vec<Coords> = queries
+				.iter()
+				.map(|&q| {
+					let value = committed
+						.iter()
+						.zip(&reduced.gammas)
+						.fold(Ext::zero(), |acc, (c, gamma)| acc.add(&gamma.mul(&dot_base(&c.witness.row(q), &eq))));
+					subfield.coords(value)
+				})
+				.collect();
+			let target =
+				reduced.evaluations.iter().zip(&reduced.gammas).fold(Ext::zero(), |acc, (e, g)| acc.add(&e.mul(g)));
+			let next_claims = row_claims(layout, &mut codes, s_hi, target, &queries, &at);
+			let source = RowSource { log_rows: layout.log_rows, s_hi: s_hi.to_vec(), queries };
+			levels.push(CommittedLevel {
+				sumcheck: reduced.sumcheck,
+				evaluations: reduced.evaluations.into_iter().map(ext_value).collect(),
+				row_root,
+				openings: leaf_openings(&committed, &source.queries),
+			});
+			(next_params, next_layout, row_committed, next_claims, source)
+		};
+		let (next_params, next_layout, row_committed, next_claims, source) = next;
+		params = next_params;
+		level = Level::Row { used: next_layout.used };
+		row = Some((row_committed, next_claims, source));
+	}
+}
+
+/// Where a row level's claims come from ([`row_claims`]): the previous level's rows, the high
+/// part of its point and its queries. Their weights, summed, are built in one pass instead of
+/// one table per claim: the eq claim's table plus the transposed encoding of the queries'
+/// weights, each times the coordinate factor `x^k`.
+struct RowSource {
+	log_rows: u32,
+	s_hi: Vec<Ext>,
+	queries: Vec<usize>,
+}
+
+impl RowSource {
+	/// `Σ_l α_l w_l` over the row claims, in their order (the eq claim, then one per query).
+	fn weights(&self, alphas: &[Ext], codes: &mut CodeCache) -> Vec<Ext> {
+		let mut at_queries = vec![Ext::zero(); 1 << (self.log_rows + crate::LOG_INV_RATE)];
+		for (&q, alpha) in self.queries.iter().zip(&alphas[1..]) {
+			at_queries[q] = *alpha;
+		}
+		let mut by_row = codes.encode_transposed(self.log_rows, &at_queries);
+		for (w, e) in by_row.iter_mut().zip(eq_table_lsb(&self.s_hi)) {
+			*w = w.add(&alphas[0].mul(&e));
+		}
+		let x = Ext::from_value(2);
+		let coordinates = [Ext::one(), x, x.mul(&x), x.mul(&x).mul(&x)];
+		by_row.iter().flat_map(|w| coordinates.map(|c| c.mul(w))).collect()
+	}
+}
+
+/// What the first part of a level leaves: its claims reduced to the commitments' values at the
+/// sumcheck's point, and the combined row there.
+struct Reduced {
+	layout: Layout,
+	sumcheck: Vec<[u128; 3]>,
+	point: Vec<Ext>,
+	evaluations: Vec<Ext>,
+	gammas: Vec<Ext>,
+	/// `y` over the rows the polynomials take up (the others are zero).
+	combined_row: Vec<Ext>,
+}
+
+/// The statement, the batching sumcheck, the evaluations and the combined row of one level.
+fn reduce(
+	params: &Params,
+	committed: &[&Committed],
+	claims: &[Claim],
+	level: Level,
+	row: Option<(&RowSource, &mut CodeCache)>,
+	transcript: &mut Transcript,
+) -> Result<Reduced, PcsError> {
 	let commitments: Vec<Commitment> = committed.iter().map(|c| c.commitment()).collect();
-	let layout = absorb_statement(params, &commitments, claims, transcript)?;
+	let layout = absorb_statement(params, &commitments, claims, level, transcript)?;
 	if committed.iter().any(|c| c.layout != layout) {
 		return Err(PcsError::BadShape("committed under other parameters"));
 	}
 	let alphas: Vec<Ext> = claims.iter().map(|_| transcript.challenge()).collect();
 
 	// W_g = Σ α_l w_l over the claims on commitment g, each claim's table at its polynomial's
-	// place in F. Only the prefix of F that the polynomials take up is kept: past it, F and
-	// every W_g are zero, and so is every folded table past its folded prefix.
-	let len = prefix_len(layout.used, layout.total_vars);
-	let mut weights: Vec<Vec<Ext>> = vec![vec![Ext::zero(); len]; committed.len()];
-	for (claim, alpha) in claims.iter().zip(&alphas) {
-		let table = weight_table(claim.kind, &claim.point);
-		let start = layout.stacked_index(claim.poly, 0);
-		let w = &mut weights[claim.commitment as usize][start..start + table.len()];
-		for (w, t) in w.iter_mut().zip(&table) {
-			*w = w.add(&alpha.mul(t));
+	// place in F. At the first level only the prefix of F that the polynomials take up is
+	// kept: past it, F and every W_g are zero, and so is every folded table past its folded
+	// prefix. A row polynomial's claims weigh all of it (zeros included), and folding a
+	// truncated W would lose the weights that pair with F's last values: it is kept whole
+	// (at most twice its used values).
+	let len = match level {
+		Level::First => prefix_len(layout.used, layout.total_vars),
+		Level::Row { .. } => 1usize << layout.total_vars,
+	};
+	let mut weights: Vec<Vec<Ext>> = Vec::new();
+	if let Some((source, codes)) = row {
+		weights.push(source.weights(&alphas, codes));
+	} else {
+		weights = vec![vec![Ext::zero(); len]; committed.len()];
+		for (claim, alpha) in claims.iter().zip(&alphas) {
+			let table = weight_table(claim.kind, &claim.point);
+			let start = layout.stacked_index(claim.poly, 0);
+			let w = &mut weights[claim.commitment as usize][start..];
+			for (w, t) in w.iter_mut().zip(&table) {
+				*w = w.add(&alpha.mul(t));
+			}
 		}
 	}
 
@@ -204,22 +357,30 @@ pub fn open(
 			*acc = acc.add(&gamma.mul(&v));
 		}
 	}
-	transcript.absorb_exts(b"pcs/combined_row", &combined_row);
+	Ok(Reduced { layout, sumcheck, point, evaluations, gammas, combined_row })
+}
 
-	let queries = transcript.distinct_indices(layout.leaves(), params.num_queries as usize);
-	let openings = committed
+/// The end of a level whose combined row is sent: the row, the queries and the leaves.
+fn send_row(params: &Params, committed: &[&Committed], reduced: Reduced, transcript: &mut Transcript) -> OpeningProof {
+	transcript.absorb_exts(b"pcs/combined_row", &reduced.combined_row);
+	let queries = transcript.distinct_indices(reduced.layout.leaves(), params.num_queries as usize);
+	OpeningProof {
+		sumcheck: reduced.sumcheck,
+		evaluations: reduced.evaluations.into_iter().map(ext_value).collect(),
+		combined_row: reduced.combined_row.into_iter().map(ext_value).collect(),
+		openings: leaf_openings(committed, &queries),
+	}
+}
+
+/// Every commitment's rows at `queries` and their Merkle multiproof.
+fn leaf_openings(committed: &[&Committed], queries: &[usize]) -> Vec<LeafOpening> {
+	committed
 		.iter()
 		.map(|c| LeafOpening {
 			rows: queries.iter().map(|&q| c.witness.row(q).iter().map(|v| v.poly().value()).collect()).collect(),
-			siblings: c.witness.tree.prove(&queries).siblings,
+			siblings: c.witness.tree.prove(queries).siblings,
 		})
-		.collect();
-	Ok(OpeningProof {
-		sumcheck,
-		evaluations: evaluations.into_iter().map(ext_value).collect(),
-		combined_row: combined_row.into_iter().map(ext_value).collect(),
-		openings,
-	})
+		.collect()
 }
 #[cfg(test)]
 mod tests {
@@ -248,6 +409,55 @@ mod tests {
 					matches!(verdict, Err(PcsError::ColumnCheckFailed { .. })),
 					"{num_vars} variables, value {changed} changed after commitment: {verdict:?}"
 				);
+			}
+		}
+	}
+
+	/// A recursive prover that commits a row polynomial other than its combined row's (one
+	/// value changed, at any level, inside the rows used or in the zeros past them) is rejected,
+	/// and the honest one on the same claims is not.
+	#[test]
+	fn committing_another_row_is_rejected() {
+		let params = Params { log_leaf_width: 3, num_queries: 6 };
+		let poly: Vec<Base> = (0..1u32 << 14).map(|i| Base::from_value(i.wrapping_mul(2654435761) ^ 77)).collect();
+		let short: Vec<Base> = poly[..1 << 12].to_vec();
+		let committed = commit(&params, &[&poly[..], &short[..]]).unwrap();
+		let point: Vec<Ext> = (0..14u128).map(|i| Ext::from_value(0x9e37_79b9_7f4a_7c15 * (i + 3))).collect();
+		let claims: Vec<Claim> = [(0u32, 14usize), (1, 12)]
+			.iter()
+			.map(|&(poly, n)| {
+				let value = committed.evaluate(poly, ClaimKind::Eq, &point[..n]);
+				Claim { commitment: 0, poly, kind: ClaimKind::Eq, point: point[..n].to_vec(), value }
+			})
+			.collect();
+		let run = |alter: &mut dyn FnMut(usize, &mut Vec<Base>)| {
+			let proof =
+				open_recursive_altered(&params, &[&committed], &claims, &mut Transcript::new(b"test"), alter).unwrap();
+			let verdict = crate::verify_recursive(
+				&params,
+				&[committed.commitment()],
+				&claims,
+				&proof,
+				&mut Transcript::new(b"test"),
+			);
+			(proof.levels.len(), verdict)
+		};
+		let (levels, honest) = run(&mut |_, _| {});
+		assert_eq!(honest, Ok(()));
+		assert!(levels >= 2, "{levels} levels");
+		// Every level's row polynomial uses more than half of its values: the first, the
+		// middle and the last of them, and the zeros past them.
+		type Pick = fn(usize) -> usize;
+		let picks: [Pick; 5] = [|_| 0, |_| 1, |len| len / 2, |len| len * 5 / 8, |len| len - 1];
+		for level in 0..levels {
+			for pick in picks {
+				let (_, verdict) = run(&mut |l, values| {
+					if l == level {
+						let at = pick(values.len());
+						values[at] = values[at].add(&Base::one());
+					}
+				});
+				assert!(verdict.is_err(), "row polynomial of level {level} changed at {}", pick(1));
 			}
 		}
 	}

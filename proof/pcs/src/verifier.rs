@@ -6,14 +6,32 @@ use crate::{
 	ext,
 	field::{mul, reduce, Coords, Subfield},
 	hash::row_hash,
-	layout::{eq_eval, eq_table, evaluate, successor, Layout},
+	layout::{eq_eval, eq_table, evaluate, successor, tensor_eval, Layout},
+	recursion::{next_level, row_claims},
 	transcript::merkle_root,
-	Base, Claim, ClaimKind, Commitment, Ext, OpeningProof, Params, PcsError, Transcript,
+	Base, Claim, ClaimKind, Commitment, Ext, LeafOpening, OpeningProof, Params, PcsError, RecursiveOpeningProof,
+	Transcript, MAX_LEVELS,
 };
 use alloc::vec::Vec;
 use ligerito::sumcheck_polys::eval_round_poly;
 use ligerito_binary_fields::BinaryFieldElement;
 use ligerito_merkle::BatchedMerkleProof;
+
+/// Which level of an opening a statement opens: the caller's commitments, or the commitment to
+/// the combined row of a recursive opening's previous level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Level {
+	/// The caller's commitments and claims.
+	First,
+	/// A row polynomial of a recursive opening, taking up its first `used` values. Its claims
+	/// are [`crate::recursion::row_claims`]: their points are functions of what the transcript
+	/// already holds (the previous level's point and queries), so only their values are
+	/// absorbed.
+	Row {
+		/// Values of the row polynomial that can be nonzero.
+		used: u64,
+	},
+}
 
 /// What prover and verifier both do before the first challenge: check the shapes and absorb the
 /// parameters, every commitment and every claim. Returns the common layout.
@@ -21,6 +39,7 @@ pub(crate) fn absorb_statement(
 	params: &Params,
 	commitments: &[Commitment],
 	claims: &[Claim],
+	level: Level,
 	transcript: &mut Transcript,
 ) -> Result<Layout, PcsError> {
 	let first = commitments.first().ok_or(PcsError::BadShape("no commitments"))?;
@@ -30,7 +49,10 @@ pub(crate) fn absorb_statement(
 	if commitments.iter().any(|c| c.num_vars != first.num_vars) {
 		return Err(PcsError::BadShape("the commitments of one opening must have the same shape"));
 	}
-	let layout = Layout::new(params, &first.num_vars)?;
+	let mut layout = Layout::new(params, &first.num_vars)?;
+	if let Level::Row { used } = level {
+		layout.used = used.min(layout.used);
+	}
 	if claims.is_empty() {
 		return Err(PcsError::BadClaim("no claims"));
 	}
@@ -41,7 +63,7 @@ pub(crate) fn absorb_statement(
 		let Some(&n) = layout.num_vars.get(claim.poly as usize) else {
 			return Err(PcsError::BadClaim("no such polynomial"));
 		};
-		if claim.point.len() != n as usize {
+		if claim.point.len() != claim.kind.point_len(n) {
 			return Err(PcsError::BadClaim("the point has the wrong number of coordinates"));
 		}
 	}
@@ -55,12 +77,21 @@ pub(crate) fn absorb_statement(
 		transcript.absorb_root(b"pcs/root", &c.root);
 	}
 	transcript.absorb_u64(b"pcs/claims", claims.len() as u64);
-	for claim in claims {
-		transcript.absorb_u64(b"pcs/claim/commitment", claim.commitment as u64);
-		transcript.absorb_u64(b"pcs/claim/poly", claim.poly as u64);
-		transcript.absorb_u64(b"pcs/claim/kind", claim.kind.tag());
-		transcript.absorb_exts(b"pcs/claim/point", &claim.point);
-		transcript.absorb_exts(b"pcs/claim/value", &[claim.value]);
+	match level {
+		Level::First => {
+			for claim in claims {
+				transcript.absorb_u64(b"pcs/claim/commitment", claim.commitment as u64);
+				transcript.absorb_u64(b"pcs/claim/poly", claim.poly as u64);
+				transcript.absorb_u64(b"pcs/claim/kind", claim.kind.tag());
+				transcript.absorb_exts(b"pcs/claim/point", &claim.point);
+				transcript.absorb_exts(b"pcs/claim/value", &[claim.value]);
+			}
+		},
+		Level::Row { used } => {
+			transcript.absorb_u64(b"pcs/row/used", used);
+			let values: Vec<Ext> = claims.iter().map(|c| c.value).collect();
+			transcript.absorb_exts(b"pcs/row/claim_values", &values);
+		},
 	}
 	Ok(layout)
 }
@@ -89,7 +120,105 @@ pub fn verify_with(
 	transcript: &mut Transcript,
 	codes: &mut CodeCache,
 ) -> Result<(), PcsError> {
-	let layout = absorb_statement(params, commitments, claims, transcript)?;
+	verify_clear(params, commitments, claims, Level::First, proof, transcript, codes)
+}
+
+/// Checks that a recursive opening proves every claim in `claims` about `commitments` under
+/// `params` (the first level's; the later levels' follow from it). The transcript must be in
+/// the state the prover's was in when it called [`crate::prover::open_recursive`].
+pub fn verify_recursive(
+	params: &Params,
+	commitments: &[Commitment],
+	claims: &[Claim],
+	proof: &RecursiveOpeningProof,
+	transcript: &mut Transcript,
+) -> Result<(), PcsError> {
+	verify_recursive_with(params, commitments, claims, proof, transcript, &mut CodeCache::default())
+}
+
+/// [`verify_recursive`] with the codes already built by earlier openings of the same
+/// verification.
+pub fn verify_recursive_with(
+	params: &Params,
+	commitments: &[Commitment],
+	claims: &[Claim],
+	proof: &RecursiveOpeningProof,
+	transcript: &mut Transcript,
+	codes: &mut CodeCache,
+) -> Result<(), PcsError> {
+	transcript.absorb_u64(b"pcs/recursive/max_levels", MAX_LEVELS as u64);
+	if proof.levels.len() >= MAX_LEVELS {
+		return Err(PcsError::Malformed("more levels than MAX_LEVELS"));
+	}
+	let mut params = *params;
+	let mut level = Level::First;
+	// The row levels' statements, owned (the first level's are the caller's).
+	let mut row_statement: Option<(Commitment, Vec<Claim>)> = None;
+	for (number, proof_level) in proof.levels.iter().enumerate() {
+		let (commitments, claims) = match &row_statement {
+			None => (commitments, claims),
+			Some((commitment, claims)) => (core::slice::from_ref(commitment), &claims[..]),
+		};
+		let reduced = check_reduction(
+			&params,
+			commitments,
+			claims,
+			level,
+			&proof_level.sumcheck,
+			&proof_level.evaluations,
+			transcript,
+		)?;
+		let layout = &reduced.layout;
+		let (next_params, next_layout) = next_level(layout, params.num_queries, number)
+			.ok_or(PcsError::Malformed("a level the schedule does not have"))?;
+		transcript.absorb_root(b"pcs/row_root", &proof_level.row_root);
+		let queries = transcript.distinct_indices(layout.leaves(), params.num_queries as usize);
+		let rows = check_leaves(layout, commitments, &proof_level.openings, &queries)?;
+		let (s_lo, s_hi) = reduced.point.split_at(layout.log_leaf_width as usize);
+		let leaf_weights = LeafWeights::new(s_lo, &reduced.gammas, codes.subfield());
+		let at: Vec<Coords> =
+			(0..queries.len()).map(|i| leaf_weights.combine(rows.iter().map(|leaves| &leaves[i][..]))).collect();
+		let target =
+			reduced.evaluations.iter().zip(&reduced.gammas).fold(Ext::zero(), |acc, (e, g)| acc.add(&mul(e, g)));
+		let next_claims = row_claims(layout, codes, s_hi, target, &queries, &at);
+		let commitment = Commitment { root: proof_level.row_root, num_vars: alloc::vec![next_layout.total_vars as u8] };
+		row_statement = Some((commitment, next_claims));
+		level = Level::Row { used: next_layout.used };
+		params = next_params;
+	}
+	let (commitments, claims) = match &row_statement {
+		None => (commitments, claims),
+		Some((commitment, claims)) => (core::slice::from_ref(commitment), &claims[..]),
+	};
+	// The last level: the schedule must end here.
+	let check_end = |layout: &Layout| match next_level(layout, params.num_queries, proof.levels.len()) {
+		Some(_) => Err(PcsError::Malformed("the schedule has a level the proof does not")),
+		None => Ok(()),
+	};
+	verify_clear_then(&params, commitments, claims, level, &proof.last, transcript, codes, check_end)
+}
+
+/// What the first part of a level establishes: the claims reduced to the commitments'
+/// values at the sumcheck's point.
+struct Reduced {
+	layout: Layout,
+	point: Vec<Ext>,
+	evaluations: Vec<Ext>,
+	gammas: Vec<Ext>,
+}
+
+/// The statement, the batching sumcheck and the evaluations of one level, then the draw of the
+/// commitments' weights `γ_g`.
+fn check_reduction(
+	params: &Params,
+	commitments: &[Commitment],
+	claims: &[Claim],
+	level: Level,
+	sumcheck: &[[u128; 3]],
+	evaluations: &[u128],
+	transcript: &mut Transcript,
+) -> Result<Reduced, PcsError> {
+	let layout = absorb_statement(params, commitments, claims, level, transcript)?;
 	let total_vars = layout.total_vars as usize;
 
 	// Batching: one random weight per claim.
@@ -97,11 +226,11 @@ pub fn verify_with(
 	let mut claim_sum = claims.iter().zip(&alphas).fold(Ext::zero(), |acc, (c, a)| acc.add(&mul(&c.value, a)));
 
 	// The batching sumcheck.
-	if proof.sumcheck.len() != total_vars {
+	if sumcheck.len() != total_vars {
 		return Err(PcsError::Malformed("sumcheck length"));
 	}
 	let mut point = Vec::with_capacity(total_vars);
-	for (round, msg) in proof.sumcheck.iter().enumerate() {
+	for (round, msg) in sumcheck.iter().enumerate() {
 		let (h0, h1, h2) = (ext(msg[0]), ext(msg[1]), ext(msg[2]));
 		if h0.add(&h1) != claim_sum {
 			return Err(PcsError::SumcheckFailed { round: round as u32 });
@@ -113,20 +242,86 @@ pub fn verify_with(
 	}
 
 	// The values at the sumcheck's point must account for its final claim.
-	if proof.evaluations.len() != commitments.len() {
+	if evaluations.len() != commitments.len() {
 		return Err(PcsError::Malformed("number of evaluations"));
 	}
-	let evaluations: Vec<Ext> = proof.evaluations.iter().map(|&v| ext(v)).collect();
+	let evaluations: Vec<Ext> = evaluations.iter().map(|&v| ext(v)).collect();
 	transcript.absorb_exts(b"pcs/evaluations", &evaluations);
 	let weights = claim_weights(&layout, claims, &alphas, &point, commitments.len());
 	let expected = evaluations.iter().zip(&weights).fold(Ext::zero(), |acc, (e, w)| acc.add(&mul(e, w)));
 	if expected != claim_sum {
 		return Err(PcsError::EvaluationMismatch);
 	}
+	let gammas: Vec<Ext> = commitments.iter().map(|_| transcript.challenge()).collect();
+	Ok(Reduced { layout, point, evaluations, gammas })
+}
+
+/// Checks every commitment's Merkle multiproof at `queries` and returns the opened rows.
+fn check_leaves(
+	layout: &Layout,
+	commitments: &[Commitment],
+	openings: &[LeafOpening],
+	queries: &[usize],
+) -> Result<Vec<Vec<Vec<Base>>>, PcsError> {
+	if openings.len() != commitments.len() {
+		return Err(PcsError::Malformed("number of leaf openings"));
+	}
+	let width = layout.leaf_width();
+	let mut rows: Vec<Vec<Vec<Base>>> = Vec::with_capacity(commitments.len());
+	for (g, (opening, commitment)) in openings.iter().zip(commitments).enumerate() {
+		if opening.rows.len() != queries.len() || opening.rows.iter().any(|r| r.len() != width) {
+			return Err(PcsError::Malformed("opened leaves"));
+		}
+		let leaves: Vec<Vec<Base>> =
+			opening.rows.iter().map(|r| r.iter().map(|&v| Base::from_value(v)).collect()).collect();
+		let hashes: Vec<[u8; 32]> = leaves.iter().map(|r| row_hash(r)).collect();
+		let siblings = BatchedMerkleProof { siblings: opening.siblings.clone() };
+		if !ligerito_merkle::verify(
+			&merkle_root(&commitment.root),
+			&siblings,
+			layout.log_leaves as usize,
+			&hashes,
+			queries,
+		) {
+			return Err(PcsError::MerkleFailed { commitment: g as u32 });
+		}
+		rows.push(leaves);
+	}
+	Ok(rows)
+}
+
+/// A level whose combined row is sent: [`verify_with`] for any level.
+fn verify_clear(
+	params: &Params,
+	commitments: &[Commitment],
+	claims: &[Claim],
+	level: Level,
+	proof: &OpeningProof,
+	transcript: &mut Transcript,
+	codes: &mut CodeCache,
+) -> Result<(), PcsError> {
+	verify_clear_then(params, commitments, claims, level, proof, transcript, codes, |_| Ok(()))
+}
+
+/// [`verify_clear`], with a check of the level's layout (a recursive opening's: the schedule
+/// ends at it) right after its statement.
+#[allow(clippy::too_many_arguments)]
+fn verify_clear_then(
+	params: &Params,
+	commitments: &[Commitment],
+	claims: &[Claim],
+	level: Level,
+	proof: &OpeningProof,
+	transcript: &mut Transcript,
+	codes: &mut CodeCache,
+	check_layout: impl FnOnce(&Layout) -> Result<(), PcsError>,
+) -> Result<(), PcsError> {
+	let reduced = check_reduction(params, commitments, claims, level, &proof.sumcheck, &proof.evaluations, transcript)?;
+	let Reduced { layout, point, evaluations, gammas } = reduced;
+	check_layout(&layout)?;
 
 	// The combined row: y = Σ γ_g F_g(s_lo, ·) must evaluate to Σ γ_g e_g at s_hi. The rows
 	// past the polynomials are zero and not sent.
-	let gammas: Vec<Ext> = commitments.iter().map(|_| transcript.challenge()).collect();
 	if proof.combined_row.len() != layout.used_rows() {
 		return Err(PcsError::Malformed("combined row length"));
 	}
@@ -142,30 +337,7 @@ pub fn verify_with(
 
 	// Leaves: each tree opens at the queried rows, and the rows combine to the encoded y.
 	let queries = transcript.distinct_indices(layout.leaves(), params.num_queries as usize);
-	if proof.openings.len() != commitments.len() {
-		return Err(PcsError::Malformed("number of leaf openings"));
-	}
-	let width = layout.leaf_width();
-	let mut rows: Vec<Vec<Vec<Base>>> = Vec::with_capacity(commitments.len());
-	for (g, (opening, commitment)) in proof.openings.iter().zip(commitments).enumerate() {
-		if opening.rows.len() != queries.len() || opening.rows.iter().any(|r| r.len() != width) {
-			return Err(PcsError::Malformed("opened leaves"));
-		}
-		let leaves: Vec<Vec<Base>> =
-			opening.rows.iter().map(|r| r.iter().map(|&v| Base::from_value(v)).collect()).collect();
-		let hashes: Vec<[u8; 32]> = leaves.iter().map(|r| row_hash(r)).collect();
-		let siblings = BatchedMerkleProof { siblings: opening.siblings.clone() };
-		if !ligerito_merkle::verify(
-			&merkle_root(&commitment.root),
-			&siblings,
-			layout.log_leaves as usize,
-			&hashes,
-			&queries,
-		) {
-			return Err(PcsError::MerkleFailed { commitment: g as u32 });
-		}
-		rows.push(leaves);
-	}
+	let rows = check_leaves(&layout, commitments, &proof.openings, &queries)?;
 	let codeword = codes.encode_at(layout.log_rows, &y, &queries);
 	if codeword.len() != queries.len() {
 		// Not reachable: y has the layout's rows and the queries are sorted and below 4m.
@@ -190,7 +362,7 @@ fn claim_weights(layout: &Layout, claims: &[Claim], alphas: &[Ext], point: &[Ext
 	let mut at_points: Vec<(&[Ext], ClaimKind, Ext)> = Vec::new();
 	let selectors = layout.selectors(point);
 	for (claim, alpha) in claims.iter().zip(alphas) {
-		let own = &point[..claim.point.len()];
+		let own = &point[..layout.num_vars[claim.poly as usize] as usize];
 		let known = at_points.iter().find(|(p, kind, _)| *kind == claim.kind && *p == &claim.point[..]);
 		let at = match known {
 			Some(&(_, _, at)) => at,
@@ -198,6 +370,7 @@ fn claim_weights(layout: &Layout, claims: &[Claim], alphas: &[Ext], point: &[Ext
 				let at = match claim.kind {
 					ClaimKind::Eq => eq_eval(&claim.point, own),
 					ClaimKind::Shifted => successor(&claim.point, own),
+					ClaimKind::Tensor => tensor_eval(&claim.point, own),
 				};
 				at_points.push((&claim.point, claim.kind, at));
 				at

@@ -157,6 +157,7 @@ fn false_claims_are_rejected() {
 		other_kind[i].kind = match other_kind[i].kind {
 			ClaimKind::Eq => ClaimKind::Shifted,
 			ClaimKind::Shifted => ClaimKind::Eq,
+			ClaimKind::Tensor => ClaimKind::Eq,
 		};
 		lies.push(other_kind);
 		for claims in lies {
