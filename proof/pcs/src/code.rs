@@ -33,6 +33,10 @@ pub(crate) fn base_code(log_rows: u32) -> ReedSolomon<crate::Base> {
 #[derive(Default)]
 pub struct CodeCache {
 	lifted: BTreeMap<u32, LiftedCode>,
+	/// Per code size, `s_j(v_j)` ([`eval_sk_at_vks`]): all a generator row needs, without the
+	/// twiddles a code of that size costs (a recursive opening's first level is never encoded
+	/// by the verifier).
+	subspaces: BTreeMap<u32, Vec<Gf32>>,
 	subfield: Option<Subfield>,
 }
 
@@ -44,6 +48,12 @@ impl CodeCache {
 		let subfield = self.subfield.get_or_insert_with(Subfield::new);
 		let code = self.lifted.entry(log_rows).or_insert_with(|| LiftedCode::new(log_rows));
 		code.encode_at(message, subfield, positions)
+	}
+
+	/// The code sizes built so far (the tests' view of what a verification encoded).
+	#[cfg(test)]
+	pub(crate) fn built_codes(&self) -> Vec<u32> {
+		self.lifted.keys().copied().collect()
 	}
 
 	/// GF(2^128) over GF(2^32), built on first use.
@@ -59,10 +69,10 @@ impl CodeCache {
 	}
 
 	/// The factors of the code's generator row at codeword position `position`: see
-	/// [`LiftedCode::generator_factors`].
+	/// [`generator_factors`].
 	pub(crate) fn generator_factors(&mut self, log_rows: u32, position: usize) -> Vec<Gf32> {
-		let code = self.lifted.entry(log_rows).or_insert_with(|| LiftedCode::new(log_rows));
-		code.generator_factors(position)
+		let sks_vks = self.subspaces.entry(log_rows).or_insert_with(|| eval_sk_at_vks::<Gf32>(1 << log_rows));
+		generator_factors(sks_vks, log_rows, position)
 	}
 }
 
@@ -79,8 +89,6 @@ pub(crate) struct LiftedCode {
 	twiddles: Vec<Gf32>,
 	/// The message's scaling for the non-systematic encoding, ligerito's (`compute_pis`).
 	pis: Vec<Gf32>,
-	/// `s_j(v_j)`: each subspace polynomial at the next basis point (`eval_sk_at_vks`).
-	sks_vks: Vec<Gf32>,
 }
 
 /// A butterfly block with at least this many products (four per butterfly, one per coordinate)
@@ -92,9 +100,8 @@ impl LiftedCode {
 	/// The lifted code for `2^log_rows` message values.
 	pub(crate) fn new(log_rows: u32) -> Self {
 		let m = 1usize << log_rows;
-		let sks_vks = eval_sk_at_vks::<Gf32>(m);
-		let pis = compute_pis(m, &sks_vks);
-		LiftedCode { log_rows, twiddles: twiddles(log_rows + crate::LOG_INV_RATE), pis, sks_vks }
+		let pis = compute_pis(m, &eval_sk_at_vks::<Gf32>(m));
+		LiftedCode { log_rows, twiddles: twiddles(log_rows + crate::LOG_INV_RATE), pis }
 	}
 
 	/// The transpose of the encoding: `Σ_q a_q · Enc(e_i)[q]` for every message index `i`,
@@ -114,24 +121,6 @@ impl LiftedCode {
 			*x = x.mul(&Ext::from(crate::Base::from_value(pi.0)));
 		}
 		v
-	}
-
-	/// The generator row at codeword position `position` as a product: the codeword of unit
-	/// message `e_i` at `position` is `Π_{j : bit j of i} s_j(α)`, `α` the domain point with
-	/// the bits of `position` and `s_j` the subspace polynomials of ligerito's additive FFT
-	/// (`s_0(x) = x`, `s_{j+1} = s_j² + s_j(v_j) s_j`). Returns `s_j(α)` for `j < log_rows`:
-	/// the generator row's multilinear extension is `Π_j (1 + (1 + s_j(α)) z_j)`, a tensor
-	/// claim's weights (tested against the encoding of every unit vector).
-	pub(crate) fn generator_factors(&self, position: usize) -> Vec<Gf32> {
-		let mut factors = Vec::with_capacity(self.log_rows as usize);
-		let mut s = Gf32::from_bits(position as u64);
-		for j in 0..self.log_rows as usize {
-			if j > 0 {
-				s = s.mul(&s).add(&self.sks_vks[j - 1].mul(&s));
-			}
-			factors.push(s);
-		}
-		factors
 	}
 
 	/// The block length.
@@ -179,6 +168,25 @@ impl LiftedCode {
 		}
 		out
 	}
+}
+
+/// The generator row at codeword position `position` of the code of `2^log_rows` message values
+/// as a product: the codeword of unit message `e_i` at `position` is
+/// `Π_{j : bit j of i} s_j(α)`, `α` the domain point with the bits of `position` and `s_j` the
+/// subspace polynomials of ligerito's additive FFT (`s_0(x) = x`,
+/// `s_{j+1} = s_j² + s_j(v_j) s_j`, `sks_vks[j] = s_j(v_j)`). Returns `s_j(α)` for
+/// `j < log_rows`: the generator row's multilinear extension is `Π_j (1 + (1 + s_j(α)) z_j)`,
+/// a tensor claim's weights (tested against the encoding of every unit vector).
+fn generator_factors(sks_vks: &[Gf32], log_rows: u32, position: usize) -> Vec<Gf32> {
+	let mut factors = Vec::with_capacity(log_rows as usize);
+	let mut s = Gf32::from_bits(position as u64);
+	for j in 0..log_rows as usize {
+		if j > 0 {
+			s = s.mul(&s).add(&sks_vks[j - 1].mul(&s));
+		}
+		factors.push(s);
+	}
+	factors
 }
 
 /// ligerito's FFT twiddles for a block of `2^log_n` values (`compute_twiddles(log_n, 0)`), one
@@ -397,7 +405,7 @@ mod tests {
 		for log_rows in [0u32, 1, 2, 4, 6] {
 			let m = 1usize << log_rows;
 			let base = base_code(log_rows);
-			let code = LiftedCode::new(log_rows);
+			let mut codes = CodeCache::default();
 			let columns: Vec<Vec<Base>> = (0..m)
 				.map(|i| {
 					let mut word = vec![Base::zero(); 4 * m];
@@ -407,7 +415,7 @@ mod tests {
 				})
 				.collect();
 			for position in 0..4 * m {
-				let factors = code.generator_factors(position);
+				let factors = codes.generator_factors(log_rows, position);
 				assert_eq!(factors.len(), log_rows as usize);
 				for (i, column) in columns.iter().enumerate() {
 					let want = Gf32::from(column[position]);
@@ -425,13 +433,13 @@ mod tests {
 	#[test]
 	fn the_transposed_encoding_sums_the_generator_rows() {
 		for log_rows in [0u32, 1, 3, 5] {
-			let code = LiftedCode::new(log_rows);
+			let mut codes = CodeCache::default();
 			let n = 4usize << log_rows;
 			let a = pseudo_random(n, 11);
-			let got = code.encode_transposed(&a);
+			let got = codes.encode_transposed(log_rows, &a);
 			let mut want = vec![Ext::zero(); 1 << log_rows];
 			for (q, aq) in a.iter().enumerate() {
-				let factors = code.generator_factors(q);
+				let factors = codes.generator_factors(log_rows, q);
 				for (i, w) in want.iter_mut().enumerate() {
 					let g = generator_entry(&factors, i);
 					*w = w.add(&aq.mul(&Ext::from(Base::from_value(g.0))));

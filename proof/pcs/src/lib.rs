@@ -35,6 +35,12 @@
 //!    `Σ γ_g · ⟨leaf_g, eq(s_lo)⟩ = Enc(y)[q]`, the code applied to `y` (ligerito's code with
 //!    its twiddles embedded in GF(2^128)).
 //!
+//! A *recursive* opening ([`prover::open_recursive`], [`verify_recursive`]) commits the
+//! combined row instead of sending it and proves the verifier's checks of it (its value at
+//! `s_hi` and its encoding at the queried leaves, [`ClaimKind::Tensor`] claims) with another
+//! opening, until a row short enough to send: Ligerito's recursion, at most [`MAX_LEVELS`]
+//! levels, their shapes fixed by the first one's.
+//!
 //! [`docs/proof-system.md`](../../docs/proof-system.md) states the protocol, the transcript
 //! order and the soundness argument with its parameters.
 //!
@@ -88,8 +94,10 @@ pub const SECURE_NUM_QUERIES: u16 = 241;
 pub struct Params {
 	/// `w`: the encoded matrix has `2^w` columns (one leaf holds `2^w` base-field values).
 	pub log_leaf_width: u8,
-	/// How many leaves an opening reveals per commitment (all of them if there are fewer);
-	/// [`SECURE_NUM_QUERIES`] in production, fewer only in tests.
+	/// How many leaves an opening reveals per commitment (all of them if there are fewer), at
+	/// every level of a recursive opening; in production [`SECURE_NUM_QUERIES`] for a one-level
+	/// opening and [`SECURE_NUM_QUERIES_RECURSIVE`] for a recursive one (the verifier takes the
+	/// caller's), fewer only in tests.
 	pub num_queries: u16,
 }
 
@@ -182,7 +190,7 @@ pub struct LeafOpening {
 ///
 /// Decode it with `DecodeAll::decode_all` where proofs are identified by their bytes: plain
 /// `decode` ignores trailing bytes.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct OpeningProof {
 	/// The batching sumcheck: per variable, the round polynomial as `(h(0), h(1), X² coefficient)`.
 	pub sumcheck: Vec<[u128; 3]>,
@@ -216,7 +224,7 @@ pub struct CommittedLevel {
 /// the proof.
 ///
 /// Decode it with `DecodeAll::decode_all` where proofs are identified by their bytes.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct RecursiveOpeningProof {
 	/// The levels whose combined rows are committed, the caller's commitments' first.
 	pub levels: Vec<CommittedLevel>,

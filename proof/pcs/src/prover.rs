@@ -162,17 +162,18 @@ pub fn open_recursive(
 	claims: &[Claim],
 	transcript: &mut Transcript,
 ) -> Result<RecursiveOpeningProof, PcsError> {
-	open_recursive_altered(params, committed, claims, transcript, &mut |_, _| {})
+	open_recursive_altered(params, committed, claims, transcript, &mut |_, _, _| {})
 }
 
-/// [`open_recursive`], with each level's row polynomial passed through `alter` (with the
-/// level's number) before it is committed: the tests' dishonest prover.
+/// [`open_recursive`], with each level's combined row passed through `alter` (with the level's
+/// number and `s_hi`; it may lengthen the row up to the matrix's height) before it is
+/// committed: the tests' dishonest prover.
 fn open_recursive_altered(
 	params: &Params,
 	committed: &[&Committed],
 	claims: &[Claim],
 	transcript: &mut Transcript,
-	alter: &mut dyn FnMut(usize, &mut Vec<Base>),
+	alter: &mut dyn FnMut(usize, &[Ext], &mut Vec<Ext>),
 ) -> Result<RecursiveOpeningProof, PcsError> {
 	transcript.absorb_u64(b"pcs/recursive/max_levels", MAX_LEVELS as u64);
 	let mut codes = CodeCache::default();
@@ -192,8 +193,9 @@ fn open_recursive_altered(
 				return Ok(RecursiveOpeningProof { levels, last });
 			};
 			let layout = &reduced.layout;
-			let mut values = row_polynomial(&reduced.combined_row, layout.log_rows);
-			alter(levels.len(), &mut values);
+			let mut row = reduced.combined_row.clone();
+			alter(levels.len(), &reduced.point[layout.log_leaf_width as usize..], &mut row);
+			let values = row_polynomial(&row, layout.log_rows);
 			let row_committed = commit_in(next_layout.clone(), &[&values[..]])?;
 			let row_root = row_committed.commitment.root;
 			transcript.absorb_root(b"pcs/row_root", &row_root);
@@ -201,7 +203,7 @@ fn open_recursive_altered(
 			let (s_lo, s_hi) = reduced.point.split_at(layout.log_leaf_width as usize);
 			let eq = eq_table_lsb(s_lo);
 			let subfield = Subfield::new();
-			let at: Vec<Coords> = queries
+			let leaf_values: Vec<Coords> = queries
 				.iter()
 				.map(|&q| {
 					let value = committed
@@ -213,7 +215,7 @@ fn open_recursive_altered(
 				.collect();
 			let target =
 				reduced.evaluations.iter().zip(&reduced.gammas).fold(Ext::zero(), |acc, (e, g)| acc.add(&e.mul(g)));
-			let next_claims = row_claims(layout, &mut codes, s_hi, target, &queries, &at);
+			let next_claims = row_claims(layout, &mut codes, s_hi, target, &queries, &leaf_values);
 			let source = RowSource { log_rows: layout.log_rows, s_hi: s_hi.to_vec(), queries };
 			levels.push(CommittedLevel {
 				sumcheck: reduced.sumcheck,
@@ -413,9 +415,10 @@ mod tests {
 		}
 	}
 
-	/// A recursive prover that commits a row polynomial other than its combined row's (one
-	/// value changed, at any level, inside the rows used or in the zeros past them) is rejected,
-	/// and the honest one on the same claims is not.
+	/// A recursive prover that commits a row other than its combined row (at any level: one
+	/// value changed, inside the rows used or in the zeros past them; or two values changed so
+	/// that the row's value at `s_hi` stays right, which only the queries' claims can catch) is
+	/// rejected, and the honest one on the same claims is not.
 	#[test]
 	fn committing_another_row_is_rejected() {
 		let params = Params { log_leaf_width: 3, num_queries: 6 };
@@ -430,7 +433,7 @@ mod tests {
 				Claim { commitment: 0, poly, kind: ClaimKind::Eq, point: point[..n].to_vec(), value }
 			})
 			.collect();
-		let run = |alter: &mut dyn FnMut(usize, &mut Vec<Base>)| {
+		let run = |alter: &mut dyn FnMut(usize, &[Ext], &mut Vec<Ext>)| {
 			let proof =
 				open_recursive_altered(&params, &[&committed], &claims, &mut Transcript::new(b"test"), alter).unwrap();
 			let verdict = crate::verify_recursive(
@@ -442,23 +445,50 @@ mod tests {
 			);
 			(proof.levels.len(), verdict)
 		};
-		let (levels, honest) = run(&mut |_, _| {});
+		let mut heights = Vec::new();
+		let (levels, honest) = run(&mut |_, s_hi, row| heights.push((row.len(), 1usize << s_hi.len())));
 		assert_eq!(honest, Ok(()));
 		assert!(levels >= 2, "{levels} levels");
-		// Every level's row polynomial uses more than half of its values: the first, the
-		// middle and the last of them, and the zeros past them.
-		type Pick = fn(usize) -> usize;
-		let picks: [Pick; 5] = [|_| 0, |_| 1, |len| len / 2, |len| len * 5 / 8, |len| len - 1];
-		for level in 0..levels {
-			for pick in picks {
-				let (_, verdict) = run(&mut |l, values| {
+		// The verifier encodes only the last level's row: no code of a committed level's height
+		// is built (the first level's may be 2^26 rows).
+		let proof = open_recursive(&params, &[&committed], &claims, &mut Transcript::new(b"test")).unwrap();
+		let mut codes = CodeCache::default();
+		let verdict = crate::verify_recursive_with(
+			&params,
+			&[committed.commitment()],
+			&claims,
+			&proof,
+			&mut Transcript::new(b"test"),
+			&mut codes,
+		);
+		assert_eq!(verdict, Ok(()));
+		let last_width = proof.last.openings[0].rows[0].len().trailing_zeros();
+		let last_rows = proof.last.sumcheck.len() as u32 - last_width;
+		assert_eq!(codes.built_codes(), vec![last_rows]);
+		for (level, &(used, rows)) in heights.iter().enumerate() {
+			assert!(used < rows, "level {level}: {used} rows used of {rows}: no zeros past them");
+			// One value: the first, the last used, the first and the last of the zeros past them.
+			for at in [0, used - 1, used, rows - 1] {
+				let (_, verdict) = run(&mut |l, _, row| {
 					if l == level {
-						let at = pick(values.len());
-						values[at] = values[at].add(&Base::one());
+						row.resize(row.len().max(at + 1), Ext::zero());
+						row[at] = row[at].add(&Ext::one());
 					}
 				});
-				assert!(verdict.is_err(), "row polynomial of level {level} changed at {}", pick(1));
+				assert!(verdict.is_err(), "level {level}, row {at} changed");
 			}
+			// Two values, the row's value at s_hi unchanged: d·eq(s_hi, 0) + d'·eq(s_hi, 1) = 0.
+			let (_, verdict) = run(&mut |l, s_hi, row| {
+				if l == level {
+					let eq = crate::eq_table(s_hi);
+					let d = Ext::from_value(0x1234_5678);
+					let d1 = d.mul(&eq[0]).mul(&eq[1].inv());
+					row[0] = row[0].add(&d);
+					row[1] = row[1].add(&d1);
+					assert_eq!(d.mul(&eq[0]).add(&d1.mul(&eq[1])), Ext::zero());
+				}
+			});
+			assert!(verdict.is_err(), "level {level}: two rows changed, the value at s_hi kept");
 		}
 	}
 

@@ -4,7 +4,7 @@
 //! values of GF(2^128), zero past the rows the polynomials take up): `⟨y, eq(s_hi)⟩ = Σ γ_g e_g`,
 //! and, at every queried leaf `q`, `Enc(y)[q] = Σ_g γ_g ⟨row_{g,q}, eq(s_lo)⟩`. Both are
 //! linear in `y` with tensor-structured weights: `Enc(e_i)[q] = Π_{j : bit j of i} s_j(α_q)`
-//! ([`crate::code::LiftedCode::generator_factors`]). So instead of sending `y`, the prover
+//! (`code::generator_factors`). So instead of sending `y`, the prover
 //! commits its coordinates over GF(2^32) as one polynomial `Y` of `log_rows + 2` variables,
 //! `Y[4i + k] = c_k(y_i)` with `y_i = Σ_k ι(c_k(y_i)) x^k` ([`crate::field::Subfield`]), and the
 //! next level proves the `Q + 1` checks as [`ClaimKind::Tensor`] claims on `Y`: the weight of
@@ -68,7 +68,9 @@ impl Params {
 	/// The first level's parameters that make a recursive opening of polynomials taking up
 	/// `values` values in all shortest under `num_queries` queries by the schedule's estimate:
 	/// [`Params::shortest`] for recursive openings, whose first combined row is committed,
-	/// not sent (so the best first leaf is narrower). The narrower of two ties.
+	/// not sent (so the best first leaf is narrower). The narrower of two ties; the narrowest
+	/// width if no width gives a valid layout (more than `2^MAX_NUM_VARS` values, which no
+	/// commitment can take).
 	pub fn shortest_recursive(values: u64, num_queries: u16) -> Params {
 		let total = values.max(1).next_power_of_two().trailing_zeros();
 		let high = total.min(MAX_LOG_LEAF_WIDTH as u32);
@@ -123,14 +125,14 @@ pub(crate) fn row_polynomial(row: &[Ext], log_rows: u32) -> Vec<Base> {
 }
 
 /// The claims the next level proves about the row polynomial of a level of `layout`: first
-/// `⟨y, eq(s_hi)⟩ = target`, then per queried leaf (`queries[i]`, sorted) `Enc(y)[q] = at[i]`.
+/// `⟨y, eq(s_hi)⟩ = target`, then per queried leaf (`queries[i]`, sorted) `Enc(y)[q] = leaf_values[i]`.
 pub(crate) fn row_claims(
 	layout: &Layout,
 	codes: &mut CodeCache,
 	s_hi: &[Ext],
 	target: Ext,
 	queries: &[usize],
-	at: &[Coords],
+	leaf_values: &[Coords],
 ) -> Vec<Claim> {
 	// The coordinate bits: x^k = x^(k_0) · (x^2)^(k_1).
 	let x = Ext::from_value(2);
@@ -141,7 +143,7 @@ pub(crate) fn row_claims(
 	let mut pairs = coordinates.to_vec();
 	pairs.extend(s_hi.iter().flat_map(|r| [Ext::one().add(r), *r]));
 	claims.push(claim(pairs, target));
-	for (&q, value) in queries.iter().zip(at) {
+	for (&q, value) in queries.iter().zip(leaf_values) {
 		let mut pairs = coordinates.to_vec();
 		let factors = codes.generator_factors(layout.log_rows, q);
 		pairs.extend(factors.iter().flat_map(|f| [Ext::one(), Ext::from(Base::from_value(f.0))]));
@@ -171,7 +173,6 @@ mod tests {
 				layout = next;
 				level += 1;
 			}
-			assert!(level < MAX_LEVELS);
 			if num_vars >= 22 {
 				assert!(level >= 1, "2^{num_vars} values: {level} recursive levels");
 			}

@@ -176,11 +176,11 @@ pub fn verify_recursive_with(
 		let rows = check_leaves(layout, commitments, &proof_level.openings, &queries)?;
 		let (s_lo, s_hi) = reduced.point.split_at(layout.log_leaf_width as usize);
 		let leaf_weights = LeafWeights::new(s_lo, &reduced.gammas, codes.subfield());
-		let at: Vec<Coords> =
+		let leaf_values: Vec<Coords> =
 			(0..queries.len()).map(|i| leaf_weights.combine(rows.iter().map(|leaves| &leaves[i][..]))).collect();
 		let target =
 			reduced.evaluations.iter().zip(&reduced.gammas).fold(Ext::zero(), |acc, (e, g)| acc.add(&mul(e, g)));
-		let next_claims = row_claims(layout, codes, s_hi, target, &queries, &at);
+		let next_claims = row_claims(layout, codes, s_hi, target, &queries, &leaf_values);
 		let commitment = Commitment { root: proof_level.row_root, num_vars: alloc::vec![next_layout.total_vars as u8] };
 		row_statement = Some((commitment, next_claims));
 		level = Level::Row { used: next_layout.used };
@@ -200,7 +200,7 @@ pub fn verify_recursive_with(
 
 /// What the first part of a level establishes: the claims reduced to the commitments'
 /// values at the sumcheck's point.
-struct Reduced {
+struct Checked {
 	layout: Layout,
 	point: Vec<Ext>,
 	evaluations: Vec<Ext>,
@@ -217,7 +217,7 @@ fn check_reduction(
 	sumcheck: &[[u128; 3]],
 	evaluations: &[u128],
 	transcript: &mut Transcript,
-) -> Result<Reduced, PcsError> {
+) -> Result<Checked, PcsError> {
 	let layout = absorb_statement(params, commitments, claims, level, transcript)?;
 	let total_vars = layout.total_vars as usize;
 
@@ -253,7 +253,7 @@ fn check_reduction(
 		return Err(PcsError::EvaluationMismatch);
 	}
 	let gammas: Vec<Ext> = commitments.iter().map(|_| transcript.challenge()).collect();
-	Ok(Reduced { layout, point, evaluations, gammas })
+	Ok(Checked { layout, point, evaluations, gammas })
 }
 
 /// Checks every commitment's Merkle multiproof at `queries` and returns the opened rows.
@@ -317,7 +317,7 @@ fn verify_clear_then(
 	check_layout: impl FnOnce(&Layout) -> Result<(), PcsError>,
 ) -> Result<(), PcsError> {
 	let reduced = check_reduction(params, commitments, claims, level, &proof.sumcheck, &proof.evaluations, transcript)?;
-	let Reduced { layout, point, evaluations, gammas } = reduced;
+	let Checked { layout, point, evaluations, gammas } = reduced;
 	check_layout(&layout)?;
 
 	// The combined row: y = Σ γ_g F_g(s_lo, ·) must evaluate to Σ γ_g e_g at s_hi. The rows
