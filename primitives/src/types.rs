@@ -27,18 +27,19 @@ pub const MAX_INPUT_LEN: u32 = 4096;
 pub const MAX_DEPENDENCIES: u32 = 16;
 /// Largest validity proof accepted as evidence, in bytes: 3 MiB, below a block's normal-class
 /// length (3.75 MiB; the rest of the evidence must fit beside it). A proof of 2^16 instructions
-/// is about 2 MB (`docs/benchmarks.md`); the proof-size work of `docs/proof-system.md` is what
-/// lets longer runs fit.
+/// is about 0.72 MB since the recursive openings (`docs/benchmarks.md`, "Session 13"), so
+/// [`MAX_STACKED_VALUES`] is what stops long runs.
 pub const MAX_PROOF_LEN: u32 = 3 * 1024 * 1024;
-/// Most bytes of combined rows a validity proof's openings may make the verifier re-encode: 16
-/// bytes per row of each opening's matrix, the rows past the polynomials (zero, not sent)
-/// included, since the verifier encodes the whole matrix height: 1,152 KiB (a matrix of 2^16
-/// rows and one of 2^13). They are the bytes that cost the verifier the most, and a proof of at
-/// most [`MAX_PROOF_LEN`] bytes could otherwise make it re-encode about twice as many. The
-/// submissions pallet's benchmarks verify two proofs at this bound (one at the `Ligerito`
-/// mode's other limits, one long run of a small program) and charge for both
-/// (`docs/proof-system.md`, "The worst proof shape").
-pub const MAX_COMBINED_ROW_BYTES: u32 = 1152 * 1024;
+/// Most values a validity proof's openings may stack: the sum over its two openings (every
+/// table's columns; every running product) of the first commitment's size, a power of two
+/// (`2^N`, the stacked polynomial's variables `N`): `2^26 + 2^20` values. It bounds the shape
+/// of the proofs the chain verifies (the tables' heights, which the submitter chooses) to the
+/// shapes its benchmarks verify: the submissions pallet's benchmarks verify two proofs at this
+/// bound (one at the `Ligerito` mode's other limits, one long run of a small program) and
+/// charge for both (`docs/proof-system.md`, "The worst proof shape"). A proof of at most
+/// [`MAX_PROOF_LEN`] bytes could otherwise stack far more (recursive openings grow with the
+/// logarithm of the stacks).
+pub const MAX_STACKED_VALUES: u64 = (1 << 26) + (1 << 20);
 
 /// One input message handed to one invocation of the agent's `step` export.
 pub type Input = BoundedVec<u8, ConstU32<MAX_INPUT_LEN>>;
@@ -115,8 +116,8 @@ pub struct LigeritoEvidence {
 /// A Ligerito verification costs what the proof's openings and the statement's public tables
 /// cost (the program's instructions, its mapped memory, the inputs, the touched pages, the
 /// outputs), not what the steps cost. The submissions pallet's `submit_ligerito` benchmark
-/// verifies a real submission at every one of these limits at once with combined rows at
-/// [`MAX_COMBINED_ROW_BYTES`], `submit_ligerito_long_run` a long run of a small program, and
+/// verifies a real submission at every one of these limits at once with its stacks at
+/// [`MAX_STACKED_VALUES`], `submit_ligerito_long_run` a long run of a small program, and
 /// the chain refuses what goes beyond them and charges both (`docs/proof-system.md`, "The worst
 /// proof shape"). They were set when a proof was about 2 MB for even an empty run and grow as
 /// the proofs shrink. Beside them, the evidence holds a proof of at most [`MAX_PROOF_LEN`] bytes

@@ -211,10 +211,10 @@ fn permanently_invalid(r: &PoolRefusal) -> bool {
 		InvalidSubmission::NoInputs,
 		InvalidSubmission::TimeRegressed,
 	];
-	r.custom_code().is_some_and(|c| permanent.iter().any(|p| *p as u8 == c)) ||
-		r.data.contains("bad signature") ||
-		r.data.contains("too large") ||
-		r.data.contains("ExhaustsResources")
+	r.custom_code().is_some_and(|c| permanent.iter().any(|p| *p as u8 == c))
+		|| r.data.contains("bad signature")
+		|| r.data.contains("too large")
+		|| r.data.contains("ExhaustsResources")
 }
 
 /// How a runner evidences its transitions.
@@ -337,10 +337,11 @@ impl AgentRunner {
 		};
 		let record = match shared.store.agent(id)? {
 			Some(r) if r.program_hash == program_hash && r.depth == info.state_depth => r,
-			Some(_) =>
+			Some(_) => {
 				return Err(AgentError::Mismatch(format!(
 					"the store holds agent {id} with another program or depth; use another data_dir"
-				))),
+				)))
+			},
 			None => {
 				// New to this store. The state is rebuilt by replaying the chain's history from
 				// registration; where the input source resumes must be said if the agent already
@@ -526,9 +527,9 @@ impl AgentRunner {
 			};
 			let mut pages = self.batch.pages.clone();
 			pages.extend(run.touched.iter().copied());
-			let would_overflow = self.batch.inputs + 1 > limits.max_inputs ||
-				self.batch.steps + run.steps > limits.max_steps ||
-				pages.len() as u32 > limits.max_witness_pages;
+			let would_overflow = self.batch.inputs + 1 > limits.max_inputs
+				|| self.batch.steps + run.steps > limits.max_steps
+				|| pages.len() as u32 > limits.max_witness_pages;
 			if would_overflow && self.batch.inputs > 0 {
 				self.batch.full = true;
 				break;
@@ -681,9 +682,9 @@ impl AgentRunner {
 					let _permit = permit;
 					let execution =
 						ligerito::build_evidence(&table, &base, inputs, moment, limit).map_err(|e| match e {
-							LigeritoBuildError::Run(RunError::Unprovable | RunError::BadClaim) |
-							LigeritoBuildError::TooLarge(_) |
-							LigeritoBuildError::CombinedRowsTooLong(_) => BuildFailure::Unprovable(format!("{e:?}")),
+							LigeritoBuildError::Run(RunError::Unprovable | RunError::BadClaim)
+							| LigeritoBuildError::TooLarge(_)
+							| LigeritoBuildError::StacksTooLarge(_) => BuildFailure::Unprovable(format!("{e:?}")),
 							e => BuildFailure::Broken(format!("the prover failed: {e:?}")),
 						})?;
 					if !mode_limits.admits(&execution.evidence) {
@@ -782,8 +783,9 @@ impl AgentRunner {
 				}
 				.await;
 				match found {
-					Ok((Some(Outcome::Accepted { new_root, version }), number)) if new_root == pending.new_root =>
-						self.finalized(version, number, Some(flight.built)),
+					Ok((Some(Outcome::Accepted { new_root, version }), number)) if new_root == pending.new_root => {
+						self.finalized(version, number, Some(flight.built))
+					},
 					Ok((Some(Outcome::Rejected(reason)), _)) => self.rejected(pending.seq, reason),
 					Ok((Some(Outcome::Failed), _)) => self.not_accepted("failed on chain (not the submission's fault)"),
 					Ok(_) => self.reconcile().await,
@@ -943,8 +945,9 @@ impl AgentRunner {
 						// Processed in a finalized block without being accepted: find out how.
 						match self.find_outcome(&client, p.seq, p.built_at_block, fin_number).await? {
 							Some(Outcome::Rejected(reason)) => return self.rejected(p.seq, reason),
-							Some(Outcome::Failed) =>
-								self.not_accepted("failed on chain (not the submission's fault)")?,
+							Some(Outcome::Failed) => {
+								self.not_accepted("failed on chain (not the submission's fault)")?
+							},
 							_ => self.not_accepted("its seq was used by another transition")?,
 						}
 						self.next_seq = best.nonce.max(fin.nonce);
@@ -1085,9 +1088,9 @@ impl AgentRunner {
 		// are consumed with it, in the same store transaction. A pending transition, built on
 		// the root this one moved away from, can never apply any more and is dropped with it.
 		let queued = self.shared.store.inputs(self.id, self.record.first_input, self.record.next_input)?;
-		let consumed = (queued.len() >= evidence_inputs.len() &&
-			!evidence_inputs.is_empty() &&
-			queued.iter().zip(evidence_inputs.iter()).all(|((_, q), e)| q.as_slice() == e.as_slice()))
+		let consumed = (queued.len() >= evidence_inputs.len()
+			&& !evidence_inputs.is_empty()
+			&& queued.iter().zip(evidence_inputs.iter()).all(|((_, q), e)| q.as_slice() == e.as_slice()))
 		.then(|| queued[evidence_inputs.len() - 1].0 + 1);
 		let execution = build_evidence(
 			&self.program.program,
@@ -1170,10 +1173,14 @@ pub fn outcome_in(events: &[RuntimeEvent], agent: AgentId, seq: u64) -> Option<O
 		}) if *a == agent && *s == seq => Some(Outcome::Accepted { new_root: *new_root, version: *version }),
 		RuntimeEvent::AgentSubmissions(SubmissionEvent::TransitionRejected { agent: a, seq: s, reason, .. })
 			if *a == agent && *s == seq =>
-			Some(Outcome::Rejected(format!("{reason:?}"))),
+		{
+			Some(Outcome::Rejected(format!("{reason:?}")))
+		},
 		RuntimeEvent::AgentSubmissions(SubmissionEvent::TransitionFailed { agent: a, seq: s, .. })
 			if *a == agent && *s == seq =>
-			Some(Outcome::Failed),
+		{
+			Some(Outcome::Failed)
+		},
 		_ => None,
 	})
 }
@@ -1199,7 +1206,9 @@ fn find_submission(
 	extrinsics.iter().find_map(|xt| match &xt.function {
 		RuntimeCall::AgentSubmissions(pallet_agent_submissions::Call::submit { signed })
 			if signed.submission.agent == agent && signed.submission.seq == seq =>
-			Some(signed.submission.clone()),
+		{
+			Some(signed.submission.clone())
+		},
 		_ => None,
 	})
 }

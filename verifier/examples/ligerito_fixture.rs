@@ -3,7 +3,7 @@
 //! by the mirror agent grown to the largest program, mapping the most memory, over one input of
 //! the most bytes, which it writes to as many state pages as allowed and outputs; and as long a
 //! run as a proof may be: the mirror then spins for the largest number of rounds (found by
-//! doubling and bisection) whose proof still fits `MAX_PROOF_LEN`.
+//! doubling and bisection) whose proof still fits `MAX_PROOF_LEN` and `MAX_STACKED_VALUES`.
 //!
 //! The prover cannot run in the runtime's Wasm, where the benchmark runs, so the fixture is
 //! made here and checked in; the pallet's tests check that it still verifies and is at the
@@ -21,12 +21,14 @@
 //! The file is the SCALE encoding of `(program: Vec<u8>, state_depth: u8, submission)`, the
 //! submission for agent 0 with nonce 0 from the empty state, unsigned.
 //!
+//! A round count after the workload (`limits` or `long_run`) starts the search there instead
+//! of at the smallest runs (the last fixture's count, say: its proofs are the slow ones).
+//!
 //! With `long_run` after the path it writes another workload instead, for measuring the
 //! proof shape that costs the most to verify per byte (`docs/proof-system.md`, "The worst proof
 //! shape"): the register loop agent (a small program, no state, no memory image, no shifts or
 //! memory accesses in its loop) over one 8-byte input, for the most rounds whose proof fits, so
-//! that the bytes go to the tallest tables of a long run, whose combined rows are the costliest
-//! bytes to check, rather than to the public ones.
+//! that the bytes go to the tallest tables of a long run rather than to the public ones.
 
 use agentic_example_agents as examples;
 use agentic_polkavm_proof::program::ProgramTable;
@@ -58,18 +60,33 @@ fn register_loop_input(rounds: u16) -> Vec<u8> {
 fn run(workload: &Workload, table: &ProgramTable, state: &StateTree, rounds: u16) -> Option<Execution> {
 	let inputs = Inputs::truncate_from(vec![Input::truncate_from((workload.input)(rounds))]);
 	match build_evidence(table, state, inputs, None, u64::MAX) {
-		Ok(exec) => Some(exec),
-		Err(BuildError::TooLarge(_) | BuildError::CombinedRowsTooLong(_)) => None,
+		Ok(exec) => {
+			let values = agentic_verifier::ligerito::stacked_values(&exec.evidence);
+			eprintln!(
+				"{rounds} rounds: {} steps, proof {} B, {values:?} values stacked",
+				exec.steps,
+				exec.evidence.proof.len()
+			);
+			Some(exec)
+		},
+		Err(e @ (BuildError::TooLarge(_) | BuildError::StacksTooLarge(_))) => {
+			eprintln!("{rounds} rounds: {e:?}");
+			None
+		},
 		Err(e) => panic!("the workload proves: {e:?}"),
 	}
 }
 
 fn main() {
-	let usage = "usage: ligerito_fixture OUTPUT_FILE [long_run]";
+	let usage = "usage: ligerito_fixture OUTPUT_FILE [limits|long_run [FROM]]";
 	let path = std::env::args().nth(1).expect(usage);
 	let limits = LIGERITO_LIMITS;
-	let workload = match std::env::args().nth(2).as_deref() {
-		None => {
+	let kind = std::env::args().nth(2);
+	let at_limits = matches!(kind.as_deref(), None | Some("limits"));
+	// A round count known to fit (the last fixture's, say) to start the doubling from.
+	let from: Option<u32> = std::env::args().nth(3).map(|r| r.parse::<u16>().expect(usage).into());
+	let workload = match kind.as_deref() {
+		None | Some("limits") => {
 			let program = examples::mirror_sized(limits.max_program_len as usize);
 			Workload { program, depth: examples::depth::MIRROR, input: mirror_input }
 		},
@@ -82,7 +99,6 @@ fn main() {
 	};
 	let table = program_table(&workload.program).expect("the example agents are inside the subset");
 	assert!(limits.admits_program(workload.program.len(), table.mapped_memory()), "the agent is within the limits");
-	let at_limits = std::env::args().nth(2).is_none();
 	if at_limits {
 		assert_eq!(table.mapped_memory(), u64::from(limits.max_memory), "the mirror agent maps the most memory");
 	}
@@ -90,7 +106,7 @@ fn main() {
 	// The proof's length grows with the rounds (in steps, as the tables' heights cross powers
 	// of two), so the longest run that fits is found by doubling, then bisection (long runs
 	// are slow to prove: the doubling starts low).
-	let (mut fits, mut too_long) = (0u32, if at_limits { 64u32 } else { 1 });
+	let (mut fits, mut too_long) = (0u32, from.unwrap_or(if at_limits { 64u32 } else { 1 }).max(1));
 	let mut best = run(&workload, &table, &state, 0).expect("the shortest run fits MAX_PROOF_LEN");
 	while too_long < 1 << 16 {
 		match run(&workload, &table, &state, too_long as u16) {

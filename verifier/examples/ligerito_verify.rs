@@ -14,7 +14,7 @@
 use agentic_polkavm_proof::vm::RunProof;
 use agentic_primitives::{Evidence, Submission};
 use agentic_verifier::{verify, Claim};
-use agentic_zerocheck::OpeningProof;
+use agentic_zerocheck::RecursiveOpeningProof;
 use codec::{DecodeAll, Encode};
 use std::time::Instant;
 
@@ -40,14 +40,18 @@ fn main() {
 /// Per opening: leaves, combined row and siblings in bytes; per table, its zerocheck's bytes;
 /// then the totals.
 fn print_shape(proof: &RunProof, len: usize) {
-	let sizes = |o: &OpeningProof| {
-		let leaves: usize = o.openings.iter().flat_map(|l| &l.rows).map(|r| 4 * r.len()).sum();
-		let siblings: usize = o.openings.iter().map(|l| 32 * l.siblings.len()).sum();
-		[leaves, 16 * o.combined_row.len(), siblings]
+	let sizes = |o: &RecursiveOpeningProof| {
+		let openings = o.levels.iter().map(|l| &l.openings).chain([&o.last.openings]).flatten();
+		let (mut leaves, mut siblings) = (0, 0);
+		for l in openings {
+			leaves += l.rows.iter().map(|r| 4 * r.len()).sum::<usize>();
+			siblings += 32 * l.siblings.len();
+		}
+		[leaves, 16 * o.last.combined_row.len(), siblings]
 	};
 	let proof = &proof.proof;
 	let mut total = [0usize; 3];
-	println!("| opening | leaves B | combined row B | siblings B |");
+	println!("| opening | leaves B (every level) | last combined row B | siblings B (every level) |");
 	println!("| --- | --- | --- | --- |");
 	for (name, opening) in [("trace", Some(&proof.opening)), ("running products", proof.aux_opening.as_ref())] {
 		let Some(opening) = opening else { continue };

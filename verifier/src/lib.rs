@@ -111,12 +111,12 @@ pub enum VerifyError {
 	WrittenPages,
 	/// The validity proof does not decode.
 	ProofMalformed,
-	/// The validity proof's combined rows are longer than
-	/// [`MAX_COMBINED_ROW_BYTES`](agentic_primitives::MAX_COMBINED_ROW_BYTES) allows (refused
-	/// before anything is verified).
-	CombinedRowsTooLong {
-		/// Their bytes.
-		bytes: usize,
+	/// The validity proof's openings stack more values than
+	/// [`MAX_STACKED_VALUES`](agentic_primitives::MAX_STACKED_VALUES) allows (refused before
+	/// anything is verified).
+	StacksTooLarge {
+		/// The values they stack.
+		values: u64,
 	},
 	/// The validity proof does not verify against the claim.
 	Proof(agentic_polkavm_proof::vm::RunError),
@@ -141,7 +141,7 @@ impl VerifyError {
 			VerifyError::OutputsMismatch => RejectionReason::OutputsMismatch,
 			VerifyError::NewRootMismatch => RejectionReason::NewRootMismatch,
 			VerifyError::WrittenPages => RejectionReason::InvalidWrittenPages,
-			VerifyError::ProofMalformed | VerifyError::CombinedRowsTooLong { .. } | VerifyError::Proof(_) => {
+			VerifyError::ProofMalformed | VerifyError::StacksTooLarge { .. } | VerifyError::Proof(_) => {
 				RejectionReason::InvalidProof
 			},
 		})

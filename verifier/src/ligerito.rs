@@ -6,8 +6,8 @@
 //! 2. the witness is for a state of the agent's depth and opens `old_root`;
 //! 3. the written pages are witness pages, strictly ascending, each changed;
 //! 4. the witness with the written pages substituted roots to `new_root`;
-//! 5. the proof decodes, exactly, as a [`RunProof`], whose combined rows are within
-//!    [`MAX_COMBINED_ROW_BYTES`] (the bytes that cost the most to check);
+//! 5. the proof decodes, exactly, as a [`RunProof`], whose openings stack at most
+//!    [`MAX_STACKED_VALUES`] (the shapes the chain's benchmarks cover);
 //! 6. it verifies, at the chain's security parameters, against the claim made of the declared
 //!    steps, the inputs, the depth, the time, the witness's pages (old and new) and the outputs.
 //!
@@ -16,9 +16,9 @@
 //! pages only, as in re-execution. [`build_evidence`] (feature `prover`) is the worker's side.
 
 use agentic_polkavm_proof::vm::{self, Page as ClaimedPage, RunProof};
-use agentic_primitives::{abi, outputs_commitment, state::Page, LigeritoEvidence, MAX_COMBINED_ROW_BYTES};
+use agentic_primitives::{abi, outputs_commitment, state::Page, LigeritoEvidence, MAX_STACKED_VALUES};
 use alloc::collections::BTreeMap;
-use codec::DecodeAll;
+use codec::DecodeWithMemLimit;
 
 use crate::{Claim, Verifier, VerifyError};
 
@@ -68,22 +68,42 @@ fn check_public_data(claim: &Claim, evidence: &LigeritoEvidence) -> Result<(Page
 	let old = crate::open_evidence(claim, &evidence.inputs, &evidence.witness)?;
 	let written = written_pages(&old, evidence)?;
 	crate::check_new_root(claim, &evidence.witness, &written)?;
-	let proof = RunProof::decode_all(&mut &evidence.proof[..]).map_err(|_| VerifyError::ProofMalformed)?;
-	check_combined_rows(&proof)?;
+	let proof = decode_proof(&evidence.proof)?;
+	check_stacked_values(&proof)?;
 	Ok(((old, written), proof))
 }
 
-/// The bytes of the combined rows of `evidence`'s proof (the part bounded by
-/// [`MAX_COMBINED_ROW_BYTES`]), or `None` if the proof does not decode.
-pub fn combined_row_bytes(evidence: &LigeritoEvidence) -> Option<usize> {
-	RunProof::decode_all(&mut &evidence.proof[..]).ok().map(|proof| proof.proof.combined_row_bytes())
+/// The most memory decoding a proof may take: a proof of [`MAX_PROOF_LEN`] bytes decodes into
+/// about as many (its values are fixed-width), but containers cost more in memory than on the
+/// wire (an empty row is one byte sent and a vector's header in memory), so without a limit a
+/// proof of empty containers could make the decoder ask for more than the runtime's heap and
+/// trap (review SB-4).
+///
+/// [`MAX_PROOF_LEN`]: agentic_primitives::MAX_PROOF_LEN
+pub const MAX_PROOF_DECODE_MEMORY: usize = 2 * agentic_primitives::MAX_PROOF_LEN as usize;
+
+/// Decodes a run proof, all of `bytes` and within [`MAX_PROOF_DECODE_MEMORY`].
+fn decode_proof(bytes: &[u8]) -> Result<RunProof, VerifyError> {
+	let mut input = bytes;
+	let proof = RunProof::decode_with_mem_limit(&mut input, MAX_PROOF_DECODE_MEMORY)
+		.map_err(|_| VerifyError::ProofMalformed)?;
+	if !input.is_empty() {
+		return Err(VerifyError::ProofMalformed);
+	}
+	Ok(proof)
 }
 
-/// Refuses a proof whose combined rows are beyond [`MAX_COMBINED_ROW_BYTES`].
-fn check_combined_rows(proof: &RunProof) -> Result<(), VerifyError> {
-	let bytes = proof.proof.combined_row_bytes();
-	if bytes > MAX_COMBINED_ROW_BYTES as usize {
-		return Err(VerifyError::CombinedRowsTooLong { bytes });
+/// The values the openings of `evidence`'s proof stack (bounded by [`MAX_STACKED_VALUES`]), or
+/// `None` if the proof does not decode.
+pub fn stacked_values(evidence: &LigeritoEvidence) -> Option<u64> {
+	decode_proof(&evidence.proof).ok().map(|proof| proof.proof.stacked_values())
+}
+
+/// Refuses a proof whose openings stack more than [`MAX_STACKED_VALUES`].
+fn check_stacked_values(proof: &RunProof) -> Result<(), VerifyError> {
+	let values = proof.proof.stacked_values();
+	if values > MAX_STACKED_VALUES {
+		return Err(VerifyError::StacksTooLarge { values });
 	}
 	Ok(())
 }
@@ -171,10 +191,10 @@ mod prover {
 		/// The evidence is larger than a submission may carry (the proof's size in bytes, or
 		/// 0 for too many outputs or written pages).
 		TooLarge(usize),
-		/// The proof's combined rows are beyond
-		/// [`MAX_COMBINED_ROW_BYTES`](agentic_primitives::MAX_COMBINED_ROW_BYTES) (their
-		/// bytes): the run is too long for one proof.
-		CombinedRowsTooLong(usize),
+		/// The proof's openings stack more than
+		/// [`MAX_STACKED_VALUES`](agentic_primitives::MAX_STACKED_VALUES) (the values they
+		/// stack): the run is too long for one proof.
+		StacksTooLarge(u64),
 	}
 
 	/// Runs the program on the whole `state`, proves the run and builds the Ligerito evidence
@@ -202,9 +222,9 @@ mod prover {
 		};
 		let (claim, proof) =
 			vm::prove(table, &run, step_limit, &agentic_zerocheck::Config::default()).map_err(BuildError::Run)?;
-		let rows = proof.proof.combined_row_bytes();
-		if rows > MAX_COMBINED_ROW_BYTES as usize {
-			return Err(BuildError::CombinedRowsTooLong(rows));
+		let values = proof.proof.stacked_values();
+		if values > MAX_STACKED_VALUES {
+			return Err(BuildError::StacksTooLarge(values));
 		}
 		let touched = claim.pages.iter().map(|page| page.index).collect();
 		let witness = if claim.pages.is_empty() {

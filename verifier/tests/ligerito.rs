@@ -168,56 +168,79 @@ fn too_many_output_bytes_are_refused_early() {
 	assert_eq!(c.verify(&claim, &evidence), Err(VerifyError::Proof(agentic_polkavm_proof::vm::RunError::BadClaim)));
 }
 
-/// A proof whose combined rows are beyond `MAX_COMBINED_ROW_BYTES` is refused by their length
-/// alone, before anything is verified; one value longer than its shape, within the bound, is
-/// refused by the proof. The bound counts each opening's whole matrix height (a power of two),
-/// which the verifier re-encodes, not only the rows sent.
+/// A proof whose openings stack more than `MAX_STACKED_VALUES` is refused by its first
+/// sumcheck's length alone, before anything is verified; a length within the bound other than
+/// the shape's is refused by the opening.
 #[test]
-fn combined_rows_beyond_the_bound_are_refused_early() {
+fn stacks_beyond_the_bound_are_refused_early() {
 	use agentic_polkavm_proof::vm::RunProof;
 	use codec::{DecodeAll, Encode};
 	let c = counter_case();
 	let honest = RunProof::decode_all(&mut &c.exec.evidence.proof[..]).expect("decodes");
-	let padded = |rows: usize| 16 * rows.next_power_of_two();
-	// The trace opening's combined row of `values` values; without the opened leaves if
-	// `drop_leaves` (so that the proof stays within MAX_PROOF_LEN).
-	let with_row = |values: usize, drop_leaves: bool| {
+	// The trace opening's first level with `rounds` sumcheck rounds.
+	let with_rounds = |rounds: usize| {
 		let mut proof = honest.clone();
-		proof.proof.opening.combined_row.resize(values, 0);
-		if drop_leaves {
-			proof.proof.opening.openings.clear();
-			proof.proof.aux_opening.iter_mut().for_each(|o| o.openings.clear());
-		}
+		let opening = &mut proof.proof.opening;
+		let sumcheck = match opening.levels.first_mut() {
+			Some(level) => &mut level.sumcheck,
+			None => &mut opening.last.sumcheck,
+		};
+		sumcheck.resize(rounds, [0; 3]);
 		let mut evidence = c.exec.evidence.clone();
 		evidence.proof = BoundedVec::try_from(proof.encode()).map_err(|_| ()).expect("within MAX_PROOF_LEN");
-		(proof.proof.combined_row_bytes(), c.verify(&c.claim, &evidence))
+		(proof.proof.stacked_values(), c.verify(&c.claim, &evidence))
 	};
-	let own = honest.proof.opening.combined_row.len();
-	let aux = honest.proof.aux_opening.as_ref().expect("an interacting table").combined_row.len();
-	assert_eq!(honest.proof.combined_row_bytes(), padded(own) + padded(aux));
-	// The running products' opening counts too, by its matrix height: one more value past a
-	// power of two doubles it.
-	let mut longer = honest.clone();
-	let opening = longer.proof.aux_opening.as_mut().expect("an interacting table");
-	opening.combined_row.resize(aux.next_power_of_two() + 1, 0);
-	assert_eq!(longer.proof.combined_row_bytes(), padded(own) + 2 * padded(aux));
-	let bound = agentic_primitives::MAX_COMBINED_ROW_BYTES as usize;
-	let others = padded(aux);
-	let (bytes, result) = with_row((bound - others) / 16 + 1, true);
-	assert!(bytes > bound);
-	assert_eq!(result, Err(VerifyError::CombinedRowsTooLong { bytes }));
-	assert_eq!(VerifyError::CombinedRowsTooLong { bytes }.rejection_reason(), Some(RejectionReason::InvalidProof));
-	// Within the bound, the largest matrix height: not refused by the bound (but by the proof).
-	let within = 1usize << ((bound - others) / 16).ilog2();
-	let (bytes, result) = with_row(within, true);
-	assert!(bytes <= bound && 2 * bytes > bound, "{bytes} bytes");
+	// The first level's rounds (the same choice as `stacked_values`: the first committed level,
+	// else the last); the exact errors below show it is the shape's.
+	let rounds = |o: &agentic_zerocheck::RecursiveOpeningProof| {
+		o.levels.first().map_or(o.last.sumcheck.len(), |level| level.sumcheck.len())
+	};
+	let own = rounds(&honest.proof.opening);
+	let aux = rounds(honest.proof.aux_opening.as_ref().expect("an interacting table"));
+	assert_eq!(honest.proof.stacked_values(), (1u64 << own) + (1u64 << aux));
+	let bound = agentic_primitives::MAX_STACKED_VALUES;
+	// The largest first level within the bound beside the running products': refused by the
+	// proof, not the bound; one variable more: refused by the bound.
+	let within = (bound - (1u64 << aux)).ilog2() as usize;
+	let (values, result) = with_rounds(within);
+	assert!(values <= bound, "{values} values");
 	assert!(matches!(result, Err(VerifyError::Proof(_))), "{result:?}");
-	// One value more than the shape: refused by the opening's own length check.
-	let (bytes, result) = with_row(own + 1, false);
-	assert!(bytes <= bound);
+	let (values, result) = with_rounds(within + 1);
+	assert!(values > bound);
+	assert_eq!(result, Err(VerifyError::StacksTooLarge { values }));
+	assert_eq!(VerifyError::StacksTooLarge { values }.rejection_reason(), Some(RejectionReason::InvalidProof));
+	// Absurd lengths saturate.
+	let (values, result) = with_rounds(64);
+	assert_eq!(values, u64::MAX);
+	assert_eq!(result, Err(VerifyError::StacksTooLarge { values }));
+	// One round more or fewer than the shape: refused by the opening's own length check.
 	let malformed =
-		agentic_zerocheck::ZerocheckError::Opening(agentic_zerocheck::PcsError::Malformed("combined row length"));
-	assert_eq!(result, Err(VerifyError::Proof(agentic_polkavm_proof::vm::RunError::Zerocheck(malformed))));
+		agentic_zerocheck::ZerocheckError::Opening(agentic_zerocheck::PcsError::Malformed("sumcheck length"));
+	for rounds in [own + 1, own - 1] {
+		let (values, result) = with_rounds(rounds);
+		assert!(values <= bound);
+		assert_eq!(result, Err(VerifyError::Proof(agentic_polkavm_proof::vm::RunError::Zerocheck(malformed.clone()))));
+	}
+}
+
+/// A proof of millions of empty rows (one byte each on the wire, a vector's header each in
+/// memory) is refused as malformed while decoding, within `MAX_PROOF_DECODE_MEMORY`, not by
+/// exhausting the heap (review SB-4).
+#[test]
+fn a_proof_of_empty_containers_is_refused_within_the_decoding_memory() {
+	use agentic_polkavm_proof::vm::RunProof;
+	use codec::{DecodeAll, Encode};
+	let c = counter_case();
+	let mut proof = RunProof::decode_all(&mut &c.exec.evidence.proof[..]).expect("decodes");
+	let room = agentic_primitives::MAX_PROOF_LEN as usize - c.exec.evidence.proof.len() - 16;
+	proof.proof.opening.last.openings[0].rows = vec![Vec::new(); room];
+	let bytes = proof.encode();
+	assert!(bytes.len() <= agentic_primitives::MAX_PROOF_LEN as usize, "{} bytes", bytes.len());
+	assert!(room * core::mem::size_of::<Vec<u32>>() > agentic_verifier::ligerito::MAX_PROOF_DECODE_MEMORY);
+	let mut evidence = c.exec.evidence.clone();
+	evidence.proof = BoundedVec::try_from(bytes).map_err(|_| ()).expect("within MAX_PROOF_LEN");
+	assert_eq!(c.verify(&c.claim, &evidence), Err(VerifyError::ProofMalformed));
+	assert_eq!(agentic_verifier::ligerito::stacked_values(&evidence), None);
 }
 
 /// Each part of the claim or the evidence changed on its own: refused with its own error.

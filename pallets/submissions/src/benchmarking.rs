@@ -7,7 +7,7 @@
 //!
 //! The `Ligerito` mode's benchmarks check real validity proofs, which the runtime cannot make
 //! (the prover needs `std`): checked-in fixtures ([`crate::fixtures`]), one at every one of the
-//! mode's limits, one of a long run whose combined rows are at their bound.
+//! mode's limits, one of a long run of a small program, both stacking values at their bound.
 
 use super::*;
 use agentic_example_agents as examples;
@@ -89,8 +89,9 @@ mod benchmarks {
 		assert_eq!(T::Agents::agent(agent).map(|a| a.version), Some(1));
 	}
 
-	/// The same submission with its proof's last byte changed, which only the last opening
-	/// check refuses: verified to the end, rejected, nonce consumed, fee charged, bond slashed.
+	/// The same submission with its proof's last byte changed (a Merkle sibling of the running
+	/// products' last level), which only that level's Merkle check refuses: verified up to its
+	/// column checks, rejected, nonce consumed, fee charged, bond slashed.
 	#[benchmark]
 	fn submit_ligerito_rejected() {
 		let (agent, signed) = signed_ligerito::<T>(crate::fixtures::ligerito_limits, true);
@@ -99,8 +100,8 @@ mod benchmarks {
 		assert_eq!(T::Agents::agent(agent).map(|a| (a.version, a.nonce)), Some((0, 1)));
 	}
 
-	/// Stage 2 in the `Ligerito` mode for the proof whose combined rows (the costliest bytes to
-	/// check) are at their bound: a long run of a small program.
+	/// Stage 2 in the `Ligerito` mode for a long run of a small program, whose openings stack
+	/// values at their bound: its bytes go to the tall trace tables rather than the public ones.
 	#[benchmark]
 	fn submit_ligerito_long_run() {
 		let (agent, signed) = signed_ligerito::<T>(crate::fixtures::ligerito_long_run, false);

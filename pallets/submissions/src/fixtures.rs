@@ -14,14 +14,13 @@
 //! ([`LIGERITO_LIMITS`](agentic_primitives::LIGERITO_LIMITS)): the largest program, with
 //! read-only data and a jump table, the most mapped memory, one input of the most bytes,
 //! written to the most state pages of the deepest state and output, and then as many steps as
-//! still fit a proof (since the stacked openings of session 12 it is the combined-row bound
-//! that stops it, at 90% of it). The second, `benchmarks/ligerito_long_run.scale` (the same
-//! command with `pallets/submissions/benchmarks/ligerito_long_run.scale long_run` as its
-//! arguments), is the register loop agent over one 8-byte input for as many rounds as fit a
-//! proof: small public tables and tall trace tables, whose proof carries mostly combined rows,
-//! the bytes that cost the verifier the most. Together the two carry more combined rows than
-//! [`MAX_COMBINED_ROW_BYTES`](agentic_primitives::MAX_COMBINED_ROW_BYTES), which the weight of
-//! a `Ligerito` submission rests on (`docs/proof-system.md`, "The worst proof shape"). The
+//! still fit a proof (it is the bound on stacked values that stops it). The second,
+//! `benchmarks/ligerito_long_run.scale` (the same command with
+//! `pallets/submissions/benchmarks/ligerito_long_run.scale long_run` as its arguments), is the
+//! register loop agent over one 8-byte input for as many rounds as fit a proof: small public
+//! tables and tall trace tables. Each stacks more than half of
+//! [`MAX_STACKED_VALUES`](agentic_primitives::MAX_STACKED_VALUES), which the weight of a
+//! `Ligerito` submission rests on (`docs/proof-system.md`, "The worst proof shape"). The
 //! tests check that both still verify and are where the weight needs them; remake them
 //! whenever the proof system or the limits change.
 

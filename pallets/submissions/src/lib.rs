@@ -229,15 +229,14 @@ pub mod pallet {
 /// The weight of verifying and applying any `Ligerito`-mode submission the pool admits.
 ///
 /// Two benchmarks bound it: the proof at every one of the mode's limits (accepted or rejected
-/// at its last check, whichever costs more), and the register loop's long run, whose bytes are
-/// mostly combined rows, the costliest to check. A submitter chooses the proof's table
-/// heights, and so how its bytes split between combined rows (at most
-/// [`MAX_COMBINED_ROW_BYTES`](agentic_primitives::MAX_COMBINED_ROW_BYTES)), opened leaves and
-/// siblings within [`MAX_PROOF_LEN`](agentic_primitives::MAX_PROOF_LEN): its statement costs at
-/// most the first benchmark's, and its combined rows, leaves, siblings and per-table work at
-/// most what the two verify together (their combined rows together exceed the bound, which a
-/// test keeps true), so the computation time charged is the two together
-/// (`docs/proof-system.md`, "The worst proof shape", gives the budget by kind). The storage
+/// at its last check, whichever costs more), and the register loop's long run, whose bytes go
+/// to tall trace tables. A submitter chooses the proof's table heights, and so the sizes of its
+/// two openings' stacks, which together are at most
+/// [`MAX_STACKED_VALUES`](agentic_primitives::MAX_STACKED_VALUES): its statement costs at most
+/// the first benchmark's, and its openings and per-table work at most what the two verify
+/// together (each stacks more than half the bound, which a test keeps true, so together they
+/// open the largest stack twice), so the computation time charged is the two together
+/// (`docs/proof-system.md`, "The worst proof shape", gives the argument by kind). The storage
 /// reads' and writes' time is counted twice (conservative); the proof size is the larger
 /// benchmark's.
 pub fn ligerito_weight<T: Config>() -> Weight {

@@ -515,6 +515,8 @@ fn ligerito_agent() -> (Worker, SignedSubmission) {
 	let (program, depth, mut submission) = crate::fixtures::ligerito_limits();
 	let pair = sp_core::sr25519::Pair::from_seed(&[9; 32]);
 	let id = register_in(ALICE, program.clone(), depth, VerificationMode::Ligerito, &pair);
+	// A run of about 100,000 steps pays about as many in fees: more than `PREPAID`.
+	<Fees as agentic_primitives::traits::AgentFees<u64, u64>>::top_up(&ALICE, id, PREPAID).expect("funded");
 	submission.agent = id;
 	let w = Worker { id, pair, program, state: StateTree::new(depth).unwrap(), seq: 0 };
 	let signed = w.sign(submission);
@@ -553,14 +555,14 @@ fn the_ligerito_fixture_is_at_the_mode_limits_and_verifies() {
 			limits.max_pages as usize
 		)
 	);
-	// Its proof is about as long, or carries about as many combined rows, as a proof may (one
-	// more round would cross a power of two and one of the bounds).
+	// Its proof is about as long, or stacks as many values, as a proof may (one more round
+	// would cross a power of two and one of the bounds).
 	let evidence = ligerito_evidence(&mut submission);
-	let (proof, rows) = (evidence.proof.len(), agentic_verifier::ligerito::combined_row_bytes(evidence).unwrap());
-	let bound = agentic_primitives::MAX_COMBINED_ROW_BYTES as usize;
+	let (proof, values) = (evidence.proof.len(), agentic_verifier::ligerito::stacked_values(evidence).unwrap());
+	let bound = agentic_primitives::MAX_STACKED_VALUES;
 	assert!(
-		proof * 10 >= agentic_primitives::MAX_PROOF_LEN as usize * 9 || (rows <= bound && rows * 10 >= bound * 9),
-		"a proof of {proof} bytes with {rows} bytes of combined rows"
+		proof * 10 >= agentic_primitives::MAX_PROOF_LEN as usize * 9 || (values <= bound && 2 * values > bound),
+		"a proof of {proof} bytes stacking {values} values"
 	);
 	if let Err(e) = agentic_verifier::verify(&program, &claim, &submission.evidence) {
 		panic!("the fixture no longer verifies ({e:?}): remake it as crate::fixtures says");
@@ -568,20 +570,24 @@ fn the_ligerito_fixture_is_at_the_mode_limits_and_verifies() {
 }
 
 /// The weight of a `Ligerito` submission charges the fixture at the limits and the long run
-/// together: it rests on their combined rows together exceeding what any proof may carry.
+/// together: it rests on each having a trace opening of the largest stack the bound allows
+/// (`2^26` values: more than that alone is more than half the bound), so that together they
+/// open at least what any proof's two openings may.
 #[test]
-fn the_long_run_fixture_verifies_and_both_carry_more_combined_rows_than_the_bound() {
+fn the_long_run_fixture_verifies_and_both_open_the_largest_stack() {
 	let (program, depth, mut submission) = crate::fixtures::ligerito_long_run();
 	let table = agentic_verifier::ligerito::program_table(&program).expect("inside the subset");
 	assert!(LIGERITO_LIMITS.admits_program(program.len(), table.mapped_memory()));
 	let claim = agentic_verifier::Claim::of(&submission, depth);
 	let evidence = ligerito_evidence(&mut submission);
 	assert!(LIGERITO_LIMITS.admits(evidence));
-	let rows = agentic_verifier::ligerito::combined_row_bytes(evidence).expect("decodes");
+	let values = agentic_verifier::ligerito::stacked_values(evidence).expect("decodes");
 	let (_, _, mut at_limits) = crate::fixtures::ligerito_limits();
-	let limits_rows = agentic_verifier::ligerito::combined_row_bytes(ligerito_evidence(&mut at_limits)).unwrap();
-	let bound = agentic_primitives::MAX_COMBINED_ROW_BYTES as usize;
-	assert!(rows <= bound && limits_rows + rows > bound, "combined rows of {rows} and {limits_rows} bytes");
+	let limits_values = agentic_verifier::ligerito::stacked_values(ligerito_evidence(&mut at_limits)).unwrap();
+	let bound = agentic_primitives::MAX_STACKED_VALUES;
+	for v in [values, limits_values] {
+		assert!(v <= bound && v > 1 << 26, "stacks of {values} and {limits_values} values");
+	}
 	if let Err(e) = agentic_verifier::verify(&program, &claim, &submission.evidence) {
 		panic!("the fixture no longer verifies ({e:?}): remake it as crate::fixtures says");
 	}

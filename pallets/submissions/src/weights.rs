@@ -22,13 +22,13 @@ pub trait WeightInfo {
 	fn submit_ligerito() -> Weight {
 		Weight::MAX
 	}
-	/// The same submission with its proof's last byte changed: verified to the end and
+	/// The same submission with its proof's last byte changed: verified up to its last checks and
 	/// rejected, the agent slashed. Defaults to `Weight::MAX` as [`Self::submit_ligerito`].
 	fn submit_ligerito_rejected() -> Weight {
 		Weight::MAX
 	}
 	/// Verifying and applying a `Ligerito`-mode submission of a long run of a small program,
-	/// whose proof's combined rows are at their bound. Defaults to `Weight::MAX` as
+	/// whose proof's openings stack values at their bound. Defaults to `Weight::MAX` as
 	/// [`Self::submit_ligerito`].
 	fn submit_ligerito_long_run() -> Weight {
 		Weight::MAX

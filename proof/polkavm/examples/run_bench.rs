@@ -5,7 +5,7 @@
 //!
 //! The program is a loop of ARX mixing (additions, xors, rotations) with a store and a load of
 //! a stack slot per iteration, 13 instructions per iteration, run once and returning; the
-//! proof uses `SECURE_NUM_QUERIES` queries. Single-threaded.
+//! proof uses `SECURE_NUM_QUERIES_RECURSIVE` queries per level. Single-threaded.
 
 use agentic_polkavm_proof::{program::ProgramTable, vm};
 use agentic_zerocheck::Config;

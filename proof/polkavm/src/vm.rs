@@ -8,7 +8,7 @@ use agentic_zerocheck::{
 	Boundary, Config, PublicColumn, PublicInteraction, TableStatement, Tables, TraceProof, ZerocheckError,
 };
 use alloc::{vec, vec::Vec};
-use codec::{Decode, Encode};
+use codec::{Decode, DecodeWithMemTracking, Encode};
 
 use crate::{
 	bus,
@@ -94,7 +94,7 @@ pub const MAX_DEPTH: u8 = 16;
 pub const MAX_PUBLIC_INTERACTIONS: u64 = 1 << 18;
 
 /// A run proof: the heights the prover chose for its tables and the trace proof.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking)]
 pub struct RunProof {
 	/// Instructions executed (the CPU table's `R`).
 	pub instructions: u64,
@@ -535,12 +535,7 @@ mod prover {
 				trace_root: [0; 32],
 				aux_root: None,
 				tables: Vec::new(),
-				opening: agentic_zerocheck::OpeningProof {
-					sumcheck: Vec::new(),
-					evaluations: Vec::new(),
-					combined_row: Vec::new(),
-					openings: Vec::new(),
-				},
+				opening: Default::default(),
 				aux_opening: None,
 			},
 		};

@@ -5,7 +5,7 @@
 //!
 //! The AIR is a 32-bit binary counter with explicit carries (63 columns: 32 bits and 31 carries,
 //! degree 2, transitions degree 2 with their `active` factor), run for `2^LOG_ROWS - 1`
-//! transitions with its initial and final bits as boundary values, and `SECURE_NUM_QUERIES`
+//! transitions with its initial and final bits as boundary values, and `SECURE_NUM_QUERIES_RECURSIVE`
 //! queries. Single-threaded. It stands in for an execution trace's width and degree until the
 //! PolkaVM arithmetization exists; it is not one.
 

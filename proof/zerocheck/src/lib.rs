@@ -41,7 +41,7 @@ mod shape;
 mod verifier;
 
 pub use agentic_air::{Air, AirError, AirInfo, Direction};
-pub use agentic_pcs::{Base, Ext, OpeningProof, PcsError, SECURE_NUM_QUERIES};
+pub use agentic_pcs::{Base, Ext, OpeningProof, PcsError, RecursiveOpeningProof, SECURE_NUM_QUERIES_RECURSIVE};
 pub use shape::Shape;
 pub use verifier::{verify, verify_tables};
 
@@ -150,13 +150,14 @@ pub struct Tables {
 /// Protocol parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
-	/// Queries of the commitment opening: [`SECURE_NUM_QUERIES`] in production.
+	/// Queries of every level of the commitment openings: [`SECURE_NUM_QUERIES_RECURSIVE`] in
+	/// production.
 	pub num_queries: u16,
 }
 
 impl Default for Config {
 	fn default() -> Self {
-		Config { num_queries: SECURE_NUM_QUERIES }
+		Config { num_queries: SECURE_NUM_QUERIES_RECURSIVE }
 	}
 }
 
@@ -179,7 +180,8 @@ pub struct TableProof {
 /// [`Statement`], for one table).
 ///
 /// Every table's columns are committed together (one stacked commitment, see
-/// [`agentic_pcs::Layout`]) and opened once for all tables' claims; so are the running
+/// [`agentic_pcs::Layout`]) and opened once for all tables' claims, by a recursive opening
+/// (its combined rows committed until one is short enough to send); so are the running
 /// products of the tables that interact.
 ///
 /// Decode it with `DecodeAll::decode_all` where proofs are identified by their bytes.
@@ -193,24 +195,26 @@ pub struct TraceProof {
 	pub tables: Vec<TableProof>,
 	/// The opening of the committed columns at every table's point (and at the boundary
 	/// cells).
-	pub opening: OpeningProof,
+	pub opening: RecursiveOpeningProof,
 	/// The opening of the running products at every interacting table's point, row 0 and row
 	/// `R`.
-	pub aux_opening: Option<OpeningProof>,
+	pub aux_opening: Option<RecursiveOpeningProof>,
 }
 
 impl TraceProof {
-	/// The bytes of combined rows its openings make the verifier re-encode (16 a row): per
-	/// opening, the matrix's height, a power of two, which the rows sent determine (they are
-	/// more than half of it: the rows past the committed polynomials are zero and not sent).
-	/// The part of a proof that costs a verifier the most per byte; the verifier refuses any
-	/// other length than the shape implies, so this is what verifying the proof will cost in
-	/// that part, known before anything is verified.
-	pub fn combined_row_bytes(&self) -> usize {
+	/// The values its openings stack: per opening, `2^N` for the first level's `N` variables
+	/// (its sumcheck's rounds), summed. What verifying the proof costs grows with it (the
+	/// leaves, the levels, the rounds), and the verifier refuses a sumcheck of any other length
+	/// than the statement's shape implies, so this is known, and can be bounded, before anything
+	/// is verified. Saturates.
+	pub fn stacked_values(&self) -> u64 {
 		let openings = core::iter::once(&self.opening).chain(self.aux_opening.as_ref());
 		openings
-			.map(|o| 16usize.saturating_mul(o.combined_row.len().checked_next_power_of_two().unwrap_or(usize::MAX)))
-			.fold(0, usize::saturating_add)
+			.map(|o| {
+				let rounds = o.levels.first().map_or(o.last.sumcheck.len(), |level| level.sumcheck.len());
+				u32::try_from(rounds).ok().and_then(|n| 1u64.checked_shl(n)).unwrap_or(u64::MAX)
+			})
+			.fold(0, u64::saturating_add)
 	}
 }
 

@@ -12,7 +12,7 @@ use agentic_air::{
 	MAX_INDEX_BIT,
 };
 use agentic_pcs::{
-	prover::{commit, open},
+	prover::{commit, open_recursive},
 	Base, Ext, Transcript,
 };
 use ligerito::{sumcheck_polys::fold_lsb, utils::eq_table_lsb};
@@ -398,9 +398,9 @@ fn prove_inner<A: Air>(
 			next: next.iter().map(|e| e.poly().value()).collect(),
 		});
 	}
-	let opening = open(&shape.trace.params, &[&committed], &trace_claims, &mut transcript)?;
+	let opening = open_recursive(&shape.trace.params, &[&committed], &trace_claims, &mut transcript)?;
 	let aux_opening = match (&shape.aux, &aux_committed) {
-		(Some(stack), Some(aux)) => Some(open(&stack.params, &[aux], &aux_claims_all, &mut transcript)?),
+		(Some(stack), Some(aux)) => Some(open_recursive(&stack.params, &[aux], &aux_claims_all, &mut transcript)?),
 		_ => None,
 	};
 	Ok(TraceProof {

@@ -105,7 +105,7 @@ impl Stack {
 			return Ok(None);
 		}
 		let values = num_vars.iter().map(|&n| 1u64 << n).sum();
-		let params = Params::shortest(values, config.num_queries);
+		let params = Params::shortest_recursive(values, config.num_queries);
 		agentic_pcs::Layout::new(&params, &num_vars)?;
 		Ok(Some(Stack { params, num_vars, first }))
 	}
@@ -528,9 +528,11 @@ mod tests {
 	#[test]
 	fn the_leaf_width_is_within_the_layout_bounds() {
 		for values in (0..=46u32).flat_map(|n| [1u64 << n, (1u64 << n) + 1, (3u64 << n) / 2]) {
-			let w = Params::shortest(values, 241).log_leaf_width as u32;
-			let total = values.next_power_of_two().trailing_zeros();
-			assert!(w <= total && w <= 20 && total - w <= 26 || total > 46, "{values} values: w={w}");
+			for params in [Params::shortest(values, 241), Params::shortest_recursive(values, 246)] {
+				let w = params.log_leaf_width as u32;
+				let total = values.next_power_of_two().trailing_zeros();
+				assert!(w <= total && w <= 20 && total - w <= 26 || total > 46, "{values} values: w={w}");
+			}
 		}
 	}
 }

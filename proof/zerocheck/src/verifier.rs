@@ -72,7 +72,7 @@ pub fn verify_tables<A: Air>(
 	}
 	let mut codes = agentic_pcs::CodeCache::default();
 	let commitment = shape.trace.commitment(proof.trace_root);
-	agentic_pcs::verify_with(
+	agentic_pcs::verify_recursive_with(
 		&shape.trace.params,
 		&[commitment],
 		&trace_claims,
@@ -81,7 +81,7 @@ pub fn verify_tables<A: Air>(
 		&mut codes,
 	)?;
 	if let (Some(stack), Some(root), Some(opening)) = (&shape.aux, proof.aux_root, &proof.aux_opening) {
-		agentic_pcs::verify_with(
+		agentic_pcs::verify_recursive_with(
 			&stack.params,
 			&[stack.commitment(root)],
 			&aux_claims_all,

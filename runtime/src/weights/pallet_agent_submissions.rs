@@ -61,13 +61,13 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `1055 + p * (1024 ±0)`
 		//  Estimated: `265645`
-		// Minimum execution time: 2_181_299_000 picoseconds.
-		Weight::from_parts(2_676_518_807, 0)
+		// Minimum execution time: 2_020_224_000 picoseconds.
+		Weight::from_parts(2_074_406_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
-			// Standard Error: 447_790
-			.saturating_add(Weight::from_parts(5_893_143, 0).saturating_mul(k.into()))
-			// Standard Error: 1_754_239
-			.saturating_add(Weight::from_parts(7_014_015, 0).saturating_mul(p.into()))
+			// Standard Error: 253_949
+			.saturating_add(Weight::from_parts(5_677_326, 0).saturating_mul(k.into()))
+			// Standard Error: 993_203
+			.saturating_add(Weight::from_parts(4_315_414, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
@@ -93,8 +93,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 73_509_016_000 picoseconds.
-		Weight::from_parts(77_744_019_000, 0)
+		// Minimum execution time: 49_296_741_000 picoseconds.
+		Weight::from_parts(52_460_429_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -119,8 +119,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 71_020_949_000 picoseconds.
-		Weight::from_parts(76_110_861_000, 0)
+		// Minimum execution time: 48_113_871_000 picoseconds.
+		Weight::from_parts(49_098_078_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -147,8 +147,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `1258`
 		//  Estimated: `265645`
-		// Minimum execution time: 61_770_812_000 picoseconds.
-		Weight::from_parts(68_178_619_000, 0)
+		// Minimum execution time: 39_609_143_000 picoseconds.
+		Weight::from_parts(41_276_609_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -168,11 +168,11 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `739`
 		//  Estimated: `3686`
-		// Minimum execution time: 111_407_000 picoseconds.
-		Weight::from_parts(163_532_862, 0)
+		// Minimum execution time: 103_834_000 picoseconds.
+		Weight::from_parts(99_440_099, 0)
 			.saturating_add(Weight::from_parts(0, 3686))
-			// Standard Error: 46_940
-			.saturating_add(Weight::from_parts(3_331_047, 0).saturating_mul(e.into()))
+			// Standard Error: 22_590
+			.saturating_add(Weight::from_parts(2_382_385, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 	}
 }
