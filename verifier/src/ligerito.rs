@@ -108,6 +108,13 @@ fn check_stacked_values(proof: &RunProof) -> Result<(), VerifyError> {
 	Ok(())
 }
 
+/// The chain's proof parameters, for prover and verifier alike: the default security
+/// parameters and the stacks bounded by [`MAX_STACKED_VALUES`], so that a worker finds a run
+/// too long for one proof from its trace's shape, before proving it (review SB-7).
+pub fn config() -> agentic_zerocheck::Config {
+	agentic_zerocheck::Config { max_stacked_values: MAX_STACKED_VALUES, ..Default::default() }
+}
+
 /// Step 6: the proof against the claim made of the public data.
 fn verify_proof(
 	table: &ProgramTable,
@@ -131,7 +138,7 @@ fn verify_proof(
 			.map(|output| vm::Output { trapped: output.trapped, data: output.data.clone() })
 			.collect(),
 	};
-	vm::verify(table, &run, proof, &agentic_zerocheck::Config::default()).map_err(VerifyError::Proof)
+	vm::verify(table, &run, proof, &config()).map_err(VerifyError::Proof)
 }
 
 /// The written pages by index: each a witness page, strictly ascending, each with new content
@@ -220,12 +227,12 @@ mod prover {
 			time,
 			pages,
 		};
-		let (claim, proof) =
-			vm::prove(table, &run, step_limit, &agentic_zerocheck::Config::default()).map_err(BuildError::Run)?;
-		let values = proof.proof.stacked_values();
-		if values > MAX_STACKED_VALUES {
-			return Err(BuildError::StacksTooLarge(values));
-		}
+		let (claim, proof) = vm::prove(table, &run, step_limit, &super::config()).map_err(|e| match e {
+			RunError::Zerocheck(agentic_zerocheck::ZerocheckError::StacksTooLarge(values)) => {
+				BuildError::StacksTooLarge(values)
+			},
+			e => BuildError::Run(e),
+		})?;
 		let touched = claim.pages.iter().map(|page| page.index).collect();
 		let witness = if claim.pages.is_empty() {
 			StateWitness { depth: state.depth(), ..Default::default() }

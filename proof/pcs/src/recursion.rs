@@ -17,7 +17,7 @@ use crate::{
 	layout::Layout,
 	Base, Claim, ClaimKind, Ext, Params, LOG_INV_RATE, MAX_LOG_LEAF_WIDTH,
 };
-use alloc::vec::Vec;
+use alloc::{collections::BTreeMap, vec::Vec};
 use ligerito_binary_fields::BinaryFieldElement;
 
 /// The most levels a recursive opening has (the first included): the union bound over the
@@ -31,16 +31,11 @@ pub const SECURE_NUM_QUERIES_RECURSIVE: u16 = 246;
 /// Coordinates of one GF(2^128) value over GF(2^32): the row polynomial's low variables.
 const LOG_COORDS: u32 = 2;
 
-/// The estimated bytes of a level that commits `values` base-field values as a polynomial of
-/// `num_vars` variables with leaves of `2^w` values and sends its combined row: opened
-/// leaves, their Merkle siblings (about `Q` per tree depth below `log2 Q`), the combined row
-/// and the sumcheck. An estimate that decides the schedule: prover and verifier compute the
-/// same one, nothing else depends on its accuracy.
-fn level_bytes(values: u64, num_vars: u32, w: u32, num_queries: u16) -> u64 {
-	opened_bytes(num_vars, w, num_queries) + 16 * values.div_ceil(1u64 << w)
-}
-
-/// [`level_bytes`] without the combined row: what a level costs whose row is committed.
+/// The estimated bytes of a committed level of a polynomial of `num_vars` variables with leaves
+/// of `2^w` values, without its combined row: opened leaves, their Merkle siblings (about `Q`
+/// per tree depth below `log2 Q`), the sumcheck, the root and the evaluation. An estimate that
+/// decides the schedule: prover and verifier compute the same one, nothing else depends on its
+/// accuracy.
 fn opened_bytes(num_vars: u32, w: u32, num_queries: u16) -> u64 {
 	let log_leaves = num_vars - w + LOG_INV_RATE;
 	let opened = u64::from(num_queries).min(1u64 << log_leaves);
@@ -50,63 +45,102 @@ fn opened_bytes(num_vars: u32, w: u32, num_queries: u16) -> u64 {
 	leaves + siblings + 48 * u64::from(num_vars) + 16
 }
 
-/// The estimated bytes of a recursive opening whose first level has `layout` (one
-/// commitment), its later levels by [`next_level`].
-fn recursive_bytes(layout: &Layout, num_queries: u16) -> u64 {
-	let mut total = opened_bytes(layout.total_vars, layout.log_leaf_width, num_queries);
-	let mut layout = layout.clone();
-	let mut level = 0;
-	while let Some((_, next)) = next_level(&layout, num_queries, level) {
-		total += opened_bytes(next.total_vars, next.log_leaf_width, num_queries);
-		layout = next;
-		level += 1;
+/// The stack the schedule is planned for, in a polynomial of `num_vars` variables: three
+/// quarters of `2^num_vars` values (a stack of `N` variables holds more than `2^(N-1)`).
+/// The values a proof actually stacks enter no decision, so that a level's shape, and with it
+/// the verifier's work, is a function of `N` alone (review SB-1, SB-2). A row of `3 · 2^k`
+/// values committed with leaves of at most `2^k` values gives the next level a reference stack
+/// again (`4 · 3 · 2^(k-w)` values in `k - w + 2` variables), so every level is planned alike.
+fn reference_values(num_vars: u32) -> u64 {
+	if num_vars >= 2 {
+		3u64 << (num_vars - 2)
+	} else {
+		1u64 << num_vars
 	}
-	total + 16 * layout.used_rows() as u64
+}
+
+/// The search behind the schedule: over every remaining level, which leaf width each commits
+/// with and where the row is sent, for the fewest estimated bytes ([`opened_bytes`] plus the
+/// last row). Looking ahead matters: choosing each width as if that level's row were sent
+/// (the rule until session 13) took a wider leaf at `N = 26` on large stacks and a longer proof.
+struct Planner {
+	num_queries: u16,
+	/// `(level, num_vars, values)` → the best estimate from that level on and its leaf width.
+	memo: BTreeMap<(usize, u32, u64), Option<(u64, u32)>>,
+}
+
+impl Planner {
+	fn new(num_queries: u16) -> Planner {
+		Planner { num_queries, memo: BTreeMap::new() }
+	}
+
+	/// The fewest estimated bytes of level `level` committing `values` values in `num_vars`
+	/// variables, and of everything after it, with that level's leaf width (the narrower of
+	/// two ties); `None` if no width gives a valid layout.
+	fn commit(&mut self, num_vars: u32, values: u64, level: usize) -> Option<(u64, u32)> {
+		if let Some(known) = self.memo.get(&(level, num_vars, values)) {
+			return *known;
+		}
+		// The layout checks: leaves of at most 2^MAX_LOG_LEAF_WIDTH values, at most 2^28 leaves.
+		let widest = num_vars.min(u32::from(MAX_LOG_LEAF_WIDTH));
+		let narrowest = (num_vars + LOG_INV_RATE).saturating_sub(28);
+		let mut best = None;
+		for w in narrowest..=widest {
+			let rows = values.div_ceil(1u64 << w);
+			let (after, _) = self.after(num_vars - w, rows, level);
+			let cost = opened_bytes(num_vars, w, self.num_queries) + after;
+			if best.map_or(true, |(b, _)| cost < b) {
+				best = Some((cost, w));
+			}
+		}
+		self.memo.insert((level, num_vars, values), best);
+		best
+	}
+
+	/// After level `level`, whose matrix has `2^log_rows` rows of which `rows` are used: the
+	/// fewest estimated bytes of sending the row (`None`) or of committing it with the
+	/// returned leaf width, and everything after. Sending wins ties; nothing is committed past
+	/// [`MAX_LEVELS`].
+	fn after(&mut self, log_rows: u32, rows: u64, level: usize) -> (u64, Option<u32>) {
+		let send = 16 * rows;
+		if level + 1 >= MAX_LEVELS {
+			return (send, None);
+		}
+		match self.commit(log_rows + LOG_COORDS, rows << LOG_COORDS, level + 1) {
+			Some((cost, w)) if cost < send => (cost, Some(w)),
+			_ => (send, None),
+		}
+	}
 }
 
 impl Params {
-	/// The first level's parameters that make a recursive opening of polynomials taking up
-	/// `values` values in all shortest under `num_queries` queries by the schedule's estimate:
-	/// [`Params::shortest`] for recursive openings, whose first combined row is committed,
-	/// not sent (so the best first leaf is narrower). The narrower of two ties; the narrowest
-	/// width if no width gives a valid layout (more than `2^MAX_NUM_VARS` values, which no
-	/// commitment can take).
+	/// The first level's parameters of a recursive opening of polynomials taking up `values`
+	/// values in all, under `num_queries` queries: the leaf width the schedule's search finds
+	/// shortest for the reference stack of `N = ⌈log2 values⌉` variables (so a function of `N`
+	/// alone). [`Params::shortest`] for recursive openings, whose first combined row is
+	/// committed, not sent (so the best first leaf is narrower). The narrowest width if no
+	/// width gives a valid layout (more than `2^MAX_NUM_VARS` values, which no commitment can
+	/// take).
 	pub fn shortest_recursive(values: u64, num_queries: u16) -> Params {
 		let total = values.max(1).next_power_of_two().trailing_zeros();
-		let high = total.min(MAX_LOG_LEAF_WIDTH as u32);
-		let low = total.saturating_sub(26).min(high);
-		let estimate = |w: u32| {
-			let params = Params { log_leaf_width: w as u8, num_queries };
-			let mut layout = Layout::new(&params, &[total as u8]).ok()?;
-			layout.used = values.max(1);
-			Some(recursive_bytes(&layout, num_queries))
-		};
-		let best = (low..=high).filter_map(|w| Some((estimate(w)?, w))).min().map_or(low, |(_, w)| w);
+		let mut planner = Planner::new(num_queries);
+		let low = (total + LOG_INV_RATE).saturating_sub(28);
+		let best = planner.commit(total, reference_values(total), 0).map_or(low, |(_, w)| w);
 		Params { log_leaf_width: best as u8, num_queries }
 	}
 }
 
 /// The next level after a level of `layout` (level number `level`, the first is 0): the
-/// parameters and layout of the commitment to its combined row, or `None` when sending the row
-/// is shorter (by [`level_bytes`]) or the level is the last [`MAX_LEVELS`] allows. The leaf
-/// width is the one [`level_bytes`] finds shortest (the narrower of two ties).
+/// parameters and layout of the commitment to its combined row, or `None` when the schedule
+/// sends the row here. Planned on the reference stack of `layout.total_vars` variables, not on
+/// the values `layout` uses: the levels and widths are a function of the first level's `N` and
+/// leaf width alone. The next layout's `used` values are the used rows' coordinates.
 pub(crate) fn next_level(layout: &Layout, num_queries: u16, level: usize) -> Option<(Params, Layout)> {
-	if level + 1 >= MAX_LEVELS {
-		return None;
-	}
-	let rows = layout.used_rows() as u64;
-	let values = rows << LOG_COORDS;
-	let num_vars = layout.log_rows + LOG_COORDS;
-	// The layout checks: leaves of at most 2^MAX_LOG_LEAF_WIDTH values, at most 2^28 leaves.
-	let widest = num_vars.min(u32::from(MAX_LOG_LEAF_WIDTH));
-	let narrowest = (num_vars + LOG_INV_RATE).saturating_sub(28).min(widest);
-	let (cost, w) = (narrowest..=widest).map(|w| (level_bytes(values, num_vars, w, num_queries), w)).min()?;
-	if cost >= 16 * rows {
-		return None;
-	}
-	let params = Params { log_leaf_width: w as u8, num_queries };
-	let mut next = Layout::new(&params, &[num_vars as u8]).ok()?;
-	next.used = values;
+	let reference_rows = reference_values(layout.total_vars).div_ceil(1u64 << layout.log_leaf_width);
+	let (_, width) = Planner::new(num_queries).after(layout.log_rows, reference_rows, level);
+	let params = Params { log_leaf_width: width? as u8, num_queries };
+	let mut next = Layout::new(&params, &[(layout.log_rows + LOG_COORDS) as u8]).ok()?;
+	next.used = (layout.used_rows() as u64) << LOG_COORDS;
 	Some((params, next))
 }
 
@@ -156,16 +190,34 @@ pub(crate) fn row_claims(
 mod tests {
 	use super::*;
 
+	const Q: u16 = SECURE_NUM_QUERIES_RECURSIVE;
+
+	/// The levels' layouts of a recursive opening of one polynomial of `n` variables of which
+	/// `used` values are stacked.
+	fn schedule(n: u32, used: u64) -> Vec<Layout> {
+		let params = Params::shortest_recursive(used, Q);
+		let mut layout = Layout::new(&params, &[n as u8]).unwrap();
+		layout.used = used;
+		let mut levels = alloc::vec![layout];
+		while let Some((_, next)) = next_level(levels.last().unwrap(), Q, levels.len() - 1) {
+			levels.push(next);
+		}
+		levels
+	}
+
+	fn widths(levels: &[Layout]) -> Vec<u32> {
+		levels.iter().map(|l| l.log_leaf_width).collect()
+	}
+
 	/// The schedule recurses on long rows, stops on short ones and after the last level, and
 	/// its layouts are valid commitments of the row polynomial.
 	#[test]
 	fn the_schedule_recurses_while_it_saves_bytes() {
-		let q = SECURE_NUM_QUERIES_RECURSIVE;
 		for (num_vars, w) in [(22u8, 9u8), (26, 10), (18, 8), (12, 6)] {
-			let params = Params { log_leaf_width: w, num_queries: q };
+			let params = Params { log_leaf_width: w, num_queries: Q };
 			let mut layout = Layout::new(&params, &[num_vars]).unwrap();
 			let mut level = 0;
-			while let Some((next_params, next)) = next_level(&layout, q, level) {
+			while let Some((next_params, next)) = next_level(&layout, Q, level) {
 				assert_eq!(next.total_vars, layout.log_rows + 2);
 				assert_eq!(next.used, 4 * layout.used_rows() as u64);
 				assert_eq!(next.log_leaf_width, u32::from(next_params.log_leaf_width));
@@ -173,17 +225,101 @@ mod tests {
 				layout = next;
 				level += 1;
 			}
+			assert!(level < MAX_LEVELS);
 			if num_vars >= 22 {
 				assert!(level >= 1, "2^{num_vars} values: {level} recursive levels");
 			}
 		}
 		// The first leaf of a recursive opening is narrower than a one-level opening's.
 		for values in [1u64 << 20, 3 << 20, 1 << 24] {
-			let (one, recursive) = (Params::shortest(values, q), Params::shortest_recursive(values, q));
+			let (one, recursive) = (Params::shortest(values, Q), Params::shortest_recursive(values, Q));
 			assert!(recursive.log_leaf_width < one.log_leaf_width, "{values} values: {recursive:?} vs {one:?}");
 		}
 		// A short row is sent.
-		let params = Params { log_leaf_width: 4, num_queries: q };
-		assert_eq!(next_level(&Layout::new(&params, &[10]).unwrap(), q, 0), None);
+		let params = Params { log_leaf_width: 4, num_queries: Q };
+		assert_eq!(next_level(&Layout::new(&params, &[10]).unwrap(), Q, 0), None);
+	}
+
+	/// The levels and widths depend on `N` alone, not on the values a stack uses (review SB-1:
+	/// at `N = 26` a stack above `0.9009 · 2^26` values used to take wider leaves), and are
+	/// pinned for the `N` the chain admits: a change of the schedule changes every proof and
+	/// the weight's argument (`docs/proof-system.md`), so it must be deliberate. The widths
+	/// were cross-checked against an independent model of the search.
+	#[test]
+	fn the_schedule_is_a_function_of_n_alone() {
+		let pinned: [(u32, &[u32]); 17] = [
+			(10, &[10]),
+			(11, &[4]),
+			(12, &[4]),
+			(13, &[4]),
+			(14, &[4]),
+			(15, &[5]),
+			(16, &[5]),
+			(17, &[6]),
+			(18, &[6]),
+			(19, &[5, 5]),
+			(20, &[6, 5]),
+			(21, &[6, 6]),
+			(22, &[6, 6]),
+			(23, &[6, 5, 5]),
+			(24, &[6, 6, 5]),
+			(25, &[6, 6, 6]),
+			(26, &[6, 6, 6]),
+		];
+		for (n, expected) in pinned {
+			for used in [(1u64 << (n - 1)) + 1, 3 << (n - 2), (1 << n) - (1 << (n - 3)) + 7, 1 << n] {
+				assert_eq!(widths(&schedule(n, used)), expected, "N = {n}, {used} values");
+			}
+		}
+		for n in 0..=26 {
+			let full = widths(&schedule(n, 1 << n));
+			assert_eq!(widths(&schedule(n, (1 << n) / 2 + 1)), full, "N = {n}");
+		}
+	}
+
+	/// What the verifier does per level, by kind, at most (a full stack, every sibling path
+	/// disjoint): every `N` of the chain costs at most what `N = 26` costs, kind by kind, so one
+	/// benchmarked opening of `N = 26` covers any opening (`docs/proof-system.md`, the weight).
+	#[test]
+	fn no_n_costs_the_verifier_more_than_n_26() {
+		#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Clone, Copy)]
+		struct Work {
+			levels: usize,
+			leaf_values: u64,
+			worst_siblings: u64,
+			last_rows: u64,
+			tensor_claim_vars: u64,
+			sumcheck_rounds: u64,
+		}
+		let work = |n: u32| {
+			let levels = schedule(n, 1 << n);
+			let q = u64::from(Q);
+			let opened = |l: &Layout| q.min(1 << l.log_leaves);
+			Work {
+				levels: levels.len(),
+				leaf_values: levels.iter().map(|l| opened(l) << l.log_leaf_width).sum(),
+				worst_siblings: levels
+					.iter()
+					.map(|l| (0..l.log_leaves).map(|d| q.min(1 << (l.log_leaves - d - 1))).sum::<u64>())
+					.sum(),
+				last_rows: 1 << levels.last().unwrap().log_rows,
+				tensor_claim_vars: levels[1..].iter().map(|l| (q + 1) * u64::from(l.total_vars)).sum(),
+				sumcheck_rounds: levels.iter().map(|l| u64::from(l.total_vars)).sum(),
+			}
+		};
+		let top = work(26);
+		assert_eq!(top.levels, 3);
+		for n in 0..26 {
+			let w = work(n);
+			assert!(
+				w.levels <= top.levels
+					&& w.leaf_values <= top.leaf_values
+					&& w.worst_siblings <= top.worst_siblings
+					&& w.last_rows <= top.last_rows
+					&& w.tensor_claim_vars <= top.tensor_claim_vars
+					&& w.sumcheck_rounds <= top.sumcheck_rounds,
+				"N = {n}: {w:?} against N = 26: {top:?}"
+			);
+		}
 	}
 }

@@ -153,11 +153,17 @@ pub struct Config {
 	/// Queries of every level of the commitment openings: [`SECURE_NUM_QUERIES_RECURSIVE`] in
 	/// production.
 	pub num_queries: u16,
+	/// The most values a proof's openings may stack (`2^N` per opening for its stack of `N`
+	/// variables, summed, as [`TraceProof::stacked_values`]): prover and verifier refuse a
+	/// statement whose shape stacks more ([`ZerocheckError::StacksTooLarge`]) before anything
+	/// is committed or checked. No bound by default; the chain's is
+	/// `agentic_primitives::MAX_STACKED_VALUES`.
+	pub max_stacked_values: u64,
 }
 
 impl Default for Config {
 	fn default() -> Self {
-		Config { num_queries: SECURE_NUM_QUERIES_RECURSIVE }
+		Config { num_queries: SECURE_NUM_QUERIES_RECURSIVE, max_stacked_values: u64::MAX }
 	}
 }
 
@@ -225,6 +231,9 @@ pub enum ZerocheckError {
 	Air(AirError),
 	/// The statement or trace does not have a shape a proof can have.
 	BadShape(&'static str),
+	/// The statement's openings stack more values than [`Config::max_stacked_values`] (the
+	/// values they stack).
+	StacksTooLarge(u64),
 	/// The prover was given a trace that violates a constraint.
 	Violation(agentic_air::RowViolation),
 	/// The prover was given a trace that does not hold a boundary value or public column.
@@ -260,6 +269,9 @@ impl core::fmt::Display for ZerocheckError {
 		match self {
 			ZerocheckError::Air(e) => write!(f, "bad AIR: {e}"),
 			ZerocheckError::BadShape(s) => write!(f, "bad shape: {s}"),
+			ZerocheckError::StacksTooLarge(values) => {
+				write!(f, "the openings stack {values} values, more than the configuration allows")
+			},
 			ZerocheckError::Violation(v) => write!(f, "the trace is invalid: {v}"),
 			ZerocheckError::BoundaryViolation { column, row } => {
 				write!(f, "the trace does not hold the claimed value of column {column} at row {row}")

@@ -110,6 +110,12 @@ impl Stack {
 		Ok(Some(Stack { params, num_vars, first }))
 	}
 
+	/// `2^N` for the stack's `N` variables: what its opening counts in
+	/// [`TraceProof::stacked_values`](crate::TraceProof::stacked_values).
+	pub fn stacked_values(&self) -> u64 {
+		self.num_vars.iter().map(|&n| 1u64 << n).sum::<u64>().next_power_of_two()
+	}
+
 	/// The commitment the verifier expects, given the root.
 	pub fn commitment(&self, root: [u8; 32]) -> agentic_pcs::Commitment {
 		agentic_pcs::Commitment { root, num_vars: self.num_vars.clone() }
@@ -178,6 +184,10 @@ pub(crate) fn shapes(infos: &[AirInfo], statement: &Tables, config: &Config) -> 
 	let trace =
 		Stack::new(&tables, infos.iter().map(|i| i.width), config)?.ok_or(ZerocheckError::BadShape("no columns"))?;
 	let aux = Stack::new(&tables, infos.iter().map(|i| i.aux_width), config)?;
+	let values = core::iter::once(&trace).chain(&aux).map(Stack::stacked_values).fold(0, u64::saturating_add);
+	if values > config.max_stacked_values {
+		return Err(ZerocheckError::StacksTooLarge(values));
+	}
 	Ok(ProofShape { tables, trace, aux })
 }
 
@@ -478,7 +488,7 @@ mod tests {
 			boundaries: vec![Boundary { column: 1, row: 0, value: Base::from_value(7) }],
 			public_columns: vec![PublicColumn { column: 0, values: vec![Base::zero(); 8] }],
 		};
-		let config = Config { num_queries: 20 };
+		let config = Config { num_queries: 20, max_stacked_values: u64::MAX };
 		let reference = first_challenge(&Toy(3), &base, &config);
 		let mut variants: Vec<(&str, Toy, crate::Statement, Config)> = Vec::new();
 		let mut s = base.clone();
@@ -507,7 +517,7 @@ mod tests {
 		s.public_columns[0].column = 1;
 		variants.push(("public column", Toy(3), s, config));
 		variants.push(("AIR constant", Toy(4), base.clone(), config));
-		variants.push(("queries", Toy(3), base.clone(), Config { num_queries: 21 }));
+		variants.push(("queries", Toy(3), base.clone(), Config { num_queries: 21, ..config }));
 		for (what, air, statement, config) in variants {
 			assert_ne!(first_challenge(&air, &statement, &config), reference, "{what}");
 		}

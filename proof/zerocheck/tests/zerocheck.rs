@@ -14,7 +14,7 @@ use codec::{DecodeAll, Encode};
 use common::{Counter, MulChain, Rng};
 
 /// Few queries keep the tests fast; soundness against these tests does not depend on them.
-const CONFIG: Config = Config { num_queries: 24 };
+const CONFIG: Config = Config { num_queries: 24, max_stacked_values: u64::MAX };
 
 fn num_vars(r: u64) -> u32 {
 	64 - r.leading_zeros()
@@ -211,6 +211,26 @@ fn public_columns_bind_the_column() {
 	}
 }
 
+/// A shape that stacks more than `Config::max_stacked_values` is refused by the prover (before
+/// it commits to anything: a worker learns that a run is too long without proving it) and by
+/// the verifier, with the values it stacks; at the bound it proves and verifies.
+#[test]
+fn the_stacks_are_bounded_by_the_config() {
+	let air = Counter { bits: 4 };
+	let r = 9;
+	let statement = counter_statement(&air, 2, r);
+	let trace = air.trace(2, num_vars(r));
+	let proof = prove(&air, &statement, &CONFIG, &trace).expect("prove");
+	let values = proof.stacked_values();
+	assert!(values >= 1 << num_vars(r), "{values}");
+	let at = Config { max_stacked_values: values, ..CONFIG };
+	let below = Config { max_stacked_values: values - 1, ..CONFIG };
+	assert_eq!(prove(&air, &statement, &below, &trace), Err(ZerocheckError::StacksTooLarge(values)));
+	assert_eq!(verify(&air, &statement, &below, &proof), Err(ZerocheckError::StacksTooLarge(values)));
+	assert_eq!(prove(&air, &statement, &at, &trace).as_ref(), Ok(&proof));
+	verify(&air, &statement, &at, &proof).expect("at the bound");
+}
+
 #[test]
 fn a_proof_verifies_only_against_its_own_statement_air_and_config() {
 	let air = Counter { bits: 4 };
@@ -228,7 +248,7 @@ fn a_proof_verifies_only_against_its_own_statement_air_and_config() {
 	let mut other = statement.clone();
 	other.boundaries.pop();
 	assert!(verify(&air, &other, &CONFIG, &proof).is_err(), "fewer boundaries");
-	assert!(verify(&air, &statement, &Config { num_queries: 25 }, &proof).is_err(), "other config");
+	assert!(verify(&air, &statement, &Config { num_queries: 25, ..CONFIG }, &proof).is_err(), "other config");
 
 	/// The counter with one more (true) constraint: another AIR.
 	struct Stricter(Counter);
@@ -354,7 +374,7 @@ fn a_column_nothing_binds_is_refused() {
 fn out_of_range_query_counts_are_refused() {
 	let trace = MulChain::trace(2, 3, 2, 0);
 	for num_queries in [0u16, 1025] {
-		let verdict = prove(&MulChain, &mul_statement(3), &Config { num_queries }, &trace);
+		let verdict = prove(&MulChain, &mul_statement(3), &Config { num_queries, ..CONFIG }, &trace);
 		assert!(matches!(verdict, Err(ZerocheckError::BadShape(_))), "{num_queries}");
 	}
 }
