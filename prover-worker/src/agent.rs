@@ -68,6 +68,11 @@ const MAX_INPUTS_PER_POLL: usize = 256;
 const FINALITY_TIMEOUT: Duration = Duration::from_secs(60);
 /// Longest pause between two resends of the same transition.
 const MAX_RESEND_PAUSE: Duration = Duration::from_secs(30);
+/// Transitions in a row the pool may refuse as never valid (after the chain's limits are read
+/// again and each is rebuilt) before the runner stops: the cause is then the configuration or
+/// the chain, which rebuilding cannot fix (a wrong key or mode), and every rebuild of a
+/// `ligerito` transition costs a proof.
+const MAX_PERMANENT_REFUSALS: u32 = 3;
 
 type Info = AgentInfo<AccountId, BlockNumber>;
 
@@ -217,6 +222,18 @@ fn permanently_invalid(r: &PoolRefusal) -> bool {
 		|| r.data.contains("ExhaustsResources")
 }
 
+/// The chain's submission limits narrowed to what `prover`'s mode admits.
+fn narrowed(limits: SubmissionLimits, prover: &Prover) -> SubmissionLimits {
+	match prover {
+		Prover::Reexec => limits,
+		Prover::Ligerito { mode_limits, .. } => SubmissionLimits {
+			max_inputs: limits.max_inputs.min(mode_limits.max_inputs),
+			max_witness_pages: limits.max_witness_pages.min(mode_limits.max_pages),
+			..limits
+		},
+	}
+}
+
 /// How a runner evidences its transitions.
 enum Prover {
 	/// Re-execution evidence: the inputs and the touched pages.
@@ -272,7 +289,9 @@ pub struct AgentRunner {
 	demand: Arc<Demand>,
 	view: Arc<Mutex<AgentView>>,
 	record: AgentRecord,
-	base: StateTree,
+	/// The finalized state, shared with a proof being made of it (copied only if it changes
+	/// meanwhile).
+	base: Arc<StateTree>,
 	tip: StateTree,
 	batch: Accumulated,
 	in_flight: Option<InFlight>,
@@ -284,6 +303,8 @@ pub struct AgentRunner {
 	sends: u32,
 	/// The oracle time of the last cut, used to execute ahead (time-reading agents).
 	last_time: Option<u64>,
+	/// Transitions refused in a row as never valid (see [`MAX_PERMANENT_REFUSALS`]).
+	permanent_refusals: u32,
 }
 
 impl AgentRunner {
@@ -322,19 +343,16 @@ impl AgentRunner {
 				info.mode
 			)));
 		}
-		let (prover, limits) = match mode {
-			VerificationMode::Reexec => (Prover::Reexec, shared.limits),
+		let prover = match mode {
+			VerificationMode::Reexec => Prover::Reexec,
 			VerificationMode::Ligerito => {
-				let mode_limits = shared.ligerito_limits;
 				let table = ligerito::program_table(&program.blob).map_err(|e| {
 					AgentError::Mismatch(format!("agent {id}: the program cannot be proven in mode ligerito: {e:?}"))
 				})?;
-				let mut limits = shared.limits;
-				limits.max_inputs = limits.max_inputs.min(mode_limits.max_inputs);
-				limits.max_witness_pages = limits.max_witness_pages.min(mode_limits.max_pages);
-				(Prover::Ligerito { table: Arc::new(table), mode_limits }, limits)
+				Prover::Ligerito { table: Arc::new(table), mode_limits: shared.ligerito_limits }
 			},
 		};
+		let limits = narrowed(shared.limits, &prover);
 		let record = match shared.store.agent(id)? {
 			Some(r) if r.program_hash == program_hash && r.depth == info.state_depth => r,
 			Some(_) => {
@@ -365,12 +383,12 @@ impl AgentRunner {
 				record
 			},
 		};
-		let base = shared.store.state(id)?;
+		let base = Arc::new(shared.store.state(id)?);
 		let mut runner = AgentRunner {
 			id,
 			label: id.to_string(),
 			source,
-			tip: base.clone(),
+			tip: StateTree::clone(&base),
 			base,
 			batch: Accumulated { upto: record.first_input, from: record.first_input, ..Default::default() },
 			record,
@@ -387,6 +405,7 @@ impl AgentRunner {
 			quiet_until: Instant::now(),
 			sends: 0,
 			last_time: None,
+			permanent_refusals: 0,
 		};
 		runner.rebuild_tip()?;
 		loop {
@@ -810,9 +829,22 @@ impl AgentRunner {
 				}
 				self.reconcile().await?;
 				if permanently_invalid(&r) && self.record.pending.as_ref().is_some_and(|p| p.seq == pending.seq) {
-					// Still unspent on chain and can never become valid: build it anew.
+					// Still unspent on chain and can never become valid: build it anew, to the
+					// chain's limits as they are now (a runtime upgrade may have changed them),
+					// unless that keeps failing.
+					self.permanent_refusals += 1;
+					if self.permanent_refusals >= MAX_PERMANENT_REFUSALS {
+						return Err(AgentError::Mismatch(format!(
+							"the pool refused {} transitions of agent {} in a row as never valid (last: {}); \
+							 check the worker's key and the agent's mode",
+							self.permanent_refusals, self.id, r.data
+						)));
+					}
 					tracing::warn!(agent = self.id, seq = pending.seq, refusal = %r.data, "the transition can never be valid; rebuilding it");
 					self.record = self.shared.store.clear_pending(self.id)?;
+					if let Err(e) = self.refresh_limits().await {
+						tracing::warn!(agent = self.id, error = %e, "reading the chain's limits; rebuilding to the last read");
+					}
 					self.quiet_until = Instant::now();
 					self.rebuild_tip()?;
 				}
@@ -829,9 +861,11 @@ impl AgentRunner {
 	fn finalized(&mut self, version: u64, number: u32, built: Option<Instant>) -> Result<(), AgentError> {
 		let Some(pending) = self.record.pending.clone() else { return Ok(()) };
 		self.record = self.shared.store.finalize_pending(self.id, version, number)?;
+		let base = Arc::make_mut(&mut self.base);
 		for (index, page) in &pending.written {
-			self.base.set_page(*index, *page).map_err(|e| AgentError::Diverged(format!("{e:?}")))?;
+			base.set_page(*index, *page).map_err(|e| AgentError::Diverged(format!("{e:?}")))?;
 		}
+		self.permanent_refusals = 0;
 		if self.base.root() != self.record.root {
 			return Err(AgentError::Diverged("the finalized state's root is not the transition's".into()));
 		}
@@ -887,9 +921,22 @@ impl AgentRunner {
 		Err(AgentError::Rejected { seq, reason })
 	}
 
+	/// Reads the chain's limits again (its submission limits, and the mode's for a `ligerito`
+	/// agent: the pool holds submissions to the built-in ones if the API has none).
+	async fn refresh_limits(&mut self) -> Result<(), AgentError> {
+		let client = self.shared.chain.client().await?;
+		let limits: SubmissionLimits = client.agent_api("submission_limits", (), None).await?;
+		if let Prover::Ligerito { mode_limits, .. } = &mut self.prover {
+			let chain: Option<LigeritoLimits> = client.agent_api("ligerito_limits", (), None).await?;
+			*mode_limits = chain.unwrap_or(agentic_primitives::LIGERITO_LIMITS);
+		}
+		self.limits = narrowed(limits, &self.prover);
+		Ok(())
+	}
+
 	/// Recomputes `tip` from `base`, the pending transition and every queued input after it.
 	fn rebuild_tip(&mut self) -> Result<(), AgentError> {
-		self.tip = self.base.clone();
+		self.tip = StateTree::clone(&self.base);
 		let mut end = self.record.first_input;
 		if let Some(p) = &self.record.pending {
 			for (index, page) in &p.written {
@@ -1105,7 +1152,7 @@ impl AgentRunner {
 		}
 		let written: Vec<(u32, Page)> = execution.result.written.into_iter().collect();
 		self.record = self.shared.store.apply_foreign(self.id, &written, new_root, version, block, consumed)?;
-		self.base = execution.new_state;
+		self.base = Arc::new(execution.new_state);
 		tracing::info!(
 			agent = self.id,
 			seq = submission.seq,
