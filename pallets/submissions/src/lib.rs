@@ -236,7 +236,7 @@ pub mod pallet {
 /// the first benchmark's, and its openings and per-table work at most what the two verify
 /// together (each stacks more than half the bound, which a test keeps true, so together they
 /// open the largest stack twice), so the computation time charged is the two together
-/// (`docs/proof-system.md`, "The worst proof shape", gives the argument by kind). The storage
+/// (`docs/proof-system.md`, "The worst proof shape", gives the argument part by part). The storage
 /// reads' and writes' time is counted twice (conservative); the proof size is the larger
 /// benchmark's.
 pub fn ligerito_weight<T: Config>() -> Weight {

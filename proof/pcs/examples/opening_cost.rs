@@ -40,9 +40,9 @@ fn main() {
 	println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 	for n in min_vars..=max_vars {
 		let total = n + log_polys;
-		let w = i64::from(Params::shortest(1u64 << total, SECURE_NUM_QUERIES).log_leaf_width) + shift;
+		let w = i64::from(Params::shortest(1u64 << total, SECURE_NUM_QUERIES, 0).log_leaf_width) + shift;
 		let w = w.clamp(0, total.min(MAX_LOG_LEAF_WIDTH as u32) as i64) as u8;
-		let params = Params { log_leaf_width: w, num_queries: SECURE_NUM_QUERIES };
+		let params = Params { log_leaf_width: w, num_queries: SECURE_NUM_QUERIES, grinding_bits: 0 };
 		let values: Vec<Vec<Base>> =
 			(0..polys).map(|_| (0..1usize << n).map(|_| Base::from_value(next() as u32)).collect()).collect();
 		let slices: Vec<&[Base]> = values.iter().map(|v| &v[..]).collect();

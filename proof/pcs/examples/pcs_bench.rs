@@ -40,7 +40,7 @@ fn main() {
 			.min()
 			.map(|(_, w)| w)
 			.unwrap_or(3);
-		let params = Params { log_leaf_width: best, num_queries: SECURE_NUM_QUERIES };
+		let params = Params { log_leaf_width: best, num_queries: SECURE_NUM_QUERIES, grinding_bits: 0 };
 		let start = Instant::now();
 		let committed = commit(&params, &slices).expect("commit");
 		let commit_ms = start.elapsed().as_secs_f64() * 1e3;

@@ -13,8 +13,8 @@
 use agentic_pcs::{
 	prover::{commit, open, open_recursive},
 	test_utils::Rng,
-	verify, verify_recursive, Base, Claim, ClaimKind, Ext, Params, Transcript, SECURE_NUM_QUERIES,
-	SECURE_NUM_QUERIES_RECURSIVE,
+	verify, verify_recursive, Base, Claim, ClaimKind, Ext, Params, Transcript, SECURE_GRINDING_BITS,
+	SECURE_NUM_QUERIES, SECURE_NUM_QUERIES_RECURSIVE,
 };
 use codec::Encode;
 use std::time::Instant;
@@ -43,7 +43,7 @@ fn main() {
 	for n in min_vars..=max_vars {
 		let values: Vec<Base> = (0..1usize << n).map(|_| rng.base()).collect();
 		let point: Vec<Ext> = (0..n).map(|_| rng.ext()).collect();
-		let one = Params::shortest(1u64 << n, SECURE_NUM_QUERIES);
+		let one = Params::shortest(1u64 << n, SECURE_NUM_QUERIES, 0);
 		let committed = commit(&one, &[&values[..]]).expect("commit");
 		let value = committed.evaluate(0, ClaimKind::Eq, &point);
 		let claims = [Claim { commitment: 0, poly: 0, kind: ClaimKind::Eq, point: point.clone(), value }];
@@ -60,9 +60,14 @@ fn main() {
 			16 * proof.combined_row.len(),
 			verify_s * 1e3
 		);
-		let chosen = Params::shortest_recursive(1u64 << n, SECURE_NUM_QUERIES_RECURSIVE).log_leaf_width;
+		let chosen =
+			Params::shortest_recursive(1u64 << n, SECURE_NUM_QUERIES_RECURSIVE, SECURE_GRINDING_BITS).log_leaf_width;
 		for w in w_min..=w_max.min(n) {
-			let params = Params { log_leaf_width: w, num_queries: SECURE_NUM_QUERIES_RECURSIVE };
+			let params = Params {
+				log_leaf_width: w,
+				num_queries: SECURE_NUM_QUERIES_RECURSIVE,
+				grinding_bits: SECURE_GRINDING_BITS,
+			};
 			let committed = commit(&params, &[&values[..]]).expect("commit");
 			let start = Instant::now();
 			let proof = open_recursive(&params, &[&committed], &claims, &mut Transcript::new(b"cost")).expect("open");

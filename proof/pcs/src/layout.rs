@@ -61,6 +61,9 @@ impl Layout {
 		if params.num_queries == 0 || params.num_queries > MAX_NUM_QUERIES {
 			return Err(PcsError::BadShape("the number of queries is 0 or above MAX_NUM_QUERIES"));
 		}
+		if params.grinding_bits > crate::MAX_GRINDING_BITS {
+			return Err(PcsError::BadShape("more grinding bits than MAX_GRINDING_BITS"));
+		}
 		if params.log_leaf_width > MAX_LOG_LEAF_WIDTH {
 			return Err(PcsError::BadShape("leaves wider than 2^MAX_LOG_LEAF_WIDTH"));
 		}
@@ -308,7 +311,7 @@ mod tests {
 		num_vars.extend([9, 0, 5, 9, 1]);
 		num_vars.extend(vec![2u8; 300]);
 		let used: u64 = num_vars.iter().map(|&n| 1u64 << n).sum();
-		let params = Params { log_leaf_width: 2, num_queries: 1 };
+		let params = Params { log_leaf_width: 2, num_queries: 1, grinding_bits: 0 };
 		let layout = Layout::new(&params, &num_vars).unwrap();
 		assert_eq!(layout.total_vars, used.next_power_of_two().trailing_zeros());
 		let point = points(layout.total_vars as usize, 7);

@@ -70,7 +70,7 @@ mod verifier;
 pub use code::CodeCache;
 pub use layout::{eq_eval, eq_table, successor, tensor_eval, Layout, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES, MAX_POLYS};
 pub use ligerito_binary_fields::{BinaryElem128 as Ext, BinaryElem32 as Base, BinaryFieldElement};
-pub use recursion::{MAX_LEVELS, SECURE_NUM_QUERIES_RECURSIVE};
+pub use recursion::{MAX_LEVELS, SECURE_GRINDING_BITS, SECURE_NUM_QUERIES_RECURSIVE};
 pub use transcript::Transcript;
 pub use verifier::{verify, verify_recursive, verify_recursive_with, verify_with};
 
@@ -86,8 +86,12 @@ pub const MAX_NUM_VARS: u8 = 30;
 pub const MAX_COMMITMENTS: usize = 64;
 
 /// The number of queries for 100 bits of security under the proximity argument of
-/// `docs/proof-system.md` (`(3/4)^241 < 2^-100`).
+/// `docs/proof-system.md` (`(3/4)^241 < 2^-100`), without grinding.
 pub const SECURE_NUM_QUERIES: u16 = 241;
+
+/// The most bits of work a level may ask before its queries (`2^32` hashes, minutes of a
+/// prover's time).
+pub const MAX_GRINDING_BITS: u8 = 32;
 
 /// Parameters every commitment and opening of one protocol shares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
@@ -99,6 +103,13 @@ pub struct Params {
 	/// opening and [`SECURE_NUM_QUERIES_RECURSIVE`] for a recursive one (the verifier takes the
 	/// caller's), fewer only in tests.
 	pub num_queries: u16,
+	/// Grinding: before each level draws its queries the prover finds a nonce whose work hash
+	/// starts with this many zero bits (about `2^bits` hashes) and the verifier checks it (one
+	/// hash), so that each new draw of the queries costs a cheating prover that much work: the
+	/// query phase counts `bits` more bits of security, at most [`MAX_GRINDING_BITS`]. In
+	/// production 0 with [`SECURE_NUM_QUERIES`] and [`SECURE_GRINDING_BITS`] with
+	/// [`SECURE_NUM_QUERIES_RECURSIVE`].
+	pub grinding_bits: u8,
 }
 
 impl Params {
@@ -106,14 +117,14 @@ impl Params {
 	/// sum of their sizes) shortest under `num_queries` queries: the leaf width `w` (at most the
 	/// stacked polynomial's `N` variables and [`MAX_LOG_LEAF_WIDTH`], and wide enough for at
 	/// most `2^26` rows) that minimises the opened leaves (`4 Q 2^w` bytes) plus the combined
-	/// row (`16 ⌈values / 2^w⌉` bytes), the narrower of two ties.
-	pub fn shortest(values: u64, num_queries: u16) -> Params {
+	/// row (`16 ⌈values / 2^w⌉` bytes), the narrower of two ties; `grinding_bits` as given.
+	pub fn shortest(values: u64, num_queries: u16, grinding_bits: u8) -> Params {
 		let total = values.max(1).next_power_of_two().trailing_zeros();
 		let high = total.min(MAX_LOG_LEAF_WIDTH as u32);
 		let low = total.saturating_sub(26).min(high);
 		let cost = |w: u32| 4 * u64::from(num_queries) * (1u64 << w) + 16 * values.div_ceil(1u64 << w);
 		let best = (low..=high).min_by_key(|&w| (cost(w), w)).unwrap_or(low);
-		Params { log_leaf_width: best as u8, num_queries }
+		Params { log_leaf_width: best as u8, num_queries, grinding_bits }
 	}
 }
 
@@ -198,6 +209,8 @@ pub struct OpeningProof {
 	pub evaluations: Vec<u128>,
 	/// `y = Σ_g γ_g · F_g(s_lo, ·)`: one value per row of the (unencoded) matrix.
 	pub combined_row: Vec<u128>,
+	/// The proof of work before the queries ([`Params::grinding_bits`]).
+	pub nonce: u64,
 	/// Per commitment, the opened leaves.
 	pub openings: Vec<LeafOpening>,
 }
@@ -213,6 +226,8 @@ pub struct CommittedLevel {
 	pub evaluations: Vec<u128>,
 	/// The root of the commitment to the combined row's coordinates over GF(2^32).
 	pub row_root: [u8; 32],
+	/// The proof of work before the level's queries ([`Params::grinding_bits`]).
+	pub nonce: u64,
 	/// Per commitment of the level, the opened leaves.
 	pub openings: Vec<LeafOpening>,
 }
@@ -262,6 +277,8 @@ pub enum PcsError {
 		/// The leaf index.
 		leaf: u32,
 	},
+	/// A level's nonce does not prove the work [`Params::grinding_bits`] asks.
+	NotEnoughWork,
 }
 
 impl core::fmt::Display for PcsError {
@@ -275,6 +292,7 @@ impl core::fmt::Display for PcsError {
 			PcsError::CombinedRowMismatch => f.write_str("the combined row does not match the evaluations"),
 			PcsError::MerkleFailed { commitment } => write!(f, "the leaves do not open commitment {commitment}"),
 			PcsError::ColumnCheckFailed { leaf } => write!(f, "leaf {leaf} is inconsistent with the combined row"),
+			PcsError::NotEnoughWork => f.write_str("a nonce does not prove the work the parameters ask"),
 		}
 	}
 }

@@ -149,7 +149,7 @@ pub fn open(
 	transcript: &mut Transcript,
 ) -> Result<OpeningProof, PcsError> {
 	let reduced = reduce(params, committed, claims, Level::First, None, transcript)?;
-	Ok(send_row(params, committed, reduced, transcript))
+	send_row(params, committed, reduced, transcript)
 }
 
 /// Proves `claims` about `committed` as a recursive opening: each level's combined row
@@ -188,8 +188,8 @@ fn open_recursive_altered(
 				Some((c, claims, source)) => (vec![c], &claims[..], Some((source, &mut codes))),
 			};
 			let reduced = reduce(&params, &committed, claims, level, source, transcript)?;
-			let Some((next_params, next_layout)) = next_level(&reduced.layout, params.num_queries, levels.len()) else {
-				let last = send_row(&params, &committed, reduced, transcript);
+			let Some((next_params, next_layout)) = next_level(&reduced.layout, &params, levels.len()) else {
+				let last = send_row(&params, &committed, reduced, transcript)?;
 				return Ok(RecursiveOpeningProof { levels, last });
 			};
 			let layout = &reduced.layout;
@@ -199,7 +199,10 @@ fn open_recursive_altered(
 			let row_committed = commit_in(next_layout.clone(), &[&values[..]])?;
 			let row_root = row_committed.commitment.root;
 			transcript.absorb_root(b"pcs/row_root", &row_root);
-			let queries = transcript.distinct_indices(layout.leaves(), params.num_queries as usize);
+			let nonce = transcript.grind(params.grinding_bits);
+			let queries = transcript
+				.queries(params.grinding_bits, nonce, layout.leaves(), params.num_queries as usize)
+				.ok_or(PcsError::NotEnoughWork)?;
 			let (s_lo, s_hi) = reduced.point.split_at(layout.log_leaf_width as usize);
 			let eq = eq_table_lsb(s_lo);
 			let subfield = Subfield::new();
@@ -221,6 +224,7 @@ fn open_recursive_altered(
 				sumcheck: reduced.sumcheck,
 				evaluations: reduced.evaluations.into_iter().map(ext_value).collect(),
 				row_root,
+				nonce,
 				openings: leaf_openings(&committed, &source.queries),
 			});
 			(next_params, next_layout, row_committed, next_claims, source)
@@ -362,16 +366,26 @@ fn reduce(
 	Ok(Reduced { layout, sumcheck, point, evaluations, gammas, combined_row })
 }
 
-/// The end of a level whose combined row is sent: the row, the queries and the leaves.
-fn send_row(params: &Params, committed: &[&Committed], reduced: Reduced, transcript: &mut Transcript) -> OpeningProof {
+/// The end of a level whose combined row is sent: the row, the proof of work, the queries and
+/// the leaves.
+fn send_row(
+	params: &Params,
+	committed: &[&Committed],
+	reduced: Reduced,
+	transcript: &mut Transcript,
+) -> Result<OpeningProof, PcsError> {
 	transcript.absorb_exts(b"pcs/combined_row", &reduced.combined_row);
-	let queries = transcript.distinct_indices(reduced.layout.leaves(), params.num_queries as usize);
-	OpeningProof {
+	let nonce = transcript.grind(params.grinding_bits);
+	let queries = transcript
+		.queries(params.grinding_bits, nonce, reduced.layout.leaves(), params.num_queries as usize)
+		.ok_or(PcsError::NotEnoughWork)?;
+	Ok(OpeningProof {
 		sumcheck: reduced.sumcheck,
 		evaluations: reduced.evaluations.into_iter().map(ext_value).collect(),
 		combined_row: reduced.combined_row.into_iter().map(ext_value).collect(),
+		nonce,
 		openings: leaf_openings(committed, &queries),
-	}
+	})
 }
 
 /// Every commitment's rows at `queries` and their Merkle multiproof.
@@ -395,7 +409,7 @@ mod tests {
 	#[test]
 	fn opening_values_other_than_the_committed_ones_is_rejected() {
 		for (num_vars, log_leaf_width) in [(6u8, 2u8), (11, 2)] {
-			let params = Params { log_leaf_width, num_queries: 40 };
+			let params = Params { log_leaf_width, num_queries: 40, grinding_bits: 0 };
 			let poly: Vec<Base> = (0..1u32 << num_vars).map(|i| Base::from_value(i.wrapping_mul(2654435761))).collect();
 			for changed in [0usize, 17, poly.len() - 1] {
 				let mut committed = commit(&params, &[&poly[..]]).unwrap();
@@ -421,7 +435,7 @@ mod tests {
 	/// rejected, and the honest one on the same claims is not.
 	#[test]
 	fn committing_another_row_is_rejected() {
-		let params = Params { log_leaf_width: 3, num_queries: 6 };
+		let params = Params { log_leaf_width: 3, num_queries: 6, grinding_bits: 0 };
 		let poly: Vec<Base> = (0..1u32 << 14).map(|i| Base::from_value(i.wrapping_mul(2654435761) ^ 77)).collect();
 		let short: Vec<Base> = poly[..1 << 12].to_vec();
 		let committed = commit(&params, &[&poly[..], &short[..]]).unwrap();
@@ -498,7 +512,7 @@ mod tests {
 	/// combined row sent includes them (`docs/proof-system.md`, stage 1).
 	#[test]
 	fn values_past_the_polynomials_are_bound_only_in_whole_rows() {
-		let params = Params { log_leaf_width: 3, num_queries: 40 };
+		let params = Params { log_leaf_width: 3, num_queries: 40, grinding_bits: 0 };
 		let polys: Vec<Vec<Base>> = [7u32, 5, 2, 0]
 			.iter()
 			.map(|&n| (0..1u32 << n).map(|i| Base::from_value(i.wrapping_mul(2654435761) ^ n)).collect())

@@ -80,6 +80,44 @@ impl Transcript {
 		Ext::from_value(u128::from_le_bytes(low))
 	}
 
+	/// The work hash of `nonce`: `SHA-256(state ‖ "grind" ‖ nonce)` (the nonce as `u64`, little
+	/// endian), whose first `bits` bits (big endian) must be zero for the nonce to prove `bits`
+	/// bits of work (grinding).
+	fn work_hash(&self, nonce: u64) -> [u8; 32] {
+		let mut message = [0u8; 45];
+		message[..32].copy_from_slice(&self.state);
+		message[32..37].copy_from_slice(b"grind");
+		message[37..].copy_from_slice(&nonce.to_le_bytes());
+		sha256(&message)
+	}
+
+	/// Whether `nonce` proves `bits` bits of work on the transcript's current state (at most
+	/// 64; every nonce proves 0).
+	pub(crate) fn proves_work(&self, bits: u8, nonce: u64) -> bool {
+		let hash = self.work_hash(nonce);
+		let mut first = [0u8; 8];
+		first.copy_from_slice(&hash[..8]);
+		u64::from_be_bytes(first).leading_zeros() >= u32::from(bits)
+	}
+
+	/// The least nonce that proves `bits` bits of work on the current state: about `2^bits`
+	/// hashes (the layout caps `bits` at [`crate::MAX_GRINDING_BITS`]).
+	#[cfg(feature = "prover")]
+	pub(crate) fn grind(&self, bits: u8) -> u64 {
+		(0..=u64::MAX).find(|&nonce| self.proves_work(bits, nonce)).unwrap_or(u64::MAX)
+	}
+
+	/// A level's queries: `count` distinct leaf indices below `max`, drawn after checking and
+	/// absorbing the level's proof of work `nonce` (`bits` bits), so that every new draw of the
+	/// queries costs a prover about `2^bits` hashes. `None` if `nonce` does not prove the work.
+	pub(crate) fn queries(&mut self, bits: u8, nonce: u64, max: usize, count: usize) -> Option<Vec<usize>> {
+		if !self.proves_work(bits, nonce) {
+			return None;
+		}
+		self.absorb_u64(b"pcs/grinding/nonce", nonce);
+		Some(self.distinct_indices(max, count))
+	}
+
 	/// `count` distinct indices below `max`, sorted; all of them if `count >= max`. Each
 	/// candidate is the low bits of eight drawn bytes, below the next power of two, kept if it is
 	/// below `max` and new: unbiased, and the same on 32- and 64-bit machines. (The layout's
@@ -113,6 +151,36 @@ pub(crate) fn merkle_root(root: &[u8; 32]) -> MerkleRoot {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	/// The ground nonce is the least that proves the work, on this state only, and drawing the
+	/// queries absorbs it.
+	#[test]
+	fn grinding_finds_the_least_nonce_that_proves_the_work() {
+		let mut t = Transcript::new(b"test");
+		t.absorb_u64(b"x", 7);
+		assert_eq!(t.grind(0), 0);
+		for bits in [1u8, 4, 10] {
+			let nonce = t.grind(bits);
+			assert!(t.proves_work(bits, nonce));
+			assert!((0..nonce).all(|n| !t.proves_work(bits, n)), "{bits} bits: {nonce} is not the least");
+			let hash = t.work_hash(nonce);
+			assert_eq!(u64::from_be_bytes(hash[..8].try_into().unwrap()).leading_zeros() >= u32::from(bits), true);
+		}
+		let nonce = t.grind(10);
+		let mut moved = Transcript::new(b"test");
+		moved.absorb_u64(b"x", 8);
+		assert_ne!(moved.grind(10), nonce, "the work depends on the state");
+		// About 2^-10 of nonces prove 10 bits: none of the 64 after the least one, very likely,
+		// and never the ones before it.
+		let proven = (nonce + 1..nonce + 65).filter(|&n| t.proves_work(10, n)).count();
+		assert!(proven <= 2, "{proven}");
+		let mut a = Transcript { state: t.state };
+		let mut b = Transcript { state: t.state };
+		assert_eq!(a.queries(10, nonce + 1, 1 << 20, 8).is_none(), !t.proves_work(10, nonce + 1));
+		let drawn = a.queries(10, nonce, 1 << 20, 8).expect("work proven");
+		let plain = b.distinct_indices(1 << 20, 8);
+		assert_ne!(drawn, plain, "the nonce is absorbed before the draw");
+	}
 
 	#[test]
 	fn challenges_depend_on_everything_absorbed_and_drawn() {

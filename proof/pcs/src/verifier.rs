@@ -71,6 +71,7 @@ pub(crate) fn absorb_statement(
 	transcript.absorb_bytes(b"pcs/scheme", b"agentic-pcs-v3: evaluation form, lsb first, rate 1/4, stacked");
 	transcript.absorb_u64(b"pcs/log_leaf_width", params.log_leaf_width as u64);
 	transcript.absorb_u64(b"pcs/num_queries", params.num_queries as u64);
+	transcript.absorb_u64(b"pcs/grinding_bits", params.grinding_bits as u64);
 	transcript.absorb_bytes(b"pcs/num_vars", &first.num_vars);
 	transcript.absorb_u64(b"pcs/commitments", commitments.len() as u64);
 	for c in commitments {
@@ -169,10 +170,12 @@ pub fn verify_recursive_with(
 			transcript,
 		)?;
 		let layout = &reduced.layout;
-		let (next_params, next_layout) = next_level(layout, params.num_queries, number)
-			.ok_or(PcsError::Malformed("a level the schedule does not have"))?;
+		let (next_params, next_layout) =
+			next_level(layout, &params, number).ok_or(PcsError::Malformed("a level the schedule does not have"))?;
 		transcript.absorb_root(b"pcs/row_root", &proof_level.row_root);
-		let queries = transcript.distinct_indices(layout.leaves(), params.num_queries as usize);
+		let queries = transcript
+			.queries(params.grinding_bits, proof_level.nonce, layout.leaves(), params.num_queries as usize)
+			.ok_or(PcsError::NotEnoughWork)?;
 		let rows = check_leaves(layout, commitments, &proof_level.openings, &queries)?;
 		let (s_lo, s_hi) = reduced.point.split_at(layout.log_leaf_width as usize);
 		let leaf_weights = LeafWeights::new(s_lo, &reduced.gammas, codes.subfield());
@@ -191,7 +194,7 @@ pub fn verify_recursive_with(
 		Some((commitment, claims)) => (core::slice::from_ref(commitment), &claims[..]),
 	};
 	// The last level: the schedule must end here.
-	let check_end = |layout: &Layout| match next_level(layout, params.num_queries, proof.levels.len()) {
+	let check_end = |layout: &Layout| match next_level(layout, &params, proof.levels.len()) {
 		Some(_) => Err(PcsError::Malformed("the schedule has a level the proof does not")),
 		None => Ok(()),
 	};
@@ -336,7 +339,9 @@ fn verify_clear_then(
 	}
 
 	// Leaves: each tree opens at the queried rows, and the rows combine to the encoded y.
-	let queries = transcript.distinct_indices(layout.leaves(), params.num_queries as usize);
+	let queries = transcript
+		.queries(params.grinding_bits, proof.nonce, layout.leaves(), params.num_queries as usize)
+		.ok_or(PcsError::NotEnoughWork)?;
 	let rows = check_leaves(&layout, commitments, &proof.openings, &queries)?;
 	let codeword = codes.encode_at(layout.log_rows, &y, &queries);
 	if codeword.len() != queries.len() {

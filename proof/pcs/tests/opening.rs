@@ -60,7 +60,7 @@ fn true_claims_verify() {
 	let mut rng = Rng(0x5eed_0001);
 	for (num_vars, polys, log_leaf_width) in [(6u8, 1usize, 2u8), (6, 3, 3), (8, 5, 4), (5, 2, 1), (4, 4, 6), (3, 1, 3)]
 	{
-		let params = Params { log_leaf_width, num_queries: 30 };
+		let params = Params { log_leaf_width, num_queries: 30, grinding_bits: 0 };
 		let a: Vec<Vec<Base>> = (0..polys).map(|_| poly(&mut rng, num_vars)).collect();
 		let b: Vec<Vec<Base>> = (0..polys).map(|_| poly(&mut rng, num_vars)).collect();
 		let ca = commit(&params, &a.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
@@ -112,7 +112,7 @@ struct Fixture {
 
 fn fixture() -> Fixture {
 	let mut rng = Rng(0x5eed_0002);
-	let params = Params { log_leaf_width: 3, num_queries: 24 };
+	let params = Params { log_leaf_width: 3, num_queries: 24, grinding_bits: 0 };
 	let polys: Vec<Vec<Base>> = (0..2).map(|_| poly(&mut rng, 7)).collect();
 	let committed = commit(&params, &[&polys[0][..], &polys[1][..]]).unwrap();
 	let other = commit(&params, &[&poly(&mut rng, 7)[..], &polys[1][..]]).unwrap();
@@ -273,10 +273,10 @@ fn malformed_proofs_are_refused_without_panicking() {
 	// Shapes no commitment can have (a leaf width whose `1 << w` overflows a 32-bit usize, no
 	// queries, too many queries), and claimed polynomial counts the commitment cannot hold.
 	for params in [
-		Params { log_leaf_width: 40, num_queries: 10 },
-		Params { log_leaf_width: 21, num_queries: 10 },
-		Params { log_leaf_width: 3, num_queries: 0 },
-		Params { log_leaf_width: 3, num_queries: 1025 },
+		Params { log_leaf_width: 40, num_queries: 10, grinding_bits: 0 },
+		Params { log_leaf_width: 21, num_queries: 10, grinding_bits: 0 },
+		Params { log_leaf_width: 3, num_queries: 0, grinding_bits: 0 },
+		Params { log_leaf_width: 3, num_queries: 1025, grinding_bits: 0 },
 	] {
 		assert!(matches!(check(&params, &c, &f.claims, &f.proof), Err(PcsError::BadShape(_))));
 	}
@@ -322,7 +322,7 @@ fn shifted_claims_stay_inside_their_polynomial() {
 	let n = 5u8;
 	let polys: Vec<Vec<Base>> = (0..2).map(|_| poly(&mut rng, n)).collect();
 	for w in [0u8, 1, n - 1, n, n + 1] {
-		let params = Params { log_leaf_width: w, num_queries: 30 };
+		let params = Params { log_leaf_width: w, num_queries: 30, grinding_bits: 0 };
 		let committed = commit(&params, &[&polys[0][..], &polys[1][..]]).unwrap();
 		let c = [committed.commitment()];
 		// The last index of polynomial 0's first matrix row (if a row is shorter than the
@@ -357,7 +357,7 @@ fn polynomials_of_different_sizes_stack() {
 	let b: Vec<Vec<Base>> = sizes.iter().map(|&n| poly(&mut rng, n)).collect();
 	// 2^7 + 2^7 + 2^5 + 2^3 + 2 · 2^2 + 1 = 305 values: 9 variables, the last 207 zero.
 	for w in [0u8, 2, 3, 6, 9] {
-		let params = Params { log_leaf_width: w, num_queries: 40 };
+		let params = Params { log_leaf_width: w, num_queries: 40, grinding_bits: 0 };
 		let ca = commit(&params, &a.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
 		let cb = commit(&params, &b.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
 		assert_eq!((ca.layout().total_vars, ca.layout().used), (9, 305));
@@ -410,7 +410,7 @@ fn a_stack_with_zero_rows_rejects_tampering() {
 	let mut rng = Rng(0x5eed_0008);
 	let sizes = [7u8, 5, 2, 0];
 	let polys: Vec<Vec<Base>> = sizes.iter().map(|&n| poly(&mut rng, n)).collect();
-	let params = Params { log_leaf_width: 3, num_queries: 24 };
+	let params = Params { log_leaf_width: 3, num_queries: 24, grinding_bits: 0 };
 	let committed = commit(&params, &polys.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap();
 	assert_eq!((committed.layout().rows(), committed.layout().used_rows()), (32, 21));
 	let mut claims = Vec::new();

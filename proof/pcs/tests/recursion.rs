@@ -26,7 +26,7 @@ impl Case {
 	/// polynomial of the first and one `Eq` claim per polynomial of the second.
 	fn new(seed: u64, sizes: &[u8], log_leaf_width: u8, num_queries: u16) -> Case {
 		let mut rng = Rng(seed);
-		let params = Params { log_leaf_width, num_queries };
+		let params = Params { log_leaf_width, num_queries, grinding_bits: 4 };
 		let committed: Vec<Committed> = (0..2)
 			.map(|_| {
 				let polys: Vec<Vec<Base>> = sizes.iter().map(|&n| poly(&mut rng, n)).collect();
@@ -107,7 +107,12 @@ fn proofs_are_bound_to_transcript_and_parameters() {
 	let mut other = Transcript::new(DOMAIN);
 	other.absorb_u64(b"caller/statement", 1);
 	assert!(verify_recursive(&case.params, &commitments, &case.claims, &proof, &mut other).is_err());
-	for params in [Params { num_queries: 9, ..case.params }, Params { log_leaf_width: 5, ..case.params }] {
+	for params in [
+		Params { num_queries: 9, ..case.params },
+		Params { log_leaf_width: 5, ..case.params },
+		Params { grinding_bits: 5, ..case.params },
+		Params { grinding_bits: 0, ..case.params },
+	] {
 		let verdict = verify_recursive(&params, &commitments, &case.claims, &proof, &mut Transcript::new(DOMAIN));
 		assert!(verdict.is_err(), "{params:?}");
 	}
@@ -121,6 +126,31 @@ fn proofs_are_bound_to_transcript_and_parameters() {
 	assert_eq!(short.check(&short.claims, &proof), Ok(()));
 	let wrapped = RecursiveOpeningProof { levels: Vec::new(), last: one };
 	assert!(short.check(&short.claims, &wrapped).is_err());
+}
+
+/// Every level's nonce is checked: another nonce either proves no work (refused as such) or
+/// draws other queries, which the opened leaves do not answer.
+#[test]
+fn every_level_proves_its_work() {
+	let case = Case::new(11, &[14, 12], 3, 6);
+	let proof = case.prove(&case.claims);
+	assert!(proof.levels.len() >= 2, "{} levels", proof.levels.len());
+	let mut not_enough = 0;
+	for level in 0..=proof.levels.len() {
+		for change in [1u64, 2, 1 << 20, u64::MAX] {
+			let mut other = proof.clone();
+			let nonce = match other.levels.get_mut(level) {
+				Some(committed) => &mut committed.nonce,
+				None => &mut other.last.nonce,
+			};
+			*nonce ^= change;
+			let verdict = case.check(&case.claims, &other);
+			assert!(verdict.is_err(), "level {level}, nonce ^ {change:#x} verified");
+			not_enough += usize::from(verdict == Err(PcsError::NotEnoughWork));
+		}
+	}
+	// With 4 bits of work, about 15 of 16 other nonces prove none.
+	assert!(not_enough >= 6, "{not_enough} nonces refused for want of work");
 }
 
 /// Levels dropped, repeated or swapped, and parts moved between levels, are refused with an

@@ -19,7 +19,7 @@ use agentic_polkavm_proof::{
 use agentic_verifier::exec::{self, ExecError, StateAccess};
 use agentic_zerocheck::Config;
 
-const CONFIG: Config = Config { num_queries: 16, max_stacked_values: u64::MAX };
+const CONFIG: Config = Config { num_queries: 16, grinding_bits: 2, max_stacked_values: u64::MAX };
 const STEP_LIMIT: u64 = 1 << 20;
 
 struct Pages<'a>(&'a RunInput);

@@ -154,7 +154,7 @@ fn a_runs_requests_prove_with_the_chips() {
 	let alu_ops: Vec<_> = alu_requests.iter().map(|&(op, a, b, _)| (op, a, b)).collect();
 	let shift_ops: Vec<_> = shift_requests.iter().map(|&(op, a, b, _)| (op, a, b)).collect();
 	let traces = [alu::trace(&alu_ops, num_vars(alu_ops.len())), shift::trace(&shift_ops, num_vars(shift_ops.len()))];
-	let config = Config { num_queries: 16, max_stacked_values: u64::MAX };
+	let config = Config { num_queries: 16, grinding_bits: 2, max_stacked_values: u64::MAX };
 	let airs = [&Table::Alu, &Table::Shift];
 	let proof = prove_tables(&airs, &statement, &config, &[&traces[0], &traces[1]]).expect("the requests are true");
 	verify_tables(&airs, &statement, &config, &proof).expect("and verify");

@@ -19,7 +19,7 @@ use agentic_zerocheck::{
 };
 use common::programs::{random_program, Mix};
 
-const CONFIG: Config = Config { num_queries: 16, max_stacked_values: u64::MAX };
+const CONFIG: Config = Config { num_queries: 16, grinding_bits: 2, max_stacked_values: u64::MAX };
 
 /// The high word of the one invocation's first timestamp (every access comes after it).
 const START: u32 = 1 << TS_BIT;

@@ -14,7 +14,7 @@ use agentic_verifier::exec;
 use agentic_zerocheck::Config;
 use common::programs::{random_program, Mix};
 
-const CONFIG: Config = Config { num_queries: 16, max_stacked_values: u64::MAX };
+const CONFIG: Config = Config { num_queries: 16, grinding_bits: 2, max_stacked_values: u64::MAX };
 
 /// One invocation on an empty input.
 fn once() -> RunInput {

@@ -41,7 +41,9 @@ mod shape;
 mod verifier;
 
 pub use agentic_air::{Air, AirError, AirInfo, Direction};
-pub use agentic_pcs::{Base, Ext, OpeningProof, PcsError, RecursiveOpeningProof, SECURE_NUM_QUERIES_RECURSIVE};
+pub use agentic_pcs::{
+	Base, Ext, OpeningProof, PcsError, RecursiveOpeningProof, SECURE_GRINDING_BITS, SECURE_NUM_QUERIES_RECURSIVE,
+};
 pub use shape::Shape;
 pub use verifier::{verify, verify_tables};
 
@@ -153,6 +155,9 @@ pub struct Config {
 	/// Queries of every level of the commitment openings: [`SECURE_NUM_QUERIES_RECURSIVE`] in
 	/// production.
 	pub num_queries: u16,
+	/// Bits of work before each level's queries ([`agentic_pcs::Params::grinding_bits`]):
+	/// [`SECURE_GRINDING_BITS`] in production.
+	pub grinding_bits: u8,
 	/// The most values a proof's openings may stack (`2^N` per opening for its stack of `N`
 	/// variables, summed, as [`TraceProof::stacked_values`]): prover and verifier refuse a
 	/// statement whose shape stacks more ([`ZerocheckError::StacksTooLarge`]) before anything
@@ -163,7 +168,11 @@ pub struct Config {
 
 impl Default for Config {
 	fn default() -> Self {
-		Config { num_queries: SECURE_NUM_QUERIES_RECURSIVE, max_stacked_values: u64::MAX }
+		Config {
+			num_queries: SECURE_NUM_QUERIES_RECURSIVE,
+			grinding_bits: SECURE_GRINDING_BITS,
+			max_stacked_values: u64::MAX,
+		}
 	}
 }
 

@@ -105,7 +105,7 @@ impl Stack {
 			return Ok(None);
 		}
 		let values = num_vars.iter().map(|&n| 1u64 << n).sum();
-		let params = Params::shortest_recursive(values, config.num_queries);
+		let params = Params::shortest_recursive(values, config.num_queries, config.grinding_bits);
 		agentic_pcs::Layout::new(&params, &num_vars)?;
 		Ok(Some(Stack { params, num_vars, first }))
 	}
@@ -250,6 +250,7 @@ pub(crate) fn absorb_statement(transcript: &mut Transcript, infos: &[AirInfo], s
 	}
 	transcript.absorb_u64(b"zc/log_leaf_width", shape.trace.params.log_leaf_width as u64);
 	transcript.absorb_u64(b"zc/num_queries", shape.trace.params.num_queries as u64);
+	transcript.absorb_u64(b"zc/grinding_bits", shape.trace.params.grinding_bits as u64);
 	let aux_width = shape.aux.as_ref().map_or(0, |a| a.params.log_leaf_width as u64 + 1);
 	transcript.absorb_u64(b"zc/aux_log_leaf_width", aux_width);
 	transcript.absorb_u64(b"zc/public_interactions", statement.public_interactions.len() as u64);
@@ -488,7 +489,7 @@ mod tests {
 			boundaries: vec![Boundary { column: 1, row: 0, value: Base::from_value(7) }],
 			public_columns: vec![PublicColumn { column: 0, values: vec![Base::zero(); 8] }],
 		};
-		let config = Config { num_queries: 20, max_stacked_values: u64::MAX };
+		let config = Config { num_queries: 20, grinding_bits: 2, max_stacked_values: u64::MAX };
 		let reference = first_challenge(&Toy(3), &base, &config);
 		let mut variants: Vec<(&str, Toy, crate::Statement, Config)> = Vec::new();
 		let mut s = base.clone();
@@ -518,6 +519,7 @@ mod tests {
 		variants.push(("public column", Toy(3), s, config));
 		variants.push(("AIR constant", Toy(4), base.clone(), config));
 		variants.push(("queries", Toy(3), base.clone(), Config { num_queries: 21, ..config }));
+		variants.push(("grinding", Toy(3), base.clone(), Config { grinding_bits: 3, ..config }));
 		for (what, air, statement, config) in variants {
 			assert_ne!(first_challenge(&air, &statement, &config), reference, "{what}");
 		}
@@ -538,7 +540,7 @@ mod tests {
 	#[test]
 	fn the_leaf_width_is_within_the_layout_bounds() {
 		for values in (0..=46u32).flat_map(|n| [1u64 << n, (1u64 << n) + 1, (3u64 << n) / 2]) {
-			for params in [Params::shortest(values, 241), Params::shortest_recursive(values, 246)] {
+			for params in [Params::shortest(values, 241, 0), Params::shortest_recursive(values, 207, 16)] {
 				let w = params.log_leaf_width as u32;
 				let total = values.next_power_of_two().trailing_zeros();
 				assert!(w <= total && w <= 20 && total - w <= 26 || total > 46, "{values} values: w={w}");

@@ -8,7 +8,7 @@ use agentic_zerocheck::{
 	verify_tables, Config, PublicColumn, PublicInteraction, TableStatement, Tables, ZerocheckError,
 };
 
-const CONFIG: Config = Config { num_queries: 16, max_stacked_values: u64::MAX };
+const CONFIG: Config = Config { num_queries: 16, grinding_bits: 2, max_stacked_values: u64::MAX };
 const VALUES: u32 = 7;
 const LOOKUP: u32 = 9;
 

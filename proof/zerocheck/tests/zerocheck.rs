@@ -14,7 +14,7 @@ use codec::{DecodeAll, Encode};
 use common::{Counter, MulChain, Rng};
 
 /// Few queries keep the tests fast; soundness against these tests does not depend on them.
-const CONFIG: Config = Config { num_queries: 24, max_stacked_values: u64::MAX };
+const CONFIG: Config = Config { num_queries: 24, grinding_bits: 2, max_stacked_values: u64::MAX };
 
 fn num_vars(r: u64) -> u32 {
 	64 - r.leading_zeros()

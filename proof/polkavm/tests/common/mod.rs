@@ -14,7 +14,7 @@ use agentic_zerocheck::{
 };
 use codec::{DecodeAll, Encode};
 
-pub const CONFIG: Config = Config { num_queries: 16, max_stacked_values: u64::MAX };
+pub const CONFIG: Config = Config { num_queries: 16, grinding_bits: 2, max_stacked_values: u64::MAX };
 
 /// A chip under test.
 pub trait Chip: Air + Default {
