@@ -45,7 +45,7 @@ fn print_shape(proof: &RunProof, len: usize) {
 		let (mut leaves, mut siblings) = (0, 0);
 		for l in openings {
 			leaves += l.rows.iter().map(|r| 4 * r.len()).sum::<usize>();
-			siblings += 32 * l.siblings.len();
+			siblings += agentic_zerocheck::NODE_BYTES * l.siblings.len();
 		}
 		[leaves, 16 * o.last.combined_row.len(), siblings]
 	};

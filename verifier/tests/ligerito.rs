@@ -77,6 +77,17 @@ fn counter_case() -> Case {
 }
 
 /// The same run's re-execution evidence states the same transition.
+/// The chain's parameters: 100-bit openings (207 queries and 16 bits of work per level, see
+/// `agentic_pcs`'s constants test) and the stack bound.
+#[test]
+fn the_chains_config_is_the_secure_one() {
+	let config = agentic_verifier::ligerito::config();
+	assert_eq!(config.num_queries, agentic_zerocheck::SECURE_NUM_QUERIES_RECURSIVE);
+	assert_eq!(config.grinding_bits, agentic_zerocheck::SECURE_GRINDING_BITS);
+	assert_eq!((config.num_queries, config.grinding_bits), (207, 16));
+	assert_eq!(config.max_stacked_values, agentic_primitives::MAX_STACKED_VALUES);
+}
+
 #[test]
 fn the_counter_verifies_and_agrees_with_reexecution() {
 	let c = counter_case();

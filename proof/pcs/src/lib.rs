@@ -59,6 +59,7 @@ mod code;
 pub mod field;
 mod hash;
 mod layout;
+mod merkle;
 #[cfg(feature = "prover")]
 pub mod prover;
 mod recursion;
@@ -70,6 +71,7 @@ mod verifier;
 pub use code::CodeCache;
 pub use layout::{eq_eval, eq_table, successor, tensor_eval, Layout, MAX_LOG_LEAF_WIDTH, MAX_NUM_QUERIES, MAX_POLYS};
 pub use ligerito_binary_fields::{BinaryElem128 as Ext, BinaryElem32 as Base, BinaryFieldElement};
+pub use merkle::{Node, NODE_BYTES};
 pub use recursion::{MAX_LEVELS, SECURE_GRINDING_BITS, SECURE_NUM_QUERIES_RECURSIVE};
 pub use transcript::Transcript;
 pub use verifier::{verify, verify_recursive, verify_recursive_with, verify_with};
@@ -193,8 +195,9 @@ pub struct Claim {
 pub struct LeafOpening {
 	/// The opened rows of the encoded matrix, in increasing query order, `2^w` values each.
 	pub rows: Vec<Vec<u32>>,
-	/// The Merkle multiproof of those rows (ligerito-merkle's sibling order).
-	pub siblings: Vec<[u8; 32]>,
+	/// The Merkle multiproof of those rows: layer by layer from the leaves, in increasing
+	/// index order, the sibling of every known node not itself known (26-byte nodes).
+	pub siblings: Vec<Node>,
 }
 
 /// A proof that a list of claims holds for a list of commitments.

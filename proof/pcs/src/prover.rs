@@ -5,6 +5,7 @@ use crate::{
 	ext_value,
 	field::{dot_base, Coords, Subfield},
 	layout::{tensor_table, Layout},
+	merkle::{truncate, MerkleTree},
 	recursion::{next_level, row_claims, row_polynomial},
 	verifier::{absorb_statement, Level},
 	Base, Claim, ClaimKind, Commitment, CommittedLevel, Ext, LeafOpening, OpeningProof, Params, PcsError,
@@ -24,7 +25,10 @@ pub struct Committed {
 	layout: Layout,
 	/// `F`, the stacked polynomial, in the matrix's row-major order (`2^N` values).
 	stacked: Vec<Base>,
+	/// The encoded matrix (its own Merkle tree dropped).
 	witness: RecursiveLigeroWitness<Base>,
+	/// The commitment's tree.
+	tree: MerkleTree,
 }
 
 impl Committed {
@@ -86,9 +90,19 @@ fn commit_in(layout: Layout, polys: &[&[Base]]) -> Result<Committed, PcsError> {
 		let start = layout.stacked_index(j as u32, 0);
 		stacked[start..start + poly.len()].copy_from_slice(poly);
 	}
-	let witness = ligero_commit(&stacked, layout.rows(), layout.leaf_width(), &base_code(layout.log_rows));
-	let root = witness.tree.get_root().root.ok_or(PcsError::BadShape("empty tree"))?;
-	Ok(Committed { commitment: Commitment { root, num_vars }, layout, stacked, witness })
+	let (witness, tree) = encode(&layout, &stacked);
+	Ok(Committed { commitment: Commitment { root: tree.root(), num_vars }, layout, stacked, witness, tree })
+}
+
+/// The encoded matrix of `stacked` in `layout` and its tree: ligerito encodes the columns and
+/// hashes the rows into its leaves (BLAKE3 of [`crate::hash::row_hash`], what the verifier
+/// recomputes: the opening tests fail otherwise), and the tree over those leaves, cut to 26
+/// bytes, is ours (ligerito's own 32-byte inner nodes are dropped).
+fn encode(layout: &Layout, stacked: &[Base]) -> (RecursiveLigeroWitness<Base>, MerkleTree) {
+	let mut witness = ligero_commit(stacked, layout.rows(), layout.leaf_width(), &base_code(layout.log_rows));
+	let layers = core::mem::take(&mut witness.tree.layers);
+	let leaves = layers.into_iter().next().unwrap_or_default().iter().map(truncate).collect();
+	(witness, MerkleTree::new(leaves))
 }
 
 /// The round polynomial `(h(0), h(1), X² coefficient)` of `Σ_x f(x) w(x)` in its lowest
@@ -394,7 +408,7 @@ fn leaf_openings(committed: &[&Committed], queries: &[usize]) -> Vec<LeafOpening
 		.iter()
 		.map(|c| LeafOpening {
 			rows: queries.iter().map(|&q| c.witness.row(q).iter().map(|v| v.poly().value()).collect()).collect(),
-			siblings: c.witness.tree.prove(queries).siblings,
+			siblings: c.tree.prove(queries),
 		})
 		.collect()
 }
@@ -525,11 +539,10 @@ mod tests {
 		for (at, bound) in [(25 << 3, true), (21 << 3, true), (165, false)] {
 			let mut stacked = honest.stacked.clone();
 			stacked[at] = Base::one();
-			let witness = ligero_commit(&stacked, layout.rows(), layout.leaf_width(), &base_code(layout.log_rows));
-			let root = witness.tree.get_root().root.unwrap();
+			let (witness, tree) = encode(&layout, &stacked);
 			let num_vars = honest.commitment().num_vars;
-			let dirty =
-				Committed { commitment: Commitment { root, num_vars }, layout: layout.clone(), stacked, witness };
+			let commitment = Commitment { root: tree.root(), num_vars };
+			let dirty = Committed { commitment, layout: layout.clone(), stacked, witness, tree };
 			let point: Vec<Ext> = (0..7u128).map(|i| Ext::from_value(0x9e37_79b9_7f4a_7c15 * (i + 1))).collect();
 			let value = dirty.evaluate(0, ClaimKind::Eq, &point);
 			let claim = Claim { commitment: 0, poly: 0, kind: ClaimKind::Eq, point, value };

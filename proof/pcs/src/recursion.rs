@@ -48,7 +48,7 @@ fn opened_bytes(num_vars: u32, w: u32, num_queries: u16) -> u64 {
 	let opened = u64::from(num_queries).min(1u64 << log_leaves);
 	let depth_below = log_leaves.saturating_sub(64 - (opened.max(1) - 1).leading_zeros());
 	let leaves = 4 * (opened << w);
-	let siblings = 32 * opened * u64::from(depth_below);
+	let siblings = crate::NODE_BYTES as u64 * opened * u64::from(depth_below);
 	leaves + siblings + 48 * u64::from(num_vars) + 16
 }
 
@@ -146,7 +146,10 @@ pub(crate) fn next_level(layout: &Layout, params: &Params, level: usize) -> Opti
 	let reference_rows = reference_values(layout.total_vars).div_ceil(1u64 << layout.log_leaf_width);
 	let (_, width) = Planner::new(params.num_queries).after(layout.log_rows, reference_rows, level);
 	let params = Params { log_leaf_width: width? as u8, ..*params };
-	let mut next = Layout::new(&params, &[(layout.log_rows + LOG_COORDS) as u8]).ok()?;
+	// Valid by construction: the search only takes widths the layout admits.
+	let next = Layout::new(&params, &[(layout.log_rows + LOG_COORDS) as u8]);
+	debug_assert!(next.is_ok(), "the schedule chose a width the layout refuses");
+	let mut next = next.ok()?;
 	next.used = (layout.used_rows() as u64) << LOG_COORDS;
 	Some((params, next))
 }
@@ -258,7 +261,7 @@ mod tests {
 		let pinned: [(u32, &[u32]); 19] = [
 			(8, &[2]),
 			(9, &[3]),
-			(10, &[4]),
+			(10, &[3]),
 			(11, &[4]),
 			(12, &[4]),
 			(13, &[4]),
@@ -269,7 +272,7 @@ mod tests {
 			(18, &[5, 5]),
 			(19, &[5, 5]),
 			(20, &[6, 5]),
-			(21, &[6, 6]),
+			(21, &[5, 5, 5]),
 			(22, &[6, 5, 5]),
 			(23, &[6, 5, 5]),
 			(24, &[6, 6, 5]),
@@ -285,6 +288,20 @@ mod tests {
 			let full = widths(&schedule(n, 1 << n));
 			assert_eq!(widths(&schedule(n, (1 << n) / 2 + 1)), full, "N = {n}");
 		}
+	}
+
+	/// The query phases' security: `Q · log2(4/3) + b − log2(MAX_LEVELS) ≥ 100` bits at the
+	/// production constants (`docs/proof-system.md`, stage 1 "Recursive openings"), so that
+	/// changing one of them without the others fails here.
+	#[test]
+	fn the_secure_constants_give_100_bits() {
+		let bits =
+			|q: u16, b: u8, levels: usize| f64::from(q) * (4f64 / 3.0).log2() + f64::from(b) - (levels as f64).log2();
+		let secure = bits(SECURE_NUM_QUERIES_RECURSIVE, SECURE_GRINDING_BITS, MAX_LEVELS);
+		assert!(secure >= 100.0, "{secure}");
+		assert!(bits(SECURE_NUM_QUERIES_RECURSIVE - 1, SECURE_GRINDING_BITS, MAX_LEVELS) < 100.0, "Q is the least");
+		assert!(bits(SECURE_NUM_QUERIES_RECURSIVE, SECURE_GRINDING_BITS, MAX_LEVELS + 1) < 100.0);
+		assert!(f64::from(crate::SECURE_NUM_QUERIES) * (4f64 / 3.0).log2() >= 100.0);
 	}
 
 	/// What the verifier does per level, by kind, at most (a full stack, every sibling path

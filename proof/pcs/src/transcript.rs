@@ -11,7 +11,6 @@
 
 use crate::{ext_value, hash::sha256, Ext};
 use alloc::vec::Vec;
-use ligerito_merkle::MerkleRoot;
 
 /// A Fiat-Shamir transcript. Everything absorbed is labelled and length-prefixed; challenges
 /// are uniform GF(2^128) elements or leaf indices derived from everything absorbed before them.
@@ -91,8 +90,9 @@ impl Transcript {
 		sha256(&message)
 	}
 
-	/// Whether `nonce` proves `bits` bits of work on the transcript's current state (at most
-	/// 64; every nonce proves 0).
+	/// Whether `nonce` proves `bits` bits of work on the transcript's current state (every nonce
+	/// proves 0; none proves more than 64, which the layout never asks: it caps them at
+	/// [`crate::MAX_GRINDING_BITS`]).
 	pub(crate) fn proves_work(&self, bits: u8, nonce: u64) -> bool {
 		let hash = self.work_hash(nonce);
 		let mut first = [0u8; 8];
@@ -143,14 +143,23 @@ impl Transcript {
 	}
 }
 
-/// The Merkle root as ligerito-merkle wants it.
-pub(crate) fn merkle_root(root: &[u8; 32]) -> MerkleRoot {
-	MerkleRoot { root: Some(*root) }
-}
-
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	/// Known answers, computed with an independent SHA-256 (Python's `hashlib`): on the state
+	/// `0, 1, …, 31` the least nonce with 16 leading zero bits is 65,378 (work hash
+	/// `0000eda4…`), and nonce 28,552 has exactly 15.
+	#[test]
+	fn the_work_check_matches_an_independent_sha256() {
+		let mut state = [0u8; 32];
+		state.iter_mut().enumerate().for_each(|(i, b)| *b = i as u8);
+		let t = Transcript { state };
+		assert_eq!(t.grind(16), 65_378);
+		assert_eq!(t.work_hash(65_378)[..4], [0x00, 0x00, 0xed, 0xa4]);
+		assert!(t.proves_work(15, 28_552) && !t.proves_work(16, 28_552));
+		assert!(t.proves_work(0, 28_552) && t.proves_work(16, 65_378) && !t.proves_work(17, 65_378));
+	}
 
 	/// The ground nonce is the least that proves the work, on this state only, and drawing the
 	/// queries absorbs it.

@@ -7,15 +7,14 @@ use crate::{
 	field::{mul, reduce, Coords, Subfield},
 	hash::row_hash,
 	layout::{eq_eval, eq_table, evaluate, successor, tensor_eval, Layout},
+	merkle::{self, Node},
 	recursion::{next_level, row_claims},
-	transcript::merkle_root,
 	Base, Claim, ClaimKind, Commitment, Ext, LeafOpening, OpeningProof, Params, PcsError, RecursiveOpeningProof,
 	Transcript, MAX_LEVELS,
 };
 use alloc::vec::Vec;
 use ligerito::sumcheck_polys::eval_round_poly;
 use ligerito_binary_fields::BinaryFieldElement;
-use ligerito_merkle::BatchedMerkleProof;
 
 /// Which level of an opening a statement opens: the caller's commitments, or the commitment to
 /// the combined row of a recursive opening's previous level.
@@ -277,15 +276,8 @@ fn check_leaves(
 		}
 		let leaves: Vec<Vec<Base>> =
 			opening.rows.iter().map(|r| r.iter().map(|&v| Base::from_value(v)).collect()).collect();
-		let hashes: Vec<[u8; 32]> = leaves.iter().map(|r| row_hash(r)).collect();
-		let siblings = BatchedMerkleProof { siblings: opening.siblings.clone() };
-		if !ligerito_merkle::verify(
-			&merkle_root(&commitment.root),
-			&siblings,
-			layout.log_leaves as usize,
-			&hashes,
-			queries,
-		) {
+		let hashes: Vec<Node> = leaves.iter().map(|r| merkle::leaf(&row_hash(r))).collect();
+		if !merkle::verify(&commitment.root, layout.log_leaves, &hashes, queries, &opening.siblings) {
 			return Err(PcsError::MerkleFailed { commitment: g as u32 });
 		}
 		rows.push(leaves);

@@ -4,7 +4,7 @@
 use agentic_pcs::{
 	prover::{commit, open, Committed},
 	successor, verify, Base, BinaryFieldElement, Claim, ClaimKind, Commitment, Ext, OpeningProof, Params, PcsError,
-	Transcript,
+	Transcript, NODE_BYTES,
 };
 use codec::{Decode, Encode};
 
@@ -262,7 +262,7 @@ fn malformed_proofs_are_refused_without_panicking() {
 		Box::new(|p: &mut OpeningProof| {
 			p.openings[0].siblings.pop();
 		}),
-		Box::new(|p: &mut OpeningProof| p.openings[0].siblings.push([0; 32])),
+		Box::new(|p: &mut OpeningProof| p.openings[0].siblings.push([0; NODE_BYTES])),
 		Box::new(|p: &mut OpeningProof| p.openings[0].siblings.clear()),
 	];
 	for (i, mutate) in mutations.iter().enumerate() {

@@ -153,6 +153,28 @@ fn every_level_proves_its_work() {
 	assert!(not_enough >= 6, "{not_enough} nonces refused for want of work");
 }
 
+/// A level's work is done on its row root: another root with the same nonce proves no work (so
+/// a prover cannot re-draw a level's queries by changing its row at one hash each).
+#[test]
+fn the_work_follows_the_row_root() {
+	let mut case = Case::new(12, &[14, 12], 3, 6);
+	case.params.grinding_bits = 8;
+	let proof = case.prove(&case.claims);
+	assert_eq!(case.check(&case.claims, &proof), Ok(()));
+	let mut not_enough = 0;
+	let mut trials = 0;
+	for level in 0..proof.levels.len() {
+		for byte in 0..8 {
+			let mut other = proof.clone();
+			other.levels[level].row_root[byte] ^= 0x5a;
+			trials += 1;
+			not_enough += usize::from(case.check(&case.claims, &other) == Err(PcsError::NotEnoughWork));
+		}
+	}
+	// With 8 bits, a nonce proves work on another root once in 256 tries.
+	assert!(not_enough + 1 >= trials, "{not_enough} of {trials} other roots refused for want of work");
+}
+
 /// Levels dropped, repeated or swapped, and parts moved between levels, are refused with an
 /// error, never a panic.
 #[test]

@@ -42,7 +42,8 @@ mod verifier;
 
 pub use agentic_air::{Air, AirError, AirInfo, Direction};
 pub use agentic_pcs::{
-	Base, Ext, OpeningProof, PcsError, RecursiveOpeningProof, SECURE_GRINDING_BITS, SECURE_NUM_QUERIES_RECURSIVE,
+	Base, Ext, OpeningProof, PcsError, RecursiveOpeningProof, NODE_BYTES, SECURE_GRINDING_BITS,
+	SECURE_NUM_QUERIES_RECURSIVE,
 };
 pub use shape::Shape;
 pub use verifier::{verify, verify_tables};

@@ -57,19 +57,15 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 	/// The range of component `k` is `[0, 1000]`.
 	/// The range of component `e` is `[1, 64]`.
 	/// The range of component `p` is `[1, 256]`.
-	fn submit(k: u32, e: u32, p: u32, ) -> Weight {
+	fn submit(k: u32, _e: u32, _p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1055 + p * (1024 ±0)`
 		//  Estimated: `265645`
-		// Minimum execution time: 2_286_901_000 picoseconds.
-		Weight::from_parts(922_329_730, 0)
+		// Minimum execution time: 2_020_901_000 picoseconds.
+		Weight::from_parts(5_521_808_726, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
-			// Standard Error: 543_999
-			.saturating_add(Weight::from_parts(7_357_666, 0).saturating_mul(k.into()))
-			// Standard Error: 8_637_072
-			.saturating_add(Weight::from_parts(18_280_711, 0).saturating_mul(e.into()))
-			// Standard Error: 2_131_140
-			.saturating_add(Weight::from_parts(2_403_523, 0).saturating_mul(p.into()))
+			// Standard Error: 448_395
+			.saturating_add(Weight::from_parts(7_005_937, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
@@ -95,8 +91,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 49_211_067_000 picoseconds.
-		Weight::from_parts(57_660_803_000, 0)
+		// Minimum execution time: 47_183_225_000 picoseconds.
+		Weight::from_parts(60_069_876_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -121,8 +117,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 48_459_702_000 picoseconds.
-		Weight::from_parts(62_083_299_000, 0)
+		// Minimum execution time: 48_146_106_000 picoseconds.
+		Weight::from_parts(75_770_229_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -149,8 +145,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `1258`
 		//  Estimated: `265645`
-		// Minimum execution time: 40_783_350_000 picoseconds.
-		Weight::from_parts(49_183_597_000, 0)
+		// Minimum execution time: 37_751_559_000 picoseconds.
+		Weight::from_parts(62_883_603_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -170,11 +166,11 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `739`
 		//  Estimated: `3686`
-		// Minimum execution time: 113_470_000 picoseconds.
-		Weight::from_parts(133_430_843, 0)
+		// Minimum execution time: 109_381_000 picoseconds.
+		Weight::from_parts(141_614_964, 0)
 			.saturating_add(Weight::from_parts(0, 3686))
-			// Standard Error: 64_243
-			.saturating_add(Weight::from_parts(3_699_750, 0).saturating_mul(e.into()))
+			// Standard Error: 61_666
+			.saturating_add(Weight::from_parts(3_188_110, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 	}
 }
