@@ -76,7 +76,6 @@ fn counter_case() -> Case {
 	case(examples::counter(), state, &[b"", &5u64.to_le_bytes(), b"x"], None)
 }
 
-/// The same run's re-execution evidence states the same transition.
 /// The chain's parameters: 100-bit openings (207 queries and 16 bits of work per level, see
 /// `agentic_pcs`'s constants test) and the stack bound.
 #[test]
@@ -85,9 +84,10 @@ fn the_chains_config_is_the_secure_one() {
 	assert_eq!(config.num_queries, agentic_zerocheck::SECURE_NUM_QUERIES_RECURSIVE);
 	assert_eq!(config.grinding_bits, agentic_zerocheck::SECURE_GRINDING_BITS);
 	assert_eq!((config.num_queries, config.grinding_bits), (207, 16));
-	assert_eq!(config.max_stacked_values, agentic_primitives::MAX_STACKED_VALUES);
+	assert_eq!(config.max_stacked_values, (1 << 26) + (1 << 20));
 }
 
+/// The same run's re-execution evidence states the same transition.
 #[test]
 fn the_counter_verifies_and_agrees_with_reexecution() {
 	let c = counter_case();

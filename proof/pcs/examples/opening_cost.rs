@@ -71,7 +71,7 @@ fn main() {
 			.fold(f64::INFINITY, f64::min);
 		let bytes = proof.encode().len();
 		let leaves: usize = proof.openings.iter().flat_map(|o| &o.rows).map(|r| 4 * r.len()).sum();
-		let siblings: usize = proof.openings.iter().map(|o| 32 * o.siblings.len()).sum();
+		let siblings: usize = proof.openings.iter().map(|o| agentic_pcs::NODE_BYTES * o.siblings.len()).sum();
 		println!(
 			"| {total} | 2^{w} | 2^{} | {leaves} | {} | {siblings} | {bytes} | {:.2} | {:.1} |",
 			total - w as u32,

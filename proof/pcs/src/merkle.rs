@@ -66,6 +66,12 @@ impl MerkleTree {
 		MerkleTree { layers, root }
 	}
 
+	/// The leaves.
+	#[cfg(test)]
+	pub(crate) fn leaves(&self) -> &[Node] {
+		&self.layers[0]
+	}
+
 	/// The root.
 	pub(crate) fn root(&self) -> [u8; 32] {
 		self.root
@@ -196,11 +202,16 @@ mod tests {
 		}
 	}
 
-	/// Every change is refused: a leaf, a sibling, a query moved, the root, a sibling more or
-	/// fewer, another depth, unsorted or repeated queries.
+	/// Every change is refused, at every depth: a leaf, a sibling, a query moved, the root, a
+	/// sibling more or fewer, another depth.
 	#[test]
 	fn tampered_multiproofs_are_rejected() {
-		let log = 6;
+		for log in 1..=7u32 {
+			tampered_at_depth(log);
+		}
+	}
+
+	fn tampered_at_depth(log: u32) {
 		let count = 1usize << log;
 		let all = leaves(count, 2);
 		let tree = MerkleTree::new(all.clone());
@@ -238,14 +249,45 @@ mod tests {
 			assert!(!verify(&root, log - 1, &opened, &queries, &siblings));
 			assert!(!verify(&root, log + 1, &opened, &queries, &siblings));
 		}
-		let queries = [3usize, 9];
-		let opened = [all[3], all[9]];
-		let siblings = tree.prove(&queries);
-		assert!(verify(&root, log, &opened, &queries, &siblings));
+	}
+
+	/// The guards on the query list and the depth, each tested with a proof that would pass
+	/// without it (review MK-1, MK-3): a query past the leaves that the hashing alone would read
+	/// as the leaf `2^L` below it, a query without a leaf, and depths no tree has.
+	#[test]
+	fn malformed_query_lists_and_depths_are_rejected() {
+		let log = 6;
+		let count = 1usize << log;
+		let all = leaves(count, 4);
+		let tree = MerkleTree::new(all.clone());
+		let root = tree.root();
+		let five = tree.prove(&[5]);
+		assert!(verify(&root, log, &[all[5]], &[5], &five));
+		assert!(!verify(&root, log, &[all[5]], &[5 + count], &five), "past the leaves");
+		let three = tree.prove(&[3]);
+		assert!(!verify(&root, log, &[all[3]], &[3, 9], &three), "fewer leaves than queries");
+		assert!(!verify(&root, log, &[], &[], &[]), "nothing");
+		for depth in [0, usize::BITS, u32::MAX] {
+			assert!(!verify(&root, depth, &[all[5]], &[5], &five), "depth {depth}");
+		}
+		// Unsorted and repeated lists: refused by the order check, and (defence in depth) by
+		// the top layer, where more than one node would remain.
+		let siblings = tree.prove(&[3, 9]);
 		assert!(!verify(&root, log, &[all[9], all[3]], &[9, 3], &siblings), "unsorted");
 		assert!(!verify(&root, log, &[all[3], all[3]], &[3, 3], &siblings), "repeated");
-		assert!(!verify(&root, log, &[all[3]], &[3, 9], &siblings), "fewer leaves than queries");
-		assert!(!verify(&root, log, &[], &[], &[]), "nothing");
-		assert!(!verify(&root, log, &[all[3]], &[count], &siblings), "past the leaves");
+	}
+
+	/// The prover's leaves are ligerito's leaf layer, which must be what the verifier
+	/// recomputes from an opened row (review MK-9).
+	#[test]
+	fn the_leaves_are_what_the_verifier_recomputes() {
+		use crate::{hash::row_hash, prover::commit, Base, Params};
+		let values: Vec<Base> = (0..1u32 << 10).map(|i| Base::from_value(i.wrapping_mul(0x9e37_79b9))).collect();
+		let params = Params { log_leaf_width: 3, num_queries: 8, grinding_bits: 0 };
+		let committed = commit(&params, &[&values[..]]).unwrap();
+		let leaves = committed.tree_leaves();
+		for q in [0, 1, 77, leaves.len() - 1] {
+			assert_eq!(leaves[q], leaf(&row_hash(&committed.encoded_row(q))), "leaf {q}");
+		}
 	}
 }

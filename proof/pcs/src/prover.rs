@@ -25,7 +25,8 @@ pub struct Committed {
 	layout: Layout,
 	/// `F`, the stacked polynomial, in the matrix's row-major order (`2^N` values).
 	stacked: Vec<Base>,
-	/// The encoded matrix (its own Merkle tree dropped).
+	/// The encoded matrix. Its own Merkle tree is dropped (`witness.tree` is empty): never ask
+	/// ligerito for its root or openings.
 	witness: RecursiveLigeroWitness<Base>,
 	/// The commitment's tree.
 	tree: MerkleTree,
@@ -35,6 +36,18 @@ impl Committed {
 	/// The commitment to publish.
 	pub fn commitment(&self) -> Commitment {
 		self.commitment.clone()
+	}
+
+	/// The leaves of the commitment's tree.
+	#[cfg(test)]
+	pub(crate) fn tree_leaves(&self) -> &[crate::Node] {
+		self.tree.leaves()
+	}
+
+	/// Row `q` of the encoded matrix.
+	#[cfg(test)]
+	pub(crate) fn encoded_row(&self, q: usize) -> Vec<Base> {
+		self.witness.row(q)
 	}
 
 	/// The layout the polynomials were committed in.
@@ -100,8 +113,9 @@ fn commit_in(layout: Layout, polys: &[&[Base]]) -> Result<Committed, PcsError> {
 /// bytes, is ours (ligerito's own 32-byte inner nodes are dropped).
 fn encode(layout: &Layout, stacked: &[Base]) -> (RecursiveLigeroWitness<Base>, MerkleTree) {
 	let mut witness = ligero_commit(stacked, layout.rows(), layout.leaf_width(), &base_code(layout.log_rows));
-	let layers = core::mem::take(&mut witness.tree.layers);
-	let leaves = layers.into_iter().next().unwrap_or_default().iter().map(truncate).collect();
+	let mut layers = core::mem::take(&mut witness.tree.layers);
+	layers.truncate(1);
+	let leaves = layers.pop().unwrap_or_default().iter().map(truncate).collect();
 	(witness, MerkleTree::new(leaves))
 }
 

@@ -67,7 +67,10 @@ pub(crate) fn absorb_statement(
 		}
 	}
 
-	transcript.absorb_bytes(b"pcs/scheme", b"agentic-pcs-v3: evaluation form, lsb first, rate 1/4, stacked");
+	transcript.absorb_bytes(
+		b"pcs/scheme",
+		b"agentic-pcs-v4: evaluation form, lsb first, rate 1/4, stacked, grinding, 26-byte nodes",
+	);
 	transcript.absorb_u64(b"pcs/log_leaf_width", params.log_leaf_width as u64);
 	transcript.absorb_u64(b"pcs/num_queries", params.num_queries as u64);
 	transcript.absorb_u64(b"pcs/grinding_bits", params.grinding_bits as u64);

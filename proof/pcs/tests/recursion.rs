@@ -160,6 +160,7 @@ fn the_work_follows_the_row_root() {
 	let mut case = Case::new(12, &[14, 12], 3, 6);
 	case.params.grinding_bits = 8;
 	let proof = case.prove(&case.claims);
+	assert!(proof.levels.len() >= 2, "{} levels", proof.levels.len());
 	assert_eq!(case.check(&case.claims, &proof), Ok(()));
 	let mut not_enough = 0;
 	let mut trials = 0;

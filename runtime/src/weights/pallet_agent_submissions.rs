@@ -57,15 +57,19 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 	/// The range of component `k` is `[0, 1000]`.
 	/// The range of component `e` is `[1, 64]`.
 	/// The range of component `p` is `[1, 256]`.
-	fn submit(k: u32, _e: u32, _p: u32, ) -> Weight {
+	fn submit(k: u32, e: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1055 + p * (1024 ±0)`
 		//  Estimated: `265645`
-		// Minimum execution time: 2_020_901_000 picoseconds.
-		Weight::from_parts(5_521_808_726, 0)
+		// Minimum execution time: 2_110_969_000 picoseconds.
+		Weight::from_parts(1_113_164_135, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
-			// Standard Error: 448_395
-			.saturating_add(Weight::from_parts(7_005_937, 0).saturating_mul(k.into()))
+			// Standard Error: 420_237
+			.saturating_add(Weight::from_parts(8_596_139, 0).saturating_mul(k.into()))
+			// Standard Error: 6_672_102
+			.saturating_add(Weight::from_parts(18_956_963, 0).saturating_mul(e.into()))
+			// Standard Error: 1_646_296
+			.saturating_add(Weight::from_parts(2_659_445, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
@@ -91,8 +95,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 47_183_225_000 picoseconds.
-		Weight::from_parts(60_069_876_000, 0)
+		// Minimum execution time: 62_526_384_000 picoseconds.
+		Weight::from_parts(81_469_055_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -117,8 +121,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 48_146_106_000 picoseconds.
-		Weight::from_parts(75_770_229_000, 0)
+		// Minimum execution time: 52_236_856_000 picoseconds.
+		Weight::from_parts(78_511_668_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -145,8 +149,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `1258`
 		//  Estimated: `265645`
-		// Minimum execution time: 37_751_559_000 picoseconds.
-		Weight::from_parts(62_883_603_000, 0)
+		// Minimum execution time: 39_075_186_000 picoseconds.
+		Weight::from_parts(47_431_359_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -166,11 +170,11 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `739`
 		//  Estimated: `3686`
-		// Minimum execution time: 109_381_000 picoseconds.
-		Weight::from_parts(141_614_964, 0)
+		// Minimum execution time: 113_433_000 picoseconds.
+		Weight::from_parts(139_997_402, 0)
 			.saturating_add(Weight::from_parts(0, 3686))
-			// Standard Error: 61_666
-			.saturating_add(Weight::from_parts(3_188_110, 0).saturating_mul(e.into()))
+			// Standard Error: 64_976
+			.saturating_add(Weight::from_parts(3_356_999, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 	}
 }
