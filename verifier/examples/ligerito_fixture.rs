@@ -15,8 +15,9 @@
 //!   --example ligerito_fixture -- pallets/submissions/benchmarks/ligerito_limits.scale
 //! ```
 //!
-//! (about ten proofs, minutes in all; a debug build without the carry-less multiply takes
-//! minutes for each).
+//! (from the last fixture's round count, two proofs and a few minutes in all: a run past
+//! `MAX_STACKED_VALUES` is refused from its trace's shape, before proving; a debug build
+//! without the carry-less multiply takes minutes for each proof).
 //!
 //! The file is the SCALE encoding of `(program: Vec<u8>, state_depth: u8, submission)`, the
 //! submission for agent 0 with nonce 0 from the empty state, unsigned.
