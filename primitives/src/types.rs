@@ -30,16 +30,16 @@ pub const MAX_DEPENDENCIES: u32 = 16;
 /// is about 0.55 MB since session 14 (`docs/benchmarks.md`, "Session 14"), so
 /// [`MAX_STACKED_VALUES`] is what stops long runs.
 pub const MAX_PROOF_LEN: u32 = 3 * 1024 * 1024;
-/// Most values a validity proof's openings may stack: the sum over its two openings (every
-/// table's columns; every running product) of the first commitment's size, a power of two
-/// (`2^N`, the stacked polynomial's variables `N`): `2^26 + 2^20` values. It bounds the shape
-/// of the proofs the chain verifies (the tables' heights, which the submitter chooses) to the
-/// shapes its benchmarks verify: the submissions pallet's benchmarks verify two proofs at this
-/// bound (one at the `Ligerito` mode's other limits, one long run of a small program) and
+/// Most values a validity proof's opening may stack: the first commitment's size, a power of
+/// two (`2^N`, the stacked polynomial's variables `N`, every table's columns side by side):
+/// `2^26` values. It bounds the shape of the proofs the chain verifies (the tables' heights,
+/// which the submitter chooses, and with them the bus's product circuit, whose stack is at most
+/// the trace's) to the shapes its benchmarks verify: the submissions pallet's benchmarks verify
+/// two proofs at this bound (one at the `Ligerito` mode's other limits, one long run of a small program) and
 /// charge for both (`docs/proof-system.md`, "The worst proof shape"). A proof of at most
 /// [`MAX_PROOF_LEN`] bytes could otherwise stack far more (recursive openings grow with the
 /// logarithm of the stacks).
-pub const MAX_STACKED_VALUES: u64 = (1 << 26) + (1 << 20);
+pub const MAX_STACKED_VALUES: u64 = 1 << 26;
 
 /// One input message handed to one invocation of the agent's `step` export.
 pub type Input = BoundedVec<u8, ConstU32<MAX_INPUT_LEN>>;

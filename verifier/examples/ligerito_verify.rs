@@ -53,13 +53,20 @@ fn print_shape(proof: &RunProof, len: usize) {
 	let mut total = [0usize; 3];
 	println!("| opening | leaves B (every level) | last combined row B | siblings B (every level) |");
 	println!("| --- | --- | --- | --- |");
-	for (name, opening) in [("trace", Some(&proof.opening)), ("running products", proof.aux_opening.as_ref())] {
-		let Some(opening) = opening else { continue };
-		let s = sizes(opening);
-		total.iter_mut().zip(s).for_each(|(t, s)| *t += s);
-		println!("| {name} | {} | {} | {} |", s[0], s[1], s[2]);
-	}
+	let s = sizes(&proof.opening);
+	total.iter_mut().zip(s).for_each(|(t, s)| *t += s);
+	println!("| trace | {} | {} | {} |", s[0], s[1], s[2]);
 	println!();
+	if let Some(bus) = &proof.bus {
+		let rounds: usize = bus.layers.iter().map(|l| l.rounds.len()).sum();
+		println!(
+			"bus: {} layers, {rounds} rounds, {} tables, {} B",
+			bus.layers.len(),
+			bus.leaves.len(),
+			bus.encode().len()
+		);
+		println!();
+	}
 	println!("| table | rounds | zerocheck B |");
 	println!("| --- | --- | --- |");
 	for (t, table) in proof.tables.iter().enumerate() {

@@ -84,7 +84,7 @@ fn the_chains_config_is_the_secure_one() {
 	assert_eq!(config.num_queries, agentic_zerocheck::SECURE_NUM_QUERIES_RECURSIVE);
 	assert_eq!(config.grinding_bits, agentic_zerocheck::SECURE_GRINDING_BITS);
 	assert_eq!((config.num_queries, config.grinding_bits), (207, 16));
-	assert_eq!(config.max_stacked_values, (1 << 26) + (1 << 20));
+	assert_eq!(config.max_stacked_values, 1 << 26);
 }
 
 /// The same run's re-execution evidence states the same transition.
@@ -179,7 +179,7 @@ fn too_many_output_bytes_are_refused_early() {
 	assert_eq!(c.verify(&claim, &evidence), Err(VerifyError::Proof(agentic_polkavm_proof::vm::RunError::BadClaim)));
 }
 
-/// A proof whose openings stack more than `MAX_STACKED_VALUES` is refused by its first
+/// A proof whose opening stacks more than `MAX_STACKED_VALUES` is refused by its first
 /// sumcheck's length alone, before anything is verified; a length within the bound other than
 /// the shape's is refused by the opening.
 #[test]
@@ -207,12 +207,11 @@ fn stacks_beyond_the_bound_are_refused_early() {
 		o.levels.first().map_or(o.last.sumcheck.len(), |level| level.sumcheck.len())
 	};
 	let own = rounds(&honest.proof.opening);
-	let aux = rounds(honest.proof.aux_opening.as_ref().expect("an interacting table"));
-	assert_eq!(honest.proof.stacked_values(), (1u64 << own) + (1u64 << aux));
+	assert_eq!(honest.proof.stacked_values(), 1u64 << own);
 	let bound = agentic_primitives::MAX_STACKED_VALUES;
-	// The largest first level within the bound beside the running products': refused by the
-	// proof, not the bound; one variable more: refused by the bound.
-	let within = (bound - (1u64 << aux)).ilog2() as usize;
+	// The largest first level within the bound: refused by the proof, not the bound; one
+	// variable more: refused by the bound.
+	let within = bound.ilog2() as usize;
 	let (values, result) = with_rounds(within);
 	assert!(values <= bound, "{values} values");
 	assert!(matches!(result, Err(VerifyError::Proof(_))), "{result:?}");

@@ -89,8 +89,8 @@ mod benchmarks {
 		assert_eq!(T::Agents::agent(agent).map(|a| a.version), Some(1));
 	}
 
-	/// The same submission with its proof's last byte changed (a Merkle sibling of the running
-	/// products' last level), which only that level's Merkle check refuses: verified up to its
+	/// The same submission with its proof's last byte changed (a Merkle sibling of the trace
+	/// opening's last level), which only that level's Merkle check refuses: verified up to its
 	/// column checks, rejected, nonce consumed, fee charged, bond slashed.
 	#[benchmark]
 	fn submit_ligerito_rejected() {

@@ -571,9 +571,7 @@ fn the_ligerito_fixture_is_at_the_mode_limits_and_verifies() {
 
 /// The weight of a `Ligerito` submission charges the fixture at the limits and the long run
 /// together: it rests on each having a trace opening of the largest stack the bound allows
-/// (`2^26` values) and a running-products opening of `2^20` (the margin for the Merkle
-/// siblings, which the queries draw): each stacks exactly the bound, `2^26 + 2^20`, which is
-/// that pair and no other sum of two powers of two.
+/// (`2^26` values, and so the largest bus circuit too).
 #[test]
 fn the_long_run_fixture_verifies_and_both_open_the_largest_stack() {
 	let (program, depth, mut submission) = crate::fixtures::ligerito_long_run();

@@ -93,7 +93,7 @@ impl AirBuilder for RowChecker<'_> {
 /// as in [`crate::AirInfo::constraints`]).
 ///
 /// What the buses carry is not checked here: that needs the challenges and every table (the
-/// accumulator constraint, which only the proof can check). The caller checks the shape
+/// bus's grand product, which only the proof can check). The caller checks the shape
 /// (`air.width()` columns of one power-of-two length); a missing column reads as 0.
 pub fn check_trace<A: Air>(air: &A, columns: &[Vec<Base>], active_rows: u64) -> Result<(), RowViolation> {
 	let rows = columns.first().map_or(0, |c| c.len());

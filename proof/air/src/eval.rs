@@ -1,6 +1,6 @@
 //! The evaluating builder: an AIR's constraints, combined with weights, at one point.
 
-use crate::{ext::theta_powers, Air, AirBuilder, AirError, Base, BinaryFieldElement, Direction, Ext, Selector};
+use crate::{Air, AirBuilder, AirError, Base, BinaryFieldElement, Direction, Ext, Selector};
 use agentic_pcs::field::FastMul;
 use alloc::vec::Vec;
 use core::ops::{Add, Mul};
@@ -26,7 +26,7 @@ impl Mul for Val {
 /// The values one point assigns to a row.
 #[derive(Clone, Copy, Debug)]
 pub struct Values<'a> {
-	/// `cur_k`, one per column, the framework's columns (the accumulator) after the AIR's.
+	/// `cur_k`, one per column.
 	pub cur: &'a [Ext],
 	/// `next_k`, the same on the next row (only the next columns are read).
 	pub next: &'a [Ext],
@@ -120,6 +120,13 @@ impl Evaluator<'_> {
 		}
 		(send, receive)
 	}
+
+	/// `active · Π + 1 + active` over the sends and over the receives.
+	fn leaves(&self, active: Ext) -> (Ext, Ext) {
+		let (send, receive) = self.products();
+		let pad = Ext::one().add(&active);
+		(active.fast_mul(&send).add(&pad), active.fast_mul(&receive).add(&pad))
+	}
 }
 
 fn evaluate<'a, A: Air>(air: &A, values: Values<'a>) -> Evaluator<'a> {
@@ -130,16 +137,22 @@ fn evaluate<'a, A: Air>(air: &A, values: Values<'a>) -> Evaluator<'a> {
 
 /// `Σ_j weights[j] · P_j(values)`: every constraint of the AIR at one point, combined, in the
 /// order of [`crate::AirInfo::constraints`]: the AIR's own (transition constraints multiplied by
-/// the point's `active`), then each interaction's gate check `active · (g² + g)`, then the
-/// accumulator's `active · (acc' · Π_receive (g f + 1 + g) + acc · Π_send (g f + 1 + g))`, where
-/// `acc` is the `E` value of the four columns after the AIR's.
+/// the point's `active`), then each interaction's gate check `active · (g² + g)`.
 ///
 /// The caller passes one weight per constraint; a run of `eval` that asserts another number of
 /// constraints is an error. Missing values read as 0.
 pub fn combine<A: Air>(air: &A, values: Values<'_>, weights: &[Ext]) -> Result<Ext, AirError> {
+	combine_with_leaves(air, values, weights).map(|(q, _)| q)
+}
+
+/// [`combine`] and [`bus_leaves`] from one run of `eval`: the zerocheck's two terms at a point.
+pub fn combine_with_leaves<A: Air>(
+	air: &A,
+	values: Values<'_>,
+	weights: &[Ext],
+) -> Result<(Ext, (Ext, Ext)), AirError> {
 	let evaluator = evaluate(air, values);
-	let interactions = evaluator.factors.len();
-	let count = evaluator.constraints.len() + interactions + (interactions > 0) as usize;
+	let count = evaluator.constraints.len() + evaluator.factors.len();
 	if count != weights.len() {
 		return Err(AirError::ConstraintCountChanged { expected: weights.len(), found: count });
 	}
@@ -153,30 +166,21 @@ pub fn combine<A: Air>(air: &A, values: Values<'_>, weights: &[Ext]) -> Result<E
 		let check = factor.gate.fast_mul(&factor.gate).add(&factor.gate);
 		sum = sum.add(&weight.fast_mul(&active.fast_mul(&check)));
 	}
-	if interactions > 0 {
-		let (send, receive) = evaluator.products();
-		let width = air.width();
-		let acc = ext_value(values.cur, width);
-		let acc_next = ext_value(values.next, width);
-		let transition = acc_next.fast_mul(&receive).add(&acc.fast_mul(&send));
-		sum = sum.add(&weights[weights.len() - 1].fast_mul(&active.fast_mul(&transition)));
-	}
-	Ok(sum)
+	Ok((sum, evaluator.leaves(active)))
 }
 
 /// `(Π_send (g f + 1 + g), Π_receive (g f + 1 + g))` over the AIR's interactions at one point:
-/// on a row, the factor by which the row moves the running product (`acc' = acc · send /
-/// receive`).
+/// on a row, the product of what the row sends and of what it receives.
 pub fn interaction_products<A: Air>(air: &A, values: Values<'_>) -> (Ext, Ext) {
 	evaluate(air, values).products()
 }
 
-/// `Σ_k θ^k v[first + k]`.
-fn ext_value(values: &[Ext], first: usize) -> Ext {
-	theta_powers()
-		.iter()
-		.enumerate()
-		.fold(Ext::zero(), |acc, (k, t)| acc.add(&t.fast_mul(&values.get(first + k).copied().unwrap_or(Ext::zero()))))
+/// The bus leaves at one point: `active · Π_send (g f + 1 + g) + 1 + active` and the same over
+/// the receives. On a row below `R` they are the row's products, on a padding row 1; the bus's
+/// grand product multiplies them over every row of every interacting table
+/// (`docs/proof-system.md`, "Buses by a GKR grand product").
+pub fn bus_leaves<A: Air>(air: &A, values: Values<'_>) -> (Ext, Ext) {
+	evaluate(air, values).leaves(values.selectors[Selector::Active.index()])
 }
 
 /// The selectors' multilinear extensions at `point ∈ Ext^n`, for a trace of `2^n` rows of which

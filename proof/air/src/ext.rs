@@ -3,7 +3,7 @@
 //! `E` is a degree-4 extension of `B = GF(2^32)` (embedded by ligerito's field homomorphism), and
 //! `θ = x`, the polynomial-basis generator of `E` over `GF(2)`, generates it over `B` too, so
 //! `{1, θ, θ², θ³}` is a `B`-basis: every `v ∈ E` is `Σ_k θ^k c_k` for exactly one
-//! `(c_0, c_1, c_2, c_3) ∈ B^4`. A column of `E` values (a running product) is committed as its
+//! `(c_0, c_1, c_2, c_3) ∈ B^4`. A column of `E` values is committed as its
 //! four coordinate columns, and constraints read it as that linear form.
 
 use crate::{Base, BinaryFieldElement, Ext};

@@ -18,9 +18,9 @@
 //!
 //! An AIR may also *send* and *receive* tuples on buses ([`AirBuilder::interact`]): the rows of
 //! all tables of a proof must send, in all, the multiset of tuples they receive (memory checking,
-//! lookups). The framework adds what that takes: an accumulator column in `E` (four base
-//! columns, [`ext`]) after the AIR's own columns, its running-product constraint and a
-//! booleanity constraint per gate (`docs/proof-system.md`, stage 3, protocol extensions).
+//! lookups). The framework adds what that takes: a booleanity constraint per gate, and the bus
+//! leaves ([`bus_leaves`]: per row, the product of what it sends and of what it receives) whose
+//! grand product the zerocheck proves (`docs/proof-system.md`, "Buses by a GKR grand product").
 //!
 //! Characteristic 2: `a + a = 0`, so the builder's expressions have `+` and `*` but no `-`
 //! (subtracting is adding). Constants are elements of [`Base`] and enter [`Ext`] by the field
@@ -40,7 +40,7 @@ mod symbolic;
 
 pub use agentic_pcs::{Base, BinaryFieldElement, Ext};
 pub use check::{check_trace, RowViolation};
-pub use eval::{combine, interaction_products, selectors_at, Values};
+pub use eval::{bus_leaves, combine, combine_with_leaves, interaction_products, selectors_at, Values};
 pub use symbolic::{analyze, AirError, AirInfo, ConstraintInfo, ConstraintKind, InteractionInfo};
 
 use core::ops::{Add, Mul};

@@ -112,8 +112,6 @@ pub enum ConstraintKind {
 	Air,
 	/// The framework's booleanity check of interaction `i`'s gate (on the rows below `R`).
 	Gate(u32),
-	/// The framework's running product over every interaction of the AIR.
-	Accumulator,
 }
 
 /// What [`analyze`] learns about one constraint.
@@ -144,18 +142,19 @@ pub struct InteractionInfo {
 pub struct AirInfo {
 	/// The number of trace columns the AIR defines.
 	pub width: usize,
-	/// The framework's columns after them: the accumulator's four coordinates if the AIR has
-	/// interactions, else none.
-	pub aux_width: usize,
 	/// Every constraint: the AIR's in the order it asserts them, then one gate check per
-	/// interaction, then the accumulator's (if any).
+	/// interaction.
 	pub constraints: Vec<ConstraintInfo>,
 	/// Every interaction, in the order the AIR makes them.
 	pub interactions: Vec<InteractionInfo>,
-	/// The highest constraint degree (`D`); at least 1.
+	/// The degree of the bus leaves `active · Π (g f + 1 + g) + 1 + active` over the sends or
+	/// over the receives, whichever is higher: `1 + max(Σ_send, Σ_receive)(deg g + deg f)`; 0
+	/// without interactions.
+	pub bus_degree: u32,
+	/// The highest degree of a constraint or of the bus leaves (`D`); at least 1.
 	pub max_degree: u32,
-	/// The columns some constraint reads on the next row, in increasing order (the accumulator's
-	/// included): the zerocheck opens the shifted polynomial of exactly these.
+	/// The columns some constraint reads on the next row, in increasing order: the zerocheck
+	/// opens the shifted polynomial of exactly these.
 	pub next_columns: Vec<u32>,
 	/// The columns no constraint or interaction reads. Not an error here (a protocol may bind
 	/// such a column by claims alone), but every one must be accounted for by its user.
@@ -169,9 +168,9 @@ pub struct AirInfo {
 }
 
 impl AirInfo {
-	/// Columns in all, the framework's included.
-	pub fn total_width(&self) -> usize {
-		self.width + self.aux_width
+	/// Whether the AIR interacts (sends or receives on a bus).
+	pub fn interacts(&self) -> bool {
+		!self.interactions.is_empty()
 	}
 
 	/// The most fields of any interaction.
@@ -229,6 +228,9 @@ pub enum AirError {
 	},
 	/// The AIR reads an index bit above [`MAX_INDEX_BIT`].
 	IndexBitOutOfRange(u8),
+	/// The bus leaves' degree ([`AirInfo::bus_degree`]) exceeds [`MAX_DEGREE`]: too many or too
+	/// heavy interactions on one side.
+	BusDegreeTooHigh(u32),
 }
 
 impl core::fmt::Display for AirError {
@@ -256,6 +258,9 @@ impl core::fmt::Display for AirError {
 				"interaction {interaction} reads the next row or a missing column, or has more than {MAX_TUPLE_FIELDS} fields"
 			),
 			AirError::IndexBitOutOfRange(bit) => write!(f, "index bit {bit} is above {MAX_INDEX_BIT}"),
+			AirError::BusDegreeTooHigh(degree) => {
+				write!(f, "the interactions' bus leaves have degree {degree}, above {MAX_DEGREE}")
+			},
 		}
 	}
 }
@@ -423,7 +428,7 @@ pub fn analyze<A: Air>(air: &A) -> Result<AirInfo, AirError> {
 	air.eval(&mut builder);
 	let user = builder.constraints.len();
 	let interactions = builder.interactions.len();
-	let total = user + interactions + (interactions > 0) as usize;
+	let total = user + interactions;
 	if total == 0 || total > MAX_CONSTRAINTS {
 		return Err(AirError::BadConstraintCount(total));
 	}
@@ -467,7 +472,7 @@ pub fn analyze<A: Air>(air: &A) -> Result<AirInfo, AirError> {
 		constraints.push(ConstraintInfo { transition: *transition, degree, kind: ConstraintKind::Air });
 	}
 
-	// Interactions: a gate check each, then one running product over all of them.
+	// Interactions: a gate check each, and the degree of the bus leaves over all of them.
 	let mut infos = Vec::with_capacity(interactions);
 	let (mut send_degree, mut receive_degree) = (0u32, 0u32);
 	for (i, (interaction, (gate, fields))) in builder.interactions.iter().zip(&interaction_roots).enumerate() {
@@ -495,27 +500,22 @@ pub fn analyze<A: Air>(air: &A) -> Result<AirInfo, AirError> {
 			fields: interaction.fields.len(),
 		});
 	}
-	let aux_width = if interactions > 0 { 4 } else { 0 };
-	if interactions > 0 {
-		// acc' · Π receive = acc · Π send, times `active`.
-		let degree = 1 + send_degree.max(receive_degree) + 1;
-		if degree > MAX_DEGREE {
-			return Err(AirError::DegreeTooHigh { constraint: user + interactions, degree });
-		}
-		constraints.push(ConstraintInfo { transition: true, degree, kind: ConstraintKind::Accumulator });
+	// active · Π (g f + 1 + g) + 1 + active, over the sends or the receives.
+	let bus_degree = if interactions > 0 { 1 + send_degree.max(receive_degree) } else { 0 };
+	if bus_degree > MAX_DEGREE {
+		return Err(AirError::BusDegreeTooHigh(bus_degree));
 	}
 
 	let encoding = encode(width, nodes, &builder, &roots, &interaction_roots);
-	let max_degree = constraints.iter().map(|c| c.degree).max().unwrap_or(0).max(1);
-	let mut next_columns: Vec<u32> = (0..width as u32).filter(|&k| used_next[k as usize]).collect();
-	next_columns.extend((0..aux_width as u32).map(|k| width as u32 + k));
+	let max_degree = constraints.iter().map(|c| c.degree).max().unwrap_or(0).max(bus_degree).max(1);
+	let next_columns: Vec<u32> = (0..width as u32).filter(|&k| used_next[k as usize]).collect();
 	let unused_columns = (0..width as u32).filter(|&k| !used[k as usize] && !used_next[k as usize]).collect();
 	let index_bits = (0..=MAX_INDEX_BIT).filter(|&b| bits_read[b as usize]).collect();
 	Ok(AirInfo {
 		width,
-		aux_width,
 		constraints,
 		interactions: infos,
+		bus_degree,
 		max_degree,
 		next_columns,
 		unused_columns,
@@ -535,7 +535,7 @@ fn encode(
 	interactions: &[(u32, Vec<u32>)],
 ) -> Vec<u8> {
 	let mut encoding = Vec::with_capacity(32 + 9 * nodes.len() + 5 * roots.len());
-	encoding.extend_from_slice(b"agentic-air-v2");
+	encoding.extend_from_slice(b"agentic-air-v3");
 	encoding.extend_from_slice(&(width as u32).to_le_bytes());
 	encoding.extend_from_slice(&(nodes.len() as u32).to_le_bytes());
 	for node in nodes {

@@ -235,24 +235,24 @@ constraints!(Bus, |b| {
 });
 
 #[test]
-fn interactions_add_gate_checks_an_accumulator_and_its_columns() {
+fn interactions_add_gate_checks_and_a_bus_degree() {
 	use agentic_air::ConstraintKind;
 	let info = analyze(&Fn(4, Bus)).expect("valid AIR");
-	assert_eq!(info.aux_width, 4);
-	assert_eq!(info.total_width(), 8);
+	assert!(info.interacts());
 	let kinds: Vec<(ConstraintKind, u32)> = info.constraints.iter().map(|c| (c.kind, c.degree)).collect();
-	// Sends: 3; receives: 1 + 1 = 2 (gate 1 · field 1) + (gate 0 · field 1) = 3: acc (1) + 3 + active (1).
 	assert_eq!(
 		kinds,
 		vec![
 			(ConstraintKind::Air, 2),
 			(ConstraintKind::Gate(0), 3),
 			(ConstraintKind::Gate(1), 3),
-			(ConstraintKind::Gate(2), 1),
-			(ConstraintKind::Accumulator, 5),
+			(ConstraintKind::Gate(2), 1)
 		]
 	);
-	assert_eq!(info.next_columns, vec![4, 5, 6, 7], "the accumulator is read on the next row");
+	// Sends: 3; receives: (gate 1 · field 1) + (gate 0 · field 1) = 3: active (1) + 3.
+	assert_eq!(info.bus_degree, 4);
+	assert_eq!(info.max_degree, 4, "the bus leaves set the degree");
+	assert!(info.next_columns.is_empty(), "the bus reads no next row");
 	assert_eq!(info.max_fields(), 2);
 	assert!(info.unused_columns.is_empty(), "interaction fields count as uses");
 }
@@ -271,7 +271,7 @@ constraints!(HighBit, |b| {
 	b.assert_zero(b.cur(0) + b.index_bit(30));
 });
 constraints!(HeavyBus, |b| {
-	// Eight receives of degree 2 each: the accumulator would have degree 1 + 16 + 1.
+	// Eight receives of degree 2 each: the bus leaves would have degree 1 + 16.
 	for _ in 0..8 {
 		b.interact(1, agentic_air::Direction::Receive, b.cur(0), &[b.cur(0)]);
 	}
@@ -283,7 +283,7 @@ fn malformed_interactions_are_refused() {
 	assert_eq!(analyze(&Fn(1, FieldOutOfRange)), Err(AirError::BadInteraction { interaction: 0 }));
 	assert_eq!(analyze(&Fn(1, TooManyFields)), Err(AirError::BadInteraction { interaction: 0 }));
 	assert_eq!(analyze(&Fn(1, HighBit)), Err(AirError::IndexBitOutOfRange(30)));
-	assert!(matches!(analyze(&Fn(1, HeavyBus)), Err(AirError::DegreeTooHigh { degree: 18, .. })));
+	assert_eq!(analyze(&Fn(1, HeavyBus)), Err(AirError::BusDegreeTooHigh(17)));
 }
 
 #[test]

@@ -30,8 +30,8 @@ fn main() {
 	let sizes: Vec<u32> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
 	let sizes = if sizes.is_empty() { vec![300, 1200] } else { sizes };
 	let config = Config::default();
-	println!("| iterations | instructions | ALU | shift | accesses | prove ms | verify ms | proof KB |");
-	println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+	println!("| iterations | instructions | ALU | shift | accesses | prove ms | verify ms | proof KiB | proof B |");
+	println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 	for iterations in sizes {
 		let program = program(iterations);
 		let start = Instant::now();
@@ -47,12 +47,13 @@ fn main() {
 		vm::verify(&program, &claim, &proof, &config).expect("verify");
 		let verify_ms = start.elapsed().as_secs_f64() * 1e3;
 		println!(
-			"| {iterations} | {} | {} | {} | {} | {prove_ms:.0} | {verify_ms:.1} | {:.0} |",
+			"| {iterations} | {} | {} | {} | {} | {prove_ms:.0} | {verify_ms:.1} | {:.0} | {} |",
 			proof.instructions,
 			proof.alu_requests,
 			proof.shift_requests,
 			proof.accesses,
-			proof.encode().len() as f64 / 1024.0
+			proof.encode().len() as f64 / 1024.0,
+			proof.encode().len()
 		);
 	}
 }

@@ -531,13 +531,7 @@ mod prover {
 			host_calls: call_rows.len() as u64,
 			host_bytes: bytes.len() as u64,
 			// Only the heights are read until the proof is made.
-			proof: TraceProof {
-				trace_root: [0; 32],
-				aux_root: None,
-				tables: Vec::new(),
-				opening: Default::default(),
-				aux_opening: None,
-			},
+			proof: TraceProof { trace_root: [0; 32], bus: None, tables: Vec::new(), opening: Default::default() },
 		};
 
 		let coordinates = Coordinates::new();

@@ -51,7 +51,7 @@ impl Chip for Alu {
 fn the_chip_analyzes_within_the_degree_budget() {
 	let info = agentic_air::analyze(&Alu).expect("analyze");
 	assert_eq!(info.width, columns::WIDTH);
-	assert_eq!(info.max_degree, 3, "flag × two bits, and the running product of one receive");
+	assert_eq!(info.max_degree, 3, "flag × two bits, and the bus leaves of one receive");
 	let own = info.constraints.iter().filter(|c| c.kind == agentic_air::ConstraintKind::Air);
 	assert!(own.clone().all(|c| c.degree <= 3), "flag × product of two bits");
 	assert!(info.unused_columns.is_empty(), "every column is constrained: {:?}", info.unused_columns);

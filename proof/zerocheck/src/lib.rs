@@ -17,10 +17,10 @@
 //! every table's values (and the statement's boundary values) against the commitment.
 //!
 //! With interactions, the transcript draws the bus challenges after the commitment; the prover
-//! then commits every interacting table's running product (an `E` column, four base columns)
-//! in a second commitment, claims each one's final value, and the verifier checks that the
-//! claims and the public interactions balance; a second opening proves the running products'
-//! values.
+//! then proves the grand products of every interacting table's per-row sends and receives by a
+//! layered product circuit (GKR, [`BusProof`]), the verifier checks that its outputs balance
+//! with the public interactions, and the circuit's last claims (one pair per table) join each
+//! table's zerocheck sumcheck, so that the one opening proves them too.
 //!
 //! What a proof binds: the caller's statement bytes ([`Statement::context`]), per table the
 //! number of transitions `R`, the AIR's canonical encoding, the boundary values and the public
@@ -35,6 +35,7 @@
 
 extern crate alloc;
 
+mod bus;
 #[cfg(feature = "prover")]
 pub mod prover;
 mod shape;
@@ -53,7 +54,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode};
 use scale_info::TypeInfo;
 
 /// The transcript's domain: the protocol and its version.
-pub const DOMAIN: &[u8] = b"agentic-zerocheck-v3";
+pub const DOMAIN: &[u8] = b"agentic-zerocheck-v4";
 
 /// The most tables one proof may cover.
 pub const MAX_TABLES: usize = 64;
@@ -159,8 +160,8 @@ pub struct Config {
 	/// Bits of work before each level's queries ([`agentic_pcs::Params::grinding_bits`]):
 	/// [`SECURE_GRINDING_BITS`] in production.
 	pub grinding_bits: u8,
-	/// The most values a proof's openings may stack (`2^N` per opening for its stack of `N`
-	/// variables, summed, as [`TraceProof::stacked_values`]): prover and verifier refuse a
+	/// The most values a proof's opening may stack (`2^N` for its stack of `N` variables, as
+	/// [`TraceProof::stacked_values`]): prover and verifier refuse a
 	/// statement whose shape stacks more ([`ZerocheckError::StacksTooLarge`]) before anything
 	/// is committed or checked. No bound by default; the chain's is
 	/// `agentic_primitives::MAX_STACKED_VALUES`.
@@ -180,16 +181,38 @@ impl Default for Config {
 /// One table's part of a [`TraceProof`].
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct TableProof {
-	/// The running product's value at row `R`, as four base coordinates (only if its AIR
-	/// interacts).
-	pub accumulator: Option<[u32; 4]>,
 	/// Per variable, the zerocheck's round polynomial `h_t` at the nodes `0, 1, x, x + 1, …`
 	/// (`D + 2` values, `D` the AIR's degree).
 	pub rounds: Vec<Vec<u128>>,
-	/// Every column's value at the sumcheck's point `s`, the running product's after the AIR's.
+	/// Every column's value at the sumcheck's point `s`.
 	pub cur: Vec<u128>,
 	/// Every next-row column's value at `s`, in the order of [`AirInfo::next_columns`].
 	pub next: Vec<u128>,
+}
+
+/// One layer of the bus's product circuit ([`BusProof`]).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct BusLayer {
+	/// Per variable of the layer, its sumcheck's round polynomial at the nodes `0, x, x + 1` (its
+	/// value at 1 is the running claim plus its value at 0).
+	pub rounds: Vec<[u128; 3]>,
+	/// The next layer's send and receive trees at the sumcheck's point, with the top variable
+	/// 0 and 1: `u_0, u_1, v_0, v_1`.
+	pub values: [u128; 4],
+}
+
+/// The bus part of a [`TraceProof`]: the grand products of what every interacting table's rows
+/// send and receive, proven by a layered product circuit (`docs/proof-system.md`, "Buses by a
+/// GKR grand product").
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct BusProof {
+	/// The two trees' layer 1: `u_0, u_1, v_0, v_1` (the products are `u_0 u_1` and `v_0 v_1`).
+	pub outputs: [u128; 4],
+	/// Layers 1 to `N - 1`, layer `ℓ` with `ℓ` rounds.
+	pub layers: Vec<BusLayer>,
+	/// Per interacting table (statement order), its send and receive leaves' extensions at the
+	/// circuit's last point.
+	pub leaves: Vec<[u128; 2]>,
 }
 
 /// A proof that committed traces satisfy their AIRs under a [`Tables`] statement (or a
@@ -197,40 +220,33 @@ pub struct TableProof {
 ///
 /// Every table's columns are committed together (one stacked commitment, see
 /// [`agentic_pcs::Layout`]) and opened once for all tables' claims, by a recursive opening
-/// (its combined rows committed until one is short enough to send); so are the running
-/// products of the tables that interact.
+/// (its combined rows committed until one is short enough to send). The tables' buses are
+/// proven by [`BusProof`], whose claims the tables' zerochecks reduce to the same opening.
 ///
 /// Decode it with `DecodeAll::decode_all` where proofs are identified by their bytes.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct TraceProof {
 	/// The Merkle root of every table's committed columns.
 	pub trace_root: [u8; 32],
-	/// The Merkle root of the running products' columns (only if some AIR interacts).
-	pub aux_root: Option<[u8; 32]>,
+	/// The grand products of the buses (only if some AIR interacts).
+	pub bus: Option<BusProof>,
 	/// One part per table, in the statement's order.
 	pub tables: Vec<TableProof>,
 	/// The opening of the committed columns at every table's point (and at the boundary
 	/// cells).
 	pub opening: RecursiveOpeningProof,
-	/// The opening of the running products at every interacting table's point, row 0 and row
-	/// `R`.
-	pub aux_opening: Option<RecursiveOpeningProof>,
 }
 
 impl TraceProof {
-	/// The values its openings stack: per opening, `2^N` for the first level's `N` variables
-	/// (its sumcheck's rounds), summed. What verifying the proof costs grows with it (the
-	/// leaves, the levels, the rounds), and the verifier refuses a sumcheck of any other length
-	/// than the statement's shape implies, so this is known, and can be bounded, before anything
-	/// is verified. Saturates.
+	/// The values its opening stacks: `2^N` for the first level's `N` variables (its sumcheck's
+	/// rounds). What verifying the proof costs grows with it (the leaves, the levels, the rounds,
+	/// and the bus circuit, whose stack is at most the trace's), and the verifier refuses a
+	/// sumcheck of any other length than the statement's shape implies, so this is known, and
+	/// can be bounded, before anything is verified. Saturates.
 	pub fn stacked_values(&self) -> u64 {
-		let openings = core::iter::once(&self.opening).chain(self.aux_opening.as_ref());
-		openings
-			.map(|o| {
-				let rounds = o.levels.first().map_or(o.last.sumcheck.len(), |level| level.sumcheck.len());
-				u32::try_from(rounds).ok().and_then(|n| 1u64.checked_shl(n)).unwrap_or(u64::MAX)
-			})
-			.fold(0, u64::saturating_add)
+		let o = &self.opening;
+		let rounds = o.levels.first().map_or(o.last.sumcheck.len(), |level| level.sumcheck.len());
+		u32::try_from(rounds).ok().and_then(|n| 1u64.checked_shl(n)).unwrap_or(u64::MAX)
 	}
 }
 
@@ -268,8 +284,15 @@ pub enum ZerocheckError {
 		column: u32,
 	},
 	/// What the tables send and what they receive (with the public interactions) differ, or a
-	/// claimed running product is 0.
+	/// claimed product or public fingerprint is 0.
 	Unbalanced,
+	/// A layer of the bus's product circuit does not give its sumcheck's final claim.
+	BusLayerFailed {
+		/// The layer (1 to `N - 1`).
+		layer: u32,
+	},
+	/// The bus's leaf claims do not recombine to the circuit's last claims.
+	BusLeavesMismatch,
 	/// The opening of the commitment failed.
 	Opening(PcsError),
 }
@@ -293,6 +316,10 @@ impl core::fmt::Display for ZerocheckError {
 			},
 			ZerocheckError::PublicColumnMismatch { column } => write!(f, "public column {column} does not match"),
 			ZerocheckError::Unbalanced => f.write_str("the buses do not balance"),
+			ZerocheckError::BusLayerFailed { layer } => write!(f, "layer {layer} of the bus's product circuit fails"),
+			ZerocheckError::BusLeavesMismatch => {
+				f.write_str("the bus's leaf claims do not recombine to its last claims")
+			},
 			ZerocheckError::Opening(e) => write!(f, "opening: {e}"),
 		}
 	}

@@ -1,15 +1,12 @@
 //! Proving that traces satisfy their AIRs (std, feature `prover`).
 
 use crate::{
-	shape::{
-		absorb_statement, accumulator_bytes, aux_claims, balanced, claims, nodes, num_challenges, shapes, Interpolator,
-		ProofShape,
-	},
+	bus::prover::{prove_bus, BusForge},
+	shape::{absorb_statement, balanced, claims, nodes, num_challenges, shapes, Interpolator, ProofShape},
 	Config, Shape, Statement, TableProof, TableStatement, Tables, TraceProof, ZerocheckError, DOMAIN,
 };
 use agentic_air::{
-	analyze, check_trace, combine, ext::Coordinates, interaction_products, Air, AirInfo, BinaryFieldElement, Values,
-	MAX_INDEX_BIT,
+	analyze, bus_leaves, check_trace, combine_with_leaves, Air, AirInfo, BinaryFieldElement, Values, MAX_INDEX_BIT,
 };
 use agentic_pcs::{
 	prover::{commit, open_recursive},
@@ -77,13 +74,21 @@ pub enum Forgery {
 	RoundsAndCur(u32),
 	/// The same with the next-row value of column `k` (one of the AIR's next columns).
 	RoundsAndNext(u32),
-	/// Every table's running product committed as the constant 1 (so any tuples "balance"):
-	/// only the accumulator's transition constraint can catch it.
-	Accumulator,
-	/// The first two interacting tables claim their running products times `c` and divided by
-	/// `c` (still balanced) while committing the true columns: only the claim's opening at row
-	/// `R` can catch it.
-	ScaledClaims(u128),
+	/// The bus circuit's outputs `u_0` and `v_0` times `c` (so the balance still holds): the
+	/// circuit's first layer (or, with one variable, the leaves) must catch it.
+	BusOutputs(u128),
+	/// The same, with the first layer's `u_0` solved so that its check passes: the next layer
+	/// (or the leaves) must catch it.
+	BusOutputsAndLayer(u128),
+	/// Every table's bus leaves taken as 1 (so any tuples "balance") and the circuit proven
+	/// honestly over them: the first interacting table's zerocheck must catch it at round 0.
+	Leaves,
+	/// [`Forgery::Leaves`] with the first table's rounds forged as in [`Forgery::Rounds`]: its
+	/// final check must catch it.
+	LeavesAndRounds,
+	/// The first two interacting tables' send claims shifted so that they still recombine: the
+	/// first table's zerocheck must catch it at round 0.
+	LeafClaims(u128),
 }
 
 /// Proves `trace` without checking it, lying as `forgery` says: tests of the verifier's final
@@ -113,8 +118,11 @@ pub fn prove_tables_forged<A: Air>(
 		Forgery::Rounds => Forge::Rounds,
 		Forgery::RoundsAndCur(k) => Forge::Cur(k as usize),
 		Forgery::RoundsAndNext(k) => Forge::Next(k as usize),
-		Forgery::Accumulator => Forge::Accumulator,
-		Forgery::ScaledClaims(c) => Forge::Scaled(c),
+		Forgery::BusOutputs(c) => Forge::Bus(BusForge::Outputs(c)),
+		Forgery::BusOutputsAndLayer(c) => Forge::Bus(BusForge::OutputsAndLayer(c)),
+		Forgery::Leaves => Forge::Leaves,
+		Forgery::LeavesAndRounds => Forge::LeavesAndRounds,
+		Forgery::LeafClaims(c) => Forge::Bus(BusForge::LeafClaims(c)),
 	};
 	run(airs, statement, config, traces, false, forge)
 }
@@ -130,33 +138,39 @@ enum Forge {
 	#[cfg(feature = "unchecked")]
 	Next(usize),
 	#[cfg(feature = "unchecked")]
-	Accumulator,
+	Bus(BusForge),
 	#[cfg(feature = "unchecked")]
-	Scaled(u128),
+	Leaves,
+	#[cfg(feature = "unchecked")]
+	LeavesAndRounds,
 }
 
 impl Forge {
 	/// Whether the zerocheck's rounds are forged.
 	fn rounds(self) -> bool {
-		!matches!(self, Forge::None) && !self.accumulator() && self.scale().is_none()
-	}
-
-	/// The factor the claims are scaled by, if they are forged.
-	fn scale(self) -> Option<Ext> {
 		#[cfg(feature = "unchecked")]
-		if let Forge::Scaled(c) = self {
-			return Some(Ext::from_value(c));
-		}
-		None
-	}
-
-	/// Whether the running products are forged.
-	fn accumulator(self) -> bool {
-		#[cfg(feature = "unchecked")]
-		if let Forge::Accumulator = self {
+		if let Forge::Rounds | Forge::Cur(_) | Forge::Next(_) | Forge::LeavesAndRounds = self {
 			return true;
 		}
 		false
+	}
+
+	/// Whether the bus leaves are replaced by 1.
+	fn leaves(self) -> bool {
+		#[cfg(feature = "unchecked")]
+		if let Forge::Leaves | Forge::LeavesAndRounds = self {
+			return true;
+		}
+		false
+	}
+
+	/// How the bus circuit lies.
+	fn bus(self) -> BusForge {
+		#[cfg(feature = "unchecked")]
+		if let Forge::Bus(forge) = self {
+			return forge;
+		}
+		BusForge::None
 	}
 }
 
@@ -244,47 +258,36 @@ fn selectors_on_row(i: usize, rows: usize, r: u64) -> [Ext; 4] {
 	[flag(i == 0), flag(i + 1 == rows), flag(i + 1 != rows), flag((i as u64) < r)]
 }
 
-/// One table's running product: `acc[0] = 1`, `acc[i + 1] = acc[i] · send_i / receive_i` on the
-/// rows below `R`, constant after. Returned as four coordinate columns.
-fn running_product<A: Air>(
+/// One table's bus leaves, per row: the products of what it sends and of what it receives on
+/// the rows below `R`, 1 on the others.
+fn leaves<A: Air>(
 	air: &A,
 	statement: &TableStatement,
 	trace: &[Vec<Base>],
 	challenges: &[Ext],
-	coordinates: &Coordinates,
-) -> Result<Vec<Vec<Base>>, ZerocheckError> {
+) -> (Vec<Ext>, Vec<Ext>) {
 	let rows = trace.first().map_or(0, |c| c.len());
-	let mut columns = vec![vec![Base::zero(); rows]; 4];
-	let mut acc = Ext::one();
+	let (mut sends, mut receives) = (vec![Ext::one(); rows], vec![Ext::one(); rows]);
 	let mut cur = vec![Ext::zero(); trace.len()];
 	let mut bits = vec![Ext::zero(); MAX_INDEX_BIT as usize + 1];
-	for i in 0..rows {
-		let coords = coordinates.of(acc);
-		for (column, c) in columns.iter_mut().zip(coords) {
-			column[i] = c;
+	let active = (statement.active_rows as usize).min(rows);
+	for i in 0..active {
+		for (value, column) in cur.iter_mut().zip(trace) {
+			*value = Ext::from(column[i]);
 		}
-		if (i as u64) < statement.active_rows {
-			for (value, column) in cur.iter_mut().zip(trace) {
-				*value = Ext::from(column[i]);
-			}
-			for (b, slot) in bits.iter_mut().enumerate() {
-				*slot = flag((i >> b) & 1 == 1);
-			}
-			let values = Values {
-				cur: &cur,
-				next: &[],
-				selectors: selectors_on_row(i, rows, statement.active_rows),
-				index_bits: &bits,
-				challenges,
-			};
-			let (send, receive) = interaction_products(air, values);
-			if receive == Ext::zero() {
-				return Err(ZerocheckError::BadShape("a received tuple's fingerprint is zero"));
-			}
-			acc = acc.mul(&send).mul(&receive.inv());
+		for (b, slot) in bits.iter_mut().enumerate() {
+			*slot = flag((i >> b) & 1 == 1);
 		}
+		let values = Values {
+			cur: &cur,
+			next: &[],
+			selectors: selectors_on_row(i, rows, statement.active_rows),
+			index_bits: &bits,
+			challenges,
+		};
+		(sends[i], receives[i]) = bus_leaves(air, values);
 	}
-	Ok(columns)
+	(sends, receives)
 }
 
 fn prove_inner<A: Air>(
@@ -305,116 +308,76 @@ fn prove_inner<A: Air>(
 	transcript.absorb_root(b"zc/trace_root", &committed.commitment().root);
 	let challenges: Vec<Ext> = (0..num_challenges(infos, statement)).map(|_| transcript.challenge()).collect();
 
-	// Phase 2: the running products of the tables that interact, in one commitment, and their
-	// final values.
-	let coordinates = Coordinates::new();
-	let mut products: Vec<Option<(Vec<Vec<Base>>, [Base; 4])>> = Vec::with_capacity(infos.len());
-	let mut claims_so_far = 0;
-	for (t, table_shape) in shape.tables.iter().enumerate() {
-		if !table_shape.interacts {
-			products.push(None);
-			continue;
-		}
-		let columns = if forge.accumulator() {
-			let rows = 1usize << table_shape.num_vars;
-			vec![vec![Base::one(); rows], vec![Base::zero(); rows], vec![Base::zero(); rows], vec![Base::zero(); rows]]
-		} else {
-			running_product(airs[t], &statement.tables[t], traces[t], &challenges, &coordinates)?
-		};
-		let end = statement.tables[t].active_rows as usize;
-		let mut accumulator = [columns[0][end], columns[1][end], columns[2][end], columns[3][end]];
-		if let Some(c) = forge.scale() {
-			// The first interacting table's claim times c, the second's divided by c.
-			let factor = if claims_so_far == 0 { c } else { c.inv() };
-			accumulator = coordinates.of(agentic_air::ext::from_coords(&accumulator).mul(&factor));
-		}
-		products.push(Some((columns, accumulator)));
-		claims_so_far += 1;
-	}
-	let aux_committed = match &shape.aux {
-		Some(stack) => {
-			let columns: Vec<&[Base]> =
-				products.iter().flatten().flat_map(|(columns, _)| columns.iter().map(|c| &c[..])).collect();
-			debug_assert_eq!(columns.len(), stack.num_vars.len(), "four columns per interacting table");
-			let committed = commit(&stack.params, &columns)?;
-			transcript.absorb_root(b"zc/aux_root", &committed.commitment().root);
-			Some(committed)
+	// The buses: the grand products of every interacting table's leaves (or, if no table
+	// interacts, the public interactions alone).
+	let bus = match &shape.bus {
+		Some(bus_shape) => {
+			let leaves: Vec<(Vec<Ext>, Vec<Ext>)> = bus_shape
+				.tables
+				.iter()
+				.map(|b| {
+					if forge.leaves() {
+						let rows = 1usize << b.num_vars;
+						(vec![Ext::one(); rows], vec![Ext::one(); rows])
+					} else {
+						leaves(airs[b.table], &statement.tables[b.table], traces[b.table], &challenges)
+					}
+				})
+				.collect();
+			let (proof, claims) =
+				prove_bus(bus_shape, &leaves, statement, &challenges, &mut transcript, checked, forge.bus())?;
+			Some((proof, claims))
 		},
-		None => None,
+		None => {
+			if checked && !balanced(Ext::one(), Ext::one(), statement, &challenges) {
+				return Err(ZerocheckError::Unbalanced);
+			}
+			None
+		},
 	};
-	for (_, accumulator) in products.iter().flatten() {
-		transcript.absorb_bytes(b"zc/accumulator", &accumulator_bytes(accumulator));
-	}
-	if checked {
-		let claims: Vec<[Base; 4]> = products.iter().flatten().map(|(_, a)| *a).collect();
-		if !balanced(&claims, statement, &challenges) {
-			return Err(ZerocheckError::Unbalanced);
-		}
-	}
 
-	// Per table, the zerocheck; then one opening of every table's columns and one of every
-	// running product.
+	// Per table, the zerocheck (with its bus leaves' claims); then one opening of every
+	// table's columns.
 	let mut proofs = Vec::with_capacity(infos.len());
-	let (mut trace_claims, mut aux_claims_all) = (Vec::new(), Vec::new());
-	for (t, product) in products.iter().enumerate() {
-		let aux_columns = product.as_ref().map(|p| &p.0[..]).unwrap_or(&[]);
+	let mut trace_claims = Vec::new();
+	for (t, table_shape) in shape.tables.iter().enumerate() {
 		let table_forge = if t == 0 { forge } else { Forge::None };
-		let table_shape = &shape.tables[t];
+		let table_leaves = match (&shape.bus, &bus) {
+			(Some(bus_shape), Some((_, claims))) => claims.table(bus_shape, t),
+			_ => None,
+		};
 		let (point, cur, next, rounds) = zerocheck(
 			airs[t],
 			&infos[t],
 			table_shape,
 			&statement.tables[t],
 			traces[t],
-			aux_columns,
+			table_leaves,
 			&challenges,
 			&mut transcript,
 			table_forge,
 		)?;
 		let first = shape.trace.first[t].unwrap_or(0);
 		trace_claims.extend(claims(&infos[t], &statement.tables[t], table_shape, first, &point, &cur, &next));
-		let aux_first = shape.aux.as_ref().and_then(|a| a.first[t]);
-		let accumulator = match (product, aux_first) {
-			(Some((_, accumulator)), Some(aux_first)) => {
-				let table = &statement.tables[t];
-				aux_claims_all.extend(aux_claims(
-					&infos[t],
-					table,
-					table_shape,
-					aux_first,
-					&point,
-					&cur,
-					&next,
-					accumulator,
-				));
-				Some(accumulator.map(|c| c.poly().value()))
-			},
-			_ => None,
-		};
 		proofs.push(TableProof {
-			accumulator,
 			rounds,
 			cur: cur.iter().map(|e| e.poly().value()).collect(),
 			next: next.iter().map(|e| e.poly().value()).collect(),
 		});
 	}
 	let opening = open_recursive(&shape.trace.params, &[&committed], &trace_claims, &mut transcript)?;
-	let aux_opening = match (&shape.aux, &aux_committed) {
-		(Some(stack), Some(aux)) => Some(open_recursive(&stack.params, &[aux], &aux_claims_all, &mut transcript)?),
-		_ => None,
-	};
 	Ok(TraceProof {
 		trace_root: committed.commitment().root,
-		aux_root: aux_committed.map(|c| c.commitment().root),
+		bus: bus.map(|(proof, _)| proof),
 		tables: proofs,
 		opening,
-		aux_opening,
 	})
 }
 
-/// One table's zerocheck: draws `λ` and `τ`, runs the rounds, absorbs the values at the final
-/// point. Returns the point, the values (every column, the running product's after the AIR's)
-/// and the rounds.
+/// One table's zerocheck: draws `λ`, `τ` (and `η, η'` if `leaves` has the bus circuit's point
+/// `r_t` and the claimed leaves `(a_t, b_t)` there), runs the rounds of
+/// `Σ_x eq(τ, x) Q(x) + eq(r_t, x) (η S(x) + η' R(x)) = η a_t + η' b_t`, absorbs the values at
+/// the final point. Returns the point, the values and the rounds.
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn zerocheck<A: Air>(
 	air: &A,
@@ -422,7 +385,7 @@ fn zerocheck<A: Air>(
 	shape: &Shape,
 	statement: &TableStatement,
 	trace: &[Vec<Base>],
-	aux: &[Vec<Base>],
+	leaves: Option<(&[Ext], Ext, Ext)>,
 	challenges: &[Ext],
 	transcript: &mut Transcript,
 	forge: Forge,
@@ -432,10 +395,19 @@ fn zerocheck<A: Air>(
 	let rows = 1usize << n;
 	let lambdas: Vec<Ext> = info.constraints.iter().map(|_| transcript.challenge()).collect();
 	let tau: Vec<Ext> = (0..n).map(|_| transcript.challenge()).collect();
+	let bus = leaves.map(|(point, a, b)| {
+		let (eta, eta_r) = (transcript.challenge(), transcript.challenge());
+		(Table(eq_table_lsb(point)), eta, eta_r, eta.mul(&a).add(&eta_r.mul(&b)))
+	});
+	let claimed = bus.as_ref().map_or(Ext::zero(), |b| b.3);
+	let (mut eq_r, bus_weights) = match bus {
+		Some((table, eta, eta_r, _)) => (Some(table), Some((eta, eta_r))),
+		None => (None, None),
+	};
 
-	// The tables: every column (the running product's after the AIR's), every next-row
-	// column, the selectors, the index bits the AIR reads and eq(τ, ·).
-	let all: Vec<&Vec<Base>> = trace.iter().chain(aux.iter()).collect();
+	// The tables: every column, every next-row column, the selectors, the index bits the AIR
+	// reads, eq(τ, ·) and eq(r_t, ·).
+	let all: Vec<&Vec<Base>> = trace.iter().collect();
 	let width = all.len();
 	let mut cur: Vec<Table> = all.iter().map(|c| Table::lifted(c)).collect();
 	let mut next: Vec<Table> = info
@@ -464,7 +436,7 @@ fn zerocheck<A: Air>(
 	let mut rounds = Vec::with_capacity(n);
 	let mut point = Vec::with_capacity(n);
 	// The claim the forged rounds sum to (only with `forge_rounds`).
-	let mut forged_claim = Ext::zero();
+	let mut forged_claim = claimed;
 	for _ in 0..n {
 		let half = eq.0.len() / 2;
 		let mut h = vec![Ext::zero(); nodes.len()];
@@ -480,6 +452,7 @@ fn zerocheck<A: Air>(
 			}
 			let sel_pairs = selectors.each_ref().map(|t| t.pair(i));
 			let eq_pair = eq.pair(i);
+			let eq_r_pair = eq_r.as_ref().map(|t| t.pair(i));
 			for (d, x) in nodes.iter().enumerate() {
 				let at = |(lo, diff): (Ext, Ext)| match d {
 					0 => lo,
@@ -502,8 +475,12 @@ fn zerocheck<A: Air>(
 					index_bits: &bits_at,
 					challenges,
 				};
-				let q = combine(air, values, &lambdas)?;
+				let (q, (sends, receives)) = combine_with_leaves(air, values, &lambdas)?;
 				h[d] = h[d].add(&at(eq_pair).mul(&q));
+				if let (Some(pair), Some((eta, eta_r))) = (eq_r_pair, bus_weights) {
+					let leaves = eta.mul(&sends).add(&eta_r.mul(&receives));
+					h[d] = h[d].add(&at(pair).mul(&leaves));
+				}
 			}
 		}
 		if forge_rounds {
@@ -524,6 +501,9 @@ fn zerocheck<A: Air>(
 			table.fold(s);
 		}
 		eq.fold(s);
+		if let Some(table) = eq_r.as_mut() {
+			table.fold(s);
+		}
 	}
 
 	let mut cur_values: Vec<Ext> = cur.iter().map(|t| t.0[0]).collect();
@@ -533,7 +513,7 @@ fn zerocheck<A: Air>(
 		air,
 		info,
 		statement,
-		&tau,
+		(&tau, leaves.map(|(r, _, _)| r).zip(bus_weights)),
 		&point,
 		&lambdas,
 		challenges,
@@ -543,7 +523,7 @@ fn zerocheck<A: Air>(
 		&mut next_values,
 	)?;
 	#[cfg(not(feature = "unchecked"))]
-	let _ = (forged_claim, &mut cur_values, &mut next_values);
+	let _ = (forged_claim, &mut cur_values, &mut next_values, leaves);
 	transcript.absorb_exts(b"zc/cur", &cur_values);
 	transcript.absorb_exts(b"zc/next", &next_values);
 	Ok((point, cur_values, next_values, rounds))
@@ -552,12 +532,12 @@ fn zerocheck<A: Air>(
 /// Replaces one sent value by the one that makes the final check pass against the forged
 /// claim, if the constraints are linear in it.
 #[cfg(feature = "unchecked")]
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn forge_value<A: Air>(
 	air: &A,
 	info: &AirInfo,
 	statement: &TableStatement,
-	tau: &[Ext],
+	(tau, bus): (&[Ext], Option<(&[Ext], (Ext, Ext))>),
 	point: &[Ext],
 	lambdas: &[Ext],
 	challenges: &[Ext],
@@ -576,18 +556,22 @@ fn forge_value<A: Air>(
 	let slot = slot.ok_or(ZerocheckError::BadShape("no such value to forge"))?;
 	let selectors = agentic_air::selectors_at(point, statement.active_rows);
 	let eq = agentic_pcs::eq_eval(tau, point);
+	let bus = bus.map(|(r, weights)| (agentic_pcs::eq_eval(r, point), weights));
 	let mut at = |v: Ext| {
 		if in_cur {
 			cur[slot] = v;
 		} else {
 			next_sent[slot] = v;
 		}
-		let mut next = vec![Ext::zero(); info.total_width()];
+		let mut next = vec![Ext::zero(); info.width];
 		for (&k, value) in info.next_columns.iter().zip(next_sent.iter()) {
 			next[k as usize] = *value;
 		}
 		let values = Values { cur: &*cur, next: &next, selectors, index_bits: point, challenges };
-		combine(air, values, lambdas).map(|c| eq.mul(&c))
+		let (q, (sends, receives)) = combine_with_leaves(air, values, lambdas)?;
+		let leaves =
+			bus.map_or(Ext::zero(), |(eq_r, (eta, eta_r))| eq_r.mul(&eta.mul(&sends).add(&eta_r.mul(&receives))));
+		Ok::<_, ZerocheckError>(eq.mul(&q).add(&leaves))
 	};
 	let (f0, f1, f2) = (at(Ext::zero())?, at(Ext::one())?, at(Ext::from_value(2))?);
 	let slope = f0.add(&f1);

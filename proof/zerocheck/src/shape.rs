@@ -2,9 +2,10 @@
 //! transcript's first absorptions, and the claims the opening proves.
 
 use crate::{
-	Config, Direction, TableStatement, Tables, ZerocheckError, MAX_BOUNDARIES, MAX_PUBLIC_INTERACTIONS, MAX_TABLES,
+	bus::BusShape, Config, Direction, TableStatement, Tables, ZerocheckError, MAX_BOUNDARIES, MAX_PUBLIC_INTERACTIONS,
+	MAX_TABLES,
 };
-use agentic_air::{ext::from_coords, AirInfo, BinaryFieldElement};
+use agentic_air::{AirInfo, BinaryFieldElement};
 use agentic_pcs::{
 	eq_table,
 	field::{dot_base, FastMul},
@@ -19,7 +20,7 @@ pub struct Shape {
 	pub num_vars: u8,
 	/// The round polynomials' degree (`D + 1`, `D` the AIR's degree).
 	pub round_degree: u32,
-	/// Whether the AIR interacts (and the table has a running product).
+	/// Whether the AIR interacts (and the table has bus leaves).
 	pub interacts: bool,
 }
 
@@ -66,7 +67,7 @@ impl Shape {
 		if info.index_bits.iter().any(|&b| b as u32 >= num_vars) {
 			return Err(ZerocheckError::BadShape("the AIR reads an index bit the trace does not have"));
 		}
-		Ok(Shape { num_vars: num_vars as u8, round_degree: info.max_degree + 1, interacts: info.aux_width > 0 })
+		Ok(Shape { num_vars: num_vars as u8, round_degree: info.max_degree + 1, interacts: info.interacts() })
 	}
 
 	/// The number of values per round polynomial.
@@ -75,8 +76,7 @@ impl Shape {
 	}
 }
 
-/// One commitment of a proof: the columns of every table (or every table's running product)
-/// stacked, in table order.
+/// The commitment of a proof: the columns of every table stacked, in table order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Stack {
 	/// The opening's parameters.
@@ -88,13 +88,9 @@ pub(crate) struct Stack {
 }
 
 impl Stack {
-	/// `widths[t]` columns of `2^(n_t)` rows per table; `None` if no table has a column here.
-	/// The layout is checked here, before anything is read.
-	fn new(
-		shapes: &[Shape],
-		widths: impl Iterator<Item = usize>,
-		config: &Config,
-	) -> Result<Option<Stack>, ZerocheckError> {
+	/// `widths[t]` columns of `2^(n_t)` rows per table. The layout is checked here, before
+	/// anything is read.
+	fn new(shapes: &[Shape], widths: impl Iterator<Item = usize>, config: &Config) -> Result<Stack, ZerocheckError> {
 		let mut num_vars = Vec::new();
 		let mut first = Vec::with_capacity(shapes.len());
 		for (shape, width) in shapes.iter().zip(widths) {
@@ -102,15 +98,15 @@ impl Stack {
 			num_vars.extend(core::iter::repeat_n(shape.num_vars, width));
 		}
 		if num_vars.is_empty() {
-			return Ok(None);
+			return Err(ZerocheckError::BadShape("no columns"));
 		}
 		let values = num_vars.iter().map(|&n| 1u64 << n).sum();
 		let params = Params::shortest_recursive(values, config.num_queries, config.grinding_bits);
 		agentic_pcs::Layout::new(&params, &num_vars)?;
-		Ok(Some(Stack { params, num_vars, first }))
+		Ok(Stack { params, num_vars, first })
 	}
 
-	/// `2^N` for the stack's `N` variables: what its opening counts in
+	/// `2^N` for the stack's `N` variables: what its opening counts as in
 	/// [`TraceProof::stacked_values`](crate::TraceProof::stacked_values).
 	pub fn stacked_values(&self) -> u64 {
 		self.num_vars.iter().map(|&n| 1u64 << n).sum::<u64>().next_power_of_two()
@@ -129,20 +125,8 @@ pub(crate) struct ProofShape {
 	pub tables: Vec<Shape>,
 	/// Every table's columns.
 	pub trace: Stack,
-	/// Every interacting table's running product (four columns each), if any table interacts.
-	pub aux: Option<Stack>,
-}
-
-/// The running product's four columns.
-pub(crate) const AUX_WIDTH: usize = 4;
-
-/// The bytes of a claimed running product, as absorbed.
-pub(crate) fn accumulator_bytes(coords: &[Base; 4]) -> [u8; 16] {
-	let mut bytes = [0u8; 16];
-	for (chunk, c) in bytes.chunks_exact_mut(4).zip(coords) {
-		chunk.copy_from_slice(&c.poly().value().to_le_bytes());
-	}
-	bytes
+	/// The interacting tables' bus leaves, if any table interacts.
+	pub bus: Option<BusShape>,
 }
 
 /// Every table's shape, after checking the multi-table statement's own limits.
@@ -177,18 +161,14 @@ pub(crate) fn shapes(infos: &[AirInfo], statement: &Tables, config: &Config) -> 
 	if columns > MAX_POLYS {
 		return Err(ZerocheckError::BadShape("more columns in all than MAX_POLYS"));
 	}
-	// The running product is one `E` column: four base columns, which `aux_claims` names.
-	if infos.iter().any(|i| i.aux_width != 0 && i.aux_width != AUX_WIDTH) {
-		return Err(ZerocheckError::BadShape("a running product of other than four columns"));
-	}
-	let trace =
-		Stack::new(&tables, infos.iter().map(|i| i.width), config)?.ok_or(ZerocheckError::BadShape("no columns"))?;
-	let aux = Stack::new(&tables, infos.iter().map(|i| i.aux_width), config)?;
-	let values = core::iter::once(&trace).chain(&aux).map(Stack::stacked_values).fold(0, u64::saturating_add);
+	let trace = Stack::new(&tables, infos.iter().map(|i| i.width), config)?;
+	let values = trace.stacked_values();
 	if values > config.max_stacked_values {
 		return Err(ZerocheckError::StacksTooLarge(values));
 	}
-	Ok(ProofShape { tables, trace, aux })
+	// Every interacting table has a column: the bus's stack is at most the trace's.
+	let bus = BusShape::new(&tables);
+	Ok(ProofShape { tables, trace, bus })
 }
 
 /// The number of bus challenges: `z`, `β_0` for the tag, and one per field of the longest tuple;
@@ -213,19 +193,14 @@ pub(crate) fn fingerprint(challenges: &[Ext], bus: u32, fields: &[Base]) -> Ext 
 	f
 }
 
-/// Whether the claimed running products and the public interactions balance:
-/// `Π_t acc_t[R_t] · Π public sends = Π public receives`, with no claim and no public
-/// fingerprint 0.
-pub(crate) fn balanced(claims: &[[Base; 4]], statement: &Tables, challenges: &[Ext]) -> bool {
-	let mut left = Ext::one();
-	for claim in claims {
-		let value = from_coords(claim);
-		if value == Ext::zero() {
-			return false;
-		}
-		left = left.fast_mul(&value);
+/// Whether the tables' products of what they send and of what they receive balance with the
+/// public interactions: `sends · Π public sends = receives · Π public receives`, with neither
+/// product and no public fingerprint 0.
+pub(crate) fn balanced(sends: Ext, receives: Ext, statement: &Tables, challenges: &[Ext]) -> bool {
+	if sends == Ext::zero() || receives == Ext::zero() {
+		return false;
 	}
-	let mut right = Ext::one();
+	let (mut left, mut right) = (sends, receives);
 	for interaction in &statement.public_interactions {
 		let f = fingerprint(challenges, interaction.bus, &interaction.fields);
 		if f == Ext::zero() {
@@ -251,8 +226,7 @@ pub(crate) fn absorb_statement(transcript: &mut Transcript, infos: &[AirInfo], s
 	transcript.absorb_u64(b"zc/log_leaf_width", shape.trace.params.log_leaf_width as u64);
 	transcript.absorb_u64(b"zc/num_queries", shape.trace.params.num_queries as u64);
 	transcript.absorb_u64(b"zc/grinding_bits", shape.trace.params.grinding_bits as u64);
-	let aux_width = shape.aux.as_ref().map_or(0, |a| a.params.log_leaf_width as u64 + 1);
-	transcript.absorb_u64(b"zc/aux_log_leaf_width", aux_width);
+	transcript.absorb_u64(b"zc/bus_vars", shape.bus.as_ref().map_or(0, |b| b.num_vars as u64));
 	transcript.absorb_u64(b"zc/public_interactions", statement.public_interactions.len() as u64);
 	for interaction in &statement.public_interactions {
 		transcript.absorb_u64(b"zc/public_interaction/bus", interaction.bus as u64);
@@ -284,35 +258,6 @@ fn absorb_table(transcript: &mut Transcript, info: &AirInfo, shape: &Shape, stat
 	}
 }
 
-/// The claims at `s` on the columns `columns` (a range of the AIR's columns, the first of them
-/// polynomial `first` of its commitment): each column's value and, for the next columns, its
-/// next row's.
-fn point_claims(
-	info: &AirInfo,
-	columns: core::ops::Range<usize>,
-	first: u32,
-	point: &[Ext],
-	cur: &[Ext],
-	next: &[Ext],
-) -> Vec<Claim> {
-	let start = columns.start;
-	let claim = |k: usize, kind: ClaimKind, value: Ext| Claim {
-		commitment: 0,
-		poly: first + (k - start) as u32,
-		kind,
-		point: point.to_vec(),
-		value,
-	};
-	let mut claims: Vec<Claim> =
-		cur.iter().enumerate().filter(|(k, _)| columns.contains(k)).map(|(k, v)| claim(k, ClaimKind::Eq, *v)).collect();
-	for (&k, value) in info.next_columns.iter().zip(next) {
-		if columns.contains(&(k as usize)) {
-			claims.push(claim(k as usize, ClaimKind::Shifted, *value));
-		}
-	}
-	claims
-}
-
 /// One table's claims in the trace opening (its columns from polynomial `first` on): every AIR
 /// column at `s`, every next-row AIR column at `s`, every boundary cell.
 pub(crate) fn claims(
@@ -324,7 +269,17 @@ pub(crate) fn claims(
 	cur: &[Ext],
 	next: &[Ext],
 ) -> Vec<Claim> {
-	let mut claims = point_claims(info, 0..info.width, first, point, cur, next);
+	let claim = |k: usize, kind: ClaimKind, value: Ext| Claim {
+		commitment: 0,
+		poly: first + k as u32,
+		kind,
+		point: point.to_vec(),
+		value,
+	};
+	let mut claims: Vec<Claim> = cur.iter().enumerate().map(|(k, v)| claim(k, ClaimKind::Eq, *v)).collect();
+	for (&k, value) in info.next_columns.iter().zip(next) {
+		claims.push(claim(k as usize, ClaimKind::Shifted, *value));
+	}
 	for b in &statement.boundaries {
 		claims.push(Claim {
 			commitment: 0,
@@ -333,32 +288,6 @@ pub(crate) fn claims(
 			point: bits(b.row, shape.num_vars),
 			value: Ext::from(b.value),
 		});
-	}
-	claims
-}
-
-/// One table's claims in the running products' opening (its four columns from polynomial
-/// `first` on): its four columns at `s` and on the next row at `s`, then `(1, 0, 0, 0)` at row 0
-/// and the claimed value's coordinates at row `R`.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn aux_claims(
-	info: &AirInfo,
-	statement: &TableStatement,
-	shape: &Shape,
-	first: u32,
-	point: &[Ext],
-	cur: &[Ext],
-	next: &[Ext],
-	accumulator: &[Base; 4],
-) -> Vec<Claim> {
-	let mut claims = point_claims(info, info.width..info.total_width(), first, point, cur, next);
-	let start = bits(0, shape.num_vars);
-	let end = bits(statement.active_rows, shape.num_vars);
-	for (k, value) in accumulator.iter().enumerate() {
-		let poly = first + k as u32;
-		let initial = if k == 0 { Ext::one() } else { Ext::zero() };
-		claims.push(Claim { commitment: 0, poly, kind: ClaimKind::Eq, point: start.clone(), value: initial });
-		claims.push(Claim { commitment: 0, poly, kind: ClaimKind::Eq, point: end.clone(), value: Ext::from(*value) });
 	}
 	claims
 }

@@ -2,13 +2,11 @@
 //! no input makes it panic.
 
 use crate::{
-	shape::{
-		absorb_statement, accumulator_bytes, aux_claims, balanced, claims, evaluate_public, num_challenges, shapes,
-		Interpolator, ProofShape,
-	},
+	bus::verify_bus,
+	shape::{absorb_statement, balanced, claims, evaluate_public, num_challenges, shapes, Interpolator, ProofShape},
 	Config, Shape, Statement, TableProof, TableStatement, Tables, TraceProof, ZerocheckError, DOMAIN,
 };
-use agentic_air::{analyze, combine, selectors_at, Air, AirInfo, Base, BinaryFieldElement, Values};
+use agentic_air::{analyze, combine_with_leaves, selectors_at, Air, AirInfo, BinaryFieldElement, Values};
 use agentic_pcs::{eq_eval, field::FastMul, Claim, Ext, Transcript};
 use alloc::vec::Vec;
 
@@ -39,36 +37,37 @@ pub fn verify_tables<A: Air>(
 	absorb_statement(&mut transcript, &infos, &shape, statement);
 	transcript.absorb_root(b"zc/trace_root", &proof.trace_root);
 	let challenges: Vec<Ext> = (0..num_challenges(&infos, statement)).map(|_| transcript.challenge()).collect();
-	if let Some(root) = &proof.aux_root {
-		transcript.absorb_root(b"zc/aux_root", root);
-	}
-	let mut claimed = Vec::new();
-	for accumulator in proof.tables.iter().filter_map(|t| t.accumulator) {
-		let coords = accumulator.map(Base::from_value);
-		transcript.absorb_bytes(b"zc/accumulator", &accumulator_bytes(&coords));
-		claimed.push(coords);
-	}
-	if !balanced(&claimed, statement, &challenges) {
-		return Err(ZerocheckError::Unbalanced);
-	}
+	// The buses: the product circuit (its outputs balanced with the public interactions), or,
+	// if no table interacts, the public interactions alone.
+	let bus = match (&shape.bus, &proof.bus) {
+		(Some(bus_shape), Some(bus)) => Some(verify_bus(bus_shape, bus, statement, &challenges, &mut transcript)?),
+		_ => {
+			if !balanced(Ext::one(), Ext::one(), statement, &challenges) {
+				return Err(ZerocheckError::Unbalanced);
+			}
+			None
+		},
+	};
 
-	// Every table's zerocheck, then one opening for all their columns and one for all their
-	// running products.
-	let (mut trace_claims, mut aux_claims_all) = (Vec::new(), Vec::new());
+	// Every table's zerocheck (with its bus leaves' claims), then one opening for all their
+	// columns.
+	let mut trace_claims = Vec::new();
 	for (t, table) in proof.tables.iter().enumerate() {
-		let (first, aux_first) = (shape.trace.first[t], shape.aux.as_ref().and_then(|a| a.first[t]));
-		let (main, aux) = verify_table(
+		let leaves = match (&shape.bus, &bus) {
+			(Some(bus_shape), Some(claims)) => claims.table(bus_shape, t),
+			_ => None,
+		};
+		trace_claims.extend(verify_table(
 			airs[t],
 			&infos[t],
 			&shape.tables[t],
 			&statement.tables[t],
 			table,
-			(first.unwrap_or(0), aux_first),
+			shape.trace.first[t].unwrap_or(0),
+			leaves,
 			&challenges,
 			&mut transcript,
-		)?;
-		trace_claims.extend(main);
-		aux_claims_all.extend(aux);
+		)?);
 	}
 	let mut codes = agentic_pcs::CodeCache::default();
 	let commitment = shape.trace.commitment(proof.trace_root);
@@ -80,16 +79,6 @@ pub fn verify_tables<A: Air>(
 		&mut transcript,
 		&mut codes,
 	)?;
-	if let (Some(stack), Some(root), Some(opening)) = (&shape.aux, proof.aux_root, &proof.aux_opening) {
-		agentic_pcs::verify_recursive_with(
-			&stack.params,
-			&[stack.commitment(root)],
-			&aux_claims_all,
-			opening,
-			&mut transcript,
-			&mut codes,
-		)?;
-	}
 	Ok(())
 }
 
@@ -98,48 +87,52 @@ fn check_sizes(infos: &[AirInfo], shape: &ProofShape, proof: &TraceProof) -> Res
 	if proof.tables.len() != infos.len() {
 		return Err(ZerocheckError::Malformed("number of tables"));
 	}
-	let aux = shape.aux.is_some();
-	if proof.aux_root.is_some() != aux || proof.aux_opening.is_some() != aux {
-		return Err(ZerocheckError::Malformed("running product"));
+	match (&shape.bus, &proof.bus) {
+		(Some(bus_shape), Some(bus)) => bus_shape.check(bus)?,
+		(None, None) => {},
+		_ => return Err(ZerocheckError::Malformed("bus")),
 	}
 	for ((info, table_shape), table) in infos.iter().zip(&shape.tables).zip(&proof.tables) {
 		let n = table_shape.num_vars as usize;
 		if table.rounds.len() != n || table.rounds.iter().any(|r| r.len() != table_shape.round_values()) {
 			return Err(ZerocheckError::Malformed("round polynomials"));
 		}
-		if table.cur.len() != info.total_width() {
+		if table.cur.len() != info.width {
 			return Err(ZerocheckError::Malformed("column values"));
 		}
 		if table.next.len() != info.next_columns.len() {
 			return Err(ZerocheckError::Malformed("next-row column values"));
 		}
-		if table.accumulator.is_some() != table_shape.interacts {
-			return Err(ZerocheckError::Malformed("running product"));
-		}
 	}
 	Ok(())
 }
 
-/// One table's zerocheck and final check; returns its claims in the trace opening and in the
-/// running products' opening (`first`: where its columns start in each).
-#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+/// One table's zerocheck and final check; returns its claims in the trace opening (`first`:
+/// where its columns start). `leaves`: if it interacts, the bus circuit's point `r_t` and its
+/// claimed leaves `(a_t, b_t)` there, which its sumcheck proves as well.
+#[allow(clippy::too_many_arguments)]
 fn verify_table<A: Air>(
 	air: &A,
 	info: &AirInfo,
 	shape: &Shape,
 	statement: &TableStatement,
 	table: &TableProof,
-	first: (u32, Option<u32>),
+	first: u32,
+	leaves: Option<(&[Ext], Ext, Ext)>,
 	challenges: &[Ext],
 	transcript: &mut Transcript,
-) -> Result<(Vec<Claim>, Vec<Claim>), ZerocheckError> {
+) -> Result<Vec<Claim>, ZerocheckError> {
 	let n = shape.num_vars as usize;
 	let lambdas: Vec<Ext> = info.constraints.iter().map(|_| transcript.challenge()).collect();
 	let tau: Vec<Ext> = (0..n).map(|_| transcript.challenge()).collect();
+	// Σ_x eq(τ, x) Q(x) + eq(r_t, x) (η S(x) + η' R(x)) = η a_t + η' b_t (0 without a bus).
+	let bus = leaves.map(|(point, a, b)| {
+		let (eta, eta_r) = (transcript.challenge(), transcript.challenge());
+		(point, eta, eta_r, eta.fast_mul(&a).add(&eta_r.fast_mul(&b)))
+	});
 
-	// The sumcheck of Σ_x eq(τ, x) Q(x) = 0.
 	let interpolator = Interpolator::new(shape.round_values());
-	let mut claim = Ext::zero();
+	let mut claim = bus.map_or(Ext::zero(), |b| b.3);
 	let mut point = Vec::with_capacity(n);
 	for (round, values) in table.rounds.iter().enumerate() {
 		let h: Vec<Ext> = values.iter().map(|&v| Ext::from_value(v)).collect();
@@ -152,12 +145,13 @@ fn verify_table<A: Air>(
 		point.push(s);
 	}
 
-	// The constraints at the final point, on the values the openings will prove.
+	// The constraints and the bus leaves at the final point, on the values the opening will
+	// prove.
 	let cur: Vec<Ext> = table.cur.iter().map(|&v| Ext::from_value(v)).collect();
 	let next_sent: Vec<Ext> = table.next.iter().map(|&v| Ext::from_value(v)).collect();
 	transcript.absorb_exts(b"zc/cur", &cur);
 	transcript.absorb_exts(b"zc/next", &next_sent);
-	let mut next = alloc::vec![Ext::zero(); info.total_width()];
+	let mut next = alloc::vec![Ext::zero(); info.width];
 	for (&k, value) in info.next_columns.iter().zip(&next_sent) {
 		next[k as usize] = *value;
 	}
@@ -168,7 +162,13 @@ fn verify_table<A: Air>(
 		index_bits: &point,
 		challenges,
 	};
-	if eq_eval(&tau, &point).fast_mul(&combine(air, values, &lambdas)?) != claim {
+	let (q, (sends, receives)) = combine_with_leaves(air, values, &lambdas)?;
+	let mut expected = eq_eval(&tau, &point).fast_mul(&q);
+	if let Some((r, eta, eta_r, _)) = bus {
+		let leaves = eta.fast_mul(&sends).add(&eta_r.fast_mul(&receives));
+		expected = expected.add(&eq_eval(r, &point).fast_mul(&leaves));
+	}
+	if expected != claim {
 		return Err(ZerocheckError::FinalCheckFailed);
 	}
 	for public in &statement.public_columns {
@@ -177,15 +177,7 @@ fn verify_table<A: Air>(
 		}
 	}
 
-	// The claims the openings prove: those values, the boundary cells and the running
-	// product's ends are the committed columns'.
-	let main = claims(info, statement, shape, first.0, &point, &cur, &next_sent);
-	let aux = match (first.1, table.accumulator) {
-		(Some(aux_first), Some(accumulator)) => {
-			let coords = accumulator.map(Base::from_value);
-			aux_claims(info, statement, shape, aux_first, &point, &cur, &next_sent, &coords)
-		},
-		_ => Vec::new(),
-	};
-	Ok((main, aux))
+	// The claims the opening proves: those values and the boundary cells are the committed
+	// columns'.
+	Ok(claims(info, statement, shape, first, &point, &cur, &next_sent))
 }

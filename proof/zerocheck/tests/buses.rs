@@ -1,12 +1,13 @@
 //! Tables that talk through buses: permutations, read-only lookups with multiplicative
 //! counters, public interactions, index bits. Honest proofs verify; unbalanced buses, forged
-//! lookups and tampered accumulators are rejected.
+//! lookups and every lie of the bus's product circuit are rejected.
 
 use agentic_air::{ext, Air, AirBuilder, Base, BinaryFieldElement, Direction, Ext};
 use agentic_zerocheck::{
 	prover::{prove_tables, prove_tables_forged, prove_tables_unchecked, Forgery},
-	verify_tables, Config, PublicColumn, PublicInteraction, TableStatement, Tables, ZerocheckError,
+	verify_tables, Config, PublicColumn, PublicInteraction, TableStatement, Tables, TraceProof, ZerocheckError,
 };
+use codec::{Decode, Encode};
 
 const CONFIG: Config = Config { num_queries: 16, grinding_bits: 2, max_stacked_values: u64::MAX };
 const VALUES: u32 = 7;
@@ -263,20 +264,40 @@ fn a_zero_counter_forges_a_read_unless_it_is_refused() {
 	assert!(verify_tables(&airs_ref, &statement, &CONFIG, &proof).is_err());
 }
 
-/// Claims scaled by `c` in one table and `1/c` in the other still balance; the opening of each
-/// running product at row `R` refuses them.
+/// The bus circuit's lies: outputs scaled on both sides (still balanced), the same with the
+/// first layer's value solved, leaf claims shifted so that they still recombine, zero outputs.
+/// Each is caught where the protocol says.
 #[test]
-fn the_claimed_accumulator_is_bound_to_the_committed_running_product() {
+fn the_bus_circuit_is_bound_to_the_committed_columns() {
 	let (statement, a, b) = permutation(&[1, 2, 3, 4, 5, 6, 7, 0], &[7, 6, 5, 4, 3, 2, 1, 0]);
 	let airs = [&Test::Sender, &Test::Receiver];
-	let forgery = Forgery::ScaledClaims(0x1234_5678);
-	let proof = prove_tables_forged(&airs, &statement, &CONFIG, &[&a, &b], forgery).expect("forged");
-	assert!(matches!(verify_tables(&airs, &statement, &CONFIG, &proof), Err(ZerocheckError::Opening(_))));
-	// A changed claim in an honest proof changes the transcript: rejected too.
+	let verdict = |forgery| {
+		let proof = prove_tables_forged(&airs, &statement, &CONFIG, &[&a, &b], forgery).expect("forged");
+		verify_tables(&airs, &statement, &CONFIG, &proof)
+	};
+	assert_eq!(verdict(Forgery::BusOutputs(0x1234_5678)), Err(ZerocheckError::BusLayerFailed { layer: 1 }));
+	assert_eq!(verdict(Forgery::BusOutputsAndLayer(0x1234_5678)), Err(ZerocheckError::BusLayerFailed { layer: 2 }));
+	assert_eq!(verdict(Forgery::LeafClaims(0x55)), Err(ZerocheckError::RoundFailed { round: 0 }));
+	// Zero outputs on both sides would balance anything: refused.
 	let proof = prove_tables(&airs, &statement, &CONFIG, &[&a, &b]).expect("prove");
+	verify_tables(&airs, &statement, &CONFIG, &proof).expect("verify");
 	let mut zero = proof.clone();
-	zero.tables[0].accumulator = Some([0; 4]);
+	let outputs = &mut zero.bus.as_mut().expect("a bus").outputs;
+	(outputs[0], outputs[2]) = (0, 0);
 	assert_eq!(verify_tables(&airs, &statement, &CONFIG, &zero), Err(ZerocheckError::Unbalanced));
+	// Two tables' leaf claims swapped.
+	let mut swapped = proof.clone();
+	swapped.bus.as_mut().expect("a bus").leaves.swap(0, 1);
+	assert!(verify_tables(&airs, &statement, &CONFIG, &swapped).is_err());
+	// Any bit of the bus part flipped.
+	let encoded = proof.bus.as_ref().expect("a bus").encode();
+	for k in 0..encoded.len() {
+		let mut bytes = encoded.clone();
+		bytes[k] ^= 1 << (k % 8);
+		let Ok(bus) = agentic_zerocheck::BusProof::decode(&mut &bytes[..]) else { continue };
+		let tampered = TraceProof { bus: Some(bus), ..proof.clone() };
+		assert!(verify_tables(&airs, &statement, &CONFIG, &tampered).is_err(), "byte {k}");
+	}
 }
 
 #[test]
@@ -299,14 +320,19 @@ fn index_bits_give_the_row_index() {
 	assert!(matches!(prove_tables(&airs, &statement, &CONFIG, &[&short]), Err(ZerocheckError::BadShape(_))));
 }
 
-/// A running product committed as the constant 1 makes any tuples "balance"; the accumulator's
-/// transition constraint is what refuses it.
+/// Bus leaves of 1 make any tuples "balance" (the circuit over them is honest); the table's
+/// zerocheck, which proves its leaves from its columns, refuses them: at round 0, or at the
+/// final check when its rounds are forged to the false claim.
 #[test]
-fn a_forged_running_product_fails_the_zerocheck() {
+fn forged_leaves_fail_the_zerocheck() {
 	let (statement, a, b) = permutation(&[1, 2, 3, 4, 5, 6, 7, 0], &[7, 6, 5, 4, 3, 2, 9, 0]);
 	let airs = [&Test::Sender, &Test::Receiver];
-	let proof = prove_tables_forged(&airs, &statement, &CONFIG, &[&a, &b], Forgery::Accumulator).expect("forged");
+	let proof = prove_tables_forged(&airs, &statement, &CONFIG, &[&a, &b], Forgery::Leaves).expect("forged");
 	assert_eq!(verify_tables(&airs, &statement, &CONFIG, &proof), Err(ZerocheckError::RoundFailed { round: 0 }));
+	let proof = prove_tables_forged(&airs, &statement, &CONFIG, &[&a, &b], Forgery::LeavesAndRounds).expect("forged");
+	assert_eq!(verify_tables(&airs, &statement, &CONFIG, &proof), Err(ZerocheckError::FinalCheckFailed));
+	let proof = prove_tables_unchecked(&airs, &statement, &CONFIG, &[&a, &b]).expect("unchecked");
+	assert_eq!(verify_tables(&airs, &statement, &CONFIG, &proof), Err(ZerocheckError::Unbalanced));
 }
 
 /// A bus has one tuple length: a fingerprint reads a missing field as 0, so a public tuple
@@ -343,7 +369,7 @@ fn a_bus_with_two_tuple_lengths_is_refused() {
 /// Every table's columns share one stacked commitment, the tallest first: a table that comes
 /// first in the statement but sits after a taller one in the stack is bound at its own place.
 /// Its forged rounds, and its forged values at the final point, fail the opening; the tables'
-/// parts of a proof cannot be swapped, and the running products' opening cannot be dropped.
+/// parts of a proof cannot be swapped, and the bus part cannot be dropped.
 #[test]
 fn a_table_stacked_after_a_taller_one_is_bound_at_its_place() {
 	// The reader (4 rows) first in the statement, the table (8 rows) second.
@@ -376,6 +402,15 @@ fn a_table_stacked_after_a_taller_one_is_bound_at_its_place() {
 	swapped.tables.swap(0, 1);
 	assert!(verify_tables(&airs, &statement, &CONFIG, &swapped).is_err());
 	let mut dropped = proof.clone();
-	dropped.aux_opening = None;
-	assert_eq!(verify_tables(&airs, &statement, &CONFIG, &dropped), Err(ZerocheckError::Malformed("running product")));
+	dropped.bus = None;
+	assert_eq!(verify_tables(&airs, &statement, &CONFIG, &dropped), Err(ZerocheckError::Malformed("bus")));
+	let mut short = proof.clone();
+	short.bus.as_mut().expect("a bus").layers.pop();
+	assert_eq!(verify_tables(&airs, &statement, &CONFIG, &short), Err(ZerocheckError::Malformed("bus")));
+	let mut short = proof.clone();
+	short.bus.as_mut().expect("a bus").layers[1].rounds.pop();
+	assert_eq!(verify_tables(&airs, &statement, &CONFIG, &short), Err(ZerocheckError::Malformed("bus")));
+	let mut short = proof.clone();
+	short.bus.as_mut().expect("a bus").leaves.pop();
+	assert_eq!(verify_tables(&airs, &statement, &CONFIG, &short), Err(ZerocheckError::Malformed("bus")));
 }

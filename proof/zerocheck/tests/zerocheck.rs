@@ -283,8 +283,8 @@ fn tampered_proofs_are_rejected() {
 	let bytes = proof.encode();
 	// Everything before the opening (roots, rounds, values) byte by byte; the opening (whose
 	// every bit the commitment's own tests flip) at seeded positions.
-	// The opening is followed by the absent running product's opening (one byte).
-	let opening_start = bytes.len() - 1 - proof.opening.encode().len();
+	// The opening comes last.
+	let opening_start = bytes.len() - proof.opening.encode().len();
 	let mut rng = Rng(77);
 	let positions: Vec<usize> = (0..opening_start)
 		.chain((0..400).map(|_| opening_start + rng.below((bytes.len() - opening_start) as u64) as usize))
@@ -329,15 +329,9 @@ fn proofs_of_the_wrong_size_are_malformed() {
 	let mut p = proof.clone();
 	p.tables[0].next.pop();
 	malformed(p);
-	// A running product where nothing interacts.
+	// A bus part where nothing interacts.
 	let mut p = proof.clone();
-	p.aux_root = Some([0; 32]);
-	malformed(p);
-	let mut p = proof.clone();
-	p.aux_opening = Some(p.opening.clone());
-	malformed(p);
-	let mut p = proof.clone();
-	p.tables[0].accumulator = Some([1, 0, 0, 0]);
+	p.bus = Some(agentic_zerocheck::BusProof { outputs: [1; 4], layers: vec![], leaves: vec![] });
 	malformed(p);
 	// A proof for a run of another length (another n) is malformed here.
 	let other = prove(&MulChain, &mul_statement(9), &CONFIG, &MulChain::trace(2, 9, 4, 0)).expect("prove");

@@ -61,15 +61,15 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `1055 + p * (1024 ±0)`
 		//  Estimated: `265645`
-		// Minimum execution time: 2_110_969_000 picoseconds.
-		Weight::from_parts(1_113_164_135, 0)
+		// Minimum execution time: 2_048_493_000 picoseconds.
+		Weight::from_parts(810_360_233, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
-			// Standard Error: 420_237
-			.saturating_add(Weight::from_parts(8_596_139, 0).saturating_mul(k.into()))
-			// Standard Error: 6_672_102
-			.saturating_add(Weight::from_parts(18_956_963, 0).saturating_mul(e.into()))
-			// Standard Error: 1_646_296
-			.saturating_add(Weight::from_parts(2_659_445, 0).saturating_mul(p.into()))
+			// Standard Error: 511_017
+			.saturating_add(Weight::from_parts(7_556_939, 0).saturating_mul(k.into()))
+			// Standard Error: 8_113_421
+			.saturating_add(Weight::from_parts(10_590_216, 0).saturating_mul(e.into()))
+			// Standard Error: 2_001_932
+			.saturating_add(Weight::from_parts(1_655_579, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
@@ -95,8 +95,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 62_526_384_000 picoseconds.
-		Weight::from_parts(81_469_055_000, 0)
+		// Minimum execution time: 42_572_485_000 picoseconds.
+		Weight::from_parts(47_090_531_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -121,8 +121,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 52_236_856_000 picoseconds.
-		Weight::from_parts(78_511_668_000, 0)
+		// Minimum execution time: 41_343_760_000 picoseconds.
+		Weight::from_parts(45_779_218_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -149,8 +149,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `1258`
 		//  Estimated: `265645`
-		// Minimum execution time: 39_075_186_000 picoseconds.
-		Weight::from_parts(47_431_359_000, 0)
+		// Minimum execution time: 34_706_971_000 picoseconds.
+		Weight::from_parts(56_897_535_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -170,11 +170,11 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `739`
 		//  Estimated: `3686`
-		// Minimum execution time: 113_433_000 picoseconds.
-		Weight::from_parts(139_997_402, 0)
+		// Minimum execution time: 104_088_000 picoseconds.
+		Weight::from_parts(117_010_444, 0)
 			.saturating_add(Weight::from_parts(0, 3686))
-			// Standard Error: 64_976
-			.saturating_add(Weight::from_parts(3_356_999, 0).saturating_mul(e.into()))
+			// Standard Error: 62_212
+			.saturating_add(Weight::from_parts(2_796_662, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 	}
 }
