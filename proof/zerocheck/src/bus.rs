@@ -14,7 +14,7 @@
 
 use crate::{
 	shape::{balanced, Interpolator, Shape},
-	BusLayer, BusProof, Tables, ZerocheckError,
+	BusProof, Tables, ZerocheckError,
 };
 use agentic_pcs::{eq_eval, field::FastMul, BinaryFieldElement, Ext, Transcript};
 use alloc::vec::Vec;
@@ -177,7 +177,7 @@ pub(crate) fn verify_bus(
 #[cfg(feature = "prover")]
 pub(crate) mod prover {
 	use super::*;
-	use crate::shape::nodes;
+	use crate::{shape::nodes, BusLayer};
 	use ligerito::{sumcheck_polys::fold_lsb, utils::eq_table_lsb};
 
 	/// How the prover lies in its bus part (tests of the verifier; feature `unchecked`).
