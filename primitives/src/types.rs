@@ -27,7 +27,7 @@ pub const MAX_INPUT_LEN: u32 = 4096;
 pub const MAX_DEPENDENCIES: u32 = 16;
 /// Largest validity proof accepted as evidence, in bytes: 3 MiB, below a block's normal-class
 /// length (3.75 MiB; the rest of the evidence must fit beside it). A proof of 2^16 instructions
-/// is about 0.55 MB since session 14 (`docs/benchmarks.md`, "Session 14"), so
+/// is about 0.4 MB since session 15 (`docs/benchmarks.md`, "Session 15"), so
 /// [`MAX_STACKED_VALUES`] is what stops long runs.
 pub const MAX_PROOF_LEN: u32 = 3 * 1024 * 1024;
 /// Most values a validity proof's opening may stack: the first commitment's size, a power of

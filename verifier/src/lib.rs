@@ -111,7 +111,7 @@ pub enum VerifyError {
 	WrittenPages,
 	/// The validity proof does not decode.
 	ProofMalformed,
-	/// The validity proof's openings stack more values than
+	/// The validity proof's opening stacks more values than
 	/// [`MAX_STACKED_VALUES`](agentic_primitives::MAX_STACKED_VALUES) allows (refused before
 	/// anything is verified).
 	StacksTooLarge {

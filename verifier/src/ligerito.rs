@@ -6,7 +6,7 @@
 //! 2. the witness is for a state of the agent's depth and opens `old_root`;
 //! 3. the written pages are witness pages, strictly ascending, each changed;
 //! 4. the witness with the written pages substituted roots to `new_root`;
-//! 5. the proof decodes, exactly, as a [`RunProof`], whose openings stack at most
+//! 5. the proof decodes, exactly, as a [`RunProof`], whose opening stacks at most
 //!    [`MAX_STACKED_VALUES`] (the shapes the chain's benchmarks cover);
 //! 6. it verifies, at the chain's security parameters, against the claim made of the declared
 //!    steps, the inputs, the depth, the time, the witness's pages (old and new) and the outputs.
@@ -99,7 +99,7 @@ pub fn stacked_values(evidence: &LigeritoEvidence) -> Option<u64> {
 	decode_proof(&evidence.proof).ok().map(|proof| proof.proof.stacked_values())
 }
 
-/// Refuses a proof whose openings stack more than [`MAX_STACKED_VALUES`].
+/// Refuses a proof whose opening stacks more than [`MAX_STACKED_VALUES`].
 fn check_stacked_values(proof: &RunProof) -> Result<(), VerifyError> {
 	let values = proof.proof.stacked_values();
 	if values > MAX_STACKED_VALUES {
@@ -198,7 +198,7 @@ mod prover {
 		/// The evidence is larger than a submission may carry (the proof's size in bytes, or
 		/// 0 for too many outputs or written pages).
 		TooLarge(usize),
-		/// The proof's openings stack more than
+		/// The proof's opening stacks more than
 		/// [`MAX_STACKED_VALUES`](agentic_primitives::MAX_STACKED_VALUES) (the values they
 		/// stack): the run is too long for one proof.
 		StacksTooLarge(u64),

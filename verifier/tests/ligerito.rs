@@ -196,7 +196,7 @@ fn stacks_beyond_the_bound_are_refused_early() {
 			Some(level) => &mut level.sumcheck,
 			None => &mut opening.last.sumcheck,
 		};
-		sumcheck.resize(rounds, [0; 3]);
+		sumcheck.resize(rounds, [0; 2]);
 		let mut evidence = c.exec.evidence.clone();
 		evidence.proof = BoundedVec::try_from(proof.encode()).map_err(|_| ()).expect("within MAX_PROOF_LEN");
 		(proof.proof.stacked_values(), c.verify(&c.claim, &evidence))

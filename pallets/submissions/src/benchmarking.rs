@@ -100,7 +100,7 @@ mod benchmarks {
 		assert_eq!(T::Agents::agent(agent).map(|a| (a.version, a.nonce)), Some((0, 1)));
 	}
 
-	/// Stage 2 in the `Ligerito` mode for a long run of a small program, whose openings stack
+	/// Stage 2 in the `Ligerito` mode for a long run of a small program, whose opening stacks
 	/// values at their bound: its bytes go to the tall trace tables rather than the public ones.
 	#[benchmark]
 	fn submit_ligerito_long_run() {

@@ -230,12 +230,12 @@ pub mod pallet {
 ///
 /// Two benchmarks bound it: the proof at every one of the mode's limits (accepted or rejected
 /// at its last check, whichever costs more), and the register loop's long run, whose bytes go
-/// to tall trace tables. A submitter chooses the proof's table heights, and so the sizes of its
-/// two openings' stacks, which together are at most
-/// [`MAX_STACKED_VALUES`](agentic_primitives::MAX_STACKED_VALUES): its statement costs at most
-/// the first benchmark's, and its openings and per-table work at most what the two verify
-/// together (each stacks more than half the bound, which a test keeps true, so together they
-/// open the largest stack twice), so the computation time charged is the two together
+/// to tall trace tables. A submitter chooses the proof's table heights, and so the size of its
+/// opening's stack, at most [`MAX_STACKED_VALUES`](agentic_primitives::MAX_STACKED_VALUES), and
+/// of its bus circuit (at most the opening's): its statement costs at most the first
+/// benchmark's, and its opening, bus circuit and per-table work at most what the two verify
+/// together (each opens the largest stack, which a test keeps true, so the second opening is
+/// margin), so the computation time charged is the two together
 /// (`docs/proof-system.md`, "The worst proof shape", gives the argument part by part). The storage
 /// reads' and writes' time is counted twice (conservative); the proof size is the larger
 /// benchmark's.

@@ -28,7 +28,7 @@ pub trait WeightInfo {
 		Weight::MAX
 	}
 	/// Verifying and applying a `Ligerito`-mode submission of a long run of a small program,
-	/// whose proof's openings stack values at their bound. Defaults to `Weight::MAX` as
+	/// whose proof's opening stacks values at its bound. Defaults to `Weight::MAX` as
 	/// [`Self::submit_ligerito`].
 	fn submit_ligerito_long_run() -> Weight {
 		Weight::MAX

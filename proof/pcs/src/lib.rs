@@ -206,8 +206,9 @@ pub struct LeafOpening {
 /// `decode` ignores trailing bytes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct OpeningProof {
-	/// The batching sumcheck: per variable, the round polynomial as `(h(0), h(1), X² coefficient)`.
-	pub sumcheck: Vec<[u128; 3]>,
+	/// The batching sumcheck: per variable, the round polynomial as `(h(0), X² coefficient)`
+	/// (`h(1)` follows from the running claim: `h(0) + h(1)` is the claim).
+	pub sumcheck: Vec<[u128; 2]>,
 	/// `F_g(s)` for every commitment `g`, at the sumcheck's point `s`.
 	pub evaluations: Vec<u128>,
 	/// `y = Σ_g γ_g · F_g(s_lo, ·)`: one value per row of the (unencoded) matrix.
@@ -224,7 +225,7 @@ pub struct OpeningProof {
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct CommittedLevel {
 	/// The batching sumcheck, as in [`OpeningProof::sumcheck`].
-	pub sumcheck: Vec<[u128; 3]>,
+	pub sumcheck: Vec<[u128; 2]>,
 	/// `F_g(s)` for every commitment of the level.
 	pub evaluations: Vec<u128>,
 	/// The root of the commitment to the combined row's coordinates over GF(2^32).
@@ -261,11 +262,6 @@ pub enum PcsError {
 	BadClaim(&'static str),
 	/// The proof's parts do not have the sizes the parameters and claims imply.
 	Malformed(&'static str),
-	/// A sumcheck round polynomial does not sum to the running claim.
-	SumcheckFailed {
-		/// The round (variable) that failed.
-		round: u32,
-	},
 	/// The evaluations at the sumcheck point do not match the sumcheck's final claim.
 	EvaluationMismatch,
 	/// The combined row does not evaluate to the combined evaluations.
@@ -290,7 +286,6 @@ impl core::fmt::Display for PcsError {
 			PcsError::BadShape(s) => write!(f, "bad shape: {s}"),
 			PcsError::BadClaim(s) => write!(f, "bad claim: {s}"),
 			PcsError::Malformed(s) => write!(f, "malformed proof: {s}"),
-			PcsError::SumcheckFailed { round } => write!(f, "sumcheck round {round} does not sum to the claim"),
 			PcsError::EvaluationMismatch => f.write_str("the evaluations do not match the sumcheck's final claim"),
 			PcsError::CombinedRowMismatch => f.write_str("the combined row does not match the evaluations"),
 			PcsError::MerkleFailed { commitment } => write!(f, "the leaves do not open commitment {commitment}"),

@@ -295,7 +295,7 @@ impl RowSource {
 /// sumcheck's point, and the combined row there.
 struct Reduced {
 	layout: Layout,
-	sumcheck: Vec<[u128; 3]>,
+	sumcheck: Vec<[u128; 2]>,
 	point: Vec<Ext>,
 	evaluations: Vec<Ext>,
 	gammas: Vec<Ext>,
@@ -350,17 +350,18 @@ fn reduce(
 	let mut point = Vec::with_capacity(total_vars);
 	let mut polys: Vec<Vec<Ext>> = Vec::new();
 	for round in 0..total_vars {
-		let (mut h0, mut h1, mut h2) = (Ext::zero(), Ext::zero(), Ext::zero());
+		// h(1) is not sent: the verifier takes it from the running claim.
+		let (mut h0, mut h2) = (Ext::zero(), Ext::zero());
 		for (g, w) in weights.iter().enumerate() {
-			let (a, b, c) = if round == 0 {
+			let (a, _, c) = if round == 0 {
 				base_round(&committed[g].stacked[..len], w)
 			} else {
 				product_round_coeffs(&polys[g], w)
 			};
-			(h0, h1, h2) = (h0.add(&a), h1.add(&b), h2.add(&c));
+			(h0, h2) = (h0.add(&a), h2.add(&c));
 		}
-		transcript.absorb_exts(b"pcs/sumcheck/round", &[h0, h1, h2]);
-		sumcheck.push([ext_value(h0), ext_value(h1), ext_value(h2)]);
+		transcript.absorb_exts(b"pcs/sumcheck/round", &[h0, h2]);
+		sumcheck.push([ext_value(h0), ext_value(h2)]);
 		let r = transcript.challenge();
 		point.push(r);
 		if round == 0 {

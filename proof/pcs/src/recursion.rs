@@ -49,7 +49,7 @@ fn opened_bytes(num_vars: u32, w: u32, num_queries: u16) -> u64 {
 	let depth_below = log_leaves.saturating_sub(64 - (opened.max(1) - 1).leading_zeros());
 	let leaves = 4 * (opened << w);
 	let siblings = crate::NODE_BYTES as u64 * opened * u64::from(depth_below);
-	leaves + siblings + 48 * u64::from(num_vars) + 16
+	leaves + siblings + 32 * u64::from(num_vars) + 16
 }
 
 /// The stack the schedule is planned for, in a polynomial of `num_vars` variables: three

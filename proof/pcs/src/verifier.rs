@@ -69,7 +69,7 @@ pub(crate) fn absorb_statement(
 
 	transcript.absorb_bytes(
 		b"pcs/scheme",
-		b"agentic-pcs-v4: evaluation form, lsb first, rate 1/4, stacked, grinding, 26-byte nodes",
+		b"agentic-pcs-v5: evaluation form, lsb first, rate 1/4, stacked, grinding, 26-byte nodes, h(1) derived",
 	);
 	transcript.absorb_u64(b"pcs/log_leaf_width", params.log_leaf_width as u64);
 	transcript.absorb_u64(b"pcs/num_queries", params.num_queries as u64);
@@ -219,7 +219,7 @@ fn check_reduction(
 	commitments: &[Commitment],
 	claims: &[Claim],
 	level: Level,
-	sumcheck: &[[u128; 3]],
+	sumcheck: &[[u128; 2]],
 	evaluations: &[u128],
 	transcript: &mut Transcript,
 ) -> Result<Checked, PcsError> {
@@ -235,12 +235,11 @@ fn check_reduction(
 		return Err(PcsError::Malformed("sumcheck length"));
 	}
 	let mut point = Vec::with_capacity(total_vars);
-	for (round, msg) in sumcheck.iter().enumerate() {
-		let (h0, h1, h2) = (ext(msg[0]), ext(msg[1]), ext(msg[2]));
-		if h0.add(&h1) != claim_sum {
-			return Err(PcsError::SumcheckFailed { round: round as u32 });
-		}
-		transcript.absorb_exts(b"pcs/sumcheck/round", &[h0, h1, h2]);
+	for msg in sumcheck {
+		// h(1) = claim + h(0): the round sums to the claim by construction.
+		let (h0, h2) = (ext(msg[0]), ext(msg[1]));
+		let h1 = claim_sum.add(&h0);
+		transcript.absorb_exts(b"pcs/sumcheck/round", &[h0, h2]);
 		let r = transcript.challenge();
 		claim_sum = eval_round_poly((h0, h1, h2), r);
 		point.push(r);

@@ -242,7 +242,7 @@ fn malformed_proofs_are_refused_without_panicking() {
 		Box::new(|p: &mut OpeningProof| {
 			p.sumcheck.pop();
 		}),
-		Box::new(|p: &mut OpeningProof| p.sumcheck.push([0; 3])),
+		Box::new(|p: &mut OpeningProof| p.sumcheck.push([0; 2])),
 		Box::new(|p: &mut OpeningProof| p.evaluations.push(0)),
 		Box::new(|p: &mut OpeningProof| p.evaluations.clear()),
 		Box::new(|p: &mut OpeningProof| {

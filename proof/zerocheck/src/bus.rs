@@ -13,10 +13,10 @@
 //! zerocheck then proves its pair against its committed columns.
 
 use crate::{
-	shape::{balanced, Interpolator, Shape},
+	shape::{balanced, EqClaim, Interpolator, Shape},
 	BusProof, Tables, ZerocheckError,
 };
-use agentic_pcs::{eq_eval, field::FastMul, BinaryFieldElement, Ext, Transcript};
+use agentic_pcs::{field::FastMul, BinaryFieldElement, Ext, Transcript};
 use alloc::vec::Vec;
 
 /// One interacting table's place in the stack of leaves.
@@ -139,22 +139,22 @@ pub(crate) fn verify_bus(
 	let mu = transcript.challenge();
 	let (mut claim_s, mut claim_r) = (line(s0, s1, mu), line(r0, r1, mu));
 	let mut point = alloc::vec![mu];
-	let interpolator = Interpolator::new(4);
+	let interpolator = Interpolator::new(3);
 	for (l, layer) in proof.layers.iter().enumerate() {
 		let alpha = transcript.challenge();
-		let mut claim = claim_s.add(&alpha.fast_mul(&claim_r));
+		let mut claim = EqClaim::new(claim_s.add(&alpha.fast_mul(&claim_r)));
 		let mut rho = Vec::with_capacity(l + 2);
-		for round in &layer.rounds {
-			let [h0, hx, hx1] = exts(round);
-			transcript.absorb_exts(b"zc/bus/round", &[h0, hx, hx1]);
+		for (round, &coordinate) in layer.rounds.iter().zip(&point) {
+			let sent = exts(round);
+			transcript.absorb_exts(b"zc/bus/round", &sent);
 			let x = transcript.challenge();
-			claim = interpolator.evaluate(&[h0, claim.add(&h0), hx, hx1], x);
+			claim.round(&interpolator, coordinate, &sent, x);
 			rho.push(x);
 		}
 		let [s0, s1, r0, r1] = exts(&layer.values);
 		transcript.absorb_exts(b"zc/bus/layer", &[s0, s1, r0, r1]);
 		let products = s0.fast_mul(&s1).add(&alpha.fast_mul(&r0.fast_mul(&r1)));
-		if eq_eval(&point, &rho).fast_mul(&products) != claim {
+		if !claim.holds(products) {
 			return Err(ZerocheckError::BusLayerFailed { layer: l as u32 + 1 });
 		}
 		let mu = transcript.challenge();
@@ -177,7 +177,10 @@ pub(crate) fn verify_bus(
 #[cfg(feature = "prover")]
 pub(crate) mod prover {
 	use super::*;
-	use crate::{shape::nodes, BusLayer};
+	use crate::{
+		shape::{next_claim, nodes},
+		BusLayer,
+	};
 	use ligerito::{sumcheck_polys::fold_lsb, utils::eq_table_lsb};
 
 	/// How the prover lies in its bus part (tests of the verifier; feature `unchecked`).
@@ -230,7 +233,7 @@ pub(crate) mod prover {
 		let mut proof_layers = Vec::with_capacity(n.saturating_sub(1));
 		for l in 1..n {
 			let (layer, next_point, next_claims) =
-				prove_layer(&sends[l + 1], &receives[l + 1], &point, claims, transcript, l == 1, forge);
+				prove_layer(&sends[l + 1], &receives[l + 1], &point, claims, transcript, l == 1, forge)?;
 			proof_layers.push(layer);
 			point = next_point;
 			claims = next_claims;
@@ -290,7 +293,9 @@ pub(crate) mod prover {
 	}
 
 	/// Layer `ℓ`'s sumcheck, from the claims on `V_ℓ` at `point` to claims on `V_(ℓ+1)` (`next_s`
-	/// and `next_r`, `2^(ℓ+1)` values each) at the returned point.
+	/// and `next_r`, `2^(ℓ+1)` values each) at the returned point. Each round sends `q` (the
+	/// round polynomial without its `eq` factor, degree 2) at 0 and `x` ([`EqClaim`]).
+	#[allow(clippy::type_complexity)]
 	fn prove_layer(
 		next_s: &[Ext],
 		next_r: &[Ext],
@@ -299,36 +304,36 @@ pub(crate) mod prover {
 		transcript: &mut Transcript,
 		first: bool,
 		forge: BusForge,
-	) -> (BusLayer, Vec<Ext>, (Ext, Ext)) {
+	) -> Result<(BusLayer, Vec<Ext>, (Ext, Ext)), ZerocheckError> {
 		let half = next_s.len() / 2;
 		let alpha = transcript.challenge();
-		let mut eq = eq_table_lsb(point);
 		let (mut s0, mut s1) = (next_s[..half].to_vec(), next_s[half..].to_vec());
 		let (mut r0, mut r1) = (next_r[..half].to_vec(), next_r[half..].to_vec());
-		let nodes = nodes(4);
-		let interpolator = Interpolator::new(4);
+		let x_node = nodes(3)[2];
+		let interpolator = Interpolator::new(3);
 		let mut claim = claims.0.add(&alpha.fast_mul(&claims.1));
 		let mut rounds = Vec::with_capacity(point.len());
 		let mut rho = Vec::with_capacity(point.len() + 1);
-		for _ in 0..point.len() {
-			let mut h = [Ext::zero(); 4];
-			for i in 0..eq.len() / 2 {
+		for (k, &coordinate) in point.iter().enumerate() {
+			// q(X) = Σ_x' eq(p_(>k), x') · f(ς, X, x'), at 0 and x.
+			let weights = eq_table_lsb(&point[k + 1..]);
+			let mut q = [Ext::zero(); 2];
+			for (i, w) in weights.iter().enumerate() {
 				let pair = |t: &[Ext]| (t[2 * i], t[2 * i].add(&t[2 * i + 1]));
-				let tables = [pair(&eq), pair(&s0), pair(&s1), pair(&r0), pair(&r1)];
-				for (d, x) in nodes.iter().enumerate().filter(|(d, _)| *d != 1) {
-					let [e, a, b, c, f] = tables.map(|(lo, diff)| lo.add(&x.fast_mul(&diff)));
+				let tables = [pair(&s0), pair(&s1), pair(&r0), pair(&r1)];
+				for (slot, x) in q.iter_mut().zip([Ext::zero(), x_node]) {
+					let [a, b, c, f] = tables.map(|(lo, diff)| lo.add(&x.fast_mul(&diff)));
 					let value = a.fast_mul(&b).add(&alpha.fast_mul(&c.fast_mul(&f)));
-					h[d] = h[d].add(&e.fast_mul(&value));
+					*slot = slot.add(&w.fast_mul(&value));
 				}
 			}
-			h[1] = claim.add(&h[0]);
-			let sent = [h[0], h[2], h[3]];
-			transcript.absorb_exts(b"zc/bus/round", &sent);
-			rounds.push(sent.map(|e| e.poly().value()));
+			transcript.absorb_exts(b"zc/bus/round", &q);
+			rounds.push(q.map(|e| e.poly().value()));
 			let x = transcript.challenge();
-			claim = interpolator.evaluate(&h, x);
+			claim = next_claim(&interpolator, claim, coordinate, &q, x)
+				.ok_or(ZerocheckError::BadShape("a zero challenge coordinate (probability n / 2^128)"))?;
 			rho.push(x);
-			for table in [&mut eq, &mut s0, &mut s1, &mut r0, &mut r1] {
+			for table in [&mut s0, &mut s1, &mut r0, &mut r1] {
 				*table = fold_lsb(table, x);
 			}
 		}
@@ -336,9 +341,8 @@ pub(crate) mod prover {
 		let mut values = [s0[0], s1[0], r0[0], r1[0]];
 		#[cfg(feature = "unchecked")]
 		if let (BusForge::OutputsAndLayer(_), true) = (forge, first) {
-			// eq · (u_0 u_1 + α v_0 v_1) = claim, solved for u_0.
-			let products =
-				claim.fast_mul(&eq_eval(point, &rho).inv()).add(&alpha.fast_mul(&values[2].fast_mul(&values[3])));
+			// u_0 u_1 + α v_0 v_1 = claim, solved for u_0.
+			let products = claim.add(&alpha.fast_mul(&values[2].fast_mul(&values[3])));
 			values[0] = products.fast_mul(&values[1].inv());
 		}
 		let _ = (first, forge);
@@ -346,7 +350,7 @@ pub(crate) mod prover {
 		let mu = transcript.challenge();
 		rho.push(mu);
 		let layer = BusLayer { rounds, values: values.map(|e| e.poly().value()) };
-		(layer, rho, (line(values[0], values[1], mu), line(values[2], values[3], mu)))
+		Ok((layer, rho, (line(values[0], values[1], mu), line(values[2], values[3], mu))))
 	}
 }
 

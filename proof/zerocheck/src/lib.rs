@@ -54,7 +54,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode};
 use scale_info::TypeInfo;
 
 /// The transcript's domain: the protocol and its version.
-pub const DOMAIN: &[u8] = b"agentic-zerocheck-v4";
+pub const DOMAIN: &[u8] = b"agentic-zerocheck-v5";
 
 /// The most tables one proof may cover.
 pub const MAX_TABLES: usize = 64;
@@ -181,8 +181,9 @@ impl Default for Config {
 /// One table's part of a [`TraceProof`].
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct TableProof {
-	/// Per variable, the zerocheck's round polynomial `h_t` at the nodes `0, 1, x, x + 1, …`
-	/// (`D + 2` values, `D` the AIR's degree).
+	/// Per variable, the zerocheck's round polynomial without its `eq` factor (Gruen's
+	/// factoring, of the AIR's degree `D`) at the nodes `0, x, x + 1, …` up to `D`: `D` values
+	/// (its value at 1 follows from the running claim).
 	pub rounds: Vec<Vec<u128>>,
 	/// Every column's value at the sumcheck's point `s`.
 	pub cur: Vec<u128>,
@@ -193,9 +194,9 @@ pub struct TableProof {
 /// One layer of the bus's product circuit ([`BusProof`]).
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct BusLayer {
-	/// Per variable of the layer, its sumcheck's round polynomial at the nodes `0, x, x + 1` (its
-	/// value at 1 is the running claim plus its value at 0).
-	pub rounds: Vec<[u128; 3]>,
+	/// Per variable of the layer, its sumcheck's round polynomial without its `eq` factor (of
+	/// degree 2) at the nodes `0` and `x` (its value at 1 follows from the running claim).
+	pub rounds: Vec<[u128; 2]>,
 	/// The next layer's send and receive trees at the sumcheck's point, with the top variable
 	/// 0 and 1: `u_0, u_1, v_0, v_1`.
 	pub values: [u128; 4],
@@ -271,11 +272,6 @@ pub enum ZerocheckError {
 	},
 	/// The proof's parts do not have the sizes the statement implies.
 	Malformed(&'static str),
-	/// A round polynomial does not sum to the running claim.
-	RoundFailed {
-		/// The round (variable).
-		round: u32,
-	},
 	/// The constraints at the sumcheck's point do not give its final claim.
 	FinalCheckFailed,
 	/// A public column's value at the sumcheck's point is not the one the proof sends.
@@ -310,7 +306,6 @@ impl core::fmt::Display for ZerocheckError {
 				write!(f, "the trace does not hold the claimed value of column {column} at row {row}")
 			},
 			ZerocheckError::Malformed(s) => write!(f, "malformed proof: {s}"),
-			ZerocheckError::RoundFailed { round } => write!(f, "zerocheck round {round} does not sum to the claim"),
 			ZerocheckError::FinalCheckFailed => {
 				f.write_str("the constraints at the final point do not match the sumcheck")
 			},

@@ -2,7 +2,7 @@
 
 use crate::{
 	bus::prover::{prove_bus, BusForge},
-	shape::{absorb_statement, balanced, claims, nodes, num_challenges, shapes, Interpolator, ProofShape},
+	shape::{absorb_statement, balanced, claims, next_claim, nodes, num_challenges, shapes, Interpolator, ProofShape},
 	Config, Shape, Statement, TableProof, TableStatement, Tables, TraceProof, ZerocheckError, DOMAIN,
 };
 use agentic_air::{
@@ -66,11 +66,13 @@ pub fn prove_tables_unchecked<A: Air>(
 #[cfg(feature = "unchecked")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Forgery {
-	/// Each round polynomial is the honest one plus `δ · X`, `δ` chosen so that it sums to a
-	/// running claim that starts at 0 whatever the trace: only the final check can catch it.
+	/// Rounds that agree with the running claim whatever the trace: since a round's value at 1
+	/// follows from the claim ([`EqClaim`](crate::shape::EqClaim)), any rounds do, and this is
+	/// the unchecked prover; only the final check can catch it.
 	Rounds,
-	/// The forged rounds, and the sent value of column `k` at the final point solved so that the
-	/// final check passes (the constraints must be linear in it): only the opening can catch it.
+	/// The rounds, and the sent value of column `k` at the final point solved so that the final
+	/// check passes against the running claim (`F` must be linear in it): only the opening can
+	/// catch it.
 	RoundsAndCur(u32),
 	/// The same with the next-row value of column `k` (one of the AIR's next columns).
 	RoundsAndNext(u32),
@@ -81,13 +83,10 @@ pub enum Forgery {
 	/// (or the leaves) must catch it.
 	BusOutputsAndLayer(u128),
 	/// Every table's bus leaves taken as 1 (so any tuples "balance") and the circuit proven
-	/// honestly over them: the first interacting table's zerocheck must catch it at round 0.
+	/// honestly over them: the first interacting table's zerocheck must catch it.
 	Leaves,
-	/// [`Forgery::Leaves`] with the first table's rounds forged as in [`Forgery::Rounds`]: its
-	/// final check must catch it.
-	LeavesAndRounds,
 	/// The first two interacting tables' send claims shifted so that they still recombine: the
-	/// first table's zerocheck must catch it at round 0.
+	/// first table's zerocheck must catch it.
 	LeafClaims(u128),
 }
 
@@ -115,13 +114,12 @@ pub fn prove_tables_forged<A: Air>(
 	forgery: Forgery,
 ) -> Result<TraceProof, ZerocheckError> {
 	let forge = match forgery {
-		Forgery::Rounds => Forge::Rounds,
+		Forgery::Rounds => Forge::None,
 		Forgery::RoundsAndCur(k) => Forge::Cur(k as usize),
 		Forgery::RoundsAndNext(k) => Forge::Next(k as usize),
 		Forgery::BusOutputs(c) => Forge::Bus(BusForge::Outputs(c)),
 		Forgery::BusOutputsAndLayer(c) => Forge::Bus(BusForge::OutputsAndLayer(c)),
 		Forgery::Leaves => Forge::Leaves,
-		Forgery::LeavesAndRounds => Forge::LeavesAndRounds,
 		Forgery::LeafClaims(c) => Forge::Bus(BusForge::LeafClaims(c)),
 	};
 	run(airs, statement, config, traces, false, forge)
@@ -132,8 +130,6 @@ pub fn prove_tables_forged<A: Air>(
 enum Forge {
 	None,
 	#[cfg(feature = "unchecked")]
-	Rounds,
-	#[cfg(feature = "unchecked")]
 	Cur(usize),
 	#[cfg(feature = "unchecked")]
 	Next(usize),
@@ -141,24 +137,13 @@ enum Forge {
 	Bus(BusForge),
 	#[cfg(feature = "unchecked")]
 	Leaves,
-	#[cfg(feature = "unchecked")]
-	LeavesAndRounds,
 }
 
 impl Forge {
-	/// Whether the zerocheck's rounds are forged.
-	fn rounds(self) -> bool {
-		#[cfg(feature = "unchecked")]
-		if let Forge::Rounds | Forge::Cur(_) | Forge::Next(_) | Forge::LeavesAndRounds = self {
-			return true;
-		}
-		false
-	}
-
 	/// Whether the bus leaves are replaced by 1.
 	fn leaves(self) -> bool {
 		#[cfg(feature = "unchecked")]
-		if let Forge::Leaves | Forge::LeavesAndRounds = self {
+		if let Forge::Leaves = self {
 			return true;
 		}
 		false
@@ -374,10 +359,11 @@ fn prove_inner<A: Air>(
 	})
 }
 
-/// One table's zerocheck: draws `λ`, `τ` (and `η, η'` if `leaves` has the bus circuit's point
-/// `r_t` and the claimed leaves `(a_t, b_t)` there), runs the rounds of
-/// `Σ_x eq(τ, x) Q(x) + eq(r_t, x) (η S(x) + η' R(x)) = η a_t + η' b_t`, absorbs the values at
-/// the final point. Returns the point, the values and the rounds.
+/// One table's zerocheck: draws `λ`, then `τ`, or, if `leaves` has the bus circuit's point
+/// `r_t` and the claimed leaves `(a_t, b_t)` there, `τ = r_t` and `η, η'`; runs the rounds of
+/// `Σ_x eq(τ, x) F(x) = η a_t + η' b_t` (0 without a bus) with `F = Q + η S + η' R`, each
+/// sending `q` at the nodes `0, x, x + 1, …` (Gruen's factoring, [`EqClaim`](crate::shape::EqClaim));
+/// absorbs the values at the final point. Returns the point, the values and the rounds.
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn zerocheck<A: Air>(
 	air: &A,
@@ -390,31 +376,26 @@ fn zerocheck<A: Air>(
 	transcript: &mut Transcript,
 	forge: Forge,
 ) -> Result<(Vec<Ext>, Vec<Ext>, Vec<Ext>, Vec<Vec<u128>>), ZerocheckError> {
-	let forge_rounds = forge.rounds();
 	let n = shape.num_vars as usize;
 	let rows = 1usize << n;
 	let lambdas: Vec<Ext> = info.constraints.iter().map(|_| transcript.challenge()).collect();
-	let tau: Vec<Ext> = (0..n).map(|_| transcript.challenge()).collect();
-	let bus = leaves.map(|(point, a, b)| {
-		let (eta, eta_r) = (transcript.challenge(), transcript.challenge());
-		(Table(eq_table_lsb(point)), eta, eta_r, eta.mul(&a).add(&eta_r.mul(&b)))
-	});
-	let claimed = bus.as_ref().map_or(Ext::zero(), |b| b.3);
-	let (mut eq_r, bus_weights) = match bus {
-		Some((table, eta, eta_r, _)) => (Some(table), Some((eta, eta_r))),
-		None => (None, None),
+	let (tau, bus_weights, mut claim) = match leaves {
+		Some((point, a, b)) => {
+			let (eta, eta_r) = (transcript.challenge(), transcript.challenge());
+			(point.to_vec(), Some((eta, eta_r)), eta.mul(&a).add(&eta_r.mul(&b)))
+		},
+		None => ((0..n).map(|_| transcript.challenge()).collect(), None, Ext::zero()),
 	};
 
-	// The tables: every column, every next-row column, the selectors, the index bits the AIR
-	// reads, eq(τ, ·) and eq(r_t, ·).
-	let all: Vec<&Vec<Base>> = trace.iter().collect();
-	let width = all.len();
-	let mut cur: Vec<Table> = all.iter().map(|c| Table::lifted(c)).collect();
+	// The tables: every column, every next-row column, the selectors and the index bits the
+	// AIR reads.
+	let width = trace.len();
+	let mut cur: Vec<Table> = trace.iter().map(|c| Table::lifted(c)).collect();
 	let mut next: Vec<Table> = info
 		.next_columns
 		.iter()
 		.map(|&k| {
-			let column = all[k as usize];
+			let column = &trace[k as usize];
 			Table((0..rows).map(|i| column.get(i + 1).map_or(Ext::zero(), |&v| Ext::from(v))).collect())
 		})
 		.collect();
@@ -423,24 +404,24 @@ fn zerocheck<A: Air>(
 		[0usize, 1, 2, 3].map(|s| Table((0..rows).map(|i| selectors_on_row(i, rows, r)[s]).collect()));
 	let mut bit_tables: Vec<Table> =
 		info.index_bits.iter().map(|&b| Table((0..rows).map(|i| flag((i >> b) & 1 == 1)).collect())).collect();
-	let mut eq = Table(eq_table_lsb(&tau));
 
-	let nodes = nodes(shape.round_values());
+	// q at the nodes 0, 2, 3, …, D: every node of a degree-D polynomial but 1.
+	let all_nodes = nodes(shape.round_degree as usize);
+	let sent_nodes: Vec<(usize, Ext)> = all_nodes.iter().copied().enumerate().filter(|(d, _)| *d != 1).collect();
+	let interpolator = Interpolator::new(all_nodes.len());
 	let mut cur_at = vec![Ext::zero(); width];
 	let mut next_at = vec![Ext::zero(); width];
 	let mut bits_at = vec![Ext::zero(); MAX_INDEX_BIT as usize + 1];
 	let mut cur_pairs = vec![(Ext::zero(), Ext::zero()); width];
 	let mut next_pairs = vec![(Ext::zero(), Ext::zero()); info.next_columns.len()];
 	let mut bit_pairs = vec![(Ext::zero(), Ext::zero()); info.index_bits.len()];
-	let interpolator = Interpolator::new(nodes.len());
 	let mut rounds = Vec::with_capacity(n);
 	let mut point = Vec::with_capacity(n);
-	// The claim the forged rounds sum to (only with `forge_rounds`).
-	let mut forged_claim = claimed;
-	for _ in 0..n {
-		let half = eq.0.len() / 2;
-		let mut h = vec![Ext::zero(); nodes.len()];
-		for i in 0..half {
+	for (k, &coordinate) in tau.iter().enumerate() {
+		// q(X) = Σ_x' eq(τ_(>k), x') F(s, X, x').
+		let weights = eq_table_lsb(&tau[k + 1..]);
+		let mut q = vec![Ext::zero(); sent_nodes.len()];
+		for (i, weight) in weights.iter().enumerate() {
 			for (pair, table) in cur_pairs.iter_mut().zip(&cur) {
 				*pair = table.pair(i);
 			}
@@ -451,14 +432,8 @@ fn zerocheck<A: Air>(
 				*pair = table.pair(i);
 			}
 			let sel_pairs = selectors.each_ref().map(|t| t.pair(i));
-			let eq_pair = eq.pair(i);
-			let eq_r_pair = eq_r.as_ref().map(|t| t.pair(i));
-			for (d, x) in nodes.iter().enumerate() {
-				let at = |(lo, diff): (Ext, Ext)| match d {
-					0 => lo,
-					1 => lo.add(&diff),
-					_ => lo.add(&x.mul(&diff)),
-				};
+			for (slot, &(d, x)) in q.iter_mut().zip(&sent_nodes) {
+				let at = |(lo, diff): (Ext, Ext)| if d == 0 { lo } else { lo.add(&x.mul(&diff)) };
 				for (value, &pair) in cur_at.iter_mut().zip(&cur_pairs) {
 					*value = at(pair);
 				}
@@ -475,33 +450,17 @@ fn zerocheck<A: Air>(
 					index_bits: &bits_at,
 					challenges,
 				};
-				let (q, (sends, receives)) = combine_with_leaves(air, values, &lambdas)?;
-				h[d] = h[d].add(&at(eq_pair).mul(&q));
-				if let (Some(pair), Some((eta, eta_r))) = (eq_r_pair, bus_weights) {
-					let leaves = eta.mul(&sends).add(&eta_r.mul(&receives));
-					h[d] = h[d].add(&at(pair).mul(&leaves));
-				}
+				let f = combined(air, values, &lambdas, bus_weights)?;
+				*slot = slot.add(&weight.mul(&f));
 			}
 		}
-		if forge_rounds {
-			// h(0) + h(1) is the honest claim; δ·X adds δ to that sum.
-			let delta = forged_claim.add(&h[0]).add(&h[1]);
-			for (value, x) in h.iter_mut().zip(&nodes) {
-				*value = value.add(&delta.mul(x));
-			}
-		}
-		transcript.absorb_exts(b"zc/round", &h);
-		rounds.push(h.iter().map(|e| e.poly().value()).collect());
+		transcript.absorb_exts(b"zc/round", &q);
+		rounds.push(q.iter().map(|e| e.poly().value()).collect());
 		let s = transcript.challenge();
 		point.push(s);
-		if forge_rounds {
-			forged_claim = interpolator.evaluate(&h, s);
-		}
+		claim = next_claim(&interpolator, claim, coordinate, &q, s)
+			.ok_or(ZerocheckError::BadShape("a zero challenge coordinate (probability n / 2^128)"))?;
 		for table in cur.iter_mut().chain(next.iter_mut()).chain(selectors.iter_mut()).chain(bit_tables.iter_mut()) {
-			table.fold(s);
-		}
-		eq.fold(s);
-		if let Some(table) = eq_r.as_mut() {
 			table.fold(s);
 		}
 	}
@@ -513,35 +472,49 @@ fn zerocheck<A: Air>(
 		air,
 		info,
 		statement,
-		(&tau, leaves.map(|(r, _, _)| r).zip(bus_weights)),
+		bus_weights,
 		&point,
 		&lambdas,
 		challenges,
-		forged_claim,
+		claim,
 		forge,
 		&mut cur_values,
 		&mut next_values,
 	)?;
 	#[cfg(not(feature = "unchecked"))]
-	let _ = (forged_claim, &mut cur_values, &mut next_values, leaves);
+	let _ = (forge, &mut cur_values, &mut next_values);
 	transcript.absorb_exts(b"zc/cur", &cur_values);
 	transcript.absorb_exts(b"zc/next", &next_values);
 	Ok((point, cur_values, next_values, rounds))
 }
 
-/// Replaces one sent value by the one that makes the final check pass against the forged
-/// claim, if the constraints are linear in it.
+/// `F = Q + η S + η' R` at one point (`Q` alone without a bus).
+fn combined<A: Air>(
+	air: &A,
+	values: Values<'_>,
+	lambdas: &[Ext],
+	bus_weights: Option<(Ext, Ext)>,
+) -> Result<Ext, ZerocheckError> {
+	let (q, (sends, receives)) = combine_with_leaves(air, values, lambdas)?;
+	Ok(match bus_weights {
+		Some((eta, eta_r)) => q.add(&eta.mul(&sends)).add(&eta_r.mul(&receives)),
+		None => q,
+	})
+}
+
+/// Replaces one sent value by the one that makes the final check (`F(s)` equal to the running
+/// claim) pass, if `F` is linear in it.
 #[cfg(feature = "unchecked")]
-#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+#[allow(clippy::too_many_arguments)]
 fn forge_value<A: Air>(
 	air: &A,
 	info: &AirInfo,
 	statement: &TableStatement,
-	(tau, bus): (&[Ext], Option<(&[Ext], (Ext, Ext))>),
+	bus_weights: Option<(Ext, Ext)>,
 	point: &[Ext],
 	lambdas: &[Ext],
 	challenges: &[Ext],
-	forged_claim: Ext,
+	claim: Ext,
 	forge: Forge,
 	cur: &mut [Ext],
 	next_sent: &mut [Ext],
@@ -555,8 +528,6 @@ fn forge_value<A: Air>(
 	let slot = slot.filter(|&i| i < if in_cur { cur.len() } else { next_sent.len() });
 	let slot = slot.ok_or(ZerocheckError::BadShape("no such value to forge"))?;
 	let selectors = agentic_air::selectors_at(point, statement.active_rows);
-	let eq = agentic_pcs::eq_eval(tau, point);
-	let bus = bus.map(|(r, weights)| (agentic_pcs::eq_eval(r, point), weights));
 	let mut at = |v: Ext| {
 		if in_cur {
 			cur[slot] = v;
@@ -568,16 +539,13 @@ fn forge_value<A: Air>(
 			next[k as usize] = *value;
 		}
 		let values = Values { cur: &*cur, next: &next, selectors, index_bits: point, challenges };
-		let (q, (sends, receives)) = combine_with_leaves(air, values, lambdas)?;
-		let leaves =
-			bus.map_or(Ext::zero(), |(eq_r, (eta, eta_r))| eq_r.mul(&eta.mul(&sends).add(&eta_r.mul(&receives))));
-		Ok::<_, ZerocheckError>(eq.mul(&q).add(&leaves))
+		combined(air, values, lambdas, bus_weights)
 	};
 	let (f0, f1, f2) = (at(Ext::zero())?, at(Ext::one())?, at(Ext::from_value(2))?);
 	let slope = f0.add(&f1);
 	if slope == Ext::zero() || f0.add(&slope.mul(&Ext::from_value(2))) != f2 {
 		return Err(ZerocheckError::BadShape("the constraints are not linear in the forged value"));
 	}
-	at(forged_claim.add(&f0).mul(&slope.inv()))?;
+	at(claim.add(&f0).mul(&slope.inv()))?;
 	Ok(())
 }

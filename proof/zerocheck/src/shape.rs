@@ -70,9 +70,10 @@ impl Shape {
 		Ok(Shape { num_vars: num_vars as u8, round_degree: info.max_degree + 1, interacts: info.interacts() })
 	}
 
-	/// The number of values per round polynomial.
+	/// The number of values each round sends: its polynomial without the `eq` factor (of the
+	/// AIR's degree `D`) at every node up to `D` but 1.
 	pub fn round_values(&self) -> usize {
-		self.round_degree as usize + 1
+		(self.round_degree as usize).saturating_sub(1)
 	}
 }
 
@@ -325,7 +326,7 @@ impl Interpolator {
 	}
 
 	/// The value at `x` of the polynomial taking `values[d]` at node `d` (`values` has `count`
-	/// entries; the caller checks).
+	/// entries; the caller checks, and a missing value reads as 0).
 	pub(crate) fn evaluate(&self, values: &[Ext], x: Ext) -> Ext {
 		let count = self.nodes.len();
 		let mut prefix = alloc::vec![Ext::one(); count + 1];
@@ -336,11 +337,81 @@ impl Interpolator {
 		let mut total = Ext::zero();
 		for d in (0..count).rev() {
 			let weight = prefix[d].fast_mul(&suffix).fast_mul(&self.inverse_denominators[d]);
-			total = total.add(&values[d].fast_mul(&weight));
+			total = total.add(&values.get(d).copied().unwrap_or(Ext::zero()).fast_mul(&weight));
 			suffix = suffix.fast_mul(&x.add(&self.nodes[d]));
 		}
 		total
 	}
+}
+
+/// The verifier's running claim of a sumcheck of `Σ_x eq(p, x) · F(x)` whose rounds send Gruen's
+/// factored round polynomial: in round `k` (variables `ς_0 … ς_(k-1)` bound), the round
+/// polynomial is `h(X) = E_k · eq(p_k, X) · q(X)` with `E_k = Π_(j<k) eq(p_j, ς_j)` and
+/// `q(X) = Σ_(x') eq(p_(>k), x') F(ς, X, x')`, of `F`'s degree `D`. The prover sends `q` at the
+/// nodes `0, x, x + 1, …` (every node up to `D` but 1): with the claim reduced by `E_k`,
+/// `c_k = (1 + p_k) q(0) + p_k q(1)` gives `q(1)`, and `c_(k+1) = q(ς_k)`. At the end the
+/// sumcheck's claim is `E_n · c_n` and its final value `eq(p, ς) F(ς) = E_n F(ς)`, so the check is
+/// `c_n = F(ς)`: no `eq` evaluation. The claim is kept as a fraction `num / den` (`den` the
+/// product of the `p_k`), so that nothing is inverted.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct EqClaim {
+	num: Ext,
+	den: Ext,
+}
+
+impl EqClaim {
+	/// The claim `Σ_x eq(p, x) F(x) = claim`.
+	pub(crate) fn new(claim: Ext) -> EqClaim {
+		EqClaim { num: claim, den: Ext::one() }
+	}
+
+	/// One round: `sent` is `q` at the nodes `0, 2, 3, …, D` (`D` values, the interpolator's
+	/// node count less one; the caller checks), `coordinate` the round's `p_k`, `challenge` its
+	/// `ς_k`.
+	pub(crate) fn round(&mut self, interpolator: &Interpolator, coordinate: Ext, sent: &[Ext], challenge: Ext) {
+		if sent.is_empty() || sent.len() + 1 != interpolator.nodes.len() {
+			// Not a round of this sumcheck (the callers check sizes first): refused for good.
+			self.den = Ext::zero();
+			return;
+		}
+		let scale = self.den.fast_mul(&coordinate);
+		// q(1) · den · p_k = num + den (1 + p_k) q(0); every other node's value times den · p_k.
+		let at_one = self.num.add(&self.den.fast_mul(&Ext::one().add(&coordinate)).fast_mul(&sent[0]));
+		let mut values = Vec::with_capacity(sent.len() + 1);
+		values.push(sent[0].fast_mul(&scale));
+		values.push(at_one);
+		values.extend(sent[1..].iter().map(|v| v.fast_mul(&scale)));
+		self.num = interpolator.evaluate(&values, challenge);
+		self.den = scale;
+	}
+
+	/// Whether the sumcheck's final value `F(ς)` is the claim's (never with a zero
+	/// denominator: a coordinate `p_k = 0`, probability `n / |E|`, fails the honest prover too).
+	pub(crate) fn holds(&self, value: Ext) -> bool {
+		self.den != Ext::zero() && self.num == self.den.fast_mul(&value)
+	}
+}
+
+/// The prover's side of [`EqClaim::round`]: the next claim `q(ς)` from the claim, `q` at the
+/// nodes `0, 2, 3, …` and the round's coordinate (inverted: the prover may). `None` if the
+/// coordinate is 0.
+#[cfg(feature = "prover")]
+pub(crate) fn next_claim(
+	interpolator: &Interpolator,
+	claim: Ext,
+	coordinate: Ext,
+	sent: &[Ext],
+	challenge: Ext,
+) -> Option<Ext> {
+	if coordinate == Ext::zero() {
+		return None;
+	}
+	let at_one = claim.add(&Ext::one().add(&coordinate).fast_mul(&sent[0])).fast_mul(&coordinate.inv());
+	let mut values = Vec::with_capacity(sent.len() + 1);
+	values.push(sent[0]);
+	values.push(at_one);
+	values.extend_from_slice(&sent[1..]);
+	Some(interpolator.evaluate(&values, challenge))
 }
 
 /// `Σ_i values[i] · eq(point, i)`: a public column's multilinear extension at `point`.
@@ -382,6 +453,80 @@ mod tests {
 		let values: Vec<Ext> = nodes(18).into_iter().map(p).collect();
 		let x = Ext::from_value(0x00ab_cdef_0123_4567_89ab_cdef_0011_2233);
 		assert_eq!(Interpolator::new(18).evaluate(&values, x), p(x));
+	}
+
+	/// Gruen's factored sumcheck of `Σ_x eq(p, x) Π_i T_i(x)` (`D` multilinear tables, so `F` has
+	/// degree `D`): the prover's `next_claim` and the verifier's `EqClaim` agree on honest
+	/// rounds, and any one sent value changed, a wrong claim or a zero coordinate is refused.
+	#[test]
+	fn eq_factored_rounds_verify_and_any_change_is_refused() {
+		use ligerito::{sumcheck_polys::fold_lsb, utils::eq_table_lsb};
+		let mut seed = 0x1234_5678_9abc_def0_u128;
+		let mut random = || {
+			seed = seed.wrapping_mul(0x2545_f491_4f6c_dd1d_6a09_e667_f3bc_c909).wrapping_add(0x9e37_79b9);
+			Ext::from_value(seed ^ (seed >> 61))
+		};
+		for degree in [1usize, 2, 5, 16] {
+			let n = 4;
+			let tables: Vec<Vec<Ext>> = (0..degree).map(|_| (0..1 << n).map(|_| random()).collect()).collect();
+			let mut point: Vec<Ext> = (0..n).map(|_| random()).collect();
+			if degree == 5 {
+				point[1] = Ext::one();
+			}
+			let eq = eq_table_lsb(&point);
+			let claim = (0..1 << n).fold(Ext::zero(), |acc, i| {
+				acc.add(&eq[i].fast_mul(&tables.iter().fold(Ext::one(), |p, t| p.fast_mul(&t[i]))))
+			});
+			// The honest rounds and challenges.
+			let interpolator = Interpolator::new(degree + 1);
+			let sent_nodes: Vec<Ext> =
+				nodes(degree + 1).into_iter().enumerate().filter(|(d, _)| *d != 1).map(|(_, x)| x).collect();
+			let (mut folded, mut running, mut rounds, mut challenges) = (tables.clone(), claim, Vec::new(), Vec::new());
+			for k in 0..n {
+				let weights = eq_table_lsb(&point[k + 1..]);
+				let q: Vec<Ext> = sent_nodes
+					.iter()
+					.map(|x| {
+						weights.iter().enumerate().fold(Ext::zero(), |acc, (i, w)| {
+							let f = folded.iter().fold(Ext::one(), |p, t| {
+								p.fast_mul(&t[2 * i].add(&x.fast_mul(&t[2 * i].add(&t[2 * i + 1]))))
+							});
+							acc.add(&w.fast_mul(&f))
+						})
+					})
+					.collect();
+				let challenge = random();
+				running = next_claim(&interpolator, running, point[k], &q, challenge).expect("nonzero");
+				folded = folded.iter().map(|t| fold_lsb(t, challenge)).collect();
+				rounds.push(q);
+				challenges.push(challenge);
+			}
+			let value = folded.iter().fold(Ext::one(), |p, t| p.fast_mul(&t[0]));
+			assert_eq!(running, value, "degree {degree}: the prover's claim ends at F(ς)");
+			let verify = |claim: Ext, rounds: &[Vec<Ext>], point: &[Ext]| {
+				let mut c = EqClaim::new(claim);
+				for ((q, &p), &s) in rounds.iter().zip(point).zip(&challenges) {
+					c.round(&interpolator, p, q, s);
+				}
+				c.holds(value)
+			};
+			assert!(verify(claim, &rounds, &point), "degree {degree}");
+			assert!(!verify(claim.add(&Ext::one()), &rounds, &point), "degree {degree}: a wrong claim");
+			for k in 0..n {
+				for j in 0..degree {
+					let mut tampered = rounds.clone();
+					tampered[k][j] = tampered[k][j].add(&Ext::one());
+					assert!(!verify(claim, &tampered, &point), "degree {degree}: round {k} value {j}");
+				}
+				let mut short = rounds.clone();
+				short[k].pop();
+				assert!(!verify(claim, &short, &point), "degree {degree}: round {k} short");
+			}
+			let mut zero = point.clone();
+			zero[2] = Ext::zero();
+			assert!(!verify(claim, &rounds, &zero), "degree {degree}: a zero coordinate");
+			assert_eq!(next_claim(&interpolator, claim, Ext::zero(), &rounds[0], challenges[0]), None);
+		}
 	}
 
 	/// Two columns: `x` boolean, and `y` with `next(y) = y + x`.

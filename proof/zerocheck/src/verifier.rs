@@ -3,11 +3,13 @@
 
 use crate::{
 	bus::verify_bus,
-	shape::{absorb_statement, balanced, claims, evaluate_public, num_challenges, shapes, Interpolator, ProofShape},
+	shape::{
+		absorb_statement, balanced, claims, evaluate_public, num_challenges, shapes, EqClaim, Interpolator, ProofShape,
+	},
 	Config, Shape, Statement, TableProof, TableStatement, Tables, TraceProof, ZerocheckError, DOMAIN,
 };
 use agentic_air::{analyze, combine_with_leaves, selectors_at, Air, AirInfo, BinaryFieldElement, Values};
-use agentic_pcs::{eq_eval, field::FastMul, Claim, Ext, Transcript};
+use agentic_pcs::{field::FastMul, Claim, Ext, Transcript};
 use alloc::vec::Vec;
 
 /// Checks that `proof` shows a trace satisfying `air` under `statement`, with `config`'s
@@ -124,24 +126,24 @@ fn verify_table<A: Air>(
 ) -> Result<Vec<Claim>, ZerocheckError> {
 	let n = shape.num_vars as usize;
 	let lambdas: Vec<Ext> = info.constraints.iter().map(|_| transcript.challenge()).collect();
-	let tau: Vec<Ext> = (0..n).map(|_| transcript.challenge()).collect();
-	// Σ_x eq(τ, x) Q(x) + eq(r_t, x) (η S(x) + η' R(x)) = η a_t + η' b_t (0 without a bus).
-	let bus = leaves.map(|(point, a, b)| {
-		let (eta, eta_r) = (transcript.challenge(), transcript.challenge());
-		(point, eta, eta_r, eta.fast_mul(&a).add(&eta_r.fast_mul(&b)))
-	});
+	// Σ_x eq(τ, x) F(x) = η a_t + η' b_t with F = Q + η S + η' R and τ = r_t if the table
+	// interacts; else Σ_x eq(τ, x) Q(x) = 0 with a fresh τ.
+	let (tau, bus, claimed) = match leaves {
+		Some((point, a, b)) => {
+			let (eta, eta_r) = (transcript.challenge(), transcript.challenge());
+			(point.to_vec(), Some((eta, eta_r)), eta.fast_mul(&a).add(&eta_r.fast_mul(&b)))
+		},
+		None => ((0..n).map(|_| transcript.challenge()).collect(), None, Ext::zero()),
+	};
 
-	let interpolator = Interpolator::new(shape.round_values());
-	let mut claim = bus.map_or(Ext::zero(), |b| b.3);
+	let interpolator = Interpolator::new(shape.round_degree as usize);
+	let mut claim = EqClaim::new(claimed);
 	let mut point = Vec::with_capacity(n);
-	for (round, values) in table.rounds.iter().enumerate() {
-		let h: Vec<Ext> = values.iter().map(|&v| Ext::from_value(v)).collect();
-		if h[0].add(&h[1]) != claim {
-			return Err(ZerocheckError::RoundFailed { round: round as u32 });
-		}
-		transcript.absorb_exts(b"zc/round", &h);
+	for (values, &coordinate) in table.rounds.iter().zip(&tau) {
+		let q: Vec<Ext> = values.iter().map(|&v| Ext::from_value(v)).collect();
+		transcript.absorb_exts(b"zc/round", &q);
 		let s = transcript.challenge();
-		claim = interpolator.evaluate(&h, s);
+		claim.round(&interpolator, coordinate, &q, s);
 		point.push(s);
 	}
 
@@ -163,12 +165,11 @@ fn verify_table<A: Air>(
 		challenges,
 	};
 	let (q, (sends, receives)) = combine_with_leaves(air, values, &lambdas)?;
-	let mut expected = eq_eval(&tau, &point).fast_mul(&q);
-	if let Some((r, eta, eta_r, _)) = bus {
-		let leaves = eta.fast_mul(&sends).add(&eta_r.fast_mul(&receives));
-		expected = expected.add(&eq_eval(r, &point).fast_mul(&leaves));
-	}
-	if expected != claim {
+	let f = match bus {
+		Some((eta, eta_r)) => q.add(&eta.fast_mul(&sends)).add(&eta_r.fast_mul(&receives)),
+		None => q,
+	};
+	if !claim.holds(f) {
 		return Err(ZerocheckError::FinalCheckFailed);
 	}
 	for public in &statement.public_columns {

@@ -277,7 +277,7 @@ fn the_bus_circuit_is_bound_to_the_committed_columns() {
 	};
 	assert_eq!(verdict(Forgery::BusOutputs(0x1234_5678)), Err(ZerocheckError::BusLayerFailed { layer: 1 }));
 	assert_eq!(verdict(Forgery::BusOutputsAndLayer(0x1234_5678)), Err(ZerocheckError::BusLayerFailed { layer: 2 }));
-	assert_eq!(verdict(Forgery::LeafClaims(0x55)), Err(ZerocheckError::RoundFailed { round: 0 }));
+	assert_eq!(verdict(Forgery::LeafClaims(0x55)), Err(ZerocheckError::FinalCheckFailed));
 	// Zero outputs on both sides would balance anything: refused.
 	let proof = prove_tables(&airs, &statement, &CONFIG, &[&a, &b]).expect("prove");
 	verify_tables(&airs, &statement, &CONFIG, &proof).expect("verify");
@@ -321,15 +321,12 @@ fn index_bits_give_the_row_index() {
 }
 
 /// Bus leaves of 1 make any tuples "balance" (the circuit over them is honest); the table's
-/// zerocheck, which proves its leaves from its columns, refuses them: at round 0, or at the
-/// final check when its rounds are forged to the false claim.
+/// zerocheck, which proves its leaves from its columns, refuses them at its final check.
 #[test]
 fn forged_leaves_fail_the_zerocheck() {
 	let (statement, a, b) = permutation(&[1, 2, 3, 4, 5, 6, 7, 0], &[7, 6, 5, 4, 3, 2, 9, 0]);
 	let airs = [&Test::Sender, &Test::Receiver];
 	let proof = prove_tables_forged(&airs, &statement, &CONFIG, &[&a, &b], Forgery::Leaves).expect("forged");
-	assert_eq!(verify_tables(&airs, &statement, &CONFIG, &proof), Err(ZerocheckError::RoundFailed { round: 0 }));
-	let proof = prove_tables_forged(&airs, &statement, &CONFIG, &[&a, &b], Forgery::LeavesAndRounds).expect("forged");
 	assert_eq!(verify_tables(&airs, &statement, &CONFIG, &proof), Err(ZerocheckError::FinalCheckFailed));
 	let proof = prove_tables_unchecked(&airs, &statement, &CONFIG, &[&a, &b]).expect("unchecked");
 	assert_eq!(verify_tables(&airs, &statement, &CONFIG, &proof), Err(ZerocheckError::Unbalanced));

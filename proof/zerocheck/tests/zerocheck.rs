@@ -124,8 +124,9 @@ fn proofs_of_mutated_traces_are_rejected() {
 			let proof = prove_unchecked(&MulChain, &statement, &CONFIG, &trace).expect("unchecked");
 			verify(&MulChain, &statement, &CONFIG, &proof)
 		};
-		// The honest sumcheck of a trace that violates a constraint does not start at 0.
-		assert_eq!(verdict, Err(ZerocheckError::RoundFailed { round: 0 }), "mutation {round} (R {r}, row {row})");
+		// The honest sumcheck of a trace that violates a constraint does not sum to 0; each round's
+		// value at 1 follows from the claim, so the rounds lead the final check astray.
+		assert_eq!(verdict, Err(ZerocheckError::FinalCheckFailed), "mutation {round} (R {r}, row {row})");
 		cases += 1;
 	}
 	assert_eq!(cases, 1000);
@@ -411,13 +412,16 @@ fn the_largest_degree_proves_and_its_mutations_are_rejected() {
 		};
 		let trace = vec![column];
 		let proof = prove(&Power15, &statement, &CONFIG, &trace).expect("prove");
-		assert!(proof.tables[0].rounds.iter().all(|round| round.len() == 18));
+		assert!(
+			proof.tables[0].rounds.iter().all(|round| round.len() == 16),
+			"q of degree 16: 16 values, its 17th from the claim"
+		);
 		verify(&Power15, &statement, &CONFIG, &proof).expect("verify");
 		let mut bad = trace.clone();
 		let row = 1 + rng.below(r) as usize;
 		bad[0][row] = bad[0][row].add(&Base::one());
 		let proof = prove_unchecked(&Power15, &statement, &CONFIG, &bad).expect("unchecked");
-		assert_eq!(verify(&Power15, &statement, &CONFIG, &proof), Err(ZerocheckError::RoundFailed { round: 0 }));
+		assert_eq!(verify(&Power15, &statement, &CONFIG, &proof), Err(ZerocheckError::FinalCheckFailed));
 	}
 }
 
@@ -431,10 +435,6 @@ fn every_row_constraints_bind_padding_rows() {
 		let mut trace = air.trace(0, num_vars(r));
 		trace[air.bit(1)][row] = Base::from_value(2);
 		let proof = prove_unchecked(&air, &statement, &CONFIG, &trace).expect("unchecked");
-		assert_eq!(
-			verify(&air, &statement, &CONFIG, &proof),
-			Err(ZerocheckError::RoundFailed { round: 0 }),
-			"row {row}"
-		);
+		assert_eq!(verify(&air, &statement, &CONFIG, &proof), Err(ZerocheckError::FinalCheckFailed), "row {row}");
 	}
 }

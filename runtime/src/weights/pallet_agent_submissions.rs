@@ -61,15 +61,15 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `1055 + p * (1024 ±0)`
 		//  Estimated: `265645`
-		// Minimum execution time: 2_048_493_000 picoseconds.
-		Weight::from_parts(810_360_233, 0)
+		// Minimum execution time: 2_126_997_000 picoseconds.
+		Weight::from_parts(78_170_468, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
-			// Standard Error: 511_017
-			.saturating_add(Weight::from_parts(7_556_939, 0).saturating_mul(k.into()))
-			// Standard Error: 8_113_421
-			.saturating_add(Weight::from_parts(10_590_216, 0).saturating_mul(e.into()))
-			// Standard Error: 2_001_932
-			.saturating_add(Weight::from_parts(1_655_579, 0).saturating_mul(p.into()))
+			// Standard Error: 64_444
+			.saturating_add(Weight::from_parts(5_970_535, 0).saturating_mul(k.into()))
+			// Standard Error: 1_023_183
+			.saturating_add(Weight::from_parts(11_198_624, 0).saturating_mul(e.into()))
+			// Standard Error: 252_463
+			.saturating_add(Weight::from_parts(5_807_642, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
@@ -95,8 +95,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 42_572_485_000 picoseconds.
-		Weight::from_parts(47_090_531_000, 0)
+		// Minimum execution time: 41_683_227_000 picoseconds.
+		Weight::from_parts(43_330_137_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -121,8 +121,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `5149`
 		//  Estimated: `265645`
-		// Minimum execution time: 41_343_760_000 picoseconds.
-		Weight::from_parts(45_779_218_000, 0)
+		// Minimum execution time: 40_157_938_000 picoseconds.
+		Weight::from_parts(42_305_106_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -149,8 +149,8 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `1258`
 		//  Estimated: `265645`
-		// Minimum execution time: 34_706_971_000 picoseconds.
-		Weight::from_parts(56_897_535_000, 0)
+		// Minimum execution time: 32_896_632_000 picoseconds.
+		Weight::from_parts(34_232_114_000, 0)
 			.saturating_add(Weight::from_parts(0, 265645))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(5))
@@ -170,11 +170,11 @@ impl<T: frame_system::Config> pallet_agent_submissions::WeightInfo for WeightInf
 		// Proof Size summary in bytes:
 		//  Measured:  `739`
 		//  Estimated: `3686`
-		// Minimum execution time: 104_088_000 picoseconds.
-		Weight::from_parts(117_010_444, 0)
+		// Minimum execution time: 100_714_000 picoseconds.
+		Weight::from_parts(97_623_914, 0)
 			.saturating_add(Weight::from_parts(0, 3686))
-			// Standard Error: 62_212
-			.saturating_add(Weight::from_parts(2_796_662, 0).saturating_mul(e.into()))
+			// Standard Error: 19_569
+			.saturating_add(Weight::from_parts(2_308_673, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 	}
 }
