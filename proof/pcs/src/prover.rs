@@ -12,24 +12,27 @@ use crate::{
 	RecursiveOpeningProof, Transcript, MAX_LEVELS,
 };
 use ligerito::{
-	data_structures::RecursiveLigeroWitness,
 	ligero::ligero_commit,
-	sumcheck_polys::{fold_lsb, product_round_coeffs},
+	sumcheck_polys::product_round_coeffs,
 	utils::{eq_table_lsb, partial_eval_lift},
 };
 use ligerito_binary_fields::BinaryFieldElement;
 
-/// What the prover keeps of a commitment: the stacked polynomial and the encoded matrix.
+/// What the prover keeps of a commitment: the stacked polynomial and the Merkle tree of its
+/// encoded matrix. The encoded matrix itself (four times the stacked values, the prover's
+/// largest allocation) is dropped once its rows are hashed, and the few rows the queries open
+/// are encoded again column by column ([`Committed::encoded_rows`]).
 pub struct Committed {
 	commitment: Commitment,
 	layout: Layout,
 	/// `F`, the stacked polynomial, in the matrix's row-major order (`2^N` values).
 	stacked: Vec<Base>,
-	/// The encoded matrix. Its own Merkle tree is dropped (`witness.tree` is empty): never ask
-	/// ligerito for its root or openings.
-	witness: RecursiveLigeroWitness<Base>,
 	/// The commitment's tree.
 	tree: MerkleTree,
+	/// The values the tree commits, where a test's lying prover changed `stacked` after the
+	/// commitment (`None`: `stacked`).
+	#[cfg(test)]
+	committed_values: Option<Vec<Base>>,
 }
 
 impl Committed {
@@ -47,7 +50,42 @@ impl Committed {
 	/// Row `q` of the encoded matrix.
 	#[cfg(test)]
 	pub(crate) fn encoded_row(&self, q: usize) -> Vec<Base> {
-		self.witness.row(q)
+		self.encoded_rows(&[q]).remove(0)
+	}
+
+	/// The encoded matrix's rows at `queries`, each column encoded again (a few columns' buffers
+	/// at a time, so that the row-major values are read in few passes): what ligerito's
+	/// commitment computed and hashed, in its layout (column `c` of the message is `F[i · n + c]`
+	/// over the rows `i`).
+	fn encoded_rows(&self, queries: &[usize]) -> Vec<Vec<Base>> {
+		/// Columns encoded per pass over the values: 8 buffers of the code's block length.
+		const COLUMNS_PER_PASS: usize = 8;
+		let code = base_code(self.layout.log_rows);
+		let (width, message) = (self.layout.leaf_width(), code.message_length());
+		#[cfg(test)]
+		let stacked = self.committed_values.as_deref().unwrap_or(&self.stacked);
+		#[cfg(not(test))]
+		let stacked = &self.stacked;
+		let mut rows = vec![Vec::with_capacity(width); queries.len()];
+		let mut columns = vec![vec![Base::zero(); code.block_length()]; COLUMNS_PER_PASS.min(width)];
+		for first in (0..width).step_by(COLUMNS_PER_PASS) {
+			let count = COLUMNS_PER_PASS.min(width - first);
+			for column in &mut columns[..count] {
+				column.fill(Base::zero());
+			}
+			for (i, row) in stacked.chunks_exact(width).take(message).enumerate() {
+				for (column, &value) in columns[..count].iter_mut().zip(&row[first..first + count]) {
+					column[i] = value;
+				}
+			}
+			for column in &mut columns[..count] {
+				ligerito_reed_solomon::encode_non_systematic(&code, column);
+				for (row, &q) in rows.iter_mut().zip(queries) {
+					row.push(column[q]);
+				}
+			}
+		}
+		rows
 	}
 
 	/// The layout the polynomials were committed in.
@@ -103,20 +141,29 @@ fn commit_in(layout: Layout, polys: &[&[Base]]) -> Result<Committed, PcsError> {
 		let start = layout.stacked_index(j as u32, 0);
 		stacked[start..start + poly.len()].copy_from_slice(poly);
 	}
-	let (witness, tree) = encode(&layout, &stacked);
-	Ok(Committed { commitment: Commitment { root: tree.root(), num_vars }, layout, stacked, witness, tree })
+	let tree = encode(&layout, &stacked);
+	Ok(Committed {
+		commitment: Commitment { root: tree.root(), num_vars },
+		layout,
+		stacked,
+		tree,
+		#[cfg(test)]
+		committed_values: None,
+	})
 }
 
-/// The encoded matrix of `stacked` in `layout` and its tree: ligerito encodes the columns and
+/// The tree of the encoded matrix of `stacked` in `layout`: ligerito encodes the columns and
 /// hashes the rows into its leaves (BLAKE3 of [`crate::hash::row_hash`], what the verifier
 /// recomputes: the opening tests fail otherwise), and the tree over those leaves, cut to 26
-/// bytes, is ours (ligerito's own 32-byte inner nodes are dropped).
-fn encode(layout: &Layout, stacked: &[Base]) -> (RecursiveLigeroWitness<Base>, MerkleTree) {
+/// bytes, is ours (ligerito's own 32-byte inner nodes are dropped, and the encoded matrix
+/// with them: [`Committed::encoded_rows`] encodes the opened rows again).
+fn encode(layout: &Layout, stacked: &[Base]) -> MerkleTree {
 	let mut witness = ligero_commit(stacked, layout.rows(), layout.leaf_width(), &base_code(layout.log_rows));
 	let mut layers = core::mem::take(&mut witness.tree.layers);
+	drop(witness);
 	layers.truncate(1);
 	let leaves = layers.pop().unwrap_or_default().iter().map(truncate).collect();
-	(witness, MerkleTree::new(leaves))
+	MerkleTree::new(leaves)
 }
 
 /// The round polynomial `(h(0), h(1), X² coefficient)` of `Σ_x f(x) w(x)` in its lowest
@@ -132,13 +179,24 @@ fn base_round(f: &[Base], w: &[Ext]) -> (Ext, Ext, Ext) {
 	(s0, s1, s2)
 }
 
-/// `v` bound in its lowest variable to `r`, for a table whose entries past `v.len()` are zero:
-/// the result's entries past its length are zero too, and its length is even (or 1).
-fn fold_prefix(v: &[Ext], r: Ext) -> Vec<Ext> {
-	even(fold_lsb(v, r))
+/// `v` bound in its lowest variable to `r`, in place, for a table whose entries past `v.len()`
+/// are zero: the result's entries past its length are zero too, and its length is even (or 1).
+/// Entry `i` of the result is computed from entries `2i` and `2i + 1`, which no earlier step has
+/// overwritten. The allocation is kept, not shrunk (shrinking would copy into a second one): the
+/// batching sumcheck's tables, the prover's largest, are folded without a second copy alive.
+fn fold_prefix_in_place(v: &mut Vec<Ext>, r: Ext) {
+	let half = v.len() / 2;
+	for i in 0..half {
+		let (lo, hi) = (v[2 * i], v[2 * i + 1]);
+		v[i] = lo.add(&r.mul(&lo.add(&hi)));
+	}
+	v.truncate(half);
+	if v.len() % 2 == 1 && v.len() > 1 {
+		v.push(Ext::zero());
+	}
 }
 
-/// [`fold_prefix`] of base-field values, lifted.
+/// [`fold_prefix_in_place`] of base-field values, into a new table of `E` values.
 fn fold_base_prefix(v: &[Base], r: Ext) -> Vec<Ext> {
 	let folded = v.chunks_exact(2).map(|p| {
 		let (f0, f1) = (Ext::from(p[0]), Ext::from(p[1]));
@@ -234,13 +292,13 @@ fn open_recursive_altered(
 			let (s_lo, s_hi) = reduced.point.split_at(layout.log_leaf_width as usize);
 			let eq = eq_table_lsb(s_lo);
 			let subfield = Subfield::new();
-			let leaf_values: Vec<Coords> = queries
-				.iter()
-				.map(|&q| {
-					let value = committed
+			let rows: Vec<Vec<Vec<Base>>> = committed.iter().map(|c| c.encoded_rows(&queries)).collect();
+			let leaf_values: Vec<Coords> = (0..queries.len())
+				.map(|k| {
+					let value = rows
 						.iter()
 						.zip(&reduced.gammas)
-						.fold(Ext::zero(), |acc, (c, gamma)| acc.add(&gamma.mul(&dot_base(&c.witness.row(q), &eq))));
+						.fold(Ext::zero(), |acc, (r, gamma)| acc.add(&gamma.mul(&dot_base(&r[k], &eq))));
 					subfield.coords(value)
 				})
 				.collect();
@@ -253,7 +311,7 @@ fn open_recursive_altered(
 				evaluations: reduced.evaluations.into_iter().map(ext_value).collect(),
 				row_root,
 				nonce,
-				openings: leaf_openings(&committed, &source.queries),
+				openings: leaf_openings(&committed, rows, &source.queries),
 			});
 			(next_params, next_layout, row_committed, next_claims, source)
 		};
@@ -368,11 +426,11 @@ fn reduce(
 			polys = committed.iter().map(|c| fold_base_prefix(&c.stacked[..len], r)).collect();
 		} else {
 			for f in polys.iter_mut() {
-				*f = fold_prefix(f, r);
+				fold_prefix_in_place(f, r);
 			}
 		}
 		for w in weights.iter_mut() {
-			*w = fold_prefix(w, r);
+			fold_prefix_in_place(w, r);
 		}
 	}
 	let evaluations: Vec<Ext> = if total_vars == 0 {
@@ -413,16 +471,17 @@ fn send_row(
 		evaluations: reduced.evaluations.into_iter().map(ext_value).collect(),
 		combined_row: reduced.combined_row.into_iter().map(ext_value).collect(),
 		nonce,
-		openings: leaf_openings(committed, &queries),
+		openings: leaf_openings(committed, committed.iter().map(|c| c.encoded_rows(&queries)).collect(), &queries),
 	})
 }
 
-/// Every commitment's rows at `queries` and their Merkle multiproof.
-fn leaf_openings(committed: &[&Committed], queries: &[usize]) -> Vec<LeafOpening> {
+/// Every commitment's rows at `queries` (`rows`, per commitment) and their Merkle multiproof.
+fn leaf_openings(committed: &[&Committed], rows: Vec<Vec<Vec<Base>>>, queries: &[usize]) -> Vec<LeafOpening> {
 	committed
 		.iter()
-		.map(|c| LeafOpening {
-			rows: queries.iter().map(|&q| c.witness.row(q).iter().map(|v| v.poly().value()).collect()).collect(),
+		.zip(rows)
+		.map(|(c, rows)| LeafOpening {
+			rows: rows.into_iter().map(|row| row.iter().map(|v| v.poly().value()).collect()).collect(),
 			siblings: c.tree.prove(queries),
 		})
 		.collect()
@@ -442,6 +501,7 @@ mod tests {
 			let poly: Vec<Base> = (0..1u32 << num_vars).map(|i| Base::from_value(i.wrapping_mul(2654435761))).collect();
 			for changed in [0usize, 17, poly.len() - 1] {
 				let mut committed = commit(&params, &[&poly[..]]).unwrap();
+				committed.committed_values = Some(committed.stacked.clone());
 				committed.stacked[changed] = committed.stacked[changed].add(&Base::one());
 				let point: Vec<Ext> =
 					(0..num_vars as u128).map(|i| Ext::from_value(0x9e37_79b9_7f4a_7c15 * (i + 1))).collect();
@@ -554,10 +614,10 @@ mod tests {
 		for (at, bound) in [(25 << 3, true), (21 << 3, true), (165, false)] {
 			let mut stacked = honest.stacked.clone();
 			stacked[at] = Base::one();
-			let (witness, tree) = encode(&layout, &stacked);
+			let tree = encode(&layout, &stacked);
 			let num_vars = honest.commitment().num_vars;
 			let commitment = Commitment { root: tree.root(), num_vars };
-			let dirty = Committed { commitment, layout: layout.clone(), stacked, witness, tree };
+			let dirty = Committed { commitment, layout: layout.clone(), stacked, tree, committed_values: None };
 			let point: Vec<Ext> = (0..7u128).map(|i| Ext::from_value(0x9e37_79b9_7f4a_7c15 * (i + 1))).collect();
 			let value = dirty.evaluate(0, ClaimKind::Eq, &point);
 			let claim = Claim { commitment: 0, poly: 0, kind: ClaimKind::Eq, point, value };
