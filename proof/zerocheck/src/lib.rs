@@ -20,7 +20,9 @@
 //! then proves the grand products of every interacting table's per-row sends and receives by a
 //! layered product circuit (GKR, [`BusProof`]), the verifier checks that its outputs balance
 //! with the public interactions, and the circuit's last claims (one pair per table) join each
-//! table's zerocheck sumcheck, so that the one opening proves them too.
+//! table's zerocheck sumcheck (run at the circuit's point: `τ = r_t`), so that the one opening
+//! proves them too. Every zerocheck and circuit round sends its polynomial without the `eq`
+//! factor and without its value at 1 (Gruen's factoring; `docs/proof-system.md`).
 //!
 //! What a proof binds: the caller's statement bytes ([`Statement::context`]), per table the
 //! number of transitions `R`, the AIR's canonical encoding, the boundary values and the public
