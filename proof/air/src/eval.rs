@@ -5,132 +5,211 @@ use agentic_pcs::field::FastMul;
 use alloc::vec::Vec;
 use core::ops::{Add, Mul};
 
-/// A value of GF(2^128) as a builder expression.
+/// What the evaluating builder computes with: one GF(2^128) value ([`Ext`], one point) or
+/// [`Lanes`] (the same arithmetic at [`LANES`] points at once).
+pub trait Point: Copy {
+	/// `e` at every point.
+	fn splat(e: Ext) -> Self;
+	/// The sum, point by point.
+	fn plus(self, other: Self) -> Self;
+	/// The product, point by point.
+	fn times(self, other: Self) -> Self;
+	/// Every point's value times the one value `w`.
+	fn scale(self, w: &Ext) -> Self;
+}
+
+impl Point for Ext {
+	#[inline(always)]
+	fn splat(e: Ext) -> Ext {
+		e
+	}
+
+	#[inline(always)]
+	fn plus(self, other: Ext) -> Ext {
+		BinaryFieldElement::add(&self, &other)
+	}
+
+	#[inline(always)]
+	fn times(self, other: Ext) -> Ext {
+		self.fast_mul(&other)
+	}
+
+	#[inline(always)]
+	fn scale(self, w: &Ext) -> Ext {
+		self.fast_mul(w)
+	}
+}
+
+/// How many points [`Lanes`] holds.
+pub const LANES: usize = 8;
+
+/// GF(2^128) values at [`LANES`] points: an AIR evaluated on these runs its multiplications
+/// for independent points side by side, which the processor overlaps (a chain of dependent
+/// GF(2^128) products waits on each one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Val(pub Ext);
+pub struct Lanes(pub [Ext; LANES]);
 
-impl Add for Val {
-	type Output = Val;
-	fn add(self, rhs: Val) -> Val {
-		Val(self.0.add(&rhs.0))
+impl Point for Lanes {
+	#[inline(always)]
+	fn splat(e: Ext) -> Lanes {
+		Lanes([e; LANES])
+	}
+
+	#[inline(always)]
+	fn plus(self, other: Lanes) -> Lanes {
+		Lanes(core::array::from_fn(|l| BinaryFieldElement::add(&self.0[l], &other.0[l])))
+	}
+
+	#[inline(always)]
+	fn times(self, other: Lanes) -> Lanes {
+		Lanes(core::array::from_fn(|l| self.0[l].fast_mul(&other.0[l])))
+	}
+
+	#[inline(always)]
+	fn scale(self, w: &Ext) -> Lanes {
+		Lanes(core::array::from_fn(|l| self.0[l].fast_mul(w)))
 	}
 }
 
-impl Mul for Val {
-	type Output = Val;
-	fn mul(self, rhs: Val) -> Val {
-		Val(self.0.fast_mul(&rhs.0))
+/// A [`Point`] as a builder expression.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Val<P = Ext>(pub P);
+
+impl<P: Point> Add for Val<P> {
+	type Output = Val<P>;
+	#[inline(always)]
+	fn add(self, rhs: Val<P>) -> Val<P> {
+		Val(self.0.plus(rhs.0))
 	}
 }
 
-/// The values one point assigns to a row.
+impl<P: Point> Mul for Val<P> {
+	type Output = Val<P>;
+	#[inline(always)]
+	fn mul(self, rhs: Val<P>) -> Val<P> {
+		Val(self.0.times(rhs.0))
+	}
+}
+
+/// The values one point (or, with `P = Lanes`, one batch of points) assigns to a row.
 #[derive(Clone, Copy, Debug)]
-pub struct Values<'a> {
+pub struct Values<'a, P = Ext> {
 	/// `cur_k`, one per column.
-	pub cur: &'a [Ext],
+	pub cur: &'a [P],
 	/// `next_k`, the same on the next row (only the next columns are read).
-	pub next: &'a [Ext],
+	pub next: &'a [P],
 	/// `first, last, not_last, active`.
-	pub selectors: [Ext; 4],
+	pub selectors: [P; 4],
 	/// The index bits: the row's bits on a row, the point's coordinates at a point.
-	pub index_bits: &'a [Ext],
+	pub index_bits: &'a [P],
 	/// The bus challenges `z, β_0, β_1, …` (`β_0` weighs the bus tag); empty for an AIR without
 	/// interactions.
 	pub challenges: &'a [Ext],
 }
 
-impl Values<'_> {
+impl<P> Values<'_, P> {
 	fn challenge(&self, i: usize) -> Ext {
 		self.challenges.get(i).copied().unwrap_or(Ext::zero())
 	}
 }
 
-/// An interaction at one point: its direction, gate and fingerprint.
-struct Factor {
-	direction: Direction,
-	gate: Ext,
-	fingerprint: Ext,
+/// One run of an AIR's `eval` at a point: the weighted sum of its constraints as they are
+/// asserted, the gate checks (weighted once the number of constraints is known), and the
+/// products of the interactions' factors.
+struct Evaluator<'a, P> {
+	values: Values<'a, P>,
+	/// The constraints' weights, or `None` when only the interactions are wanted.
+	weights: Option<&'a [Ext]>,
+	/// How many constraints the AIR has asserted.
+	asserted: usize,
+	/// `Σ_j weights[j] · P_j` over the constraints asserted so far.
+	sum: P,
+	/// Each interaction's `g² + g`.
+	gate_checks: Vec<P>,
+	/// `Π (g·f + 1 + g)` over the sends and over the receives so far.
+	send: P,
+	receive: P,
 }
 
-struct Evaluator<'a> {
-	values: Values<'a>,
-	/// The AIR's constraints at the point, in order.
-	constraints: Vec<Ext>,
-	factors: Vec<Factor>,
-}
+impl<P: Point> AirBuilder for Evaluator<'_, P> {
+	type Expr = Val<P>;
 
-impl AirBuilder for Evaluator<'_> {
-	type Expr = Val;
-
-	fn cur(&self, column: usize) -> Val {
-		Val(self.values.cur.get(column).copied().unwrap_or(Ext::zero()))
+	fn cur(&self, column: usize) -> Val<P> {
+		Val(self.values.cur.get(column).copied().unwrap_or(P::splat(Ext::zero())))
 	}
 
-	fn next(&self, column: usize) -> Val {
-		Val(self.values.next.get(column).copied().unwrap_or(Ext::zero()))
+	fn next(&self, column: usize) -> Val<P> {
+		Val(self.values.next.get(column).copied().unwrap_or(P::splat(Ext::zero())))
 	}
 
-	fn selector(&self, selector: Selector) -> Val {
+	fn selector(&self, selector: Selector) -> Val<P> {
 		Val(self.values.selectors[selector.index()])
 	}
 
-	fn constant(&self, value: Base) -> Val {
-		Val(Ext::from(value))
+	fn constant(&self, value: Base) -> Val<P> {
+		Val(P::splat(Ext::from(value)))
 	}
 
-	fn constant_ext(&self, value: Ext) -> Val {
-		Val(value)
+	fn constant_ext(&self, value: Ext) -> Val<P> {
+		Val(P::splat(value))
 	}
 
-	fn index_bit(&self, bit: u8) -> Val {
-		Val(self.values.index_bits.get(bit as usize).copied().unwrap_or(Ext::zero()))
+	fn index_bit(&self, bit: u8) -> Val<P> {
+		Val(self.values.index_bits.get(bit as usize).copied().unwrap_or(P::splat(Ext::zero())))
 	}
 
-	fn interact(&mut self, bus: u32, direction: Direction, gate: Val, fields: &[Val]) {
+	fn interact(&mut self, bus: u32, direction: Direction, gate: Val<P>, fields: &[Val<P>]) {
 		// f = z + β_0 · φ(bus) + Σ_i β_{i+1} · field_i
 		let tag = Ext::from(Base::from_value(bus));
-		let mut fingerprint = self.values.challenge(0).add(&self.values.challenge(1).fast_mul(&tag));
+		let mut fingerprint = P::splat(self.values.challenge(0).add(&self.values.challenge(1).fast_mul(&tag)));
 		for (i, field) in fields.iter().enumerate() {
-			fingerprint = fingerprint.add(&self.values.challenge(i + 2).fast_mul(&field.0));
+			fingerprint = fingerprint.plus(field.0.scale(&self.values.challenge(i + 2)));
 		}
-		self.factors.push(Factor { direction, gate: gate.0, fingerprint });
+		let gate = gate.0;
+		if self.weights.is_some() {
+			self.gate_checks.push(gate.times(gate).plus(gate));
+		}
+		let one = P::splat(Ext::one());
+		let factor = gate.times(fingerprint).plus(one).plus(gate);
+		match direction {
+			Direction::Send => self.send = self.send.times(factor),
+			Direction::Receive => self.receive = self.receive.times(factor),
+		}
 	}
 
-	fn assert_zero(&mut self, expr: Val) {
-		self.constraints.push(expr.0);
+	fn assert_zero(&mut self, expr: Val<P>) {
+		if let Some(weight) = self.weights.and_then(|w| w.get(self.asserted)) {
+			self.sum = self.sum.plus(expr.0.scale(weight));
+		}
+		self.asserted += 1;
 	}
 
-	fn assert_transition(&mut self, expr: Val) {
+	fn assert_transition(&mut self, expr: Val<P>) {
 		let active = self.values.selectors[Selector::Active.index()];
-		self.constraints.push(active.fast_mul(&expr.0));
+		self.assert_zero(Val(active.times(expr.0)));
 	}
 }
 
-impl Evaluator<'_> {
-	/// `Π (g·f + 1 + g)` over the sends and over the receives.
-	fn products(&self) -> (Ext, Ext) {
-		let one = Ext::one();
-		let (mut send, mut receive) = (one, one);
-		for factor in &self.factors {
-			let value = factor.gate.fast_mul(&factor.fingerprint).add(&one).add(&factor.gate);
-			match factor.direction {
-				Direction::Send => send = send.fast_mul(&value),
-				Direction::Receive => receive = receive.fast_mul(&value),
-			}
-		}
-		(send, receive)
-	}
-
+impl<P: Point> Evaluator<'_, P> {
 	/// `active · Π + 1 + active` over the sends and over the receives.
-	fn leaves(&self, active: Ext) -> (Ext, Ext) {
-		let (send, receive) = self.products();
-		let pad = Ext::one().add(&active);
-		(active.fast_mul(&send).add(&pad), active.fast_mul(&receive).add(&pad))
+	fn leaves(&self) -> (P, P) {
+		let active = self.values.selectors[Selector::Active.index()];
+		let pad = P::splat(Ext::one()).plus(active);
+		(active.times(self.send).plus(pad), active.times(self.receive).plus(pad))
 	}
 }
 
-fn evaluate<'a, A: Air>(air: &A, values: Values<'a>) -> Evaluator<'a> {
-	let mut evaluator = Evaluator { values, constraints: Vec::new(), factors: Vec::new() };
+fn evaluate<'a, A: Air, P: Point>(air: &A, values: Values<'a, P>, weights: Option<&'a [Ext]>) -> Evaluator<'a, P> {
+	let one = P::splat(Ext::one());
+	let mut evaluator = Evaluator {
+		values,
+		weights,
+		asserted: 0,
+		sum: P::splat(Ext::zero()),
+		gate_checks: Vec::new(),
+		send: one,
+		receive: one,
+	};
 	air.eval(&mut evaluator);
 	evaluator
 }
@@ -145,34 +224,32 @@ pub fn combine<A: Air>(air: &A, values: Values<'_>, weights: &[Ext]) -> Result<E
 	combine_with_leaves(air, values, weights).map(|(q, _)| q)
 }
 
-/// [`combine`] and [`bus_leaves`] from one run of `eval`: the zerocheck's two terms at a point.
-pub fn combine_with_leaves<A: Air>(
+/// [`combine`] and [`bus_leaves`] from one run of `eval`: the zerocheck's two terms at a point,
+/// or, with `P = Lanes`, at [`LANES`] points at once (the same values, point by point).
+pub fn combine_with_leaves<A: Air, P: Point>(
 	air: &A,
-	values: Values<'_>,
+	values: Values<'_, P>,
 	weights: &[Ext],
-) -> Result<(Ext, (Ext, Ext)), AirError> {
-	let evaluator = evaluate(air, values);
-	let count = evaluator.constraints.len() + evaluator.factors.len();
+) -> Result<(P, (P, P)), AirError> {
+	let evaluator = evaluate(air, values, Some(weights));
+	let count = evaluator.asserted + evaluator.gate_checks.len();
 	if count != weights.len() {
 		return Err(AirError::ConstraintCountChanged { expected: weights.len(), found: count });
 	}
 	let active = values.selectors[Selector::Active.index()];
-	let mut sum = Ext::zero();
-	for (value, weight) in evaluator.constraints.iter().zip(weights) {
-		sum = sum.add(&weight.fast_mul(value));
+	let gate_weights = &weights[evaluator.asserted..];
+	let mut gates = P::splat(Ext::zero());
+	for (check, weight) in evaluator.gate_checks.iter().zip(gate_weights) {
+		gates = gates.plus(check.scale(weight));
 	}
-	let gate_weights = &weights[evaluator.constraints.len()..];
-	for (factor, weight) in evaluator.factors.iter().zip(gate_weights) {
-		let check = factor.gate.fast_mul(&factor.gate).add(&factor.gate);
-		sum = sum.add(&weight.fast_mul(&active.fast_mul(&check)));
-	}
-	Ok((sum, evaluator.leaves(active)))
+	Ok((evaluator.sum.plus(active.times(gates)), evaluator.leaves()))
 }
 
 /// `(Π_send (g f + 1 + g), Π_receive (g f + 1 + g))` over the AIR's interactions at one point:
 /// on a row, the product of what the row sends and of what it receives.
 pub fn interaction_products<A: Air>(air: &A, values: Values<'_>) -> (Ext, Ext) {
-	evaluate(air, values).products()
+	let evaluator = evaluate(air, values, None);
+	(evaluator.send, evaluator.receive)
 }
 
 /// The bus leaves at one point: `active · Π_send (g f + 1 + g) + 1 + active` and the same over
@@ -180,7 +257,7 @@ pub fn interaction_products<A: Air>(air: &A, values: Values<'_>) -> (Ext, Ext) {
 /// grand product multiplies them over every row of every interacting table
 /// (`docs/proof-system.md`, "Buses by a GKR grand product").
 pub fn bus_leaves<A: Air>(air: &A, values: Values<'_>) -> (Ext, Ext) {
-	evaluate(air, values).leaves(values.selectors[Selector::Active.index()])
+	evaluate(air, values, None).leaves()
 }
 
 /// The selectors' multilinear extensions at `point ∈ Ext^n`, for a trace of `2^n` rows of which

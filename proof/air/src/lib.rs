@@ -40,7 +40,9 @@ mod symbolic;
 
 pub use agentic_pcs::{Base, BinaryFieldElement, Ext};
 pub use check::{check_trace, RowViolation};
-pub use eval::{bus_leaves, combine, combine_with_leaves, interaction_products, selectors_at, Values};
+pub use eval::{
+	bus_leaves, combine, combine_with_leaves, interaction_products, selectors_at, Lanes, Point, Values, LANES,
+};
 pub use symbolic::{analyze, AirError, AirInfo, ConstraintInfo, ConstraintKind, InteractionInfo};
 
 use core::ops::{Add, Mul};

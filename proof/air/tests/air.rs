@@ -1,8 +1,8 @@
 //! The symbolic analysis, the row checker and the selectors' extensions.
 
 use agentic_air::{
-	analyze, check_trace, combine, selectors_at, Air, AirBuilder, AirError, Base, BinaryFieldElement, Ext,
-	RowViolation, Selector, Values,
+	analyze, check_trace, combine, combine_with_leaves, selectors_at, Air, AirBuilder, AirError, Base,
+	BinaryFieldElement, Ext, Lanes, RowViolation, Selector, Values, LANES,
 };
 
 /// An AIR given by a closure, for one-off constraint sets.
@@ -233,6 +233,52 @@ constraints!(Bus, |b| {
 	b.interact(5, agentic_air::Direction::Receive, b.cur(2), &[b.cur(1)]);
 	b.interact(6, agentic_air::Direction::Receive, b.one(), &[b.cur(3)]);
 });
+
+// Constraints and interactions together (the bus AIR's, plus a transition on `next` and an
+// index bit), for comparing the evaluators.
+constraints!(Everything, |b| {
+	b.assert_bool(b.cur(2));
+	b.assert_transition(b.next(1) + b.cur(0) * b.cur(1) * b.index_bit(1));
+	b.assert_zero(b.selector(Selector::First) * b.cur(3) + b.constant(Base::from_value(7)));
+	b.interact(5, agentic_air::Direction::Send, b.cur(2), &[b.cur(0) * b.cur(1), b.cur(0)]);
+	b.interact(5, agentic_air::Direction::Receive, b.cur(2), &[b.cur(1)]);
+	b.interact(6, agentic_air::Direction::Receive, b.one(), &[b.cur(3)]);
+});
+
+#[test]
+fn lanes_evaluate_each_point_as_the_single_point_evaluator_does() {
+	let air = Fn(4, Everything);
+	let info = analyze(&air).expect("valid AIR");
+	let mut rng = 0x5eed_1a2e_u64;
+	let weights: Vec<Ext> = info.constraints.iter().map(|_| ext(&mut rng)).collect();
+	let challenges: Vec<Ext> = (0..4).map(|_| ext(&mut rng)).collect();
+	// LANES random points: every value differs from lane to lane.
+	let points: Vec<(Vec<Ext>, Vec<Ext>, [Ext; 4], Vec<Ext>)> = (0..LANES)
+		.map(|_| {
+			let cur = (0..4).map(|_| ext(&mut rng)).collect();
+			let next = (0..4).map(|_| ext(&mut rng)).collect();
+			let selectors = [0; 4].map(|_| ext(&mut rng));
+			let bits = (0..2).map(|_| ext(&mut rng)).collect();
+			(cur, next, selectors, bits)
+		})
+		.collect();
+	let lanes = |f: &dyn core::ops::Fn(usize) -> Ext| Lanes(core::array::from_fn(f));
+	let cur: Vec<Lanes> = (0..4).map(|k| lanes(&|l| points[l].0[k])).collect();
+	let next: Vec<Lanes> = (0..4).map(|k| lanes(&|l| points[l].1[k])).collect();
+	let selectors = [0, 1, 2, 3].map(|s| lanes(&|l| points[l].2[s]));
+	let bits: Vec<Lanes> = (0..2).map(|b| lanes(&|l| points[l].3[b])).collect();
+	let batch = Values { cur: &cur, next: &next, selectors, index_bits: &bits, challenges: &challenges };
+	let (q, (sends, receives)) = combine_with_leaves(&air, batch, &weights).expect("one weight per constraint");
+	for (l, (cur, next, selectors, bits)) in points.iter().enumerate() {
+		let one = Values { cur, next, selectors: *selectors, index_bits: bits, challenges: &challenges };
+		let (q1, (s1, r1)) = combine_with_leaves(&air, one, &weights).expect("one weight per constraint");
+		assert_eq!((q.0[l], sends.0[l], receives.0[l]), (q1, s1, r1), "lane {l}");
+		// Not a vacuous comparison: the terms differ from lane to lane.
+		assert_ne!(q.0[l], q.0[(l + 1) % LANES]);
+	}
+	let expected = Err(AirError::ConstraintCountChanged { expected: weights.len() - 1, found: weights.len() });
+	assert_eq!(combine_with_leaves(&air, batch, &weights[1..]).map(|_| ()), expected);
+}
 
 #[test]
 fn interactions_add_gate_checks_and_a_bus_degree() {

@@ -3,7 +3,7 @@
 use crate::{
 	code::{base_code, CodeCache},
 	ext_value,
-	field::{dot_base, Coords, Subfield},
+	field::{dot_base, Coords, FastMul, Subfield},
 	layout::{tensor_table, Layout},
 	merkle::{truncate, MerkleTree},
 	recursion::{next_level, row_claims, row_polynomial},
@@ -17,6 +17,7 @@ use ligerito::{
 	utils::{eq_table_lsb, partial_eval_lift},
 };
 use ligerito_binary_fields::BinaryFieldElement;
+use ligerito_reed_solomon::ReedSolomon;
 
 /// What the prover keeps of a commitment: the stacked polynomial and the Merkle tree of its
 /// encoded matrix. The encoded matrix itself (four times the stacked values, the prover's
@@ -29,6 +30,9 @@ pub struct Committed {
 	stacked: Vec<Base>,
 	/// The commitment's tree.
 	tree: MerkleTree,
+	/// The code the columns were encoded with (its twiddles cost a second to compute at
+	/// `2^22` encoded rows, and [`Committed::encoded_rows`] needs them again).
+	code: ReedSolomon<Base>,
 	/// The values the tree commits, where a test's lying prover changed `stacked` after the
 	/// commitment (`None`: `stacked`).
 	#[cfg(test)]
@@ -60,7 +64,7 @@ impl Committed {
 	fn encoded_rows(&self, queries: &[usize]) -> Vec<Vec<Base>> {
 		/// Columns encoded per pass over the values: 8 buffers of the code's block length.
 		const COLUMNS_PER_PASS: usize = 8;
-		let code = base_code(self.layout.log_rows);
+		let code = &self.code;
 		let (width, message) = (self.layout.leaf_width(), code.message_length());
 		#[cfg(test)]
 		let stacked = self.committed_values.as_deref().unwrap_or(&self.stacked);
@@ -78,8 +82,15 @@ impl Committed {
 					column[i] = value;
 				}
 			}
-			for column in &mut columns[..count] {
-				ligerito_reed_solomon::encode_non_systematic(&code, column);
+			let encode = |column: &mut Vec<Base>| ligerito_reed_solomon::encode_non_systematic(code, column);
+			#[cfg(feature = "parallel")]
+			{
+				use rayon::prelude::*;
+				columns[..count].par_iter_mut().for_each(encode);
+			}
+			#[cfg(not(feature = "parallel"))]
+			columns[..count].iter_mut().for_each(encode);
+			for column in &columns[..count] {
 				for (row, &q) in rows.iter_mut().zip(queries) {
 					row.push(column[q]);
 				}
@@ -141,12 +152,14 @@ fn commit_in(layout: Layout, polys: &[&[Base]]) -> Result<Committed, PcsError> {
 		let start = layout.stacked_index(j as u32, 0);
 		stacked[start..start + poly.len()].copy_from_slice(poly);
 	}
-	let tree = encode(&layout, &stacked);
+	let code = base_code(layout.log_rows);
+	let tree = encode(&layout, &stacked, &code);
 	Ok(Committed {
 		commitment: Commitment { root: tree.root(), num_vars },
 		layout,
 		stacked,
 		tree,
+		code,
 		#[cfg(test)]
 		committed_values: None,
 	})
@@ -157,8 +170,8 @@ fn commit_in(layout: Layout, polys: &[&[Base]]) -> Result<Committed, PcsError> {
 /// recomputes: the opening tests fail otherwise), and the tree over those leaves, cut to 26
 /// bytes, is ours (ligerito's own 32-byte inner nodes are dropped, and the encoded matrix
 /// with them: [`Committed::encoded_rows`] encodes the opened rows again).
-fn encode(layout: &Layout, stacked: &[Base]) -> MerkleTree {
-	let mut witness = ligero_commit(stacked, layout.rows(), layout.leaf_width(), &base_code(layout.log_rows));
+fn encode(layout: &Layout, stacked: &[Base], code: &ReedSolomon<Base>) -> MerkleTree {
+	let mut witness = ligero_commit(stacked, layout.rows(), layout.leaf_width(), code);
 	let mut layers = core::mem::take(&mut witness.tree.layers);
 	drop(witness);
 	layers.truncate(1);
@@ -172,9 +185,9 @@ fn base_round(f: &[Base], w: &[Ext]) -> (Ext, Ext, Ext) {
 	let (mut s0, mut s1, mut s2) = (Ext::zero(), Ext::zero(), Ext::zero());
 	for (fp, wp) in f.chunks_exact(2).zip(w.chunks_exact(2)) {
 		let (f0, f1) = (Ext::from(fp[0]), Ext::from(fp[1]));
-		s0 = s0.add(&f0.mul(&wp[0]));
-		s1 = s1.add(&f1.mul(&wp[1]));
-		s2 = s2.add(&f0.add(&f1).mul(&wp[0].add(&wp[1])));
+		s0 = s0.add(&f0.fast_mul(&wp[0]));
+		s1 = s1.add(&f1.fast_mul(&wp[1]));
+		s2 = s2.add(&f0.add(&f1).fast_mul(&wp[0].add(&wp[1])));
 	}
 	(s0, s1, s2)
 }
@@ -188,7 +201,7 @@ fn fold_prefix_in_place(v: &mut Vec<Ext>, r: Ext) {
 	let half = v.len() / 2;
 	for i in 0..half {
 		let (lo, hi) = (v[2 * i], v[2 * i + 1]);
-		v[i] = lo.add(&r.mul(&lo.add(&hi)));
+		v[i] = lo.add(&r.fast_mul(&lo.add(&hi)));
 	}
 	v.truncate(half);
 	if v.len() % 2 == 1 && v.len() > 1 {
@@ -200,7 +213,7 @@ fn fold_prefix_in_place(v: &mut Vec<Ext>, r: Ext) {
 fn fold_base_prefix(v: &[Base], r: Ext) -> Vec<Ext> {
 	let folded = v.chunks_exact(2).map(|p| {
 		let (f0, f1) = (Ext::from(p[0]), Ext::from(p[1]));
-		f0.add(&r.mul(&f0.add(&f1)))
+		f0.add(&r.fast_mul(&f0.add(&f1)))
 	});
 	even(folded.collect())
 }
@@ -298,7 +311,7 @@ fn open_recursive_altered(
 					let value = rows
 						.iter()
 						.zip(&reduced.gammas)
-						.fold(Ext::zero(), |acc, (r, gamma)| acc.add(&gamma.mul(&dot_base(&r[k], &eq))));
+						.fold(Ext::zero(), |acc, (r, gamma)| acc.add(&gamma.fast_mul(&dot_base(&r[k], &eq))));
 					subfield.coords(value)
 				})
 				.collect();
@@ -341,10 +354,10 @@ impl RowSource {
 		}
 		let mut by_row = codes.encode_transposed(self.log_rows, &at_queries);
 		for (w, e) in by_row.iter_mut().zip(eq_table_lsb(&self.s_hi)) {
-			*w = w.add(&alphas[0].mul(&e));
+			*w = w.add(&alphas[0].fast_mul(&e));
 		}
 		let x = Ext::from_value(2);
-		let coordinates = [Ext::one(), x, x.mul(&x), x.mul(&x).mul(&x)];
+		let coordinates = [Ext::one(), x, x.fast_mul(&x), x.fast_mul(&x).fast_mul(&x)];
 		by_row.iter().flat_map(|w| coordinates.map(|c| c.mul(w))).collect()
 	}
 }
@@ -397,7 +410,7 @@ fn reduce(
 			let start = layout.stacked_index(claim.poly, 0);
 			let w = &mut weights[claim.commitment as usize][start..];
 			for (w, t) in w.iter_mut().zip(&table) {
-				*w = w.add(&alpha.mul(t));
+				*w = w.add(&alpha.fast_mul(t));
 			}
 		}
 	}
@@ -447,7 +460,7 @@ fn reduce(
 	let mut combined_row = vec![Ext::zero(); layout.used_rows()];
 	for (c, gamma) in committed.iter().zip(&gammas) {
 		for (acc, v) in combined_row.iter_mut().zip(partial_eval_lift(&c.stacked[..used], s_lo)) {
-			*acc = acc.add(&gamma.mul(&v));
+			*acc = acc.add(&gamma.fast_mul(&v));
 		}
 	}
 	Ok(Reduced { layout, sumcheck, point, evaluations, gammas, combined_row })
@@ -614,10 +627,11 @@ mod tests {
 		for (at, bound) in [(25 << 3, true), (21 << 3, true), (165, false)] {
 			let mut stacked = honest.stacked.clone();
 			stacked[at] = Base::one();
-			let tree = encode(&layout, &stacked);
+			let code = base_code(layout.log_rows);
+			let tree = encode(&layout, &stacked, &code);
 			let num_vars = honest.commitment().num_vars;
 			let commitment = Commitment { root: tree.root(), num_vars };
-			let dirty = Committed { commitment, layout: layout.clone(), stacked, tree, committed_values: None };
+			let dirty = Committed { commitment, layout: layout.clone(), stacked, tree, code, committed_values: None };
 			let point: Vec<Ext> = (0..7u128).map(|i| Ext::from_value(0x9e37_79b9_7f4a_7c15 * (i + 1))).collect();
 			let value = dirty.evaluate(0, ClaimKind::Eq, &point);
 			let claim = Claim { commitment: 0, poly: 0, kind: ClaimKind::Eq, point, value };

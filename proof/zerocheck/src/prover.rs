@@ -6,9 +6,11 @@ use crate::{
 	Config, Shape, Statement, TableProof, TableStatement, Tables, TraceProof, ZerocheckError, DOMAIN,
 };
 use agentic_air::{
-	analyze, bus_leaves, check_trace, combine_with_leaves, Air, AirInfo, BinaryFieldElement, Values, MAX_INDEX_BIT,
+	analyze, bus_leaves, check_trace, combine_with_leaves, Air, AirInfo, BinaryFieldElement, Lanes, Point, Values,
+	LANES, MAX_INDEX_BIT,
 };
 use agentic_pcs::{
+	field::FastMul,
 	prover::{commit, open_recursive},
 	Base, Ext, Transcript,
 };
@@ -17,7 +19,7 @@ use ligerito::{sumcheck_polys::fold_lsb, utils::eq_table_lsb};
 /// Proves that `trace` (the AIR's columns, `2^n` values each) satisfies `air` under
 /// `statement`. The trace is checked first, row by row, and against the statement's boundary
 /// values and public columns: an invalid trace is an error, not a proof.
-pub fn prove<A: Air>(
+pub fn prove<A: Air + Sync>(
 	air: &A,
 	statement: &Statement,
 	config: &Config,
@@ -30,7 +32,7 @@ pub fn prove<A: Air>(
 /// table, in the statement's order), and that the tables' interactions balance with the
 /// statement's public ones. Every trace is checked first, and the balance after the challenges:
 /// an invalid trace is an error, not a proof.
-pub fn prove_tables<A: Air>(
+pub fn prove_tables<A: Air + Sync>(
 	airs: &[&A],
 	statement: &Tables,
 	config: &Config,
@@ -42,7 +44,7 @@ pub fn prove_tables<A: Air>(
 /// Proves `trace` without checking it: for tests that show the verifier rejects proofs of
 /// invalid traces (the mutation suite). Never enable feature `unchecked` in a product.
 #[cfg(feature = "unchecked")]
-pub fn prove_unchecked<A: Air>(
+pub fn prove_unchecked<A: Air + Sync>(
 	air: &A,
 	statement: &Statement,
 	config: &Config,
@@ -53,7 +55,7 @@ pub fn prove_unchecked<A: Air>(
 
 /// [`prove_tables`] without checking the traces or the balance (feature `unchecked`).
 #[cfg(feature = "unchecked")]
-pub fn prove_tables_unchecked<A: Air>(
+pub fn prove_tables_unchecked<A: Air + Sync>(
 	airs: &[&A],
 	statement: &Tables,
 	config: &Config,
@@ -93,7 +95,7 @@ pub enum Forgery {
 /// Proves `trace` without checking it, lying as `forgery` says: tests of the verifier's final
 /// check and of the opening's binding of the sent values (feature `unchecked`).
 #[cfg(feature = "unchecked")]
-pub fn prove_forged<A: Air>(
+pub fn prove_forged<A: Air + Sync>(
 	air: &A,
 	statement: &Statement,
 	config: &Config,
@@ -106,7 +108,7 @@ pub fn prove_forged<A: Air>(
 /// [`prove_tables`] without checks, lying as `forgery` says (the round and value forgeries
 /// apply to the first table; feature `unchecked`).
 #[cfg(feature = "unchecked")]
-pub fn prove_tables_forged<A: Air>(
+pub fn prove_tables_forged<A: Air + Sync>(
 	airs: &[&A],
 	statement: &Tables,
 	config: &Config,
@@ -161,7 +163,7 @@ impl Forge {
 
 /// Analyses the AIRs, checks the shapes and (if `checked`) every trace against its AIR and
 /// statement, and proves.
-fn run<A: Air>(
+fn run<A: Air + Sync>(
 	airs: &[&A],
 	statement: &Tables,
 	config: &Config,
@@ -219,10 +221,20 @@ impl Table {
 		Table(values.iter().map(|&v| Ext::from(v)).collect())
 	}
 
-	/// Entry `2i` and the difference to entry `2i + 1` (the value at `X` is `lo + X · diff`).
-	fn pair(&self, i: usize) -> (Ext, Ext) {
-		let (lo, hi) = (self.0[2 * i], self.0[2 * i + 1]);
-		(lo, lo.add(&hi))
+	/// The value at `X = d` (the field element whose value is `d`) of pair `i`: `lo + d · diff`,
+	/// with `d · diff` by shifts (multiplying by `x` is a shift and, past `x^127`, a fold).
+	#[inline(always)]
+	fn at(&self, i: usize, d: u128) -> Ext {
+		let (lo, hi) = (self.0[2 * i].poly().value(), self.0[2 * i + 1].poly().value());
+		let (mut sum, mut multiple, mut d) = (lo, lo ^ hi, d);
+		while d != 0 {
+			// Without a branch on the bit: the lanes' nodes differ, the branch would be guessed
+			// wrong often.
+			sum ^= multiple & 0u128.wrapping_sub(d & 1);
+			multiple = (multiple << 1) ^ ((multiple >> 127) * 0x87);
+			d >>= 1;
+		}
+		Ext::from_value(sum)
 	}
 
 	fn fold(&mut self, r: Ext) {
@@ -275,7 +287,7 @@ fn leaves<A: Air>(
 	(sends, receives)
 }
 
-fn prove_inner<A: Air>(
+fn prove_inner<A: Air + Sync>(
 	airs: &[&A],
 	infos: &[AirInfo],
 	shape: &ProofShape,
@@ -365,7 +377,7 @@ fn prove_inner<A: Air>(
 /// sending `q` at the nodes `0, x, x + 1, …` (Gruen's factoring, [`EqClaim`](crate::shape::EqClaim));
 /// absorbs the values at the final point. Returns the point, the values and the rounds.
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-fn zerocheck<A: Air>(
+fn zerocheck<A: Air + Sync>(
 	air: &A,
 	info: &AirInfo,
 	shape: &Shape,
@@ -382,14 +394,13 @@ fn zerocheck<A: Air>(
 	let (tau, bus_weights, mut claim) = match leaves {
 		Some((point, a, b)) => {
 			let (eta, eta_r) = (transcript.challenge(), transcript.challenge());
-			(point.to_vec(), Some((eta, eta_r)), eta.mul(&a).add(&eta_r.mul(&b)))
+			(point.to_vec(), Some((eta, eta_r)), eta.fast_mul(&a).add(&eta_r.fast_mul(&b)))
 		},
 		None => ((0..n).map(|_| transcript.challenge()).collect(), None, Ext::zero()),
 	};
 
 	// The tables: every column, every next-row column, the selectors and the index bits the
 	// AIR reads.
-	let width = trace.len();
 	let mut cur: Vec<Table> = trace.iter().map(|c| Table::lifted(c)).collect();
 	let mut next: Vec<Table> = info
 		.next_columns
@@ -407,53 +418,27 @@ fn zerocheck<A: Air>(
 
 	// q at the nodes 0, 2, 3, …, D: every node of a degree-D polynomial but 1.
 	let all_nodes = nodes(shape.round_degree as usize);
-	let sent_nodes: Vec<(usize, Ext)> = all_nodes.iter().copied().enumerate().filter(|(d, _)| *d != 1).collect();
+	let sent_nodes: Vec<u128> = (0..all_nodes.len() as u128).filter(|&d| d != 1).collect();
 	let interpolator = Interpolator::new(all_nodes.len());
-	let mut cur_at = vec![Ext::zero(); width];
-	let mut next_at = vec![Ext::zero(); width];
-	let mut bits_at = vec![Ext::zero(); MAX_INDEX_BIT as usize + 1];
-	let mut cur_pairs = vec![(Ext::zero(), Ext::zero()); width];
-	let mut next_pairs = vec![(Ext::zero(), Ext::zero()); info.next_columns.len()];
-	let mut bit_pairs = vec![(Ext::zero(), Ext::zero()); info.index_bits.len()];
 	let mut rounds = Vec::with_capacity(n);
 	let mut point = Vec::with_capacity(n);
 	for (k, &coordinate) in tau.iter().enumerate() {
 		// q(X) = Σ_x' eq(τ_(>k), x') F(s, X, x').
 		let weights = eq_table_lsb(&tau[k + 1..]);
-		let mut q = vec![Ext::zero(); sent_nodes.len()];
-		for (i, weight) in weights.iter().enumerate() {
-			for (pair, table) in cur_pairs.iter_mut().zip(&cur) {
-				*pair = table.pair(i);
-			}
-			for (pair, table) in next_pairs.iter_mut().zip(&next) {
-				*pair = table.pair(i);
-			}
-			for (pair, table) in bit_pairs.iter_mut().zip(&bit_tables) {
-				*pair = table.pair(i);
-			}
-			let sel_pairs = selectors.each_ref().map(|t| t.pair(i));
-			for (slot, &(d, x)) in q.iter_mut().zip(&sent_nodes) {
-				let at = |(lo, diff): (Ext, Ext)| if d == 0 { lo } else { lo.add(&x.mul(&diff)) };
-				for (value, &pair) in cur_at.iter_mut().zip(&cur_pairs) {
-					*value = at(pair);
-				}
-				for (&k, &pair) in info.next_columns.iter().zip(&next_pairs) {
-					next_at[k as usize] = at(pair);
-				}
-				for (&b, &pair) in info.index_bits.iter().zip(&bit_pairs) {
-					bits_at[b as usize] = at(pair);
-				}
-				let values = Values {
-					cur: &cur_at,
-					next: &next_at,
-					selectors: sel_pairs.map(at),
-					index_bits: &bits_at,
-					challenges,
-				};
-				let f = combined(air, values, &lambdas, bus_weights)?;
-				*slot = slot.add(&weight.mul(&f));
-			}
-		}
+		let round = Round {
+			air,
+			info,
+			cur: &cur,
+			next: &next,
+			selectors: &selectors,
+			bits: &bit_tables,
+			weights: &weights,
+			nodes: &sent_nodes,
+			lambdas: &lambdas,
+			bus_weights,
+			challenges,
+		};
+		let q = round.sum()?;
 		transcript.absorb_exts(b"zc/round", &q);
 		rounds.push(q.iter().map(|e| e.poly().value()).collect());
 		let s = transcript.challenge();
@@ -488,16 +473,109 @@ fn zerocheck<A: Air>(
 	Ok((point, cur_values, next_values, rounds))
 }
 
+/// What one round of a table's zerocheck reads: the tables bound so far, the `eq` weights of
+/// the pairs, the nodes.
+struct Round<'a, A> {
+	air: &'a A,
+	info: &'a AirInfo,
+	cur: &'a [Table],
+	next: &'a [Table],
+	selectors: &'a [Table; 4],
+	bits: &'a [Table],
+	/// `eq(τ_(>k), i)` for every pair `i`.
+	weights: &'a [Ext],
+	/// The nodes `q` is sent at, as the values of the field elements.
+	nodes: &'a [u128],
+	lambdas: &'a [Ext],
+	bus_weights: Option<(Ext, Ext)>,
+	challenges: &'a [Ext],
+}
+
+/// Pairs per task when the round runs on several threads: enough to keep the split's cost
+/// (one `q` per task) small, few enough to share the work evenly.
+#[cfg(feature = "parallel")]
+const PAIRS_PER_TASK: usize = 1 << 10;
+
+impl<A: Air + Sync> Round<'_, A> {
+	/// `q` at the nodes: `Σ_i eq(τ_(>k), i) F(pair i at X)`. The sum is a XOR of the parts, so
+	/// any split of the pairs (threads) gives the same bits.
+	fn sum(&self) -> Result<Vec<Ext>, ZerocheckError> {
+		let pairs = self.weights.len();
+		#[cfg(feature = "parallel")]
+		{
+			use rayon::prelude::*;
+			if pairs > PAIRS_PER_TASK {
+				let starts: Vec<usize> = (0..pairs).step_by(PAIRS_PER_TASK).collect();
+				let parts: Vec<Vec<Ext>> = starts
+					.par_iter()
+					.map(|&start| self.sum_over(start..(start + PAIRS_PER_TASK).min(pairs)))
+					.collect::<Result<_, _>>()?;
+				let mut q = vec![Ext::zero(); self.nodes.len()];
+				for part in parts {
+					for (total, value) in q.iter_mut().zip(part) {
+						*total = total.add(&value);
+					}
+				}
+				return Ok(q);
+			}
+		}
+		self.sum_over(0..pairs)
+	}
+
+	/// [`Round::sum`] over the pairs `pairs`, [`LANES`] points (pair, node) at a time.
+	fn sum_over(&self, pairs: core::ops::Range<usize>) -> Result<Vec<Ext>, ZerocheckError> {
+		let nodes = self.nodes.len();
+		let zero = Lanes::splat(Ext::zero());
+		let mut cur = vec![zero; self.cur.len()];
+		let mut next = vec![zero; self.info.width];
+		let mut bits = vec![zero; MAX_INDEX_BIT as usize + 1];
+		let mut q = vec![Ext::zero(); nodes];
+		let (first, end) = (pairs.start * nodes, pairs.end * nodes);
+		for batch in (first..end).step_by(LANES) {
+			// Lane l is point batch + l (pair p / nodes at node p % nodes); lanes past the end
+			// repeat the last point and are not added.
+			let lane = |l: usize| {
+				let p = (batch + l).min(end - 1);
+				(p / nodes, self.nodes[p % nodes])
+			};
+			let lanes: [(usize, u128); LANES] = core::array::from_fn(lane);
+			let at = |table: &Table| Lanes(lanes.map(|(i, d)| table.at(i, d)));
+			for (value, table) in cur.iter_mut().zip(self.cur) {
+				*value = at(table);
+			}
+			for (&k, table) in self.info.next_columns.iter().zip(self.next) {
+				next[k as usize] = at(table);
+			}
+			for (&b, table) in self.info.index_bits.iter().zip(self.bits) {
+				bits[b as usize] = at(table);
+			}
+			let values = Values {
+				cur: &cur,
+				next: &next,
+				selectors: self.selectors.each_ref().map(at),
+				index_bits: &bits,
+				challenges: self.challenges,
+			};
+			let f = combined(self.air, values, self.lambdas, self.bus_weights)?;
+			for (l, &(i, _)) in lanes.iter().enumerate().take(end - batch) {
+				let slot = &mut q[(batch + l) % nodes];
+				*slot = slot.add(&self.weights[i].fast_mul(&f.0[l]));
+			}
+		}
+		Ok(q)
+	}
+}
+
 /// `F = Q + η S + η' R` at one point (`Q` alone without a bus).
-fn combined<A: Air>(
+fn combined<A: Air, P: Point>(
 	air: &A,
-	values: Values<'_>,
+	values: Values<'_, P>,
 	lambdas: &[Ext],
 	bus_weights: Option<(Ext, Ext)>,
-) -> Result<Ext, ZerocheckError> {
+) -> Result<P, ZerocheckError> {
 	let (q, (sends, receives)) = combine_with_leaves(air, values, lambdas)?;
 	Ok(match bus_weights {
-		Some((eta, eta_r)) => q.add(&eta.mul(&sends)).add(&eta_r.mul(&receives)),
+		Some((eta, eta_r)) => q.plus(sends.scale(&eta)).plus(receives.scale(&eta_r)),
 		None => q,
 	})
 }
@@ -543,9 +621,128 @@ fn forge_value<A: Air>(
 	};
 	let (f0, f1, f2) = (at(Ext::zero())?, at(Ext::one())?, at(Ext::from_value(2))?);
 	let slope = f0.add(&f1);
-	if slope == Ext::zero() || f0.add(&slope.mul(&Ext::from_value(2))) != f2 {
+	if slope == Ext::zero() || f0.add(&slope.fast_mul(&Ext::from_value(2))) != f2 {
 		return Err(ZerocheckError::BadShape("the constraints are not linear in the forged value"));
 	}
-	at(claim.add(&f0).mul(&slope.inv()))?;
+	at(claim.add(&f0).fast_mul(&slope.inv()))?;
 	Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use agentic_air::{AirBuilder, Direction, Selector};
+
+	fn ext(rng: &mut u64) -> Ext {
+		let mut next = || {
+			*rng ^= *rng << 13;
+			*rng ^= *rng >> 7;
+			*rng ^= *rng << 17;
+			*rng
+		};
+		Ext::from_value(((next() as u128) << 64) | next() as u128)
+	}
+
+	/// Constraints on `cur`, `next`, the selectors and an index bit, and a send and a receive.
+	struct Mixed;
+
+	impl Air for Mixed {
+		fn width(&self) -> usize {
+			3
+		}
+
+		fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+			b.assert_bool(b.cur(0));
+			b.assert_transition(b.next(1) + b.cur(1) * b.cur(2) * b.index_bit(0));
+			b.assert_zero(b.selector(Selector::First) * b.cur(2));
+			b.interact(1, Direction::Send, b.cur(0), &[b.cur(1), b.cur(2) * b.cur(2)]);
+			b.interact(1, Direction::Receive, b.one(), &[b.cur(2)]);
+		}
+	}
+
+	#[test]
+	fn a_pair_at_a_node_is_the_line_through_the_pair() {
+		let mut rng = 7;
+		let table = Table((0..8).map(|_| ext(&mut rng)).collect());
+		for i in 0..4 {
+			let (lo, hi) = (table.0[2 * i], table.0[2 * i + 1]);
+			for d in 0..40u128 {
+				let line = lo.add(&Ext::from_value(d).fast_mul(&lo.add(&hi)));
+				assert_eq!(table.at(i, d), line, "pair {i} node {d}");
+			}
+			assert_eq!(table.at(i, 1), hi);
+		}
+	}
+
+	/// A round's sum, point by point with the one-point evaluator: what the batched, split
+	/// sums must equal.
+	fn direct(round: &Round<'_, Mixed>) -> Vec<Ext> {
+		let width = round.cur.len();
+		let mut q = vec![Ext::zero(); round.nodes.len()];
+		for (i, weight) in round.weights.iter().enumerate() {
+			for (slot, &d) in q.iter_mut().zip(round.nodes) {
+				let cur: Vec<Ext> = round.cur.iter().map(|t| t.at(i, d)).collect();
+				let mut next = vec![Ext::zero(); width];
+				for (&k, t) in round.info.next_columns.iter().zip(round.next) {
+					next[k as usize] = t.at(i, d);
+				}
+				let mut bits = vec![Ext::zero(); MAX_INDEX_BIT as usize + 1];
+				for (&b, t) in round.info.index_bits.iter().zip(round.bits) {
+					bits[b as usize] = t.at(i, d);
+				}
+				let values = Values {
+					cur: &cur,
+					next: &next,
+					selectors: round.selectors.each_ref().map(|t| t.at(i, d)),
+					index_bits: &bits,
+					challenges: round.challenges,
+				};
+				let f = combined(round.air, values, round.lambdas, round.bus_weights).expect("weights fit");
+				*slot = slot.add(&weight.fast_mul(&f));
+			}
+		}
+		q
+	}
+
+	#[test]
+	fn the_batched_round_sum_is_the_pointwise_sum_however_it_is_split() {
+		let info = analyze(&Mixed).expect("valid AIR");
+		let mut rng = 0xfeed;
+		// 13 pairs: with 4 nodes, 52 points, not a multiple of LANES.
+		let pairs = 13;
+		let mut table = || Table((0..2 * pairs).map(|_| ext(&mut rng)).collect());
+		let cur: Vec<Table> = (0..3).map(|_| table()).collect();
+		let next: Vec<Table> = info.next_columns.iter().map(|_| table()).collect();
+		let selectors = [(); 4].map(|_| table());
+		let bits: Vec<Table> = info.index_bits.iter().map(|_| table()).collect();
+		let weights: Vec<Ext> = (0..pairs).map(|_| ext(&mut rng)).collect();
+		let lambdas: Vec<Ext> = info.constraints.iter().map(|_| ext(&mut rng)).collect();
+		let challenges: Vec<Ext> = (0..4).map(|_| ext(&mut rng)).collect();
+		let nodes = [0u128, 2, 3, 4];
+		let round = Round {
+			air: &Mixed,
+			info: &info,
+			cur: &cur,
+			next: &next,
+			selectors: &selectors,
+			bits: &bits,
+			weights: &weights,
+			nodes: &nodes,
+			lambdas: &lambdas,
+			bus_weights: Some((ext(&mut rng), ext(&mut rng))),
+			challenges: &challenges,
+		};
+		let want = direct(&round);
+		assert!(want.iter().all(|q| *q != Ext::zero()));
+		assert_eq!(round.sum().expect("weights fit"), want);
+		for split in [1, 2, 5, 12] {
+			let (a, b) = (round.sum_over(0..split).unwrap(), round.sum_over(split..pairs).unwrap());
+			let joined: Vec<Ext> = a.iter().zip(&b).map(|(x, y)| x.add(y)).collect();
+			assert_eq!(joined, want, "split at {split}");
+		}
+		// A changed value changes the sum.
+		let mut changed: Vec<Table> = cur.iter().map(|t| Table(t.0.clone())).collect();
+		changed[2].0[5] = changed[2].0[5].add(&Ext::one());
+		assert_ne!(Round { cur: &changed, ..round }.sum().unwrap(), want);
+	}
 }
