@@ -13,7 +13,6 @@ use crate::{
 };
 use ligerito::{
 	ligero::ligero_commit,
-	sumcheck_polys::product_round_coeffs,
 	utils::{eq_table_lsb, partial_eval_lift},
 };
 use ligerito_binary_fields::BinaryFieldElement;
@@ -179,17 +178,37 @@ fn encode(layout: &Layout, stacked: &[Base], code: &ReedSolomon<Base>) -> Merkle
 	MerkleTree::new(leaves)
 }
 
-/// The round polynomial `(h(0), h(1), X² coefficient)` of `Σ_x f(x) w(x)` in its lowest
-/// variable, `f` in the base field; `f` and `w` have the same even length.
-fn base_round(f: &[Base], w: &[Ext]) -> (Ext, Ext, Ext) {
-	let (mut s0, mut s1, mut s2) = (Ext::zero(), Ext::zero(), Ext::zero());
-	for (fp, wp) in f.chunks_exact(2).zip(w.chunks_exact(2)) {
-		let (f0, f1) = (Ext::from(fp[0]), Ext::from(fp[1]));
-		s0 = s0.add(&f0.fast_mul(&wp[0]));
-		s1 = s1.add(&f1.fast_mul(&wp[1]));
-		s2 = s2.add(&f0.add(&f1).fast_mul(&wp[0].add(&wp[1])));
+/// Pairs per task when a batching round runs on several threads.
+#[cfg(feature = "parallel")]
+const PAIRS_PER_TASK: usize = 1 << 14;
+
+/// `h(0)` and the `X²` coefficient of the round polynomial of `Σ_x f(x) w(x)` in its lowest
+/// variable (`f` lifted by `lift`; `f` and `w` of the same even length): `Σ f_0 w_0` and
+/// `Σ (f_0 + f_1)(w_0 + w_1)` over the pairs. With feature `parallel`, over chunks of pairs on
+/// every core: a sum is a XOR, so the same bits whatever the split.
+fn round_sums<T: Copy + Sync>(f: &[T], w: &[Ext], lift: impl Fn(T) -> Ext + Sync) -> (Ext, Ext) {
+	let sums = |f: &[T], w: &[Ext]| {
+		let (mut h0, mut h2) = (Ext::zero(), Ext::zero());
+		for (fp, wp) in f.chunks_exact(2).zip(w.chunks_exact(2)) {
+			let (f0, f1) = (lift(fp[0]), lift(fp[1]));
+			h0 = h0.add(&f0.fast_mul(&wp[0]));
+			h2 = h2.add(&f0.add(&f1).fast_mul(&wp[0].add(&wp[1])));
+		}
+		(h0, h2)
+	};
+	#[cfg(feature = "parallel")]
+	{
+		use rayon::prelude::*;
+		let chunk = 2 * PAIRS_PER_TASK;
+		if f.len() > chunk {
+			return f
+				.par_chunks(chunk)
+				.zip(w.par_chunks(chunk))
+				.map(|(f, w)| sums(f, w))
+				.reduce(|| (Ext::zero(), Ext::zero()), |(a0, a2), (b0, b2)| (a0.add(&b0), a2.add(&b2)));
+		}
 	}
-	(s0, s1, s2)
+	sums(f, w)
 }
 
 /// `v` bound in its lowest variable to `r`, in place, for a table whose entries past `v.len()`
@@ -209,13 +228,21 @@ fn fold_prefix_in_place(v: &mut Vec<Ext>, r: Ext) {
 	}
 }
 
-/// [`fold_prefix_in_place`] of base-field values, into a new table of `E` values.
+/// [`fold_prefix_in_place`] of base-field values, into a new table of `E` values (on every
+/// core with feature `parallel`).
 fn fold_base_prefix(v: &[Base], r: Ext) -> Vec<Ext> {
-	let folded = v.chunks_exact(2).map(|p| {
+	let fold = |p: &[Base]| {
 		let (f0, f1) = (Ext::from(p[0]), Ext::from(p[1]));
 		f0.add(&r.fast_mul(&f0.add(&f1)))
-	});
-	even(folded.collect())
+	};
+	#[cfg(feature = "parallel")]
+	let folded = {
+		use rayon::prelude::*;
+		v.par_chunks_exact(2).map(fold).collect()
+	};
+	#[cfg(not(feature = "parallel"))]
+	let folded = v.chunks_exact(2).map(fold).collect();
+	even(folded)
 }
 
 /// `v` with a zero appended if its length is odd and above 1: a prefix of a table of `2^k`
@@ -405,11 +432,18 @@ fn reduce(
 		weights.push(source.weights(&alphas, codes));
 	} else {
 		weights = vec![vec![Ext::zero(); len]; committed.len()];
+		// Claims come in runs at one point (a zerocheck claims every column of a table there):
+		// the table is built once per run.
+		let mut last: Option<(ClaimKind, &[Ext], Vec<Ext>)> = None;
 		for (claim, alpha) in claims.iter().zip(&alphas) {
-			let table = weight_table(claim.kind, &claim.point);
+			let table = match last.take() {
+				Some((kind, point, table)) if kind == claim.kind && point == &claim.point[..] => (kind, point, table),
+				_ => (claim.kind, &claim.point[..], weight_table(claim.kind, &claim.point)),
+			};
+			let table = &last.insert(table).2;
 			let start = layout.stacked_index(claim.poly, 0);
 			let w = &mut weights[claim.commitment as usize][start..];
-			for (w, t) in w.iter_mut().zip(&table) {
+			for (w, t) in w.iter_mut().zip(table) {
 				*w = w.add(&alpha.fast_mul(t));
 			}
 		}
@@ -424,10 +458,10 @@ fn reduce(
 		// h(1) is not sent: the verifier takes it from the running claim.
 		let (mut h0, mut h2) = (Ext::zero(), Ext::zero());
 		for (g, w) in weights.iter().enumerate() {
-			let (a, _, c) = if round == 0 {
-				base_round(&committed[g].stacked[..len], w)
+			let (a, c) = if round == 0 {
+				round_sums(&committed[g].stacked[..len], w, Ext::from)
 			} else {
-				product_round_coeffs(&polys[g], w)
+				round_sums(&polys[g], w, |e| e)
 			};
 			(h0, h2) = (h0.add(&a), h2.add(&c));
 		}
@@ -502,6 +536,26 @@ fn leaf_openings(committed: &[&Committed], rows: Vec<Vec<Vec<Base>>>, queries: &
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	/// The batching round's sums are ligerito's round coefficients (`h(0)`, `X²`), for
+	/// base-field and extension values, and over lengths past one task's pairs (the split
+	/// sums of feature `parallel`).
+	#[test]
+	fn round_sums_are_the_round_coefficients() {
+		use ligerito::sumcheck_polys::product_round_coeffs;
+		let ext = |i: u128| Ext::from_value(i.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835) ^ (i << 64));
+		for len in [2usize, 6, 1 << 16] {
+			let base: Vec<Base> = (0..len as u32).map(|i| Base::from_value(i.wrapping_mul(2654435761))).collect();
+			let lifted: Vec<Ext> = base.iter().map(|&b| Ext::from(b)).collect();
+			let f: Vec<Ext> = (0..len as u128).map(|i| ext(i + 7)).collect();
+			let w: Vec<Ext> = (0..len as u128).map(ext).collect();
+			let (h0, _, h2) = product_round_coeffs(&lifted, &w);
+			assert_eq!(round_sums(&base, &w, Ext::from), (h0, h2), "base, {len} values");
+			let (h0, _, h2) = product_round_coeffs(&f, &w);
+			assert_eq!(round_sums(&f, &w, |e| e), (h0, h2), "extension, {len} values");
+			assert_ne!(h2, Ext::zero());
+		}
+	}
 
 	/// A prover whose polynomial differs from what it committed (one value changed after the
 	/// commitment) cannot make the verifier accept, even for the true claims about the changed

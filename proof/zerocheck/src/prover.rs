@@ -180,9 +180,17 @@ fn run<A: Air + Sync>(
 		check_shape(info, table_shape, trace)?;
 	}
 	if checked {
-		for ((air, table), trace) in airs.iter().zip(&statement.tables).zip(traces) {
-			check_table(*air, table, trace)?;
+		let tables: Vec<_> = airs.iter().zip(&statement.tables).zip(traces).collect();
+		let check = |((air, table), trace): &((&&A, &TableStatement), &&[Vec<Base>])| check_table(**air, table, trace);
+		// The tables one per core: the first error in table order either way.
+		#[cfg(feature = "parallel")]
+		{
+			use rayon::prelude::*;
+			let results: Vec<Result<(), ZerocheckError>> = tables.par_iter().map(check).collect();
+			results.into_iter().collect::<Result<Vec<()>, _>>()?;
 		}
+		#[cfg(not(feature = "parallel"))]
+		tables.iter().try_for_each(check)?;
 	}
 	prove_inner(airs, &infos, &shape, statement, traces, checked, forge)
 }
@@ -309,18 +317,22 @@ fn prove_inner<A: Air + Sync>(
 	// interacts, the public interactions alone).
 	let bus = match &shape.bus {
 		Some(bus_shape) => {
-			let leaves: Vec<(Vec<Ext>, Vec<Ext>)> = bus_shape
-				.tables
-				.iter()
-				.map(|b| {
-					if forge.leaves() {
-						let rows = 1usize << b.num_vars;
-						(vec![Ext::one(); rows], vec![Ext::one(); rows])
-					} else {
-						leaves(airs[b.table], &statement.tables[b.table], traces[b.table], &challenges)
-					}
-				})
-				.collect();
+			let table_leaves = |b: &crate::bus::BusTable| {
+				if forge.leaves() {
+					let rows = 1usize << b.num_vars;
+					(vec![Ext::one(); rows], vec![Ext::one(); rows])
+				} else {
+					leaves(airs[b.table], &statement.tables[b.table], traces[b.table], &challenges)
+				}
+			};
+			// The tables one per core.
+			#[cfg(feature = "parallel")]
+			let leaves: Vec<(Vec<Ext>, Vec<Ext>)> = {
+				use rayon::prelude::*;
+				bus_shape.tables.par_iter().map(table_leaves).collect()
+			};
+			#[cfg(not(feature = "parallel"))]
+			let leaves: Vec<(Vec<Ext>, Vec<Ext>)> = bus_shape.tables.iter().map(table_leaves).collect();
 			let (proof, claims) =
 				prove_bus(bus_shape, &leaves, statement, &challenges, &mut transcript, checked, forge.bus())?;
 			Some((proof, claims))
