@@ -4,7 +4,8 @@
 #   scripts/test.sh
 #
 # 1. unit, property and pallet tests, with the pallet benchmarks running as tests
-#    (feature runtime-benchmarks; no runtime Wasm needed);
+#    (feature runtime-benchmarks; no runtime Wasm needed), the prover on every core as the
+#    worker runs it (feature agentic-zerocheck/parallel: the same proofs);
 # 2. the chain: runtime, client and node, including the end-to-end test that starts the real
 #    node on a dev chain (builds the runtime Wasm);
 # 3. a no_std build of the verifier and the pallets for wasm32v1-none, the runtime's target;
@@ -22,7 +23,7 @@ chain=(-p agentic-runtime -p agentic-client -p agentic-node -p prover-worker)
 echo "== cargo test: libraries and pallets (runtime-benchmarks) ==" >&2
 SKIP_WASM_BUILD=1 cargo test --locked --workspace \
 	--exclude agentic-runtime --exclude agentic-client --exclude agentic-node --exclude prover-worker \
-	--features runtime-benchmarks
+	--features runtime-benchmarks,agentic-zerocheck/parallel
 
 echo "== cargo test: runtime, client, node (end to end) ==" >&2
 cargo test --locked "${chain[@]}"

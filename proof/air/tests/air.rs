@@ -280,6 +280,48 @@ fn lanes_evaluate_each_point_as_the_single_point_evaluator_does() {
 	assert_eq!(combine_with_leaves(&air, batch, &weights[1..]).map(|_| ()), expected);
 }
 
+constraints!(Interleaved, |b| {
+	b.interact(3, agentic_air::Direction::Send, b.cur(0), &[b.cur(1)]);
+	b.assert_zero(b.cur(1) * b.cur(2));
+	b.interact(4, agentic_air::Direction::Receive, b.cur(2), &[b.cur(0), b.cur(1)]);
+	b.assert_transition(b.next(0) + b.cur(1));
+});
+
+#[test]
+fn combine_and_the_leaves_are_the_formulas_written_out() {
+	// Interactions between the assertions, and `active` outside {0, 1}: the AIR's own
+	// constraints take the first weights in assertion order, the gate checks the rest, each
+	// gate check times `active`.
+	let air = Fn(3, Interleaved);
+	let mut rng = 0xa11ce;
+	let cur: Vec<Ext> = (0..3).map(|_| ext(&mut rng)).collect();
+	let next: Vec<Ext> = (0..3).map(|_| ext(&mut rng)).collect();
+	let selectors = [0; 4].map(|_| ext(&mut rng));
+	let challenges: Vec<Ext> = (0..4).map(|_| ext(&mut rng)).collect();
+	let w: Vec<Ext> = (0..4).map(|_| ext(&mut rng)).collect();
+	let values = Values { cur: &cur, next: &next, selectors, index_bits: &[], challenges: &challenges };
+	let (q, (sends, receives)) = combine_with_leaves(&air, values, &w).expect("four weights");
+
+	let active = selectors[3];
+	let one = Ext::one();
+	let m = |a: Ext, b: Ext| a.mul(&b);
+	let gate_check = |g: Ext| m(g, g).add(&g);
+	let own = m(w[0], m(cur[1], cur[2])).add(&m(w[1], m(active, next[0].add(&cur[1]))));
+	let gates = m(active, m(w[2], gate_check(cur[0])).add(&m(w[3], gate_check(cur[2]))));
+	assert_eq!(q, own.add(&gates));
+	let tag = |bus: u32| Ext::from(Base::from_value(bus));
+	let (z, beta) = (challenges[0], &challenges[1..]);
+	let send_fingerprint = z.add(&m(beta[0], tag(3))).add(&m(beta[1], cur[1]));
+	let receive_fingerprint = z.add(&m(beta[0], tag(4))).add(&m(beta[1], cur[0])).add(&m(beta[2], cur[1]));
+	let factor = |g: Ext, f: Ext| m(g, f).add(&one).add(&g);
+	let leaf = |product: Ext| m(active, product).add(&one).add(&active);
+	assert_eq!(sends, leaf(factor(cur[0], send_fingerprint)));
+	assert_eq!(receives, leaf(factor(cur[2], receive_fingerprint)));
+	// Another split of the same weights is another sum.
+	let swapped = [w[0], w[2], w[1], w[3]];
+	assert_ne!(combine(&air, values, &swapped), Ok(q));
+}
+
 #[test]
 fn interactions_add_gate_checks_and_a_bus_degree() {
 	use agentic_air::ConstraintKind;

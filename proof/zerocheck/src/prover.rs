@@ -505,8 +505,11 @@ struct Round<'a, A> {
 
 /// Pairs per task when the round runs on several threads: enough to keep the split's cost
 /// (one `q` per task) small, few enough to share the work evenly.
-#[cfg(feature = "parallel")]
+#[cfg(all(feature = "parallel", not(test)))]
 const PAIRS_PER_TASK: usize = 1 << 10;
+/// In the unit tests, small enough for their rounds to take the split path.
+#[cfg(all(feature = "parallel", test))]
+const PAIRS_PER_TASK: usize = 4;
 
 impl<A: Air + Sync> Round<'_, A> {
 	/// `q` at the nodes: `Σ_i eq(τ_(>k), i) F(pair i at X)`. The sum is a XOR of the parts, so

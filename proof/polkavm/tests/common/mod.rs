@@ -17,7 +17,7 @@ use codec::{DecodeAll, Encode};
 pub const CONFIG: Config = Config { num_queries: 16, grinding_bits: 2, max_stacked_values: u64::MAX };
 
 /// A chip under test.
-pub trait Chip: Air + Default {
+pub trait Chip: Air + Default + Sync {
 	/// Its operations.
 	type Op: Copy + core::fmt::Debug + PartialEq + 'static;
 	/// Its bus.
