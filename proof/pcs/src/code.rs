@@ -26,6 +26,47 @@ pub(crate) fn base_code(log_rows: u32) -> ReedSolomon<crate::Base> {
 	ReedSolomon::new(m, m << crate::LOG_INV_RATE)
 }
 
+/// Encodes every column of `matrix` (row-major, `width` values per row, the code's block
+/// length of rows, the message in the first rows and zeros below) in place: ligerito's
+/// non-systematic encoding of each column (the message scaled by the code's `pis`, then its
+/// additive FFT), run on whole rows. The FFT's butterfly at a node pairs row `a + i` with row
+/// `a + L/2 + i` under one twiddle for every column, so each butterfly is one pass over
+/// `L/2 · width` contiguous values, with no transposition to columns and back, and the
+/// smallest nodes still hold a whole row each (tested against ligerito's column encoding).
+#[cfg(feature = "prover")]
+pub(crate) fn encode_rows(code: &ReedSolomon<crate::Base>, matrix: &mut [crate::Base], width: usize) {
+	use ligerito_binary_fields::simd::fft_butterfly_gf32_fast;
+	debug_assert_eq!(matrix.len(), code.block_length() * width);
+	// row_i · pi_i: the butterfly on (0, row) leaves pi_i · row in the first half.
+	let mut scaled = alloc::vec![crate::Base::zero(); width];
+	for (row, pi) in matrix.chunks_exact_mut(width).zip(&code.pis) {
+		scaled.fill(crate::Base::zero());
+		fft_butterfly_gf32_fast(&mut scaled, row, *pi);
+		row.copy_from_slice(&scaled);
+	}
+	fft_rows(matrix, width, &code.twiddles, 1);
+}
+
+/// The additive FFT of ligerito's encoding (node `idx` of its twiddle tree) on whole rows.
+#[cfg(feature = "prover")]
+fn fft_rows(v: &mut [crate::Base], width: usize, twiddles: &[crate::Base], idx: usize) {
+	/// Below this many values a node's halves run on the same thread.
+	#[cfg(feature = "parallel")]
+	const MIN_PARALLEL_VALUES: usize = 1 << 16;
+	if v.len() <= width {
+		return;
+	}
+	let (u, w) = v.split_at_mut(v.len() / 2);
+	ligerito_binary_fields::simd::fft_butterfly_gf32_fast(u, w, twiddles[idx - 1]);
+	#[cfg(feature = "parallel")]
+	if u.len() >= MIN_PARALLEL_VALUES {
+		rayon::join(|| fft_rows(u, width, twiddles, 2 * idx), || fft_rows(w, width, twiddles, 2 * idx + 1));
+		return;
+	}
+	fft_rows(u, width, twiddles, 2 * idx);
+	fft_rows(w, width, twiddles, 2 * idx + 1);
+}
+
 /// What a verifier has built for the codes: the code's twiddles cost more to compute than the
 /// rest of an opening check in portable field arithmetic (the runtime's), and the commitments
 /// of one proof share a few sizes. A cache only saves work: the codes are constants of their
@@ -277,6 +318,34 @@ fn fft_at(v: &mut [Coords], twiddles: &[Gf32], table: &mut ConstMul, idx: usize,
 
 #[cfg(test)]
 mod tests {
+
+	/// The row encoding is ligerito's column encoding, column by column.
+	#[cfg(feature = "prover")]
+	#[test]
+	fn encoding_rows_encodes_every_column() {
+		use ligerito_reed_solomon::encode_non_systematic;
+		for (log_rows, width) in [(1u32, 1usize), (2, 3), (4, 8), (6, 16), (9, 5)] {
+			let code = base_code(log_rows);
+			let (message, block) = (code.message_length(), code.block_length());
+			let mut matrix = alloc::vec![crate::Base::zero(); block * width];
+			for (i, value) in matrix[..message * width].iter_mut().enumerate() {
+				*value = crate::Base::from_value((i as u32 + 1).wrapping_mul(0x9e37_79b9));
+			}
+			let columns: Vec<Vec<crate::Base>> = (0..width)
+				.map(|c| {
+					let mut column: Vec<crate::Base> = (0..block).map(|r| matrix[r * width + c]).collect();
+					encode_non_systematic(&code, &mut column);
+					column
+				})
+				.collect();
+			encode_rows(&code, &mut matrix, width);
+			for (r, row) in matrix.chunks_exact(width).enumerate() {
+				for (c, value) in row.iter().enumerate() {
+					assert_eq!(*value, columns[c][r], "2^{log_rows} rows, width {width}: row {r}, column {c}");
+				}
+			}
+		}
+	}
 	use super::*;
 	use crate::Base;
 	use alloc::vec;

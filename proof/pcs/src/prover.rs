@@ -1,20 +1,18 @@
 //! Committing to polynomials and opening them (std, feature `prover`).
 
 use crate::{
-	code::{base_code, CodeCache},
+	code::{base_code, encode_rows, CodeCache},
 	ext_value,
 	field::{dot_base, Coords, FastMul, Subfield},
+	hash::row_hash,
 	layout::{tensor_table, Layout},
-	merkle::{truncate, MerkleTree},
+	merkle::{leaf, MerkleTree},
 	recursion::{next_level, row_claims, row_polynomial},
 	verifier::{absorb_statement, Level},
 	Base, Claim, ClaimKind, Commitment, CommittedLevel, Ext, LeafOpening, OpeningProof, Params, PcsError,
 	RecursiveOpeningProof, Transcript, MAX_LEVELS,
 };
-use ligerito::{
-	ligero::ligero_commit,
-	utils::{eq_table_lsb, partial_eval_lift},
-};
+use ligerito::utils::{eq_table_lsb, partial_eval_lift};
 use ligerito_binary_fields::BinaryFieldElement;
 use ligerito_reed_solomon::ReedSolomon;
 
@@ -61,38 +59,26 @@ impl Committed {
 	/// commitment computed and hashed, in its layout (column `c` of the message is `F[i · n + c]`
 	/// over the rows `i`).
 	fn encoded_rows(&self, queries: &[usize]) -> Vec<Vec<Base>> {
-		/// Columns encoded per pass over the values: 8 buffers of the code's block length.
+		/// Columns encoded per pass: a matrix of the code's block length of rows this wide.
 		const COLUMNS_PER_PASS: usize = 8;
 		let code = &self.code;
-		let (width, message) = (self.layout.leaf_width(), code.message_length());
+		let width = self.layout.leaf_width();
 		#[cfg(test)]
 		let stacked = self.committed_values.as_deref().unwrap_or(&self.stacked);
 		#[cfg(not(test))]
 		let stacked = &self.stacked;
 		let mut rows = vec![Vec::with_capacity(width); queries.len()];
-		let mut columns = vec![vec![Base::zero(); code.block_length()]; COLUMNS_PER_PASS.min(width)];
-		for first in (0..width).step_by(COLUMNS_PER_PASS) {
-			let count = COLUMNS_PER_PASS.min(width - first);
-			for column in &mut columns[..count] {
-				column.fill(Base::zero());
+		let pass_width = COLUMNS_PER_PASS.min(width);
+		let mut matrix = vec![Base::zero(); code.block_length() * pass_width];
+		for first in (0..width).step_by(pass_width) {
+			let count = pass_width.min(width - first);
+			matrix.fill(Base::zero());
+			for (to, from) in matrix.chunks_exact_mut(pass_width).zip(stacked.chunks_exact(width)) {
+				to[..count].copy_from_slice(&from[first..first + count]);
 			}
-			for (i, row) in stacked.chunks_exact(width).take(message).enumerate() {
-				for (column, &value) in columns[..count].iter_mut().zip(&row[first..first + count]) {
-					column[i] = value;
-				}
-			}
-			let encode = |column: &mut Vec<Base>| ligerito_reed_solomon::encode_non_systematic(code, column);
-			#[cfg(feature = "parallel")]
-			{
-				use rayon::prelude::*;
-				columns[..count].par_iter_mut().for_each(encode);
-			}
-			#[cfg(not(feature = "parallel"))]
-			columns[..count].iter_mut().for_each(encode);
-			for column in &columns[..count] {
-				for (row, &q) in rows.iter_mut().zip(queries) {
-					row.push(column[q]);
-				}
+			encode_rows(code, &mut matrix, pass_width);
+			for (row, &q) in rows.iter_mut().zip(queries) {
+				row.extend_from_slice(&matrix[q * pass_width..q * pass_width + count]);
 			}
 		}
 		rows
@@ -164,17 +150,25 @@ fn commit_in(layout: Layout, polys: &[&[Base]]) -> Result<Committed, PcsError> {
 	})
 }
 
-/// The tree of the encoded matrix of `stacked` in `layout`: ligerito encodes the columns and
-/// hashes the rows into its leaves (BLAKE3 of [`crate::hash::row_hash`], what the verifier
-/// recomputes: the opening tests fail otherwise), and the tree over those leaves, cut to 26
-/// bytes, is ours (ligerito's own 32-byte inner nodes are dropped, and the encoded matrix
-/// with them: [`Committed::encoded_rows`] encodes the opened rows again).
+/// The tree of the encoded matrix of `stacked` in `layout`: every column encoded
+/// ([`encode_rows`], ligerito's code on whole rows), each encoded row hashed into its leaf
+/// ([`crate::hash::row_hash`], then [`leaf`]: what the verifier recomputes), and the tree over
+/// the leaves. The encoded matrix is dropped once hashed: [`Committed::encoded_rows`] encodes
+/// the opened rows again.
 fn encode(layout: &Layout, stacked: &[Base], code: &ReedSolomon<Base>) -> MerkleTree {
-	let mut witness = ligero_commit(stacked, layout.rows(), layout.leaf_width(), code);
-	let mut layers = core::mem::take(&mut witness.tree.layers);
-	drop(witness);
-	layers.truncate(1);
-	let leaves = layers.pop().unwrap_or_default().iter().map(truncate).collect();
+	let width = layout.leaf_width();
+	// Zeroed pages from the allocator, written only where the message goes and by the FFT.
+	let mut matrix = vec![Base::zero(); code.block_length() * width];
+	matrix[..stacked.len()].copy_from_slice(stacked);
+	encode_rows(code, &mut matrix, width);
+	let hash = |row: &[Base]| leaf(&row_hash(row));
+	#[cfg(feature = "parallel")]
+	let leaves = {
+		use rayon::prelude::*;
+		matrix.par_chunks_exact(width).map(hash).collect()
+	};
+	#[cfg(not(feature = "parallel"))]
+	let leaves = matrix.chunks_exact(width).map(hash).collect();
 	MerkleTree::new(leaves)
 }
 
