@@ -271,6 +271,10 @@ enum BuildFailure {
 	/// fault, so the agent stops rather than drop it.
 	#[error("{0}")]
 	Broken(String),
+	/// The worker is shutting down: the proof in progress is abandoned (nothing was stored
+	/// for it; the inputs stay queued for the next start).
+	#[error("shutting down")]
+	ShuttingDown,
 }
 
 /// One agent's runner.
@@ -619,6 +623,7 @@ impl AgentRunner {
 			match self.build(inputs, time).await {
 				Ok(e) => break e,
 				Err(BuildFailure::Broken(e)) => return Err(AgentError::Diverged(e)),
+				Err(BuildFailure::ShuttingDown) => return Err(AgentError::ShuttingDown),
 				Err(e) if take > 1 => {
 					tracing::warn!(agent = self.id, inputs = take, error = ?e, "the batch does not build; cutting its first input alone");
 					take = 1;
@@ -697,6 +702,7 @@ impl AgentRunner {
 				let permit = self.shared.provers.clone().acquire_owned().await;
 				let permit = permit.map_err(|_| BuildFailure::Broken("the prover pool is closed".into()))?;
 				let (table, base, mode_limits) = (table.clone(), self.base.clone(), *mode_limits);
+				tracing::info!(agent, seq, "proving a transition");
 				let proving = tokio::task::spawn_blocking(move || {
 					let _permit = permit;
 					let execution =
@@ -718,7 +724,17 @@ impl AgentRunner {
 					let written = evidence.written.iter().map(|p| (p.index, p.data)).collect();
 					Ok(Built { submission, written, new_state: execution.new_state })
 				});
-				proving.await.map_err(|e| BuildFailure::Broken(format!("the prover's thread failed: {e}")))?
+				// A proof takes seconds to minutes: shutdown does not wait for it. The blocking
+				// thread finishes on its own (or dies with the process); its result is dropped.
+				let mut shutdown = self.shared.shutdown.clone();
+				tokio::select! {
+					joined = proving =>
+						joined.map_err(|e| BuildFailure::Broken(format!("the prover's thread failed: {e}")))?,
+					_ = shutdown.wait_for(|stop| *stop) => {
+						tracing::info!(agent, seq, "shutting down: the proof in progress is abandoned");
+						Err(BuildFailure::ShuttingDown)
+					},
+				}
 			},
 		}
 	}

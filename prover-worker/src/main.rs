@@ -116,6 +116,10 @@ async fn main() {
 		eprintln!("prover-worker: {e}");
 		std::process::exit(1);
 	}
+	// A proof abandoned at shutdown may still run on a blocking thread, and the runtime would
+	// wait for it on the way out; everything the worker keeps is already committed to its
+	// database.
+	std::process::exit(0);
 }
 
 fn keygen(out: PathBuf) -> Result<(), String> {

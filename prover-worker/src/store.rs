@@ -31,6 +31,11 @@ const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const AGENTS: TableDefinition<u32, &[u8]> = TableDefinition::new("agents");
 const PAGES: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new("pages");
 const INPUTS: TableDefinition<(u32, u64), &[u8]> = TableDefinition::new("inputs");
+/// Each agent's pending transition (a proof's extrinsic is megabytes), apart from its record so
+/// that the record's frequent updates (inputs read, blocks synced) do not rewrite it. A record
+/// stored before this table existed holds its pending transition inline; it moves here at the
+/// record's next update.
+const PENDING: TableDefinition<u32, &[u8]> = TableDefinition::new("pending");
 
 /// What can go wrong with the store.
 #[derive(Debug, thiserror::Error)]
@@ -139,6 +144,7 @@ impl Store {
 			tx.open_table(AGENTS)?;
 			tx.open_table(PAGES)?;
 			tx.open_table(INPUTS)?;
+			tx.open_table(PENDING)?;
 		}
 		tx.commit()?;
 		Ok(store)
@@ -167,9 +173,22 @@ impl Store {
 	/// The record of `agent`, if stored.
 	pub fn agent(&self, agent: AgentId) -> Result<Option<AgentRecord>, StoreError> {
 		let tx = self.db.begin_read()?;
-		let table = tx.open_table(AGENTS)?;
-		let record = table.get(agent)?.map(|v| AgentRecord::decode(&mut v.value())).transpose()?;
-		Ok(record)
+		let Some(mut record) =
+			tx.open_table(AGENTS)?.get(agent)?.map(|v| AgentRecord::decode(&mut v.value())).transpose()?
+		else {
+			return Ok(None);
+		};
+		// A store opened for inspection may predate the table (then the record holds it).
+		match tx.open_table(PENDING) {
+			Ok(table) => {
+				if let Some(pending) = table.get(agent)? {
+					record.pending = Some(Pending::decode(&mut pending.value())?);
+				}
+			},
+			Err(redb::TableError::TableDoesNotExist(_)) => {},
+			Err(e) => return Err(e.into()),
+		}
+		Ok(Some(record))
 	}
 
 	/// Every stored agent id.
@@ -212,7 +231,7 @@ impl Store {
 					table.insert((agent, *index), page.as_slice())?;
 				}
 			}
-			tx.open_table(AGENTS)?.insert(agent, record.encode().as_slice())?;
+			write_record(&tx, agent, record, None)?;
 		}
 		tx.commit()?;
 		Ok(())
@@ -329,18 +348,41 @@ impl Store {
 	) -> Result<AgentRecord, StoreError> {
 		let tx = self.db.begin_write()?;
 		let record = {
-			let mut agents = tx.open_table(AGENTS)?;
-			let mut record = match agents.get(agent)? {
-				Some(v) => AgentRecord::decode(&mut v.value())?,
-				None => return Err(StoreError::UnknownAgent(agent)),
-			};
+			let stored = tx.open_table(AGENTS)?.get(agent)?.map(|v| AgentRecord::decode(&mut v.value())).transpose()?;
+			let mut record = stored.ok_or(StoreError::UnknownAgent(agent))?;
+			// Inline in a record stored before the pending table; else in the table.
+			let inline = record.pending.is_some();
+			if let Some(pending) = tx.open_table(PENDING)?.get(agent)? {
+				record.pending = Some(Pending::decode(&mut pending.value())?);
+			}
+			let before = (!inline).then(|| record.pending.clone());
 			change(&tx, &mut record)?;
-			agents.insert(agent, record.encode().as_slice())?;
+			write_record(&tx, agent, &record, before.as_ref())?;
 			record
 		};
 		tx.commit()?;
 		Ok(record)
 	}
+}
+
+/// Writes `record`, its pending transition in its own table unless it is `unchanged` from what
+/// that table holds (`None`: write it either way).
+fn write_record(
+	tx: &redb::WriteTransaction,
+	agent: AgentId,
+	record: &AgentRecord,
+	unchanged: Option<&Option<Pending>>,
+) -> Result<(), StoreError> {
+	if unchanged != Some(&record.pending) {
+		let mut table = tx.open_table(PENDING)?;
+		match &record.pending {
+			Some(pending) => table.insert(agent, pending.encode().as_slice())?,
+			None => table.remove(agent)?,
+		};
+	}
+	let without = AgentRecord { pending: None, ..record.clone() };
+	tx.open_table(AGENTS)?.insert(agent, without.encode().as_slice())?;
+	Ok(())
 }
 
 #[cfg(test)]
@@ -409,5 +451,62 @@ mod tests {
 		assert!(store.finalize_pending(3, 2, 13).is_err(), "nothing is finalized twice");
 		assert_eq!(store.agent(3).unwrap().unwrap().version, 1);
 		assert_eq!(store.agent_ids().unwrap(), vec![3]);
+	}
+
+	fn pending(extrinsic: Vec<u8>) -> Pending {
+		Pending {
+			seq: 4,
+			inputs_end: 1,
+			new_root: H256::repeat_byte(2),
+			written: Vec::new(),
+			extrinsic,
+			built_at_block: 3,
+			steps: 10,
+		}
+	}
+
+	/// The bytes of agent `agent`'s record as stored.
+	fn stored_record(store: &Store, agent: AgentId) -> AgentRecord {
+		let tx = store.db.begin_read().unwrap();
+		let table = tx.open_table(AGENTS).unwrap();
+		let value = table.get(agent).unwrap().expect("stored");
+		AgentRecord::decode(&mut value.value()).unwrap()
+	}
+
+	#[test]
+	fn the_pending_transition_is_stored_apart_and_old_records_move_it_there() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(dir.path(), H256::zero()).unwrap();
+		store.reset_agent(1, &record(1), &[]).unwrap();
+		let big = pending(vec![7; 1 << 20]);
+		store.set_pending(1, big.clone()).unwrap();
+		// The record itself stays small, and updates that do not touch the pending transition
+		// leave it as it was.
+		assert_eq!(stored_record(&store, 1).pending, None);
+		let r = store.ingest(1, &[vec![1]], 5).unwrap();
+		assert_eq!(r.pending.as_ref(), Some(&big));
+		let r = store.mark_synced(1, 9).unwrap();
+		assert_eq!((r.synced_block, r.pending.as_ref()), (9, Some(&big)));
+		assert_eq!(store.agent(1).unwrap().unwrap().pending, Some(big.clone()));
+		let r = store.clear_pending(1).unwrap();
+		assert_eq!(r.pending, None);
+		assert_eq!(store.agent(1).unwrap().unwrap().pending, None);
+
+		// A record written by an older worker, with its pending transition inline.
+		let old = AgentRecord { pending: Some(pending(vec![5; 64])), ..record(1) };
+		{
+			let tx = store.db.begin_write().unwrap();
+			tx.open_table(AGENTS).unwrap().insert(2, old.encode().as_slice()).unwrap();
+			tx.commit().unwrap();
+		}
+		assert_eq!(store.agent(2).unwrap().unwrap(), old);
+		let r = store.mark_synced(2, 4).unwrap();
+		assert_eq!(r.pending, old.pending);
+		assert_eq!(stored_record(&store, 2).pending, None, "moved out of the record");
+		drop(store);
+		let store = Store::open(dir.path(), H256::zero()).unwrap();
+		assert_eq!(store.agent(2).unwrap().unwrap().pending, old.pending);
+		assert_eq!(store.clear_pending(2).unwrap().pending, None);
+		assert_eq!(store.agent(2).unwrap().unwrap().pending, None);
 	}
 }

@@ -45,7 +45,9 @@ pub async fn run(config: Config) -> Result<(), String> {
 		.map_err(|e| format!("reading the chain's limits: {e}"))?;
 	// The pool holds Ligerito submissions to these whether or not new agents may register in
 	// the mode (the API answers `None` then); read only when an agent proves.
-	// Half the cores prove at most (at least one), the rest keep the agents and the chain going.
+	// At most one proof per two cores at once (at least one); each spreads its rounds and
+	// encodings over rayon's pool of every core (feature `parallel`), so a proof in progress
+	// gets all the cores the others leave.
 	let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
 	let provers = Arc::new(tokio::sync::Semaphore::new((cores / 2).max(1)));
 	let ligerito_limits = if config.agents.iter().any(|a| a.mode == ModeConfig::Ligerito) {

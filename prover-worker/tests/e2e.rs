@@ -191,6 +191,20 @@ input = {{ kind = "file", path = "proven.inputs", start_line = {start} }}
 	let replayed = std::fs::read_to_string(&fresh_log).unwrap_or_default();
 	assert!(replayed.contains("replayed a transition"), "the fresh worker replayed nothing:\n{replayed}");
 
+	// SIGTERM during a proof: the worker stops without waiting for it, and sends nothing.
+	append_lines(&d.join("proven.inputs"), &["0300000000000000"]);
+	let stop_log = d.join("stop.log");
+	let mut stopping = Worker::start(&config("fresh-data", 3), &stop_log);
+	let deadline = std::time::Instant::now() + Duration::from_secs(120);
+	while !std::fs::read_to_string(&stop_log).unwrap_or_default().contains("proving a transition") {
+		assert!(std::time::Instant::now() < deadline, "the worker never started proving");
+		std::thread::sleep(Duration::from_millis(50));
+	}
+	assert!(stopping.terminate().success());
+	let stopped = std::fs::read_to_string(&stop_log).unwrap_or_default();
+	assert!(stopped.contains("the proof in progress is abandoned"), "no proof was abandoned:\n{stopped}");
+	assert_eq!(finalized_agent(&client, agent).await.version, 4, "nothing was sent");
+
 	// The finalized checkpoint commits to the proven root.
 	let finalized = client.finalized_head().await.expect("finalized head");
 	let proof: CheckpointProof = client
