@@ -266,7 +266,8 @@ pub(crate) mod prover {
 		Ok((proof, BusClaims { point, leaves: leaf_claims }))
 	}
 
-	fn dot(values: &[Ext], weights: &[Ext]) -> Ext {
+	/// `Σ_i values_i · weights_i`.
+	pub(crate) fn dot(values: &[Ext], weights: &[Ext]) -> Ext {
 		values.iter().zip(weights).fold(Ext::zero(), |acc, (v, w)| acc.add(&v.fast_mul(w)))
 	}
 
@@ -419,10 +420,6 @@ mod tests {
 				assert_eq!(shape.recombine(&point, parts), direct, "{heights:?}");
 			}
 		}
-	}
-
-	fn dot(values: &[Ext], weights: &[Ext]) -> Ext {
-		values.iter().zip(weights).fold(Ext::zero(), |acc, (v, w)| acc.add(&v.fast_mul(w)))
 	}
 
 	/// Leaves that balance (the receives a permutation of the sends), proven and verified; then
