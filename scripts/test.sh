@@ -5,7 +5,8 @@
 #
 # 1. unit, property and pallet tests, with the pallet benchmarks running as tests
 #    (feature runtime-benchmarks; no runtime Wasm needed), the prover on every core as the
-#    worker runs it (feature agentic-zerocheck/parallel: the same proofs);
+#    worker runs it (feature agentic-zerocheck/parallel: the same proofs); then the PCS's tests
+#    again with the carry-less multiply instruction enabled (its own target folder);
 # 2. the chain: runtime, client and node, including the end-to-end test that starts the real
 #    node on a dev chain (builds the runtime Wasm);
 # 3. a no_std build of the verifier and the pallets for wasm32v1-none, the runtime's target;
@@ -24,6 +25,12 @@ echo "== cargo test: libraries and pallets (runtime-benchmarks) ==" >&2
 SKIP_WASM_BUILD=1 cargo test --locked --workspace \
 	--exclude agentic-runtime --exclude agentic-client --exclude agentic-node --exclude prover-worker \
 	--features runtime-benchmarks,agentic-zerocheck/parallel
+
+echo "== agentic-pcs with the carry-less multiply instruction ==" >&2
+# The GF(2^128) multiplication takes another path where the build enables the instruction (the
+# benchmarks' `-C target-cpu=native` builds): the PCS's tests on it, in a small build of its own.
+SKIP_WASM_BUILD=1 RUSTFLAGS="-C target-feature=+pclmulqdq" CARGO_TARGET_DIR="$CARGO_TARGET_DIR/pclmul" \
+	cargo test --locked -p agentic-pcs --features hardware-accel --lib
 
 echo "== cargo test: runtime, client, node (end to end) ==" >&2
 cargo test --locked "${chain[@]}"
