@@ -157,7 +157,7 @@ fn commit_in(layout: Layout, polys: &[&[Base]]) -> Result<Committed, PcsError> {
 /// the opened rows again.
 fn encode(layout: &Layout, stacked: &[Base], code: &ReedSolomon<Base>) -> MerkleTree {
 	let width = layout.leaf_width();
-	// Zeroed pages from the allocator, written only where the message goes and by the FFT.
+	// The message in the first rows, zeros below (the code's padding).
 	let mut matrix = vec![Base::zero(); code.block_length() * width];
 	matrix[..stacked.len()].copy_from_slice(stacked);
 	encode_rows(code, &mut matrix, width);
