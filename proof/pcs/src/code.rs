@@ -19,11 +19,20 @@ use ligerito_binary_fields::BinaryFieldElement;
 use ligerito_reed_solomon::ReedSolomon;
 use ligerito_reed_solomon::{compute_pis, eval_sk_at_vks};
 
-/// The base-field code for `2^log_rows` message values.
+/// The base-field code for `2^log_rows` message values: ligerito's `ReedSolomon::new`, its
+/// constants computed by [`twiddles`] and with [`Gf32`]'s multiplication (the same values,
+/// tested; ligerito's portable multiplication made building a code a visible part of a test
+/// proof).
 #[cfg(any(test, feature = "prover"))]
 pub(crate) fn base_code(log_rows: u32) -> ReedSolomon<crate::Base> {
 	let m = 1usize << log_rows;
-	ReedSolomon::new(m, m << crate::LOG_INV_RATE)
+	let base = |g: &Gf32| crate::Base::from_value(g.0);
+	ReedSolomon {
+		log_message_length: log_rows as usize,
+		log_block_length: (log_rows + crate::LOG_INV_RATE) as usize,
+		twiddles: twiddles(log_rows + crate::LOG_INV_RATE).iter().map(base).collect(),
+		pis: compute_pis(m, &eval_sk_at_vks::<Gf32>(m)).iter().map(base).collect(),
+	}
 }
 
 /// Encodes every column of `matrix` (row-major, `width` values per row, the code's block
@@ -35,16 +44,53 @@ pub(crate) fn base_code(log_rows: u32) -> ReedSolomon<crate::Base> {
 /// smallest nodes still hold a whole row each (tested against ligerito's column encoding).
 #[cfg(feature = "prover")]
 pub(crate) fn encode_rows(code: &ReedSolomon<crate::Base>, matrix: &mut [crate::Base], width: usize) {
-	use ligerito_binary_fields::simd::fft_butterfly_gf32_fast;
 	debug_assert_eq!(matrix.len(), code.block_length() * width);
 	// row_i · pi_i: the butterfly on (0, row) leaves pi_i · row in the first half.
 	let mut scaled = alloc::vec![crate::Base::zero(); width];
 	for (row, pi) in matrix.chunks_exact_mut(width).zip(&code.pis) {
 		scaled.fill(crate::Base::zero());
-		fft_butterfly_gf32_fast(&mut scaled, row, *pi);
+		butterfly(&mut scaled, row, *pi);
 		row.copy_from_slice(&scaled);
 	}
 	fft_rows(matrix, width, &code.twiddles, 1);
+}
+
+/// ligerito's FFT butterfly `(u, w) ↦ (u + λw, w + u + λw)` on every pair `(u[i], w[i])`:
+/// ligerito's vectorised one where the build has the carry-less multiply instruction.
+#[cfg(all(feature = "prover", feature = "hardware-accel", target_arch = "x86_64", target_feature = "pclmulqdq"))]
+fn butterfly(u: &mut [crate::Base], w: &mut [crate::Base], lambda: crate::Base) {
+	ligerito_binary_fields::simd::fft_butterfly_gf32_fast(u, w, lambda);
+}
+
+/// ligerito's FFT butterfly `(u, w) ↦ (u + λw, w + u + λw)` on every pair `(u[i], w[i])`,
+/// without the carry-less multiply instruction: by a table filled for `λ` ([`ConstMul`]) on
+/// long slices, else by [`Gf32`]'s multiplication (ligerito's portable butterfly multiplies bit
+/// by bit, and was most of a test proof's time).
+#[cfg(all(
+	feature = "prover",
+	not(all(feature = "hardware-accel", target_arch = "x86_64", target_feature = "pclmulqdq"))
+))]
+fn butterfly(u: &mut [crate::Base], w: &mut [crate::Base], lambda: crate::Base) {
+	debug_assert_eq!(u.len(), w.len());
+	let lambda = lambda.poly().value();
+	let step = |a: &mut crate::Base, b: &mut crate::Base, product: u32| {
+		let sum = a.poly().value() ^ product;
+		*a = crate::Base::from_value(sum);
+		*b = crate::Base::from_value(b.poly().value() ^ sum);
+	};
+	if u.len() >= TABLE_PRODUCTS {
+		let mut table = ConstMul::new();
+		table.set(lambda);
+		for (a, b) in u.iter_mut().zip(w.iter_mut()) {
+			let product = table.mul(b.poly().value());
+			step(a, b, product);
+		}
+	} else {
+		for (a, b) in u.iter_mut().zip(w.iter_mut()) {
+			let product = Gf32(lambda).mul(&Gf32(b.poly().value())).0;
+			step(a, b, product);
+		}
+	}
 }
 
 /// The additive FFT of ligerito's encoding (node `idx` of its twiddle tree) on whole rows.
@@ -57,7 +103,7 @@ fn fft_rows(v: &mut [crate::Base], width: usize, twiddles: &[crate::Base], idx: 
 		return;
 	}
 	let (u, w) = v.split_at_mut(v.len() / 2);
-	ligerito_binary_fields::simd::fft_butterfly_gf32_fast(u, w, twiddles[idx - 1]);
+	butterfly(u, w, twiddles[idx - 1]);
 	#[cfg(feature = "parallel")]
 	if u.len() >= MIN_PARALLEL_VALUES {
 		rayon::join(|| fft_rows(u, width, twiddles, 2 * idx), || fft_rows(w, width, twiddles, 2 * idx + 1));
@@ -159,7 +205,7 @@ impl LiftedCode {
 		fft_transposed(&mut v, &self.twiddles, 1);
 		v.truncate(1 << self.log_rows);
 		for (x, pi) in v.iter_mut().zip(&self.pis) {
-			*x = x.mul(&Ext::from(crate::Base::from_value(pi.0)));
+			*x = crate::field::mul(x, &Ext::from(crate::Base::from_value(pi.0)));
 		}
 		v
 	}
@@ -281,7 +327,7 @@ fn fft_transposed(v: &mut [Ext], twiddles: &[Gf32], idx: usize) {
 	for (a, b) in u.iter_mut().zip(w.iter_mut()) {
 		let t = a.add(b);
 		*a = t;
-		*b = lambda.mul(&t).add(b);
+		*b = crate::field::mul(&lambda, &t).add(b);
 	}
 }
 
@@ -350,6 +396,20 @@ mod tests {
 	use crate::Base;
 	use alloc::vec;
 	use ligerito_reed_solomon::encode_non_systematic;
+
+	/// The base code is ligerito's, constant for constant.
+	#[test]
+	fn the_base_code_is_ligeritos() {
+		for log_rows in 0..9u32 {
+			let m = 1usize << log_rows;
+			let ours = base_code(log_rows);
+			let theirs = ReedSolomon::<Base>::new(m, m << crate::LOG_INV_RATE);
+			assert_eq!(ours.log_message_length, theirs.log_message_length);
+			assert_eq!(ours.log_block_length, theirs.log_block_length);
+			assert_eq!(ours.twiddles, theirs.twiddles, "2^{log_rows} rows");
+			assert_eq!(ours.pis, theirs.pis, "2^{log_rows} rows");
+		}
+	}
 
 	/// The lifted code by its definition: the base code's constants embedded in GF(2^128).
 	fn embedded_code(log_rows: u32) -> ReedSolomon<Ext> {

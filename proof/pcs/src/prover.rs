@@ -12,7 +12,7 @@ use crate::{
 	Base, Claim, ClaimKind, Commitment, CommittedLevel, Ext, LeafOpening, OpeningProof, Params, PcsError,
 	RecursiveOpeningProof, Transcript, MAX_LEVELS,
 };
-use ligerito::utils::{eq_table_lsb, partial_eval_lift};
+use ligerito::utils::partial_eval_lift;
 use ligerito_binary_fields::BinaryFieldElement;
 use ligerito_reed_solomon::ReedSolomon;
 
@@ -103,9 +103,9 @@ impl Committed {
 /// claim `eq(r, i - 1)` (and 0 at index 0), which is `S(r, i)`, or a tensor claim's products.
 fn weight_table(kind: ClaimKind, point: &[Ext]) -> Vec<Ext> {
 	match kind {
-		ClaimKind::Eq => eq_table_lsb(point),
+		ClaimKind::Eq => crate::eq_table(point),
 		ClaimKind::Shifted => {
-			let eq = eq_table_lsb(point);
+			let eq = crate::eq_table(point);
 			let mut shifted = vec![Ext::zero(); eq.len()];
 			shifted[1..].copy_from_slice(&eq[..eq.len() - 1]);
 			shifted
@@ -324,7 +324,7 @@ fn open_recursive_altered(
 				.queries(params.grinding_bits, nonce, layout.leaves(), params.num_queries as usize)
 				.ok_or(PcsError::NotEnoughWork)?;
 			let (s_lo, s_hi) = reduced.point.split_at(layout.log_leaf_width as usize);
-			let eq = eq_table_lsb(s_lo);
+			let eq = crate::eq_table(s_lo);
 			let subfield = Subfield::new();
 			let rows: Vec<Vec<Vec<Base>>> = committed.iter().map(|c| c.encoded_rows(&queries)).collect();
 			let leaf_values: Vec<Coords> = (0..queries.len())
@@ -374,7 +374,7 @@ impl RowSource {
 			at_queries[q] = *alpha;
 		}
 		let mut by_row = codes.encode_transposed(self.log_rows, &at_queries);
-		for (w, e) in by_row.iter_mut().zip(eq_table_lsb(&self.s_hi)) {
+		for (w, e) in by_row.iter_mut().zip(crate::eq_table(&self.s_hi)) {
 			*w = w.add(&alphas[0].fast_mul(&e));
 		}
 		let x = Ext::from_value(2);

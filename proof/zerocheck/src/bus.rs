@@ -181,7 +181,7 @@ pub(crate) mod prover {
 		shape::{next_claim, nodes},
 		BusLayer,
 	};
-	use ligerito::{sumcheck_polys::fold_lsb, utils::eq_table_lsb};
+	use agentic_pcs::{eq_table, field::fold_pairs};
 
 	/// How the prover lies in its bus part (tests of the verifier; feature `unchecked`).
 	#[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -244,7 +244,7 @@ pub(crate) mod prover {
 			.iter()
 			.zip(leaves)
 			.map(|(table, (s, r))| {
-				let eq = eq_table_lsb(&point[..table.num_vars as usize]);
+				let eq = eq_table(&point[..table.num_vars as usize]);
 				(dot(s, &eq), dot(r, &eq))
 			})
 			.collect();
@@ -317,7 +317,7 @@ pub(crate) mod prover {
 		let mut rho = Vec::with_capacity(point.len() + 1);
 		for (k, &coordinate) in point.iter().enumerate() {
 			// q(X) = Σ_x' eq(p_(>k), x') · f(ς, X, x'), at 0 and x.
-			let weights = eq_table_lsb(&point[k + 1..]);
+			let weights = eq_table(&point[k + 1..]);
 			let mut q = [Ext::zero(); 2];
 			for (i, w) in weights.iter().enumerate() {
 				let pair = |t: &[Ext]| (t[2 * i], t[2 * i].add(&t[2 * i + 1]));
@@ -335,7 +335,7 @@ pub(crate) mod prover {
 				.ok_or(ZerocheckError::BadShape("a zero challenge coordinate (probability n / 2^128)"))?;
 			rho.push(x);
 			for table in [&mut s0, &mut s1, &mut r0, &mut r1] {
-				*table = fold_lsb(table, x);
+				fold_pairs(table, &x);
 			}
 		}
 		#[cfg_attr(not(feature = "unchecked"), allow(unused_mut))]

@@ -10,11 +10,10 @@ use agentic_air::{
 	LANES, MAX_INDEX_BIT,
 };
 use agentic_pcs::{
-	field::FastMul,
+	field::{fold_pairs, FastMul},
 	prover::{commit, open_recursive},
 	Base, Ext, Transcript,
 };
-use ligerito::{sumcheck_polys::fold_lsb, utils::eq_table_lsb};
 
 /// Proves that `trace` (the AIR's columns, `2^n` values each) satisfies `air` under
 /// `statement`. The trace is checked first, row by row, and against the statement's boundary
@@ -246,7 +245,7 @@ impl Table {
 	}
 
 	fn fold(&mut self, r: Ext) {
-		self.0 = fold_lsb(&self.0, r);
+		fold_pairs(&mut self.0, &r);
 	}
 }
 
@@ -436,7 +435,7 @@ fn zerocheck<A: Air + Sync>(
 	let mut point = Vec::with_capacity(n);
 	for (k, &coordinate) in tau.iter().enumerate() {
 		// q(X) = Σ_x' eq(τ_(>k), x') F(s, X, x').
-		let weights = eq_table_lsb(&tau[k + 1..]);
+		let weights = agentic_pcs::eq_table(&tau[k + 1..]);
 		let round = Round {
 			air,
 			info,
