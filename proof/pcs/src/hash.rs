@@ -21,23 +21,144 @@ pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
 /// The leaf hash of `row`, as ligerito's commitment hashes it (its `hash_row`, tested): SHA-256
 /// of the row's length (`u32`, little endian) followed by its values (`u32` each, little endian).
 pub(crate) fn row_hash(row: &[Base]) -> [u8; 32] {
-	sha256(&row_bytes(row))
+	sha256(&hashed_bytes(Some(row.len()), row))
 }
 
-/// What the leaf hash hashes.
-fn row_bytes(row: &[Base]) -> alloc::vec::Vec<u8> {
+/// What the leaf hash hashes of a row, or of a strip of its values: the row's length first if
+/// given (`Some(width)`: the strip starts the row), then the values.
+fn hashed_bytes(length: Option<usize>, values: &[Base]) -> alloc::vec::Vec<u8> {
 	use ligerito_binary_fields::BinaryFieldElement;
-	let mut bytes = alloc::vec::Vec::with_capacity(4 + 4 * row.len());
-	bytes.extend_from_slice(&(row.len() as u32).to_le_bytes());
-	for value in row {
+	let mut bytes = alloc::vec::Vec::with_capacity(4 + 4 * values.len());
+	if let Some(width) = length {
+		bytes.extend_from_slice(&(width as u32).to_le_bytes());
+	}
+	for value in values {
 		bytes.extend_from_slice(&value.poly().value().to_le_bytes());
 	}
 	bytes
 }
 
+/// [`row_hash`] of many rows whose values come a strip of columns at a time, left to right
+/// (the prover encodes its matrix strip by strip): each row's SHA-256 state is kept between
+/// strips, 40 bytes a row instead of the row. Every strip but the last must end where the row's
+/// hashed bytes fill whole 64-byte blocks ([`RowHashes::strip_end`]).
+#[cfg(feature = "prover")]
+pub(crate) struct RowHashes {
+	/// Each row's state after the blocks hashed so far.
+	states: alloc::vec::Vec<RowState>,
+	/// Values in a row.
+	width: usize,
+	/// Columns hashed so far.
+	hashed: usize,
+}
+
+/// SHA-256's state between whole blocks.
+#[cfg(feature = "prover")]
+type RowState = <sha2::Sha256 as sha2::digest::core_api::CoreProxy>::Core;
+
+#[cfg(feature = "prover")]
+impl RowHashes {
+	/// No column hashed yet, for `rows` rows of `width` values.
+	pub(crate) fn new(rows: usize, width: usize) -> RowHashes {
+		RowHashes { states: alloc::vec![RowState::default(); rows], width, hashed: 0 }
+	}
+
+	/// The columns hashed so far.
+	pub(crate) fn hashed(&self) -> usize {
+		self.hashed
+	}
+
+	/// Where the strip starting at the next column should end (exclusive) to hold at most
+	/// `columns` columns (at least 16): the last end before that at which the hashed bytes fill
+	/// whole blocks, or the row's end. The columns before `end` take `4 + 4 · end` bytes (the
+	/// length comes first): whole blocks when `end + 1` is a multiple of 16.
+	pub(crate) fn strip_end(&self, columns: usize) -> usize {
+		let end = self.hashed + columns.max(16);
+		(end - (end + 1) % 16).min(self.width)
+	}
+
+	/// Hashes the next strip: `strip` holds every row's values for columns `self.hashed..end`
+	/// (row-major), `end` from [`RowHashes::strip_end`] and below the row's end.
+	pub(crate) fn absorb(&mut self, strip: &[crate::Base], end: usize) {
+		use sha2::digest::core_api::{Block, UpdateCore};
+		let (first, columns) = (self.hashed == 0, end - self.hashed);
+		debug_assert!(end < self.width && (4 + 4 * end) % 64 == 0);
+		let width = self.width;
+		let absorb = |(state, values): (&mut RowState, &[crate::Base])| {
+			let bytes = hashed_bytes(first.then_some(width), values);
+			for block in bytes.chunks_exact(64) {
+				let block: &Block<RowState> = block.into();
+				state.update_blocks(core::slice::from_ref(block));
+			}
+		};
+		#[cfg(feature = "parallel")]
+		{
+			use rayon::prelude::*;
+			self.states.par_iter_mut().zip(strip.par_chunks_exact(columns)).for_each(absorb);
+		}
+		#[cfg(not(feature = "parallel"))]
+		self.states.iter_mut().zip(strip.chunks_exact(columns)).for_each(absorb);
+		self.hashed = end;
+	}
+
+	/// Hashes the last strip (every row's values from column `self.hashed` on, row-major) and
+	/// returns each row's [`row_hash`].
+	pub(crate) fn finish(self, strip: &[crate::Base]) -> alloc::vec::Vec<[u8; 32]> {
+		use sha2::digest::{core_api::CoreWrapper, Digest};
+		let (first, columns, width) = (self.hashed == 0, self.width - self.hashed, self.width);
+		let finish = |(state, values): (RowState, &[crate::Base])| -> [u8; 32] {
+			let mut hasher = CoreWrapper::from_core(state);
+			hasher.update(hashed_bytes(first.then_some(width), values));
+			hasher.finalize().into()
+		};
+		#[cfg(feature = "parallel")]
+		{
+			use rayon::prelude::*;
+			self.states.into_par_iter().zip(strip.par_chunks_exact(columns)).map(finish).collect()
+		}
+		#[cfg(not(feature = "parallel"))]
+		self.states.into_iter().zip(strip.chunks_exact(columns)).map(finish).collect()
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	/// The row hashes strip by strip are the rows' hashes, for rows that fit one strip, end on a
+	/// block, or not, and strips of several sizes.
+	#[cfg(feature = "prover")]
+	#[test]
+	fn row_hashes_by_strips_are_row_hashes() {
+		for (rows, width, columns) in
+			[(3usize, 1usize, 16usize), (2, 15, 16), (2, 16, 16), (3, 17, 16), (2, 64, 16), (4, 100, 32), (1, 63, 48)]
+		{
+			let matrix: alloc::vec::Vec<Base> = (0..rows * width)
+				.map(|i| Base::from_value((i as u32).wrapping_mul(0x9e37_79b9) ^ 0x1234_5678))
+				.collect();
+			let mut hashes = RowHashes::new(rows, width);
+			let mut strips = 0;
+			let digests = loop {
+				let (start, end) = (hashes.hashed, hashes.strip_end(columns));
+				assert!(start < end && end - start <= columns.max(16), "{width} columns: strip {start}..{end}");
+				let strip: alloc::vec::Vec<Base> =
+					matrix.chunks_exact(width).flat_map(|row| row[start..end].iter().copied()).collect();
+				strips += 1;
+				if end == width {
+					break hashes.finish(&strip);
+				}
+				hashes.absorb(&strip, end);
+			};
+			assert_eq!(
+				strips,
+				if width <= 15 { 1 } else { (width + 1).div_ceil(columns / 16 * 16) },
+				"{width} columns"
+			);
+			for (r, row) in matrix.chunks_exact(width).enumerate() {
+				assert_eq!(digests[r], row_hash(row), "{rows} rows of {width} in strips of {columns}: row {r}");
+			}
+		}
+	}
 
 	#[test]
 	fn the_row_hash_is_ligeritos() {

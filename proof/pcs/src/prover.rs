@@ -4,7 +4,7 @@ use crate::{
 	code::{base_code, encode_rows, CodeCache},
 	ext_value,
 	field::{dot_base, Coords, FastMul, Subfield},
-	hash::row_hash,
+	hash::RowHashes,
 	layout::{tensor_table, Layout},
 	merkle::{leaf, MerkleTree},
 	recursion::{next_level, row_claims, row_polynomial},
@@ -12,7 +12,7 @@ use crate::{
 	Base, Claim, ClaimKind, Commitment, CommittedLevel, Ext, LeafOpening, OpeningProof, Params, PcsError,
 	RecursiveOpeningProof, Transcript, MAX_LEVELS,
 };
-use ligerito::utils::partial_eval_lift;
+use alloc::collections::BTreeMap;
 use ligerito_binary_fields::BinaryFieldElement;
 use ligerito_reed_solomon::ReedSolomon;
 
@@ -153,24 +153,45 @@ fn commit_in(layout: Layout, polys: &[&[Base]]) -> Result<Committed, PcsError> {
 /// The tree of the encoded matrix of `stacked` in `layout`: every column encoded
 /// ([`encode_rows`], ligerito's code on whole rows), each encoded row hashed into its leaf
 /// ([`crate::hash::row_hash`], then [`leaf`]: what the verifier recomputes), and the tree over
-/// the leaves. The encoded matrix is dropped once hashed: [`Committed::encoded_rows`] encodes
-/// the opened rows again.
+/// the leaves. The columns are encoded a strip of about [`STRIP_COLUMNS`] at a time and each
+/// row's hash absorbs its strips in turn ([`RowHashes`]), so that the encoded matrix, four times
+/// the stacked values and the prover's largest allocation, is never whole in memory; what is
+/// left of it is the row hashes' states. [`Committed::encoded_rows`] encodes the opened rows
+/// again.
 fn encode(layout: &Layout, stacked: &[Base], code: &ReedSolomon<Base>) -> MerkleTree {
 	let width = layout.leaf_width();
-	// The message in the first rows, zeros below (the code's padding).
-	let mut matrix = vec![Base::zero(); code.block_length() * width];
-	matrix[..stacked.len()].copy_from_slice(stacked);
-	encode_rows(code, &mut matrix, width);
-	let hash = |row: &[Base]| leaf(&row_hash(row));
+	let rows = code.block_length();
+	let mut hashes = RowHashes::new(rows, width);
+	let mut strip = Vec::new();
+	let digests = loop {
+		let (start, end) = (hashes.hashed(), hashes.strip_end(STRIP_COLUMNS));
+		// The strip's message in the first rows, zeros below (the code's padding).
+		strip.clear();
+		strip.resize(rows * (end - start), Base::zero());
+		for (to, from) in strip.chunks_exact_mut(end - start).zip(stacked.chunks_exact(width)) {
+			to.copy_from_slice(&from[start..end]);
+		}
+		encode_rows(code, &mut strip, end - start);
+		if end == width {
+			break hashes.finish(&strip);
+		}
+		hashes.absorb(&strip, end);
+	};
+	drop(strip);
 	#[cfg(feature = "parallel")]
 	let leaves = {
 		use rayon::prelude::*;
-		matrix.par_chunks_exact(width).map(hash).collect()
+		digests.par_iter().map(leaf).collect()
 	};
 	#[cfg(not(feature = "parallel"))]
-	let leaves = matrix.chunks_exact(width).map(hash).collect();
+	let leaves = digests.iter().map(leaf).collect();
 	MerkleTree::new(leaves)
 }
+
+/// The columns of a strip of the committed matrix that [`encode`] encodes at once: 16 values
+/// of 4 bytes fill a SHA-256 block, and at the usual leaf width of 64 columns a strip of 16
+/// holds a quarter of the encoded matrix (as many values as the stacked polynomial).
+const STRIP_COLUMNS: usize = 16;
 
 /// Pairs per task when a batching round runs on several threads.
 #[cfg(feature = "parallel")]
@@ -246,6 +267,175 @@ fn even(mut v: Vec<Ext>) -> Vec<Ext> {
 		v.push(Ext::zero());
 	}
 	v
+}
+
+/// `W_g` written out, `len` values per commitment (the first level's).
+fn dense_weights(layout: &Layout, claims: &[Claim], alphas: &[Ext], commitments: usize, len: usize) -> Vec<Vec<Ext>> {
+	let mut weights = vec![vec![Ext::zero(); len]; commitments];
+	// Claims come in runs at one point (a zerocheck claims every column of a table there):
+	// the table is built once per run.
+	let mut last: Option<(ClaimKind, &[Ext], Vec<Ext>)> = None;
+	for (claim, alpha) in claims.iter().zip(alphas) {
+		let table = match last.take() {
+			Some((kind, point, table)) if kind == claim.kind && point == &claim.point[..] => (kind, point, table),
+			_ => (claim.kind, &claim.point[..], weight_table(claim.kind, &claim.point)),
+		};
+		let table = &last.insert(table).2;
+		let start = layout.stacked_index(claim.poly, 0);
+		for (w, t) in weights[claim.commitment as usize][start..].iter_mut().zip(table) {
+			*w = w.add(&alpha.fast_mul(t));
+		}
+	}
+	weights
+}
+
+/// The batching sumcheck's weights `W_g`, one per commitment.
+enum Weights {
+	/// Written out (a row polynomial's level).
+	Dense(Vec<Vec<Ext>>),
+	/// As the claims' tables (the first level).
+	Claims(ClaimWeights),
+}
+
+/// `F_g` as the round sums read it: its base-field values before the first fold, then the
+/// folded table.
+enum Values<'a> {
+	Base(&'a [Base]),
+	Ext(&'a [Ext]),
+}
+
+/// `W = Σ_l α_l w_l` as its terms: claim `l`'s table `w_l` spans its polynomial's block of `F`,
+/// and the claims of one kind at one point (a zerocheck claims every column of a table there)
+/// share it. Binding the lowest variable to `r` folds each shared table once; a block of `2^n`
+/// values spans `2^(n - k)` after `k` folds, and once it is a single value the claim keeps it as
+/// its own weight (`α_l` times the table's value), which a fold multiplies by `1 + r` or `r` as
+/// the value sits first or second in its pair. The round sums and the folds are linear in `W`,
+/// so they come out as the same field elements as on `W` written out (tested). The memory is
+/// the distinct tables' (for a zerocheck's claims a few tables per AIR table, instead of `W`'s
+/// values in `E`, the prover's largest table), and `W`'s zeros cost no work.
+struct ClaimWeights {
+	/// One table per distinct kind and point, folded as the variables are bound (emptied once
+	/// down to one value).
+	tables: Vec<Vec<Ext>>,
+	/// The claims' terms.
+	terms: Vec<Term>,
+}
+
+/// One claim's term of [`ClaimWeights`].
+struct Term {
+	/// The commitment of the claimed polynomial.
+	commitment: usize,
+	/// Where the term's block starts in the folded `F`.
+	start: usize,
+	/// The claim's `α`, or, once its block is one value, that value.
+	weight: Ext,
+	/// The shared table while the block spans more than one value.
+	table: Option<usize>,
+}
+
+impl ClaimWeights {
+	/// The claims' terms, or `None` if their distinct tables would hold more than `limit`
+	/// values (`W` written out is then smaller).
+	fn new(layout: &Layout, claims: &[Claim], alphas: &[Ext], limit: usize) -> Option<ClaimWeights> {
+		// One table per distinct (kind, point): a zerocheck's claims come in a few runs at one
+		// point, plus its boundary claims, a few points shared by several columns.
+		let mut keys: BTreeMap<(u8, Vec<u128>), usize> = BTreeMap::new();
+		let mut points: Vec<&Claim> = Vec::new();
+		let mut values = 0usize;
+		let mut terms = Vec::with_capacity(claims.len());
+		for (claim, alpha) in claims.iter().zip(alphas) {
+			let key = (claim.kind as u8, claim.point.iter().map(|e| e.poly().value()).collect());
+			let table = *keys.entry(key).or_insert_with(|| {
+				points.push(claim);
+				values = values.saturating_add(1 << layout.num_vars[claim.poly as usize]);
+				points.len() - 1
+			});
+			terms.push(Term {
+				commitment: claim.commitment as usize,
+				start: layout.stacked_index(claim.poly, 0),
+				weight: *alpha,
+				table: Some(table),
+			});
+		}
+		if values > limit {
+			return None;
+		}
+		let tables = points.iter().map(|c| weight_table(c.kind, &c.point)).collect();
+		let mut weights = ClaimWeights { tables, terms };
+		weights.single_values();
+		Some(weights)
+	}
+
+	/// Terms whose table is down to one value take it as their weight.
+	fn single_values(&mut self) {
+		for term in self.terms.iter_mut() {
+			if let Some(t) = term.table {
+				if self.tables[t].len() == 1 {
+					term.weight = term.weight.fast_mul(&self.tables[t][0]);
+					term.table = None;
+				}
+			}
+		}
+		self.tables.iter_mut().filter(|t| t.len() == 1).for_each(|t| *t = Vec::new());
+	}
+
+	/// This round's `(h0, h2)`: [`round_sums`] of every `F_g` (`values(g)`) against `W_g`.
+	fn round_sums<'a>(&self, values: impl Fn(usize) -> Values<'a> + Sync) -> (Ext, Ext) {
+		let term_sums = |term: &Term| -> (Ext, Ext) {
+			let (h0, h2) = match term.table {
+				Some(t) => {
+					let (table, start) = (&self.tables[t], term.start);
+					match values(term.commitment) {
+						Values::Base(f) => round_sums(&f[start..start + table.len()], table, Ext::from),
+						Values::Ext(f) => round_sums(&f[start..start + table.len()], table, |e| e),
+					}
+				},
+				None => {
+					// One value at `start`: first in its pair (h0 takes it) or second.
+					let pair = term.start & !1;
+					let (f0, f1) = match values(term.commitment) {
+						Values::Base(f) => (Ext::from(f[pair]), Ext::from(f[pair + 1])),
+						Values::Ext(f) => (f[pair], f[pair + 1]),
+					};
+					let h0 = if term.start == pair { f0 } else { Ext::zero() };
+					(h0, f0.add(&f1))
+				},
+			};
+			(term.weight.fast_mul(&h0), term.weight.fast_mul(&h2))
+		};
+		#[cfg(feature = "parallel")]
+		{
+			use rayon::prelude::*;
+			self.terms.par_iter().map(term_sums).reduce(|| (Ext::zero(), Ext::zero()), add_pairs)
+		}
+		#[cfg(not(feature = "parallel"))]
+		sum_pairs(self.terms.iter().map(term_sums))
+	}
+
+	/// Binds the lowest variable to `r`.
+	fn fold(&mut self, r: Ext) {
+		for table in self.tables.iter_mut().filter(|t| !t.is_empty()) {
+			fold_prefix_in_place(table, r);
+		}
+		let one_plus_r = Ext::one().add(&r);
+		for term in self.terms.iter_mut() {
+			if term.table.is_none() {
+				// The value's pair becomes `lo + r (lo + hi)`.
+				term.weight = term.weight.fast_mul(if term.start % 2 == 0 { &one_plus_r } else { &r });
+			}
+			term.start /= 2;
+		}
+		self.single_values();
+	}
+}
+
+/// Sums of pairs of field elements.
+fn sum_pairs(pairs: impl Iterator<Item = (Ext, Ext)>) -> (Ext, Ext) {
+	pairs.fold((Ext::zero(), Ext::zero()), add_pairs)
+}
+
+fn add_pairs(a: (Ext, Ext), b: (Ext, Ext)) -> (Ext, Ext) {
+	(a.0.add(&b.0), a.1.add(&b.1))
 }
 
 /// The length, even (or 1), that holds the first `used` entries of a table of `2^vars`.
@@ -336,8 +526,11 @@ fn open_recursive_altered(
 					subfield.coords(value)
 				})
 				.collect();
-			let target =
-				reduced.evaluations.iter().zip(&reduced.gammas).fold(Ext::zero(), |acc, (e, g)| acc.add(&e.mul(g)));
+			let target = reduced
+				.evaluations
+				.iter()
+				.zip(&reduced.gammas)
+				.fold(Ext::zero(), |acc, (e, g)| acc.add(&e.fast_mul(g)));
 			let next_claims = row_claims(layout, &mut codes, s_hi, target, &queries, &leaf_values);
 			let source = RowSource { log_rows: layout.log_rows, s_hi: s_hi.to_vec(), queries };
 			levels.push(CommittedLevel {
@@ -379,7 +572,7 @@ impl RowSource {
 		}
 		let x = Ext::from_value(2);
 		let coordinates = [Ext::one(), x, x.fast_mul(&x), x.fast_mul(&x).fast_mul(&x)];
-		by_row.iter().flat_map(|w| coordinates.map(|c| c.mul(w))).collect()
+		by_row.iter().flat_map(|w| coordinates.map(|c| c.fast_mul(w))).collect()
 	}
 }
 
@@ -412,36 +605,25 @@ fn reduce(
 	let alphas: Vec<Ext> = claims.iter().map(|_| transcript.challenge()).collect();
 
 	// W_g = Σ α_l w_l over the claims on commitment g, each claim's table at its polynomial's
-	// place in F. At the first level only the prefix of F that the polynomials take up is
+	// place in F. At the first level W is kept as the claims' tables ([`ClaimWeights`]) where
+	// they take less memory than W written out (a zerocheck's claims: a few points per table),
+	// so that the batching sumcheck's largest table is F's. A row polynomial's
+	// claims weigh all of it (zeros included): its W is written out, and kept whole (at most
+	// twice its used values; folding a truncated W would lose the weights that pair with F's
+	// last values). At the first level only the prefix of F that the polynomials take up is
 	// kept: past it, F and every W_g are zero, and so is every folded table past its folded
-	// prefix. A row polynomial's claims weigh all of it (zeros included), and folding a
-	// truncated W would lose the weights that pair with F's last values: it is kept whole
-	// (at most twice its used values).
+	// prefix.
 	let len = match level {
 		Level::First => prefix_len(layout.used, layout.total_vars),
 		Level::Row { .. } => 1usize << layout.total_vars,
 	};
-	let mut weights: Vec<Vec<Ext>> = Vec::new();
-	if let Some((source, codes)) = row {
-		weights.push(source.weights(&alphas, codes));
-	} else {
-		weights = vec![vec![Ext::zero(); len]; committed.len()];
-		// Claims come in runs at one point (a zerocheck claims every column of a table there):
-		// the table is built once per run.
-		let mut last: Option<(ClaimKind, &[Ext], Vec<Ext>)> = None;
-		for (claim, alpha) in claims.iter().zip(&alphas) {
-			let table = match last.take() {
-				Some((kind, point, table)) if kind == claim.kind && point == &claim.point[..] => (kind, point, table),
-				_ => (claim.kind, &claim.point[..], weight_table(claim.kind, &claim.point)),
-			};
-			let table = &last.insert(table).2;
-			let start = layout.stacked_index(claim.poly, 0);
-			let w = &mut weights[claim.commitment as usize][start..];
-			for (w, t) in w.iter_mut().zip(table) {
-				*w = w.add(&alpha.fast_mul(t));
-			}
-		}
-	}
+	let mut weights = match row {
+		Some((source, codes)) => Weights::Dense(vec![source.weights(&alphas, codes)]),
+		None => match ClaimWeights::new(&layout, claims, &alphas, committed.len() * len) {
+			Some(weights) => Weights::Claims(weights),
+			None => Weights::Dense(dense_weights(&layout, claims, &alphas, committed.len(), len)),
+		},
+	};
 
 	// The batching sumcheck, lowest variable first; the first round on the base-field values.
 	let total_vars = layout.total_vars as usize;
@@ -450,15 +632,14 @@ fn reduce(
 	let mut polys: Vec<Vec<Ext>> = Vec::new();
 	for round in 0..total_vars {
 		// h(1) is not sent: the verifier takes it from the running claim.
-		let (mut h0, mut h2) = (Ext::zero(), Ext::zero());
-		for (g, w) in weights.iter().enumerate() {
-			let (a, c) = if round == 0 {
-				round_sums(&committed[g].stacked[..len], w, Ext::from)
-			} else {
-				round_sums(&polys[g], w, |e| e)
-			};
-			(h0, h2) = (h0.add(&a), h2.add(&c));
-		}
+		let (h0, h2) = match (&weights, round) {
+			(Weights::Claims(w), 0) => w.round_sums(|g| Values::Base(&committed[g].stacked[..len])),
+			(Weights::Claims(w), _) => w.round_sums(|g| Values::Ext(&polys[g])),
+			(Weights::Dense(w), 0) => {
+				sum_pairs(w.iter().enumerate().map(|(g, w)| round_sums(&committed[g].stacked[..len], w, Ext::from)))
+			},
+			(Weights::Dense(w), _) => sum_pairs(w.iter().zip(&polys).map(|(w, f)| round_sums(f, w, |e| e))),
+		};
 		transcript.absorb_exts(b"pcs/sumcheck/round", &[h0, h2]);
 		sumcheck.push([ext_value(h0), ext_value(h2)]);
 		let r = transcript.challenge();
@@ -470,8 +651,13 @@ fn reduce(
 				fold_prefix_in_place(f, r);
 			}
 		}
-		for w in weights.iter_mut() {
-			fold_prefix_in_place(w, r);
+		match &mut weights {
+			Weights::Claims(w) => w.fold(r),
+			Weights::Dense(w) => {
+				for w in w.iter_mut() {
+					fold_prefix_in_place(w, r);
+				}
+			},
 		}
 	}
 	let evaluations: Vec<Ext> = if total_vars == 0 {
@@ -486,8 +672,17 @@ fn reduce(
 	let s_lo = &point[..layout.log_leaf_width as usize];
 	let used = layout.used_rows() << layout.log_leaf_width;
 	let mut combined_row = vec![Ext::zero(); layout.used_rows()];
+	let eq = crate::eq_table(s_lo);
 	for (c, gamma) in committed.iter().zip(&gammas) {
-		for (acc, v) in combined_row.iter_mut().zip(partial_eval_lift(&c.stacked[..used], s_lo)) {
+		let rows = &c.stacked[..used];
+		#[cfg(feature = "parallel")]
+		let row_values: Vec<Ext> = {
+			use rayon::prelude::*;
+			rows.par_chunks_exact(eq.len()).map(|row| dot_base(row, &eq)).collect()
+		};
+		#[cfg(not(feature = "parallel"))]
+		let row_values: Vec<Ext> = rows.chunks_exact(eq.len()).map(|row| dot_base(row, &eq)).collect();
+		for (acc, v) in combined_row.iter_mut().zip(row_values) {
 			*acc = acc.add(&gamma.fast_mul(&v));
 		}
 	}
@@ -548,6 +743,85 @@ mod tests {
 			let (h0, _, h2) = product_round_coeffs(&f, &w);
 			assert_eq!(round_sums(&f, &w, |e| e), (h0, h2), "extension, {len} values");
 			assert_ne!(h2, Ext::zero());
+		}
+	}
+
+	/// The batching sumcheck's rounds on the claims' tables are the rounds on `W` written out,
+	/// round by round: runs of claims sharing a point, a point claimed again after others,
+	/// every kind, two commitments, polynomials of one and two values (single values from the
+	/// start and after one fold, at odd positions too) and a prefix of odd length.
+	#[test]
+	fn claim_weights_are_the_written_out_weights() {
+		let ext = |i: u128| Ext::from_value(i.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835) ^ (i << 64));
+		let params = Params { log_leaf_width: 1, num_queries: 1, grinding_bits: 0 };
+		let num_vars = [5u8, 3, 1, 0, 0, 2, 3, 0];
+		let layout = Layout::new(&params, &num_vars).unwrap();
+		let mut seed = 0u128;
+		let mut next = || {
+			seed += 1;
+			ext(seed)
+		};
+		let claim = |poly: usize, kind, point: &Vec<Ext>| Claim {
+			commitment: (poly % 2) as u32,
+			poly: poly as u32,
+			kind,
+			point: point.clone(),
+			value: Ext::zero(),
+		};
+		let mut claims = Vec::new();
+		for kind in [ClaimKind::Eq, ClaimKind::Shifted, ClaimKind::Tensor] {
+			for n in [5u8, 3, 2, 1, 0] {
+				// One point for every polynomial of n variables: a run of claims.
+				let point: Vec<Ext> = (0..kind.point_len(n as u32)).map(|_| next()).collect();
+				for (poly, _) in num_vars.iter().enumerate().filter(|(_, &m)| m == n) {
+					claims.push(claim(poly, kind, &point));
+				}
+			}
+		}
+		// A point claimed again after the others (the same claim twice: W has it twice).
+		let first_eq = claims.iter().find(|c| c.kind == ClaimKind::Eq && c.point.len() == 3).unwrap().point.clone();
+		claims.push(claim(1, ClaimKind::Eq, &first_eq));
+		let alphas: Vec<Ext> = claims.iter().map(|_| next()).collect();
+		let len = prefix_len(layout.used, layout.total_vars);
+		assert_eq!((layout.used, len), (57, 58));
+		let values: Vec<Vec<Base>> = (0..2u32)
+			.map(|g| (0..len as u32).map(|i| Base::from_value(i.wrapping_mul(2654435761) ^ g << 7)).collect())
+			.collect();
+
+		let mut dense = dense_weights(&layout, &claims, &alphas, 2, len);
+		let mut factored = ClaimWeights::new(&layout, &claims, &alphas, usize::MAX).unwrap();
+		// The distinct tables: three kinds at five sizes (3 · 47 values), the repeated one shared.
+		assert_eq!(factored.tables.len(), 15);
+		assert!(ClaimWeights::new(&layout, &claims, &alphas, 141).is_some());
+		assert!(ClaimWeights::new(&layout, &claims, &alphas, 140).is_none());
+		let mut polys: Vec<Vec<Ext>> = Vec::new();
+		for round in 0..layout.total_vars as usize {
+			let want = if round == 0 {
+				sum_pairs(dense.iter().zip(&values).map(|(w, f)| round_sums(f, w, Ext::from)))
+			} else {
+				sum_pairs(dense.iter().zip(&polys).map(|(w, f)| round_sums(f, w, |e| e)))
+			};
+			let got = if round == 0 {
+				factored.round_sums(|g| Values::Base(&values[g]))
+			} else {
+				factored.round_sums(|g| Values::Ext(&polys[g]))
+			};
+			assert_eq!(got, want, "round {round}");
+			assert_ne!(want.1, Ext::zero());
+			let r = next();
+			if round == 0 {
+				polys = values.iter().map(|f| fold_base_prefix(f, r)).collect();
+			} else {
+				polys.iter_mut().for_each(|f| fold_prefix_in_place(f, r));
+			}
+			dense.iter_mut().for_each(|w| fold_prefix_in_place(w, r));
+			factored.fold(r);
+		}
+		assert!(factored.terms.iter().all(|t| t.table.is_none() && t.start == 0));
+		for (g, w) in dense.iter().enumerate() {
+			let sum =
+				factored.terms.iter().filter(|t| t.commitment == g).fold(Ext::zero(), |acc, t| acc.add(&t.weight));
+			assert_eq!(sum, w[0], "commitment {g}");
 		}
 	}
 
