@@ -64,8 +64,8 @@ fn butterfly(u: &mut [crate::Base], w: &mut [crate::Base], lambda: crate::Base) 
 
 /// ligerito's FFT butterfly `(u, w) ↦ (u + λw, w + u + λw)` on every pair `(u[i], w[i])`,
 /// without the carry-less multiply instruction: by a table filled for `λ` ([`ConstMul`]) on
-/// long slices, else by [`Gf32`]'s multiplication (ligerito's portable butterfly multiplies bit
-/// by bit, and was most of a test proof's time).
+/// long slices, else by [`Gf32`]'s multiplication (ligerito's portable butterfly multiplies by
+/// nibble tables and reduces a bit at a time: most of a test proof's time).
 #[cfg(all(
 	feature = "prover",
 	not(all(feature = "hardware-accel", target_arch = "x86_64", target_feature = "pclmulqdq"))
