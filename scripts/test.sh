@@ -48,4 +48,7 @@ echo "== the parachain flavour under polkadot-omni-node ==" >&2
 AGENTIC_OMNI_NODE="${AGENTIC_OMNI_NODE:-$(scripts/install-tool.sh polkadot-omni-node)}"
 export AGENTIC_OMNI_NODE
 para_out="$(scripts/para.sh)"
-AGENTIC_PARA_SPEC="$para_out/agentic-para-spec.json" cargo test --locked -p prover-worker --test para -- --ignored
+# The same packages as step 2: cargo resolves features over the packages it is given, and with
+# the worker alone the runtime would lose its `solo` feature and be built again (its build script
+# rewriting the solo Wasm project). Only the worker has a `para` test.
+AGENTIC_PARA_SPEC="$para_out/agentic-para-spec.json" cargo test --locked "${chain[@]}" --test para -- --ignored
