@@ -38,6 +38,25 @@ fn hashed_bytes(length: Option<usize>, values: &[Base]) -> alloc::vec::Vec<u8> {
 	bytes
 }
 
+/// [`hashed_bytes`] a 64-byte block at a time, without building them: calls `block` with each
+/// whole block and returns the bytes after the last one (a buffer and how many of it).
+#[cfg(feature = "prover")]
+fn hashed_blocks(length: Option<usize>, values: &[Base], mut block: impl FnMut(&[u8; 64])) -> ([u8; 64], usize) {
+	use ligerito_binary_fields::BinaryFieldElement;
+	let (mut buffer, mut filled) = ([0u8; 64], 0);
+	// Every piece is 4 bytes and a block 64: a piece never straddles two blocks.
+	let pieces = length.map(|width| width as u32).into_iter().chain(values.iter().map(|value| value.poly().value()));
+	for piece in pieces {
+		buffer[filled..filled + 4].copy_from_slice(&piece.to_le_bytes());
+		filled += 4;
+		if filled == 64 {
+			block(&buffer);
+			filled = 0;
+		}
+	}
+	(buffer, filled)
+}
+
 /// [`row_hash`] of many rows whose values come a strip of columns at a time, left to right
 /// (the prover encodes its matrix strip by strip): each row's SHA-256 state is kept between
 /// strips, 40 bytes a row instead of the row. Every strip but the last must end where the row's
@@ -85,11 +104,11 @@ impl RowHashes {
 		debug_assert!(end < self.width && (4 + 4 * end) % 64 == 0);
 		let width = self.width;
 		let absorb = |(state, values): (&mut RowState, &[crate::Base])| {
-			let bytes = hashed_bytes(first.then_some(width), values);
-			for block in bytes.chunks_exact(64) {
+			let (_, rest) = hashed_blocks(first.then_some(width), values, |block| {
 				let block: &Block<RowState> = block.into();
 				state.update_blocks(core::slice::from_ref(block));
-			}
+			});
+			debug_assert_eq!(rest, 0);
 		};
 		#[cfg(feature = "parallel")]
 		{
@@ -108,7 +127,8 @@ impl RowHashes {
 		let (first, columns, width) = (self.hashed == 0, self.width - self.hashed, self.width);
 		let finish = |(state, values): (RowState, &[crate::Base])| -> [u8; 32] {
 			let mut hasher = CoreWrapper::from_core(state);
-			hasher.update(hashed_bytes(first.then_some(width), values));
+			let (rest, length) = hashed_blocks(first.then_some(width), values, |block| hasher.update(block));
+			hasher.update(&rest[..length]);
 			hasher.finalize().into()
 		};
 		#[cfg(feature = "parallel")]
