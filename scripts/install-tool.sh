@@ -23,8 +23,8 @@
 #
 # `SKIP_WASM_BUILD=1` is set for the bencher and omni-node: a test runtime inside their
 # dependencies (frame-storage-access-test-runtime) fails its Wasm build otherwise, and neither
-# needs an embedded runtime (they are given ours). It is not set for `polkadot`, whose
-# rococo-local relay chain is built into the binary.
+# needs an embedded runtime (they are given ours). For `polkadot` only that test runtime's Wasm
+# is skipped: its rococo-local relay chain is built into the binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,10 +38,11 @@ fi
 
 cargo_install() {
 	local crate="$1" skip_wasm="$2"
+	shift 2
 	echo "install-tool: building $crate into $tools (optimised, once; this takes a while)" >&2
 	env ${skip_wasm:+SKIP_WASM_BUILD=1} \
 		CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_LTO=false \
-		cargo install "$crate" --locked --root "$tools" --target-dir "$tools_target" >&2
+		cargo install "$crate" --locked --root "$tools" --target-dir "$tools_target" "$@" >&2
 }
 
 case "$tool" in
@@ -56,7 +57,11 @@ polkadot-omni-node)
 polkadot)
 	bin="$tools/bin/polkadot"
 	if [ ! -x "$bin" ] || [ ! -x "$tools/bin/polkadot-prepare-worker" ] || [ ! -x "$tools/bin/polkadot-execute-worker" ]; then
-		cargo_install polkadot@41.0.0 ""
+		# rococo-local is built into the binary only with polkadot-cli's `rococo-native`, which
+		# the `polkadot` package does not re-export: enabled as a feature of that dependency.
+		# The storage-access test runtime's Wasm is skipped (see above); rococo's is needed.
+		SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1 \
+			cargo_install polkadot@41.0.0 "" --features polkadot-cli/rococo-native
 	fi
 	;;
 zombienet)

@@ -25,7 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-scripts/setup.sh
+scripts/setup.sh >&2
 
 para_target="$CARGO_TARGET_DIR/para"
 out="${PARA_OUT:-$para_target/out}"

@@ -7,7 +7,8 @@
 #
 # It needs, and installs once into the tools cache if missing (scripts/install-tool.sh):
 #   polkadot 41.0.0 with polkadot-prepare-worker and polkadot-execute-worker (the relay chain;
-#     an optimised cargo build, long: hours on two cores), polkadot-omni-node 0.24.0 (the
+#     an optimised cargo build, long: about 45 minutes on two cores after omni-node's, whose
+#     dependencies it shares, and more from nothing), polkadot-omni-node 0.24.0 (the
 #     collators), @zombienet/cli 1.3.138 from npm (needs Node.js and npm).
 # POLKADOT_BINARY, AGENTIC_OMNI_NODE and ZOMBIENET name existing binaries instead.
 # It also builds prover-worker (the test pushes a transition with it) and the para chain spec

@@ -1,6 +1,8 @@
 // A zombienet js-script: pushes one transition of the genesis counter agent (agent 0, key
 // //Alice) through the collator `nodeName` with the real prover worker, and returns the agent's
-// version in the collator's finalized state once it is at least 1 (0 if that does not happen).
+// version in the collator's finalized state once it is at least 1. It throws (the check fails)
+// if the worker is missing, if that does not happen within nine minutes, or if the chain has
+// no consensus time by then (the collators' timestamps feed the time oracle).
 //
 // The worker binary is $AGENTIC_PROVER_WORKER (zombienet/run.sh sets it). The worker executes
 // the counter on one input off-chain, checks the evidence with the runtime's own verifier,
@@ -15,8 +17,7 @@ async function run(nodeName, networkInfo) {
   const { wsUri, userDefinedTypes } = networkInfo.nodesByName[nodeName];
   const worker = process.env.AGENTIC_PROVER_WORKER;
   if (!worker || !fs.existsSync(worker)) {
-    console.log(`AGENTIC_PROVER_WORKER (${worker}) is not a file: run this test through zombienet/run.sh`);
-    return 0;
+    throw new Error(`AGENTIC_PROVER_WORKER (${worker}) is not a file: run this test through zombienet/run.sh`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentic-zombie-'));
   fs.writeFileSync(path.join(dir, 'alice.key'), '//Alice\n');
@@ -43,23 +44,36 @@ async function run(nodeName, networkInfo) {
     stdio: ['ignore', log, log],
   });
   console.log(`prover-worker started against ${wsUri}; log in ${dir}/worker.log`);
+  // zombienet may end the process when the check times out: the worker goes with it.
+  const stop = () => child.kill('SIGTERM');
+  process.once('exit', stop);
 
   const api = await zombie.connect(wsUri, userDefinedTypes);
   try {
-    for (let i = 0; i < 280; i++) {
+    // Within the check's 600 s, so that a timeout here says why.
+    const deadline = Date.now() + 540_000;
+    while (Date.now() < deadline) {
       const head = await api.rpc.chain.getFinalizedHead();
       const at = await api.at(head);
-      const info = await at.call.agentApi.agent(0);
+      // Storage, not `at.call.agentApi`: zombienet's bundled @polkadot/api (14.3.1) falls back
+      // to metadata V14 against a runtime whose newest is V16, and V14 lists no runtime APIs.
+      const info = await at.query.agentRegistry.agents(0);
       if (info.isSome && info.unwrap().version.toNumber() >= 1) {
         const agent = info.unwrap();
         console.log(`agent 0 finalized at v${agent.version.toNumber()}, root ${agent.stateRoot.toHex()}`);
+        const now = await at.query.timeOracle.now();
+        if (now.isNone) {
+          throw new Error('no consensus time in the finalized state: the collators do not feed the time oracle');
+        }
+        console.log(`consensus time ${now.unwrap().toNumber()} ms`);
         return agent.version.toNumber();
       }
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
-    return 0;
+    throw new Error(`agent 0 did not reach v1 in the finalized state; see ${dir}/worker.log`);
   } finally {
-    child.kill('SIGTERM');
+    process.removeListener('exit', stop);
+    stop();
     await api.disconnect();
   }
 }
