@@ -179,6 +179,30 @@ fn ligerito_mode_needs_a_program_inside_the_subset() {
 		));
 		let hash = H256(agentic_primitives::blake2_256(&multiplies));
 		assert_noop!(reg(ProgramSource::Stored(hash)), Error::<Test>::UnsupportedInstruction { opcode });
+		// Inside the subset but not provable: the `step` export in the middle of a basic block
+		// (the assembler's `%no_fallthrough` puts it after `a0 = 1` without starting a block).
+		// Re-execution takes it.
+		let mid_block = examples::assemble_agent(
+			"%isa = revive_v1\n%stack_size = 4096\n@start:\na0 = 1\npub @step: %no_fallthrough\na1 = 2\nret\n",
+		)
+		.expect("assembles");
+		assert!(matches!(
+			agentic_verifier::ligerito::program_table(&mid_block),
+			Err(agentic_verifier::VerifyError::ProgramTable(
+				agentic_verifier::ligerito::TableError::ExportNotBlockStart(_)
+			))
+		));
+		assert_noop!(reg(blob(mid_block.clone())), Error::<Test>::ProgramNotProvable);
+		assert_ok!(Registry::register(
+			RuntimeOrigin::signed(ALICE),
+			blob(mid_block),
+			key(3),
+			VerificationMode::Reexec,
+			0,
+			None,
+			MIN_BOND,
+			0
+		));
 		// The counter, stored, in Ligerito mode.
 		let counter = H256(agentic_primitives::blake2_256(&examples::counter()));
 		assert_ok!(reg(ProgramSource::Stored(counter)));
