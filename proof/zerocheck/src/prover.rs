@@ -431,6 +431,7 @@ fn zerocheck<A: Air + Sync>(
 	let all_nodes = nodes(shape.round_degree as usize);
 	let sent_nodes: Vec<u128> = (0..all_nodes.len() as u128).filter(|&d| d != 1).collect();
 	let interpolator = Interpolator::new(all_nodes.len());
+	let split = Split::new(info, bus_weights.is_some(), &sent_nodes);
 	let mut rounds = Vec::with_capacity(n);
 	let mut point = Vec::with_capacity(n);
 	for (k, &coordinate) in tau.iter().enumerate() {
@@ -445,6 +446,7 @@ fn zerocheck<A: Air + Sync>(
 			bits: &bit_tables,
 			weights: &weights,
 			nodes: &sent_nodes,
+			split: split.as_ref(),
 			lambdas: &lambdas,
 			bus_weights,
 			challenges,
@@ -497,6 +499,8 @@ struct Round<'a, A> {
 	weights: &'a [Ext],
 	/// The nodes `q` is sent at, as the values of the field elements.
 	nodes: &'a [u128],
+	/// Where the constraints' part of `q` is interpolated rather than evaluated, if anywhere.
+	split: Option<&'a Split>,
 	lambdas: &'a [Ext],
 	bus_weights: Option<(Ext, Ext)>,
 	challenges: &'a [Ext],
@@ -520,40 +524,73 @@ impl<A: Air + Sync> Round<'_, A> {
 			use rayon::prelude::*;
 			if pairs > PAIRS_PER_TASK {
 				let starts: Vec<usize> = (0..pairs).step_by(PAIRS_PER_TASK).collect();
-				let parts: Vec<Vec<Ext>> = starts
+				let parts: Vec<Sums> = starts
 					.par_iter()
 					.map(|&start| self.sum_over(start..(start + PAIRS_PER_TASK).min(pairs)))
 					.collect::<Result<_, _>>()?;
-				let mut q = vec![Ext::zero(); self.nodes.len()];
+				let mut total = Sums::new(self.nodes.len());
 				for part in parts {
-					for (total, value) in q.iter_mut().zip(part) {
-						*total = total.add(&value);
-					}
+					total.add(&part);
 				}
-				return Ok(q);
+				return Ok(self.finish(total));
 			}
 		}
-		self.sum_over(0..pairs)
+		Ok(self.finish(self.sum_over(0..pairs)?))
 	}
 
-	/// [`Round::sum`] over the pairs `pairs`, [`LANES`] points (pair, node) at a time.
-	fn sum_over(&self, pairs: core::ops::Range<usize>) -> Result<Vec<Ext>, ZerocheckError> {
+	/// `q` at every node from the sums: where the constraints' part was not evaluated, it is
+	/// interpolated from the nodes where it was.
+	fn finish(&self, sums: Sums) -> Vec<Ext> {
+		let Sums { mut q, constraints } = sums;
+		if let Some(split) = self.split {
+			for (slot, &x) in q.iter_mut().zip(&split.nodes).skip(split.evaluated) {
+				*slot = slot.add(&split.interpolator.evaluate(&constraints, x));
+			}
+		}
+		q
+	}
+
+	/// [`Round::sum`]'s sums over the pairs `pairs`, [`LANES`] points (pair, node) at a time.
+	fn sum_over(&self, pairs: core::ops::Range<usize>) -> Result<Sums, ZerocheckError> {
 		let nodes = self.nodes.len();
+		let mut sums = Sums::new(nodes);
+		match self.split {
+			None => self.sum_points(pairs, 0..nodes, Part::All, &mut sums)?,
+			Some(split) => {
+				self.sum_points(pairs.clone(), 0..split.evaluated, Part::Split, &mut sums)?;
+				self.sum_points(pairs, split.evaluated..nodes, Part::Leaves, &mut sums)?;
+			},
+		}
+		Ok(sums)
+	}
+
+	/// Adds to `sums` the part `part` of `eq(τ_(>k), i) F` at the points (pair `i`, node) for the
+	/// pairs `pairs` and the nodes `nodes` (indices into [`Round::nodes`]).
+	fn sum_points(
+		&self,
+		pairs: core::ops::Range<usize>,
+		nodes: core::ops::Range<usize>,
+		part: Part,
+		sums: &mut Sums,
+	) -> Result<(), ZerocheckError> {
+		let per_pair = nodes.len();
+		if per_pair == 0 {
+			return Ok(());
+		}
 		let zero = Lanes::splat(Ext::zero());
 		let mut cur = vec![zero; self.cur.len()];
 		let mut next = vec![zero; self.info.width];
 		let mut bits = vec![zero; MAX_INDEX_BIT as usize + 1];
-		let mut q = vec![Ext::zero(); nodes];
-		let (first, end) = (pairs.start * nodes, pairs.end * nodes);
+		let (first, end) = (pairs.start * per_pair, pairs.end * per_pair);
 		for batch in (first..end).step_by(LANES) {
-			// Lane l is point batch + l (pair p / nodes at node p % nodes); lanes past the end
-			// repeat the last point and are not added.
+			// Lane l is point batch + l (pair p / per_pair at node nodes.start + p % per_pair);
+			// lanes past the end repeat the last point and are not added.
 			let lane = |l: usize| {
 				let p = (batch + l).min(end - 1);
-				(p / nodes, self.nodes[p % nodes])
+				(p / per_pair, nodes.start + p % per_pair)
 			};
-			let lanes: [(usize, u128); LANES] = core::array::from_fn(lane);
-			let at = |table: &Table| Lanes(lanes.map(|(i, d)| table.at(i, d)));
+			let lanes: [(usize, usize); LANES] = core::array::from_fn(lane);
+			let at = |table: &Table| Lanes(lanes.map(|(i, node)| table.at(i, self.nodes[node])));
 			for (value, table) in cur.iter_mut().zip(self.cur) {
 				*value = at(table);
 			}
@@ -570,13 +607,96 @@ impl<A: Air + Sync> Round<'_, A> {
 				index_bits: &bits,
 				challenges: self.challenges,
 			};
-			let f = combined(self.air, values, self.lambdas, self.bus_weights)?;
-			for (l, &(i, _)) in lanes.iter().enumerate().take(end - batch) {
-				let slot = &mut q[(batch + l) % nodes];
-				*slot = slot.add(&self.weights[i].fast_mul(&f.0[l]));
+			let (constraints, leaves) = match (part, self.bus_weights) {
+				(Part::All, bus_weights) => (combined(self.air, values, self.lambdas, bus_weights)?, None),
+				(Part::Split, Some(weights)) => {
+					let (q, (sends, receives)) = combine_with_leaves(self.air, values, self.lambdas)?;
+					(q, Some(weigh_leaves(sends, receives, weights)))
+				},
+				(Part::Leaves, Some(weights)) => {
+					let (sends, receives) = bus_leaves(self.air, values);
+					(zero, Some(weigh_leaves(sends, receives, weights)))
+				},
+				(_, None) => return Err(ZerocheckError::BadShape("a split round without a bus")),
+			};
+			for (l, &(i, node)) in lanes.iter().enumerate().take(end - batch) {
+				let weight = self.weights[i];
+				match (part, leaves) {
+					(Part::All, _) => sums.q[node] = sums.q[node].add(&weight.fast_mul(&constraints.0[l])),
+					(Part::Split, Some(leaves)) => {
+						sums.q[node] = sums.q[node].add(&weight.fast_mul(&constraints.0[l].add(&leaves.0[l])));
+						sums.constraints[node] = sums.constraints[node].add(&weight.fast_mul(&constraints.0[l]));
+					},
+					(_, Some(leaves)) => sums.q[node] = sums.q[node].add(&weight.fast_mul(&leaves.0[l])),
+					(_, None) => {},
+				}
 			}
 		}
-		Ok(q)
+		Ok(())
+	}
+}
+
+/// `η S + η' R`.
+fn weigh_leaves(sends: Lanes, receives: Lanes, (eta, eta_r): (Ext, Ext)) -> Lanes {
+	sends.scale(&eta).plus(receives.scale(&eta_r))
+}
+
+/// Which part of `F` a pass of [`Round::sum_points`] evaluates.
+#[derive(Clone, Copy)]
+enum Part {
+	/// All of it, into `q`.
+	All,
+	/// All of it into `q`, and the constraints' part `Q` alone too.
+	Split,
+	/// The bus leaves' part alone, into `q`.
+	Leaves,
+}
+
+/// What a round's pass adds up, per node: `q`, and the constraints' part `Q` alone where it is
+/// evaluated separately.
+struct Sums {
+	q: Vec<Ext>,
+	constraints: Vec<Ext>,
+}
+
+impl Sums {
+	fn new(nodes: usize) -> Sums {
+		Sums { q: vec![Ext::zero(); nodes], constraints: vec![Ext::zero(); nodes] }
+	}
+
+	fn add(&mut self, other: &Sums) {
+		for (total, value) in self.q.iter_mut().zip(&other.q).chain(self.constraints.iter_mut().zip(&other.constraints))
+		{
+			*total = total.add(value);
+		}
+	}
+}
+
+/// How a table's rounds split `q = Q' + L'` (`Q' = Σ_i eq(τ_(>k), i) Q(pair i at X)`, the
+/// constraints, of their degree `d`, and `L'` the same of `η S + η' R`, the bus leaves, of a
+/// higher one): at the first `d + 1` sent nodes both are evaluated, at the others only the
+/// leaves, and `Q'` is interpolated there from its `d + 1` values. The same `q`, with the
+/// constraints evaluated at fewer points. Only for a table with a bus whose leaves' degree is
+/// above the constraints'.
+struct Split {
+	/// The sent nodes at which both parts are evaluated: the first ones.
+	evaluated: usize,
+	/// The sent nodes, as field elements.
+	nodes: Vec<Ext>,
+	/// Over the first `evaluated` of them.
+	interpolator: Interpolator,
+}
+
+impl Split {
+	fn new(info: &AirInfo, bus: bool, sent_nodes: &[u128]) -> Option<Split> {
+		let degree = info.constraints.iter().map(|c| c.degree).max().unwrap_or(0) as usize;
+		let evaluated = degree + 1;
+		if !bus || evaluated >= sent_nodes.len() {
+			return None;
+		}
+		let nodes: Vec<Ext> = sent_nodes.iter().map(|&d| Ext::from_value(d)).collect();
+		let interpolator = Interpolator::over(nodes[..evaluated].to_vec());
+		Some(Split { evaluated, nodes, interpolator })
 	}
 }
 
@@ -722,7 +842,7 @@ mod tests {
 	fn the_batched_round_sum_is_the_pointwise_sum_however_it_is_split() {
 		let info = analyze(&Mixed).expect("valid AIR");
 		let mut rng = 0xfeed;
-		// 13 pairs: with 4 nodes, 52 points, not a multiple of LANES.
+		// 13 pairs: with 7 nodes, 91 points, not a multiple of LANES.
 		let pairs = 13;
 		let mut table = || Table((0..2 * pairs).map(|_| ext(&mut rng)).collect());
 		let cur: Vec<Table> = (0..3).map(|_| table()).collect();
@@ -732,8 +852,12 @@ mod tests {
 		let weights: Vec<Ext> = (0..pairs).map(|_| ext(&mut rng)).collect();
 		let lambdas: Vec<Ext> = info.constraints.iter().map(|_| ext(&mut rng)).collect();
 		let challenges: Vec<Ext> = (0..4).map(|_| ext(&mut rng)).collect();
-		let nodes = [0u128, 2, 3, 4];
-		let round = Round {
+		let nodes = [0u128, 2, 3, 4, 5, 6, 7];
+		// The constraints' degree is 4: evaluated at 5 nodes, interpolated at 2.
+		let split = Split::new(&info, true, &nodes).expect("nodes past the constraints' degree");
+		assert_eq!(split.evaluated, 5);
+		assert!(Split::new(&info, false, &nodes).is_none() && Split::new(&info, true, &nodes[..5]).is_none());
+		let unsplit = Round {
 			air: &Mixed,
 			info: &info,
 			cur: &cur,
@@ -742,21 +866,32 @@ mod tests {
 			bits: &bits,
 			weights: &weights,
 			nodes: &nodes,
+			split: None,
 			lambdas: &lambdas,
 			bus_weights: Some((ext(&mut rng), ext(&mut rng))),
 			challenges: &challenges,
 		};
-		let want = direct(&round);
+		let want = direct(&unsplit);
 		assert!(want.iter().all(|q| *q != Ext::zero()));
-		assert_eq!(round.sum().expect("weights fit"), want);
-		for split in [1, 2, 5, 12] {
-			let (a, b) = (round.sum_over(0..split).unwrap(), round.sum_over(split..pairs).unwrap());
-			let joined: Vec<Ext> = a.iter().zip(&b).map(|(x, y)| x.add(y)).collect();
-			assert_eq!(joined, want, "split at {split}");
+		// Evaluated everywhere, or the constraints' part interpolated: the same q.
+		for round in [Round { split: None, ..unsplit }, Round { split: Some(&split), ..unsplit }] {
+			assert_eq!(round.sum().expect("weights fit"), want);
+			for at in [1, 2, 5, 12] {
+				let (mut a, b) = (round.sum_over(0..at).unwrap(), round.sum_over(at..pairs).unwrap());
+				a.add(&b);
+				assert_eq!(round.finish(a), want, "split at pair {at}");
+			}
+			// A changed value changes the sum.
+			let mut changed: Vec<Table> = cur.iter().map(|t| Table(t.0.clone())).collect();
+			changed[2].0[5] = changed[2].0[5].add(&Ext::one());
+			assert_ne!(Round { cur: &changed, ..round }.sum().unwrap(), want);
 		}
-		// A changed value changes the sum.
-		let mut changed: Vec<Table> = cur.iter().map(|t| Table(t.0.clone())).collect();
-		changed[2].0[5] = changed[2].0[5].add(&Ext::one());
-		assert_ne!(Round { cur: &changed, ..round }.sum().unwrap(), want);
+		// Interpolating a part of a higher degree than the split assumes gives another q.
+		let low = Split {
+			evaluated: 3,
+			nodes: split.nodes.clone(),
+			interpolator: Interpolator::over(split.nodes[..3].to_vec()),
+		};
+		assert_ne!(Round { split: Some(&low), ..unsplit }.sum().unwrap(), want);
 	}
 }

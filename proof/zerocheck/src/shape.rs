@@ -315,7 +315,12 @@ pub(crate) struct Interpolator {
 impl Interpolator {
 	/// For polynomials of degree below `count`, given at the first `count` nodes.
 	pub(crate) fn new(count: usize) -> Interpolator {
-		let nodes = nodes(count);
+		Interpolator::over(nodes(count))
+	}
+
+	/// For polynomials of degree below `nodes.len()`, given at `nodes` (distinct).
+	pub(crate) fn over(nodes: Vec<Ext>) -> Interpolator {
+		let count = nodes.len();
 		let inverse_denominators = (0..count)
 			.map(|d| {
 				let others = nodes.iter().enumerate().filter(|(e, _)| *e != d);
