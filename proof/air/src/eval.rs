@@ -169,6 +169,11 @@ impl<P: Point> AirBuilder for Evaluator<'_, P> {
 		Val(self.values.index_bits.get(bit as usize).copied().unwrap_or(P::splat(Ext::zero())))
 	}
 
+	/// Only a run with weights sums the constraints; one without takes the interactions alone.
+	fn wants_constraints(&self) -> bool {
+		self.weights.is_some()
+	}
+
 	fn interact(&mut self, bus: u32, direction: Direction, gate: Val<P>, fields: &[Val<P>]) {
 		// f = z + β_0 · φ(bus) + Σ_i β_{i+1} · field_i
 		let tag = Ext::from(Base::from_value(bus));

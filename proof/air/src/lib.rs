@@ -142,6 +142,14 @@ pub trait AirBuilder {
 	/// which have no meaningful next row, are free.
 	fn assert_transition(&mut self, expr: Self::Expr);
 
+	/// Whether this run of `eval` wants the constraints: false only where the zerocheck prover
+	/// takes an AIR's bus leaves alone ([`bus_leaves`], [`interaction_products`]), so that an
+	/// AIR may skip computing its constraint expressions there. An AIR that asserts them anyway
+	/// is as correct, only slower; every interaction must be made either way.
+	fn wants_constraints(&self) -> bool {
+		true
+	}
+
 	/// The constant 1.
 	fn one(&self) -> Self::Expr {
 		self.constant(Base::one())

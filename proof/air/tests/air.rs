@@ -280,6 +280,28 @@ fn lanes_evaluate_each_point_as_the_single_point_evaluator_does() {
 	assert_eq!(combine_with_leaves(&air, batch, &weights[1..]).map(|_| ()), expected);
 }
 
+/// Random values of three columns and their next row, the selectors, four challenges and four
+/// constraint weights.
+struct Point3 {
+	cur: Vec<Ext>,
+	next: Vec<Ext>,
+	selectors: [Ext; 4],
+	challenges: Vec<Ext>,
+	w: Vec<Ext>,
+}
+
+impl Point3 {
+	fn random(seed: u64) -> Point3 {
+		let mut rng = seed;
+		let cur = (0..3).map(|_| ext(&mut rng)).collect();
+		let next = (0..3).map(|_| ext(&mut rng)).collect();
+		let selectors = [0; 4].map(|_| ext(&mut rng));
+		let challenges = (0..4).map(|_| ext(&mut rng)).collect();
+		let w = (0..4).map(|_| ext(&mut rng)).collect();
+		Point3 { cur, next, selectors, challenges, w }
+	}
+}
+
 constraints!(Interleaved, |b| {
 	b.interact(3, agentic_air::Direction::Send, b.cur(0), &[b.cur(1)]);
 	b.assert_zero(b.cur(1) * b.cur(2));
@@ -293,12 +315,7 @@ fn combine_and_the_leaves_are_the_formulas_written_out() {
 	// constraints take the first weights in assertion order, the gate checks the rest, each
 	// gate check times `active`.
 	let air = Fn(3, Interleaved);
-	let mut rng = 0xa11ce;
-	let cur: Vec<Ext> = (0..3).map(|_| ext(&mut rng)).collect();
-	let next: Vec<Ext> = (0..3).map(|_| ext(&mut rng)).collect();
-	let selectors = [0; 4].map(|_| ext(&mut rng));
-	let challenges: Vec<Ext> = (0..4).map(|_| ext(&mut rng)).collect();
-	let w: Vec<Ext> = (0..4).map(|_| ext(&mut rng)).collect();
+	let Point3 { cur, next, selectors, challenges, w } = Point3::random(0xa11ce);
 	let values = Values { cur: &cur, next: &next, selectors, index_bits: &[], challenges: &challenges };
 	let (q, (sends, receives)) = combine_with_leaves(&air, values, &w).expect("four weights");
 
@@ -320,6 +337,51 @@ fn combine_and_the_leaves_are_the_formulas_written_out() {
 	// Another split of the same weights is another sum.
 	let swapped = [w[0], w[2], w[1], w[3]];
 	assert_ne!(combine(&air, values, &swapped), Ok(q));
+}
+
+constraints!(SkipsWhereUnwanted, |b| {
+	b.interact(3, agentic_air::Direction::Send, b.cur(0), &[b.cur(1)]);
+	if b.wants_constraints() {
+		b.assert_zero(b.cur(1) * b.cur(2));
+	}
+	b.interact(4, agentic_air::Direction::Receive, b.cur(2), &[b.cur(0), b.cur(1)]);
+	if b.wants_constraints() {
+		b.assert_transition(b.next(0) + b.cur(1));
+	}
+});
+
+/// An AIR may skip its constraints where the builder does not want them: the analysis, the
+/// combination and the bus leaves are those of the same AIR asserting them always, and only
+/// the leaves-alone evaluations do not want them.
+#[test]
+fn constraints_skipped_where_unwanted_change_nothing() {
+	use agentic_air::{bus_leaves, interaction_products};
+	let (always, skips) = (Fn(3, Interleaved), Fn(3, SkipsWhereUnwanted));
+	assert_eq!(analyze(&always), analyze(&skips));
+	let Point3 { cur, next, selectors, challenges, w } = Point3::random(0x5c1b);
+	let values = Values { cur: &cur, next: &next, selectors, index_bits: &[], challenges: &challenges };
+	assert_eq!(combine_with_leaves(&skips, values, &w), combine_with_leaves(&always, values, &w));
+	assert_eq!(bus_leaves(&skips, values), bus_leaves(&always, values));
+	assert_eq!(interaction_products(&skips, values), interaction_products(&always, values));
+	// A lying AIR, one that skips a constraint where it is wanted, is another combination.
+	constraints!(SkipsAlways, |b| {
+		b.interact(3, agentic_air::Direction::Send, b.cur(0), &[b.cur(1)]);
+		b.interact(4, agentic_air::Direction::Receive, b.cur(2), &[b.cur(0), b.cur(1)]);
+		b.assert_transition(b.next(0) + b.cur(1));
+	});
+	assert!(combine_with_leaves(&Fn(3, SkipsAlways), values, &w[..3]).map(|(q, _)| q) != combine(&always, values, &w));
+	// The leaves alone are evaluated without wanting the constraints: an AIR that (wrongly)
+	// interacts only where they are wanted shows it.
+	constraints!(InteractsWhereWanted, |b| {
+		if b.wants_constraints() {
+			b.interact(3, agentic_air::Direction::Send, b.cur(0), &[b.cur(1)]);
+		}
+		b.interact(4, agentic_air::Direction::Receive, b.cur(2), &[b.cur(0), b.cur(1)]);
+	});
+	let wrong = Fn(3, InteractsWhereWanted);
+	assert_eq!(combine_with_leaves(&wrong, values, &w[2..]).map(|(_, leaves)| leaves), Ok(bus_leaves(&always, values)));
+	assert_ne!(bus_leaves(&wrong, values), bus_leaves(&always, values));
+	assert_ne!(interaction_products(&wrong, values), interaction_products(&always, values));
 }
 
 #[test]

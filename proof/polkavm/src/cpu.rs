@@ -346,123 +346,126 @@ impl Air for Cpu {
 		let ret = s(b, signal::DYN) * b.cur(RET);
 		let trap = s(b, signal::TRAP);
 		let end = ret.clone() + trap.clone();
+		let (host, mem, store) = (s(b, signal::HOST), s(b, signal::MEM), s(b, signal::STORE));
 
-		// 1. Bits and flags; the flags are exactly the looked-up register indices.
-		for bit in 0..Signals::BITS {
-			b.assert_bool(s(b, bit));
-		}
-		for (first, field) in [(D, fields::RD), (A, fields::RA), (B, fields::RB)] {
-			assert_at_most_one(b, first, REGISTERS);
-			let index = (0..REGISTERS)
-				.fold(zero.clone(), |acc, k| acc + b.constant(Base::from_value(k as u32 + 1)) * b.cur(first + k));
-			b.assert_eq(f(b, field), index);
-		}
-
-		// 2. Operands, result routing.
-		for w in 0..2 {
-			let select = |b: &AB, flags: usize| {
-				(0..REGISTERS).fold(zero.clone(), |acc, k| acc + b.cur(flags + k) * b.cur(REGS + 2 * k + w))
-			};
-			b.assert_eq(b.cur(VA + w), select(b, A));
-			b.assert_eq(b.cur(VB + w), select(b, B));
-			let (va, vb, imm, imm2) = (b.cur(VA + w), b.cur(VB + w), f(b, fields::IMM + w), f(b, fields::IMM2 + w));
-			let x_imm = s(b, signal::X_IMM);
-			b.assert_eq(b.cur(X + w), x_imm.clone() * imm.clone() + (b.one() + x_imm) * va.clone());
-			let y = s(b, signal::Y_RB) * vb
-				+ s(b, signal::Y_IMM) * imm.clone()
-				+ s(b, signal::Y_IMM2) * imm2
-				+ s(b, signal::Y_RA) * va.clone();
-			b.assert_eq(b.cur(Y + w), y);
-			let wval = s(b, signal::W_CHIP) * b.cur(RES + w)
-				+ s(b, signal::W_IMM) * imm
-				+ s(b, signal::W_RA) * va
-				+ s(b, signal::W_MEM) * b.cur(LOADED + w)
-				+ s(b, signal::W_HOST) * b.cur(HRES + w);
-			b.assert_eq(b.cur(WVAL + w), wval);
-			// 3. Registers: rd takes the written value, the others keep theirs; after an
-			// invocation's end every register takes its initial value.
-			for k in 0..REGISTERS {
-				let r = b.cur(REGS + 2 * k + w);
-				let written = r.clone() + b.cur(D + k) * (b.cur(WVAL + w) + r);
-				let initial = b.constant(Base::from_value((initial[k] >> (32 * w)) as u32));
-				let next = (b.one() + end.clone()) * written + end.clone() * initial;
-				b.assert_transition(b.next(REGS + 2 * k + w) + next);
+		// Sections 1 to 6 and the memory operands: constraints alone, which a run that takes
+		// the bus leaves alone does not want.
+		if b.wants_constraints() {
+			// 1. Bits and flags; the flags are exactly the looked-up register indices.
+			for bit in 0..Signals::BITS {
+				b.assert_bool(s(b, bit));
 			}
-		}
+			for (first, field) in [(D, fields::RD), (A, fields::RA), (B, fields::RB)] {
+				assert_at_most_one(b, first, REGISTERS);
+				let index = (0..REGISTERS)
+					.fold(zero.clone(), |acc, k| acc + b.constant(Base::from_value(k as u32 + 1)) * b.cur(first + k));
+				b.assert_eq(f(b, field), index);
+			}
 
-		// 4. Returns: ret = [res_lo = 0xFFFF0000], on the rows that execute.
-		let delta = b.cur(RES) + b.constant(Base::from_value(RETURN_ADDRESS));
-		b.assert_transition(delta.clone() * b.cur(RET));
-		b.assert_transition(delta * b.cur(RET_INV) + b.one() + b.cur(RET));
-		b.assert_eq(b.cur(JG), s(b, signal::DYN) * (b.one() + b.cur(RET)));
+			// 2. Operands, result routing.
+			for w in 0..2 {
+				let select = |b: &AB, flags: usize| {
+					(0..REGISTERS).fold(zero.clone(), |acc, k| acc + b.cur(flags + k) * b.cur(REGS + 2 * k + w))
+				};
+				b.assert_eq(b.cur(VA + w), select(b, A));
+				b.assert_eq(b.cur(VB + w), select(b, B));
+				let (va, vb, imm, imm2) = (b.cur(VA + w), b.cur(VB + w), f(b, fields::IMM + w), f(b, fields::IMM2 + w));
+				let x_imm = s(b, signal::X_IMM);
+				b.assert_eq(b.cur(X + w), x_imm.clone() * imm.clone() + (b.one() + x_imm) * va.clone());
+				let y = s(b, signal::Y_RB) * vb
+					+ s(b, signal::Y_IMM) * imm.clone()
+					+ s(b, signal::Y_IMM2) * imm2
+					+ s(b, signal::Y_RA) * va.clone();
+				b.assert_eq(b.cur(Y + w), y);
+				let wval = s(b, signal::W_CHIP) * b.cur(RES + w)
+					+ s(b, signal::W_IMM) * imm
+					+ s(b, signal::W_RA) * va
+					+ s(b, signal::W_MEM) * b.cur(LOADED + w)
+					+ s(b, signal::W_HOST) * b.cur(HRES + w);
+				b.assert_eq(b.cur(WVAL + w), wval);
+				// 3. Registers: rd takes the written value, the others keep theirs; after an
+				// invocation's end every register takes its initial value.
+				for k in 0..REGISTERS {
+					let r = b.cur(REGS + 2 * k + w);
+					let written = r.clone() + b.cur(D + k) * (b.cur(WVAL + w) + r);
+					let initial = b.constant(Base::from_value((initial[k] >> (32 * w)) as u32));
+					let next = (b.one() + end.clone()) * written + end.clone() * initial;
+					b.assert_transition(b.next(REGS + 2 * k + w) + next);
+				}
+			}
 
-		// 5. The next pc, halting and gas.
-		let (next_pc, target) = (f(b, fields::NEXT_PC), f(b, fields::TARGET));
-		let when = s(b, signal::WHEN);
-		let res_lo = b.cur(RES);
-		let taken = when.clone() * res_lo.clone() + (b.one() + when) * (b.one() + res_lo);
-		let pc = next_pc.clone()
-			+ s(b, signal::JUMP) * (target.clone() + next_pc.clone())
-			+ s(b, signal::BRANCH) * taken * (target + next_pc.clone())
-			+ b.cur(JG) * (b.cur(JT) + next_pc);
-		let entry = b.constant(Base::from_value(self.entry));
-		let pc = (b.one() + end.clone()) * pc + end.clone() * entry;
-		b.assert_transition(b.next(FIELDS + fields::PC) + pc);
-		// Invocations: the row after an end starts the next one, named κ ω.
-		b.assert_bool(b.cur(E));
-		b.assert_transition(b.next(E) + end.clone());
-		let step = b.one() + end.clone() * b.constant(counter_step().add(&Base::one()));
-		b.assert_transition(b.next(K) + b.cur(K) * step);
-		let g = b.ext_of_coords([0, 1, 2, 3].map(|k| f(b, fields::G + k)));
-		b.assert_transition(b.next_ext(CNT) + b.cur_ext(CNT) * g * b.cur_ext(H));
+			// 4. Returns: ret = [res_lo = 0xFFFF0000], on the rows that execute.
+			let delta = b.cur(RES) + b.constant(Base::from_value(RETURN_ADDRESS));
+			b.assert_transition(delta.clone() * b.cur(RET));
+			b.assert_transition(delta * b.cur(RET_INV) + b.one() + b.cur(RET));
+			b.assert_eq(b.cur(JG), s(b, signal::DYN) * (b.one() + b.cur(RET)));
 
-		// Host calls: the output length moves only at a call; H is 1 on the other rows that
-		// execute; the call's columns are 0 elsewhere.
-		let host = s(b, signal::HOST);
-		let out = b.cur(OUT) + host.clone() * (b.cur(OUT_AFTER) + b.cur(OUT));
-		b.assert_transition(b.next(OUT) + (b.one() + end.clone()) * out);
-		let not_host = b.one() + host.clone();
-		b.assert_zero(active.clone() * not_host.clone() * (b.cur(H) + b.one()));
-		for k in 1..4 {
-			b.assert_zero(not_host.clone() * b.cur(H + k));
-		}
-		for column in [OUT_AFTER, HRES, HRES + 1] {
-			b.assert_zero(not_host.clone() * b.cur(column));
-		}
+			// 5. The next pc, halting and gas.
+			let (next_pc, target) = (f(b, fields::NEXT_PC), f(b, fields::TARGET));
+			let when = s(b, signal::WHEN);
+			let res_lo = b.cur(RES);
+			let taken = when.clone() * res_lo.clone() + (b.one() + when) * (b.one() + res_lo);
+			let pc = next_pc.clone()
+				+ s(b, signal::JUMP) * (target.clone() + next_pc.clone())
+				+ s(b, signal::BRANCH) * taken * (target + next_pc.clone())
+				+ b.cur(JG) * (b.cur(JT) + next_pc);
+			let entry = b.constant(Base::from_value(self.entry));
+			let pc = (b.one() + end.clone()) * pc + end.clone() * entry;
+			b.assert_transition(b.next(FIELDS + fields::PC) + pc);
+			// Invocations: the row after an end starts the next one, named κ ω.
+			b.assert_bool(b.cur(E));
+			b.assert_transition(b.next(E) + end.clone());
+			let step = b.one() + end.clone() * b.constant(counter_step().add(&Base::one()));
+			b.assert_transition(b.next(K) + b.cur(K) * step);
+			let g = b.ext_of_coords([0, 1, 2, 3].map(|k| f(b, fields::G + k)));
+			b.assert_transition(b.next_ext(CNT) + b.cur_ext(CNT) * g * b.cur_ext(H));
 
-		// 6. An invocation that claims to trap ends by a trap, the others by a return; the claim
-		// holds for the whole invocation.
-		let t = b.cur(T);
-		b.assert_bool(t.clone());
-		b.assert_zero(active.clone() * trap * (b.one() + t.clone()));
-		b.assert_zero(active.clone() * ret * t);
-		b.assert_transition((b.one() + end.clone()) * (b.next(T) + b.cur(T)));
+			// Host calls: the output length moves only at a call; H is 1 on the other rows that
+			// execute; the call's columns are 0 elsewhere.
+			let out = b.cur(OUT) + host.clone() * (b.cur(OUT_AFTER) + b.cur(OUT));
+			b.assert_transition(b.next(OUT) + (b.one() + end.clone()) * out);
+			let not_host = b.one() + host.clone();
+			b.assert_zero(active.clone() * not_host.clone() * (b.cur(H) + b.one()));
+			for k in 1..4 {
+				b.assert_zero(not_host.clone() * b.cur(H + k));
+			}
+			for column in [OUT_AFTER, HRES, HRES + 1] {
+				b.assert_zero(not_host.clone() * b.cur(column));
+			}
 
-		// Counters are nonzero where they count; unused cells are zero (a canonical trace).
-		b.assert_transition(b.cur(RHO) * b.cur(RHO_INV) + b.one());
-		b.assert_transition(b.cur(JG) * (b.cur(RHO_J) * b.cur(RHO_J_INV) + b.one()));
-		for column in [JT, RHO_J, RHO_J_INV] {
-			b.assert_zero((b.one() + b.cur(JG)) * b.cur(column));
-		}
-		b.assert_zero(b.cur(RET) * b.cur(RET_INV));
-		for w in 0..2 {
-			b.assert_zero((b.one() + s(b, signal::ALU) + s(b, signal::SHIFT)) * b.cur(RES + w));
-		}
-		for column in (0..WIDTH).filter(|&c| !is_state(c)) {
-			b.assert_zero((b.one() + active.clone()) * b.cur(column));
-		}
+			// 6. An invocation that claims to trap ends by a trap, the others by a return; the claim
+			// holds for the whole invocation.
+			let t = b.cur(T);
+			b.assert_bool(t.clone());
+			b.assert_zero(active.clone() * trap * (b.one() + t.clone()));
+			b.assert_zero(active.clone() * ret * t);
+			b.assert_transition((b.one() + end.clone()) * (b.next(T) + b.cur(T)));
 
-		// Memory: the address is the ALU's `ra + imm` or the immediate; the value is the stored
-		// operand or the loaded value, which only a load has.
-		let (mem, store) = (s(b, signal::MEM), s(b, signal::STORE));
-		let load = mem.clone() * (b.one() + store.clone());
-		let alu = s(b, signal::ALU);
-		let address = mem.clone() * (alu.clone() * b.cur(RES) + (b.one() + alu) * f(b, fields::IMM));
-		b.assert_eq(b.cur(ADDRESS), address);
-		for w in 0..2 {
-			let stored = s(b, signal::V_RB) * b.cur(VB + w) + s(b, signal::V_IMM2) * f(b, fields::IMM2 + w);
-			b.assert_eq(b.cur(MV_OUT + w), store.clone() * stored + load.clone() * b.cur(LOADED + w));
-			b.assert_zero((b.one() + load.clone()) * b.cur(LOADED + w));
+			// Counters are nonzero where they count; unused cells are zero (a canonical trace).
+			b.assert_transition(b.cur(RHO) * b.cur(RHO_INV) + b.one());
+			b.assert_transition(b.cur(JG) * (b.cur(RHO_J) * b.cur(RHO_J_INV) + b.one()));
+			for column in [JT, RHO_J, RHO_J_INV] {
+				b.assert_zero((b.one() + b.cur(JG)) * b.cur(column));
+			}
+			b.assert_zero(b.cur(RET) * b.cur(RET_INV));
+			for w in 0..2 {
+				b.assert_zero((b.one() + s(b, signal::ALU) + s(b, signal::SHIFT)) * b.cur(RES + w));
+			}
+			for column in (0..WIDTH).filter(|&c| !is_state(c)) {
+				b.assert_zero((b.one() + active.clone()) * b.cur(column));
+			}
+
+			// Memory: the address is the ALU's `ra + imm` or the immediate; the value is the stored
+			// operand or the loaded value, which only a load has.
+			let load = mem.clone() * (b.one() + store.clone());
+			let alu = s(b, signal::ALU);
+			let address = mem.clone() * (alu.clone() * b.cur(RES) + (b.one() + alu) * f(b, fields::IMM));
+			b.assert_eq(b.cur(ADDRESS), address);
+			for w in 0..2 {
+				let stored = s(b, signal::V_RB) * b.cur(VB + w) + s(b, signal::V_IMM2) * f(b, fields::IMM2 + w);
+				b.assert_eq(b.cur(MV_OUT + w), store.clone() * stored + load.clone() * b.cur(LOADED + w));
+				b.assert_zero((b.one() + load.clone()) * b.cur(LOADED + w));
+			}
 		}
 
 		// 7. Buses.
@@ -487,8 +490,10 @@ impl Air for Cpu {
 		}
 		// An invocation's first row fixes its first timestamp, which its rows keep; it starts
 		// the invocation the verifier names next.
-		b.assert_zero(active.clone() * b.cur(E) * (b.cur(T_INV) + ts_hi.clone()));
-		b.assert_transition((b.one() + end) * (b.next(T_INV) + b.cur(T_INV)));
+		if b.wants_constraints() {
+			b.assert_zero(active.clone() * b.cur(E) * (b.cur(T_INV) + ts_hi.clone()));
+			b.assert_transition((b.one() + end) * (b.next(T_INV) + b.cur(T_INV)));
+		}
 		b.interact(bus::INVOCATION, Direction::Receive, b.cur(E), &[b.cur(K), b.cur(T)]);
 		let access = [
 			f(b, fields::ACCESS),

@@ -227,47 +227,54 @@ impl Air for Access {
 		use columns::*;
 		let lane_col = |k: usize, column: usize| LANE + k * lane::WIDTH + column;
 		let zero = b.constant(Base::zero());
-
-		// Bits and flags.
-		for i in 0..32 {
-			b.assert_bool(b.cur(A + i));
-		}
-		chip::assert_one_hot(b, SIZE, 4);
-		for column in [SIGNED, STORE, CROSS] {
-			b.assert_bool(b.cur(column));
-		}
-		b.assert_zero(b.cur(SIGNED) * b.cur(STORE));
-		for i in 0..TS_BIT {
-			b.assert_bool(b.cur(TS + i));
-		}
-		for i in 0..LO_BITS {
-			b.assert_bool(b.cur(TS_LO + i));
-		}
-		for i in 0..64 {
-			b.assert_bool(b.cur(V + i));
-		}
-		// The offset flags are the low three address bits, decoded.
-		for o in 0..8 {
-			let literal = |k: usize| if (o >> k) & 1 == 1 { b.cur(A + k) } else { b.one() + b.cur(A + k) };
-			b.assert_eq(b.cur(OFFSET + o), literal(0) * literal(1) * literal(2));
-		}
 		let f = |b: &AB, o: usize| b.cur(OFFSET + o);
 		let g = |b: &AB, s: usize| b.cur(SIZE + s);
-		// The access crosses a word when o + size > 8.
-		let mut cross = zero.clone();
-		for o in 0..8 {
-			for (s, &size) in SIZES.iter().enumerate() {
-				if o + size as usize > 8 {
-					cross = cross + f(b, o) * g(b, s);
+		// The constraints are asserted only where they are wanted (a run that takes the bus
+		// leaves alone does not want them); the interactions always.
+		let wants = b.wants_constraints();
+
+		if wants {
+			// Bits and flags.
+			for i in 0..32 {
+				b.assert_bool(b.cur(A + i));
+			}
+			chip::assert_one_hot(b, SIZE, 4);
+			for column in [SIGNED, STORE, CROSS] {
+				b.assert_bool(b.cur(column));
+			}
+			b.assert_zero(b.cur(SIGNED) * b.cur(STORE));
+			for i in 0..TS_BIT {
+				b.assert_bool(b.cur(TS + i));
+			}
+			for i in 0..LO_BITS {
+				b.assert_bool(b.cur(TS_LO + i));
+			}
+			for i in 0..64 {
+				b.assert_bool(b.cur(V + i));
+			}
+			// The offset flags are the low three address bits, decoded.
+			for o in 0..8 {
+				let literal = |k: usize| if (o >> k) & 1 == 1 { b.cur(A + k) } else { b.one() + b.cur(A + k) };
+				b.assert_eq(b.cur(OFFSET + o), literal(0) * literal(1) * literal(2));
+			}
+			// The access crosses a word when o + size > 8.
+			let mut cross = zero.clone();
+			for o in 0..8 {
+				for (s, &size) in SIZES.iter().enumerate() {
+					if o + size as usize > 8 {
+						cross = cross + f(b, o) * g(b, s);
+					}
 				}
 			}
+			b.assert_eq(b.cur(CROSS), cross);
 		}
-		b.assert_eq(b.cur(CROSS), cross);
 
 		// w + 1: carries c_4 = a_3, c_(i+1) = c_i a_i.
 		let carry = |b: &AB, i: usize| if i == 3 { b.one() } else { b.cur(CARRY + i - 4) };
-		for i in 3..32 {
-			b.assert_eq(carry(b, i + 1), carry(b, i) * b.cur(A + i));
+		if wants {
+			for i in 3..32 {
+				b.assert_eq(carry(b, i + 1), carry(b, i) * b.cur(A + i));
+			}
 		}
 		let word0 = chip::pack(b, (3..32).map(|i| b.cur(A + i)));
 		let word1 = chip::pack(b, (3..32).map(|i| b.cur(A + i) + carry(b, i)));
@@ -286,37 +293,40 @@ impl Air for Access {
 		let store = b.cur(STORE);
 		let load = b.one() + store.clone();
 
-		// The sign a sign-extending load copies: bit 7 of its top byte.
-		let mut sign = zero.clone();
-		for o in 0..8 {
-			for (s, &size) in SIZES.iter().enumerate() {
-				sign = sign + f(b, o) * g(b, s) * old(b, o + size as usize - 1, 7);
+		if wants {
+			// The sign a sign-extending load copies: bit 7 of its top byte.
+			let mut sign = zero.clone();
+			for o in 0..8 {
+				for (s, &size) in SIZES.iter().enumerate() {
+					sign = sign + f(b, o) * g(b, s) * old(b, o + size as usize - 1, 7);
+				}
 			}
-		}
-		b.assert_eq(b.cur(SIGN), b.cur(SIGNED) * sign);
+			b.assert_eq(b.cur(SIGN), b.cur(SIGNED) * sign);
 
-		// Loads: V's byte j is the old byte o + j below the size, the sign (or 0) above.
-		for j in 0..8 {
-			for k in 0..8 {
-				let mut selected = zero.clone();
-				for o in 0..8 {
-					selected = selected + f(b, o) * old(b, o + j, k);
-				}
-				let value = within(b, j) * selected + (b.one() + within(b, j)) * b.cur(SIGN);
-				b.assert_zero(load.clone() * (b.cur(V + 8 * j + k) + value));
-			}
-		}
-		// Stores: the bytes o .. o + size take V's bytes, the others keep theirs; loads change
-		// nothing.
-		for m in 0..16 {
-			for k in 0..8 {
-				let mut spliced = zero.clone();
-				for o in 0..=m.min(7) {
-					if m - o < 8 {
-						spliced = spliced + f(b, o) * within(b, m - o) * (b.cur(V + 8 * (m - o) + k) + old(b, m, k));
+			// Loads: V's byte j is the old byte o + j below the size, the sign (or 0) above.
+			for j in 0..8 {
+				for k in 0..8 {
+					let mut selected = zero.clone();
+					for o in 0..8 {
+						selected = selected + f(b, o) * old(b, o + j, k);
 					}
+					let value = within(b, j) * selected + (b.one() + within(b, j)) * b.cur(SIGN);
+					b.assert_zero(load.clone() * (b.cur(V + 8 * j + k) + value));
 				}
-				b.assert_eq(new(b, m, k), old(b, m, k) + store.clone() * spliced);
+			}
+			// Stores: the bytes o .. o + size take V's bytes, the others keep theirs; loads change
+			// nothing.
+			for m in 0..16 {
+				for k in 0..8 {
+					let mut spliced = zero.clone();
+					for o in 0..=m.min(7) {
+						if m - o < 8 {
+							spliced =
+								spliced + f(b, o) * within(b, m - o) * (b.cur(V + 8 * (m - o) + k) + old(b, m, k));
+						}
+					}
+					b.assert_eq(new(b, m, k), old(b, m, k) + store.clone() * spliced);
+				}
 			}
 		}
 
@@ -324,48 +334,52 @@ impl Air for Access {
 		// read-only (no store) or a read-write cell with a strictly earlier timestamp.
 		let ts_hi = packed(b, TS, TS_BIT) + b.constant(Base::from_value(1 << TS_BIT));
 		let ts_lo = packed(b, TS_LO, LO_BITS);
-		for i in 0..TS_BIT {
-			b.assert_bool(b.cur(T_INV + i));
+		if wants {
+			for i in 0..TS_BIT {
+				b.assert_bool(b.cur(T_INV + i));
+			}
 		}
 		let t_inv = packed(b, T_INV, TS_BIT) + b.constant(Base::from_value(1 << TS_BIT));
 		for (k, used, word) in [(0, b.one(), word0), (1, b.cur(CROSS), word1)] {
 			let col = |c: usize| lane_col(k, c);
 			let (ro, ram) = (b.cur(col(lane::RO)), b.cur(col(lane::RAM)));
-			b.assert_bool(ro.clone());
-			if k == 1 {
-				// (Lane 0 is always used.)
-				b.assert_zero(ro.clone() * (b.one() + used.clone()));
-			}
-			b.assert_eq(ram.clone(), used.clone() * (b.one() + ro.clone()));
-			b.assert_zero(ro.clone() * store.clone());
-			for i in 0..64 {
-				b.assert_bool(b.cur(col(lane::OLD + i)));
-				if k == 1 {
-					// An unused lane is zero.
-					b.assert_zero((b.one() + used.clone()) * b.cur(col(lane::OLD + i)));
-				}
-			}
-			assert_earlier(b, ram.clone(), col(lane::PREV), col(lane::BORROW), TS_LO, TS);
-			// Lazy reset: a cell last accessed before this invocation started holds a value of
-			// an earlier invocation; its first touch here reads the word's initial value instead.
-			assert_first_touch(b, ram.clone(), col(lane::PREV), col(lane::FIRST_BORROW), T_INV, col(lane::FIRST));
 			let first = b.cur(col(lane::FIRST));
-			b.assert_bool(first.clone());
-			b.assert_zero(first.clone() * (b.cur(col(lane::RHO_IMG)) * b.cur(col(lane::RHO_IMG_INV)) + b.one()));
-			for c in [lane::IMG, lane::IMG + 1, lane::RHO_IMG, lane::RHO_IMG_INV] {
-				b.assert_zero((b.one() + first.clone()) * b.cur(col(c)));
-			}
-			for w in 0..2 {
-				b.assert_zero((b.one() + ram.clone()) * b.cur(col(lane::CUR + w)));
-				let old = packed(b, col(lane::OLD + 32 * w), 32);
-				let value =
-					first.clone() * b.cur(col(lane::IMG + w)) + (b.one() + first.clone()) * b.cur(col(lane::CUR + w));
-				b.assert_zero(ram.clone() * (old + value));
-			}
-			// The image read's counter.
-			b.assert_zero(ro.clone() * (b.cur(col(lane::RHO)) * b.cur(col(lane::RHO_INV)) + b.one()));
-			for c in [lane::RHO, lane::RHO_INV] {
-				b.assert_zero((b.one() + ro.clone()) * b.cur(col(c)));
+			if wants {
+				b.assert_bool(ro.clone());
+				if k == 1 {
+					// (Lane 0 is always used.)
+					b.assert_zero(ro.clone() * (b.one() + used.clone()));
+				}
+				b.assert_eq(ram.clone(), used.clone() * (b.one() + ro.clone()));
+				b.assert_zero(ro.clone() * store.clone());
+				for i in 0..64 {
+					b.assert_bool(b.cur(col(lane::OLD + i)));
+					if k == 1 {
+						// An unused lane is zero.
+						b.assert_zero((b.one() + used.clone()) * b.cur(col(lane::OLD + i)));
+					}
+				}
+				assert_earlier(b, ram.clone(), col(lane::PREV), col(lane::BORROW), TS_LO, TS);
+				// Lazy reset: a cell last accessed before this invocation started holds a value of
+				// an earlier invocation; its first touch here reads the word's initial value instead.
+				assert_first_touch(b, ram.clone(), col(lane::PREV), col(lane::FIRST_BORROW), T_INV, col(lane::FIRST));
+				b.assert_bool(first.clone());
+				b.assert_zero(first.clone() * (b.cur(col(lane::RHO_IMG)) * b.cur(col(lane::RHO_IMG_INV)) + b.one()));
+				for c in [lane::IMG, lane::IMG + 1, lane::RHO_IMG, lane::RHO_IMG_INV] {
+					b.assert_zero((b.one() + first.clone()) * b.cur(col(c)));
+				}
+				for w in 0..2 {
+					b.assert_zero((b.one() + ram.clone()) * b.cur(col(lane::CUR + w)));
+					let old = packed(b, col(lane::OLD + 32 * w), 32);
+					let value = first.clone() * b.cur(col(lane::IMG + w))
+						+ (b.one() + first.clone()) * b.cur(col(lane::CUR + w));
+					b.assert_zero(ram.clone() * (old + value));
+				}
+				// The image read's counter.
+				b.assert_zero(ro.clone() * (b.cur(col(lane::RHO)) * b.cur(col(lane::RHO_INV)) + b.one()));
+				for c in [lane::RHO, lane::RHO_INV] {
+					b.assert_zero((b.one() + ro.clone()) * b.cur(col(c)));
+				}
 			}
 			let old_lo = packed(b, col(lane::OLD), 32);
 			let old_hi = packed(b, col(lane::OLD + 32), 32);
