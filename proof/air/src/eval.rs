@@ -272,8 +272,9 @@ pub fn interaction_products<A: Air>(air: &A, values: Values<'_>) -> (Ext, Ext) {
 /// the receives. On a row below `R` they are the row's products, on a padding row 1; the bus's
 /// grand product multiplies them over every row of every interacting table
 /// (`docs/proof-system.md`, "Buses by a GKR grand product"). With `P = Lanes`, at [`LANES`]
-/// points at once; the constraints are not weighed or summed (the zerocheck prover takes the
-/// leaves alone at the nodes past the constraints' degree).
+/// points at once. The constraints are not wanted ([`AirBuilder::wants_constraints`]): the
+/// zerocheck prover takes the leaves alone per row for the bus circuit and at the round nodes
+/// past the constraints' degree.
 pub fn bus_leaves<A: Air, P: Point>(air: &A, values: Values<'_, P>) -> (P, P) {
 	evaluate(air, values, None).leaves()
 }

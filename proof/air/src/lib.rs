@@ -142,10 +142,12 @@ pub trait AirBuilder {
 	/// which have no meaningful next row, are free.
 	fn assert_transition(&mut self, expr: Self::Expr);
 
-	/// Whether this run of `eval` wants the constraints: false only where the zerocheck prover
-	/// takes an AIR's bus leaves alone ([`bus_leaves`], [`interaction_products`]), so that an
-	/// AIR may skip computing its constraint expressions there. An AIR that asserts them anyway
-	/// is as correct, only slower; every interaction must be made either way.
+	/// Whether this run of `eval` wants the constraints: false exactly in the evaluator's runs
+	/// without weights ([`bus_leaves`], [`interaction_products`]: the zerocheck prover's nodes
+	/// where it takes the bus leaves alone, and each row's leaves for the bus circuit), which
+	/// discard what is asserted anyway, so that an AIR may skip computing its constraint
+	/// expressions there. An AIR that asserts them anyway is as correct, only slower; every
+	/// interaction must be made either way.
 	fn wants_constraints(&self) -> bool {
 		true
 	}

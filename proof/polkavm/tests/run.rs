@@ -319,6 +319,41 @@ fn a_moved_register_flag_is_rejected() {
 	assert!(cases >= 2);
 }
 
+/// Every table makes all its interactions whether or not the builder wants its constraints (the
+/// CPU and access AIRs skip theirs where only the bus leaves are wanted): at random points its
+/// bus leaves alone are those of the full evaluation.
+#[test]
+fn every_table_makes_its_interactions_without_its_constraints() {
+	use agentic_air::{analyze, bus_leaves, combine_with_leaves, Ext, Values, MAX_INDEX_BIT};
+	use agentic_polkavm_proof::{cpu::Cpu, Table};
+	let tables = [
+		Table::Cpu(Cpu { num_vars: 8, entry: 0, stack_top: 0x1000 }),
+		Table::Program,
+		Table::Jumps,
+		Table::Alu,
+		Table::Shift,
+		Table::Access,
+		Table::Ram,
+		Table::RoImage,
+		Table::HostCalls,
+		Table::HostBytes,
+		Table::State,
+		Table::Constants,
+		Table::Inputs,
+	];
+	let mut rng = Rng(0x1eaf_2026);
+	for table in &tables {
+		let info = analyze(table).expect("analyze");
+		let mut random = |count: usize| -> Vec<Ext> { (0..count).map(|_| rng.ext()).collect() };
+		let (cur, next, bits) = (random(info.width), random(info.width), random(MAX_INDEX_BIT as usize + 1));
+		let (challenges, weights) = (random(info.max_fields() + 2), random(info.constraints.len()));
+		let selectors = [0, 1, 2, 3].map(|_| rng.ext());
+		let values = Values { cur: &cur, next: &next, selectors, index_bits: &bits, challenges: &challenges };
+		let (_, leaves) = combine_with_leaves(table, values, &weights).expect("one weight per constraint");
+		assert_eq!(bus_leaves(table, values), leaves, "{table:?}");
+	}
+}
+
 #[test]
 fn the_cpu_analyzes_within_the_degree_budget() {
 	use agentic_polkavm_proof::{cpu::Cpu, Table};

@@ -594,8 +594,12 @@ impl<A: Air + Sync> Round<'_, A> {
 			for (value, table) in cur.iter_mut().zip(self.cur) {
 				*value = at(table);
 			}
-			for (&k, table) in self.info.next_columns.iter().zip(self.next) {
-				next[k as usize] = at(table);
+			// No interaction reads the next row (`analyze` refuses it): the leaves alone do not
+			// need it.
+			if !matches!(part, Part::Leaves) {
+				for (&k, table) in self.info.next_columns.iter().zip(self.next) {
+					next[k as usize] = at(table);
+				}
 			}
 			for (&b, table) in self.info.index_bits.iter().zip(self.bits) {
 				bits[b as usize] = at(table);
@@ -676,8 +680,8 @@ impl Sums {
 /// constraints, of their degree `d`, and `L'` the same of `η S + η' R`, the bus leaves, of a
 /// higher one): at the first `d + 1` sent nodes both are evaluated, at the others only the
 /// leaves, and `Q'` is interpolated there from its `d + 1` values. The same `q`, with the
-/// constraints evaluated at fewer points. Only for a table with a bus whose leaves' degree is
-/// above the constraints'.
+/// constraints evaluated at fewer points. Only for a table with a bus and more sent nodes than
+/// `d + 1` (its leaves' degree at least `d + 2`).
 struct Split {
 	/// The sent nodes at which both parts are evaluated: the first ones.
 	evaluated: usize,
@@ -777,7 +781,8 @@ mod tests {
 		Ext::from_value(((next() as u128) << 64) | next() as u128)
 	}
 
-	/// Constraints on `cur`, `next`, the selectors and an index bit, and a send and a receive.
+	/// Constraints on `cur`, `next`, the selectors and an index bit (degree 4), and two sends and
+	/// a receive (the leaves' degree 7).
 	struct Mixed;
 
 	impl Air for Mixed {
@@ -791,6 +796,7 @@ mod tests {
 			b.assert_zero(b.selector(Selector::First) * b.cur(2));
 			b.interact(1, Direction::Send, b.cur(0), &[b.cur(1), b.cur(2) * b.cur(2)]);
 			b.interact(1, Direction::Receive, b.one(), &[b.cur(2)]);
+			b.interact(2, Direction::Send, b.cur(1), &[b.cur(0) * b.cur(2)]);
 		}
 	}
 
@@ -854,6 +860,7 @@ mod tests {
 		let challenges: Vec<Ext> = (0..4).map(|_| ext(&mut rng)).collect();
 		let nodes = [0u128, 2, 3, 4, 5, 6, 7];
 		// The constraints' degree is 4: evaluated at 5 nodes, interpolated at 2.
+		assert_eq!((info.bus_degree, info.max_degree), (7, 7));
 		let split = Split::new(&info, true, &nodes).expect("nodes past the constraints' degree");
 		assert_eq!(split.evaluated, 5);
 		assert!(Split::new(&info, false, &nodes).is_none() && Split::new(&info, true, &nodes[..5]).is_none());
@@ -873,6 +880,10 @@ mod tests {
 		};
 		let want = direct(&unsplit);
 		assert!(want.iter().all(|q| *q != Ext::zero()));
+		// q itself has a higher degree than the constraints: interpolating all of it from the
+		// first 5 nodes would be wrong, so the split must evaluate the leaves at the others.
+		let from_five = split.interpolator.evaluate(&want[..5], split.nodes[6]);
+		assert_ne!(from_five, want[6]);
 		// Evaluated everywhere, or the constraints' part interpolated: the same q.
 		for round in [Round { split: None, ..unsplit }, Round { split: Some(&split), ..unsplit }] {
 			assert_eq!(round.sum().expect("weights fit"), want);

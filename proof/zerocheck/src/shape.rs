@@ -321,6 +321,7 @@ impl Interpolator {
 	/// For polynomials of degree below `nodes.len()`, given at `nodes` (distinct).
 	pub(crate) fn over(nodes: Vec<Ext>) -> Interpolator {
 		let count = nodes.len();
+		debug_assert!(nodes.iter().enumerate().all(|(i, a)| nodes[..i].iter().all(|b| b != a)), "repeated nodes");
 		let inverse_denominators = (0..count)
 			.map(|d| {
 				let others = nodes.iter().enumerate().filter(|(e, _)| *e != d);
@@ -330,8 +331,8 @@ impl Interpolator {
 		Interpolator { nodes, inverse_denominators }
 	}
 
-	/// The value at `x` of the polynomial taking `values[d]` at node `d` (`values` has `count`
-	/// entries; the caller checks, and a missing value reads as 0).
+	/// The value at `x` of the polynomial taking `values[d]` at node `d` (only the first `count`
+	/// entries of `values` are read; the caller checks, and a missing value reads as 0).
 	pub(crate) fn evaluate(&self, values: &[Ext], x: Ext) -> Ext {
 		let count = self.nodes.len();
 		let mut prefix = alloc::vec![Ext::one(); count + 1];
