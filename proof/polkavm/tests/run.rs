@@ -319,14 +319,10 @@ fn a_moved_register_flag_is_rejected() {
 	assert!(cases >= 2);
 }
 
-/// Every table makes all its interactions whether or not the builder wants its constraints (the
-/// CPU and access AIRs skip theirs where only the bus leaves are wanted): at random points its
-/// bus leaves alone are those of the full evaluation.
-#[test]
-fn every_table_makes_its_interactions_without_its_constraints() {
-	use agentic_air::{analyze, bus_leaves, combine_with_leaves, Ext, Values, MAX_INDEX_BIT};
+/// One of each of the VM's tables (the CPU's for a table of `2^8` rows).
+fn every_table() -> [agentic_polkavm_proof::Table; 13] {
 	use agentic_polkavm_proof::{cpu::Cpu, Table};
-	let tables = [
+	[
 		Table::Cpu(Cpu { num_vars: 8, entry: 0, stack_top: 0x1000 }),
 		Table::Program,
 		Table::Jumps,
@@ -340,9 +336,17 @@ fn every_table_makes_its_interactions_without_its_constraints() {
 		Table::State,
 		Table::Constants,
 		Table::Inputs,
-	];
+	]
+}
+
+/// Every table makes all its interactions whether or not the builder wants its constraints (the
+/// CPU and access AIRs skip theirs where only the bus leaves are wanted): at random points its
+/// bus leaves alone are those of the full evaluation.
+#[test]
+fn every_table_makes_its_interactions_without_its_constraints() {
+	use agentic_air::{analyze, bus_leaves, combine_with_leaves, Ext, Values, MAX_INDEX_BIT};
 	let mut rng = Rng(0x1eaf_2026);
-	for table in &tables {
+	for table in &every_table() {
 		let info = analyze(table).expect("analyze");
 		let mut random = |count: usize| -> Vec<Ext> { (0..count).map(|_| rng.ext()).collect() };
 		let (cur, next, bits) = (random(info.width), random(info.width), random(MAX_INDEX_BIT as usize + 1));
@@ -375,23 +379,7 @@ fn the_cpu_analyzes_within_the_degree_budget() {
 /// stacked values (`docs/proof-system.md`, "Buses by a GKR grand product", soundness).
 #[test]
 fn every_table_has_at_most_as_many_bus_slots_as_columns() {
-	use agentic_polkavm_proof::{cpu::Cpu, Table};
-	let tables = [
-		Table::Cpu(Cpu { num_vars: 8, entry: 0, stack_top: 0x1000 }),
-		Table::Program,
-		Table::Jumps,
-		Table::Alu,
-		Table::Shift,
-		Table::Access,
-		Table::Ram,
-		Table::RoImage,
-		Table::HostCalls,
-		Table::HostBytes,
-		Table::State,
-		Table::Constants,
-		Table::Inputs,
-	];
-	for table in tables {
+	for table in every_table() {
 		let info = agentic_air::analyze(&table).expect("analyze");
 		assert!(
 			info.interactions.len() <= info.width,
