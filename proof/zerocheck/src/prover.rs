@@ -611,28 +611,24 @@ impl<A: Air + Sync> Round<'_, A> {
 				index_bits: &bits,
 				challenges: self.challenges,
 			};
-			let (constraints, leaves) = match (part, self.bus_weights) {
+			// What goes into q, and the constraints' part alone where it is interpolated later.
+			let (to_q, constraints) = match (part, self.bus_weights) {
 				(Part::All, bus_weights) => (combined(self.air, values, self.lambdas, bus_weights)?, None),
 				(Part::Split, Some(weights)) => {
 					let (q, (sends, receives)) = combine_with_leaves(self.air, values, self.lambdas)?;
-					(q, Some(weigh_leaves(sends, receives, weights)))
+					(q.plus(weigh_leaves(sends, receives, weights)), Some(q))
 				},
 				(Part::Leaves, Some(weights)) => {
 					let (sends, receives) = bus_leaves(self.air, values);
-					(zero, Some(weigh_leaves(sends, receives, weights)))
+					(weigh_leaves(sends, receives, weights), None)
 				},
 				(_, None) => return Err(ZerocheckError::BadShape("a split round without a bus")),
 			};
 			for (l, &(i, node)) in lanes.iter().enumerate().take(end - batch) {
 				let weight = self.weights[i];
-				match (part, leaves) {
-					(Part::All, _) => sums.q[node] = sums.q[node].add(&weight.fast_mul(&constraints.0[l])),
-					(Part::Split, Some(leaves)) => {
-						sums.q[node] = sums.q[node].add(&weight.fast_mul(&constraints.0[l].add(&leaves.0[l])));
-						sums.constraints[node] = sums.constraints[node].add(&weight.fast_mul(&constraints.0[l]));
-					},
-					(_, Some(leaves)) => sums.q[node] = sums.q[node].add(&weight.fast_mul(&leaves.0[l])),
-					(_, None) => {},
+				sums.q[node] = sums.q[node].add(&weight.fast_mul(&to_q.0[l]));
+				if let Some(constraints) = &constraints {
+					sums.constraints[node] = sums.constraints[node].add(&weight.fast_mul(&constraints.0[l]));
 				}
 			}
 		}
