@@ -140,6 +140,9 @@ struct Evaluator<'a, P> {
 	/// `Π (g·f + 1 + g)` over the sends and over the receives so far.
 	send: P,
 	receive: P,
+	/// Where each interaction's direction, gate and fingerprint go instead of into the
+	/// products, if anywhere ([`interaction_parts`]).
+	parts: Option<&'a mut Vec<(Direction, P, P)>>,
 }
 
 impl<P: Point> AirBuilder for Evaluator<'_, P> {
@@ -182,6 +185,10 @@ impl<P: Point> AirBuilder for Evaluator<'_, P> {
 			fingerprint = fingerprint.plus(field.0.scale(&self.values.challenge(i + 2)));
 		}
 		let gate = gate.0;
+		if let Some(parts) = self.parts.as_mut() {
+			parts.push((direction, gate, fingerprint));
+			return;
+		}
 		if self.weights.is_some() {
 			self.gate_checks.push(gate.times(gate).plus(gate));
 		}
@@ -215,7 +222,12 @@ impl<P: Point> Evaluator<'_, P> {
 	}
 }
 
-fn evaluate<'a, A: Air, P: Point>(air: &A, values: Values<'a, P>, weights: Option<&'a [Ext]>) -> Evaluator<'a, P> {
+fn evaluate<'a, A: Air, P: Point>(
+	air: &A,
+	values: Values<'a, P>,
+	weights: Option<&'a [Ext]>,
+	parts: Option<&'a mut Vec<(Direction, P, P)>>,
+) -> Evaluator<'a, P> {
 	let one = P::splat(Ext::one());
 	let mut evaluator = Evaluator {
 		values,
@@ -225,6 +237,7 @@ fn evaluate<'a, A: Air, P: Point>(air: &A, values: Values<'a, P>, weights: Optio
 		gate_checks: Vec::new(),
 		send: one,
 		receive: one,
+		parts,
 	};
 	air.eval(&mut evaluator);
 	evaluator
@@ -247,7 +260,7 @@ pub fn combine_with_leaves<A: Air, P: Point>(
 	values: Values<'_, P>,
 	weights: &[Ext],
 ) -> Result<(P, (P, P)), AirError> {
-	let evaluator = evaluate(air, values, Some(weights));
+	let evaluator = evaluate(air, values, Some(weights), None);
 	let count = evaluator.asserted + evaluator.gate_checks.len();
 	if count != weights.len() {
 		return Err(AirError::ConstraintCountChanged { expected: weights.len(), found: count });
@@ -264,7 +277,7 @@ pub fn combine_with_leaves<A: Air, P: Point>(
 /// `(Π_send (g f + 1 + g), Π_receive (g f + 1 + g))` over the AIR's interactions at one point:
 /// on a row, the product of what the row sends and of what it receives.
 pub fn interaction_products<A: Air>(air: &A, values: Values<'_>) -> (Ext, Ext) {
-	let evaluator = evaluate(air, values, None);
+	let evaluator = evaluate(air, values, None, None);
 	(evaluator.send, evaluator.receive)
 }
 
@@ -276,7 +289,18 @@ pub fn interaction_products<A: Air>(air: &A, values: Values<'_>) -> (Ext, Ext) {
 /// zerocheck prover takes the leaves alone per row for the bus circuit and at the round nodes
 /// past the constraints' degree.
 pub fn bus_leaves<A: Air, P: Point>(air: &A, values: Values<'_, P>) -> (P, P) {
-	evaluate(air, values, None).leaves()
+	evaluate(air, values, None, None).leaves()
+}
+
+/// Each interaction's direction, gate `g` and fingerprint
+/// `f = z + β_0 · φ(bus) + Σ_i β_(i+1) · field_i` at one point (or, with `P = Lanes`, at
+/// [`LANES`] points), in the order the AIR makes them, into `parts` (cleared first): the parts
+/// of the factors `g f + 1 + g` whose products make the bus leaves. The zerocheck prover takes them at a pair's two rows and, where every gate and
+/// field is affine ([`crate::InteractionInfo::affine`]), the leaves anywhere on the pair's
+/// line from them. The constraints are not wanted ([`AirBuilder::wants_constraints`]).
+pub fn interaction_parts<A: Air, P: Point>(air: &A, values: Values<'_, P>, parts: &mut Vec<(Direction, P, P)>) {
+	parts.clear();
+	evaluate(air, values, None, Some(parts));
 }
 
 /// The selectors' multilinear extensions at `point ∈ Ext^n`, for a trace of `2^n` rows of which

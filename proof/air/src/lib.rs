@@ -41,7 +41,8 @@ mod symbolic;
 pub use agentic_pcs::{Base, BinaryFieldElement, Ext};
 pub use check::{check_trace, RowViolation};
 pub use eval::{
-	bus_leaves, combine, combine_with_leaves, interaction_products, selectors_at, Lanes, Point, Values, LANES,
+	bus_leaves, combine, combine_with_leaves, interaction_parts, interaction_products, selectors_at, Lanes, Point,
+	Values, LANES,
 };
 pub use symbolic::{analyze, AirError, AirInfo, ConstraintInfo, ConstraintKind, InteractionInfo};
 
@@ -143,11 +144,12 @@ pub trait AirBuilder {
 	fn assert_transition(&mut self, expr: Self::Expr);
 
 	/// Whether this run of `eval` wants the constraints: false exactly in the evaluator's runs
-	/// without weights ([`bus_leaves`], [`interaction_products`]: the zerocheck prover's nodes
-	/// where it takes the bus leaves alone, and each row's leaves for the bus circuit), which
+	/// without weights ([`bus_leaves`], [`interaction_products`], [`interaction_parts`]: the
+	/// zerocheck prover's nodes where it takes the bus leaves alone, and each row's leaves for
+	/// the bus circuit), which
 	/// discard what is asserted anyway, so that an AIR may skip computing its constraint
 	/// expressions there. An AIR that asserts them anyway is as correct, only slower; every
-	/// interaction must be made either way.
+	/// interaction must be made either way, with the same expressions and in the same order.
 	fn wants_constraints(&self) -> bool {
 		true
 	}

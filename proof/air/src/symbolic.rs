@@ -135,6 +135,18 @@ pub struct InteractionInfo {
 	pub direction: Direction,
 	/// The number of fields (besides the bus tag).
 	pub fields: usize,
+	/// The degree of the gate.
+	pub gate_degree: u32,
+	/// The highest degree of a field (0 without fields).
+	pub field_degree: u32,
+}
+
+impl InteractionInfo {
+	/// Whether the gate and every field have degree at most 1: then, on a line through two
+	/// rows, the gate and the fingerprint are affine in the line's parameter.
+	pub fn affine(&self) -> bool {
+		self.gate_degree <= 1 && self.field_degree <= 1
+	}
 }
 
 /// The shape and identity of an AIR.
@@ -498,6 +510,8 @@ pub fn analyze<A: Air>(air: &A) -> Result<AirInfo, AirError> {
 			bus: interaction.bus,
 			direction: interaction.direction,
 			fields: interaction.fields.len(),
+			gate_degree,
+			field_degree,
 		});
 	}
 	// active · Π (g f + 1 + g) + 1 + active, over the sends or the receives.

@@ -358,6 +358,60 @@ fn every_table_makes_its_interactions_without_its_constraints() {
 	}
 }
 
+/// The zerocheck prover takes a table's bus leaves past its constraints' degree from the lines
+/// of each interaction's gate and fingerprint where every interaction is affine: on a line
+/// through two random points, the leaves of such a table at other nodes are the products of
+/// its parts' lines. The CPU and access tables, the ones whose rounds split, are affine.
+#[test]
+fn affine_tables_leaves_on_a_line_are_their_parts_lines() {
+	use agentic_air::{analyze, bus_leaves, interaction_parts, BinaryFieldElement, Direction, Ext, Values};
+	use agentic_air::{Selector, MAX_INDEX_BIT};
+	use agentic_polkavm_proof::Table;
+	let mut rng = Rng(0x11e5_2026);
+	let line = |lo: &Ext, hi: &Ext, x: &Ext| lo.add(&x.mul(&lo.add(hi)));
+	for table in &every_table() {
+		let info = analyze(table).expect("analyze");
+		let affine = info.interactions.iter().all(|i| i.affine());
+		if matches!(table, Table::Cpu(_) | Table::Access) {
+			assert!(affine, "{table:?}: its rounds would evaluate the AIR at every node");
+		}
+		if !affine || !info.interacts() {
+			continue;
+		}
+		let mut random = |count: usize| -> Vec<Ext> { (0..count).map(|_| rng.ext()).collect() };
+		let ends = [0, 1].map(|_| (random(info.width), random(MAX_INDEX_BIT as usize + 1), random(4)));
+		let challenges = random(info.max_fields() + 2);
+		fn values<'a>((cur, bits, selectors): &'a (Vec<Ext>, Vec<Ext>, Vec<Ext>), challenges: &'a [Ext]) -> Values<'a> {
+			Values { cur, next: &[], selectors: [0, 1, 2, 3].map(|s| selectors[s]), index_bits: bits, challenges }
+		}
+		let (mut lo, mut hi) = (Vec::new(), Vec::new());
+		interaction_parts(table, values(&ends[0], &challenges), &mut lo);
+		interaction_parts(table, values(&ends[1], &challenges), &mut hi);
+		assert_eq!((lo.len(), hi.len()), (info.interactions.len(), info.interactions.len()));
+		for d in [2u128, 3, 7, 13] {
+			let x = Ext::from_value(d);
+			let on_line = |a: &[Ext], b: &[Ext]| -> Vec<Ext> { a.iter().zip(b).map(|(a, b)| line(a, b, &x)).collect() };
+			let point =
+				(on_line(&ends[0].0, &ends[1].0), on_line(&ends[0].1, &ends[1].1), on_line(&ends[0].2, &ends[1].2));
+			let want = bus_leaves(table, values(&point, &challenges));
+			let (mut send, mut receive) = (Ext::one(), Ext::one());
+			for (interaction, ((direction, g0, f0), (_, g1, f1))) in info.interactions.iter().zip(lo.iter().zip(&hi)) {
+				assert_eq!(*direction, interaction.direction, "{table:?}: the analysis's order");
+				let gate = line(g0, g1, &x);
+				let factor = gate.mul(&line(f0, f1, &x)).add(&Ext::one()).add(&gate);
+				match direction {
+					Direction::Send => send = send.mul(&factor),
+					Direction::Receive => receive = receive.mul(&factor),
+				}
+			}
+			let active = point.2[Selector::Active.index()];
+			let pad = Ext::one().add(&active);
+			let from_parts = (active.mul(&send).add(&pad), active.mul(&receive).add(&pad));
+			assert_eq!(from_parts, want, "{table:?} at node {d}");
+		}
+	}
+}
+
 #[test]
 fn the_cpu_analyzes_within_the_degree_budget() {
 	use agentic_polkavm_proof::{cpu::Cpu, Table};

@@ -6,8 +6,8 @@ use crate::{
 	Config, Shape, Statement, TableProof, TableStatement, Tables, TraceProof, ZerocheckError, DOMAIN,
 };
 use agentic_air::{
-	analyze, bus_leaves, check_trace, combine_with_leaves, Air, AirInfo, BinaryFieldElement, Lanes, Point, Values,
-	LANES, MAX_INDEX_BIT,
+	analyze, bus_leaves, check_trace, combine_with_leaves, interaction_parts, Air, AirInfo, BinaryFieldElement,
+	Direction, Lanes, Point, Selector, Values, LANES, MAX_INDEX_BIT,
 };
 use agentic_pcs::{
 	field::{fold_pairs, FastMul},
@@ -228,25 +228,32 @@ impl Table {
 		Table(values.iter().map(|&v| Ext::from(v)).collect())
 	}
 
-	/// The value at `X = d` (the field element whose value is `d`) of pair `i`: `lo + d · diff`,
-	/// with `d · diff` by shifts (multiplying by `x` is a shift and, past `x^127`, a fold).
+	/// The value at `X = d` (the field element whose value is `d`) of pair `i`.
 	#[inline(always)]
 	fn at(&self, i: usize, d: u128) -> Ext {
-		let (lo, hi) = (self.0[2 * i].poly().value(), self.0[2 * i + 1].poly().value());
-		let (mut sum, mut multiple, mut d) = (lo, lo ^ hi, d);
-		while d != 0 {
-			// Without a branch on the bit: the lanes' nodes differ, the branch would be guessed
-			// wrong often.
-			sum ^= multiple & 0u128.wrapping_sub(d & 1);
-			multiple = (multiple << 1) ^ ((multiple >> 127) * 0x87);
-			d >>= 1;
-		}
-		Ext::from_value(sum)
+		line_at(self.0[2 * i], self.0[2 * i + 1], d)
 	}
 
 	fn fold(&mut self, r: Ext) {
 		fold_pairs(&mut self.0, &r);
 	}
+}
+
+/// The value at `X = d` (the field element whose value is `d`) of the line through `lo` at 0
+/// and `hi` at 1: `lo + d · (lo + hi)`, with `d · (lo + hi)` by shifts (multiplying by `x` is a
+/// shift and, past `x^127`, a fold).
+#[inline(always)]
+fn line_at(lo: Ext, hi: Ext, d: u128) -> Ext {
+	let (lo, hi) = (lo.poly().value(), hi.poly().value());
+	let (mut sum, mut multiple, mut d) = (lo, lo ^ hi, d);
+	while d != 0 {
+		// Without a branch on the bit: the lanes' nodes differ, the branch would be guessed
+		// wrong often.
+		sum ^= multiple & 0u128.wrapping_sub(d & 1);
+		multiple = (multiple << 1) ^ ((multiple >> 127) * 0x87);
+		d >>= 1;
+	}
+	Ext::from_value(sum)
 }
 
 fn flag(b: bool) -> Ext {
@@ -558,7 +565,12 @@ impl<A: Air + Sync> Round<'_, A> {
 			None => self.sum_points(pairs, 0..nodes, Part::All, &mut sums)?,
 			Some(split) => {
 				self.sum_points(pairs.clone(), 0..split.evaluated, Part::Split, &mut sums)?;
-				self.sum_points(pairs, split.evaluated..nodes, Part::Leaves, &mut sums)?;
+				match self.bus_weights {
+					Some(weights) if split.lines => {
+						self.sum_lines(pairs, split.evaluated..nodes, weights, &mut sums)?
+					},
+					_ => self.sum_points(pairs, split.evaluated..nodes, Part::Leaves, &mut sums)?,
+				}
 			},
 		}
 		Ok(sums)
@@ -636,6 +648,83 @@ impl<A: Air + Sync> Round<'_, A> {
 	}
 }
 
+impl<A: Air + Sync> Round<'_, A> {
+	/// [`Round::sum_points`] of the bus leaves alone, for an AIR whose every interaction is
+	/// affine ([`agentic_air::InteractionInfo::affine`]): each interaction's gate and
+	/// fingerprint are evaluated once at each of a pair's two rows ([`interaction_parts`]), and
+	/// the leaves at the nodes `nodes` from their lines. The same values as evaluating the AIR at
+	/// every node (on a pair's line every table value, so every gate and fingerprint, is affine
+	/// in `X`), without computing every column there.
+	fn sum_lines(
+		&self,
+		pairs: core::ops::Range<usize>,
+		nodes: core::ops::Range<usize>,
+		weights: (Ext, Ext),
+		sums: &mut Sums,
+	) -> Result<(), ZerocheckError> {
+		/// Pairs per evaluation of the AIR: lanes `2p` and `2p + 1` hold pair `p`'s rows.
+		const PAIRS: usize = LANES / 2;
+		let per_pair = nodes.len();
+		if per_pair == 0 || pairs.is_empty() {
+			return Ok(());
+		}
+		let one = Lanes::splat(Ext::one());
+		let mut cur = vec![Lanes::splat(Ext::zero()); self.cur.len()];
+		let mut bits = vec![Lanes::splat(Ext::zero()); MAX_INDEX_BIT as usize + 1];
+		let mut parts = Vec::with_capacity(self.info.interactions.len());
+		for start in pairs.clone().step_by(PAIRS) {
+			let count = PAIRS.min(pairs.end - start);
+			// Lanes past the last pair repeat it; their points are not added.
+			let rows: [usize; LANES] = core::array::from_fn(|l| 2 * (start + (l / 2).min(count - 1)) + l % 2);
+			let at = |table: &Table| Lanes(rows.map(|row| table.0[row]));
+			for (value, table) in cur.iter_mut().zip(self.cur) {
+				*value = at(table);
+			}
+			for (&b, table) in self.info.index_bits.iter().zip(self.bits) {
+				bits[b as usize] = at(table);
+			}
+			let selectors = self.selectors.each_ref().map(at);
+			let values = Values { cur: &cur, next: &[], selectors, index_bits: &bits, challenges: self.challenges };
+			interaction_parts(self.air, values, &mut parts);
+			// The analysis found these interactions: the AIR must make the same ones here.
+			let same = parts.len() == self.info.interactions.len()
+				&& parts.iter().zip(&self.info.interactions).all(|(part, info)| part.0 == info.direction);
+			if !same {
+				return Err(ZerocheckError::BadShape("an AIR made other interactions than its analysis found"));
+			}
+			let active = selectors[Selector::Active.index()];
+			// The points (pair, node), LANES at a time.
+			let end = count * per_pair;
+			for batch in (0..end).step_by(LANES) {
+				let lanes: [(usize, usize); LANES] = core::array::from_fn(|l| {
+					let p = (batch + l).min(end - 1);
+					(p / per_pair, nodes.start + p % per_pair)
+				});
+				let line = |ends: &Lanes| {
+					Lanes(lanes.map(|(p, node)| line_at(ends.0[2 * p], ends.0[2 * p + 1], self.nodes[node])))
+				};
+				let (mut send, mut receive) = (one, one);
+				for (direction, gate, fingerprint) in &parts {
+					let gate = line(gate);
+					let factor = gate.times(line(fingerprint)).plus(one).plus(gate);
+					match direction {
+						Direction::Send => send = send.times(factor),
+						Direction::Receive => receive = receive.times(factor),
+					}
+				}
+				let active = line(&active);
+				let pad = one.plus(active);
+				let to_q = weigh_leaves(active.times(send).plus(pad), active.times(receive).plus(pad), weights);
+				for (l, &(p, node)) in lanes.iter().enumerate().take(end - batch) {
+					let weight = self.weights[start + p];
+					sums.q[node] = sums.q[node].add(&weight.fast_mul(&to_q.0[l]));
+				}
+			}
+		}
+		Ok(())
+	}
+}
+
 /// `η S + η' R`.
 fn weigh_leaves(sends: Lanes, receives: Lanes, (eta, eta_r): (Ext, Ext)) -> Lanes {
 	sends.scale(&eta).plus(receives.scale(&eta_r))
@@ -678,6 +767,7 @@ impl Sums {
 /// leaves, and `Q'` is interpolated there from its `d + 1` values. The same `q`, with the
 /// constraints evaluated at fewer points. Only for a table with a bus and more sent nodes than
 /// `d + 1` (its leaves' degree at least `d + 2`).
+#[derive(Clone)]
 struct Split {
 	/// The sent nodes at which both parts are evaluated: the first ones.
 	evaluated: usize,
@@ -685,6 +775,10 @@ struct Split {
 	nodes: Vec<Ext>,
 	/// Over the first `evaluated` of them.
 	interpolator: Interpolator,
+	/// Whether the leaves at the other nodes come from their gates' and fingerprints' lines
+	/// ([`Round::sum_lines`]: every interaction affine) rather than from the AIR evaluated
+	/// there.
+	lines: bool,
 }
 
 impl Split {
@@ -696,7 +790,8 @@ impl Split {
 		}
 		let nodes: Vec<Ext> = sent_nodes.iter().map(|&d| Ext::from_value(d)).collect();
 		let interpolator = Interpolator::over(nodes[..evaluated].to_vec());
-		Some(Split { evaluated, nodes, interpolator })
+		let lines = info.interactions.iter().all(|i| i.affine());
+		Some(Split { evaluated, nodes, interpolator, lines })
 	}
 }
 
@@ -765,7 +860,7 @@ fn forge_value<A: Air>(
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use agentic_air::{AirBuilder, Direction, Selector};
+	use agentic_air::AirBuilder;
 
 	fn ext(rng: &mut u64) -> Ext {
 		let mut next = || {
@@ -778,21 +873,49 @@ mod tests {
 	}
 
 	/// Constraints on `cur`, `next`, the selectors and an index bit (degree 4), and two sends and
-	/// a receive (the leaves' degree 7).
+	/// a receive (the leaves' degree 7); column 3 only the receive reads.
 	struct Mixed;
 
 	impl Air for Mixed {
 		fn width(&self) -> usize {
-			3
+			4
 		}
 
 		fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+			self.eval_constraints(b);
+			b.interact(1, Direction::Send, b.cur(0), &[b.cur(1), b.cur(2) * b.cur(2)]);
+			b.interact(1, Direction::Receive, b.one(), &[b.cur(2), b.cur(3) * b.cur(3)]);
+			b.interact(2, Direction::Send, b.cur(1), &[b.cur(0) * b.cur(2)]);
+		}
+	}
+
+	/// The same constraints, and interactions whose gates and fields are affine (a column, a
+	/// selector, an index bit, constants, sums), so that the round takes the leaves from their
+	/// lines: three sends and two receives (the leaves' degree 7); column 3 only interactions
+	/// read.
+	struct Affine;
+
+	impl Air for Affine {
+		fn width(&self) -> usize {
+			4
+		}
+
+		fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+			Mixed.eval_constraints(b);
+			let sum = b.cur(1) + b.cur(3) + b.constant(Base::from_value(5));
+			b.interact(1, Direction::Send, b.cur(0), &[b.cur(1), sum.clone()]);
+			b.interact(1, Direction::Receive, b.one(), &[b.cur(2), b.index_bit(1)]);
+			b.interact(2, Direction::Send, b.cur(1) + b.cur(0), &[b.selector(Selector::NotLast)]);
+			b.interact(3, Direction::Send, b.cur(2), &[b.constant_ext(Ext::from_value(9)) * b.cur(2)]);
+			b.interact(3, Direction::Receive, b.selector(Selector::First), &[sum, b.cur(0)]);
+		}
+	}
+
+	impl Mixed {
+		fn eval_constraints<AB: AirBuilder>(&self, b: &mut AB) {
 			b.assert_bool(b.cur(0));
 			b.assert_transition(b.next(1) + b.cur(1) * b.cur(2) * b.index_bit(0));
 			b.assert_zero(b.selector(Selector::First) * b.cur(2));
-			b.interact(1, Direction::Send, b.cur(0), &[b.cur(1), b.cur(2) * b.cur(2)]);
-			b.interact(1, Direction::Receive, b.one(), &[b.cur(2)]);
-			b.interact(2, Direction::Send, b.cur(1), &[b.cur(0) * b.cur(2)]);
 		}
 	}
 
@@ -812,7 +935,7 @@ mod tests {
 
 	/// A round's sum, point by point with the one-point evaluator: what the batched, split
 	/// sums must equal.
-	fn direct(round: &Round<'_, Mixed>) -> Vec<Ext> {
+	fn direct<A: Air + Sync>(round: &Round<'_, A>) -> Vec<Ext> {
 		let width = round.cur.len();
 		let mut q = vec![Ext::zero(); round.nodes.len()];
 		for (i, weight) in round.weights.iter().enumerate() {
@@ -842,26 +965,37 @@ mod tests {
 
 	#[test]
 	fn the_batched_round_sum_is_the_pointwise_sum_however_it_is_split() {
-		let info = analyze(&Mixed).expect("valid AIR");
+		// Leaves evaluated at every node, or (every interaction affine) from their lines; the
+		// lines of interactions that are not affine are not the leaves.
+		assert!(!round_sums_agree(&Mixed, false));
+		assert!(round_sums_agree(&Affine, true));
+	}
+
+	/// Checks every way of summing a round of `air` (leaves of degree 7, constraints of degree
+	/// 4) against [`direct`], the split's leaves taken from their lines if `lines`; returns
+	/// whether the lines, forced on, give the same `q` too.
+	fn round_sums_agree<A: Air + Sync>(air: &A, lines: bool) -> bool {
+		let info = analyze(air).expect("valid AIR");
 		let mut rng = 0xfeed;
-		// 13 pairs: with 7 nodes, 91 points, not a multiple of LANES.
+		// 13 pairs: with 10 nodes, 130 points, not a multiple of LANES; 5 nodes past the
+		// constraints' degree, 65 points, a pair's points in two batches of LANES.
 		let pairs = 13;
 		let mut table = || Table((0..2 * pairs).map(|_| ext(&mut rng)).collect());
-		let cur: Vec<Table> = (0..3).map(|_| table()).collect();
+		let cur: Vec<Table> = (0..4).map(|_| table()).collect();
 		let next: Vec<Table> = info.next_columns.iter().map(|_| table()).collect();
 		let selectors = [(); 4].map(|_| table());
 		let bits: Vec<Table> = info.index_bits.iter().map(|_| table()).collect();
 		let weights: Vec<Ext> = (0..pairs).map(|_| ext(&mut rng)).collect();
 		let lambdas: Vec<Ext> = info.constraints.iter().map(|_| ext(&mut rng)).collect();
-		let challenges: Vec<Ext> = (0..4).map(|_| ext(&mut rng)).collect();
-		let nodes = [0u128, 2, 3, 4, 5, 6, 7];
-		// The constraints' degree is 4: evaluated at 5 nodes, interpolated at 2.
+		let challenges: Vec<Ext> = (0..8).map(|_| ext(&mut rng)).collect();
+		let nodes = [0u128, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+		// The constraints' degree is 4: evaluated at 5 nodes, interpolated at 5.
 		assert_eq!((info.bus_degree, info.max_degree), (7, 7));
 		let split = Split::new(&info, true, &nodes).expect("nodes past the constraints' degree");
-		assert_eq!(split.evaluated, 5);
+		assert_eq!((split.evaluated, split.lines), (5, lines));
 		assert!(Split::new(&info, false, &nodes).is_none() && Split::new(&info, true, &nodes[..5]).is_none());
 		let unsplit = Round {
-			air: &Mixed,
+			air,
 			info: &info,
 			cur: &cur,
 			next: &next,
@@ -880,25 +1014,33 @@ mod tests {
 		// first 5 nodes would be wrong, so the split must evaluate the leaves at the others.
 		let from_five = split.interpolator.evaluate(&want[..5], split.nodes[6]);
 		assert_ne!(from_five, want[6]);
-		// Evaluated everywhere, or the constraints' part interpolated: the same q.
-		for round in [Round { split: None, ..unsplit }, Round { split: Some(&split), ..unsplit }] {
+		let evaluated = Split { lines: false, ..split.clone() };
+		// Evaluated everywhere, or the constraints' part interpolated (the leaves from their
+		// lines or evaluated): the same q.
+		for round in [
+			Round { split: None, ..unsplit },
+			Round { split: Some(&split), ..unsplit },
+			Round { split: Some(&evaluated), ..unsplit },
+		] {
 			assert_eq!(round.sum().expect("weights fit"), want);
 			for at in [1, 2, 5, 12] {
 				let (mut a, b) = (round.sum_over(0..at).unwrap(), round.sum_over(at..pairs).unwrap());
 				a.add(&b);
 				assert_eq!(round.finish(a), want, "split at pair {at}");
 			}
-			// A changed value changes the sum.
-			let mut changed: Vec<Table> = cur.iter().map(|t| Table(t.0.clone())).collect();
-			changed[2].0[5] = changed[2].0[5].add(&Ext::one());
-			assert_ne!(Round { cur: &changed, ..round }.sum().unwrap(), want);
+			// A changed value changes the sum, at the nodes past the constraints' degree too, in
+			// a column only the interactions read as well.
+			for column in [1, 2, 3] {
+				let mut changed: Vec<Table> = cur.iter().map(|t| Table(t.0.clone())).collect();
+				changed[column].0[5] = changed[column].0[5].add(&Ext::one());
+				let q = Round { cur: &changed, ..round }.sum().unwrap();
+				assert!(q[5..].iter().zip(&want[5..]).all(|(a, b)| a != b), "column {column}");
+			}
 		}
 		// Interpolating a part of a higher degree than the split assumes gives another q.
-		let low = Split {
-			evaluated: 3,
-			nodes: split.nodes.clone(),
-			interpolator: Interpolator::over(split.nodes[..3].to_vec()),
-		};
+		let low = Split { evaluated: 3, interpolator: Interpolator::over(split.nodes[..3].to_vec()), ..split.clone() };
 		assert_ne!(Round { split: Some(&low), ..unsplit }.sum().unwrap(), want);
+		let forced = Split { lines: true, ..split };
+		Round { split: Some(&forced), ..unsplit }.sum().unwrap() == want
 	}
 }

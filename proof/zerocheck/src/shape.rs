@@ -307,6 +307,7 @@ pub(crate) fn nodes(count: usize) -> Vec<Ext> {
 /// Evaluates a round polynomial, given by its values at the nodes, anywhere: Lagrange form with
 /// the denominators (node differences, never zero) inverted once, and the numerators by prefix
 /// and suffix products, so no division depends on the point.
+#[derive(Clone)]
 pub(crate) struct Interpolator {
 	nodes: Vec<Ext>,
 	inverse_denominators: Vec<Ext>,
