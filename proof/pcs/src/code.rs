@@ -44,7 +44,27 @@ pub(crate) fn base_code(log_rows: u32) -> ReedSolomon<crate::Base> {
 /// smallest nodes still hold a whole row each (tested against ligerito's column encoding).
 #[cfg(feature = "prover")]
 pub(crate) fn encode_rows(code: &ReedSolomon<crate::Base>, matrix: &mut [crate::Base], width: usize) {
+	encode_rows_at(code, matrix, width, None);
+}
+
+/// [`encode_rows`], computing only the rows at `wanted` (sorted and distinct) if given: the
+/// other rows of `matrix` are left with values of no use. The rows past the message are not
+/// read (they are the code's zero padding). Two shortcuts, as the verifier's
+/// [`LiftedCode::encode_at`] takes, leave the wanted rows unchanged: the first
+/// `LOG_INV_RATE` depths of the FFT act on blocks whose second half is zero, where a butterfly
+/// copies the first half into the second, so each of the `2^LOG_INV_RATE` blocks of the
+/// codeword starts as the scaled message; and a block that holds no wanted row is not
+/// transformed further (the prover's opened rows: a few hundred of the code's rows).
+#[cfg(feature = "prover")]
+pub(crate) fn encode_rows_at(
+	code: &ReedSolomon<crate::Base>,
+	matrix: &mut [crate::Base],
+	width: usize,
+	wanted: Option<&[usize]>,
+) {
 	debug_assert_eq!(matrix.len(), code.block_length() * width);
+	debug_assert!(wanted.is_none_or(|w| w.windows(2).all(|p| p[0] < p[1])), "wanted rows sorted and distinct");
+	let message = code.pis.len() * width;
 	// row_i · pi_i: the butterfly on (0, row) leaves pi_i · row in the first half.
 	let mut scaled = alloc::vec![crate::Base::zero(); width];
 	for (row, pi) in matrix.chunks_exact_mut(width).zip(&code.pis) {
@@ -52,7 +72,21 @@ pub(crate) fn encode_rows(code: &ReedSolomon<crate::Base>, matrix: &mut [crate::
 		butterfly(&mut scaled, row, *pi);
 		row.copy_from_slice(&scaled);
 	}
-	fft_rows(matrix, width, &code.twiddles, 1);
+	let blocks = 1usize << crate::LOG_INV_RATE;
+	let rows = code.pis.len();
+	let in_block =
+		|b: usize| wanted.map(|w| &w[w.partition_point(|&p| p < b * rows)..w.partition_point(|&p| p < (b + 1) * rows)]);
+	// The blocks after the first start as copies of it; it is transformed last.
+	let (first, rest) = matrix.split_at_mut(message);
+	for (k, block) in rest.chunks_exact_mut(message).enumerate() {
+		let here = in_block(k + 1);
+		if here.is_some_and(|h| h.is_empty()) {
+			continue;
+		}
+		block.copy_from_slice(first);
+		fft_rows(block, width, &code.twiddles, blocks + k + 1, here, (k + 1) * rows);
+	}
+	fft_rows(first, width, &code.twiddles, blocks, in_block(0), 0);
 }
 
 /// ligerito's FFT butterfly `(u, w) ↦ (u + λw, w + u + λw)` on every pair `(u[i], w[i])`:
@@ -93,24 +127,44 @@ fn butterfly(u: &mut [crate::Base], w: &mut [crate::Base], lambda: crate::Base) 
 	}
 }
 
-/// The additive FFT of ligerito's encoding (node `idx` of its twiddle tree) on whole rows.
+/// The additive FFT of ligerito's encoding (node `idx` of its twiddle tree) on whole rows,
+/// `v` starting at row `base`; with `wanted` (sorted rows), only the nodes that hold one of
+/// them.
 #[cfg(feature = "prover")]
-fn fft_rows(v: &mut [crate::Base], width: usize, twiddles: &[crate::Base], idx: usize) {
+fn fft_rows(
+	v: &mut [crate::Base],
+	width: usize,
+	twiddles: &[crate::Base],
+	idx: usize,
+	wanted: Option<&[usize]>,
+	base: usize,
+) {
 	/// Below this many values a node's halves run on the same thread.
 	#[cfg(feature = "parallel")]
 	const MIN_PARALLEL_VALUES: usize = 1 << 16;
-	if v.len() <= width {
+	if v.len() <= width || wanted.is_some_and(|w| w.is_empty()) {
 		return;
 	}
 	let (u, w) = v.split_at_mut(v.len() / 2);
 	butterfly(u, w, twiddles[idx - 1]);
+	let middle = base + u.len() / width;
+	let (left, right) = match wanted {
+		Some(rows) => {
+			let (left, right) = rows.split_at(rows.partition_point(|&r| r < middle));
+			(Some(left), Some(right))
+		},
+		None => (None, None),
+	};
 	#[cfg(feature = "parallel")]
 	if u.len() >= MIN_PARALLEL_VALUES {
-		rayon::join(|| fft_rows(u, width, twiddles, 2 * idx), || fft_rows(w, width, twiddles, 2 * idx + 1));
+		rayon::join(
+			|| fft_rows(u, width, twiddles, 2 * idx, left, base),
+			|| fft_rows(w, width, twiddles, 2 * idx + 1, right, middle),
+		);
 		return;
 	}
-	fft_rows(u, width, twiddles, 2 * idx);
-	fft_rows(w, width, twiddles, 2 * idx + 1);
+	fft_rows(u, width, twiddles, 2 * idx, left, base);
+	fft_rows(w, width, twiddles, 2 * idx + 1, right, middle);
 }
 
 /// What a verifier has built for the codes: the code's twiddles cost more to compute than the
@@ -150,9 +204,9 @@ impl CodeCache {
 
 	/// [`LiftedCode::encode_transposed`] for the code of `2^log_rows` message values.
 	#[cfg(feature = "prover")]
-	pub(crate) fn encode_transposed(&mut self, log_rows: u32, a: &[Ext]) -> Vec<Ext> {
+	pub(crate) fn encode_transposed(&mut self, log_rows: u32, a: &[Ext], support: Option<&[usize]>) -> Vec<Ext> {
 		let code = self.lifted.entry(log_rows).or_insert_with(|| LiftedCode::new(log_rows));
-		code.encode_transposed(a)
+		code.encode_transposed(a, support)
 	}
 
 	/// The factors of the code's generator row at codeword position `position`: see
@@ -193,21 +247,37 @@ impl LiftedCode {
 
 	/// The transpose of the encoding: `Σ_q a_q · Enc(e_i)[q]` for every message index `i`,
 	/// `a` one value per codeword position (what a recursive opening's prover weighs its row
-	/// polynomial with). The encoding is the message scaled by `pis`, zero-padded and put
-	/// through the FFT's butterflies `(u, w) ↦ (u + λw, u + (1 + λ)w)`; its transpose runs
-	/// the transposed butterflies `(a, b) ↦ (a + b, λ(a + b) + b)` from the deepest layer up,
-	/// keeps the first `2^log_rows` values and scales them by `pis` (tested against the
-	/// generator rows).
+	/// polynomial with), zero outside `support` (sorted positions) if given. The encoding is the
+	/// message scaled by `pis`, zero-padded and put through the FFT's butterflies
+	/// `(u, w) ↦ (u + λw, u + (1 + λ)w)`; its transpose runs the transposed butterflies
+	/// `(a, b) ↦ (a + b, λ(a + b) + b)` from the deepest layer up, keeps the first
+	/// `2^log_rows` values and scales them by `pis` (tested against the generator rows). Of the
+	/// first `LOG_INV_RATE` layers only the first halves are kept, which are sums: the
+	/// transposed blocks of depth `LOG_INV_RATE`, added; and a node whose part of `a` is zero
+	/// (none of `support`) stays zero, untransformed.
 	#[cfg(feature = "prover")]
-	pub(crate) fn encode_transposed(&self, a: &[Ext]) -> Vec<Ext> {
-		debug_assert_eq!(a.len(), 1 << (self.log_rows + crate::LOG_INV_RATE));
-		let mut v = a.to_vec();
-		fft_transposed(&mut v, &self.twiddles, 1);
-		v.truncate(1 << self.log_rows);
-		for (x, pi) in v.iter_mut().zip(&self.pis) {
+	pub(crate) fn encode_transposed(&self, a: &[Ext], support: Option<&[usize]>) -> Vec<Ext> {
+		let m = 1usize << self.log_rows;
+		debug_assert_eq!(a.len(), m << crate::LOG_INV_RATE);
+		debug_assert!(support.is_none_or(|s| s.windows(2).all(|p| p[0] < p[1])), "support sorted and distinct");
+		let blocks = 1usize << crate::LOG_INV_RATE;
+		let mut out = alloc::vec![Ext::zero(); m];
+		let mut block = alloc::vec![Ext::zero(); m];
+		for (b, part) in a.chunks_exact(m).enumerate() {
+			let here = support.map(|s| &s[s.partition_point(|&p| p < b * m)..s.partition_point(|&p| p < (b + 1) * m)]);
+			if here.is_some_and(|h| h.is_empty()) {
+				continue;
+			}
+			block.copy_from_slice(part);
+			fft_transposed(&mut block, &self.twiddles, blocks + b, here, b * m);
+			for (o, x) in out.iter_mut().zip(&block) {
+				*o = o.add(x);
+			}
+		}
+		for (x, pi) in out.iter_mut().zip(&self.pis) {
 			*x = crate::field::mul(x, &Ext::from(crate::Base::from_value(pi.0)));
 		}
-		v
+		out
 	}
 
 	/// The block length.
@@ -313,17 +383,40 @@ fn twiddles(log_n: u32) -> Vec<Gf32> {
 }
 
 /// The transpose of ligerito's additive FFT from twiddle `idx` down: the halves first, then
-/// this depth's transposed butterflies.
+/// this depth's transposed butterflies. With `support` (sorted positions; `v` starts at
+/// position `base`), `v` is zero elsewhere, and a half holding none of it is zero after its
+/// transform too (the map is linear): not transformed.
 #[cfg(feature = "prover")]
-fn fft_transposed(v: &mut [Ext], twiddles: &[Gf32], idx: usize) {
-	if v.len() < 2 {
+fn fft_transposed(v: &mut [Ext], twiddles: &[Gf32], idx: usize, support: Option<&[usize]>, base: usize) {
+	/// Below this many values a node's halves run on the same thread.
+	#[cfg(feature = "parallel")]
+	const MIN_PARALLEL_VALUES: usize = 1 << 14;
+	if v.len() < 2 || support.is_some_and(|s| s.is_empty()) {
 		return;
 	}
 	let half = v.len() / 2;
 	let lambda = Ext::from(crate::Base::from_value(twiddles[idx - 1].0));
 	let (u, w) = v.split_at_mut(half);
-	fft_transposed(u, twiddles, 2 * idx);
-	fft_transposed(w, twiddles, 2 * idx + 1);
+	let (left, right) = match support {
+		Some(s) => {
+			let (left, right) = s.split_at(s.partition_point(|&p| p < base + half));
+			(Some(left), Some(right))
+		},
+		None => (None, None),
+	};
+	let halves = |u: &mut [Ext], w: &mut [Ext]| {
+		#[cfg(feature = "parallel")]
+		if u.len() >= MIN_PARALLEL_VALUES {
+			rayon::join(
+				|| fft_transposed(u, twiddles, 2 * idx, left, base),
+				|| fft_transposed(w, twiddles, 2 * idx + 1, right, base + half),
+			);
+			return;
+		}
+		fft_transposed(u, twiddles, 2 * idx, left, base);
+		fft_transposed(w, twiddles, 2 * idx + 1, right, base + half);
+	};
+	halves(u, w);
 	for (a, b) in u.iter_mut().zip(w.iter_mut()) {
 		let t = a.add(b);
 		*a = t;
@@ -392,6 +485,46 @@ mod tests {
 			}
 		}
 	}
+
+	/// The rows at some positions, encoded alone, are the full encoding's rows there, whatever
+	/// the matrix held past the message; a changed message value changes them.
+	#[cfg(feature = "prover")]
+	#[test]
+	fn encoding_some_rows_gives_the_full_encodings_rows() {
+		for (log_rows, width) in [(0u32, 2usize), (1, 1), (3, 3), (6, 8), (9, 5)] {
+			let code = base_code(log_rows);
+			let (message, block) = (code.message_length(), code.block_length());
+			let mut matrix = vec![Base::zero(); block * width];
+			for (i, value) in matrix[..message * width].iter_mut().enumerate() {
+				*value = Base::from_value((i as u32 + 7).wrapping_mul(0x85eb_ca6b));
+			}
+			let mut full = matrix.clone();
+			encode_rows(&code, &mut full, width);
+			// No row; one; the first and last of each block; several in one block, spread.
+			let spread: Vec<usize> = (0..block).step_by(3).collect();
+			let edges: Vec<usize> = (0..4).flat_map(|b| [b * message, (b + 1) * message - 1]).collect();
+			let mut edges = edges;
+			edges.dedup();
+			for wanted in [vec![], vec![block - 1], edges, spread] {
+				let mut some = matrix.clone();
+				// Junk past the message: those rows are not read.
+				some[message * width..].iter_mut().for_each(|v| *v = Base::from_value(0xdead));
+				encode_rows_at(&code, &mut some, width, Some(&wanted));
+				for &r in &wanted {
+					let row = r * width..(r + 1) * width;
+					assert_eq!(some[row.clone()], full[row], "2^{log_rows} rows, width {width}: row {r}");
+				}
+				if let Some(&r) = wanted.last() {
+					let mut changed = matrix.clone();
+					changed[width * (message - 1)] = changed[width * (message - 1)].add(&Base::one());
+					encode_rows_at(&code, &mut changed, width, Some(&wanted));
+					let row = r * width..(r + 1) * width;
+					assert_ne!(changed[row.clone()], full[row], "a changed value, row {r}");
+				}
+			}
+		}
+	}
+
 	use super::*;
 	use crate::Base;
 	use alloc::vec;
@@ -558,23 +691,37 @@ mod tests {
 		}
 	}
 
-	/// The transposed encoding weighs each message index by its generator column.
+	/// The transposed encoding weighs each message index by its generator column: of a dense
+	/// vector, and of sparse ones given their support (or not).
 	#[test]
 	fn the_transposed_encoding_sums_the_generator_rows() {
-		for log_rows in [0u32, 1, 3, 5] {
+		for log_rows in [0u32, 1, 3, 5, 9] {
 			let mut codes = CodeCache::default();
 			let n = 4usize << log_rows;
-			let a = pseudo_random(n, 11);
-			let got = codes.encode_transposed(log_rows, &a);
-			let mut want = vec![Ext::zero(); 1 << log_rows];
-			for (q, aq) in a.iter().enumerate() {
-				let factors = codes.generator_factors(log_rows, q);
-				for (i, w) in want.iter_mut().enumerate() {
-					let g = generator_entry(&factors, i);
-					*w = w.add(&aq.mul(&Ext::from(Base::from_value(g.0))));
-				}
+			let dense = pseudo_random(n, 11);
+			let mut sparse = vec![Ext::zero(); n];
+			let support: Vec<usize> = (0..n).filter(|q| q % 7 == 3 || *q == n - 1).collect();
+			for &q in &support {
+				sparse[q] = dense[q];
 			}
-			assert_eq!(got, want, "code 2^{log_rows}");
+			// One block alone: the others' parts are skipped.
+			let mut corner = vec![Ext::zero(); n];
+			corner[n - 1] = dense[0];
+			for (a, support) in
+				[(&dense, None), (&sparse, None), (&sparse, Some(&support[..])), (&corner, Some(&[n - 1][..]))]
+			{
+				let got = codes.encode_transposed(log_rows, a, support);
+				let mut want = vec![Ext::zero(); 1 << log_rows];
+				for (q, aq) in a.iter().enumerate() {
+					let factors = codes.generator_factors(log_rows, q);
+					for (i, w) in want.iter_mut().enumerate() {
+						let g = generator_entry(&factors, i);
+						*w = w.add(&aq.mul(&Ext::from(Base::from_value(g.0))));
+					}
+				}
+				assert_eq!(got, want, "code 2^{log_rows}, support {support:?}");
+				assert!(got.iter().any(|w| *w != Ext::zero()));
+			}
 		}
 	}
 

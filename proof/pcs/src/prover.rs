@@ -1,7 +1,7 @@
 //! Committing to polynomials and opening them (std, feature `prover`).
 
 use crate::{
-	code::{base_code, encode_rows, CodeCache},
+	code::{base_code, encode_rows, encode_rows_at, CodeCache},
 	ext_value,
 	field::{dot_base, Coords, FastMul, Subfield},
 	hash::RowHashes,
@@ -55,9 +55,9 @@ impl Committed {
 	}
 
 	/// The encoded matrix's rows at `queries`, each column encoded again (a few columns' buffers
-	/// at a time, so that the row-major values are read in few passes): what ligerito's
-	/// commitment computed and hashed, in its layout (column `c` of the message is `F[i · n + c]`
-	/// over the rows `i`).
+	/// at a time, so that the row-major values are read in few passes; only the FFT's nodes
+	/// that hold a query, [`encode_rows_at`]): what ligerito's commitment computed and hashed,
+	/// in its layout (column `c` of the message is `F[i · n + c]` over the rows `i`).
 	fn encoded_rows(&self, queries: &[usize]) -> Vec<Vec<Base>> {
 		/// Columns encoded per pass: a matrix of the code's block length of rows this wide.
 		const COLUMNS_PER_PASS: usize = 8;
@@ -68,15 +68,19 @@ impl Committed {
 		#[cfg(not(test))]
 		let stacked = &self.stacked;
 		let mut rows = vec![Vec::with_capacity(width); queries.len()];
+		let mut wanted = queries.to_vec();
+		wanted.sort_unstable();
+		wanted.dedup();
 		let pass_width = COLUMNS_PER_PASS.min(width);
 		let mut matrix = vec![Base::zero(); code.block_length() * pass_width];
 		for first in (0..width).step_by(pass_width) {
 			let count = pass_width.min(width - first);
-			matrix.fill(Base::zero());
+			// The message's rows (a narrower last pass leaves the other columns as they were:
+			// columns are encoded each on its own, and those are not read).
 			for (to, from) in matrix.chunks_exact_mut(pass_width).zip(stacked.chunks_exact(width)) {
 				to[..count].copy_from_slice(&from[first..first + count]);
 			}
-			encode_rows(code, &mut matrix, pass_width);
+			encode_rows_at(code, &mut matrix, pass_width, Some(&wanted));
 			for (row, &q) in rows.iter_mut().zip(queries) {
 				row.extend_from_slice(&matrix[q * pass_width..q * pass_width + count]);
 			}
@@ -566,7 +570,7 @@ impl RowSource {
 		for (&q, alpha) in self.queries.iter().zip(&alphas[1..]) {
 			at_queries[q] = *alpha;
 		}
-		let mut by_row = codes.encode_transposed(self.log_rows, &at_queries);
+		let mut by_row = codes.encode_transposed(self.log_rows, &at_queries, Some(&self.queries));
 		for (w, e) in by_row.iter_mut().zip(crate::eq_table(&self.s_hi)) {
 			*w = w.add(&alphas[0].fast_mul(&e));
 		}
