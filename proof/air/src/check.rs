@@ -4,7 +4,7 @@ use crate::{Air, AirBuilder, Base, BinaryFieldElement, Direction, Ext, Selector}
 use agentic_pcs::field::FastMul;
 use alloc::vec::Vec;
 
-use crate::eval::Val;
+use crate::eval::{Lanes, Point, Val, LANES};
 
 /// The first constraint a trace violates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,10 +87,84 @@ impl AirBuilder for RowChecker<'_> {
 	}
 }
 
+/// [`LANES`] rows at once: whether any constraint or gate check is nonzero on any of them.
+struct LanesChecker<'a> {
+	cur: &'a [Lanes],
+	next: &'a [Lanes],
+	selectors: [Lanes; 4],
+	rows: [usize; LANES],
+	failed: bool,
+}
+
+impl LanesChecker<'_> {
+	fn check(&mut self, value: Lanes) {
+		self.failed |= value.0.iter().any(|v| *v != Ext::zero());
+	}
+}
+
+impl AirBuilder for LanesChecker<'_> {
+	type Expr = Val<Lanes>;
+
+	fn cur(&self, column: usize) -> Val<Lanes> {
+		Val(self.cur.get(column).copied().unwrap_or(Lanes::splat(Ext::zero())))
+	}
+
+	fn next(&self, column: usize) -> Val<Lanes> {
+		Val(self.next.get(column).copied().unwrap_or(Lanes::splat(Ext::zero())))
+	}
+
+	fn selector(&self, selector: Selector) -> Val<Lanes> {
+		Val(self.selectors[selector.index()])
+	}
+
+	fn constant(&self, value: Base) -> Val<Lanes> {
+		Val(Lanes::splat(Ext::from(value)))
+	}
+
+	fn constant_ext(&self, value: Ext) -> Val<Lanes> {
+		Val(Lanes::splat(value))
+	}
+
+	fn index_bit(&self, bit: u8) -> Val<Lanes> {
+		Val(Lanes(self.rows.map(|row| flag(bit < 64 && (row >> bit) & 1 == 1))))
+	}
+
+	fn interact(&mut self, _bus: u32, _direction: Direction, gate: Val<Lanes>, _fields: &[Val<Lanes>]) {
+		let active = self.selectors[Selector::Active.index()];
+		self.check(active.times(gate.0.times(gate.0).plus(gate.0)));
+	}
+
+	fn assert_zero(&mut self, expr: Val<Lanes>) {
+		self.check(expr.0);
+	}
+
+	fn assert_transition(&mut self, expr: Val<Lanes>) {
+		let active = self.selectors[Selector::Active.index()];
+		self.check(active.times(expr.0));
+	}
+}
+
+fn flag(b: bool) -> Ext {
+	if b {
+		Ext::one()
+	} else {
+		Ext::zero()
+	}
+}
+
+/// The selectors on row `row` of `rows`, `active_rows` transitions.
+fn selectors(row: usize, rows: usize, active_rows: u64) -> [Ext; 4] {
+	let last = row + 1 == rows;
+	[flag(row == 0), flag(last), flag(!last), flag((row as u64) < active_rows)]
+}
+
 /// Checks every constraint of `air` on every row of `columns` (each the same power-of-two
 /// length), the first `active_rows` rows being transitions, and that every interaction's gate
 /// is a bit on those rows. Returns the first violation, by row and then by constraint (numbered
 /// as in [`crate::AirInfo::constraints`]).
+///
+/// The rows are checked [`LANES`] at a time (the field products of independent rows overlap);
+/// a group with a violation is checked again row by row, for the first one.
 ///
 /// What the buses carry is not checked here: that needs the challenges and every table (the
 /// bus's grand product, which only the proof can check). The caller checks the shape
@@ -98,26 +172,42 @@ impl AirBuilder for RowChecker<'_> {
 pub fn check_trace<A: Air>(air: &A, columns: &[Vec<Base>], active_rows: u64) -> Result<(), RowViolation> {
 	let rows = columns.first().map_or(0, |c| c.len());
 	let width = air.width();
-	let mut cur = alloc::vec![Ext::zero(); width];
-	let mut next = alloc::vec![Ext::zero(); width];
 	let value = |k: usize, i: usize| columns.get(k).and_then(|c| c.get(i)).map_or(Ext::zero(), |&v| Ext::from(v));
-	let flag = |b: bool| if b { Ext::one() } else { Ext::zero() };
-	for row in 0..rows {
+	let zero = Lanes::splat(Ext::zero());
+	let (mut cur, mut next) = (alloc::vec![zero; width], alloc::vec![zero; width]);
+	for start in (0..rows).step_by(LANES) {
+		// Lanes past the last row repeat it.
+		let lanes: [usize; LANES] = core::array::from_fn(|l| (start + l).min(rows - 1));
 		for k in 0..width {
-			cur[k] = value(k, row);
-			next[k] = value(k, row + 1);
+			cur[k] = Lanes(lanes.map(|row| value(k, row)));
+			next[k] = Lanes(lanes.map(|row| value(k, row + 1)));
 		}
-		let last = row + 1 == rows;
-		let selectors = [flag(row == 0), flag(last), flag(!last), flag((row as u64) < active_rows)];
-		let mut checker =
-			RowChecker { cur: &cur, next: &next, selectors, row, index: 0, failed: None, gates: Vec::new() };
+		let selectors = [0, 1, 2, 3].map(|s| Lanes(lanes.map(|row| selectors(row, rows, active_rows)[s])));
+		let mut checker = LanesChecker { cur: &cur, next: &next, selectors, rows: lanes, failed: false };
 		air.eval(&mut checker);
-		if let Some(constraint) = checker.failed {
-			return Err(RowViolation { row: row as u64, constraint });
+		if checker.failed {
+			for row in start..(start + LANES).min(rows) {
+				check_row(air, columns, active_rows, row)?;
+			}
 		}
-		if let Some(i) = checker.gates.iter().position(|g| *g != Ext::zero()) {
-			return Err(RowViolation { row: row as u64, constraint: checker.index + i });
-		}
+	}
+	Ok(())
+}
+
+/// [`check_trace`] on row `row` alone.
+fn check_row<A: Air>(air: &A, columns: &[Vec<Base>], active_rows: u64, row: usize) -> Result<(), RowViolation> {
+	let rows = columns.first().map_or(0, |c| c.len());
+	let value = |k: usize, i: usize| columns.get(k).and_then(|c| c.get(i)).map_or(Ext::zero(), |&v| Ext::from(v));
+	let cur: Vec<Ext> = (0..air.width()).map(|k| value(k, row)).collect();
+	let next: Vec<Ext> = (0..air.width()).map(|k| value(k, row + 1)).collect();
+	let selectors = selectors(row, rows, active_rows);
+	let mut checker = RowChecker { cur: &cur, next: &next, selectors, row, index: 0, failed: None, gates: Vec::new() };
+	air.eval(&mut checker);
+	if let Some(constraint) = checker.failed {
+		return Err(RowViolation { row: row as u64, constraint });
+	}
+	if let Some(i) = checker.gates.iter().position(|g| *g != Ext::zero()) {
+		return Err(RowViolation { row: row as u64, constraint: checker.index + i });
 	}
 	Ok(())
 }
