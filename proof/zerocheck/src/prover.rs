@@ -11,7 +11,7 @@ use agentic_air::{
 };
 use agentic_pcs::{
 	field::{fold_pairs, FastMul},
-	prover::{commit, open_recursive},
+	prover::{commit, open_recursive, Committed},
 	Base, Ext, Transcript,
 };
 
@@ -178,20 +178,31 @@ fn run<A: Air + Sync>(
 	for ((info, table_shape), trace) in infos.iter().zip(&shape.tables).zip(traces) {
 		check_shape(info, table_shape, trace)?;
 	}
-	if checked {
+	// Phase 1: every table's columns, in one commitment; with the checks (which decide whether
+	// there is a proof at all) beside it on the other cores.
+	let columns: Vec<&[Base]> = traces.iter().flat_map(|trace| trace.iter().map(|c| &c[..])).collect();
+	let commit_all = || commit(&shape.trace.params, &columns).map_err(ZerocheckError::from);
+	let committed = if checked {
 		let tables: Vec<_> = airs.iter().zip(&statement.tables).zip(traces).collect();
 		let check = |((air, table), trace): &((&&A, &TableStatement), &&[Vec<Base>])| check_table(**air, table, trace);
-		// The tables one per core: the first error in table order either way.
+		// The tables one per task: the first error in table order either way.
 		#[cfg(feature = "parallel")]
 		{
 			use rayon::prelude::*;
-			let results: Vec<Result<(), ZerocheckError>> = tables.par_iter().map(check).collect();
-			results.into_iter().collect::<Result<Vec<()>, _>>()?;
+			let check_all = || tables.par_iter().map(check).collect::<Vec<Result<(), ZerocheckError>>>();
+			let (checks, committed) = rayon::join(check_all, commit_all);
+			checks.into_iter().collect::<Result<Vec<()>, _>>()?;
+			committed?
 		}
 		#[cfg(not(feature = "parallel"))]
-		tables.iter().try_for_each(check)?;
-	}
-	prove_inner(airs, &infos, &shape, statement, traces, checked, forge)
+		{
+			tables.iter().try_for_each(check)?;
+			commit_all()?
+		}
+	} else {
+		commit_all()?
+	};
+	prove_inner(airs, &infos, &shape, statement, traces, committed, checked, forge)
 }
 
 fn check_shape(info: &AirInfo, shape: &Shape, trace: &[Vec<Base>]) -> Result<(), ZerocheckError> {
@@ -301,21 +312,19 @@ fn leaves<A: Air>(
 	(sends, receives)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn prove_inner<A: Air + Sync>(
 	airs: &[&A],
 	infos: &[AirInfo],
 	shape: &ProofShape,
 	statement: &Tables,
 	traces: &[&[Vec<Base>]],
+	committed: Committed,
 	checked: bool,
 	forge: Forge,
 ) -> Result<TraceProof, ZerocheckError> {
 	let mut transcript = Transcript::new(DOMAIN);
 	absorb_statement(&mut transcript, infos, shape, statement);
-
-	// Phase 1: every table's columns, in one commitment.
-	let columns: Vec<&[Base]> = traces.iter().flat_map(|trace| trace.iter().map(|c| &c[..])).collect();
-	let committed = commit(&shape.trace.params, &columns)?;
 	transcript.absorb_root(b"zc/trace_root", &committed.commitment().root);
 	let challenges: Vec<Ext> = (0..num_challenges(infos, statement)).map(|_| transcript.challenge()).collect();
 
