@@ -762,6 +762,7 @@ impl Sums {
 		Sums { q: vec![Ext::zero(); nodes], constraints: vec![Ext::zero(); nodes] }
 	}
 
+	#[cfg(any(feature = "parallel", test))]
 	fn add(&mut self, other: &Sums) {
 		for (total, value) in self.q.iter_mut().zip(&other.q).chain(self.constraints.iter_mut().zip(&other.constraints))
 		{
