@@ -1,7 +1,7 @@
 //! The evaluating builder: an AIR's constraints, combined with weights, at one point.
 
 use crate::{Air, AirBuilder, AirError, Base, BinaryFieldElement, Direction, Ext, Selector};
-use agentic_pcs::field::FastMul;
+use agentic_pcs::field::{mul_wide, reduce_wide, FastMul};
 use alloc::vec::Vec;
 use core::ops::{Add, Mul};
 
@@ -16,6 +16,21 @@ pub trait Point: Copy {
 	fn times(self, other: Self) -> Self;
 	/// Every point's value times the one value `w`.
 	fn scale(self, w: &Ext) -> Self;
+	/// A sum of products per point, not yet reduced ([`mul_wide`]).
+	type Wide: Copy;
+	/// The empty sum.
+	fn wide_zero() -> Self::Wide;
+	/// Adds every point's value times `w` to `acc`, unreduced.
+	fn add_scaled(self, w: &Ext, acc: &mut Self::Wide);
+	/// The sums, reduced.
+	fn reduce(acc: Self::Wide) -> Self;
+}
+
+/// `acc + wide`, coefficient by coefficient.
+#[inline(always)]
+fn add_wide(acc: &mut [u128; 2], wide: [u128; 2]) {
+	acc[0] ^= wide[0];
+	acc[1] ^= wide[1];
 }
 
 impl Point for Ext {
@@ -37,6 +52,23 @@ impl Point for Ext {
 	#[inline(always)]
 	fn scale(self, w: &Ext) -> Ext {
 		self.fast_mul(w)
+	}
+
+	type Wide = [u128; 2];
+
+	#[inline(always)]
+	fn wide_zero() -> [u128; 2] {
+		[0; 2]
+	}
+
+	#[inline(always)]
+	fn add_scaled(self, w: &Ext, acc: &mut [u128; 2]) {
+		add_wide(acc, mul_wide(&self, w));
+	}
+
+	#[inline(always)]
+	fn reduce(acc: [u128; 2]) -> Ext {
+		reduce_wide(acc)
 	}
 }
 
@@ -79,6 +111,25 @@ impl Point for Lanes {
 			self.0[l] = self.0[l].fast_mul(w);
 		}
 		self
+	}
+
+	type Wide = [[u128; 2]; LANES];
+
+	#[inline(always)]
+	fn wide_zero() -> [[u128; 2]; LANES] {
+		[[0; 2]; LANES]
+	}
+
+	#[inline(always)]
+	fn add_scaled(self, w: &Ext, acc: &mut [[u128; 2]; LANES]) {
+		for l in 0..LANES {
+			add_wide(&mut acc[l], mul_wide(&self.0[l], w));
+		}
+	}
+
+	#[inline(always)]
+	fn reduce(acc: [[u128; 2]; LANES]) -> Lanes {
+		Lanes(acc.map(reduce_wide))
 	}
 }
 
@@ -127,14 +178,14 @@ impl<P> Values<'_, P> {
 /// One run of an AIR's `eval` at a point: the weighted sum of its constraints as they are
 /// asserted, the gate checks (weighted once the number of constraints is known), and the
 /// products of the interactions' factors.
-struct Evaluator<'a, P> {
+struct Evaluator<'a, P: Point> {
 	values: Values<'a, P>,
 	/// The constraints' weights, or `None` when only the interactions are wanted.
 	weights: Option<&'a [Ext]>,
 	/// How many constraints the AIR has asserted.
 	asserted: usize,
-	/// `Σ_j weights[j] · P_j` over the constraints asserted so far.
-	sum: P,
+	/// `Σ_j weights[j] · P_j` over the constraints asserted so far, unreduced.
+	sum: P::Wide,
 	/// Each interaction's `g² + g`.
 	gate_checks: Vec<P>,
 	/// `Π (g·f + 1 + g)` over the sends and over the receives so far.
@@ -202,7 +253,7 @@ impl<P: Point> AirBuilder for Evaluator<'_, P> {
 
 	fn assert_zero(&mut self, expr: Val<P>) {
 		if let Some(weight) = self.weights.and_then(|w| w.get(self.asserted)) {
-			self.sum = self.sum.plus(expr.0.scale(weight));
+			expr.0.add_scaled(weight, &mut self.sum);
 		}
 		self.asserted += 1;
 	}
@@ -233,7 +284,7 @@ fn evaluate<'a, A: Air, P: Point>(
 		values,
 		weights,
 		asserted: 0,
-		sum: P::splat(Ext::zero()),
+		sum: P::wide_zero(),
 		gate_checks: Vec::new(),
 		send: one,
 		receive: one,
@@ -267,11 +318,11 @@ pub fn combine_with_leaves<A: Air, P: Point>(
 	}
 	let active = values.selectors[Selector::Active.index()];
 	let gate_weights = &weights[evaluator.asserted..];
-	let mut gates = P::splat(Ext::zero());
+	let mut gates = P::wide_zero();
 	for (check, weight) in evaluator.gate_checks.iter().zip(gate_weights) {
-		gates = gates.plus(check.scale(weight));
+		check.add_scaled(weight, &mut gates);
 	}
-	Ok((evaluator.sum.plus(active.times(gates)), evaluator.leaves()))
+	Ok((P::reduce(evaluator.sum).plus(active.times(P::reduce(gates))), evaluator.leaves()))
 }
 
 /// `(Π_send (g f + 1 + g), Π_receive (g f + 1 + g))` over the AIR's interactions at one point:

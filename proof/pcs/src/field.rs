@@ -6,8 +6,9 @@
 //! - [`Gf32`]: ligerito's GF(2^32) (same modulus, same bits) with a multiplication built from
 //!   ordinary integer multiplications, and `from_bits` without the generic 63 multiplications;
 //! - [`mul`]: GF(2^128) multiplication from the same integer products (ligerito's own where the
-//!   build has the carry-less multiply instruction), and [`dot_base`] for sums of base-field
-//!   values times GF(2^128) weights;
+//!   build has the carry-less multiply instruction), [`mul_wide`] and [`reduce_wide`] for sums
+//!   of products reduced once, and [`dot_base`] for sums of base-field values times GF(2^128)
+//!   weights;
 //! - [`Subfield`]: GF(2^128) as a 4-dimensional vector space over the embedded GF(2^32), with
 //!   the basis `1, x, x^2, x^3`. A GF(2^32)-linear map with GF(2^32) constants, such as the
 //!   Reed-Solomon code, then acts on each coordinate separately, in GF(2^32).
@@ -177,11 +178,25 @@ fn clmul64(a: u64, b: u64) -> u128 {
 /// these, and ligerito's `mul` is a call.
 #[inline(always)]
 pub fn mul(a: &Ext, b: &Ext) -> Ext {
+	reduce_wide(mul_wide(a, b))
+}
+
+/// `a · b` as a polynomial of degree below 255, not yet reduced: `[low, high]`, the
+/// coefficients of `x^0 … x^127` and of `x^128 …`. The reduction is linear, so a sum of such
+/// products reduced once ([`reduce_wide`]) is the sum of the reduced products: a weighted sum
+/// pays one reduction instead of one per term.
+#[inline(always)]
+pub fn mul_wide(a: &Ext, b: &Ext) -> [u128; 2] {
 	let (a, b) = (a.poly().value(), b.poly().value());
 	let (a0, a1, b0, b1) = (a as u64, (a >> 64) as u64, b as u64, (b >> 64) as u64);
 	let (lo, hi) = (clmul64(a0, b0), clmul64(a1, b1));
 	let mid = clmul64(a0 ^ a1, b0 ^ b1) ^ lo ^ hi;
-	let (low, high) = (lo ^ (mid << 64), hi ^ (mid >> 64));
+	[lo ^ (mid << 64), hi ^ (mid >> 64)]
+}
+
+/// The field element of an unreduced product ([`mul_wide`]) or of a sum of them.
+#[inline(always)]
+pub fn reduce_wide([low, high]: [u128; 2]) -> Ext {
 	// x^128 = x^7 + x^2 + x + 1: fold the high half down; the bits the fold pushes past
 	// x^127 (from the shifts by 1, 2 and 7) are folded in first.
 	let high = high ^ (high >> 127) ^ (high >> 126) ^ (high >> 121);
@@ -378,6 +393,25 @@ mod tests {
 			let (a, b) = (Ext::from_value(a), Ext::from_value(b));
 			assert_eq!(mul(&a, &b), a.mul(&b), "{a:?} * {b:?}");
 		}
+	}
+
+	/// A sum of unreduced products, reduced once, is the sum of the products.
+	#[test]
+	fn wide_products_sum_before_one_reduction() {
+		let mut seed = 0x5eed_0f_5ca1e;
+		let mut ext = || Ext::from_value(((xorshift(&mut seed) as u128) << 64) | xorshift(&mut seed) as u128);
+		for terms in [1usize, 2, 7, 100] {
+			let pairs: Vec<(Ext, Ext)> = (0..terms).map(|_| (ext(), ext())).collect();
+			let mut wide = [0u128; 2];
+			for (a, b) in &pairs {
+				let [low, high] = mul_wide(a, b);
+				wide = [wide[0] ^ low, wide[1] ^ high];
+			}
+			let want = pairs.iter().fold(Ext::zero(), |acc, (a, b)| acc.add(&a.mul(b)));
+			assert_eq!(reduce_wide(wide), want, "{terms} terms");
+		}
+		let all_ones = Ext::from_value(u128::MAX);
+		assert_eq!(reduce_wide(mul_wide(&all_ones, &all_ones)), all_ones.mul(&all_ones));
 	}
 
 	#[test]
