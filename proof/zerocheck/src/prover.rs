@@ -474,9 +474,15 @@ fn zerocheck<A: Air + Sync>(
 		point.push(s);
 		claim = next_claim(&interpolator, claim, coordinate, &q, s)
 			.ok_or(ZerocheckError::BadShape("a zero challenge coordinate (probability n / 2^128)"))?;
-		for table in cur.iter_mut().chain(next.iter_mut()).chain(selectors.iter_mut()).chain(bit_tables.iter_mut()) {
-			table.fold(s);
+		let tables = cur.iter_mut().chain(next.iter_mut()).chain(selectors.iter_mut()).chain(bit_tables.iter_mut());
+		// Each table folds alone: on every core where the tables are large enough to pay.
+		#[cfg(feature = "parallel")]
+		if n - k > FOLD_IN_PARALLEL_VARS {
+			use rayon::prelude::*;
+			tables.collect::<Vec<_>>().into_par_iter().for_each(|table| table.fold(s));
+			continue;
 		}
+		tables.for_each(|table| table.fold(s));
 	}
 
 	let mut cur_values: Vec<Ext> = cur.iter().map(|t| t.0[0]).collect();
@@ -521,6 +527,10 @@ struct Round<'a, A> {
 	bus_weights: Option<(Ext, Ext)>,
 	challenges: &'a [Ext],
 }
+
+/// Above this many variables left, a round's tables fold on several threads.
+#[cfg(feature = "parallel")]
+const FOLD_IN_PARALLEL_VARS: usize = 10;
 
 /// Pairs per task when the round runs on several threads: enough to keep the split's cost
 /// (one `q` per task) small, few enough to share the work evenly.
