@@ -189,6 +189,8 @@ pub fn check_trace<A: Air>(air: &A, columns: &[Vec<Base>], active_rows: u64) -> 
 			for row in start..(start + LANES).min(rows) {
 				check_row(air, columns, active_rows, row)?;
 			}
+			#[cfg(debug_assertions)]
+			panic!("rows {start}.. fail eight at a time but pass one by one");
 		}
 	}
 	Ok(())

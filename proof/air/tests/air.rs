@@ -162,6 +162,42 @@ fn the_row_checker_names_the_first_violation() {
 	assert_eq!(check_trace(&air, &tail, 7), Err(RowViolation { row: 6, constraint: 1 }));
 }
 
+/// The checker takes eight rows at a time: violations across and at the ends of its groups of
+/// rows are named as row by row, the first one first.
+#[test]
+fn the_row_checker_names_the_first_violation_across_groups_of_rows() {
+	let air = Fn(2, RunningXor);
+	let bits: Vec<u32> = (0..32u32).map(|i| (i * 7 + i / 3) % 2).collect();
+	let good = running_xor(&bits);
+	assert_eq!(check_trace(&air, &good, 31), Ok(()));
+	let changed = |changes: &[(usize, usize, u32)]| {
+		let mut trace = good.clone();
+		for &(column, row, value) in changes {
+			trace[column][row] = Base::from_value(value);
+		}
+		trace
+	};
+	// A non-bit on row 8: row 7's transition (the last of the first group) reads it first.
+	assert_eq!(check_trace(&air, &changed(&[(0, 8, 2)]), 31), Err(RowViolation { row: 7, constraint: 1 }));
+	// Row 16's sum: row 15's transition, reading the next group.
+	assert_eq!(check_trace(&air, &changed(&[(1, 16, 5)]), 31), Err(RowViolation { row: 15, constraint: 1 }));
+	// Inside a group, and two groups with violations: the first row is named.
+	assert_eq!(
+		check_trace(&air, &changed(&[(1, 21, 5), (0, 12, 3)]), 31),
+		Err(RowViolation { row: 11, constraint: 1 })
+	);
+	// A non-bit on row 13 with its sum kept consistent: row 13's own booleanity.
+	let mut kept = changed(&[(0, 13, 2)]);
+	for row in 13..32 {
+		let previous = kept[1][row - 1].poly().value();
+		kept[1][row] = Base::from_value(previous ^ kept[0][row].poly().value());
+	}
+	assert_eq!(check_trace(&air, &kept, 31), Err(RowViolation { row: 13, constraint: 0 }));
+	// The last row: a transition only below R.
+	assert_eq!(check_trace(&air, &changed(&[(1, 31, 9)]), 31), Err(RowViolation { row: 30, constraint: 1 }));
+	assert_eq!(check_trace(&air, &changed(&[(1, 31, 9)]), 30), Ok(()));
+}
+
 fn ext(rng: &mut u64) -> Ext {
 	let mut next = || {
 		*rng ^= *rng << 13;

@@ -36,7 +36,8 @@ pub(crate) fn base_code(log_rows: u32) -> ReedSolomon<crate::Base> {
 }
 
 /// Encodes every column of `matrix` (row-major, `width` values per row, the code's block
-/// length of rows, the message in the first rows and zeros below) in place: ligerito's
+/// length of rows, the message in the first rows; the rows below, the code's zero padding, are
+/// not read) in place: ligerito's
 /// non-systematic encoding of each column (the message scaled by the code's `pis`, then its
 /// additive FFT), run on whole rows. The FFT's butterfly at a node pairs row `a + i` with row
 /// `a + L/2 + i` under one twiddle for every column, so each butterfly is one pass over
@@ -260,6 +261,10 @@ impl LiftedCode {
 		let m = 1usize << self.log_rows;
 		debug_assert_eq!(a.len(), m << crate::LOG_INV_RATE);
 		debug_assert!(support.is_none_or(|s| s.windows(2).all(|p| p[0] < p[1])), "support sorted and distinct");
+		debug_assert!(
+			support.is_none_or(|s| a.iter().enumerate().all(|(q, v)| *v == Ext::zero() || s.binary_search(&q).is_ok())),
+			"a value outside the support"
+		);
 		let blocks = 1usize << crate::LOG_INV_RATE;
 		let mut out = alloc::vec![Ext::zero(); m];
 		let mut block = alloc::vec![Ext::zero(); m];
@@ -723,6 +728,25 @@ mod tests {
 				assert!(got.iter().any(|w| *w != Ext::zero()));
 			}
 		}
+	}
+
+	/// At a size whose transposes run on several threads, the transpose pruned to its support
+	/// is the whole transpose.
+	#[cfg(feature = "prover")]
+	#[test]
+	fn a_large_sparse_transpose_is_the_whole_transpose() {
+		let log_rows = 16u32;
+		let mut codes = CodeCache::default();
+		let n = 4usize << log_rows;
+		let dense = pseudo_random(n, 5);
+		let support: Vec<usize> = (0..n).filter(|q| q % 1021 == 17 || *q == n - 1).collect();
+		let mut sparse = vec![Ext::zero(); n];
+		for &q in &support {
+			sparse[q] = dense[q];
+		}
+		let whole = codes.encode_transposed(log_rows, &sparse, None);
+		assert_eq!(codes.encode_transposed(log_rows, &sparse, Some(&support)), whole);
+		assert!(whole.iter().all(|w| *w != Ext::zero()));
 	}
 
 	#[test]

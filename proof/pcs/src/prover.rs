@@ -169,8 +169,8 @@ fn encode(layout: &Layout, stacked: &[Base], code: &ReedSolomon<Base>) -> Merkle
 	let mut strip = Vec::new();
 	let digests = loop {
 		let (start, end) = (hashes.hashed(), hashes.strip_end(STRIP_COLUMNS));
-		// The strip's message in the first rows, zeros below (the code's padding).
-		strip.clear();
+		// The strip's message in the first rows; the rows below are the code's zero padding,
+		// which the encoding does not read (what an earlier strip left there stays).
 		strip.resize(rows * (end - start), Base::zero());
 		for (to, from) in strip.chunks_exact_mut(end - start).zip(stacked.chunks_exact(width)) {
 			to.copy_from_slice(&from[start..end]);
@@ -729,6 +729,30 @@ fn leaf_openings(committed: &[&Committed], rows: Vec<Vec<Vec<Base>>>, queries: &
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	/// The opened rows, encoded again a few columns per pass and only where queried, are the
+	/// committed ones (the tree's leaves): leaves wider than a pass, queries in every block of
+	/// the codeword at their ends, unsorted and repeated, and a matrix large enough for the
+	/// FFT's halves to run on several threads.
+	#[test]
+	fn opened_rows_are_the_committed_rows() {
+		use crate::{hash::row_hash, merkle::leaf};
+		for (log_values, log_leaf_width) in [(12u32, 6u8), (20, 6)] {
+			let values: Vec<Base> =
+				(0..1u32 << log_values).map(|i| Base::from_value(i.wrapping_mul(0x9e37_79b9) ^ 0x5a5a)).collect();
+			let params = Params { log_leaf_width, num_queries: 8, grinding_bits: 0 };
+			let committed = commit(&params, &[&values[..]]).unwrap();
+			let leaves = committed.tree_leaves();
+			let m = leaves.len() >> crate::LOG_INV_RATE;
+			let queries = [3 * m + 5, 0, m - 1, m, 2 * m + 3, 3 * m + 5, 4 * m - 1];
+			let rows = committed.encoded_rows(&queries);
+			assert_eq!(rows.len(), queries.len());
+			for (row, &q) in rows.iter().zip(&queries) {
+				assert_eq!(row.len(), 1 << log_leaf_width);
+				assert_eq!(leaves[q], leaf(&row_hash(row)), "2^{log_values} values, row {q}");
+			}
+		}
+	}
 
 	/// The batching round's sums are ligerito's round coefficients (`h(0)`, `X²`), for
 	/// base-field and extension values, and over lengths past one task's pairs (the split

@@ -16,8 +16,9 @@ use agentic_pcs::{
 };
 
 /// Proves that `trace` (the AIR's columns, `2^n` values each) satisfies `air` under
-/// `statement`. The trace is checked first, row by row, and against the statement's boundary
-/// values and public columns: an invalid trace is an error, not a proof.
+/// `statement`. The trace is checked, row by row and against the statement's boundary values
+/// and public columns, before any proof is made (with feature `parallel`, beside the
+/// commitment): an invalid trace is an error, not a proof.
 pub fn prove<A: Air + Sync>(
 	air: &A,
 	statement: &Statement,
@@ -29,8 +30,8 @@ pub fn prove<A: Air + Sync>(
 
 /// Proves that every trace satisfies its AIR under `statement` (one AIR and one trace per
 /// table, in the statement's order), and that the tables' interactions balance with the
-/// statement's public ones. Every trace is checked first, and the balance after the challenges:
-/// an invalid trace is an error, not a proof.
+/// statement's public ones. Every trace is checked before any proof is made, and the balance
+/// after the challenges: an invalid trace is an error, not a proof.
 pub fn prove_tables<A: Air + Sync>(
 	airs: &[&A],
 	statement: &Tables,
