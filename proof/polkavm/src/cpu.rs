@@ -188,8 +188,14 @@ pub mod columns {
 	pub const T_INV: usize = K + 1;
 	/// The invocation traps (its state writes and output are discarded).
 	pub const T: usize = T_INV + 1;
+	/// The row ends its invocation: `dyn · ret + trap` (committed so that the transitions it
+	/// gates keep a low degree).
+	pub const END: usize = T + 1;
+	/// The row takes its branch: `branch · t`, `t` the branch's condition (committed for the
+	/// degree of the next `pc`).
+	pub const TAKEN: usize = END + 1;
 	/// The number of columns.
-	pub const WIDTH: usize = T + 1;
+	pub const WIDTH: usize = TAKEN + 1;
 
 	/// Whether a column carries state from row to row (and is therefore not zero on row `R`).
 	pub fn is_state(column: usize) -> bool {
@@ -342,15 +348,16 @@ impl Air for Cpu {
 		let active = b.selector(Selector::Active);
 
 		let initial = self.initial_registers();
-		// An invocation ends at a return or a trap.
+		// An invocation ends at a return or a trap: `end`, committed, is exactly that.
 		let ret = s(b, signal::DYN) * b.cur(RET);
 		let trap = s(b, signal::TRAP);
-		let end = ret.clone() + trap.clone();
+		let end = b.cur(END);
 		let (host, mem, store) = (s(b, signal::HOST), s(b, signal::MEM), s(b, signal::STORE));
 
 		// Sections 1 to 6 and the memory operands: constraints alone, which a run that takes
 		// the bus leaves alone does not want.
 		if b.wants_constraints() {
+			b.assert_eq(end.clone(), ret.clone() + trap.clone());
 			// 1. Bits and flags; the flags are exactly the looked-up register indices.
 			for bit in 0..Signals::BITS {
 				b.assert_bool(s(b, bit));
@@ -405,9 +412,10 @@ impl Air for Cpu {
 			let when = s(b, signal::WHEN);
 			let res_lo = b.cur(RES);
 			let taken = when.clone() * res_lo.clone() + (b.one() + when) * (b.one() + res_lo);
+			b.assert_eq(b.cur(TAKEN), s(b, signal::BRANCH) * taken);
 			let pc = next_pc.clone()
 				+ s(b, signal::JUMP) * (target.clone() + next_pc.clone())
-				+ s(b, signal::BRANCH) * taken * (target + next_pc.clone())
+				+ b.cur(TAKEN) * (target + next_pc.clone())
 				+ b.cur(JG) * (b.cur(JT) + next_pc);
 			let entry = b.constant(Base::from_value(self.entry));
 			let pc = (b.one() + end.clone()) * pc + end.clone() * entry;

@@ -6,12 +6,14 @@
 //!
 //! A row packs its value's bits as a polynomial of degree below 64, `â = Σ a_i x^i` (or, for
 //! right shifts, the reversed `Σ a_i x^(63-i)`; over 32 bits for the 32-bit forms), and the
-//! amount `n` as `p = x^n = Π_j (1 + n_j (x^(2^j) + 1))`; the product `â p` has degree below
-//! 127, so in `E` (whose modulus has degree 128) it never reduces, and its committed bits
-//! `lo + x^64 hi` are the shifted value and what was shifted out. Every shift and rotation is
-//! then linear in those bits: `shl` is `lo`, `rotl` is `lo + hi`, right shifts read them
-//! reversed, `sar` shifts `a ⊕ sign` right and flips the result back. The row *receives*
-//! `(op, a_lo, a_hi, b_lo, b_hi, c_lo, c_hi)` on [`crate::bus::SHIFT`].
+//! amount `n` as `p = x^n = Π_j (1 + n_j (x^(2^j) + 1))` (committed with its partial products
+//! `x^(n mod 4)` and `x^(n mod 16)`, so that every constraint has degree at most 3); the
+//! product `â p` has degree below 127, so in `E` (whose modulus has degree 128) it never
+//! reduces, and its committed bits `lo + x^64 hi` are the shifted value and what was shifted
+//! out. Every shift and rotation is then linear in those bits: `shl` is `lo`, `rotl` is
+//! `lo + hi`, right shifts read them reversed, `sar` shifts `a ⊕ sign` right and flips the
+//! result back. The row *receives* `(op, a_lo, a_hi, b_lo, b_hi, c_lo, c_hi)` on
+//! [`crate::bus::SHIFT`].
 
 use agentic_air::{ext, Air, AirBuilder, Base, BinaryFieldElement, Direction, Ext};
 use alloc::{vec, vec::Vec};
@@ -117,8 +119,13 @@ pub mod columns {
 	pub const PACKED: usize = C + 64;
 	/// `p = x^n`, the packed amount, in `E` (four coordinates).
 	pub const POWER: usize = PACKED + 4;
+	/// `x^(n mod 4)`, the product of `p`'s first two factors, in `E` (committed so that no
+	/// constraint multiplies more than three factors).
+	pub const POW2: usize = POWER + 4;
+	/// `x^(n mod 16)`, the product of its first four factors, in `E`.
+	pub const POW4: usize = POW2 + 4;
 	/// The number of columns.
-	pub const WIDTH: usize = POWER + 4;
+	pub const WIDTH: usize = POW4 + 4;
 }
 
 /// The shift chip's AIR.
@@ -176,14 +183,16 @@ impl Air for Shift {
 		}
 		b.assert_eq(b.cur_ext(PACKED), packed);
 
-		// p = x^n, committed, from the amount's bits (bit 5 only for the 64-bit forms).
+		// p = x^n, committed, from the amount's bits (bit 5 only for the 64-bit forms), as the
+		// product of its factors two at a time: x^(n mod 4), x^(n mod 16), then p.
 		b.assert_eq(b.cur(B5), b.cur(B + 5) * (b.one() + is32.clone()));
-		let mut power = b.one();
-		for j in 0..6 {
+		let factor = |b: &AB, j: usize| {
 			let bit = if j == 5 { b.cur(B5) } else { b.cur(B + j) };
-			power = power * (b.one() + bit * b.constant_ext(x_pow(1 << j).add(&Ext::one())));
-		}
-		b.assert_eq(b.cur_ext(POWER), power);
+			b.one() + bit * b.constant_ext(x_pow(1 << j).add(&Ext::one()))
+		};
+		b.assert_eq(b.cur_ext(POW2), factor(b, 0) * factor(b, 1));
+		b.assert_eq(b.cur_ext(POW4), b.cur_ext(POW2) * factor(b, 2) * factor(b, 3));
+		b.assert_eq(b.cur_ext(POWER), b.cur_ext(POW4) * factor(b, 4) * factor(b, 5));
 
 		// The product, without reduction, is lo + x^64 hi.
 		let mut bits = b.constant(Base::zero());
@@ -280,8 +289,10 @@ fn row_values(coordinates: &ext::Coordinates, op: ShiftOp, a: u64, b: u64) -> Ve
 	for (k, value) in coordinates.of(Ext::from_value(packed)).into_iter().enumerate() {
 		row[PACKED + k] = value;
 	}
-	for (k, value) in coordinates.of(x_pow(amount)).into_iter().enumerate() {
-		row[POWER + k] = value;
+	for (column, power) in [(POWER, amount), (POW2, amount % 4), (POW4, amount % 16)] {
+		for (k, value) in coordinates.of(x_pow(power)).into_iter().enumerate() {
+			row[column + k] = value;
+		}
 	}
 	row
 }

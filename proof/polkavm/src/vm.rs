@@ -703,6 +703,12 @@ mod prover {
 			let delta = Base::from_value(res as u32).add(&Base::from_value(RETURN_TO_HOST));
 			t[RET][i] = Base::from_value(u32::from(is_return));
 			t[RET_INV][i] = if is_return { Base::zero() } else { delta.inv() };
+			// `end = dyn · ret + trap` and `taken = branch · t`, as the AIR computes them.
+			let bit = |t: &[Vec<Base>], b: usize| t[SIGNALS + b][i];
+			t[END][i] = bit(&t, signal::DYN).mul(&t[RET][i]).add(&bit(&t, signal::TRAP));
+			let (when, res_lo) = (bit(&t, signal::WHEN), t[RES][i]);
+			let condition = when.mul(&res_lo).add(&Base::one().add(&when).mul(&Base::one().add(&res_lo)));
+			t[TAKEN][i] = bit(&t, signal::BRANCH).mul(&condition);
 			if let (true, false, Exit::Next(target)) = (signals.bits()[signal::DYN], is_return, step.exit) {
 				t[JG][i] = Base::one();
 				t[JT][i] = Base::from_value(target);

@@ -503,7 +503,7 @@ fn proofs_of_mutated_host_tables_are_rejected() {
 			// The final read counters (the other columns are public).
 			Table::Constants => (4, rng.below(rows) as usize),
 			Table::Inputs => (3, rng.below(rows) as usize),
-			// The CPU's host columns, on a row that calls.
+			// The CPU's host columns and the invocation's (`OUT` to `T`), on a row that calls.
 			_ => {
 				let calls: Vec<usize> = (0..witness.shape.instructions as usize)
 					.filter(|&i| {
@@ -511,7 +511,7 @@ fn proofs_of_mutated_host_tables_are_rejected() {
 					})
 					.collect();
 				let row = calls[rng.below(calls.len() as u64) as usize];
-				(cpu_columns::OUT + rng.below((cpu_columns::WIDTH - cpu_columns::OUT) as u64) as usize, row)
+				(cpu_columns::OUT + rng.below((cpu_columns::END - cpu_columns::OUT) as u64) as usize, row)
 			},
 		};
 		let what = format!("case {case}: {chosen:?}, column {column}, row {row}");

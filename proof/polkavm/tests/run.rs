@@ -319,6 +319,70 @@ fn a_moved_register_flag_is_rejected() {
 	assert!(cases >= 2);
 }
 
+/// `end` and `taken` are committed (session 20) and the transitions read them instead of their
+/// expressions: altered on a row of each kind (a return, a trap and a row that does not end for
+/// `end`; a taken branch, a branch not taken and a row without a branch for `taken`; row `R` and
+/// a padding row for both), the row checker names that row and the proof is rejected.
+#[test]
+fn a_wrong_end_or_taken_is_rejected() {
+	use agentic_air::{check_trace, Base, BinaryFieldElement};
+	use agentic_polkavm_proof::cpu::signal;
+
+	let mut rng = Rng(0xe2d_7a4e);
+	let mut programs = provable_programs(&mut rng, 4);
+	programs.extend(trapping_programs(&mut rng, 1));
+	let run = RunInput { inputs: vec![Vec::new(); 3], ..RunInput::default() };
+	let mut seen = std::collections::BTreeSet::new();
+	for program in &programs {
+		let witness = vm::witness(program, &run, 3 * STEP_LIMIT).expect("provable");
+		let (_, airs) = vm::run_statement(program, &witness.claim, &witness.shape).expect("statement");
+		let cpu = &witness.traces[0];
+		let r = witness.shape.instructions as usize;
+		let on = |column: usize, row: usize| cpu[column][row] == Base::one();
+		let signal = |bit: usize, row: usize| on(columns::SIGNALS + bit, row);
+		let mut cases = Vec::new();
+		for row in 0..cpu[0].len() {
+			let end = if row >= r {
+				"end past the last instruction"
+			} else if signal(signal::DYN, row) && on(columns::RET, row) {
+				"end at a return"
+			} else if signal(signal::TRAP, row) {
+				"end at a trap"
+			} else {
+				"end on a row that does not end"
+			};
+			let taken = if row >= r {
+				"taken past the last instruction"
+			} else if on(columns::TAKEN, row) {
+				"taken at a taken branch"
+			} else if signal(signal::BRANCH, row) {
+				"taken at a branch not taken"
+			} else {
+				"taken on a row without a branch"
+			};
+			let past = if row == r {
+				"(row R)"
+			} else if row > r {
+				"(padding)"
+			} else {
+				""
+			};
+			cases.extend([(columns::END, end, past, row), (columns::TAKEN, taken, past, row)]);
+		}
+		for (column, kind, past, row) in cases {
+			if !seen.insert((kind, past)) {
+				continue;
+			}
+			let mut trace = cpu.clone();
+			trace[column][row] = trace[column][row].add(&Base::one());
+			let violation = check_trace(&airs[0], &trace, r as u64).expect_err(kind);
+			assert_eq!(violation.row, row as u64, "{kind} {past}");
+			common::assert_run_mutant_rejected(&mut rng, program, &witness, (0, column, row), kind);
+		}
+	}
+	assert_eq!(seen.len(), 10, "every kind of row, with row R and a padding row: {seen:?}");
+}
+
 /// One of each of the VM's tables (the CPU's for a table of `2^8` rows).
 fn every_table() -> [agentic_polkavm_proof::Table; 13] {
 	use agentic_polkavm_proof::{cpu::Cpu, Table};
@@ -417,8 +481,10 @@ fn the_cpu_analyzes_within_the_degree_budget() {
 	use agentic_polkavm_proof::{cpu::Cpu, Table};
 	let info = agentic_air::analyze(&Table::Cpu(Cpu { num_vars: 8, entry: 0, stack_top: 0x1000 })).expect("analyze");
 	assert_eq!(info.width, columns::WIDTH);
-	assert_eq!(columns::WIDTH, 146);
+	assert_eq!(columns::WIDTH, 148, "146 before `end` and `taken` were committed");
 	assert_eq!(info.max_degree, 12, "the bus leaves: active, and send slots of degree 11 in all");
+	let constraints = info.constraints.iter().map(|c| c.degree).max();
+	assert_eq!(constraints, Some(4), "7 with `end` and `taken` as expressions (the next pc)");
 	assert!(info.unused_columns.is_empty(), "{:?}", info.unused_columns);
 	// The timestamps read the index bits the table has.
 	assert!(agentic_air::analyze(&Cpu { num_vars: 3, entry: 0, stack_top: 0 })

@@ -52,7 +52,8 @@ impl Chip for Shift {
 fn the_chip_analyzes_within_the_degree_budget() {
 	let info = agentic_air::analyze(&Shift).expect("analyze");
 	assert_eq!(info.width, columns::WIDTH);
-	assert_eq!(info.max_degree, 6, "x^n from six amount bits");
+	assert_eq!(info.max_degree, 3, "x^n from six amount bits, two factors at a time; a flag × a bit × a weight");
+	assert_eq!(columns::WIDTH, 316, "308 before x^(n mod 4) and x^(n mod 16) were committed");
 	assert!(info.unused_columns.is_empty(), "every column is constrained: {:?}", info.unused_columns);
 }
 
@@ -76,10 +77,19 @@ fn proofs_of_mutated_tables_are_rejected_second_half() {
 }
 
 fn mutation_suite(seed: u64) {
+	// Every tenth case a column of the power's partial products, the others anywhere.
+	let case = std::cell::Cell::new(0u64);
 	let per_column = common::mutations_are_rejected::<Shift>(&mut Rng(seed), 200, |rng, _| {
-		rng.below(columns::WIDTH as u64) as usize
+		case.set(case.get() + 1);
+		if case.get() % 10 == 0 {
+			columns::POW2 + rng.below(8) as usize
+		} else {
+			rng.below(columns::WIDTH as u64) as usize
+		}
 	});
 	assert!(per_column[columns::PACKED..].iter().any(|&n| n > 0));
+	assert!(per_column[columns::POW2..columns::POW4].iter().any(|&n| n > 0));
+	assert!(per_column[columns::POW4..].iter().any(|&n| n > 0));
 }
 
 #[test]
@@ -176,4 +186,42 @@ fn forged_rows_are_rejected() {
 			t[C + q][1] = t[LO + 63 - q][1].add(&t[HI + q][1]);
 		}
 	}));
+}
+
+/// The power's partial products (session 20). "a << 2" with the witness of an amount whose bits
+/// differ from 2's in bit 0, 2 or 4 (the claimed amount's bits kept), so that exactly one of
+/// `x^(n mod 4)`, `x^(n mod 16)` and `x^n` is another amount's: each is refused, by a constraint
+/// of its own; and a partial product altered on a padding row is refused too.
+#[test]
+fn another_amounts_partial_powers_are_rejected() {
+	use agentic_air::check_trace;
+	use agentic_zerocheck::prover::prove_tables_unchecked;
+	use columns::*;
+	let a = 0x8123_4567_89ab_cdefu64;
+	let claimed = [(ShiftOp::Left64, 3, 4), (ShiftOp::Left64, a, 2), (ShiftOp::Left64, 5, 6)];
+	let mut refused_by = std::collections::BTreeSet::new();
+	for donor in [3, 6, 18] {
+		let forge = |t: &mut Vec<Vec<Base>>| {
+			let b_bits: Vec<Base> = (B..B_HI).map(|c| t[c][1]).collect();
+			witness_of(t, (ShiftOp::Left64, a, donor));
+			for (i, value) in b_bits.into_iter().enumerate() {
+				t[B + i][1] = value;
+			}
+		};
+		assert!(!forged_row_accepted::<Shift>(claimed[1], forge), "x^{donor}'s products for x^2");
+		let mut trace = shift::trace(&claimed, 2);
+		forge(&mut trace);
+		let violation = check_trace(&Shift, &trace, 3).expect_err("another amount's power");
+		assert_eq!(violation.row, 1);
+		refused_by.insert(violation.constraint);
+	}
+	assert_eq!(refused_by.len(), 3, "x^(n mod 4), x^(n mod 16) and x^n each by their own: {refused_by:?}");
+	let statement = common::statement::<Shift>(&claimed);
+	for column in [POW2, POW4 + 3] {
+		let mut trace = shift::trace(&claimed, 2);
+		trace[column][3] = trace[column][3].add(&Base::one());
+		assert_eq!(check_trace(&Shift, &trace, 3).expect_err("padding").row, 3);
+		let proof = prove_tables_unchecked(&[&Shift], &statement, &common::CONFIG, &[&trace]).expect("unchecked");
+		assert!(!common::verify::<Shift>(&statement, &proof), "column {column} on a padding row");
+	}
 }
