@@ -241,7 +241,7 @@ impl Table {
 	}
 
 	/// The value at `X = d` (the field element whose value is `d`) of pair `i`.
-	#[inline(always)]
+	#[cfg(test)]
 	fn at(&self, i: usize, d: u128) -> Ext {
 		line_at(self.0[2 * i], self.0[2 * i + 1], d)
 	}
@@ -597,7 +597,8 @@ impl<A: Air + Sync> Round<'_, A> {
 	}
 
 	/// Adds to `sums` the part `part` of `eq(τ_(>k), i) F` at the points (pair `i`, node) for the
-	/// pairs `pairs` and the nodes `nodes` (indices into [`Round::nodes`]).
+	/// pairs `pairs` and the nodes `nodes` (indices into [`Round::nodes`]): [`LANES`] pairs at a
+	/// time, node by node, each table's values on the pairs' lines read from [`PairLines`].
 	fn sum_points(
 		&self,
 		pairs: core::ops::Range<usize>,
@@ -605,66 +606,121 @@ impl<A: Air + Sync> Round<'_, A> {
 		part: Part,
 		sums: &mut Sums,
 	) -> Result<(), ZerocheckError> {
-		let per_pair = nodes.len();
-		if per_pair == 0 {
+		if nodes.is_empty() || pairs.is_empty() {
 			return Ok(());
 		}
 		let zero = Lanes::splat(Ext::zero());
 		let mut cur = vec![zero; self.cur.len()];
 		let mut next = vec![zero; self.info.width];
 		let mut bits = vec![zero; MAX_INDEX_BIT as usize + 1];
-		let (first, end) = (pairs.start * per_pair, pairs.end * per_pair);
-		for batch in (first..end).step_by(LANES) {
-			// Lane l is point batch + l (pair p / per_pair at node nodes.start + p % per_pair);
-			// lanes past the end repeat the last point and are not added.
-			let lane = |l: usize| {
-				let p = (batch + l).min(end - 1);
-				(p / per_pair, nodes.start + p % per_pair)
-			};
-			let lanes: [(usize, usize); LANES] = core::array::from_fn(lane);
-			let at = |table: &Table| Lanes(lanes.map(|(i, node)| table.at(i, self.nodes[node])));
-			for (value, table) in cur.iter_mut().zip(self.cur) {
-				*value = at(table);
-			}
-			// No interaction reads the next row (`analyze` refuses it): the leaves alone do not
-			// need it.
-			if !matches!(part, Part::Leaves) {
-				for (&k, table) in self.info.next_columns.iter().zip(self.next) {
-					next[k as usize] = at(table);
+		// No interaction reads the next row (`analyze` refuses it): the leaves alone do not need
+		// it.
+		let next_tables = if matches!(part, Part::Leaves) { &[][..] } else { self.next };
+		let tables: Vec<&Table> =
+			self.cur.iter().chain(next_tables).chain(self.bits).chain(self.selectors.iter()).collect();
+		let highest = nodes.clone().map(|node| self.nodes[node]).max().unwrap_or(0);
+		let mut lines = PairLines::new(tables.len(), highest);
+		for start in pairs.clone().step_by(LANES) {
+			let count = LANES.min(pairs.end - start);
+			// Lanes past the last pair repeat it; their points are not added.
+			let group: [usize; LANES] = core::array::from_fn(|l| start + l.min(count - 1));
+			lines.load(&tables, &group);
+			for node in nodes.clone() {
+				// The tables in the order of `tables`.
+				let d = self.nodes[node];
+				let mut table = 0;
+				let mut next_line = || {
+					table += 1;
+					lines.at(table - 1, d)
+				};
+				for value in cur.iter_mut() {
+					*value = next_line();
 				}
-			}
-			for (&b, table) in self.info.index_bits.iter().zip(self.bits) {
-				bits[b as usize] = at(table);
-			}
-			let values = Values {
-				cur: &cur,
-				next: &next,
-				selectors: self.selectors.each_ref().map(at),
-				index_bits: &bits,
-				challenges: self.challenges,
-			};
-			// What goes into q, and the constraints' part alone where it is interpolated later.
-			let (to_q, constraints) = match (part, self.bus_weights) {
-				(Part::All, bus_weights) => (combined(self.air, values, self.lambdas, bus_weights)?, None),
-				(Part::Split, Some(weights)) => {
-					let (q, (sends, receives)) = combine_with_leaves(self.air, values, self.lambdas)?;
-					(q.plus(weigh_leaves(sends, receives, weights)), Some(q))
-				},
-				(Part::Leaves, Some(weights)) => {
-					let (sends, receives) = bus_leaves(self.air, values);
-					(weigh_leaves(sends, receives, weights), None)
-				},
-				(_, None) => return Err(ZerocheckError::BadShape("a split round without a bus")),
-			};
-			for (l, &(i, node)) in lanes.iter().enumerate().take(end - batch) {
-				let weight = self.weights[i];
-				sums.q[node] = sums.q[node].add(&weight.fast_mul(&to_q.0[l]));
-				if let Some(constraints) = &constraints {
-					sums.constraints[node] = sums.constraints[node].add(&weight.fast_mul(&constraints.0[l]));
+				for &k in &self.info.next_columns[..next_tables.len()] {
+					next[k as usize] = next_line();
+				}
+				for &b in &self.info.index_bits {
+					bits[b as usize] = next_line();
+				}
+				let selectors = [(); 4].map(|_| next_line());
+				let values =
+					Values { cur: &cur, next: &next, selectors, index_bits: &bits, challenges: self.challenges };
+				// What goes into q, and the constraints' part alone where it is interpolated later.
+				let (to_q, constraints) = match (part, self.bus_weights) {
+					(Part::All, bus_weights) => (combined(self.air, values, self.lambdas, bus_weights)?, None),
+					(Part::Split, Some(weights)) => {
+						let (q, (sends, receives)) = combine_with_leaves(self.air, values, self.lambdas)?;
+						(q.plus(weigh_leaves(sends, receives, weights)), Some(q))
+					},
+					(Part::Leaves, Some(weights)) => {
+						let (sends, receives) = bus_leaves(self.air, values);
+						(weigh_leaves(sends, receives, weights), None)
+					},
+					(_, None) => return Err(ZerocheckError::BadShape("a split round without a bus")),
+				};
+				for (l, &i) in group.iter().enumerate().take(count) {
+					let weight = self.weights[i];
+					sums.q[node] = sums.q[node].add(&weight.fast_mul(&to_q.0[l]));
+					if let Some(constraints) = &constraints {
+						sums.constraints[node] = sums.constraints[node].add(&weight.fast_mul(&constraints.0[l]));
+					}
 				}
 			}
 		}
 		Ok(())
+	}
+}
+
+/// The lines of [`LANES`] pairs of several tables, ready to be read at any node up to a
+/// highest: for each table, the pairs' values at 0 and their slopes `lo + hi` times `x^j` for
+/// every bit `j` a node may have, so that the value at node `d` (the field element whose value
+/// is `d`) is the value at 0 plus the multiples `d`'s bits select: no multiplication per node.
+struct PairLines {
+	/// Per table, `1 + bits` lane vectors: the values at 0, then `x^j (lo + hi)`.
+	values: Vec<[u128; LANES]>,
+	/// The nodes' bit length.
+	bits: usize,
+}
+
+impl PairLines {
+	fn new(tables: usize, highest: u128) -> PairLines {
+		let bits = (128 - highest.leading_zeros()) as usize;
+		PairLines { values: vec![[0; LANES]; tables * (1 + bits)], bits }
+	}
+
+	/// Takes the lines of the pairs `group` of every table.
+	#[inline(always)]
+	fn load(&mut self, tables: &[&Table], group: &[usize; LANES]) {
+		for (table, lines) in tables.iter().zip(self.values.chunks_exact_mut(1 + self.bits)) {
+			let (at_zero, multiples) = lines.split_at_mut(1);
+			let mut multiple = [0u128; LANES];
+			for (l, &i) in group.iter().enumerate() {
+				let (lo, hi) = (table.0[2 * i].poly().value(), table.0[2 * i + 1].poly().value());
+				at_zero[0][l] = lo;
+				multiple[l] = lo ^ hi;
+			}
+			for slot in multiples {
+				*slot = multiple;
+				for m in &mut multiple {
+					*m = (*m << 1) ^ ((*m >> 127) * 0x87);
+				}
+			}
+		}
+	}
+
+	/// Table `t`'s values at node `d`.
+	#[inline(always)]
+	fn at(&self, t: usize, d: u128) -> Lanes {
+		let lines = &self.values[t * (1 + self.bits)..(t + 1) * (1 + self.bits)];
+		let mut value = lines[0];
+		for (j, multiple) in lines[1..].iter().enumerate() {
+			if (d >> j) & 1 == 1 {
+				for (v, m) in value.iter_mut().zip(multiple) {
+					*v ^= m;
+				}
+			}
+		}
+		Lanes(value.map(Ext::from_value))
 	}
 }
 
@@ -951,6 +1007,27 @@ mod tests {
 				assert_eq!(table.at(i, d), line, "pair {i} node {d}");
 			}
 			assert_eq!(table.at(i, 1), hi);
+		}
+	}
+
+	/// The lines read from [`PairLines`] are the pairs' lines, at every node up to the highest
+	/// it was made for, for every table and lane (a group that repeats its last pair too).
+	#[test]
+	fn pair_lines_are_the_pairs_lines() {
+		let mut rng = 11;
+		let tables: Vec<Table> = (0..3).map(|_| Table((0..40).map(|_| ext(&mut rng)).collect())).collect();
+		let tables: Vec<&Table> = tables.iter().collect();
+		for highest in [0u128, 1, 2, 13, 17, 31] {
+			let mut lines = PairLines::new(tables.len(), highest);
+			for group in [[0, 1, 2, 3, 4, 5, 6, 7], [12, 19, 3, 3, 8, 17, 17, 17]] {
+				lines.load(&tables, &group);
+				for (t, table) in tables.iter().enumerate() {
+					for d in 0..=highest {
+						let want: [Ext; LANES] = group.map(|i| table.at(i, d));
+						assert_eq!(lines.at(t, d).0, want, "table {t}, node {d} of {highest}");
+					}
+				}
+			}
 		}
 	}
 
