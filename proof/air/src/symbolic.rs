@@ -6,50 +6,79 @@ use crate::{
 };
 use agentic_pcs::field::FastMul;
 use alloc::{rc::Rc, vec, vec::Vec};
-use core::cell::Cell;
+use core::cell::RefCell;
 use core::ops::{Add, Mul};
 
-/// A syntax tree over one row (the symbolic builder's expression).
+/// A syntax tree over one row (the symbolic builder's expression): a node of the run's
+/// [`Arena`]. Every `Sym` of a run shares its builder's arena, so an operation appends one node
+/// and allocates nothing else.
 #[derive(Clone, Debug)]
-pub struct Sym(Rc<Entry>);
+pub struct Sym {
+	arena: Arena,
+	id: u32,
+}
+
+/// The nodes one symbolic run creates.
+type Arena = Rc<RefCell<Nodes>>;
+
+/// The nodes in creation order (a node's operands before it), and the `E` constants they name.
+#[derive(Debug, Default)]
+struct Nodes {
+	nodes: Vec<Node>,
+	exts: Vec<Ext>,
+}
 
 impl Sym {
-	fn new(node: Node) -> Sym {
-		Sym(Rc::new(Entry { node, id: Cell::new(None) }))
+	fn new(arena: &Arena, node: Node) -> Sym {
+		let mut nodes = arena.borrow_mut();
+		let id = u32::try_from(nodes.nodes.len()).expect("fewer than 2^32 nodes in one run");
+		nodes.nodes.push(node);
+		Sym { arena: arena.clone(), id }
+	}
+
+	/// The constant `value` of `E`.
+	fn ext(arena: &Arena, value: Ext) -> Sym {
+		let index = {
+			let mut nodes = arena.borrow_mut();
+			nodes.exts.push(value);
+			u32::try_from(nodes.exts.len() - 1).expect("fewer than 2^32 constants in one run")
+		};
+		Sym::new(arena, Node::ConstExt(index))
+	}
+
+	/// The node `op(self, rhs)`, in their arena.
+	fn combine(self, rhs: Sym, op: fn(u32, u32) -> Node) -> Sym {
+		debug_assert!(Rc::ptr_eq(&self.arena, &rhs.arena), "expressions of two symbolic runs combined");
+		let node = op(self.id, rhs.id);
+		Sym::new(&self.arena, node)
 	}
 }
 
-/// A node and its id in the flattened graph once it has one. Every `Sym` comes from one
-/// builder, which is flattened into one graph, so the id is that graph's.
-#[derive(Debug)]
-struct Entry {
-	node: Node,
-	id: Cell<Option<u32>>,
-}
-
-#[derive(Debug)]
+/// A node (12 bytes: columns past `u32` are saturated, which is out of range all the same).
+#[derive(Clone, Copy, Debug)]
 enum Node {
 	Const(Base),
-	ConstExt(Ext),
-	Cur(usize),
-	Next(usize),
+	/// An index into [`Nodes::exts`].
+	ConstExt(u32),
+	Cur(u32),
+	Next(u32),
 	Sel(Selector),
 	IndexBit(u8),
-	Add(Sym, Sym),
-	Mul(Sym, Sym),
+	Add(u32, u32),
+	Mul(u32, u32),
 }
 
 impl Add for Sym {
 	type Output = Sym;
 	fn add(self, rhs: Sym) -> Sym {
-		Sym::new(Node::Add(self, rhs))
+		self.combine(rhs, Node::Add)
 	}
 }
 
 impl Mul for Sym {
 	type Output = Sym;
 	fn mul(self, rhs: Sym) -> Sym {
-		Sym::new(Node::Mul(self, rhs))
+		self.combine(rhs, Node::Mul)
 	}
 }
 
@@ -61,6 +90,7 @@ struct SymbolicInteraction {
 }
 
 struct SymbolicBuilder {
+	arena: Arena,
 	constraints: Vec<(bool, Sym)>,
 	interactions: Vec<SymbolicInteraction>,
 }
@@ -69,27 +99,27 @@ impl AirBuilder for SymbolicBuilder {
 	type Expr = Sym;
 
 	fn cur(&self, column: usize) -> Sym {
-		Sym::new(Node::Cur(column))
+		Sym::new(&self.arena, Node::Cur(u32::try_from(column).unwrap_or(u32::MAX)))
 	}
 
 	fn next(&self, column: usize) -> Sym {
-		Sym::new(Node::Next(column))
+		Sym::new(&self.arena, Node::Next(u32::try_from(column).unwrap_or(u32::MAX)))
 	}
 
 	fn selector(&self, selector: Selector) -> Sym {
-		Sym::new(Node::Sel(selector))
+		Sym::new(&self.arena, Node::Sel(selector))
 	}
 
 	fn constant(&self, value: Base) -> Sym {
-		Sym::new(Node::Const(value))
+		Sym::new(&self.arena, Node::Const(value))
 	}
 
 	fn constant_ext(&self, value: Ext) -> Sym {
-		Sym::new(Node::ConstExt(value))
+		Sym::ext(&self.arena, value)
 	}
 
 	fn index_bit(&self, bit: u8) -> Sym {
-		Sym::new(Node::IndexBit(bit))
+		Sym::new(&self.arena, Node::IndexBit(bit))
 	}
 
 	fn interact(&mut self, bus: u32, direction: Direction, gate: Sym, fields: &[Sym]) {
@@ -292,33 +322,56 @@ enum Flat {
 	Mul(u32, u32),
 }
 
-/// Flattens the expression graph: each distinct node (by identity) gets an id after its operands.
-#[derive(Default)]
-struct Graph {
+/// Flattens the expression graph: each node reachable from the roots, in the order the roots
+/// are given, gets an id after its operands (depth first, the left operand first), once.
+struct Graph<'a> {
+	arena: &'a [Node],
+	/// The `E` constants the arena's nodes name.
+	exts: &'a [Ext],
+	/// The flat id of each arena node, `u32::MAX` until it has one.
+	ids: Vec<u32>,
 	nodes: Vec<Flat>,
+	/// The walk's stack: an arena node, and whether its operands have been pushed.
+	stack: Vec<(u32, bool)>,
 }
 
-impl Graph {
-	fn id(&mut self, sym: &Sym) -> u32 {
-		if let Some(id) = sym.0.id.get() {
-			debug_assert!((id as usize) < self.nodes.len(), "a node flattened into another graph");
-			return id;
+impl<'a> Graph<'a> {
+	fn new(nodes: &'a Nodes) -> Graph<'a> {
+		let (arena, exts) = (&nodes.nodes[..], &nodes.exts[..]);
+		Graph {
+			arena,
+			exts,
+			ids: vec![u32::MAX; arena.len()],
+			nodes: Vec::with_capacity(arena.len()),
+			stack: Vec::new(),
 		}
-		let flat = match &sym.0.node {
-			Node::Const(c) => Flat::Const(c.poly().value()),
-			Node::ConstExt(c) => Flat::ConstExt(c.poly().value()),
-			// Columns beyond u32 are out of range (the width is at most MAX_WIDTH).
-			Node::Cur(k) => Flat::Cur(u32::try_from(*k).unwrap_or(u32::MAX)),
-			Node::Next(k) => Flat::Next(u32::try_from(*k).unwrap_or(u32::MAX)),
-			Node::Sel(s) => Flat::Sel(s.index() as u8),
-			Node::IndexBit(b) => Flat::IndexBit(*b),
-			Node::Add(a, b) => Flat::Add(self.id(a), self.id(b)),
-			Node::Mul(a, b) => Flat::Mul(self.id(a), self.id(b)),
-		};
-		let id = self.nodes.len() as u32;
-		self.nodes.push(flat);
-		sym.0.id.set(Some(id));
-		id
+	}
+
+	fn id(&mut self, sym: &Sym) -> u32 {
+		self.stack.push((sym.id, false));
+		while let Some((node, expanded)) = self.stack.pop() {
+			if self.ids[node as usize] != u32::MAX {
+				continue;
+			}
+			let flat = match self.arena[node as usize] {
+				Node::Add(a, b) | Node::Mul(a, b) if !expanded => {
+					// The left operand is popped, so flattened, first.
+					self.stack.extend([(node, true), (b, false), (a, false)]);
+					continue;
+				},
+				Node::Add(a, b) => Flat::Add(self.ids[a as usize], self.ids[b as usize]),
+				Node::Mul(a, b) => Flat::Mul(self.ids[a as usize], self.ids[b as usize]),
+				Node::Const(c) => Flat::Const(c.poly().value()),
+				Node::ConstExt(index) => Flat::ConstExt(self.exts[index as usize].poly().value()),
+				Node::Cur(k) => Flat::Cur(k),
+				Node::Next(k) => Flat::Next(k),
+				Node::Sel(s) => Flat::Sel(s.index() as u8),
+				Node::IndexBit(b) => Flat::IndexBit(b),
+			};
+			self.ids[node as usize] = self.nodes.len() as u32;
+			self.nodes.push(flat);
+		}
+		self.ids[sym.id as usize]
 	}
 }
 
@@ -340,12 +393,12 @@ impl SplitMix {
 }
 
 /// Per flattened node: its degree, whether it reads the next row, the first column out of
-/// range, and its values at the zero-test points.
+/// range, and its value at the zero-test point.
 struct NodeFacts {
 	degree: Vec<u32>,
 	reads_next: Vec<bool>,
-	bad_column: Vec<Option<usize>>,
-	trials: Vec<Vec<Ext>>,
+	bad_column: Vec<Option<u32>>,
+	trial: Vec<Ext>,
 }
 
 fn node_facts(
@@ -358,7 +411,7 @@ fn node_facts(
 	let count = nodes.len();
 	let mut degree = vec![0u32; count];
 	let mut reads_next = vec![false; count];
-	let mut bad_column: Vec<Option<usize>> = vec![None; count];
+	let mut bad_column: Vec<Option<u32>> = vec![None; count];
 	for (i, node) in nodes.iter().enumerate() {
 		let (d, n, bad) = match *node {
 			Flat::Const(_) | Flat::ConstExt(_) => (0, false, None),
@@ -371,13 +424,13 @@ fn node_facts(
 			},
 			Flat::Cur(k) | Flat::Next(k) => {
 				let next = matches!(node, Flat::Next(_));
-				let k = k as usize;
-				match (k < width, next) {
-					(true, false) => used[k] = true,
-					(true, true) => used_next[k] = true,
+				let in_range = (k as usize) < width;
+				match (in_range, next) {
+					(true, false) => used[k as usize] = true,
+					(true, true) => used_next[k as usize] = true,
 					(false, _) => {},
 				}
-				(1, next, (k >= width).then_some(k))
+				(1, next, (!in_range).then_some(k))
 			},
 			Flat::Add(a, b) | Flat::Mul(a, b) => {
 				let (a, b) = (a as usize, b as usize);
@@ -394,40 +447,38 @@ fn node_facts(
 		bad_column[i] = bad;
 	}
 
-	// Values at two pseudo-random assignments, for the zero-polynomial test.
+	// Values at a pseudo-random assignment, for the zero-polynomial test.
 	let mut rng = SplitMix(0x6167_656e_7469_6321);
-	let mut trials = Vec::new();
-	for _ in 0..2 {
-		let cur: Vec<Ext> = (0..width).map(|_| rng.ext()).collect();
-		let next: Vec<Ext> = (0..width).map(|_| rng.ext()).collect();
-		let mut sel: Vec<Ext> = Selector::ALL.iter().map(|_| rng.ext()).collect();
-		sel[Selector::NotLast.index()] = Ext::one().add(&sel[Selector::Last.index()]);
-		let bits: Vec<Ext> = (0..=MAX_INDEX_BIT).map(|_| rng.ext()).collect();
-		let mut values: Vec<Ext> = Vec::with_capacity(count);
-		for node in nodes {
-			let v = match *node {
-				Flat::Const(c) => Ext::from(Base::from_value(c)),
-				Flat::ConstExt(c) => Ext::from_value(c),
-				Flat::Cur(k) => cur.get(k as usize).copied().unwrap_or(Ext::zero()),
-				Flat::Next(k) => next.get(k as usize).copied().unwrap_or(Ext::zero()),
-				Flat::Sel(s) => sel[s as usize],
-				Flat::IndexBit(b) => bits.get(b as usize).copied().unwrap_or(Ext::zero()),
-				Flat::Add(a, b) => values[a as usize].add(&values[b as usize]),
-				Flat::Mul(a, b) => values[a as usize].fast_mul(&values[b as usize]),
-			};
-			values.push(v);
-		}
-		trials.push(values);
+	let cur: Vec<Ext> = (0..width).map(|_| rng.ext()).collect();
+	let next: Vec<Ext> = (0..width).map(|_| rng.ext()).collect();
+	let mut sel: Vec<Ext> = Selector::ALL.iter().map(|_| rng.ext()).collect();
+	sel[Selector::NotLast.index()] = Ext::one().add(&sel[Selector::Last.index()]);
+	let bits: Vec<Ext> = (0..=MAX_INDEX_BIT).map(|_| rng.ext()).collect();
+	let mut trial: Vec<Ext> = Vec::with_capacity(count);
+	for node in nodes {
+		let v = match *node {
+			Flat::Const(c) => Ext::from(Base::from_value(c)),
+			Flat::ConstExt(c) => Ext::from_value(c),
+			Flat::Cur(k) => cur.get(k as usize).copied().unwrap_or(Ext::zero()),
+			Flat::Next(k) => next.get(k as usize).copied().unwrap_or(Ext::zero()),
+			Flat::Sel(s) => sel[s as usize],
+			Flat::IndexBit(b) => bits.get(b as usize).copied().unwrap_or(Ext::zero()),
+			Flat::Add(a, b) => trial[a as usize].add(&trial[b as usize]),
+			Flat::Mul(a, b) => trial[a as usize].fast_mul(&trial[b as usize]),
+		};
+		trial.push(v);
 	}
-	NodeFacts { degree, reads_next, bad_column, trials }
+	NodeFacts { degree, reads_next, bad_column, trial }
 }
 
 /// Runs `air` symbolically: checks it and returns its shape and canonical encoding.
 ///
-/// A constraint is taken to be the zero polynomial when it vanishes at two fixed pseudo-random
-/// points of GF(2^128): each column, next-row column, selector and index bit an independent
-/// variable, except `not_last = 1 + last`. (The points are fixed, not drawn per call: the test
-/// guards against mistakes in an AIR's code, not against an adversary writing AIRs.)
+/// A constraint is taken to be the zero polynomial when it vanishes at a fixed pseudo-random
+/// point of GF(2^128): each column, next-row column, selector and index bit an independent
+/// variable, except `not_last = 1 + last`. A nonzero polynomial of degree at most
+/// [`MAX_DEGREE`] vanishes at a random point with probability at most `16 / 2^128`. (The point
+/// is fixed, not drawn per call: the test guards against mistakes in an AIR's code, not
+/// against an adversary writing AIRs.)
 ///
 /// `air.eval` must be deterministic: the same constraints and interactions in the same order on
 /// every call.
@@ -436,7 +487,7 @@ pub fn analyze<A: Air>(air: &A) -> Result<AirInfo, AirError> {
 	if width == 0 || width > MAX_WIDTH {
 		return Err(AirError::BadWidth(width));
 	}
-	let mut builder = SymbolicBuilder { constraints: Vec::new(), interactions: Vec::new() };
+	let mut builder = SymbolicBuilder { arena: Rc::default(), constraints: Vec::new(), interactions: Vec::new() };
 	air.eval(&mut builder);
 	let user = builder.constraints.len();
 	let interactions = builder.interactions.len();
@@ -445,7 +496,8 @@ pub fn analyze<A: Air>(air: &A) -> Result<AirInfo, AirError> {
 		return Err(AirError::BadConstraintCount(total));
 	}
 
-	let mut graph = Graph::default();
+	let arena = builder.arena.borrow();
+	let mut graph = Graph::new(&arena);
 	let roots: Vec<u32> = builder.constraints.iter().map(|(_, sym)| graph.id(sym)).collect();
 	let interaction_roots: Vec<(u32, Vec<u32>)> = builder
 		.interactions
@@ -453,6 +505,7 @@ pub fn analyze<A: Air>(air: &A) -> Result<AirInfo, AirError> {
 		.map(|i| (graph.id(&i.gate), i.fields.iter().map(|f| graph.id(f)).collect()))
 		.collect();
 	let nodes = &graph.nodes;
+
 	let mut used = vec![false; width];
 	let mut used_next = vec![false; width];
 	let mut bits_read = vec![false; MAX_INDEX_BIT as usize + 1];
@@ -469,12 +522,12 @@ pub fn analyze<A: Air>(air: &A) -> Result<AirInfo, AirError> {
 	for (j, ((transition, _), &root)) in builder.constraints.iter().zip(&roots).enumerate() {
 		let root = root as usize;
 		if let Some(column) = facts.bad_column[root] {
-			return Err(AirError::ColumnOutOfRange { constraint: j, column });
+			return Err(AirError::ColumnOutOfRange { constraint: j, column: column as usize });
 		}
 		if facts.reads_next[root] && !transition {
 			return Err(AirError::NextOutsideTransition { constraint: j });
 		}
-		if facts.trials.iter().all(|values| values[root] == Ext::zero()) {
+		if facts.trial[root] == Ext::zero() {
 			return Err(AirError::ZeroConstraint { constraint: j });
 		}
 		let degree = facts.degree[root].saturating_add(*transition as u32);

@@ -125,6 +125,57 @@ fn the_encoding_identifies_the_air() {
 	assert_ne!(a, analyze(&Fn(1, Transition)).unwrap().encoding, "another kind");
 }
 
+// A subexpression used twice, one never used, and a transition.
+constraints!(Shared, |b| {
+	let _unused = b.cur(0) * b.cur(0);
+	let x = b.cur(0) + b.cur(1);
+	b.assert_zero(x.clone() * x);
+	b.assert_transition(b.next(1) + b.constant(Base::from_value(5)));
+});
+
+/// The encoding's node list is the graph flattened from the roots in order, depth first, the
+/// left operand first, each node once (by identity) and only nodes a root reaches: pinned
+/// byte for byte, since every proof absorbs it.
+#[test]
+fn the_encoding_is_the_graph_flattened_from_the_roots() {
+	let mut want = b"agentic-air-v3".to_vec();
+	let record = |want: &mut Vec<u8>, tag: u8, values: &[u32]| {
+		want.push(tag);
+		values.iter().for_each(|v| want.extend_from_slice(&v.to_le_bytes()));
+	};
+	want.extend_from_slice(&2u32.to_le_bytes());
+	want.extend_from_slice(&7u32.to_le_bytes());
+	record(&mut want, 1, &[0]); // 0: cur(0)
+	record(&mut want, 1, &[1]); // 1: cur(1)
+	record(&mut want, 4, &[0, 1]); // 2: x
+	record(&mut want, 5, &[2, 2]); // 3: x · x
+	record(&mut want, 2, &[1]); // 4: next(1)
+	record(&mut want, 0, &[5]); // 5: 5
+	record(&mut want, 4, &[4, 5]); // 6: next(1) + 5
+	want.extend_from_slice(&2u32.to_le_bytes());
+	record(&mut want, 0, &[3]);
+	record(&mut want, 1, &[6]);
+	want.extend_from_slice(&0u32.to_le_bytes());
+	assert_eq!(analyze(&Fn(2, Shared)).unwrap().encoding, want);
+}
+
+// One constraint, a sum of 200,001 terms (column 0, an odd number of times): deeper than any
+// recursion over the graph could go.
+constraints!(LongSum, |b| {
+	let mut sum = b.cur(0);
+	for _ in 0..200_000 {
+		sum = sum + b.cur(0);
+	}
+	b.assert_zero(sum);
+});
+
+#[test]
+fn a_long_chain_of_operations_analyzes() {
+	let info = analyze(&Fn(1, LongSum)).expect("a degree-1 constraint");
+	assert_eq!(info.constraints[0].degree, 1);
+	assert_eq!(info.encoding.len(), 14 + 8 + 400_001 * 5 + 200_000 * 4 + 4 + 5 + 4);
+}
+
 // A two-column AIR: column 1 is the running XOR of column 0 (`next(s) = s + next(a)`), and
 // every value of column 0 is a bit.
 constraints!(RunningXor, |b| {

@@ -249,11 +249,14 @@ pub fn row_fields(row: &ProgramRow, coordinates: &agentic_air::ext::Coordinates)
 }
 
 /// The program table's public columns over `2^num_vars` rows (zero below the instructions).
-pub fn program_columns(program: &ProgramTable, num_vars: u32) -> Vec<Vec<Base>> {
-	let coordinates = agentic_air::ext::Coordinates::new();
+pub fn program_columns(
+	program: &ProgramTable,
+	num_vars: u32,
+	coordinates: &agentic_air::ext::Coordinates,
+) -> Vec<Vec<Base>> {
 	let mut columns = alloc::vec![alloc::vec![Base::zero(); 1 << num_vars]; fields::COUNT];
 	for (i, row) in program.rows.iter().enumerate() {
-		for (column, value) in columns.iter_mut().zip(row_fields(row, &coordinates)) {
+		for (column, value) in columns.iter_mut().zip(row_fields(row, coordinates)) {
 			column[i] = value;
 		}
 	}

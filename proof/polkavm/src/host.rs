@@ -709,7 +709,8 @@ impl ByteRow {
 
 /// The host-call table's columns over `2^num_vars` rows (padding: rows with no call).
 pub fn call_trace(rows: &[CallRow], num_vars: u32) -> Vec<Vec<Base>> {
-	table(rows.iter().map(Some), num_vars, call_columns::WIDTH, call_row_values)
+	let coordinates = agentic_air::ext::Coordinates::new();
+	table(rows.iter().map(Some), num_vars, call_columns::WIDTH, |row| call_row_values(row, &coordinates))
 }
 
 /// The host-byte table's columns over `2^num_vars` rows (padding: first and last rows of a
@@ -754,10 +755,9 @@ fn carries(v: u64, count: usize) -> impl Iterator<Item = Base> {
 	(1..count).map(move |i| Base::from_value(u32::from(v & ((1 << i) - 1) == (1 << i) - 1)))
 }
 
-fn call_row_values(row: Option<&CallRow>) -> Vec<Base> {
+fn call_row_values(row: Option<&CallRow>, coordinates: &agentic_air::ext::Coordinates) -> Vec<Base> {
 	use call_columns::*;
 	let mut out = vec![Base::zero(); WIDTH];
-	let coordinates = agentic_air::ext::Coordinates::new();
 	let len = row.map_or(0, |r| r.len);
 	for i in 0..LEN_BITS {
 		out[M + i] = bit(u64::from(len), i);

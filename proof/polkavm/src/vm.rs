@@ -267,7 +267,7 @@ fn statement(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Result<
 	for (table, rows) in tables(program, claim, proof) {
 		let n = num_vars(rows);
 		let public_columns = match table {
-			Table::Program => public(cpu::program_columns(program, n)),
+			Table::Program => public(cpu::program_columns(program, n, &coordinates)),
 			Table::Jumps => public(cpu::jump_columns(program, n)),
 			Table::Ram => public(first(memory.ram_columns(n), 3)),
 			Table::RoImage => public(first(memory.ro_columns(n), 3)),
@@ -544,7 +544,7 @@ mod prover {
 			traces.push(match table {
 				Table::Cpu(_) => cpu.clone(),
 				Table::Program => {
-					let mut columns = cpu::program_columns(program, n);
+					let mut columns = cpu::program_columns(program, n, &coordinates);
 					columns.push(final_counters(program.rows.iter().map(|row| row.pc), &program_reads, n));
 					columns
 				},
