@@ -12,10 +12,16 @@ use core::ops::{Add, Mul};
 /// A syntax tree over one row (the symbolic builder's expression): a node of the run's
 /// [`Arena`]. Every `Sym` of a run shares its builder's arena, so an operation appends one node
 /// and allocates nothing else.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Sym {
 	arena: Arena,
 	id: u32,
+}
+
+impl core::fmt::Debug for Sym {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		write!(f, "Sym({})", self.id)
+	}
 }
 
 /// The nodes one symbolic run creates.
@@ -46,9 +52,10 @@ impl Sym {
 		Sym::new(arena, Node::ConstExt(index))
 	}
 
-	/// The node `op(self, rhs)`, in their arena.
+	/// The node `op(self, rhs)`, in their arena. Both come from it, so their ids are below the
+	/// new node's: the arena is acyclic, which the flattening's walk relies on to end.
 	fn combine(self, rhs: Sym, op: fn(u32, u32) -> Node) -> Sym {
-		debug_assert!(Rc::ptr_eq(&self.arena, &rhs.arena), "expressions of two symbolic runs combined");
+		assert!(Rc::ptr_eq(&self.arena, &rhs.arena), "expressions of two symbolic runs combined");
 		let node = op(self.id, rhs.id);
 		Sym::new(&self.arena, node)
 	}

@@ -159,6 +159,52 @@ fn the_encoding_is_the_graph_flattened_from_the_roots() {
 	assert_eq!(analyze(&Fn(2, Shared)).unwrap().encoding, want);
 }
 
+// Operands created right before left, a root reusing a node created before the first root,
+// two separately created `cur(0)` both reached, and an interaction with an `E` constant.
+constraints!(Reordered, |b| {
+	let early = b.cur(1) * b.cur(1);
+	let y = b.cur(1);
+	let x = b.cur(0);
+	b.assert_zero(x * y + b.cur(0));
+	b.assert_zero(early + b.cur(0));
+	b.interact(3, agentic_air::Direction::Send, b.cur(0), &[b.constant_ext(Ext::from_value(7 << 64))]);
+});
+
+/// The flattening follows the roots, not the order the nodes were created in.
+#[test]
+fn the_encoding_follows_the_roots_not_the_creation_order() {
+	let mut want = b"agentic-air-v3".to_vec();
+	let record = |want: &mut Vec<u8>, tag: u8, values: &[u32]| {
+		want.push(tag);
+		values.iter().for_each(|v| want.extend_from_slice(&v.to_le_bytes()));
+	};
+	want.extend_from_slice(&2u32.to_le_bytes());
+	want.extend_from_slice(&12u32.to_le_bytes());
+	record(&mut want, 1, &[0]); // 0: x = cur(0)
+	record(&mut want, 1, &[1]); // 1: y = cur(1)
+	record(&mut want, 5, &[0, 1]); // 2: x · y
+	record(&mut want, 1, &[0]); // 3: another cur(0)
+	record(&mut want, 4, &[2, 3]); // 4: root 0
+	record(&mut want, 1, &[1]); // 5: cur(1), created first
+	record(&mut want, 1, &[1]); // 6: cur(1)
+	record(&mut want, 5, &[5, 6]); // 7: early
+	record(&mut want, 1, &[0]); // 8: cur(0)
+	record(&mut want, 4, &[7, 8]); // 9: root 1
+	record(&mut want, 1, &[0]); // 10: the gate
+	want.push(6); // 11: the field, an E constant
+	want.extend_from_slice(&(7u128 << 64).to_le_bytes());
+	want.extend_from_slice(&2u32.to_le_bytes());
+	record(&mut want, 0, &[4]);
+	record(&mut want, 0, &[9]);
+	want.extend_from_slice(&1u32.to_le_bytes());
+	want.extend_from_slice(&3u32.to_le_bytes());
+	want.push(0);
+	want.extend_from_slice(&10u32.to_le_bytes());
+	want.extend_from_slice(&1u32.to_le_bytes());
+	want.extend_from_slice(&11u32.to_le_bytes());
+	assert_eq!(analyze(&Fn(2, Reordered)).unwrap().encoding, want);
+}
+
 // One constraint, a sum of 200,001 terms (column 0, an odd number of times): deeper than any
 // recursion over the graph could go.
 constraints!(LongSum, |b| {

@@ -577,7 +577,7 @@ impl<A: Air + Sync> Round<'_, A> {
 		q
 	}
 
-	/// [`Round::sum`]'s sums over the pairs `pairs`, [`LANES`] points (pair, node) at a time.
+	/// [`Round::sum`]'s sums over the pairs `pairs`, [`LANES`] pairs at a time.
 	fn sum_over(&self, pairs: core::ops::Range<usize>) -> Result<Sums, ZerocheckError> {
 		let nodes = self.nodes.len();
 		let mut sums = Sums::new(nodes);
