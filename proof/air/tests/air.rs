@@ -125,6 +125,19 @@ fn the_encoding_identifies_the_air() {
 	assert_ne!(a, analyze(&Fn(1, Transition)).unwrap().encoding, "another kind");
 }
 
+/// The start of an AIR's encoding: the version tag and the width.
+fn encoding_header(width: u32) -> Vec<u8> {
+	let mut encoding = b"agentic-air-v3".to_vec();
+	encoding.extend_from_slice(&width.to_le_bytes());
+	encoding
+}
+
+/// An encoding's record: a tag and its values.
+fn record(encoding: &mut Vec<u8>, tag: u8, values: &[u32]) {
+	encoding.push(tag);
+	values.iter().for_each(|v| encoding.extend_from_slice(&v.to_le_bytes()));
+}
+
 // A subexpression used twice, one never used, and a transition.
 constraints!(Shared, |b| {
 	let _unused = b.cur(0) * b.cur(0);
@@ -138,12 +151,7 @@ constraints!(Shared, |b| {
 /// byte for byte, since every proof absorbs it.
 #[test]
 fn the_encoding_is_the_graph_flattened_from_the_roots() {
-	let mut want = b"agentic-air-v3".to_vec();
-	let record = |want: &mut Vec<u8>, tag: u8, values: &[u32]| {
-		want.push(tag);
-		values.iter().for_each(|v| want.extend_from_slice(&v.to_le_bytes()));
-	};
-	want.extend_from_slice(&2u32.to_le_bytes());
+	let mut want = encoding_header(2);
 	want.extend_from_slice(&7u32.to_le_bytes());
 	record(&mut want, 1, &[0]); // 0: cur(0)
 	record(&mut want, 1, &[1]); // 1: cur(1)
@@ -173,12 +181,7 @@ constraints!(Reordered, |b| {
 /// The flattening follows the roots, not the order the nodes were created in.
 #[test]
 fn the_encoding_follows_the_roots_not_the_creation_order() {
-	let mut want = b"agentic-air-v3".to_vec();
-	let record = |want: &mut Vec<u8>, tag: u8, values: &[u32]| {
-		want.push(tag);
-		values.iter().for_each(|v| want.extend_from_slice(&v.to_le_bytes()));
-	};
-	want.extend_from_slice(&2u32.to_le_bytes());
+	let mut want = encoding_header(2);
 	want.extend_from_slice(&12u32.to_le_bytes());
 	record(&mut want, 1, &[0]); // 0: x = cur(0)
 	record(&mut want, 1, &[1]); // 1: y = cur(1)
