@@ -23,7 +23,8 @@
 //! the same shape:
 //!
 //! 1. the transcript takes the parameters, every commitment and every claim;
-//! 2. a random weight `α_l` per claim, and a *batching sumcheck* over the `N` variables reduces
+//! 2. the powers `α_l = α^l` of one random `α`, one per claim, and a *batching sumcheck* over
+//!    the `N` variables reduces
 //!    `Σ_l α_l · v_l = Σ_x Σ_g F_g(x) · W_g(x)` (with `W_g = Σ α_l eq(r_l, ·) · sel_l` over the
 //!    claims on commitment `g`, `sel_l` selecting the claimed polynomial's place in `F`, and
 //!    `S(r_l, ·)`, the successor polynomial, in place of `eq` for shifted claims) to the
@@ -86,6 +87,11 @@ pub const LOG_INV_RATE: u32 = 2;
 pub const MAX_NUM_VARS: u8 = 30;
 /// The most commitments one opening may cover.
 pub const MAX_COMMITMENTS: usize = 64;
+
+/// The most claims one opening proves. The claims are batched by the powers of one challenge,
+/// which errs with probability at most `(claims - 1) / |E|`: at most `2^-104` with this many.
+/// (A zerocheck at its limits makes fewer than `2^19`.)
+pub const MAX_CLAIMS: usize = 1 << 24;
 
 /// The number of queries for 100 bits of security under the proximity argument of
 /// `docs/proof-system.md` (`(3/4)^241 < 2^-100`), without grinding.

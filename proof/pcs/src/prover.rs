@@ -606,7 +606,7 @@ fn reduce(
 	if committed.iter().any(|c| c.layout != layout) {
 		return Err(PcsError::BadShape("committed under other parameters"));
 	}
-	let alphas: Vec<Ext> = claims.iter().map(|_| transcript.challenge()).collect();
+	let alphas = transcript.challenge_powers(claims.len());
 
 	// W_g = Σ α_l w_l over the claims on commitment g, each claim's table at its polynomial's
 	// place in F. At the first level W is kept as the claims' tables ([`ClaimWeights`]) where

@@ -9,8 +9,9 @@
 //! length prefixes. Each step hashes one whole message, so a runtime's verifier (feature
 //! `host-hashing`) runs every step as Substrate's `sha2_256` host function.
 
-use crate::{ext_value, hash::sha256, Ext};
+use crate::{ext_value, field::mul, hash::sha256, Ext};
 use alloc::vec::Vec;
+use ligerito_binary_fields::BinaryFieldElement;
 
 /// A Fiat-Shamir transcript. Everything absorbed is labelled and length-prefixed; challenges
 /// are uniform GF(2^128) elements or leaf indices derived from everything absorbed before them.
@@ -77,6 +78,22 @@ impl Transcript {
 		let mut low = [0u8; 16];
 		low.copy_from_slice(&bytes[..16]);
 		Ext::from_value(u128::from_le_bytes(low))
+	}
+
+	/// The weights of a random linear combination of `count` terms from one draw `c`:
+	/// `1, c, c², …, c^(count - 1)`. A combination of values not all zero is zero for at most
+	/// `count - 1` values of `c` (a nonzero polynomial of that degree), so batching `count`
+	/// terms this way errs with probability at most `(count - 1) / |E|`, for one hash instead of
+	/// `count`. It draws `c` even for `count = 0`.
+	pub fn challenge_powers(&mut self, count: usize) -> Vec<Ext> {
+		let c = self.challenge();
+		let mut powers = Vec::with_capacity(count);
+		let mut power = Ext::one();
+		for _ in 0..count {
+			powers.push(power);
+			power = mul(&power, &c);
+		}
+		powers
 	}
 
 	/// The work hash of `nonce`: `SHA-256(state ‖ "grind" ‖ nonce)` (the nonce as `u64`, little
@@ -221,6 +238,27 @@ mod tests {
 		drawn.absorb_bytes(b"a", b"xy");
 		fresh.absorb_bytes(b"a", b"xy");
 		assert_ne!(drawn.challenge(), fresh.challenge());
+	}
+
+	/// A combination's weights are the powers of one draw, which moves the transcript exactly as
+	/// one challenge does.
+	#[test]
+	fn challenge_powers_are_the_powers_of_one_draw() {
+		for count in [0usize, 1, 2, 7] {
+			let (mut powers, mut single) = (Transcript::new(b"test"), Transcript::new(b"test"));
+			let weights = powers.challenge_powers(count);
+			let c = single.challenge();
+			assert_eq!(weights.len(), count);
+			let mut want = Ext::one();
+			for weight in &weights {
+				assert_eq!(*weight, want, "{count} powers");
+				want = mul(&want, &c);
+			}
+			assert_eq!(powers.challenge(), single.challenge(), "one draw, whatever the count");
+		}
+		let mut t = Transcript::new(b"test");
+		let weights = t.challenge_powers(3);
+		assert!(weights[1] != Ext::zero() && weights[1] != Ext::one() && weights[2] != weights[1]);
 	}
 
 	#[test]

@@ -3,7 +3,7 @@
 
 use crate::{
 	code::CodeCache,
-	ext,
+	ext, ext_value,
 	field::{mul, reduce, Coords, Subfield},
 	hash::row_hash,
 	layout::{eq_eval, eq_table, evaluate, successor, tensor_eval, Layout},
@@ -55,6 +55,9 @@ pub(crate) fn absorb_statement(
 	if claims.is_empty() {
 		return Err(PcsError::BadClaim("no claims"));
 	}
+	if claims.len() > crate::MAX_CLAIMS {
+		return Err(PcsError::BadClaim("more claims than MAX_CLAIMS"));
+	}
 	for claim in claims {
 		if claim.commitment as usize >= commitments.len() {
 			return Err(PcsError::BadClaim("no such commitment"));
@@ -69,7 +72,8 @@ pub(crate) fn absorb_statement(
 
 	transcript.absorb_bytes(
 		b"pcs/scheme",
-		b"agentic-pcs-v5: evaluation form, lsb first, rate 1/4, stacked, grinding, 26-byte nodes, h(1) derived",
+		b"agentic-pcs-v6: evaluation form, lsb first, rate 1/4, stacked, grinding, 26-byte nodes, h(1) derived, \
+		  claims in one record, batching by powers",
 	);
 	transcript.absorb_u64(b"pcs/log_leaf_width", params.log_leaf_width as u64);
 	transcript.absorb_u64(b"pcs/num_queries", params.num_queries as u64);
@@ -82,13 +86,18 @@ pub(crate) fn absorb_statement(
 	transcript.absorb_u64(b"pcs/claims", claims.len() as u64);
 	match level {
 		Level::First => {
+			// Every claim, one fixed-size record after another (the point's length first): one
+			// message for all of them.
+			let mut record = Vec::with_capacity(claims.iter().map(|c| 48 + 16 * c.point.len()).sum());
 			for claim in claims {
-				transcript.absorb_u64(b"pcs/claim/commitment", claim.commitment as u64);
-				transcript.absorb_u64(b"pcs/claim/poly", claim.poly as u64);
-				transcript.absorb_u64(b"pcs/claim/kind", claim.kind.tag());
-				transcript.absorb_exts(b"pcs/claim/point", &claim.point);
-				transcript.absorb_exts(b"pcs/claim/value", &[claim.value]);
+				for word in [claim.commitment as u64, claim.poly as u64, claim.kind.tag(), claim.point.len() as u64] {
+					record.extend_from_slice(&word.to_le_bytes());
+				}
+				for value in claim.point.iter().chain([&claim.value]) {
+					record.extend_from_slice(&ext_value(*value).to_le_bytes());
+				}
 			}
+			transcript.absorb_bytes(b"pcs/claims/records", &record);
 		},
 		Level::Row { used } => {
 			transcript.absorb_u64(b"pcs/row/used", used);
@@ -226,8 +235,8 @@ fn check_reduction(
 	let layout = absorb_statement(params, commitments, claims, level, transcript)?;
 	let total_vars = layout.total_vars as usize;
 
-	// Batching: one random weight per claim.
-	let alphas: Vec<Ext> = claims.iter().map(|_| transcript.challenge()).collect();
+	// Batching: the powers of one random weight, one per claim.
+	let alphas = transcript.challenge_powers(claims.len());
 	let mut claim_sum = claims.iter().zip(&alphas).fold(Ext::zero(), |acc, (c, a)| acc.add(&mul(&c.value, a)));
 
 	// The batching sumcheck.

@@ -11,10 +11,11 @@
 //! The prover commits every table's columns in one [`agentic_pcs`] commitment (stacked, each
 //! column at its table's height), then shows per table that
 //! `Q(x) = Σ_j λ_j P_j(cur(x), next(x), selectors(x))` vanishes on every row by a sumcheck of
-//! `Σ_x eq(τ, x) · Q(x) = 0` (the `λ_j` and `τ` drawn after the commitments). Each sumcheck ends
-//! at a random point `s`; the prover sends every column's value and every next-row column's
-//! value there, the verifier evaluates the constraints on them, and one stage 1 opening proves
-//! every table's values (and the statement's boundary values) against the commitment.
+//! `Σ_x eq(τ, x) · Q(x) = 0` (`λ_j = λ^j`, the powers of one draw `λ`, and `τ` drawn after the
+//! commitments). Each sumcheck ends at a random point `s`; the prover sends every column's
+//! value and every next-row column's value there, the verifier evaluates the constraints on
+//! them, and one stage 1 opening proves every table's values (and the statement's boundary
+//! values) against the commitment.
 //!
 //! With interactions, the transcript draws the bus challenges after the commitment; the prover
 //! then proves the grand products of every interacting table's per-row sends and receives by a
@@ -56,7 +57,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode};
 use scale_info::TypeInfo;
 
 /// The transcript's domain: the protocol and its version.
-pub const DOMAIN: &[u8] = b"agentic-zerocheck-v5";
+pub const DOMAIN: &[u8] = b"agentic-zerocheck-v6";
 
 /// The most tables one proof may cover.
 pub const MAX_TABLES: usize = 64;

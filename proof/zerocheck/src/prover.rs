@@ -418,7 +418,7 @@ fn zerocheck<A: Air + Sync>(
 ) -> Result<(Vec<Ext>, Vec<Ext>, Vec<Ext>, Vec<Vec<u128>>), ZerocheckError> {
 	let n = shape.num_vars as usize;
 	let rows = 1usize << n;
-	let lambdas: Vec<Ext> = info.constraints.iter().map(|_| transcript.challenge()).collect();
+	let lambdas = transcript.challenge_powers(info.constraints.len());
 	let (tau, bus_weights, mut claim) = match leaves {
 		Some((point, a, b)) => {
 			let (eta, eta_r) = (transcript.challenge(), transcript.challenge());

@@ -229,13 +229,17 @@ pub(crate) fn absorb_statement(transcript: &mut Transcript, infos: &[AirInfo], s
 	transcript.absorb_u64(b"zc/grinding_bits", shape.trace.params.grinding_bits as u64);
 	transcript.absorb_u64(b"zc/bus_vars", shape.bus.as_ref().map_or(0, |b| b.num_vars as u64));
 	transcript.absorb_u64(b"zc/public_interactions", statement.public_interactions.len() as u64);
+	// Every public interaction, one record after another: bus, direction, the number of fields,
+	// the fields (`u32` each, little endian); one message for all of them.
+	let mut records = Vec::new();
 	for interaction in &statement.public_interactions {
-		transcript.absorb_u64(b"zc/public_interaction/bus", interaction.bus as u64);
-		let receive = matches!(interaction.direction, Direction::Receive) as u64;
-		transcript.absorb_u64(b"zc/public_interaction/direction", receive);
-		let bytes: Vec<u8> = interaction.fields.iter().flat_map(|v| v.poly().value().to_le_bytes()).collect();
-		transcript.absorb_bytes(b"zc/public_interaction/fields", &bytes);
+		let receive = matches!(interaction.direction, Direction::Receive) as u32;
+		for word in [interaction.bus, receive, interaction.fields.len() as u32] {
+			records.extend_from_slice(&word.to_le_bytes());
+		}
+		records.extend(interaction.fields.iter().flat_map(|v| v.poly().value().to_le_bytes()));
 	}
+	transcript.absorb_bytes(b"zc/public_interaction/records", &records);
 }
 
 fn absorb_table(transcript: &mut Transcript, info: &AirInfo, shape: &Shape, statement: &TableStatement) {
@@ -246,11 +250,14 @@ fn absorb_table(transcript: &mut Transcript, info: &AirInfo, shape: &Shape, stat
 	transcript.absorb_u64(b"zc/round_degree", shape.round_degree as u64);
 	transcript.absorb_bytes(b"zc/air", &info.encoding);
 	transcript.absorb_u64(b"zc/boundaries", statement.boundaries.len() as u64);
+	// Every boundary, (column, row, value) as three `u64`: one message for all of them.
+	let mut records = Vec::with_capacity(24 * statement.boundaries.len());
 	for b in &statement.boundaries {
-		transcript.absorb_u64(b"zc/boundary/column", b.column as u64);
-		transcript.absorb_u64(b"zc/boundary/row", b.row);
-		transcript.absorb_u64(b"zc/boundary/value", b.value.poly().value() as u64);
+		for word in [b.column as u64, b.row, b.value.poly().value() as u64] {
+			records.extend_from_slice(&word.to_le_bytes());
+		}
 	}
+	transcript.absorb_bytes(b"zc/boundary/records", &records);
 	transcript.absorb_u64(b"zc/public_columns", statement.public_columns.len() as u64);
 	for column in &statement.public_columns {
 		transcript.absorb_u64(b"zc/public/column", column.column as u64);

@@ -125,7 +125,7 @@ fn verify_table<A: Air>(
 	transcript: &mut Transcript,
 ) -> Result<Vec<Claim>, ZerocheckError> {
 	let n = shape.num_vars as usize;
-	let lambdas: Vec<Ext> = info.constraints.iter().map(|_| transcript.challenge()).collect();
+	let lambdas = transcript.challenge_powers(info.constraints.len());
 	// Σ_x eq(τ, x) F(x) = η a_t + η' b_t with F = Q + η S + η' R and τ = r_t if the table
 	// interacts; else Σ_x eq(τ, x) Q(x) = 0 with a fresh τ.
 	let (tau, bus, claimed) = match leaves {
