@@ -232,22 +232,52 @@ fn check_table<A: Air>(air: &A, statement: &TableStatement, trace: &[Vec<Base>])
 	Ok(())
 }
 
-/// A multilinear table being bound variable by variable, lowest first.
-struct Table(Vec<Ext>);
+/// A multilinear table being bound variable by variable, lowest first: until its first fold a
+/// trace column in `B`, read in place (each value embedded in `E` where it is read), then the
+/// bound values in `E`, half as many each round.
+enum Table<'a> {
+	/// Row `i` is `column[i + offset]`, 0 past the column's end, for `rows` rows.
+	Base { column: &'a [Base], offset: usize, rows: usize },
+	/// The values, one per row.
+	Ext(Vec<Ext>),
+}
 
-impl Table {
-	fn lifted(values: &[Base]) -> Table {
-		Table(values.iter().map(|&v| Ext::from(v)).collect())
+impl<'a> Table<'a> {
+	/// The column `column` (`offset` 0), or its next-row column (`offset` 1).
+	fn base(column: &'a [Base], offset: usize) -> Table<'a> {
+		Table::Base { column, offset, rows: column.len() }
+	}
+
+	/// The value on row `i`.
+	#[inline(always)]
+	fn value(&self, i: usize) -> Ext {
+		match self {
+			Table::Base { column, offset, .. } => column.get(i + offset).map_or(Ext::zero(), |&v| Ext::from(v)),
+			Table::Ext(values) => values[i],
+		}
 	}
 
 	/// The value at `X = d` (the field element whose value is `d`) of pair `i`.
 	#[cfg(test)]
 	fn at(&self, i: usize, d: u128) -> Ext {
-		line_at(self.0[2 * i], self.0[2 * i + 1], d)
+		line_at(self.value(2 * i), self.value(2 * i + 1), d)
 	}
 
+	/// Binds the lowest variable to `r`: pair `(v_2i, v_2i+1)` becomes `v_2i + r (v_2i+1 + v_2i)`,
+	/// as [`fold_pairs`] folds.
 	fn fold(&mut self, r: Ext) {
-		fold_pairs(&mut self.0, &r);
+		match self {
+			Table::Ext(values) => fold_pairs(values, &r),
+			Table::Base { rows, .. } => {
+				let folded = (0..*rows / 2)
+					.map(|i| {
+						let (lo, hi) = (self.value(2 * i), self.value(2 * i + 1));
+						lo.add(&agentic_pcs::field::mul(&r, &hi.add(&lo)))
+					})
+					.collect();
+				*self = Table::Ext(folded);
+			},
+		}
 	}
 }
 
@@ -429,20 +459,13 @@ fn zerocheck<A: Air + Sync>(
 
 	// The tables: every column, every next-row column, the selectors and the index bits the
 	// AIR reads.
-	let mut cur: Vec<Table> = trace.iter().map(|c| Table::lifted(c)).collect();
-	let mut next: Vec<Table> = info
-		.next_columns
-		.iter()
-		.map(|&k| {
-			let column = &trace[k as usize];
-			Table((0..rows).map(|i| column.get(i + 1).map_or(Ext::zero(), |&v| Ext::from(v))).collect())
-		})
-		.collect();
+	let mut cur: Vec<Table> = trace.iter().map(|c| Table::base(c, 0)).collect();
+	let mut next: Vec<Table> = info.next_columns.iter().map(|&k| Table::base(&trace[k as usize], 1)).collect();
 	let r = statement.active_rows;
 	let mut selectors: [Table; 4] =
-		[0usize, 1, 2, 3].map(|s| Table((0..rows).map(|i| selectors_on_row(i, rows, r)[s]).collect()));
+		[0usize, 1, 2, 3].map(|s| Table::Ext((0..rows).map(|i| selectors_on_row(i, rows, r)[s]).collect()));
 	let mut bit_tables: Vec<Table> =
-		info.index_bits.iter().map(|&b| Table((0..rows).map(|i| flag((i >> b) & 1 == 1)).collect())).collect();
+		info.index_bits.iter().map(|&b| Table::Ext((0..rows).map(|i| flag((i >> b) & 1 == 1)).collect())).collect();
 
 	// q at the nodes 0, 2, 3, …, D: every node of a degree-D polynomial but 1.
 	let all_nodes = nodes(shape.round_degree as usize);
@@ -486,8 +509,8 @@ fn zerocheck<A: Air + Sync>(
 		tables.for_each(|table| table.fold(s));
 	}
 
-	let mut cur_values: Vec<Ext> = cur.iter().map(|t| t.0[0]).collect();
-	let mut next_values: Vec<Ext> = next.iter().map(|t| t.0[0]).collect();
+	let mut cur_values: Vec<Ext> = cur.iter().map(|t| t.value(0)).collect();
+	let mut next_values: Vec<Ext> = next.iter().map(|t| t.value(0)).collect();
 	#[cfg(feature = "unchecked")]
 	forge_value(
 		air,
@@ -514,10 +537,10 @@ fn zerocheck<A: Air + Sync>(
 struct Round<'a, A> {
 	air: &'a A,
 	info: &'a AirInfo,
-	cur: &'a [Table],
-	next: &'a [Table],
-	selectors: &'a [Table; 4],
-	bits: &'a [Table],
+	cur: &'a [Table<'a>],
+	next: &'a [Table<'a>],
+	selectors: &'a [Table<'a>; 4],
+	bits: &'a [Table<'a>],
 	/// `eq(τ_(>k), i)` for every pair `i`.
 	weights: &'a [Ext],
 	/// The nodes `q` is sent at, as the values of the field elements.
@@ -695,7 +718,7 @@ impl PairLines {
 			let (at_zero, multiples) = lines.split_at_mut(1);
 			let mut multiple = [0u128; LANES];
 			for (l, &i) in group.iter().enumerate() {
-				let (lo, hi) = (table.0[2 * i].poly().value(), table.0[2 * i + 1].poly().value());
+				let (lo, hi) = (table.value(2 * i).poly().value(), table.value(2 * i + 1).poly().value());
 				at_zero[0][l] = lo;
 				multiple[l] = lo ^ hi;
 			}
@@ -752,7 +775,7 @@ impl<A: Air + Sync> Round<'_, A> {
 			let count = PAIRS.min(pairs.end - start);
 			// Lanes past the last pair repeat it; their points are not added.
 			let rows: [usize; LANES] = core::array::from_fn(|l| 2 * (start + (l / 2).min(count - 1)) + l % 2);
-			let at = |table: &Table| Lanes(rows.map(|row| table.0[row]));
+			let at = |table: &Table| Lanes(rows.map(|row| table.value(row)));
 			for (value, table) in cur.iter_mut().zip(self.cur) {
 				*value = at(table);
 			}
@@ -999,9 +1022,9 @@ mod tests {
 	#[test]
 	fn a_pair_at_a_node_is_the_line_through_the_pair() {
 		let mut rng = 7;
-		let table = Table((0..8).map(|_| ext(&mut rng)).collect());
+		let table = Table::Ext((0..8).map(|_| ext(&mut rng)).collect());
 		for i in 0..4 {
-			let (lo, hi) = (table.0[2 * i], table.0[2 * i + 1]);
+			let (lo, hi) = (table.value(2 * i), table.value(2 * i + 1));
 			for d in 0..40u128 {
 				let line = lo.add(&Ext::from_value(d).fast_mul(&lo.add(&hi)));
 				assert_eq!(table.at(i, d), line, "pair {i} node {d}");
@@ -1010,12 +1033,36 @@ mod tests {
 		}
 	}
 
+	/// A column read in place in `B` (and its next-row column, 0 past the end) is its values
+	/// embedded in `E`, before and after each fold.
+	#[test]
+	fn a_base_table_is_its_embedded_values() {
+		let mut rng = 5u64;
+		let column: Vec<Base> = (0..16).map(|_| Base::from_value(ext(&mut rng).poly().value() as u32)).collect();
+		for offset in [0, 1] {
+			let mut base = Table::base(&column, offset);
+			let lifted = (0..16).map(|i| column.get(i + offset).map_or(Ext::zero(), |&v| Ext::from(v))).collect();
+			let mut lifted = Table::Ext(lifted);
+			for rows in [16usize, 8, 4, 2, 1] {
+				for i in 0..rows {
+					assert_eq!(base.value(i), lifted.value(i), "offset {offset}, {rows} rows, row {i}");
+				}
+				if rows > 1 {
+					let r = ext(&mut rng);
+					base.fold(r);
+					lifted.fold(r);
+				}
+			}
+			assert!(matches!(base, Table::Ext(ref values) if values.len() == 1));
+		}
+	}
+
 	/// The lines read from [`PairLines`] are the pairs' lines, at every node up to the highest
 	/// it was made for, for every table and lane (a group that repeats its last pair too).
 	#[test]
 	fn pair_lines_are_the_pairs_lines() {
 		let mut rng = 11;
-		let tables: Vec<Table> = (0..3).map(|_| Table((0..40).map(|_| ext(&mut rng)).collect())).collect();
+		let tables: Vec<Table> = (0..3).map(|_| Table::Ext((0..40).map(|_| ext(&mut rng)).collect())).collect();
 		let tables: Vec<&Table> = tables.iter().collect();
 		for highest in [0u128, 1, 2, 13, 17, 31] {
 			let mut lines = PairLines::new(tables.len(), highest);
@@ -1078,7 +1125,7 @@ mod tests {
 		// 13 pairs: with 10 nodes, 130 points, not a multiple of LANES; 5 nodes past the
 		// constraints' degree, 65 points, a pair's points in two batches of LANES.
 		let pairs = 13;
-		let mut table = || Table((0..2 * pairs).map(|_| ext(&mut rng)).collect());
+		let mut table = || Table::Ext((0..2 * pairs).map(|_| ext(&mut rng)).collect());
 		let cur: Vec<Table> = (0..4).map(|_| table()).collect();
 		let next: Vec<Table> = info.next_columns.iter().map(|_| table()).collect();
 		let selectors = [(); 4].map(|_| table());
@@ -1129,8 +1176,11 @@ mod tests {
 			// A changed value changes the sum, at the nodes past the constraints' degree too, in
 			// a column only the interactions read as well.
 			for column in [1, 2, 3] {
-				let mut changed: Vec<Table> = cur.iter().map(|t| Table(t.0.clone())).collect();
-				changed[column].0[5] = changed[column].0[5].add(&Ext::one());
+				let mut changed: Vec<Table> =
+					cur.iter().map(|t| Table::Ext((0..2 * pairs).map(|i| t.value(i)).collect())).collect();
+				if let Table::Ext(values) = &mut changed[column] {
+					values[5] = values[5].add(&Ext::one());
+				}
 				let q = Round { cur: &changed, ..round }.sum().unwrap();
 				assert!(q[5..].iter().zip(&want[5..]).all(|(a, b)| a != b), "column {column}");
 			}
