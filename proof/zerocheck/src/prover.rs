@@ -257,6 +257,15 @@ impl<'a> Table<'a> {
 		}
 	}
 
+	/// Whether rows `i` and `j` hold the same value.
+	#[inline(always)]
+	fn same_rows(&self, i: usize, j: usize) -> bool {
+		match self {
+			Table::Base { column, offset, .. } => column.get(i + offset) == column.get(j + offset),
+			Table::Ext(values) => values[i] == values[j],
+		}
+	}
+
 	/// The value at `X = d` (the field element whose value is `d`) of pair `i`.
 	#[cfg(test)]
 	fn at(&self, i: usize, d: u128) -> Ext {
@@ -552,6 +561,18 @@ struct Round<'a, A> {
 	challenges: &'a [Ext],
 }
 
+/// The shortest run of one same row that [`Round::constant_run`] lumps together.
+const MIN_RUN: usize = 2 * LANES;
+/// How many pairs from the end [`Round::constant_run`] looks at for the run's row.
+const RUN_LOOK_BACK: usize = 4;
+
+/// Pairs per call of [`Round::sum_over`] in [`Round::sum_ranges`]: with feature `parallel`,
+/// one task each.
+#[cfg(feature = "parallel")]
+const CHUNK_PAIRS: usize = PAIRS_PER_TASK;
+#[cfg(not(feature = "parallel"))]
+const CHUNK_PAIRS: usize = 1 << 20;
+
 /// Above this many variables left, a round's tables fold on several threads.
 #[cfg(feature = "parallel")]
 const FOLD_IN_PARALLEL_VARS: usize = 10;
@@ -569,23 +590,62 @@ impl<A: Air + Sync> Round<'_, A> {
 	/// any split of the pairs (threads) gives the same bits.
 	fn sum(&self) -> Result<Vec<Ext>, ZerocheckError> {
 		let pairs = self.weights.len();
+		let Some(run) = self.constant_run() else {
+			return Ok(self.finish(self.sum_ranges(&[0..pairs])?));
+		};
+		// Every pair of the run is one same row at every node: its sum is that row's, times the
+		// run's weights, evaluated once at the run's first pair.
+		let mut total = self.sum_ranges(&[0..run.start, run.end..pairs])?;
+		let mut weights = vec![Ext::zero(); run.start + 1];
+		weights[run.start] = self.weights[run.clone()].iter().fold(Ext::zero(), |acc, w| acc.add(w));
+		let lumped = Round { weights: &weights, ..*self };
+		total.add(&lumped.sum_over(run.start..run.start + 1)?);
+		Ok(self.finish(total))
+	}
+
+	/// [`Round::sum_over`] of the pairs in `ranges`, added: on every core with feature
+	/// `parallel`, [`PAIRS_PER_TASK`] pairs per task.
+	fn sum_ranges(&self, ranges: &[core::ops::Range<usize>]) -> Result<Sums, ZerocheckError> {
+		let chunks = ranges.iter().filter(|range| !range.is_empty()).flat_map(|range| {
+			let end = range.end;
+			range.clone().step_by(CHUNK_PAIRS).map(move |start| start..(start + CHUNK_PAIRS).min(end))
+		});
+		let mut total = Sums::new(self.nodes.len());
 		#[cfg(feature = "parallel")]
 		{
 			use rayon::prelude::*;
-			if pairs > PAIRS_PER_TASK {
-				let starts: Vec<usize> = (0..pairs).step_by(PAIRS_PER_TASK).collect();
-				let parts: Vec<Sums> = starts
-					.par_iter()
-					.map(|&start| self.sum_over(start..(start + PAIRS_PER_TASK).min(pairs)))
-					.collect::<Result<_, _>>()?;
-				let mut total = Sums::new(self.nodes.len());
-				for part in parts {
-					total.add(&part);
-				}
-				return Ok(self.finish(total));
+			let chunks: Vec<core::ops::Range<usize>> = chunks.collect();
+			let parts: Vec<Sums> =
+				chunks.into_par_iter().map(|chunk| self.sum_over(chunk)).collect::<Result<_, _>>()?;
+			for part in parts {
+				total.add(&part);
 			}
 		}
-		Ok(self.finish(self.sum_over(0..pairs)?))
+		#[cfg(not(feature = "parallel"))]
+		for chunk in chunks {
+			total.add(&self.sum_over(chunk)?);
+		}
+		Ok(total)
+	}
+
+	/// The longest run of pairs whose two rows are, in every table (every column, next-row
+	/// column, selector and index bit), one same row: a table's padding rows (the last pair,
+	/// whose `last` selector and next-row columns differ, and the few before it are passed
+	/// over). `None` if shorter than [`MIN_RUN`] pairs.
+	fn constant_run(&self) -> Option<core::ops::Range<usize>> {
+		let pairs = self.weights.len();
+		let tables: Vec<&Table> =
+			self.cur.iter().chain(self.next).chain(self.selectors.iter()).chain(self.bits).collect();
+		let reference =
+			(0..pairs).rev().take(RUN_LOOK_BACK).find(|&i| tables.iter().all(|t| t.same_rows(2 * i, 2 * i + 1)))?;
+		let same = |i: usize| {
+			tables.iter().all(|t| t.same_rows(2 * i, 2 * reference) && t.same_rows(2 * i + 1, 2 * reference))
+		};
+		let mut start = reference;
+		while start > 0 && same(start - 1) {
+			start -= 1;
+		}
+		(reference + 1 - start >= MIN_RUN).then_some(start..reference + 1)
 	}
 
 	/// `q` at every node from the sums: where the constraints' part was not evaluated, it is
@@ -852,7 +912,6 @@ impl Sums {
 		Sums { q: vec![Ext::zero(); nodes], constraints: vec![Ext::zero(); nodes] }
 	}
 
-	#[cfg(any(feature = "parallel", test))]
 	fn add(&mut self, other: &Sums) {
 		for (total, value) in self.q.iter_mut().zip(&other.q).chain(self.constraints.iter_mut().zip(&other.constraints))
 		{
@@ -1114,6 +1173,61 @@ mod tests {
 		// lines of interactions that are not affine are not the leaves.
 		assert!(!round_sums_agree(&Mixed, false));
 		assert!(round_sums_agree(&Affine, true));
+	}
+
+	/// A run of pairs whose rows are all one row (a table's padding) is summed once, at one
+	/// pair weighted by the run's weights: the same `q` as the pointwise sum, split or not, with
+	/// a column read in place in `B`; a value changed inside the run shortens it.
+	#[test]
+	fn a_run_of_one_row_is_summed_once() {
+		let info = analyze(&Affine).expect("valid AIR");
+		let mut rng = 0x7a11;
+		let (pairs, run) = (48usize, 9..47);
+		let column = |rng: &mut u64| -> Vec<Ext> {
+			let (padding, mut values) = (ext(rng), Vec::with_capacity(2 * pairs));
+			for row in 0..2 * pairs {
+				values.push(if run.contains(&(row / 2)) { padding } else { ext(rng) });
+			}
+			values
+		};
+		let base: Vec<Base> = column(&mut rng).iter().map(|v| Base::from_value(v.poly().value() as u32)).collect();
+		let mut cur: Vec<Table> = vec![Table::base(&base, 0)];
+		cur.extend((1..4).map(|_| Table::Ext(column(&mut rng))));
+		let next: Vec<Table> = info.next_columns.iter().map(|_| Table::Ext(column(&mut rng))).collect();
+		let selectors = [(); 4].map(|_| Table::Ext(column(&mut rng)));
+		let bits: Vec<Table> = info.index_bits.iter().map(|_| Table::Ext(column(&mut rng))).collect();
+		let weights: Vec<Ext> = (0..pairs).map(|_| ext(&mut rng)).collect();
+		let lambdas: Vec<Ext> = info.constraints.iter().map(|_| ext(&mut rng)).collect();
+		let challenges: Vec<Ext> = (0..8).map(|_| ext(&mut rng)).collect();
+		let nodes = [0u128, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+		let split = Split::new(&info, true, &nodes).expect("nodes past the constraints' degree");
+		let round = Round {
+			air: &Affine,
+			info: &info,
+			cur: &cur,
+			next: &next,
+			selectors: &selectors,
+			bits: &bits,
+			weights: &weights,
+			nodes: &nodes,
+			split: None,
+			lambdas: &lambdas,
+			bus_weights: Some((ext(&mut rng), ext(&mut rng))),
+			challenges: &challenges,
+		};
+		assert_eq!(round.constant_run(), Some(run.clone()));
+		for summed in [Round { split: None, ..round }, Round { split: Some(&split), ..round }] {
+			assert_eq!(summed.sum().expect("weights fit"), direct(&summed));
+		}
+		let mut changed: Vec<Table> =
+			cur.iter().map(|t| Table::Ext((0..2 * pairs).map(|i| t.value(i)).collect())).collect();
+		if let Table::Ext(values) = &mut changed[2] {
+			values[41] = values[41].add(&Ext::one());
+		}
+		let changed = Round { cur: &changed, ..round };
+		assert_eq!(changed.constant_run(), Some(21..47));
+		assert_eq!(changed.sum().expect("weights fit"), direct(&changed));
+		assert_ne!(changed.sum().expect("weights fit"), round.sum().expect("weights fit"));
 	}
 
 	/// Checks every way of summing a round of `air` (leaves of degree 7, constraints of degree
