@@ -1175,6 +1175,66 @@ mod tests {
 		assert!(round_sums_agree(&Affine, true));
 	}
 
+	/// A round's inputs in the tests: its tables (`table` is called with each table's index,
+	/// the columns first), and random pair weights, constraint weights and challenges.
+	struct Inputs<'t> {
+		cur: Vec<Table<'t>>,
+		next: Vec<Table<'t>>,
+		selectors: [Table<'t>; 4],
+		bits: Vec<Table<'t>>,
+		weights: Vec<Ext>,
+		lambdas: Vec<Ext>,
+		challenges: Vec<Ext>,
+		bus_weights: (Ext, Ext),
+	}
+
+	impl<'t> Inputs<'t> {
+		fn new(
+			info: &AirInfo,
+			pairs: usize,
+			rng: &mut u64,
+			mut table: impl FnMut(&mut u64, usize) -> Table<'t>,
+		) -> Inputs<'t> {
+			let mut index = 0;
+			let mut next_table = |rng: &mut u64| {
+				index += 1;
+				table(rng, index - 1)
+			};
+			let cur = (0..info.width).map(|_| next_table(rng)).collect();
+			let next = info.next_columns.iter().map(|_| next_table(rng)).collect();
+			let selectors = [(); 4].map(|_| next_table(rng));
+			let bits = info.index_bits.iter().map(|_| next_table(rng)).collect();
+			Inputs {
+				cur,
+				next,
+				selectors,
+				bits,
+				weights: (0..pairs).map(|_| ext(rng)).collect(),
+				lambdas: info.constraints.iter().map(|_| ext(rng)).collect(),
+				challenges: (0..8).map(|_| ext(rng)).collect(),
+				bus_weights: (ext(rng), ext(rng)),
+			}
+		}
+
+		/// The round of `air` over these inputs at `nodes`, not split.
+		fn round<'a, A>(&'a self, air: &'a A, info: &'a AirInfo, nodes: &'a [u128]) -> Round<'a, A> {
+			Round {
+				air,
+				info,
+				cur: &self.cur,
+				next: &self.next,
+				selectors: &self.selectors,
+				bits: &self.bits,
+				weights: &self.weights,
+				nodes,
+				split: None,
+				lambdas: &self.lambdas,
+				bus_weights: Some(self.bus_weights),
+				challenges: &self.challenges,
+			}
+		}
+	}
+
 	/// A run of pairs whose rows are all one row (a table's padding) is summed once, at one
 	/// pair weighted by the run's weights: the same `q` as the pointwise sum, split or not, with
 	/// a column read in place in `B`; a value changed inside the run shortens it.
@@ -1191,30 +1251,18 @@ mod tests {
 			values
 		};
 		let base: Vec<Base> = column(&mut rng).iter().map(|v| Base::from_value(v.poly().value() as u32)).collect();
-		let mut cur: Vec<Table> = vec![Table::base(&base, 0)];
-		cur.extend((1..4).map(|_| Table::Ext(column(&mut rng))));
-		let next: Vec<Table> = info.next_columns.iter().map(|_| Table::Ext(column(&mut rng))).collect();
-		let selectors = [(); 4].map(|_| Table::Ext(column(&mut rng)));
-		let bits: Vec<Table> = info.index_bits.iter().map(|_| Table::Ext(column(&mut rng))).collect();
-		let weights: Vec<Ext> = (0..pairs).map(|_| ext(&mut rng)).collect();
-		let lambdas: Vec<Ext> = info.constraints.iter().map(|_| ext(&mut rng)).collect();
-		let challenges: Vec<Ext> = (0..8).map(|_| ext(&mut rng)).collect();
+		// The first column read in place in `B`.
+		let inputs = Inputs::new(&info, pairs, &mut rng, |rng, table| {
+			if table == 0 {
+				Table::base(&base, 0)
+			} else {
+				Table::Ext(column(rng))
+			}
+		});
 		let nodes = [0u128, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 		let split = Split::new(&info, true, &nodes).expect("nodes past the constraints' degree");
-		let round = Round {
-			air: &Affine,
-			info: &info,
-			cur: &cur,
-			next: &next,
-			selectors: &selectors,
-			bits: &bits,
-			weights: &weights,
-			nodes: &nodes,
-			split: None,
-			lambdas: &lambdas,
-			bus_weights: Some((ext(&mut rng), ext(&mut rng))),
-			challenges: &challenges,
-		};
+		let round = inputs.round(&Affine, &info, &nodes);
+		let cur = &inputs.cur;
 		assert_eq!(round.constant_run(), Some(run.clone()));
 		for summed in [Round { split: None, ..round }, Round { split: Some(&split), ..round }] {
 			assert_eq!(summed.sum().expect("weights fit"), direct(&summed));
@@ -1239,34 +1287,16 @@ mod tests {
 		// 13 pairs: with 10 nodes, 130 points, not a multiple of LANES; 5 nodes past the
 		// constraints' degree, 65 points, a pair's points in two batches of LANES.
 		let pairs = 13;
-		let mut table = || Table::Ext((0..2 * pairs).map(|_| ext(&mut rng)).collect());
-		let cur: Vec<Table> = (0..4).map(|_| table()).collect();
-		let next: Vec<Table> = info.next_columns.iter().map(|_| table()).collect();
-		let selectors = [(); 4].map(|_| table());
-		let bits: Vec<Table> = info.index_bits.iter().map(|_| table()).collect();
-		let weights: Vec<Ext> = (0..pairs).map(|_| ext(&mut rng)).collect();
-		let lambdas: Vec<Ext> = info.constraints.iter().map(|_| ext(&mut rng)).collect();
-		let challenges: Vec<Ext> = (0..8).map(|_| ext(&mut rng)).collect();
+		let inputs =
+			Inputs::new(&info, pairs, &mut rng, |rng, _| Table::Ext((0..2 * pairs).map(|_| ext(rng)).collect()));
+		let cur = &inputs.cur;
 		let nodes = [0u128, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 		// The constraints' degree is 4: evaluated at 5 nodes, interpolated at 5.
 		assert_eq!((info.bus_degree, info.max_degree), (7, 7));
 		let split = Split::new(&info, true, &nodes).expect("nodes past the constraints' degree");
 		assert_eq!((split.evaluated, split.lines), (5, lines));
 		assert!(Split::new(&info, false, &nodes).is_none() && Split::new(&info, true, &nodes[..5]).is_none());
-		let unsplit = Round {
-			air,
-			info: &info,
-			cur: &cur,
-			next: &next,
-			selectors: &selectors,
-			bits: &bits,
-			weights: &weights,
-			nodes: &nodes,
-			split: None,
-			lambdas: &lambdas,
-			bus_weights: Some((ext(&mut rng), ext(&mut rng))),
-			challenges: &challenges,
-		};
+		let unsplit = inputs.round(air, &info, &nodes);
 		let want = direct(&unsplit);
 		assert!(want.iter().all(|q| *q != Ext::zero()));
 		// q itself has a higher degree than the constraints: interpolating all of it from the
