@@ -5,8 +5,9 @@
 #
 # 1. unit, property and pallet tests, with the pallet benchmarks running as tests
 #    (feature runtime-benchmarks; no runtime Wasm needed), the prover on every core as the
-#    worker runs it (feature agentic-zerocheck/parallel: the same proofs); then the PCS's tests
-#    again with the carry-less multiply instruction enabled (its own target folder);
+#    worker runs it (feature agentic-zerocheck/parallel: the same proofs); then the zerocheck's
+#    unit tests on one thread (without `parallel`), and the PCS's tests again with the
+#    carry-less multiply instruction enabled (its own target folder);
 # 2. the chain: runtime, client and node, including the end-to-end test that starts the real
 #    node on a dev chain (builds the runtime Wasm);
 # 3. a no_std build of the verifier and the pallets for wasm32v1-none, the runtime's target;
@@ -25,6 +26,10 @@ echo "== cargo test: libraries and pallets (runtime-benchmarks) ==" >&2
 SKIP_WASM_BUILD=1 cargo test --locked --workspace \
 	--exclude agentic-runtime --exclude agentic-client --exclude agentic-node --exclude prover-worker \
 	--features runtime-benchmarks,agentic-zerocheck/parallel
+
+echo "== agentic-zerocheck without the parallel feature ==" >&2
+# The prover's single-thread paths (feature `parallel` off), which step 1 does not compile.
+SKIP_WASM_BUILD=1 cargo test --locked -p agentic-zerocheck --lib
 
 echo "== agentic-pcs with the carry-less multiply instruction ==" >&2
 # The GF(2^128) multiplication takes another path where the build enables the instruction (the

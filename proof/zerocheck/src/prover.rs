@@ -603,8 +603,8 @@ impl<A: Air + Sync> Round<'_, A> {
 		Ok(self.finish(total))
 	}
 
-	/// [`Round::sum_over`] of the pairs in `ranges`, added: on every core with feature
-	/// `parallel`, [`PAIRS_PER_TASK`] pairs per task.
+	/// [`Round::sum_over`] of the pairs in `ranges`, added, [`CHUNK_PAIRS`] pairs at a time: on
+	/// every core with feature `parallel`.
 	fn sum_ranges(&self, ranges: &[core::ops::Range<usize>]) -> Result<Sums, ZerocheckError> {
 		let chunks = ranges.iter().filter(|range| !range.is_empty()).flat_map(|range| {
 			let end = range.end;
@@ -1236,11 +1236,18 @@ mod tests {
 	}
 
 	/// A run of pairs whose rows are all one row (a table's padding) is summed once, at one
-	/// pair weighted by the run's weights: the same `q` as the pointwise sum, split or not, with
-	/// a column read in place in `B`; a value changed inside the run shortens it.
+	/// pair weighted by the run's weights: the same `q` as the pointwise sum, split or not, the
+	/// leaves from lines or evaluated, with a column and a next-row column read in place in `B`;
+	/// a value changed inside the run, on either row of a pair, in a column, a next-row column,
+	/// a selector or an index bit, shortens it to the pairs after the change.
 	#[test]
 	fn a_run_of_one_row_is_summed_once() {
-		let info = analyze(&Affine).expect("valid AIR");
+		run_summed_once(&Affine, true);
+		run_summed_once(&Mixed, false);
+	}
+
+	fn run_summed_once<A: Air + Sync>(air: &A, lines: bool) {
+		let info = analyze(air).expect("valid AIR");
 		let mut rng = 0x7a11;
 		let (pairs, run) = (48usize, 9..47);
 		let column = |rng: &mut u64| -> Vec<Ext> {
@@ -1250,32 +1257,63 @@ mod tests {
 			}
 			values
 		};
-		let base: Vec<Base> = column(&mut rng).iter().map(|v| Base::from_value(v.poly().value() as u32)).collect();
-		// The first column read in place in `B`.
-		let inputs = Inputs::new(&info, pairs, &mut rng, |rng, table| {
-			if table == 0 {
-				Table::base(&base, 0)
-			} else {
-				Table::Ext(column(rng))
-			}
+		let in_b = |values: Vec<Ext>| -> Vec<Base> {
+			values.iter().map(|v| Base::from_value(v.poly().value() as u32)).collect()
+		};
+		let base = in_b(column(&mut rng));
+		// A next-row column reads row i + 1 at row i.
+		let mut next_base = vec![Base::zero()];
+		next_base.extend(in_b(column(&mut rng)).into_iter().take(2 * pairs - 1));
+		let first_next = info.width;
+		assert!(!info.next_columns.is_empty() && !info.index_bits.is_empty());
+		let inputs = Inputs::new(&info, pairs, &mut rng, |rng, table| match table {
+			0 => Table::base(&base, 0),
+			t if t == first_next => Table::base(&next_base, 1),
+			_ => Table::Ext(column(rng)),
 		});
 		let nodes = [0u128, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 		let split = Split::new(&info, true, &nodes).expect("nodes past the constraints' degree");
-		let round = inputs.round(&Affine, &info, &nodes);
-		let cur = &inputs.cur;
+		assert_eq!(split.lines, lines);
+		let round = inputs.round(air, &info, &nodes);
 		assert_eq!(round.constant_run(), Some(run.clone()));
+		let unsplit_sum = round.sum().expect("weights fit");
 		for summed in [Round { split: None, ..round }, Round { split: Some(&split), ..round }] {
 			assert_eq!(summed.sum().expect("weights fit"), direct(&summed));
 		}
-		let mut changed: Vec<Table> =
-			cur.iter().map(|t| Table::Ext((0..2 * pairs).map(|i| t.value(i)).collect())).collect();
-		if let Table::Ext(values) = &mut changed[2] {
-			values[41] = values[41].add(&Ext::one());
+		// One value changed at `row` of table `t` of `tables`, in `E`.
+		let changed = |tables: &[Table], t: usize, row: usize| -> Vec<Table<'static>> {
+			tables
+				.iter()
+				.enumerate()
+				.map(|(k, table)| {
+					let mut values: Vec<Ext> = (0..2 * pairs).map(|i| table.value(i)).collect();
+					if k == t {
+						values[row] = values[row].add(&Ext::one());
+					}
+					Table::Ext(values)
+				})
+				.collect()
+		};
+		let selectors: Vec<Table> = changed(&inputs.selectors, 3, 70);
+		let selectors: [Table; 4] = selectors.try_into().unwrap_or_else(|_| unreachable!("four selectors"));
+		let (cur, next, bits) =
+			(changed(&inputs.cur, 2, 60), changed(&inputs.next, 0, 51), changed(&inputs.bits, 0, 81));
+		let (cur_odd, cur_base) = (changed(&inputs.cur, 2, 41), changed(&inputs.cur, 0, 90));
+		for (case, round, run) in [
+			("a column, first row", Round { cur: &cur, ..round }, 31..47),
+			("a column, second row", Round { cur: &cur_odd, ..round }, 21..47),
+			("a column in B", Round { cur: &cur_base, ..round }, 46..47),
+			("a next-row column", Round { next: &next, ..round }, 26..47),
+			("a selector", Round { selectors: &selectors, ..round }, 36..47),
+			("an index bit", Round { bits: &bits, ..round }, 41..47),
+		] {
+			let found = round.constant_run();
+			assert_eq!(found, (run.len() >= MIN_RUN).then_some(run), "{case}");
+			for summed in [Round { split: None, ..round }, Round { split: Some(&split), ..round }] {
+				assert_eq!(summed.sum().expect("weights fit"), direct(&summed), "{case}");
+			}
+			assert_ne!(round.sum().expect("weights fit"), unsplit_sum, "{case}");
 		}
-		let changed = Round { cur: &changed, ..round };
-		assert_eq!(changed.constant_run(), Some(21..47));
-		assert_eq!(changed.sum().expect("weights fit"), direct(&changed));
-		assert_ne!(changed.sum().expect("weights fit"), round.sum().expect("weights fit"));
 	}
 
 	/// Checks every way of summing a round of `air` (leaves of degree 7, constraints of degree
