@@ -337,6 +337,27 @@ mod prover {
 	/// How often each key (a `pc`, a jump address) was read.
 	type Reads = BTreeMap<u32, u64>;
 
+	/// Every nonzero value replaced by its inverse, zeros kept, with one inversion in all
+	/// (Montgomery's trick: the prefix products, the inverse of their total, then back).
+	pub(crate) fn invert_nonzero(values: &mut [Base]) {
+		let mut prefix = Vec::with_capacity(values.len());
+		let mut product = Base::one();
+		for value in values.iter() {
+			prefix.push(product);
+			if *value != Base::zero() {
+				product = product.mul(value);
+			}
+		}
+		let mut inverse = product.inv();
+		for (value, before) in values.iter_mut().zip(prefix).rev() {
+			if *value != Base::zero() {
+				let value_inverse = inverse.mul(&before);
+				inverse = inverse.mul(value);
+				*value = value_inverse;
+			}
+		}
+	}
+
 	/// Everything the prover commits to for one run.
 	pub struct Witness {
 		/// The claim the run supports.
@@ -661,7 +682,8 @@ mod prover {
 			let rho = counter_step().pow(*reads);
 			*reads += 1;
 			t[RHO][i] = rho;
-			t[RHO_INV][i] = rho.inv();
+			// Inverted with the whole column below.
+			t[RHO_INV][i] = rho;
 			for (flags, register) in [(D, row.rd), (A, row.ra), (B, row.rb)] {
 				if let Some(k) = register {
 					t[flags + k as usize][i] = Base::one();
@@ -702,7 +724,7 @@ mod prover {
 			let is_return = res as u32 == RETURN_TO_HOST;
 			let delta = Base::from_value(res as u32).add(&Base::from_value(RETURN_TO_HOST));
 			t[RET][i] = Base::from_value(u32::from(is_return));
-			t[RET_INV][i] = if is_return { Base::zero() } else { delta.inv() };
+			t[RET_INV][i] = if is_return { Base::zero() } else { delta };
 			// `end = dyn · ret + trap` and `taken = branch · t`, as the AIR computes them.
 			let bit = |t: &[Vec<Base>], b: usize| t[SIGNALS + b][i];
 			t[END][i] = bit(&t, signal::DYN).mul(&t[RET][i]).add(&bit(&t, signal::TRAP));
@@ -716,7 +738,7 @@ mod prover {
 				let rho = counter_step().pow(*reads);
 				*reads += 1;
 				t[RHO_J][i] = rho;
-				t[RHO_J_INV][i] = rho.inv();
+				t[RHO_J_INV][i] = rho;
 			}
 			cnt = cnt.mul(&agentic_air::ext::from_coords(&[
 				looked_up[fields::G],
@@ -734,6 +756,9 @@ mod prover {
 				t[OUT_AFTER][i] = Base::from_value(call.out_after);
 				out = call.out_after;
 			}
+		}
+		for column in [RHO_INV, RET_INV, RHO_J_INV] {
+			invert_nonzero(&mut t[column]);
 		}
 		let invocations_run = invocations[r - 1].0 + 1;
 		set_state(&mut t, r, shape.entry, &shape.initial_registers(), true, invocations_run, cnt, 0);
@@ -768,4 +793,32 @@ pub fn run_statement(
 	proof: &RunProof,
 ) -> Result<(Tables, Vec<Table>), RunError> {
 	Ok((statement(program, claim, proof)?, tables(program, claim, proof).into_iter().map(|(table, _)| table).collect()))
+}
+
+#[cfg(all(test, feature = "prover"))]
+mod tests {
+	use super::prover::invert_nonzero;
+	use agentic_air::{Base, BinaryFieldElement};
+
+	/// The batch inversion gives each nonzero value's inverse and keeps the zeros, wherever
+	/// they are (none, first, last, runs of them, all).
+	#[test]
+	fn batch_inversion_inverts_every_nonzero_value() {
+		let nonzero = |i: u32| Base::from_value(i.wrapping_mul(0x9e37_79b9) | 1);
+		let cases: [Vec<Base>; 5] = [
+			(0..17).map(nonzero).collect(),
+			(0..9).map(|i| if i % 3 == 0 { Base::zero() } else { nonzero(i) }).collect(),
+			vec![Base::zero(); 4],
+			vec![nonzero(5)],
+			Vec::new(),
+		];
+		for values in cases {
+			let mut inverted = values.clone();
+			invert_nonzero(&mut inverted);
+			for (value, inverse) in values.iter().zip(&inverted) {
+				let want = if *value == Base::zero() { Base::zero() } else { value.inv() };
+				assert_eq!(*inverse, want);
+			}
+		}
+	}
 }
