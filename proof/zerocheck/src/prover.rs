@@ -236,8 +236,9 @@ fn check_table<A: Air>(air: &A, statement: &TableStatement, trace: &[Vec<Base>])
 /// trace column in `B`, read in place (each value embedded in `E` where it is read), then the
 /// bound values in `E`, half as many each round.
 enum Table<'a> {
-	/// Row `i` is `column[i + offset]`, 0 past the column's end, for `rows` rows.
-	Base { column: &'a [Base], offset: usize, rows: usize },
+	/// Row `i` is `column[i + offset]`, 0 past the column's end, for as many rows as the
+	/// column has.
+	Base { column: &'a [Base], offset: usize },
 	/// The values, one per row.
 	Ext(Vec<Ext>),
 }
@@ -245,7 +246,7 @@ enum Table<'a> {
 impl<'a> Table<'a> {
 	/// The column `column` (`offset` 0), or its next-row column (`offset` 1).
 	fn base(column: &'a [Base], offset: usize) -> Table<'a> {
-		Table::Base { column, offset, rows: column.len() }
+		Table::Base { column, offset }
 	}
 
 	/// The value on row `i`.
@@ -277,8 +278,8 @@ impl<'a> Table<'a> {
 	fn fold(&mut self, r: Ext) {
 		match self {
 			Table::Ext(values) => fold_pairs(values, &r),
-			Table::Base { rows, .. } => {
-				let folded = (0..*rows / 2)
+			Table::Base { column, .. } => {
+				let folded = (0..column.len() / 2)
 					.map(|i| {
 						let (lo, hi) = (self.value(2 * i), self.value(2 * i + 1));
 						lo.add(&agentic_pcs::field::mul(&r, &hi.add(&lo)))
@@ -628,14 +629,20 @@ impl<A: Air + Sync> Round<'_, A> {
 		Ok(total)
 	}
 
+	/// Every table the round reads: the columns, the next-row columns (if `with_next`), the
+	/// index bits, the selectors, in that order.
+	fn tables(&self, with_next: bool) -> Vec<&Table<'_>> {
+		let next = if with_next { self.next } else { &[] };
+		self.cur.iter().chain(next).chain(self.bits).chain(self.selectors.iter()).collect()
+	}
+
 	/// The longest run of pairs whose two rows are, in every table (every column, next-row
 	/// column, selector and index bit), one same row: a table's padding rows (the last pair,
 	/// whose `last` selector and next-row columns differ, and the few before it are passed
 	/// over). `None` if shorter than [`MIN_RUN`] pairs.
 	fn constant_run(&self) -> Option<core::ops::Range<usize>> {
 		let pairs = self.weights.len();
-		let tables: Vec<&Table> =
-			self.cur.iter().chain(self.next).chain(self.selectors.iter()).chain(self.bits).collect();
+		let tables = self.tables(true);
 		let reference =
 			(0..pairs).rev().take(RUN_LOOK_BACK).find(|&i| tables.iter().all(|t| t.same_rows(2 * i, 2 * i + 1)))?;
 		let same = |i: usize| {
@@ -698,9 +705,8 @@ impl<A: Air + Sync> Round<'_, A> {
 		let mut bits = vec![zero; MAX_INDEX_BIT as usize + 1];
 		// No interaction reads the next row (`analyze` refuses it): the leaves alone do not need
 		// it.
-		let next_tables = if matches!(part, Part::Leaves) { &[][..] } else { self.next };
-		let tables: Vec<&Table> =
-			self.cur.iter().chain(next_tables).chain(self.bits).chain(self.selectors.iter()).collect();
+		let with_next = !matches!(part, Part::Leaves);
+		let tables = self.tables(with_next);
 		let highest = nodes.clone().map(|node| self.nodes[node]).max().unwrap_or(0);
 		let mut lines = PairLines::new(tables.len(), highest);
 		for start in pairs.clone().step_by(LANES) {
@@ -719,8 +725,10 @@ impl<A: Air + Sync> Round<'_, A> {
 				for value in cur.iter_mut() {
 					*value = next_line();
 				}
-				for &k in &self.info.next_columns[..next_tables.len()] {
-					next[k as usize] = next_line();
+				if with_next {
+					for &k in &self.info.next_columns {
+						next[k as usize] = next_line();
+					}
 				}
 				for &b in &self.info.index_bits {
 					bits[b as usize] = next_line();
