@@ -3,7 +3,8 @@
 //! by the mirror agent grown to the largest program, mapping the most memory, over one input of
 //! the most bytes, which it writes to as many state pages as allowed and outputs; and as long a
 //! run as a proof may be: the mirror then spins for the largest number of rounds (found by
-//! doubling and bisection) whose proof still fits `MAX_PROOF_LEN` and `MAX_STACKED_VALUES`.
+//! doubling and bisection, at most `u16::MAX`, what its input holds) whose proof still fits
+//! `MAX_PROOF_LEN` and `MAX_STACKED_VALUES`.
 //!
 //! The prover cannot run in the runtime's Wasm, where the benchmark runs, so the fixture is
 //! made here and checked in; the pallet's tests check that it still verifies and is at the
@@ -107,14 +108,21 @@ fn main() {
 	// The proof's length grows with the rounds (in steps, as the tables' heights cross powers
 	// of two), so the longest run that fits is found by doubling, then bisection (long runs
 	// are slow to prove: the doubling starts low).
+	// The workloads take the round count as a `u16`: the search stays below `2^16`.
+	let most = u32::from(u16::MAX);
 	let (mut fits, mut too_long) = (0u32, from.unwrap_or(if at_limits { 64u32 } else { 1 }).max(1));
 	let mut best = run(&workload, &table, &state, 0).expect("the shortest run fits MAX_PROOF_LEN");
-	while too_long < 1 << 16 {
+	loop {
 		match run(&workload, &table, &state, too_long as u16) {
-			Some(exec) => (fits, best, too_long) = (too_long, exec, too_long * 2),
+			Some(exec) => (fits, best) = (too_long, exec),
 			None => break,
 		}
 		eprintln!("{fits} rounds fit");
+		if too_long == most {
+			too_long = most + 1;
+			break;
+		}
+		too_long = (too_long * 2).min(most);
 	}
 	while too_long - fits > 1 {
 		let mid = (fits + too_long) / 2;

@@ -33,6 +33,8 @@ struct RowChecker<'a> {
 	failed: Option<usize>,
 	/// The gate checks (`g² + g` on rows below `R`), which come after the AIR's constraints.
 	gates: Vec<Ext>,
+	/// The declared bit columns, and whether each holds a bit on this row.
+	bits: Vec<(usize, bool)>,
 }
 
 impl RowChecker<'_> {
@@ -79,6 +81,11 @@ impl AirBuilder for RowChecker<'_> {
 
 	fn assert_zero(&mut self, expr: Val) {
 		self.check(expr.0);
+	}
+
+	fn assert_bit_column(&mut self, column: usize) {
+		let value = self.cur.get(column).copied().unwrap_or(Ext::zero());
+		self.bits.push((column, value == Ext::zero() || value == Ext::one()));
 	}
 
 	fn assert_transition(&mut self, expr: Val) {
@@ -138,6 +145,12 @@ impl AirBuilder for LanesChecker<'_> {
 		self.check(expr.0);
 	}
 
+	fn assert_bit_column(&mut self, column: usize) {
+		if let Some(values) = self.cur.get(column) {
+			self.failed |= values.0.iter().any(|v| *v != Ext::zero() && *v != Ext::one());
+		}
+	}
+
 	fn assert_transition(&mut self, expr: Val<Lanes>) {
 		let active = self.selectors[Selector::Active.index()];
 		self.check(active.times(expr.0));
@@ -159,9 +172,11 @@ fn selectors(row: usize, rows: usize, active_rows: u64) -> [Ext; 4] {
 }
 
 /// Checks every constraint of `air` on every row of `columns` (each the same power-of-two
-/// length), the first `active_rows` rows being transitions, and that every interaction's gate
-/// is a bit on those rows. Returns the first violation, by row and then by constraint (numbered
-/// as in [`crate::AirInfo::constraints`]).
+/// length), the first `active_rows` rows being transitions, that every interaction's gate is a
+/// bit on those rows and that every declared bit column holds a bit on every row. Returns the
+/// first violation, by row and then by constraint (numbered as in
+/// [`crate::AirInfo::constraints`], and past those, `constraints.len() + k` for the `k`-th of
+/// [`crate::AirInfo::bit_columns`]).
 ///
 /// The rows are checked [`LANES`] at a time (the field products of independent rows overlap);
 /// a group with a violation is checked again row by row, for the first one.
@@ -203,13 +218,29 @@ fn check_row<A: Air>(air: &A, columns: &[Vec<Base>], active_rows: u64, row: usiz
 	let cur: Vec<Ext> = (0..air.width()).map(|k| value(k, row)).collect();
 	let next: Vec<Ext> = (0..air.width()).map(|k| value(k, row + 1)).collect();
 	let selectors = selectors(row, rows, active_rows);
-	let mut checker = RowChecker { cur: &cur, next: &next, selectors, row, index: 0, failed: None, gates: Vec::new() };
+	let mut checker = RowChecker {
+		cur: &cur,
+		next: &next,
+		selectors,
+		row,
+		index: 0,
+		failed: None,
+		gates: Vec::new(),
+		bits: Vec::new(),
+	};
 	air.eval(&mut checker);
 	if let Some(constraint) = checker.failed {
 		return Err(RowViolation { row: row as u64, constraint });
 	}
 	if let Some(i) = checker.gates.iter().position(|g| *g != Ext::zero()) {
 		return Err(RowViolation { row: row as u64, constraint: checker.index + i });
+	}
+	let constraints = checker.index + checker.gates.len();
+	let mut bits = checker.bits;
+	bits.sort_unstable();
+	bits.dedup_by_key(|(column, _)| *column);
+	if let Some(k) = bits.iter().position(|(_, bit)| !bit) {
+		return Err(RowViolation { row: row as u64, constraint: constraints + k });
 	}
 	Ok(())
 }

@@ -251,6 +251,10 @@ impl<P: Point> AirBuilder for Evaluator<'_, P> {
 		}
 	}
 
+	fn assert_bit_column(&mut self, _column: usize) {
+		// Enforced by the commitment, not by the zerocheck.
+	}
+
 	fn assert_zero(&mut self, expr: Val<P>) {
 		if let Some(weight) = self.weights.and_then(|w| w.get(self.asserted)) {
 			expr.0.add_scaled(weight, &mut self.sum);

@@ -138,6 +138,13 @@ pub trait AirBuilder {
 	/// Requires `expr` to be zero on every row of the trace, padding rows included.
 	fn assert_zero(&mut self, expr: Self::Expr);
 
+	/// Declares that column `column` holds a bit (0 or 1) on every row, padding rows included.
+	/// The commitment packs declared columns 32 to a base-field value, which makes them bits by
+	/// construction: the declaration costs no constraint, and is the cheaper way to say what
+	/// [`AirBuilder::assert_bool`] says of a column. A declared column may not be read on the
+	/// next row ([`AirError::BadBitColumn`]); declaring one twice is declaring it once.
+	fn assert_bit_column(&mut self, column: usize);
+
 	/// Requires `expr` to be zero on every row below `R` (the transitions the trace executes):
 	/// the builder multiplies it by the `active` selector, so the last row and the padding rows,
 	/// which have no meaningful next row, are free.

@@ -100,6 +100,7 @@ struct SymbolicBuilder {
 	arena: Arena,
 	constraints: Vec<(bool, Sym)>,
 	interactions: Vec<SymbolicInteraction>,
+	bit_columns: Vec<usize>,
 }
 
 impl AirBuilder for SymbolicBuilder {
@@ -135,6 +136,10 @@ impl AirBuilder for SymbolicBuilder {
 
 	fn assert_zero(&mut self, expr: Sym) {
 		self.constraints.push((false, expr));
+	}
+
+	fn assert_bit_column(&mut self, column: usize) {
+		self.bit_columns.push(column);
 	}
 
 	fn assert_transition(&mut self, expr: Sym) {
@@ -210,6 +215,9 @@ pub struct AirInfo {
 	pub unused_columns: Vec<u32>,
 	/// The index bits the AIR reads, in increasing order.
 	pub index_bits: Vec<u8>,
+	/// The columns declared bits ([`AirBuilder::assert_bit_column`]), in increasing order: the
+	/// commitment packs them 32 to a base-field value, which is what makes them bits.
+	pub bit_columns: Vec<u32>,
 	/// The canonical encoding of the constraints, interactions and column count: the AIR's
 	/// identity, absorbed by every proof about it, so that any change to the AIR changes every
 	/// challenge.
@@ -280,6 +288,9 @@ pub enum AirError {
 	/// The bus leaves' degree ([`AirInfo::bus_degree`]) exceeds [`MAX_DEGREE`]: too many or too
 	/// heavy interactions on one side.
 	BusDegreeTooHigh(u32),
+	/// A column declared a bit ([`AirBuilder::assert_bit_column`]) does not exist or is read on
+	/// the next row.
+	BadBitColumn(usize),
 }
 
 impl core::fmt::Display for AirError {
@@ -309,6 +320,9 @@ impl core::fmt::Display for AirError {
 			AirError::IndexBitOutOfRange(bit) => write!(f, "index bit {bit} is above {MAX_INDEX_BIT}"),
 			AirError::BusDegreeTooHigh(degree) => {
 				write!(f, "the interactions' bus leaves have degree {degree}, above {MAX_DEGREE}")
+			},
+			AirError::BadBitColumn(column) => {
+				write!(f, "column {column}, declared a bit, does not exist or is read on the next row")
 			},
 		}
 	}
@@ -494,7 +508,12 @@ pub fn analyze<A: Air>(air: &A) -> Result<AirInfo, AirError> {
 	if width == 0 || width > MAX_WIDTH {
 		return Err(AirError::BadWidth(width));
 	}
-	let mut builder = SymbolicBuilder { arena: Rc::default(), constraints: Vec::new(), interactions: Vec::new() };
+	let mut builder = SymbolicBuilder {
+		arena: Rc::default(),
+		constraints: Vec::new(),
+		interactions: Vec::new(),
+		bit_columns: Vec::new(),
+	};
 	air.eval(&mut builder);
 	let user = builder.constraints.len();
 	let interactions = builder.interactions.len();
@@ -580,11 +599,20 @@ pub fn analyze<A: Air>(air: &A) -> Result<AirInfo, AirError> {
 		return Err(AirError::BusDegreeTooHigh(bus_degree));
 	}
 
-	let encoding = encode(width, nodes, &builder, &roots, &interaction_roots);
 	let max_degree = constraints.iter().map(|c| c.degree).max().unwrap_or(0).max(bus_degree).max(1);
 	let next_columns: Vec<u32> = (0..width as u32).filter(|&k| used_next[k as usize]).collect();
 	let unused_columns = (0..width as u32).filter(|&k| !used[k as usize] && !used_next[k as usize]).collect();
 	let index_bits = (0..=MAX_INDEX_BIT).filter(|&b| bits_read[b as usize]).collect();
+	let mut bit_columns = builder.bit_columns.clone();
+	bit_columns.sort_unstable();
+	bit_columns.dedup();
+	for &column in &bit_columns {
+		if column >= width || used_next[column] {
+			return Err(AirError::BadBitColumn(column));
+		}
+	}
+	let bit_columns: Vec<u32> = bit_columns.into_iter().map(|k| k as u32).collect();
+	let encoding = encode(width, nodes, &builder, &roots, &interaction_roots, &bit_columns);
 	Ok(AirInfo {
 		width,
 		constraints,
@@ -594,22 +622,24 @@ pub fn analyze<A: Air>(air: &A) -> Result<AirInfo, AirError> {
 		next_columns,
 		unused_columns,
 		index_bits,
+		bit_columns,
 		encoding,
 	})
 }
 
 /// The canonical encoding: a version tag, the width, the node list (each record's length fixed
-/// by its tag), the constraints (transition flag, root) and the interactions (bus, direction,
-/// gate, fields).
+/// by its tag), the constraints (transition flag, root), the interactions (bus, direction,
+/// gate, fields) and the bit columns.
 fn encode(
 	width: usize,
 	nodes: &[Flat],
 	builder: &SymbolicBuilder,
 	roots: &[u32],
 	interactions: &[(u32, Vec<u32>)],
+	bit_columns: &[u32],
 ) -> Vec<u8> {
 	let mut encoding = Vec::with_capacity(32 + 9 * nodes.len() + 5 * roots.len());
-	encoding.extend_from_slice(b"agentic-air-v3");
+	encoding.extend_from_slice(b"agentic-air-v4");
 	encoding.extend_from_slice(&(width as u32).to_le_bytes());
 	encoding.extend_from_slice(&(nodes.len() as u32).to_le_bytes());
 	for node in nodes {
@@ -641,6 +671,10 @@ fn encode(
 		for f in fields {
 			encoding.extend_from_slice(&f.to_le_bytes());
 		}
+	}
+	encoding.extend_from_slice(&(bit_columns.len() as u32).to_le_bytes());
+	for column in bit_columns {
+		encoding.extend_from_slice(&column.to_le_bytes());
 	}
 	encoding
 }

@@ -127,7 +127,7 @@ fn the_encoding_identifies_the_air() {
 
 /// The start of an AIR's encoding: the version tag and the width.
 fn encoding_header(width: u32) -> Vec<u8> {
-	let mut encoding = b"agentic-air-v3".to_vec();
+	let mut encoding = b"agentic-air-v4".to_vec();
 	encoding.extend_from_slice(&width.to_le_bytes());
 	encoding
 }
@@ -163,7 +163,8 @@ fn the_encoding_is_the_graph_flattened_from_the_roots() {
 	want.extend_from_slice(&2u32.to_le_bytes());
 	record(&mut want, 0, &[3]);
 	record(&mut want, 1, &[6]);
-	want.extend_from_slice(&0u32.to_le_bytes());
+	want.extend_from_slice(&0u32.to_le_bytes()); // no interactions
+	want.extend_from_slice(&0u32.to_le_bytes()); // no bit columns
 	assert_eq!(analyze(&Fn(2, Shared)).unwrap().encoding, want);
 }
 
@@ -176,6 +177,9 @@ constraints!(Reordered, |b| {
 	b.assert_zero(x * y + b.cur(0));
 	b.assert_zero(early + b.cur(0));
 	b.interact(3, agentic_air::Direction::Send, b.cur(0), &[b.constant_ext(Ext::from_value(7 << 64))]);
+	b.assert_bit_column(1);
+	b.assert_bit_column(0);
+	b.assert_bit_column(1);
 });
 
 /// The flattening follows the roots, not the order the nodes were created in.
@@ -205,7 +209,32 @@ fn the_encoding_follows_the_roots_not_the_creation_order() {
 	want.extend_from_slice(&10u32.to_le_bytes());
 	want.extend_from_slice(&1u32.to_le_bytes());
 	want.extend_from_slice(&11u32.to_le_bytes());
-	assert_eq!(analyze(&Fn(2, Reordered)).unwrap().encoding, want);
+	// The bit columns, in increasing order, each once.
+	for word in [2u32, 0, 1] {
+		want.extend_from_slice(&word.to_le_bytes());
+	}
+	let info = analyze(&Fn(2, Reordered)).unwrap();
+	assert_eq!(info.encoding, want);
+	assert_eq!(info.bit_columns, vec![0, 1]);
+}
+
+constraints!(OneBit, |b| {
+	b.assert_zero(b.cur(0) * b.cur(1) + b.cur(2));
+	b.assert_bit_column(0);
+});
+
+constraints!(OtherBit, |b| {
+	b.assert_zero(b.cur(0) * b.cur(1) + b.cur(2));
+	b.assert_bit_column(1);
+});
+
+/// Which columns are declared bits is part of the AIR's identity (it decides what is packed).
+#[test]
+fn the_bit_columns_are_in_the_encoding() {
+	let (one, other) = (analyze(&Fn(3, OneBit)).unwrap(), analyze(&Fn(3, OtherBit)).unwrap());
+	assert_eq!((one.bit_columns.clone(), other.bit_columns.clone()), (vec![0], vec![1]));
+	assert_ne!(one.encoding, other.encoding);
+	assert_eq!(one.constraints, other.constraints);
 }
 
 // One constraint, a sum of 200,001 terms (column 0, an odd number of times): deeper than any
@@ -222,7 +251,7 @@ constraints!(LongSum, |b| {
 fn a_long_chain_of_operations_analyzes() {
 	let info = analyze(&Fn(1, LongSum)).expect("a degree-1 constraint");
 	assert_eq!(info.constraints[0].degree, 1);
-	assert_eq!(info.encoding.len(), 14 + 8 + 400_001 * 5 + 200_000 * 4 + 4 + 5 + 4);
+	assert_eq!(info.encoding.len(), 14 + 8 + 400_001 * 5 + 200_000 * 4 + 4 + 5 + 4 + 4);
 }
 
 // A two-column AIR: column 1 is the running XOR of column 0 (`next(s) = s + next(a)`), and

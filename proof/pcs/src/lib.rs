@@ -36,6 +36,10 @@
 //!    `Σ γ_g · ⟨leaf_g, eq(s_lo)⟩ = Enc(y)[q]`, the code applied to `y` (ligerito's code with
 //!    its twiddles embedded in GF(2^128)).
 //!
+//! Bit columns may be committed packed, 32 to a polynomial ([`pack`]): claims on their values
+//! at a point are reduced by ring switching ([`ring_switch`]) to [`ClaimKind::Packed`] claims,
+//! which an opening proves like the others.
+//!
 //! A *recursive* opening ([`prover::open_recursive`], [`verify_recursive`]) commits the
 //! combined row instead of sending it and proves the verifier's checks of it (its value at
 //! `s_hi` and its encoding at the queried leaves, [`ClaimKind::Tensor`] claims) with another
@@ -64,6 +68,7 @@ mod merkle;
 #[cfg(feature = "prover")]
 pub mod prover;
 mod recursion;
+mod ring;
 #[cfg(feature = "test-utils")]
 pub mod test_utils;
 mod transcript;
@@ -74,6 +79,9 @@ pub use layout::{eq_eval, eq_table, successor, tensor_eval, Layout, MAX_LOG_LEAF
 pub use ligerito_binary_fields::{BinaryElem128 as Ext, BinaryElem32 as Base, BinaryFieldElement};
 pub use merkle::{Node, NODE_BYTES};
 pub use recursion::{MAX_LEVELS, SECURE_GRINDING_BITS, SECURE_NUM_QUERIES_RECURSIVE};
+#[cfg(feature = "prover")]
+pub use ring::pack;
+pub use ring::{packed_eval, ring_switch, PackedClaim, LOG_EXT_BITS, PACK};
 pub use transcript::Transcript;
 pub use verifier::{verify, verify_recursive, verify_recursive_with, verify_with};
 
@@ -159,6 +167,9 @@ pub enum ClaimKind {
 	/// pairs `(u_0, v_0, u_1, v_1, …)`, two coordinates per variable. (`Eq` at `r` is the pairs
 	/// `(1 + r_t, r_t)`.) A recursive opening states its combined row's checks this way.
 	Tensor,
+	/// `Σ_i f[i] · Σ_u eq(ρ, u) bit_u(eq(r, i))`: bit columns packed in `f`, their claims at `r`
+	/// reduced by [`ring_switch`]. The point is `r` followed by the 7 coordinates of `ρ`.
+	Packed,
 }
 
 impl ClaimKind {
@@ -167,6 +178,7 @@ impl ClaimKind {
 			ClaimKind::Eq => 0,
 			ClaimKind::Shifted => 1,
 			ClaimKind::Tensor => 2,
+			ClaimKind::Packed => 3,
 		}
 	}
 
@@ -175,6 +187,7 @@ impl ClaimKind {
 		match self {
 			ClaimKind::Eq | ClaimKind::Shifted => num_vars as usize,
 			ClaimKind::Tensor => 2 * num_vars as usize,
+			ClaimKind::Packed => num_vars as usize + ring::LOG_EXT_BITS,
 		}
 	}
 }

@@ -115,6 +115,7 @@ fn weight_table(kind: ClaimKind, point: &[Ext]) -> Vec<Ext> {
 			shifted
 		},
 		ClaimKind::Tensor => tensor_table(point),
+		ClaimKind::Packed => crate::ring::packed_table(point),
 	}
 }
 
@@ -797,7 +798,7 @@ mod tests {
 			value: Ext::zero(),
 		};
 		let mut claims = Vec::new();
-		for kind in [ClaimKind::Eq, ClaimKind::Shifted, ClaimKind::Tensor] {
+		for kind in [ClaimKind::Eq, ClaimKind::Shifted, ClaimKind::Tensor, ClaimKind::Packed] {
 			for n in [5u8, 3, 2, 1, 0] {
 				// One point for every polynomial of n variables: a run of claims.
 				let point: Vec<Ext> = (0..kind.point_len(n as u32)).map(|_| next()).collect();
@@ -818,10 +819,10 @@ mod tests {
 
 		let mut dense = dense_weights(&layout, &claims, &alphas, 2, len);
 		let mut factored = ClaimWeights::new(&layout, &claims, &alphas, usize::MAX).unwrap();
-		// The distinct tables: three kinds at five sizes (3 · 47 values), the repeated one shared.
-		assert_eq!(factored.tables.len(), 15);
-		assert!(ClaimWeights::new(&layout, &claims, &alphas, 141).is_some());
-		assert!(ClaimWeights::new(&layout, &claims, &alphas, 140).is_none());
+		// The distinct tables: four kinds at five sizes (4 · 47 values), the repeated one shared.
+		assert_eq!(factored.tables.len(), 20);
+		assert!(ClaimWeights::new(&layout, &claims, &alphas, 188).is_some());
+		assert!(ClaimWeights::new(&layout, &claims, &alphas, 187).is_none());
 		let mut polys: Vec<Vec<Ext>> = Vec::new();
 		for round in 0..layout.total_vars as usize {
 			let want = if round == 0 {

@@ -72,8 +72,8 @@ pub(crate) fn absorb_statement(
 
 	transcript.absorb_bytes(
 		b"pcs/scheme",
-		b"agentic-pcs-v6: evaluation form, lsb first, rate 1/4, stacked, grinding, 26-byte nodes, h(1) derived, \
-		  claims in one record, batching by powers",
+		b"agentic-pcs-v7: evaluation form, lsb first, rate 1/4, stacked, grinding, 26-byte nodes, h(1) derived, \
+		  claims in one record, batching by powers, packed claims",
 	);
 	transcript.absorb_u64(b"pcs/log_leaf_width", params.log_leaf_width as u64);
 	transcript.absorb_u64(b"pcs/num_queries", params.num_queries as u64);
@@ -379,6 +379,7 @@ fn claim_weights(layout: &Layout, claims: &[Claim], alphas: &[Ext], point: &[Ext
 					ClaimKind::Eq => eq_eval(&claim.point, own),
 					ClaimKind::Shifted => successor(&claim.point, own),
 					ClaimKind::Tensor => tensor_eval(&claim.point, own),
+					ClaimKind::Packed => crate::packed_eval(&claim.point, own),
 				};
 				at_points.push((&claim.point, claim.kind, at));
 				at

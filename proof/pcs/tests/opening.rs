@@ -157,7 +157,7 @@ fn false_claims_are_rejected() {
 		other_kind[i].kind = match other_kind[i].kind {
 			ClaimKind::Eq => ClaimKind::Shifted,
 			ClaimKind::Shifted => ClaimKind::Eq,
-			ClaimKind::Tensor => ClaimKind::Eq,
+			ClaimKind::Tensor | ClaimKind::Packed => ClaimKind::Eq,
 		};
 		lies.push(other_kind);
 		for claims in lies {
@@ -439,4 +439,82 @@ fn a_stack_with_zero_rows_rejects_tampering() {
 			assert!(check(&params, &c, &claims, &decoded).is_err(), "byte {i} bit {bit} flipped verified");
 		}
 	}
+}
+
+/// Bit columns packed 32 to a polynomial (and 5 in another), committed beside an ordinary
+/// polynomial: their values at a point, reduced by ring switching, open with the ordinary
+/// claims; a bit column's value changed, two changed so that their packed sum is kept, a bit
+/// moved to another column or a column that is not boolean are all rejected.
+#[test]
+fn packed_bit_columns_open_and_lies_about_them_are_rejected() {
+	use agentic_pcs::{pack, ring_switch, PackedClaim};
+	let mut rng = Rng(0x5eed_0009);
+	let n = 6u8;
+	let params = Params { log_leaf_width: 3, num_queries: 30, grinding_bits: 0 };
+	let bit = |rng: &mut Rng| Base::from_value(rng.base().poly().value() & 1);
+	let mut columns: Vec<Vec<Base>> = (0..37).map(|_| (0..1 << n).map(|_| bit(&mut rng)).collect()).collect();
+	(columns[2][5], columns[7][5]) = (Base::one(), Base::zero());
+	let plain = poly(&mut rng, n);
+	let r = point(&mut rng, n);
+	let prove_bits = |columns: &[Vec<Base>], claimed: &[Vec<Ext>]| -> Result<(), PcsError> {
+		let refs: Vec<&[Base]> = columns.iter().map(|c| &c[..]).collect();
+		let packs = [pack(&refs[..32]).unwrap(), pack(&refs[32..]).unwrap()];
+		let committed = commit(&params, &[&plain, &packs[0], &packs[1]]).unwrap();
+		let packed: Vec<PackedClaim> = claimed
+			.iter()
+			.enumerate()
+			.map(|(k, values)| PackedClaim {
+				commitment: 0,
+				poly: 1 + k as u32,
+				point: r.clone(),
+				values: values.clone(),
+			})
+			.collect();
+		let plain_claim =
+			Claim { commitment: 0, poly: 0, kind: ClaimKind::Eq, point: r.clone(), value: evaluate(&plain, &r) };
+		let mut transcript = Transcript::new(DOMAIN);
+		let mut claims = vec![plain_claim.clone()];
+		claims.extend(ring_switch(&mut transcript, &packed).unwrap());
+		let proof = open(&params, &[&committed], &claims, &mut transcript).expect("open");
+		let mut transcript = Transcript::new(DOMAIN);
+		let mut claims = vec![plain_claim];
+		claims.extend(ring_switch(&mut transcript, &packed)?);
+		verify(&params, &[committed.commitment()], &claims, &proof, &mut transcript)
+	};
+	let honest: Vec<Vec<Ext>> = vec![
+		columns[..32].iter().map(|c| evaluate(c, &r)).collect(),
+		columns[32..].iter().map(|c| evaluate(c, &r)).collect(),
+	];
+	assert_eq!(prove_bits(&columns, &honest), Ok(()));
+	// Fewer values than the pack has columns: the missing ones are claimed zero, as they are.
+	let mut zeros = columns.clone();
+	zeros[36] = vec![Base::zero(); 1 << n];
+	let mut short = honest.clone();
+	short[1].pop();
+	assert_eq!(prove_bits(&zeros, &short), Ok(()));
+	assert!(prove_bits(&columns, &short).is_err(), "a nonzero column left out");
+
+	for (pack_index, v) in [(0usize, 0usize), (0, 31), (1, 4)] {
+		let mut wrong = honest.clone();
+		wrong[pack_index][v] = wrong[pack_index][v].add(&Ext::one());
+		assert!(prove_bits(&columns, &wrong).is_err(), "pack {pack_index} column {v} changed");
+	}
+	// Columns 3 and 9 changed by δ·ι(x^9) and δ·ι(x^3): Σ_v ι(x^v) s_v is the same.
+	let delta = rng.ext();
+	let mut compensated = honest.clone();
+	compensated[0][3] = compensated[0][3].add(&delta.mul(&Ext::from(Base::from_value(1 << 9))));
+	compensated[0][9] = compensated[0][9].add(&delta.mul(&Ext::from(Base::from_value(1 << 3))));
+	assert!(prove_bits(&columns, &compensated).is_err(), "a compensated change");
+	// The bit of row 5 moved from column 2 to column 7 of the commitment, the claims those of
+	// the columns before.
+	let mut moved = columns.clone();
+	moved[2][5] = Base::zero();
+	moved[7][5] = Base::one();
+	assert!(prove_bits(&moved, &honest).is_err(), "a bit moved between columns");
+	// A column with a 2 is committed by its low bit: its true value is not what opens.
+	let mut two = columns.clone();
+	two[1][0] = Base::from_value(2);
+	let claimed: Vec<Vec<Ext>> =
+		vec![two[..32].iter().map(|c| evaluate(c, &r)).collect(), two[32..].iter().map(|c| evaluate(c, &r)).collect()];
+	assert!(prove_bits(&two, &claimed).is_err(), "a column that is not boolean");
 }

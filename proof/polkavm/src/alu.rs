@@ -121,9 +121,13 @@ impl Air for Alu {
 		let n = AluOp::ALL.len();
 		chip::assert_one_hot(b, FLAGS, n);
 
+		// The operands' bits; the result's bits and the carries are bits by their equations
+		// below, and declared so that the commitment packs them too.
 		for i in 0..64 {
-			b.assert_bool(b.cur(a(i)));
-			b.assert_bool(b.cur(bb(i)));
+			b.assert_bit_column(a(i));
+			b.assert_bit_column(bb(i));
+			b.assert_bit_column(c(i));
+			b.assert_bit_column(CARRY + i);
 		}
 
 		// The carry chain, on every row (an operation that does not read it has one anyway).

@@ -20,7 +20,7 @@ pub(crate) fn word<AB: AirBuilder>(b: &AB, first: usize) -> AB::Expr {
 /// summing to 1 (an odd number of ones also sums to 1 in characteristic 2).
 pub(crate) fn assert_one_hot<AB: AirBuilder>(b: &mut AB, first: usize, count: usize) {
 	for i in 0..count {
-		b.assert_bool(b.cur(first + i));
+		b.assert_bit_column(first + i);
 	}
 	for i in 0..count {
 		for j in i + 1..count {

@@ -318,7 +318,7 @@ pub struct Jumps;
 /// Requires `count` flags from `first` to be bits, at most one of them set.
 fn assert_at_most_one<AB: AirBuilder>(b: &mut AB, first: usize, count: usize) {
 	for i in 0..count {
-		b.assert_bool(b.cur(first + i));
+		b.assert_bit_column(first + i);
 	}
 	for i in 0..count {
 		for j in i + 1..count {
@@ -363,7 +363,7 @@ impl Air for Cpu {
 			b.assert_eq(end.clone(), ret.clone() + trap.clone());
 			// 1. Bits and flags; the flags are exactly the looked-up register indices.
 			for bit in 0..Signals::BITS {
-				b.assert_bool(s(b, bit));
+				b.assert_bit_column(SIGNALS + bit);
 			}
 			for (first, field) in [(D, fields::RD), (A, fields::RA), (B, fields::RB)] {
 				assert_at_most_one(b, first, REGISTERS);

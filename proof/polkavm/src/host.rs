@@ -291,7 +291,7 @@ impl Air for Calls {
 
 		// Flags: bits, pairwise exclusive, exactly one on the rows that are requests.
 		for i in 0..FLAGS {
-			b.assert_bool(b.cur(F + i));
+			b.assert_bit_column(F + i);
 			for j in i + 1..FLAGS {
 				b.assert_zero(b.cur(F + i) * b.cur(F + j));
 			}
@@ -304,7 +304,7 @@ impl Air for Calls {
 		let len_reg = |b: &AB, w: usize| (ir.clone() + state.clone()) * arg(b, 2, w) + out.clone() * arg(b, 1, w);
 		let len = chip::pack(b, (0..LEN_BITS).map(|i| b.cur(M + i)));
 		for i in 0..LEN_BITS {
-			b.assert_bool(b.cur(M + i));
+			b.assert_bit_column(M + i);
 		}
 		b.assert_eq(len.clone(), len_reg(b, 0));
 		b.assert_zero(len_reg(b, 1));
@@ -397,7 +397,7 @@ impl Air for Calls {
 		b.assert_zero((b.one() + moving.clone() + rb.clone()) * n.clone());
 
 		// The segment of the bytes moved.
-		b.assert_bool(b.cur(NZ));
+		b.assert_bit_column(NZ);
 		b.assert_eq(n.clone() * b.cur(NZ_INV), b.cur(NZ));
 		b.assert_zero(n.clone() * (b.one() + b.cur(NZ)));
 		b.assert_zero((b.one() + b.cur(NZ)) * b.cur(NZ_INV));
@@ -474,14 +474,14 @@ impl Air for Bytes {
 			}
 		}
 		b.assert_zero(active.clone() * (data.clone() + rb.clone() + b.one()));
+		// (These are read on the next row, so not declared bit columns.)
 		for (first, count) in [(TS, TS_BIT), (LO, LEN_BITS), (G, 32), (P, 24), (T_INV, TS_BIT)] {
 			for i in 0..count {
 				b.assert_bool(b.cur(first + i));
 			}
 		}
-		for column in [FIRST, LAST] {
-			b.assert_bool(b.cur(column));
-		}
+		b.assert_bool(b.cur(FIRST));
+		b.assert_bit_column(LAST);
 
 		// Runs: row 0 and every inactive row are first rows, and a first row follows each last
 		// row, so the active rows split into runs that each end with a last row.

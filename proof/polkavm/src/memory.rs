@@ -74,7 +74,7 @@ pub(crate) fn assert_earlier<AB: AirBuilder>(
 	ts_hi: usize,
 ) {
 	for i in 0..STAMP_BITS {
-		b.assert_bool(b.cur(prev + i));
+		b.assert_bit_column(prev + i);
 		b.assert_zero((b.one() + gate.clone()) * b.cur(prev + i));
 	}
 	let out = borrow_chain(b, gate.clone(), prev, borrows, Some(ts_lo), ts_hi);
@@ -236,21 +236,35 @@ impl Air for Access {
 		if wants {
 			// Bits and flags.
 			for i in 0..32 {
-				b.assert_bool(b.cur(A + i));
+				b.assert_bit_column(A + i);
 			}
 			chip::assert_one_hot(b, SIZE, 4);
 			for column in [SIGNED, STORE, CROSS] {
-				b.assert_bool(b.cur(column));
+				b.assert_bit_column(column);
 			}
 			b.assert_zero(b.cur(SIGNED) * b.cur(STORE));
 			for i in 0..TS_BIT {
-				b.assert_bool(b.cur(TS + i));
+				b.assert_bit_column(TS + i);
 			}
 			for i in 0..LO_BITS {
-				b.assert_bool(b.cur(TS_LO + i));
+				b.assert_bit_column(TS_LO + i);
 			}
 			for i in 0..64 {
-				b.assert_bool(b.cur(V + i));
+				b.assert_bit_column(V + i);
+			}
+			// Bits by their equations below, declared so that the commitment packs them too.
+			for column in (OFFSET..OFFSET + 8).chain([SIGN]).chain(CARRY..CARRY + 29) {
+				b.assert_bit_column(column);
+			}
+			for k in 0..2 {
+				let lane_bits = [lane::RAM]
+					.into_iter()
+					.chain(lane::NEW..lane::NEW + 64)
+					.chain(lane::BORROW..lane::BORROW + STAMP_BITS)
+					.chain(lane::FIRST_BORROW..lane::FIRST_BORROW + STAMP_BITS);
+				for column in lane_bits {
+					b.assert_bit_column(lane_col(k, column));
+				}
 			}
 			// The offset flags are the low three address bits, decoded.
 			for o in 0..8 {
@@ -336,7 +350,7 @@ impl Air for Access {
 		let ts_lo = packed(b, TS_LO, LO_BITS);
 		if wants {
 			for i in 0..TS_BIT {
-				b.assert_bool(b.cur(T_INV + i));
+				b.assert_bit_column(T_INV + i);
 			}
 		}
 		let t_inv = packed(b, T_INV, TS_BIT) + b.constant(Base::from_value(1 << TS_BIT));
@@ -345,7 +359,7 @@ impl Air for Access {
 			let (ro, ram) = (b.cur(col(lane::RO)), b.cur(col(lane::RAM)));
 			let first = b.cur(col(lane::FIRST));
 			if wants {
-				b.assert_bool(ro.clone());
+				b.assert_bit_column(col(lane::RO));
 				if k == 1 {
 					// (Lane 0 is always used.)
 					b.assert_zero(ro.clone() * (b.one() + used.clone()));
@@ -353,7 +367,7 @@ impl Air for Access {
 				b.assert_eq(ram.clone(), used.clone() * (b.one() + ro.clone()));
 				b.assert_zero(ro.clone() * store.clone());
 				for i in 0..64 {
-					b.assert_bool(b.cur(col(lane::OLD + i)));
+					b.assert_bit_column(col(lane::OLD + i));
 					if k == 1 {
 						// An unused lane is zero.
 						b.assert_zero((b.one() + used.clone()) * b.cur(col(lane::OLD + i)));
@@ -363,7 +377,7 @@ impl Air for Access {
 				// Lazy reset: a cell last accessed before this invocation started holds a value of
 				// an earlier invocation; its first touch here reads the word's initial value instead.
 				assert_first_touch(b, ram.clone(), col(lane::PREV), col(lane::FIRST_BORROW), T_INV, col(lane::FIRST));
-				b.assert_bool(first.clone());
+				b.assert_bit_column(col(lane::FIRST));
 				b.assert_zero(first.clone() * (b.cur(col(lane::RHO_IMG)) * b.cur(col(lane::RHO_IMG_INV)) + b.one()));
 				for c in [lane::IMG, lane::IMG + 1, lane::RHO_IMG, lane::RHO_IMG_INV] {
 					b.assert_zero((b.one() + first.clone()) * b.cur(col(c)));

@@ -151,12 +151,12 @@ impl Air for Shift {
 		let n = ShiftOp::ALL.len();
 		chip::assert_one_hot(b, FLAGS, n);
 		for i in 0..64 {
-			b.assert_bool(b.cur(A + i));
-			b.assert_bool(b.cur(LO + i));
-			b.assert_bool(b.cur(HI + i));
+			b.assert_bit_column(A + i);
+			b.assert_bit_column(LO + i);
+			b.assert_bit_column(HI + i);
 		}
 		for j in 0..32 {
-			b.assert_bool(b.cur(B + j));
+			b.assert_bit_column(B + j);
 		}
 
 		// The packing direction and width, each a sum of flags.

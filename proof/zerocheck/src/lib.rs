@@ -9,7 +9,9 @@
 //! interactions. Then, per table:
 //!
 //! The prover commits every table's columns in one [`agentic_pcs`] commitment (stacked, each
-//! column at its table's height), then shows per table that
+//! column at its table's height; the columns an AIR declares bits packed 32 to a polynomial,
+//! their values at the end reduced to claims on the packs by [`agentic_pcs::ring_switch`]),
+//! then shows per table that
 //! `Q(x) = Σ_j λ_j P_j(cur(x), next(x), selectors(x))` vanishes on every row by a sumcheck of
 //! `Σ_x eq(τ, x) · Q(x) = 0` (`λ_j = λ^j`, the powers of one draw `λ`, and `τ` drawn after the
 //! commitments). Each sumcheck ends at a random point `s`; the prover sends every column's
@@ -57,7 +59,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode};
 use scale_info::TypeInfo;
 
 /// The transcript's domain: the protocol and its version.
-pub const DOMAIN: &[u8] = b"agentic-zerocheck-v6";
+pub const DOMAIN: &[u8] = b"agentic-zerocheck-v7";
 
 /// The most tables one proof may cover.
 pub const MAX_TABLES: usize = 64;

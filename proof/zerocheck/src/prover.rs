@@ -2,7 +2,10 @@
 
 use crate::{
 	bus::prover::{prove_bus, BusForge},
-	shape::{absorb_statement, balanced, claims, next_claim, nodes, num_challenges, shapes, Interpolator, ProofShape},
+	shape::{
+		absorb_statement, balanced, claims, next_claim, nodes, num_challenges, shapes, Interpolator, ProofShape,
+		TableColumns,
+	},
 	Config, Shape, Statement, TableProof, TableStatement, Tables, TraceProof, ZerocheckError, DOMAIN,
 };
 use agentic_air::{
@@ -161,6 +164,23 @@ impl Forge {
 	}
 }
 
+/// Every table's bit columns packed as the commitment takes them ([`TableColumns`]).
+fn pack_bit_columns(infos: &[AirInfo], traces: &[&[Vec<Base>]]) -> Result<Vec<Vec<Vec<Base>>>, ZerocheckError> {
+	infos
+		.iter()
+		.zip(traces)
+		.map(|(info, trace)| {
+			TableColumns::new(info)
+				.pack_columns()
+				.map(|pack| {
+					let columns: Vec<&[Base]> = pack.iter().map(|&k| &trace[k as usize][..]).collect();
+					agentic_pcs::pack(&columns).map_err(ZerocheckError::from)
+				})
+				.collect()
+		})
+		.collect()
+}
+
 /// Analyses the AIRs, checks the shapes and (if `checked`) every trace against its AIR and
 /// statement, and proves.
 fn run<A: Air + Sync>(
@@ -181,7 +201,12 @@ fn run<A: Air + Sync>(
 	}
 	// Phase 1: every table's columns, in one commitment; with the checks (which decide whether
 	// there is a proof at all) beside it on the other cores.
-	let columns: Vec<&[Base]> = traces.iter().flat_map(|trace| trace.iter().map(|c| &c[..])).collect();
+	let packs = pack_bit_columns(&infos, traces)?;
+	let mut columns: Vec<&[Base]> = Vec::with_capacity(shape.trace.num_vars.len());
+	for ((info, trace), packs) in infos.iter().zip(traces).zip(&packs) {
+		columns.extend(TableColumns::new(info).plain().map(|k| &trace[k as usize][..]));
+		columns.extend(packs.iter().map(|p| &p[..]));
+	}
 	let commit_all = || commit(&shape.trace.params, &columns).map_err(ZerocheckError::from);
 	let committed = if checked {
 		let tables: Vec<_> = airs.iter().zip(&statement.tables).zip(traces).collect();
@@ -404,7 +429,7 @@ fn prove_inner<A: Air + Sync>(
 	// Per table, the zerocheck (with its bus leaves' claims); then one opening of every
 	// table's columns.
 	let mut proofs = Vec::with_capacity(infos.len());
-	let mut trace_claims = Vec::new();
+	let (mut trace_claims, mut packed_claims) = (Vec::new(), Vec::new());
 	for (t, table_shape) in shape.tables.iter().enumerate() {
 		let table_forge = if t == 0 { forge } else { Forge::None };
 		let table_leaves = match (&shape.bus, &bus) {
@@ -423,13 +448,16 @@ fn prove_inner<A: Air + Sync>(
 			table_forge,
 		)?;
 		let first = shape.trace.first[t].unwrap_or(0);
-		trace_claims.extend(claims(&infos[t], &statement.tables[t], table_shape, first, &point, &cur, &next));
+		let (table_claims, packed) = claims(&infos[t], &statement.tables[t], table_shape, first, &point, &cur, &next);
+		trace_claims.extend(table_claims);
+		packed_claims.extend(packed);
 		proofs.push(TableProof {
 			rounds,
 			cur: cur.iter().map(|e| e.poly().value()).collect(),
 			next: next.iter().map(|e| e.poly().value()).collect(),
 		});
 	}
+	trace_claims.extend(agentic_pcs::ring_switch(&mut transcript, &packed_claims)?);
 	let opening = open_recursive(&shape.trace.params, &[&committed], &trace_claims, &mut transcript)?;
 	Ok(TraceProof {
 		trace_root: committed.commitment().root,

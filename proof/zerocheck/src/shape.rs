@@ -9,7 +9,7 @@ use agentic_air::{AirInfo, BinaryFieldElement};
 use agentic_pcs::{
 	eq_table,
 	field::{dot_base, FastMul},
-	Base, Claim, ClaimKind, Ext, Params, Transcript, MAX_NUM_QUERIES, MAX_NUM_VARS, MAX_POLYS,
+	Base, Claim, ClaimKind, Ext, PackedClaim, Params, Transcript, MAX_NUM_QUERIES, MAX_NUM_VARS, MAX_POLYS, PACK,
 };
 use alloc::vec::Vec;
 
@@ -44,6 +44,9 @@ impl Shape {
 		if statement.boundaries.iter().any(|b| b.column as u64 >= width || b.row >= rows) {
 			return Err(ZerocheckError::BadShape("a boundary value outside the trace"));
 		}
+		if statement.boundaries.iter().any(|b| info.bit_columns.binary_search(&b.column).is_ok()) {
+			return Err(ZerocheckError::BadShape("a boundary value on a bit column (which is committed packed)"));
+		}
 		let mut previous = None;
 		for column in &statement.public_columns {
 			if column.column as u64 >= width {
@@ -77,6 +80,45 @@ impl Shape {
 	}
 }
 
+/// How a table's columns are committed: every column not declared a bit
+/// ([`AirInfo::bit_columns`]) as its own polynomial, in column order, then the bit columns
+/// packed [`PACK`] to a polynomial ([`agentic_pcs::pack`]), in column order.
+pub(crate) struct TableColumns<'a> {
+	info: &'a AirInfo,
+}
+
+impl<'a> TableColumns<'a> {
+	pub(crate) fn new(info: &'a AirInfo) -> Self {
+		TableColumns { info }
+	}
+
+	fn is_bit(&self, column: u32) -> bool {
+		self.info.bit_columns.binary_search(&column).is_ok()
+	}
+
+	/// The columns committed one polynomial each, in order.
+	pub(crate) fn plain(&self) -> impl Iterator<Item = u32> + '_ {
+		(0..self.info.width as u32).filter(move |&k| !self.is_bit(k))
+	}
+
+	/// The bit columns of each packed polynomial, in order (the last pack shorter if the bit
+	/// columns are not a multiple of [`PACK`]).
+	pub(crate) fn pack_columns(&self) -> core::slice::Chunks<'a, u32> {
+		self.info.bit_columns.chunks(PACK)
+	}
+
+	/// The polynomials the table commits.
+	pub(crate) fn polys(&self) -> usize {
+		self.info.width - self.info.bit_columns.len() + self.info.bit_columns.len().div_ceil(PACK)
+	}
+
+	/// The polynomial (from the table's first) of a column that is not a bit column.
+	fn poly(&self, column: u32) -> u32 {
+		debug_assert!(!self.is_bit(column), "a bit column has no polynomial of its own");
+		column - self.info.bit_columns.partition_point(|&k| k < column) as u32
+	}
+}
+
 /// The commitment of a proof: the columns of every table stacked, in table order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Stack {
@@ -89,7 +131,7 @@ pub(crate) struct Stack {
 }
 
 impl Stack {
-	/// `widths[t]` columns of `2^(n_t)` rows per table. The layout is checked here, before
+	/// `widths[t]` polynomials of `2^(n_t)` values per table. The layout is checked here, before
 	/// anything is read.
 	fn new(shapes: &[Shape], widths: impl Iterator<Item = usize>, config: &Config) -> Result<Stack, ZerocheckError> {
 		let mut num_vars = Vec::new();
@@ -158,11 +200,11 @@ pub(crate) fn shapes(infos: &[AirInfo], statement: &Tables, config: &Config) -> 
 	}
 	let tables: Vec<Shape> =
 		infos.iter().zip(&statement.tables).map(|(info, table)| Shape::new(info, table)).collect::<Result<_, _>>()?;
-	let columns: usize = infos.iter().map(|i| i.width).sum();
-	if columns > MAX_POLYS {
-		return Err(ZerocheckError::BadShape("more columns in all than MAX_POLYS"));
+	let polys: usize = infos.iter().map(|i| TableColumns::new(i).polys()).sum();
+	if polys > MAX_POLYS {
+		return Err(ZerocheckError::BadShape("more committed polynomials in all than MAX_POLYS"));
 	}
-	let trace = Stack::new(&tables, infos.iter().map(|i| i.width), config)?;
+	let trace = Stack::new(&tables, infos.iter().map(|i| TableColumns::new(i).polys()), config)?;
 	let values = trace.stacked_values();
 	if values > config.max_stacked_values {
 		return Err(ZerocheckError::StacksTooLarge(values));
@@ -266,8 +308,9 @@ fn absorb_table(transcript: &mut Transcript, info: &AirInfo, shape: &Shape, stat
 	}
 }
 
-/// One table's claims in the trace opening (its columns from polynomial `first` on): every AIR
-/// column at `s`, every next-row AIR column at `s`, every boundary cell.
+/// One table's claims in the trace opening (its polynomials from `first` on): every column
+/// committed on its own at `s`, every next-row column at `s`, every boundary cell; and the
+/// values of its bit columns at `s`, per packed polynomial, for [`agentic_pcs::ring_switch`].
 pub(crate) fn claims(
 	info: &AirInfo,
 	statement: &TableStatement,
@@ -276,28 +319,41 @@ pub(crate) fn claims(
 	point: &[Ext],
 	cur: &[Ext],
 	next: &[Ext],
-) -> Vec<Claim> {
-	let claim = |k: usize, kind: ClaimKind, value: Ext| Claim {
+) -> (Vec<Claim>, Vec<PackedClaim>) {
+	let committed = TableColumns::new(info);
+	let claim = |k: u32, kind: ClaimKind, value: Ext| Claim {
 		commitment: 0,
-		poly: first + k as u32,
+		poly: first + committed.poly(k),
 		kind,
 		point: point.to_vec(),
 		value,
 	};
-	let mut claims: Vec<Claim> = cur.iter().enumerate().map(|(k, v)| claim(k, ClaimKind::Eq, *v)).collect();
+	let mut claims: Vec<Claim> = committed.plain().map(|k| claim(k, ClaimKind::Eq, cur[k as usize])).collect();
+	// Next-row columns and boundaries are never bit columns (`analyze` and `Shape::new`).
 	for (&k, value) in info.next_columns.iter().zip(next) {
-		claims.push(claim(k as usize, ClaimKind::Shifted, *value));
+		claims.push(claim(k, ClaimKind::Shifted, *value));
 	}
 	for b in &statement.boundaries {
 		claims.push(Claim {
 			commitment: 0,
-			poly: first + b.column,
+			poly: first + committed.poly(b.column),
 			kind: ClaimKind::Eq,
 			point: bits(b.row, shape.num_vars),
 			value: Ext::from(b.value),
 		});
 	}
-	claims
+	let plain = (info.width - info.bit_columns.len()) as u32;
+	let packed = committed
+		.pack_columns()
+		.enumerate()
+		.map(|(j, columns)| PackedClaim {
+			commitment: 0,
+			poly: first + plain + j as u32,
+			point: point.to_vec(),
+			values: columns.iter().map(|&k| cur[k as usize]).collect(),
+		})
+		.collect();
+	(claims, packed)
 }
 
 /// The boolean point of row `row`, lowest bit first.

@@ -9,7 +9,7 @@ use crate::{
 	Config, Shape, Statement, TableProof, TableStatement, Tables, TraceProof, ZerocheckError, DOMAIN,
 };
 use agentic_air::{analyze, combine_with_leaves, selectors_at, Air, AirInfo, BinaryFieldElement, Values};
-use agentic_pcs::{field::FastMul, Claim, Ext, Transcript};
+use agentic_pcs::{field::FastMul, Claim, Ext, PackedClaim, Transcript};
 use alloc::vec::Vec;
 
 /// Checks that `proof` shows a trace satisfying `air` under `statement`, with `config`'s
@@ -53,13 +53,13 @@ pub fn verify_tables<A: Air>(
 
 	// Every table's zerocheck (with its bus leaves' claims), then one opening for all their
 	// columns.
-	let mut trace_claims = Vec::new();
+	let (mut trace_claims, mut packed_claims) = (Vec::new(), Vec::new());
 	for (t, table) in proof.tables.iter().enumerate() {
 		let leaves = match (&shape.bus, &bus) {
 			(Some(bus_shape), Some(claims)) => claims.table(bus_shape, t),
 			_ => None,
 		};
-		trace_claims.extend(verify_table(
+		let (claims, packed) = verify_table(
 			airs[t],
 			&infos[t],
 			&shape.tables[t],
@@ -69,8 +69,12 @@ pub fn verify_tables<A: Air>(
 			leaves,
 			&challenges,
 			&mut transcript,
-		)?);
+		)?;
+		trace_claims.extend(claims);
+		packed_claims.extend(packed);
 	}
+	// The bit columns' claims, reduced to claims on their packed polynomials.
+	trace_claims.extend(agentic_pcs::ring_switch(&mut transcript, &packed_claims)?);
 	let mut codes = agentic_pcs::CodeCache::default();
 	let commitment = shape.trace.commitment(proof.trace_root);
 	agentic_pcs::verify_recursive_with(
@@ -123,7 +127,7 @@ fn verify_table<A: Air>(
 	leaves: Option<(&[Ext], Ext, Ext)>,
 	challenges: &[Ext],
 	transcript: &mut Transcript,
-) -> Result<Vec<Claim>, ZerocheckError> {
+) -> Result<(Vec<Claim>, Vec<PackedClaim>), ZerocheckError> {
 	let n = shape.num_vars as usize;
 	let lambdas = transcript.challenge_powers(info.constraints.len());
 	// Σ_x eq(τ, x) F(x) = η a_t + η' b_t with F = Q + η S + η' R and τ = r_t if the table

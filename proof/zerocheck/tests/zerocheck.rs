@@ -438,3 +438,127 @@ fn every_row_constraints_bind_padding_rows() {
 		assert_eq!(verify(&air, &statement, &CONFIG, &proof), Err(ZerocheckError::FinalCheckFailed), "row {row}");
 	}
 }
+
+/// Forty bit columns (two packed polynomials: 32 and 8 columns) and their weighted sum
+/// `c = Σ_i (i + 1) b_i`, with bit column 3 public.
+struct Bits;
+
+impl Bits {
+	const BITS: usize = 40;
+
+	fn trace(n: u32, seed: u64) -> Vec<Vec<Base>> {
+		let mut rng = Rng(seed);
+		let rows = 1usize << n;
+		let mut trace: Vec<Vec<Base>> =
+			(0..Self::BITS).map(|_| (0..rows).map(|_| Base::from_value(rng.below(2) as u32)).collect()).collect();
+		let sum = (0..rows).map(|i| Self::sum(&trace, i)).collect();
+		trace.push(sum);
+		trace
+	}
+
+	fn sum(trace: &[Vec<Base>], row: usize) -> Base {
+		(0..Self::BITS).fold(Base::zero(), |acc, k| acc.add(&trace[k][row].mul(&Base::from_value(k as u32 + 1))))
+	}
+
+	fn statement(trace: &[Vec<Base>], r: u64) -> Statement {
+		let public = PublicColumn { column: 3, values: trace[3].clone() };
+		Statement { context: b"bits test".to_vec(), active_rows: r, boundaries: vec![], public_columns: vec![public] }
+	}
+}
+
+impl Air for Bits {
+	fn width(&self) -> usize {
+		Self::BITS + 1
+	}
+
+	fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+		// Declared out of order and one twice: the same bit columns.
+		for k in (0..Self::BITS).rev().chain([7]) {
+			b.assert_bit_column(k);
+		}
+		let sum = (0..Self::BITS)
+			.map(|k| b.cur(k) * b.constant(Base::from_value(k as u32 + 1)))
+			.fold(b.cur(Self::BITS), |acc, term| acc + term);
+		b.assert_zero(sum);
+	}
+}
+
+/// Bit columns are committed packed: a valid trace proves, and a cell that is not a bit (the
+/// weighted sum kept, so that only the packing can tell) is refused by the row checker and, proven
+/// anyway, by the verifier; so are a flipped bit, a public bit column and a boundary on a bit
+/// column.
+#[test]
+fn bit_columns_are_committed_packed_and_must_be_bits() {
+	let info = agentic_air::analyze(&Bits).expect("analyze");
+	assert_eq!(info.bit_columns, (0..Bits::BITS as u32).collect::<Vec<_>>());
+	for (n, r) in [(1u32, 1u64), (3, 6), (6, 50)] {
+		let trace = Bits::trace(n, 0x5eed_0b17 + n as u64);
+		let statement = Bits::statement(&trace, r);
+		let proof = prove(&Bits, &statement, &CONFIG, &trace).expect("prove");
+		verify(&Bits, &statement, &CONFIG, &proof).unwrap_or_else(|e| panic!("n {n}: {e}"));
+		let mut rng = Rng(0x5eed_0b18 + n as u64);
+		for case in 0..24 {
+			let (row, column) = (rng.below(1 << n) as usize, rng.below(Bits::BITS as u64) as usize);
+			let mut bad = trace.clone();
+			if case % 2 == 0 {
+				// Not a bit; the sum still holds.
+				let value = Base::from_value(2 + rng.below(u32::MAX as u64 - 2) as u32);
+				bad[column][row] = value;
+			} else {
+				// A flipped bit, the sum left: a constraint refuses it too.
+				bad[column][row] = bad[column][row].add(&Base::one());
+			}
+			if case % 2 == 0 {
+				bad[Bits::BITS][row] = Bits::sum(&bad, row);
+			}
+			let statement = Bits::statement(&bad, r);
+			let violation = agentic_air::check_trace(&Bits, &bad, r).expect_err("checked");
+			assert_eq!(violation.row, row as u64);
+			if case % 2 == 0 {
+				assert_eq!(violation.constraint, info.constraints.len() + column, "the bit column's check");
+			}
+			assert!(matches!(prove(&Bits, &statement, &CONFIG, &bad), Err(ZerocheckError::Violation(_))));
+			let proof = prove_unchecked(&Bits, &statement, &CONFIG, &bad).expect("unchecked");
+			assert!(
+				verify(&Bits, &statement, &CONFIG, &proof).is_err(),
+				"n {n} case {case}: row {row} column {column}"
+			);
+		}
+	}
+	// A bit column's value at the final point solved so that the final check passes (the sum
+	// is linear in it), in both packs, first and last columns: only the packed opening refuses
+	// it. (Bit column 3 is public, so it is left out: its public check comes first.)
+	// The trace's sum column is changed on one row, so that the solved value is not the true one
+	// (on a valid trace it would be).
+	let mut trace = Bits::trace(4, 9);
+	trace[Bits::BITS][5] = trace[Bits::BITS][5].add(&Base::from_value(77));
+	let statement = Bits::statement(&trace, 12);
+	for k in [0u32, 31, 32, 39] {
+		let proof = prove_forged(&Bits, &statement, &CONFIG, &trace, Forgery::RoundsAndCur(k)).expect("forged");
+		let result = verify(&Bits, &statement, &CONFIG, &proof);
+		assert!(matches!(result, Err(ZerocheckError::Opening(_))), "bit column {k}: {result:?}");
+	}
+	// A boundary on a bit column has no claim to become: refused.
+	let trace = Bits::trace(2, 1);
+	let mut statement = Bits::statement(&trace, 3);
+	statement.boundaries.push(Boundary { column: 5, row: 0, value: trace[5][0] });
+	assert!(matches!(prove(&Bits, &statement, &CONFIG, &trace), Err(ZerocheckError::BadShape(_))));
+}
+
+/// A column declared a bit that is read on the next row, or that does not exist, is refused.
+#[test]
+fn bit_columns_read_on_the_next_row_are_refused() {
+	struct NextBit(usize);
+	impl Air for NextBit {
+		fn width(&self) -> usize {
+			2
+		}
+		fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+			b.assert_bit_column(self.0);
+			b.assert_transition(b.next(0) + b.cur(1));
+		}
+	}
+	assert_eq!(agentic_air::analyze(&NextBit(0)), Err(agentic_air::AirError::BadBitColumn(0)));
+	assert_eq!(agentic_air::analyze(&NextBit(2)), Err(agentic_air::AirError::BadBitColumn(2)));
+	assert_eq!(agentic_air::analyze(&NextBit(1)).map(|i| i.bit_columns), Ok(vec![1]));
+}
