@@ -515,8 +515,9 @@ fn ligerito_agent() -> (Worker, SignedSubmission) {
 	let (program, depth, mut submission) = crate::fixtures::ligerito_limits();
 	let pair = sp_core::sr25519::Pair::from_seed(&[9; 32]);
 	let id = register_in(ALICE, program.clone(), depth, VerificationMode::Ligerito, &pair);
-	// A run of about 100,000 steps pays about as many in fees: more than `PREPAID`.
-	<Fees as agentic_primitives::traits::AgentFees<u64, u64>>::top_up(&ALICE, id, PREPAID).expect("funded");
+	// A run of about 465,000 steps pays about as many in fees: more than the `PREPAID` of the
+	// registration.
+	<Fees as agentic_primitives::traits::AgentFees<u64, u64>>::top_up(&ALICE, id, 5 * PREPAID).expect("funded");
 	submission.agent = id;
 	let w = Worker { id, pair, program, state: StateTree::new(depth).unwrap(), seq: 0 };
 	let signed = w.sign(submission);

@@ -409,6 +409,11 @@ impl Air for Cpu {
 			b.assert_transition(delta.clone() * b.cur(RET));
 			b.assert_transition(delta * b.cur(RET_INV) + b.one() + b.cur(RET));
 			b.assert_eq(b.cur(JG), s(b, signal::DYN) * (b.one() + b.cur(RET)));
+			// `ret`, `jg`, `end` and `taken` are bits by their equations (the comparison a
+			// branch reads is 0 or 1): declared so that the commitment packs them.
+			for column in [RET, JG, END, TAKEN] {
+				b.assert_bit_column(column);
+			}
 
 			// 5. The next pc, halting and gas.
 			let (next_pc, target) = (f(b, fields::NEXT_PC), f(b, fields::TARGET));

@@ -158,6 +158,11 @@ impl Air for Shift {
 		for j in 0..32 {
 			b.assert_bit_column(B + j);
 		}
+		// The result's bits and `b5` are bits by their equations below (one flag selects each),
+		// declared so that the commitment packs them too.
+		for column in (C..C + 64).chain([B5]) {
+			b.assert_bit_column(column);
+		}
 
 		// The packing direction and width, each a sum of flags.
 		let left64 = sum(b, &[Left64, RotateLeft64]);
