@@ -35,7 +35,7 @@
 //! map on 128 values of `E`.
 
 use crate::{
-	field::{mul, FastMul},
+	field::FastMul,
 	layout::eq_table,
 	Base, BinaryFieldElement, Claim, ClaimKind, Ext, PcsError, Transcript,
 };
@@ -173,19 +173,18 @@ pub fn packed_eval(point: &[Ext], s: &[Ext]) -> Ext {
 	assert_eq!(r.len(), s.len(), "a packed claim's point has 7 coordinates more than the polynomial's variables");
 	let mut t = [Ext::zero(); 128];
 	t[0] = Ext::one();
-	let x = Ext::from_value(2);
 	for (s_j, r_j) in s.iter().zip(r) {
 		// T (1 ⊗ r_j) = Σ_u T_u ⊗ x^u r_j: coordinate u' takes T_u where bit u' of x^u r_j is set.
 		let mut right = [Ext::zero(); 128];
-		let mut m = *r_j;
+		let mut m = r_j.poly().value();
 		for t_u in &t {
-			let mut bits = m.poly().value();
+			let mut bits = m;
 			while bits != 0 {
 				let u2 = bits.trailing_zeros() as usize;
 				right[u2] = right[u2].add(t_u);
 				bits &= bits - 1;
 			}
-			m = mul(&m, &x);
+			m = times_x(m);
 		}
 		for (t_u, right_u) in t.iter_mut().zip(&right) {
 			*t_u = t_u.add(&t_u.fast_mul(s_j)).add(right_u);
@@ -194,9 +193,15 @@ pub fn packed_eval(point: &[Ext], s: &[Ext]) -> Ext {
 	eq_table(rho).iter().zip(&t).fold(Ext::zero(), |acc, (w, t_u)| acc.add(&w.fast_mul(t_u)))
 }
 
+/// `v · x` in `E` (`x^128 = x^7 + x^2 + x + 1`): a shift and, if `x^127` was set, the fold.
+fn times_x(v: u128) -> u128 {
+	(v << 1) ^ ((v >> 127) * 0x87)
+}
+
 #[cfg(all(test, feature = "prover"))]
 mod tests {
 	use super::*;
+	use crate::field::mul;
 
 	fn random(seed: &mut u128) -> Ext {
 		*seed = seed.wrapping_mul(0x2545_f491_4f6c_dd1d_6a09_e667_f3bc_c909).wrapping_add(0x9e37_79b9);
@@ -206,6 +211,15 @@ mod tests {
 	/// A column's multilinear extension at `r`.
 	fn evaluate(column: &[Base], r: &[Ext]) -> Ext {
 		eq_table(r).iter().zip(column).fold(Ext::zero(), |acc, (e, b)| acc.add(&e.fast_mul(&Ext::from(*b))))
+	}
+
+	#[test]
+	fn times_x_is_the_fields_product_by_x() {
+		let mut seed = 3u128;
+		let x = Ext::from_value(2);
+		for v in (0..64).map(|_| random(&mut seed)).chain([Ext::one(), Ext::from_value(1 << 127)]) {
+			assert_eq!(Ext::from_value(times_x(v.poly().value())), mul(&v, &x));
+		}
 	}
 
 	#[test]

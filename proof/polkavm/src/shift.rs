@@ -158,7 +158,7 @@ impl Air for Shift {
 		for j in 0..32 {
 			b.assert_bit_column(B + j);
 		}
-		// The result's bits and `b5` are bits by their equations below (one flag selects each),
+		// The result's bits and `b5` are bits by their equations below (each a sum of bits the flags select),
 		// declared so that the commitment packs them too.
 		for column in (C..C + 64).chain([B5]) {
 			b.assert_bit_column(column);
