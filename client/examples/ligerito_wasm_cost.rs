@@ -40,17 +40,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 			bond: 100 * UNIT,
 			prepaid: 10_000 * UNIT,
 		});
-		let nonce = client.account_nonce(&bob.public().into()).await?;
-		let done = client.submit_and_watch(&client.sign(register, &bob, nonce), Duration::from_secs(60)).await?;
-		let agent = client
-			.events(done.in_block)
-			.await?
-			.into_iter()
-			.find_map(|e| match e {
-				RuntimeEvent::AgentRegistry(pallet_agent_registry::Event::Registered { agent, .. }) => Some(agent),
-				_ => None,
-			})
-			.ok_or("no Registered event")?;
+		let agent = client.register_agent(register, &bob, Duration::from_secs(60)).await?;
 		submission.agent = agent;
 		let steps = submission.steps;
 		let proof = match &submission.evidence {

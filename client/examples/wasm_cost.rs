@@ -6,7 +6,7 @@
 use agentic_client::Client;
 use agentic_example_agents as examples;
 use agentic_primitives::{state::StateTree, Input, Inputs, SignedSubmission, VerificationMode};
-use agentic_runtime::{RuntimeCall, RuntimeEvent, UNIT};
+use agentic_runtime::{RuntimeCall, UNIT};
 use agentic_verifier::{program::Program, reexec::build_evidence};
 use sp_core::{sr25519, Pair};
 use std::time::Duration;
@@ -50,17 +50,7 @@ async fn run(
 		bond: 100 * UNIT,
 		prepaid: 10_000 * UNIT,
 	});
-	let nonce = client.account_nonce(&bob.public().into()).await?;
-	let done = client.submit_and_watch(&client.sign(register, &bob, nonce), Duration::from_secs(60)).await?;
-	let agent = client
-		.events(done.in_block)
-		.await?
-		.into_iter()
-		.find_map(|e| match e {
-			RuntimeEvent::AgentRegistry(pallet_agent_registry::Event::Registered { agent, .. }) => Some(agent),
-			_ => None,
-		})
-		.ok_or("no Registered event")?;
+	let agent = client.register_agent(register, &bob, Duration::from_secs(60)).await?;
 	let program = Program::load(&blob).map_err(|e| format!("{e:?}"))?;
 	let mut state = StateTree::new(depth).map_err(|e| format!("{e:?}"))?;
 	for (seq, value) in values.iter().copied().enumerate() {

@@ -33,8 +33,12 @@ impl EventLayouts {
 	pub fn from_metadata(bytes: &[u8]) -> Result<Self, Error> {
 		let prefixed = RuntimeMetadataPrefixed::decode(&mut &bytes[..])?;
 		let (registry, pallets): (PortableRegistry, Vec<(u8, Option<u32>)>) = match prefixed.1 {
-			RuntimeMetadata::V14(m) => (m.types, m.pallets.iter().map(|p| (p.index, p.event.as_ref().map(|e| e.ty.id))).collect()),
-			RuntimeMetadata::V15(m) => (m.types, m.pallets.iter().map(|p| (p.index, p.event.as_ref().map(|e| e.ty.id))).collect()),
+			RuntimeMetadata::V14(m) => {
+				(m.types, m.pallets.iter().map(|p| (p.index, p.event.as_ref().map(|e| e.ty.id))).collect())
+			},
+			RuntimeMetadata::V15(m) => {
+				(m.types, m.pallets.iter().map(|p| (p.index, p.event.as_ref().map(|e| e.ty.id))).collect())
+			},
 			other => return Err(Error::Unexpected(format!("metadata version {} is not supported", other.version()))),
 		};
 		Ok(Self::new(registry, pallets.into_iter().filter_map(|(index, ty)| Some((index, ty?)))))
@@ -53,10 +57,9 @@ impl EventLayouts {
 	/// Steps over one encoded `RuntimeEvent` (pallet index, then that pallet's event).
 	fn skip_event(&self, input: &mut &[u8]) -> Result<u8, Error> {
 		let pallet = u8::decode(input)?;
-		let ty = self
-			.pallet_events
-			.get(&pallet)
-			.ok_or_else(|| Error::Unexpected(format!("an event of pallet {pallet}, which the chain's metadata lacks")))?;
+		let ty = self.pallet_events.get(&pallet).ok_or_else(|| {
+			Error::Unexpected(format!("an event of pallet {pallet}, which the chain's metadata lacks"))
+		})?;
 		self.skip(*ty, input, 0)?;
 		Ok(pallet)
 	}
@@ -66,7 +69,8 @@ impl EventLayouts {
 		if depth > MAX_DEPTH {
 			return Err(Error::Unexpected(format!("type {id} nests deeper than {MAX_DEPTH}")));
 		}
-		let ty = self.registry.resolve(id).ok_or_else(|| Error::Unexpected(format!("type {id} is not in the registry")))?;
+		let ty =
+			self.registry.resolve(id).ok_or_else(|| Error::Unexpected(format!("type {id} is not in the registry")))?;
 		match &ty.type_def {
 			TypeDef::Composite(c) => {
 				for field in &c.fields {

@@ -16,9 +16,7 @@
 pub mod dev_node;
 pub mod events;
 
-use agentic_runtime::{
-	Address, Header, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic,
-};
+use agentic_runtime::{Address, Header, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic};
 use codec::{Decode, Encode};
 use jsonrpsee::{
 	core::client::{ClientT, Subscription, SubscriptionClientT},
@@ -225,6 +223,32 @@ impl Client {
 		self.submit_bytes(xt.encode()).await
 	}
 
+	/// Registers an agent: signs `register` (a `register` call of the agent registry) with
+	/// `owner`'s next nonce, follows it until finalized and returns the new agent's id, from the
+	/// block's `Registered` event for `owner`.
+	pub async fn register_agent(
+		&self,
+		register: RuntimeCall,
+		owner: &sr25519::Pair,
+		timeout: Duration,
+	) -> Result<agentic_primitives::AgentId, Error> {
+		let who: agentic_runtime::AccountId = owner.public().into();
+		let nonce = self.account_nonce(&who).await?;
+		let done = self.submit_and_watch(&self.sign(register, owner, nonce), timeout).await?;
+		self.events(done.in_block)
+			.await?
+			.into_iter()
+			.find_map(|e| match e {
+				RuntimeEvent::AgentRegistry(pallet_agent_registry::Event::Registered { agent, owner: o, .. })
+					if o == who =>
+				{
+					Some(agent)
+				},
+				_ => None,
+			})
+			.ok_or_else(|| Error::Unexpected("no Registered event for the owner in the block".into()))
+	}
+
 	/// Sends a transaction and follows it until its block is finalized.
 	pub async fn submit_and_watch(&self, xt: &UncheckedExtrinsic, timeout: Duration) -> Result<Finalized, Error> {
 		let mut watch = self.watch(xt).await?;
@@ -237,8 +261,9 @@ impl Client {
 			match status {
 				TxStatus::InBlock(hash) => in_block = Some(hash),
 				TxStatus::Retracted => in_block = None,
-				TxStatus::Finalized(finalized) =>
-					return Ok(Finalized { in_block: in_block.unwrap_or(finalized), finalized }),
+				TxStatus::Finalized(finalized) => {
+					return Ok(Finalized { in_block: in_block.unwrap_or(finalized), finalized })
+				},
 				TxStatus::Ready | TxStatus::Future | TxStatus::Broadcast => {},
 			}
 		}
