@@ -47,11 +47,11 @@ pub mod fields {
 	pub const IMM: usize = 3;
 	/// Second immediate, low and high words.
 	pub const IMM2: usize = 5;
-	/// `rd + 1` (0: none).
+	/// `x^rd`, the base-field element whose value is `1 << rd` (0: none).
 	pub const RD: usize = 7;
-	/// `ra + 1` (0: none).
+	/// `x^ra` (0: none).
 	pub const RA: usize = 8;
-	/// `rb + 1` (0: none).
+	/// `x^rb` (0: none).
 	pub const RB: usize = 9;
 	/// The ALU operation's id.
 	pub const ALU_OP: usize = 10;
@@ -216,7 +216,7 @@ fn pack_bits(bits: &[bool]) -> Base {
 /// A program row's fields as the program table holds them.
 pub fn row_fields(row: &ProgramRow, coordinates: &agentic_air::ext::Coordinates) -> [Base; fields::COUNT] {
 	let word = |v: u64| Base::from_value(v as u32);
-	let index = |r: Option<u8>| Base::from_value(r.map_or(0, |r| u32::from(r) + 1));
+	let index = |r: Option<u8>| Base::from_value(r.map_or(0, |r| 1 << r));
 	let signals = decode::signals(row.opcode).unwrap_or(decode::TRAP);
 	let (alu_op, shift_op) = match signals.chip {
 		Some(ChipRequest::Alu(op)) => (op.id(), 0),
@@ -315,16 +315,18 @@ pub struct Program;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Jumps;
 
-/// Requires `count` flags from `first` to be bits, at most one of them set.
-fn assert_at_most_one<AB: AirBuilder>(b: &mut AB, first: usize, count: usize) {
-	for i in 0..count {
-		b.assert_bit_column(first + i);
+/// Requires the `count` flags from `first` to be the bits of `field`: each a bit column, and
+/// `Σ_k x^k flag_k = field`. The flags' bits map to a base-field value injectively (the `x^k`
+/// are distinct basis elements), so the flags are exactly `field`'s bits: the looked-up
+/// `x^r` sets flag `r` alone, and 0 none.
+fn assert_flags_are<AB: AirBuilder>(b: &mut AB, first: usize, count: usize, field: AB::Expr) {
+	debug_assert!(count <= 32, "a base-field value has 32 bits");
+	for k in 0..count {
+		b.assert_bit_column(first + k);
 	}
-	for i in 0..count {
-		for j in i + 1..count {
-			b.assert_zero(b.cur(first + i) * b.cur(first + j));
-		}
-	}
+	let packed = (0..count)
+		.fold(b.constant(Base::zero()), |acc, k| acc + b.constant(Base::from_value(1 << k)) * b.cur(first + k));
+	b.assert_eq(field, packed);
 }
 
 /// A read of a read-only table with a multiplicative counter `rho`: receive `(fields, ρ)`, send
@@ -366,10 +368,7 @@ impl Air for Cpu {
 				b.assert_bit_column(SIGNALS + bit);
 			}
 			for (first, field) in [(D, fields::RD), (A, fields::RA), (B, fields::RB)] {
-				assert_at_most_one(b, first, REGISTERS);
-				let index = (0..REGISTERS)
-					.fold(zero.clone(), |acc, k| acc + b.constant(Base::from_value(k as u32 + 1)) * b.cur(first + k));
-				b.assert_eq(f(b, field), index);
+				assert_flags_are(b, first, REGISTERS, f(b, field));
 			}
 
 			// 2. Operands, result routing.

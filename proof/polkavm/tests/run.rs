@@ -283,7 +283,7 @@ fn random_runs_with_traps_agree_with_reexecution() {
 }
 
 /// A register flag moved to another register (the instruction names `r_k`, the row flags
-/// `r_j`): the index binding `rd = Σ (k + 1) d_k` refuses it, as it does for `ra` and `rb`.
+/// `r_j`): the index binding `rd = Σ x^k d_k` refuses it, as it does for `ra` and `rb`.
 #[test]
 fn a_moved_register_flag_is_rejected() {
 	use agentic_air::{Base, BinaryFieldElement};
