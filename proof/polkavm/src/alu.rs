@@ -58,9 +58,11 @@ impl AluOp {
 		AluOp::Equal,
 	];
 
-	/// The operation's id: its position in [`AluOp::ALL`], the first field of its bus tuple.
+	/// The operation's id, the first field of its bus tuple: `x^i` (the value `1 << i`) for its
+	/// position `i` in [`AluOp::ALL`], so that the chip's flags are bound to it by one equation
+	/// ([`chip::op_tag`]).
 	pub fn id(self) -> u32 {
-		self as u32
+		1 << (self as u32)
 	}
 
 	/// Whether the carry chain computes `a + !b + 1` rather than `a + b`.
@@ -88,7 +90,8 @@ impl AluOp {
 
 /// Column layout of the ALU chip.
 pub mod columns {
-	/// The operation flags, one per [`super::AluOp`], one-hot.
+	/// The operation flags, one per [`super::AluOp`]: bits, one-hot on every row that receives a
+	/// request (bound by its id, `chip::assert_flag_bits`).
 	pub const FLAGS: usize = 0;
 	/// The 64 bits of `a`, least significant first.
 	pub const A: usize = FLAGS + super::AluOp::ALL.len();
@@ -119,7 +122,7 @@ impl Air for Alu {
 		let (a, bb, c) = (|i: usize| A + i, |i: usize| B + i, |i: usize| C + i);
 
 		let n = AluOp::ALL.len();
-		chip::assert_one_hot(b, FLAGS, n);
+		chip::assert_flag_bits(b, FLAGS, n);
 
 		// The operands' bits; the result's bits and the carries are bits by their equations
 		// below, and declared so that the commitment packs them too.
@@ -173,7 +176,7 @@ impl Air for Alu {
 
 		// The request this row answers.
 		let fields = [
-			chip::op_id(b, FLAGS, n),
+			chip::op_tag(b, FLAGS, n),
 			chip::word(b, A),
 			chip::word(b, A + 32),
 			chip::word(b, B),
@@ -186,6 +189,8 @@ impl Air for Alu {
 }
 
 /// The bus tuple of `c = op(a, b)` (without the bus tag), as a sender puts it on [`bus::ALU`].
+/// Every sender must put an operation's id first (as this does): the chip's flags are one-hot
+/// on a receiving row only because no sender puts anything else there.
 pub fn tuple(op: AluOp, a: u64, b: u64, c: u64) -> Vec<Base> {
 	chip::tuple(op.id(), a, b, c)
 }

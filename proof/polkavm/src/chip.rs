@@ -31,9 +31,20 @@ pub(crate) fn assert_one_hot<AB: AirBuilder>(b: &mut AB, first: usize, count: us
 	b.assert_eq(sum, b.one());
 }
 
-/// The operation's id from its flags: `Σ_i i · flag_i`.
-pub(crate) fn op_id<AB: AirBuilder>(b: &AB, first: usize, count: usize) -> AB::Expr {
-	(0..count).fold(b.constant(Base::zero()), |acc, i| acc + b.constant(Base::from_value(i as u32)) * b.cur(first + i))
+/// Declares the `count` operation flags from `first` bit columns. They are one-hot on every row
+/// that receives a request: the request's operation field is [`op_tag`] of them, and a sender
+/// only ever puts `x^i` there (an operation's id), which bits map to injectively, so exactly
+/// flag `i` is set. (A chip's padding rows receive nothing and hold the default operation.)
+pub(crate) fn assert_flag_bits<AB: AirBuilder>(b: &mut AB, first: usize, count: usize) {
+	debug_assert!(count <= 32, "a base-field value has 32 bits");
+	for i in 0..count {
+		b.assert_bit_column(first + i);
+	}
+}
+
+/// The operation's id from its flags: `Σ_i x^i · flag_i` (the value whose bit `i` is `flag_i`).
+pub(crate) fn op_tag<AB: AirBuilder>(b: &AB, first: usize, count: usize) -> AB::Expr {
+	(0..count).fold(b.constant(Base::zero()), |acc, i| acc + b.constant(Base::from_value(1 << i)) * b.cur(first + i))
 }
 
 /// The bus tuple of a request with its result (without the bus tag).

@@ -60,9 +60,10 @@ impl ShiftOp {
 		ShiftOp::RotateRight32,
 	];
 
-	/// The operation's id: its position in [`ShiftOp::ALL`].
+	/// The operation's id, the first field of its bus tuple: `x^i` (the value `1 << i`) for its
+	/// position `i` in [`ShiftOp::ALL`] ([`chip::op_tag`]).
 	pub fn id(self) -> u32 {
-		self as u32
+		1 << (self as u32)
 	}
 
 	/// Whether the operation works on 32 bits.
@@ -99,7 +100,8 @@ impl ShiftOp {
 
 /// Column layout of the shift chip.
 pub mod columns {
-	/// The operation flags, one per [`super::ShiftOp`], one-hot.
+	/// The operation flags, one per [`super::ShiftOp`]: bits, one-hot on every row that receives a
+	/// request (bound by its id, `chip::assert_flag_bits`).
 	pub const FLAGS: usize = 0;
 	/// The 64 bits of the value `a`.
 	pub const A: usize = FLAGS + super::ShiftOp::ALL.len();
@@ -149,7 +151,7 @@ impl Air for Shift {
 		let sum = |b: &AB, ops: &[ShiftOp]| ops.iter().fold(b.constant(Base::zero()), |acc, &op| acc + f(b, op));
 
 		let n = ShiftOp::ALL.len();
-		chip::assert_one_hot(b, FLAGS, n);
+		chip::assert_flag_bits(b, FLAGS, n);
 		for i in 0..64 {
 			b.assert_bit_column(A + i);
 			b.assert_bit_column(LO + i);
@@ -229,7 +231,7 @@ impl Air for Shift {
 		}
 
 		let fields = [
-			chip::op_id(b, FLAGS, n),
+			chip::op_tag(b, FLAGS, n),
 			chip::word(b, A),
 			chip::word(b, A + 32),
 			chip::word(b, B),
@@ -242,6 +244,8 @@ impl Air for Shift {
 }
 
 /// The bus tuple of `c = op(a, b)` (without the bus tag), as a sender puts it on [`bus::SHIFT`].
+/// Every sender must put an operation's id first (as this does): the chip's flags are one-hot
+/// on a receiving row only because no sender puts anything else there.
 pub fn tuple(op: ShiftOp, a: u64, b: u64, c: u64) -> Vec<Base> {
 	chip::tuple(op.id(), a, b, c)
 }

@@ -181,8 +181,9 @@ fn forged_rows_are_rejected() {
 	assert!(!forged_row_accepted::<Alu>((AluOp::LessSigned, u64::MAX, 1), |t| set(t, C, 0)));
 	// An unsigned comparison's answer flipped (the borrow is determined by the chain).
 	assert!(!forged_row_accepted::<Alu>((AluOp::LessUnsigned, 5, 9), |t| set(t, C, 0)));
-	// Three flags set (an odd count, so they sum to 1): and + or + xor computes 0 and packs to
-	// the id of `LessUnsigned`, claiming "5 < 9 is false".
+	// Three flags set: and + or + xor computes 0, claiming "5 < 9 is false" (it packed to the
+	// id of `LessUnsigned` under the old ids; now the row receives the three flags' tags, which
+	// no sender sends).
 	assert!(!forged_row_accepted::<Alu>((AluOp::LessUnsigned, 5, 9), |t| {
 		for op in AluOp::ALL {
 			set(t, FLAGS + op as usize, u32::from(matches!(op, AluOp::And | AluOp::Or | AluOp::Xor)));

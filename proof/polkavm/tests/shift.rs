@@ -174,9 +174,10 @@ fn forged_rows_are_rejected() {
 			t[B + i][1] = value;
 		}
 	}));
-	// Three flags set (an odd count, so they sum to 1): `shl64 + rotl64 + shr64` selects the
-	// reversed packing (the two left flags cancel), computes `c_q = lo_(63-q) + hi_q`, and packs
-	// to id 0 ^ 6 ^ 2 = 4, `sar64`: a false "sar(a, 4)" that only the pairwise products refuse.
+	// Three flags set: `shl64 + rotl64 + shr64` selects the reversed packing (the two left flags
+	// cancel) and computes `c_q = lo_(63-q) + hi_q`, claimed as "shl(a, 4)" (under the old ids it
+	// packed to `sar64`'s and only the pairwise products refused it; now the row receives the
+	// three flags' tags, which no sender sends).
 	assert!(!forged_row_accepted::<Shift>((ShiftOp::Left64, a, 4), |t| {
 		witness_of(t, (ShiftOp::Right64, a, 4));
 		for op in [ShiftOp::Left64, ShiftOp::RotateLeft64, ShiftOp::Right64] {

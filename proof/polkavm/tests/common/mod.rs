@@ -183,9 +183,15 @@ pub fn forged_row_accepted<C: Chip>(op: (C::Op, u64, u64), forge: impl Fn(&mut V
 	let first = C::ops()[0];
 	let ops = vec![(first, 3, 4), op, (first, 5, 6)];
 	let mut trace = C::trace(&ops, num_vars(ops.len()));
+	// The honest row receives exactly its request (so a forgery is refused for what it forges,
+	// not because the statement reads the row differently).
+	assert_eq!(C::received(&trace, 1), C::tuple(op.0, op.1, op.2, C::apply(op.0, op.1, op.2)), "{op:?}");
 	forge(&mut trace);
 	let mut statement = statement::<C>(&ops);
+	// The forged row's operands and result as sent, under the requested operation's id (a
+	// sender only ever sends an operation's id).
 	statement.public_interactions[1].fields = C::received(&trace, 1);
+	statement.public_interactions[1].fields[0] = C::tuple(op.0, 0, 0, 0)[0];
 	assert!(
 		prove_tables(&[&C::default()], &statement, &CONFIG, &[&trace]).is_err(),
 		"the checked prover accepts {op:?}"
@@ -211,9 +217,9 @@ pub fn word(trace: &[Vec<Base>], first: usize, row: usize) -> Base {
 	(0..32).fold(Base::zero(), |acc, i| acc.add(&Base::from_value(1 << i).mul(&trace[first + i][row])))
 }
 
-/// The operation field of row `row`: `Σ_i i · flag_i`.
+/// The operation field of row `row` as the chip receives it: `Σ_i x^i · flag_i`.
 pub fn op_field(trace: &[Vec<Base>], flags: usize, count: usize, row: usize) -> Base {
-	(0..count).fold(Base::zero(), |acc, i| acc.add(&Base::from_value(i as u32).mul(&trace[flags + i][row])))
+	(0..count).fold(Base::zero(), |acc, i| acc.add(&Base::from_value(1 << i).mul(&trace[flags + i][row])))
 }
 
 /// Adds a random nonzero value to cell `(table, column, row)` of an honest run witness, then
