@@ -14,15 +14,8 @@ cd "$(dirname "$0")/.."
 repeat="${1:-3}"
 cargo build --locked -p agentic-node
 cargo build --locked -p agentic-client --example ligerito_wasm_cost
-log="$(mktemp)"
-"$CARGO_TARGET_DIR/debug/agentic-node" --dev --tmp --rpc-port 9989 --port 30589 --prometheus-port 9689 2>"$log" &
-node_pid=$!
-trap 'kill "$node_pid" 2>/dev/null; wait "$node_pid" 2>/dev/null; rm -f "$log"' EXIT
-for _ in $(seq 120); do
-	(exec 3<>/dev/tcp/127.0.0.1/9989) 2>/dev/null && break
-	kill -0 "$node_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
-	sleep 1
-done
+. scripts/dev-node.sh
+start_dev_node 9989
 fixtures=()
 for _ in $(seq "$repeat"); do
 	fixtures+=(pallets/submissions/benchmarks/ligerito_limits.scale pallets/submissions/benchmarks/ligerito_long_run.scale)

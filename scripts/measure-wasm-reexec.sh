@@ -11,11 +11,8 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 cargo build --locked -p agentic-node
 cargo build --locked -p agentic-client --example wasm_cost
-log="$(mktemp)"
-"$CARGO_TARGET_DIR/debug/agentic-node" --dev --tmp --rpc-port 9988 --port 30588 --prometheus-port 9688 2>"$log" &
-node_pid=$!
-trap 'kill "$node_pid" 2>/dev/null; wait "$node_pid" 2>/dev/null; rm -f "$log"' EXIT
-sleep 10
+. scripts/dev-node.sh
+start_dev_node 9988
 "$CARGO_TARGET_DIR/debug/examples/wasm_cost" ws://127.0.0.1:9988 | while read -r label number steps value; do
 	ms=$(grep -o "Prepared block for proposing at $number ([0-9]* ms)" "$log" | grep -o '([0-9]* ms)' | tr -d '()')
 	case "$label" in
