@@ -13,15 +13,15 @@ use agentic_air::{
 	Direction, Lanes, Point, Selector, Values, LANES, MAX_INDEX_BIT,
 };
 use agentic_pcs::{
-	field::{fold_pairs, FastMul},
+	field::{fold_pairs, mul_wide, reduce_wide, FastMul},
 	prover::{commit, open_recursive, Committed},
 	Base, Ext, Transcript,
 };
 
 /// Proves that `trace` (the AIR's columns, `2^n` values each) satisfies `air` under
-/// `statement`. The trace is checked, row by row and against the statement's boundary values
-/// and public columns, before any proof is made (with feature `parallel`, beside the
-/// commitment): an invalid trace is an error, not a proof.
+/// `statement`. An invalid trace is an error, not a proof: the proof made is verified before it
+/// is returned, and if it fails the trace is checked row by row and against the statement's
+/// boundary values and public columns for the first violation ([`run`]).
 pub fn prove<A: Air + Sync>(
 	air: &A,
 	statement: &Statement,
@@ -33,8 +33,8 @@ pub fn prove<A: Air + Sync>(
 
 /// Proves that every trace satisfies its AIR under `statement` (one AIR and one trace per
 /// table, in the statement's order), and that the tables' interactions balance with the
-/// statement's public ones. Every trace is checked before any proof is made, and the balance
-/// after the challenges: an invalid trace is an error, not a proof.
+/// statement's public ones. The balance is checked after the challenges and the proof made is
+/// verified before it is returned: an invalid trace is an error, not a proof ([`run`]).
 pub fn prove_tables<A: Air + Sync>(
 	airs: &[&A],
 	statement: &Tables,
@@ -181,8 +181,15 @@ fn pack_bit_columns(infos: &[AirInfo], traces: &[&[Vec<Base>]]) -> Result<Vec<Ve
 		.collect()
 }
 
-/// Analyses the AIRs, checks the shapes and (if `checked`) every trace against its AIR and
-/// statement, and proves.
+/// Analyses the AIRs, checks the shapes, commits and proves; if `checked`, verifies the proof
+/// before returning it.
+///
+/// The checked prover does not check the traces row by row before it proves: that took longer
+/// than the commitment (every constraint of every row, in `E`). It verifies its own proof
+/// instead (a few milliseconds), which fails for an invalid trace but with the proof system's
+/// soundness error, and only then looks for the violation, row by row and against the
+/// statement ([`diagnose`]). So an invalid trace gives the same error as checking it first
+/// would, and a valid one that does not verify (a fault of the prover) the verifier's error.
 fn run<A: Air + Sync>(
 	airs: &[&A],
 	statement: &Tables,
@@ -199,36 +206,36 @@ fn run<A: Air + Sync>(
 	for ((info, table_shape), trace) in infos.iter().zip(&shape.tables).zip(traces) {
 		check_shape(info, table_shape, trace)?;
 	}
-	// Phase 1: every table's columns, in one commitment; with the checks (which decide whether
-	// there is a proof at all) beside it on the other cores.
+	// Phase 1: every table's columns, in one commitment.
 	let packs = pack_bit_columns(&infos, traces)?;
 	let mut columns: Vec<&[Base]> = Vec::with_capacity(shape.trace.num_vars.len());
 	for ((info, trace), packs) in infos.iter().zip(traces).zip(&packs) {
 		columns.extend(TableColumns::new(info).plain().map(|k| &trace[k as usize][..]));
 		columns.extend(packs.iter().map(|p| &p[..]));
 	}
-	let commit_all = || commit(&shape.trace.params, &columns).map_err(ZerocheckError::from);
-	let committed = if checked {
-		let tables: Vec<_> = airs.iter().zip(&statement.tables).zip(traces).collect();
-		let check = |((air, table), trace): &((&&A, &TableStatement), &&[Vec<Base>])| check_table(**air, table, trace);
-		// The tables one per task: the first error in table order either way.
-		#[cfg(feature = "parallel")]
-		{
-			use rayon::prelude::*;
-			let check_all = || tables.par_iter().map(check).collect::<Vec<Result<(), ZerocheckError>>>();
-			let (checks, committed) = rayon::join(check_all, commit_all);
-			checks.into_iter().collect::<Result<Vec<()>, _>>()?;
-			committed?
-		}
-		#[cfg(not(feature = "parallel"))]
-		{
-			tables.iter().try_for_each(check)?;
-			commit_all()?
-		}
-	} else {
-		commit_all()?
-	};
-	prove_inner(airs, &infos, &shape, statement, traces, committed, checked, forge)
+	let committed = commit(&shape.trace.params, &columns)?;
+	let proof = prove_inner(airs, &infos, &shape, statement, traces, committed, checked, forge);
+	if !checked {
+		return proof;
+	}
+	match proof.and_then(|proof| crate::verifier::verify_tables(airs, statement, config, &proof).map(|()| proof)) {
+		Ok(proof) => Ok(proof),
+		Err(error) => Err(diagnose(airs, statement, traces).err().unwrap_or(error)),
+	}
+}
+
+/// The first violation of the traces, in table order (per table, the rows first, then the
+/// boundary values and public columns): with feature `parallel`, the tables one per task.
+fn diagnose<A: Air + Sync>(airs: &[&A], statement: &Tables, traces: &[&[Vec<Base>]]) -> Result<(), ZerocheckError> {
+	let tables: Vec<_> = airs.iter().zip(&statement.tables).zip(traces).collect();
+	let check = |((air, table), trace): &((&&A, &TableStatement), &&[Vec<Base>])| check_table(**air, table, trace);
+	#[cfg(feature = "parallel")]
+	{
+		use rayon::prelude::*;
+		tables.par_iter().map(check).collect::<Vec<Result<(), ZerocheckError>>>().into_iter().collect()
+	}
+	#[cfg(not(feature = "parallel"))]
+	tables.iter().try_for_each(check)
 }
 
 fn check_shape(info: &AirInfo, shape: &Shape, trace: &[Vec<Base>]) -> Result<(), ZerocheckError> {
@@ -416,7 +423,7 @@ fn prove_inner<A: Air + Sync>(
 			let leaves: Vec<(Vec<Ext>, Vec<Ext>)> = bus_shape.tables.iter().map(table_leaves).collect();
 			let (proof, claims) =
 				prove_bus(bus_shape, &leaves, statement, &challenges, &mut transcript, checked, forge.bus())?;
-			Some((proof, claims))
+			Some((proof, claims, leaves))
 		},
 		None => {
 			if checked && !balanced(Ext::one(), Ext::one(), statement, &challenges) {
@@ -433,7 +440,15 @@ fn prove_inner<A: Air + Sync>(
 	for (t, table_shape) in shape.tables.iter().enumerate() {
 		let table_forge = if t == 0 { forge } else { Forge::None };
 		let table_leaves = match (&shape.bus, &bus) {
-			(Some(bus_shape), Some((_, claims))) => claims.table(bus_shape, t),
+			(Some(bus_shape), Some((_, claims, _))) => claims.table(bus_shape, t),
+			_ => None,
+		};
+		// The checked prover's first round reads the leaves of the rows it computed for the
+		// bus (the unchecked one, which may forge them, evaluates them again).
+		let row_leaves = match (&shape.bus, &bus) {
+			(Some(bus_shape), Some((_, _, leaves))) if checked => {
+				bus_shape.tables.iter().position(|b| b.table == t).map(|k| (&leaves[k].0[..], &leaves[k].1[..]))
+			},
 			_ => None,
 		};
 		let (point, cur, next, rounds) = zerocheck(
@@ -443,8 +458,10 @@ fn prove_inner<A: Air + Sync>(
 			&statement.tables[t],
 			traces[t],
 			table_leaves,
+			row_leaves,
 			&challenges,
 			&mut transcript,
+			checked,
 			table_forge,
 		)?;
 		let first = shape.trace.first[t].unwrap_or(0);
@@ -461,7 +478,7 @@ fn prove_inner<A: Air + Sync>(
 	let opening = open_recursive(&shape.trace.params, &[&committed], &trace_claims, &mut transcript)?;
 	Ok(TraceProof {
 		trace_root: committed.commitment().root,
-		bus: bus.map(|(proof, _)| proof),
+		bus: bus.map(|(proof, _, _)| proof),
 		tables: proofs,
 		opening,
 	})
@@ -472,6 +489,12 @@ fn prove_inner<A: Air + Sync>(
 /// `Σ_x eq(τ, x) F(x) = η a_t + η' b_t` (0 without a bus) with `F = Q + η S + η' R`, each
 /// sending `q` at the nodes `0, x, x + 1, …` (Gruen's factoring, [`EqClaim`](crate::shape::EqClaim));
 /// absorbs the values at the final point. Returns the point, the values and the rounds.
+///
+/// If `checked` (the trace is checked afterwards, by verifying the proof) the first round takes
+/// the constraints' part of `q` to vanish at 0 and 1, as it does when every row holds
+/// ([`Split`]): an invalid trace then gives a proof that does not verify. `row_leaves`, the
+/// bus leaves of every row (what they send, what they receive), if given, are the first
+/// round's leaves at the node 0 (pair `i` there is row `2i`).
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn zerocheck<A: Air + Sync>(
 	air: &A,
@@ -480,8 +503,10 @@ fn zerocheck<A: Air + Sync>(
 	statement: &TableStatement,
 	trace: &[Vec<Base>],
 	leaves: Option<(&[Ext], Ext, Ext)>,
+	row_leaves: Option<(&[Ext], &[Ext])>,
 	challenges: &[Ext],
 	transcript: &mut Transcript,
+	checked: bool,
 	forge: Forge,
 ) -> Result<(Vec<Ext>, Vec<Ext>, Vec<Ext>, Vec<Vec<u128>>), ZerocheckError> {
 	let n = shape.num_vars as usize;
@@ -509,7 +534,8 @@ fn zerocheck<A: Air + Sync>(
 	let all_nodes = nodes(shape.round_degree as usize);
 	let sent_nodes: Vec<u128> = (0..all_nodes.len() as u128).filter(|&d| d != 1).collect();
 	let interpolator = Interpolator::new(all_nodes.len());
-	let split = Split::new(info, bus_weights.is_some(), &sent_nodes);
+	let bus = bus_weights.is_some();
+	let (first_split, split) = (Split::new(info, bus, &sent_nodes, checked), Split::new(info, bus, &sent_nodes, false));
 	let mut rounds = Vec::with_capacity(n);
 	let mut point = Vec::with_capacity(n);
 	for (k, &coordinate) in tau.iter().enumerate() {
@@ -524,7 +550,8 @@ fn zerocheck<A: Air + Sync>(
 			bits: &bit_tables,
 			weights: &weights,
 			nodes: &sent_nodes,
-			split: split.as_ref(),
+			split: if k == 0 { first_split.as_ref() } else { split.as_ref() },
+			row_leaves: row_leaves.filter(|_| k == 0),
 			lambdas: &lambdas,
 			bus_weights,
 			challenges,
@@ -585,6 +612,9 @@ struct Round<'a, A> {
 	nodes: &'a [u128],
 	/// Where the constraints' part of `q` is interpolated rather than evaluated, if anywhere.
 	split: Option<&'a Split>,
+	/// The bus leaves of the table's rows (what they send, what they receive), in the first
+	/// round: pair `i` at the node 0 is row `2i`.
+	row_leaves: Option<(&'a [Ext], &'a [Ext])>,
 	lambdas: &'a [Ext],
 	bus_weights: Option<(Ext, Ext)>,
 	challenges: &'a [Ext],
@@ -688,8 +718,14 @@ impl<A: Air + Sync> Round<'_, A> {
 	fn finish(&self, sums: Sums) -> Vec<Ext> {
 		let Sums { mut q, constraints } = sums;
 		if let Some(split) = self.split {
-			for (slot, &x) in q.iter_mut().zip(&split.nodes).skip(split.evaluated) {
-				*slot = slot.add(&split.interpolator.evaluate(&constraints, x));
+			// The constraints' part at the interpolator's nodes: the known zeros, then the
+			// evaluated values.
+			let known: Vec<Ext> = core::iter::repeat(Ext::zero())
+				.take(split.zeros)
+				.chain(split.evaluated.iter().map(|&j| constraints[j]))
+				.collect();
+			for &j in &split.leaves_only {
+				q[j] = q[j].add(&split.interpolator.evaluate(&known, split.nodes[j]));
 			}
 		}
 		q
@@ -700,18 +736,51 @@ impl<A: Air + Sync> Round<'_, A> {
 		let nodes = self.nodes.len();
 		let mut sums = Sums::new(nodes);
 		match self.split {
-			None => self.sum_points(pairs, 0..nodes, Part::All, &mut sums)?,
+			None => {
+				let all: Vec<usize> = (0..nodes).collect();
+				self.sum_points(pairs, &all, Part::All, &mut sums)?
+			},
 			Some(split) => {
-				self.sum_points(pairs.clone(), 0..split.evaluated, Part::Split, &mut sums)?;
+				self.sum_points(pairs.clone(), &split.evaluated, Part::Split, &mut sums)?;
+				let mut leaves_only = &split.leaves_only[..];
+				// The leaves at the node 0 from the rows', if the round has them.
+				if let (Some(rows), Some(weights), Some((&first, rest))) =
+					(self.row_leaves, self.bus_weights, leaves_only.split_first())
+				{
+					if self.nodes[first] == 0 {
+						sums.q[first] = sums.q[first].add(&self.sum_row_leaves(pairs.clone(), rows, weights)?);
+						leaves_only = rest;
+					}
+				}
 				match self.bus_weights {
-					Some(weights) if split.lines => {
-						self.sum_lines(pairs, split.evaluated..nodes, weights, &mut sums)?
-					},
-					_ => self.sum_points(pairs, split.evaluated..nodes, Part::Leaves, &mut sums)?,
+					Some(weights) if split.lines => self.sum_lines(pairs, leaves_only, weights, &mut sums)?,
+					_ => self.sum_points(pairs, leaves_only, Part::Leaves, &mut sums)?,
 				}
 			},
 		}
 		Ok(sums)
+	}
+
+	/// `Σ_i eq(τ_(>k), i) (η S + η' R)(row 2i)` over the pairs `pairs`, from the rows' leaves.
+	fn sum_row_leaves(
+		&self,
+		pairs: core::ops::Range<usize>,
+		(sends, receives): (&[Ext], &[Ext]),
+		(eta, eta_r): (Ext, Ext),
+	) -> Result<Ext, ZerocheckError> {
+		let (mut s, mut r) = ([0u128; 2], [0u128; 2]);
+		for i in pairs {
+			let (send, receive) = sends
+				.get(2 * i)
+				.zip(receives.get(2 * i))
+				.ok_or(ZerocheckError::BadShape("fewer rows' leaves than rows"))?;
+			let weight = &self.weights[i];
+			for (acc, wide) in [(&mut s, mul_wide(weight, send)), (&mut r, mul_wide(weight, receive))] {
+				acc[0] ^= wide[0];
+				acc[1] ^= wide[1];
+			}
+		}
+		Ok(eta.fast_mul(&reduce_wide(s)).add(&eta_r.fast_mul(&reduce_wide(r))))
 	}
 
 	/// Adds to `sums` the part `part` of `eq(τ_(>k), i) F` at the points (pair `i`, node) for the
@@ -720,7 +789,7 @@ impl<A: Air + Sync> Round<'_, A> {
 	fn sum_points(
 		&self,
 		pairs: core::ops::Range<usize>,
-		nodes: core::ops::Range<usize>,
+		nodes: &[usize],
 		part: Part,
 		sums: &mut Sums,
 	) -> Result<(), ZerocheckError> {
@@ -735,14 +804,14 @@ impl<A: Air + Sync> Round<'_, A> {
 		// it.
 		let with_next = !matches!(part, Part::Leaves);
 		let tables = self.tables(with_next);
-		let highest = nodes.clone().map(|node| self.nodes[node]).max().unwrap_or(0);
+		let highest = nodes.iter().map(|&node| self.nodes[node]).max().unwrap_or(0);
 		let mut lines = PairLines::new(tables.len(), highest);
 		for start in pairs.clone().step_by(LANES) {
 			let count = LANES.min(pairs.end - start);
 			// Lanes past the last pair repeat it; their points are not added.
 			let group: [usize; LANES] = core::array::from_fn(|l| start + l.min(count - 1));
 			lines.load(&tables, &group);
-			for node in nodes.clone() {
+			for &node in nodes {
 				// The tables in the order of `tables`.
 				let d = self.nodes[node];
 				let mut table = 0;
@@ -853,7 +922,7 @@ impl<A: Air + Sync> Round<'_, A> {
 	fn sum_lines(
 		&self,
 		pairs: core::ops::Range<usize>,
-		nodes: core::ops::Range<usize>,
+		nodes: &[usize],
 		weights: (Ext, Ext),
 		sums: &mut Sums,
 	) -> Result<(), ZerocheckError> {
@@ -893,7 +962,7 @@ impl<A: Air + Sync> Round<'_, A> {
 			for batch in (0..end).step_by(LANES) {
 				let lanes: [(usize, usize); LANES] = core::array::from_fn(|l| {
 					let p = (batch + l).min(end - 1);
-					(p / per_pair, nodes.start + p % per_pair)
+					(p / per_pair, nodes[p % per_pair])
 				});
 				let line = |ends: &Lanes| {
 					Lanes(lanes.map(|(p, node)| line_at(ends.0[2 * p], ends.0[2 * p + 1], self.nodes[node])))
@@ -958,17 +1027,27 @@ impl Sums {
 
 /// How a table's rounds split `q = Q' + L'` (`Q' = Σ_i eq(τ_(>k), i) Q(pair i at X)`, the
 /// constraints, of their degree `d`, and `L'` the same of `η S + η' R`, the bus leaves, of a
-/// higher one): at the first `d + 1` sent nodes both are evaluated, at the others only the
-/// leaves, and `Q'` is interpolated there from its `d + 1` values. The same `q`, with the
-/// constraints evaluated at fewer points. Only for a table with a bus and more sent nodes than
-/// `d + 1` (its leaves' degree at least `d + 2`).
+/// higher one): at `d + 1` sent nodes both are evaluated, at the others only the leaves, and
+/// `Q'` is interpolated there from its `d + 1` values. The same `q`, with the constraints
+/// evaluated at fewer points. Only for a table with a bus and more sent nodes than `d + 1`
+/// (its leaves' degree at least `d + 2`).
+///
+/// In the first round of a trace whose every row holds, `Q'` is known at 0 and 1 (pair `i` at
+/// `X = 0` and `X = 1` is rows `2i` and `2i + 1`, where `Q` is 0): it is evaluated at `d - 1`
+/// nodes only, past 0, and interpolated from those and the two zeros (a split for any table
+/// with a bus). An invalid trace gives another `q`, and a proof that does not verify.
 #[derive(Clone)]
 struct Split {
-	/// The sent nodes at which both parts are evaluated: the first ones.
-	evaluated: usize,
+	/// The sent nodes (indices into them) at which both parts are evaluated.
+	evaluated: Vec<usize>,
+	/// Those at which only the leaves are.
+	leaves_only: Vec<usize>,
+	/// How many of the interpolator's nodes (the first) are known zeros of `Q'`: 0, or 2 (the
+	/// nodes 0 and 1).
+	zeros: usize,
 	/// The sent nodes, as field elements.
 	nodes: Vec<Ext>,
-	/// Over the first `evaluated` of them.
+	/// Over the known zeros' nodes, then the evaluated nodes.
 	interpolator: Interpolator,
 	/// Whether the leaves at the other nodes come from their gates' and fingerprints' lines
 	/// ([`Round::sum_lines`]: every interaction affine) rather than from the AIR evaluated
@@ -977,16 +1056,29 @@ struct Split {
 }
 
 impl Split {
-	fn new(info: &AirInfo, bus: bool, sent_nodes: &[u128]) -> Option<Split> {
+	/// The split of a table's rounds, or, if `vanishing`, of the first round of a valid trace.
+	fn new(info: &AirInfo, bus: bool, sent_nodes: &[u128], vanishing: bool) -> Option<Split> {
 		let degree = info.constraints.iter().map(|c| c.degree).max().unwrap_or(0) as usize;
-		let evaluated = degree + 1;
-		if !bus || evaluated >= sent_nodes.len() {
+		let lines = info.interactions.iter().all(|i| i.affine());
+		let nodes: Vec<Ext> = sent_nodes.iter().map(|&d| Ext::from_value(d)).collect();
+		if !bus {
 			return None;
 		}
-		let nodes: Vec<Ext> = sent_nodes.iter().map(|&d| Ext::from_value(d)).collect();
-		let interpolator = Interpolator::over(nodes[..evaluated].to_vec());
-		let lines = info.interactions.iter().all(|i| i.affine());
-		Some(Split { evaluated, nodes, interpolator, lines })
+		let (evaluated, zeros): (Vec<usize>, Vec<Ext>) = if vanishing {
+			// The sent nodes are 0, then others; 1 is not sent. The constraints' degree is at
+			// most q's, the number of sent nodes: `d - 1` of them past 0 are there.
+			let evaluated = (1..degree.min(sent_nodes.len())).collect();
+			(evaluated, vec![Ext::zero(), Ext::one()])
+		} else {
+			if degree + 1 >= sent_nodes.len() {
+				return None;
+			}
+			((0..=degree).collect(), Vec::new())
+		};
+		let leaves_only = (0..sent_nodes.len()).filter(|j| !evaluated.contains(j)).collect();
+		let interpolator =
+			Interpolator::over(zeros.iter().copied().chain(evaluated.iter().map(|&j| nodes[j])).collect());
+		Some(Split { evaluated, leaves_only, zeros: zeros.len(), nodes, interpolator, lines })
 	}
 }
 
@@ -1264,6 +1356,7 @@ mod tests {
 				weights: &self.weights,
 				nodes,
 				split: None,
+				row_leaves: None,
 				lambdas: &self.lambdas,
 				bus_weights: Some(self.bus_weights),
 				challenges: &self.challenges,
@@ -1308,7 +1401,7 @@ mod tests {
 			_ => Table::Ext(column(rng)),
 		});
 		let nodes = [0u128, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-		let split = Split::new(&info, true, &nodes).expect("nodes past the constraints' degree");
+		let split = Split::new(&info, true, &nodes, false).expect("nodes past the constraints' degree");
 		assert_eq!(split.lines, lines);
 		let round = inputs.round(air, &info, &nodes);
 		assert_eq!(round.constant_run(), Some(run.clone()));
@@ -1367,9 +1460,10 @@ mod tests {
 		let nodes = [0u128, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 		// The constraints' degree is 4: evaluated at 5 nodes, interpolated at 5.
 		assert_eq!((info.bus_degree, info.max_degree), (7, 7));
-		let split = Split::new(&info, true, &nodes).expect("nodes past the constraints' degree");
-		assert_eq!((split.evaluated, split.lines), (5, lines));
-		assert!(Split::new(&info, false, &nodes).is_none() && Split::new(&info, true, &nodes[..5]).is_none());
+		let split = Split::new(&info, true, &nodes, false).expect("nodes past the constraints' degree");
+		assert_eq!((split.evaluated.len(), split.lines), (5, lines));
+		assert!(Split::new(&info, false, &nodes, false).is_none());
+		assert!(Split::new(&info, true, &nodes[..5], false).is_none());
 		let unsplit = inputs.round(air, &info, &nodes);
 		let want = direct(&unsplit);
 		assert!(want.iter().all(|q| *q != Ext::zero()));
@@ -1404,9 +1498,109 @@ mod tests {
 			}
 		}
 		// Interpolating a part of a higher degree than the split assumes gives another q.
-		let low = Split { evaluated: 3, interpolator: Interpolator::over(split.nodes[..3].to_vec()), ..split.clone() };
+		let low = Split {
+			evaluated: vec![0, 1, 2],
+			leaves_only: (3..nodes.len()).collect(),
+			interpolator: Interpolator::over(split.nodes[..3].to_vec()),
+			..split.clone()
+		};
 		assert_ne!(Round { split: Some(&low), ..unsplit }.sum().unwrap(), want);
 		let forced = Split { lines: true, ..split };
 		Round { split: Some(&forced), ..unsplit }.sum().unwrap() == want
+	}
+
+	/// Constraints of degree 4 and 3 that hold on every row of the tables the test below makes,
+	/// and affine interactions (the leaves' degree 5 with the active selector).
+	struct Holding;
+
+	impl Air for Holding {
+		fn width(&self) -> usize {
+			4
+		}
+
+		fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+			b.assert_zero(b.cur(0) * b.cur(1) * b.cur(2) * b.cur(3));
+			b.assert_zero(b.cur(0) * b.cur(1) + b.cur(0) * b.cur(1) * b.cur(2));
+			// Gates of 1: their checks (`g² + g` on active rows) hold too.
+			for k in 0..3 {
+				b.interact(1, Direction::Send, b.one(), &[b.cur(k + 1), b.cur(2)]);
+			}
+			b.interact(1, Direction::Receive, b.one(), &[b.cur(2), b.cur(3)]);
+			b.interact(2, Direction::Send, b.one(), &[b.cur(0) + b.cur(3), b.selector(Selector::First)]);
+			b.interact(2, Direction::Receive, b.one(), &[b.cur(1)]);
+		}
+	}
+
+	/// The first round's split of a trace whose every row holds (the constraints' part taken
+	/// as 0 at the nodes 0 and 1, evaluated at `d - 1` others) gives the pointwise sum, with the
+	/// leaves from their lines, evaluated or (at the node 0) the rows' leaves, and for any split
+	/// of the pairs; where a row does not hold, another `q`.
+	#[test]
+	fn the_first_round_of_a_holding_trace_takes_the_constraints_as_zero_on_its_rows() {
+		let info = analyze(&Holding).expect("valid AIR");
+		let mut rng = 0x0b5e;
+		let pairs = 13;
+		// q's degree 5: sent at 0, x, x + 1, x^2, x^2 + 1.
+		let nodes = [0u128, 2, 3, 4, 5];
+		assert_eq!(info.max_degree, 5);
+		// Row 2i: column 0 is 0; row 2i + 1: column 1 is 0. Every constraint holds on every
+		// row, and none on the pairs' lines elsewhere.
+		let holding = |rng: &mut u64, t: usize| {
+			Table::Ext(
+				(0..2 * pairs)
+					.map(
+						|row| if (t == 0 && row % 2 == 0) || (t == 1 && row % 2 == 1) { Ext::zero() } else { ext(rng) },
+					)
+					.collect(),
+			)
+		};
+		let inputs = Inputs::new(&info, pairs, &mut rng, holding);
+		let round = inputs.round(&Holding, &info, &nodes);
+		let want = direct(&round);
+		let split = Split::new(&info, true, &nodes, true).expect("a bus");
+		assert_eq!(
+			(split.evaluated.clone(), split.leaves_only.clone(), split.lines),
+			(vec![1, 2, 3], vec![0, 4], true)
+		);
+		let evaluated = Split { lines: false, ..split.clone() };
+		// The rows' leaves, as the bus computes them.
+		let (sends, receives): (Vec<Ext>, Vec<Ext>) = (0..2 * pairs)
+			.map(|row| {
+				let at = |t: &Table| t.value(row);
+				let cur: Vec<Ext> = inputs.cur.iter().map(at).collect();
+				let mut bits = vec![Ext::zero(); MAX_INDEX_BIT as usize + 1];
+				for (&b, t) in info.index_bits.iter().zip(&inputs.bits) {
+					bits[b as usize] = at(t);
+				}
+				let selectors = inputs.selectors.each_ref().map(at);
+				let values =
+					Values { cur: &cur, next: &[], selectors, index_bits: &bits, challenges: &inputs.challenges };
+				bus_leaves(&Holding, values)
+			})
+			.unzip();
+		for (split, row_leaves) in [(&split, None), (&evaluated, None), (&split, Some((&sends[..], &receives[..])))] {
+			let first = Round { split: Some(split), row_leaves, ..round };
+			assert_eq!(first.sum().expect("weights fit"), want);
+			for at in [1, 6, 12] {
+				let (mut a, b) = (first.sum_over(0..at).unwrap(), first.sum_over(at..pairs).unwrap());
+				a.add(&b);
+				assert_eq!(first.finish(a), want, "split at pair {at}");
+			}
+		}
+		// The rows' leaves are read: another leaf on an even row gives another q.
+		let mut other = sends.clone();
+		other[4] = other[4].add(&Ext::one());
+		let read = Round { split: Some(&split), row_leaves: Some((&other[..], &receives[..])), ..round };
+		assert_ne!(read.sum().expect("weights fit"), want);
+		// One row that does not hold: the pointwise sum changes, the split's does not follow.
+		let mut broken: Vec<Table> =
+			inputs.cur.iter().map(|t| Table::Ext((0..2 * pairs).map(|i| t.value(i)).collect())).collect();
+		if let Table::Ext(values) = &mut broken[0] {
+			values[6] = ext(&mut rng);
+		}
+		let broken_round = Round { cur: &broken, ..round };
+		assert_ne!(Round { split: Some(&split), ..broken_round }.sum().unwrap(), direct(&broken_round));
+		// Without a bus there is no split.
+		assert!(Split::new(&info, false, &nodes, true).is_none());
 	}
 }
