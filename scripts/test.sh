@@ -7,7 +7,8 @@
 #    (feature runtime-benchmarks; no runtime Wasm needed), the prover on every core as the
 #    worker runs it (feature agentic-zerocheck/parallel: the same proofs); then the zerocheck's
 #    unit tests on one thread (without `parallel`), and the PCS's tests again with the
-#    carry-less multiply instruction enabled (its own target folder);
+#    carry-less multiply instruction enabled (its own target folder), and, where the processor
+#    has them, the PCS's and the AIR's with AVX-512's vector carry-less multiply;
 # 2. the chain: runtime, client and node, including the end-to-end test that starts the real
 #    node on a dev chain (builds the runtime Wasm);
 # 3. a no_std build of the verifier and the pallets for wasm32v1-none, the runtime's target;
@@ -36,6 +37,18 @@ echo "== agentic-pcs with the carry-less multiply instruction ==" >&2
 # benchmarks' `-C target-cpu=native` builds): the PCS's tests on it, in a small build of its own.
 SKIP_WASM_BUILD=1 RUSTFLAGS="-C target-feature=+pclmulqdq" CARGO_TARGET_DIR="$CARGO_TARGET_DIR/pclmul" \
 	cargo test --locked -p agentic-pcs --features hardware-accel --lib
+
+# Where the processor has AVX-512 and its vector carry-less multiply (as this project's machines
+# do; `-C target-cpu=native` enables them), the provers' eight-lane products take another path
+# again: the PCS's tests and the AIR evaluators' on it, in a build of their own.
+if grep -qw avx512f /proc/cpuinfo && grep -qw vpclmulqdq /proc/cpuinfo; then
+	echo "== agentic-pcs and agentic-air with AVX-512's carry-less multiply ==" >&2
+	SKIP_WASM_BUILD=1 RUSTFLAGS="-C target-feature=+pclmulqdq,+avx512f,+vpclmulqdq" \
+		CARGO_TARGET_DIR="$CARGO_TARGET_DIR/avx512" \
+		cargo test --locked -p agentic-pcs -p agentic-air --features agentic-pcs/hardware-accel --lib --tests
+else
+	echo "== no AVX-512 carry-less multiply here: its lanes' path is not tested ==" >&2
+fi
 
 echo "== cargo test: runtime, client, node (end to end) ==" >&2
 cargo test --locked "${chain[@]}"

@@ -1,7 +1,7 @@
 //! The evaluating builder: an AIR's constraints, combined with weights, at one point.
 
 use crate::{Air, AirBuilder, AirError, Base, BinaryFieldElement, Direction, Ext, Selector};
-use agentic_pcs::field::{mul_wide, reduce_wide, FastMul};
+use agentic_pcs::field::{eight, mul_wide, reduce_wide, FastMul};
 use alloc::vec::Vec;
 use core::ops::{Add, Mul};
 
@@ -72,8 +72,8 @@ impl Point for Ext {
 	}
 }
 
-/// How many points [`Lanes`] holds.
-pub const LANES: usize = 8;
+/// How many points [`Lanes`] holds: [`eight::EIGHT`], whose products it computes.
+pub const LANES: usize = eight::EIGHT;
 
 /// GF(2^128) values at [`LANES`] points: an AIR evaluated on these runs its multiplications
 /// for independent points side by side, which the processor overlaps (a chain of dependent
@@ -98,38 +98,30 @@ impl Point for Lanes {
 	}
 
 	#[inline(always)]
-	fn times(mut self, other: Lanes) -> Lanes {
-		for l in 0..LANES {
-			self.0[l] = self.0[l].fast_mul(&other.0[l]);
-		}
-		self
+	fn times(self, other: Lanes) -> Lanes {
+		Lanes(eight::mul(&self.0, &other.0))
 	}
 
 	#[inline(always)]
-	fn scale(mut self, w: &Ext) -> Lanes {
-		for l in 0..LANES {
-			self.0[l] = self.0[l].fast_mul(w);
-		}
-		self
+	fn scale(self, w: &Ext) -> Lanes {
+		Lanes(eight::scale(&self.0, w))
 	}
 
-	type Wide = [[u128; 2]; LANES];
+	type Wide = eight::Wide;
 
 	#[inline(always)]
-	fn wide_zero() -> [[u128; 2]; LANES] {
-		[[0; 2]; LANES]
+	fn wide_zero() -> eight::Wide {
+		eight::Wide::ZERO
 	}
 
 	#[inline(always)]
-	fn add_scaled(self, w: &Ext, acc: &mut [[u128; 2]; LANES]) {
-		for l in 0..LANES {
-			add_wide(&mut acc[l], mul_wide(&self.0[l], w));
-		}
+	fn add_scaled(self, w: &Ext, acc: &mut eight::Wide) {
+		acc.add_scaled(&self.0, w);
 	}
 
 	#[inline(always)]
-	fn reduce(acc: [[u128; 2]; LANES]) -> Lanes {
-		Lanes(acc.map(reduce_wide))
+	fn reduce(acc: eight::Wide) -> Lanes {
+		Lanes(acc.reduce())
 	}
 }
 

@@ -13,6 +13,8 @@
 //!   the basis `1, x, x^2, x^3`. A GF(2^32)-linear map with GF(2^32) constants, such as the
 //!   Reed-Solomon code, then acts on each coordinate separately, in GF(2^32).
 
+pub mod eight;
+
 use crate::{Base, Ext};
 use alloc::{vec, vec::Vec};
 use ligerito_binary_fields::{BinaryFieldElement, BinaryPoly32, BinaryPolynomial};

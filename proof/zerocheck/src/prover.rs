@@ -720,8 +720,7 @@ impl<A: Air + Sync> Round<'_, A> {
 		if let Some(split) = self.split {
 			// The constraints' part at the interpolator's nodes: the known zeros, then the
 			// evaluated values.
-			let known: Vec<Ext> = core::iter::repeat(Ext::zero())
-				.take(split.zeros)
+			let known: Vec<Ext> = core::iter::repeat_n(Ext::zero(), split.zeros)
 				.chain(split.evaluated.iter().map(|&j| constraints[j]))
 				.collect();
 			for &j in &split.leaves_only {
