@@ -354,8 +354,9 @@ fn selectors_on_row(i: usize, rows: usize, r: u64) -> [Ext; 4] {
 }
 
 /// One table's bus leaves, per row: the products of what it sends and of what it receives on
-/// the rows below `R`, 1 on the others.
-fn leaves<A: Air>(
+/// the rows below `R`, 1 on the others. [`LANES`] rows at a time, and with feature `parallel`
+/// [`LEAF_ROWS_PER_TASK`] rows per task.
+fn leaves<A: Air + Sync>(
 	air: &A,
 	statement: &TableStatement,
 	trace: &[Vec<Base>],
@@ -363,27 +364,50 @@ fn leaves<A: Air>(
 ) -> (Vec<Ext>, Vec<Ext>) {
 	let rows = trace.first().map_or(0, |c| c.len());
 	let (mut sends, mut receives) = (vec![Ext::one(); rows], vec![Ext::one(); rows]);
-	let mut cur = vec![Ext::zero(); trace.len()];
-	let mut bits = vec![Ext::zero(); MAX_INDEX_BIT as usize + 1];
 	let active = (statement.active_rows as usize).min(rows);
-	for i in 0..active {
-		for (value, column) in cur.iter_mut().zip(trace) {
-			*value = Ext::from(column[i]);
+	// The rows from `start` on, as many as `sends` holds (all below `active`).
+	let rows_leaves = |start: usize, sends: &mut [Ext], receives: &mut [Ext]| {
+		let zero = Lanes::splat(Ext::zero());
+		let mut cur = vec![zero; trace.len()];
+		let mut bits = vec![zero; MAX_INDEX_BIT as usize + 1];
+		for group in (0..sends.len()).step_by(LANES) {
+			let count = LANES.min(sends.len() - group);
+			// Lanes past the last row repeat it; their leaves are not kept.
+			let lanes: [usize; LANES] = core::array::from_fn(|l| start + group + l.min(count - 1));
+			for (value, column) in cur.iter_mut().zip(trace) {
+				*value = Lanes(lanes.map(|i| Ext::from(column[i])));
+			}
+			for (b, slot) in bits.iter_mut().enumerate() {
+				*slot = Lanes(lanes.map(|i| flag((i >> b) & 1 == 1)));
+			}
+			let on_rows = lanes.map(|i| selectors_on_row(i, rows, statement.active_rows));
+			let selectors = [0, 1, 2, 3].map(|s| Lanes(on_rows.map(|row| row[s])));
+			let values = Values { cur: &cur, next: &[], selectors, index_bits: &bits, challenges };
+			let (send, receive) = bus_leaves(air, values);
+			sends[group..group + count].copy_from_slice(&send.0[..count]);
+			receives[group..group + count].copy_from_slice(&receive.0[..count]);
 		}
-		for (b, slot) in bits.iter_mut().enumerate() {
-			*slot = flag((i >> b) & 1 == 1);
-		}
-		let values = Values {
-			cur: &cur,
-			next: &[],
-			selectors: selectors_on_row(i, rows, statement.active_rows),
-			index_bits: &bits,
-			challenges,
-		};
-		(sends[i], receives[i]) = bus_leaves(air, values);
+	};
+	#[cfg(feature = "parallel")]
+	{
+		use rayon::prelude::*;
+		sends[..active]
+			.par_chunks_mut(LEAF_ROWS_PER_TASK)
+			.zip(receives[..active].par_chunks_mut(LEAF_ROWS_PER_TASK))
+			.enumerate()
+			.for_each(|(k, (sends, receives))| rows_leaves(k * LEAF_ROWS_PER_TASK, sends, receives));
 	}
+	#[cfg(not(feature = "parallel"))]
+	rows_leaves(0, &mut sends[..active], &mut receives[..active]);
 	(sends, receives)
 }
+
+/// Rows per task of [`leaves`] (a multiple of [`LANES`]).
+#[cfg(all(feature = "parallel", not(test)))]
+const LEAF_ROWS_PER_TASK: usize = 1 << 11;
+/// In the unit tests, small enough for several tasks.
+#[cfg(all(feature = "parallel", test))]
+const LEAF_ROWS_PER_TASK: usize = 16;
 
 #[allow(clippy::too_many_arguments)]
 fn prove_inner<A: Air + Sync>(
@@ -413,13 +437,7 @@ fn prove_inner<A: Air + Sync>(
 					leaves(airs[b.table], &statement.tables[b.table], traces[b.table], &challenges)
 				}
 			};
-			// The tables one per core.
-			#[cfg(feature = "parallel")]
-			let leaves: Vec<(Vec<Ext>, Vec<Ext>)> = {
-				use rayon::prelude::*;
-				bus_shape.tables.par_iter().map(table_leaves).collect()
-			};
-			#[cfg(not(feature = "parallel"))]
+			// Each table's rows on every core ([`leaves`]).
 			let leaves: Vec<(Vec<Ext>, Vec<Ext>)> = bus_shape.tables.iter().map(table_leaves).collect();
 			let (proof, claims) =
 				prove_bus(bus_shape, &leaves, statement, &challenges, &mut transcript, checked, forge.bus())?;
@@ -1601,5 +1619,36 @@ mod tests {
 		assert_ne!(Round { split: Some(&split), ..broken_round }.sum().unwrap(), direct(&broken_round));
 		// Without a bus there is no split.
 		assert!(Split::new(&info, false, &nodes, true).is_none());
+	}
+
+	/// The rows' leaves, eight rows at a time (and several tasks with `parallel`), are each
+	/// row's own, one at a time: 1 from `R` on, whatever `R` is against the groups of eight.
+	#[test]
+	fn the_rows_leaves_are_each_rows_leaves() {
+		let info = analyze(&Mixed).expect("valid AIR");
+		let mut rng = 0x1eaf;
+		let rows = 64;
+		let trace: Vec<Vec<Base>> = (0..info.width)
+			.map(|_| (0..rows).map(|_| Base::from_value(ext(&mut rng).poly().value() as u32)).collect())
+			.collect();
+		let challenges: Vec<Ext> = (0..8).map(|_| ext(&mut rng)).collect();
+		for active_rows in [0u64, 1, 37, 45, 63, 64] {
+			let statement = TableStatement { active_rows, boundaries: Vec::new(), public_columns: Vec::new() };
+			let (sends, receives) = leaves(&Mixed, &statement, &trace, &challenges);
+			for row in 0..rows {
+				let cur: Vec<Ext> = trace.iter().map(|c| Ext::from(c[row])).collect();
+				let bits: Vec<Ext> = (0..=MAX_INDEX_BIT).map(|b| flag((row >> b) & 1 == 1)).collect();
+				let values = Values {
+					cur: &cur,
+					next: &[],
+					selectors: selectors_on_row(row, rows, active_rows),
+					index_bits: &bits,
+					challenges: &challenges,
+				};
+				let want =
+					if (row as u64) < active_rows { bus_leaves(&Mixed, values) } else { (Ext::one(), Ext::one()) };
+				assert_eq!((sends[row], receives[row]), want, "row {row} of R = {active_rows}");
+			}
+		}
 	}
 }
