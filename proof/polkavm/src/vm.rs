@@ -559,10 +559,11 @@ mod prover {
 		let shape_cpu =
 			cpu::Cpu { num_vars: num_vars(rows.len() as u64), entry: program.entry, stack_top: program.stack_top };
 		let (cpu, program_reads, jump_reads) = cpu_trace(&rows, &calls, &invocations, &shape_cpu, &coordinates);
-		let mut traces = Vec::new();
-		for (table, height) in tables(program, &claim, &shape) {
+		// Each table's columns from the run's records: with feature `parallel`, the tables on
+		// every core (the largest, the CPU's, is built above).
+		let build = |(table, height): (Table, u64)| -> Vec<Vec<Base>> {
 			let n = num_vars(height);
-			traces.push(match table {
+			match table {
 				Table::Cpu(_) => cpu.clone(),
 				Table::Program => {
 					let mut columns = cpu::program_columns(program, n, &coordinates);
@@ -604,8 +605,16 @@ mod prover {
 					columns.push(final_counters(positions, &host.input_reads, n));
 					columns
 				},
-			});
-		}
+			}
+		};
+		let tables = tables(program, &claim, &shape);
+		#[cfg(feature = "parallel")]
+		let traces: Vec<Vec<Vec<Base>>> = {
+			use rayon::prelude::*;
+			tables.into_par_iter().map(build).collect()
+		};
+		#[cfg(not(feature = "parallel"))]
+		let traces: Vec<Vec<Vec<Base>>> = tables.into_iter().map(build).collect();
 		Ok(Witness { claim, shape, traces })
 	}
 
