@@ -221,9 +221,21 @@ impl FastMul for Ext {
 /// The multilinear fold of `values` in its lowest variable at `r`, in place: pair
 /// `(v_2i, v_2i+1)` becomes `v_2i + r · (v_2i+1 + v_2i)` and the vector keeps the pairs' results
 /// (ligerito's `fold_lsb`, with [`mul`]; an odd last value is dropped, as there).
+///
+/// Eight pairs at a time ([`eight::scale`]); entry `i` is written after entries `2i` and
+/// `2i + 1` of its group of eight are read, and no later group reads below `2i + 2`.
 pub fn fold_pairs(values: &mut Vec<Ext>, r: &Ext) {
 	let half = values.len() / 2;
-	for i in 0..half {
+	let whole = half - half % eight::EIGHT;
+	for i in (0..whole).step_by(eight::EIGHT) {
+		let lo: [Ext; eight::EIGHT] = core::array::from_fn(|l| values[2 * (i + l)]);
+		let slopes: [Ext; eight::EIGHT] = core::array::from_fn(|l| values[2 * (i + l) + 1].add(&lo[l]));
+		let scaled = eight::scale(&slopes, r);
+		for (l, (lo, scaled)) in lo.iter().zip(&scaled).enumerate() {
+			values[i + l] = lo.add(scaled);
+		}
+	}
+	for i in whole..half {
 		let (lo, hi) = (values[2 * i], values[2 * i + 1]);
 		values[i] = lo.add(&mul(r, &hi.add(&lo)));
 	}
@@ -420,7 +432,7 @@ mod tests {
 	fn folding_pairs_is_ligeritos_fold() {
 		let mut seed = 0x3c6e_f372_fe94_f82b;
 		let mut wide = || Ext::from_value((xorshift(&mut seed) as u128) << 64 | xorshift(&mut seed) as u128);
-		for len in [0usize, 1, 2, 7, 64] {
+		for len in [0usize, 1, 2, 7, 16, 37, 64, 71] {
 			let values: Vec<Ext> = (0..len).map(|_| wide()).collect();
 			let r = wide();
 			let mut folded = values.clone();

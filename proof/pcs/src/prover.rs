@@ -207,9 +207,23 @@ const PAIRS_PER_TASK: usize = 1 << 14;
 /// `Σ (f_0 + f_1)(w_0 + w_1)` over the pairs. With feature `parallel`, over chunks of pairs on
 /// every core: a sum is a XOR, so the same bits whatever the split.
 fn round_sums<T: Copy + Sync>(f: &[T], w: &[Ext], lift: impl Fn(T) -> Ext + Sync) -> (Ext, Ext) {
+	use crate::field::eight::{Wide, EIGHT};
+	// Eight pairs at a time, the products added unreduced per lane; the rest one by one.
 	let sums = |f: &[T], w: &[Ext]| {
-		let (mut h0, mut h2) = (Ext::zero(), Ext::zero());
-		for (fp, wp) in f.chunks_exact(2).zip(w.chunks_exact(2)) {
+		let (mut wide0, mut wide2) = (Wide::ZERO, Wide::ZERO);
+		let (f_groups, w_groups) = (f.chunks_exact(2 * EIGHT), w.chunks_exact(2 * EIGHT));
+		let (f_rest, w_rest) = (f_groups.remainder(), w_groups.remainder());
+		for (fg, wg) in f_groups.zip(w_groups) {
+			let f0: [Ext; EIGHT] = core::array::from_fn(|l| lift(fg[2 * l]));
+			let f01: [Ext; EIGHT] = core::array::from_fn(|l| f0[l].add(&lift(fg[2 * l + 1])));
+			let w0: [Ext; EIGHT] = core::array::from_fn(|l| wg[2 * l]);
+			let w01: [Ext; EIGHT] = core::array::from_fn(|l| wg[2 * l].add(&wg[2 * l + 1]));
+			wide0.add_products(&f0, &w0);
+			wide2.add_products(&f01, &w01);
+		}
+		let total = |wide: Wide| wide.reduce().iter().fold(Ext::zero(), |acc, v| acc.add(v));
+		let (mut h0, mut h2) = (total(wide0), total(wide2));
+		for (fp, wp) in f_rest.chunks_exact(2).zip(w_rest.chunks_exact(2)) {
 			let (f0, f1) = (lift(fp[0]), lift(fp[1]));
 			h0 = h0.add(&f0.fast_mul(&wp[0]));
 			h2 = h2.add(&f0.add(&f1).fast_mul(&wp[0].add(&wp[1])));
@@ -237,12 +251,7 @@ fn round_sums<T: Copy + Sync>(f: &[T], w: &[Ext], lift: impl Fn(T) -> Ext + Sync
 /// overwritten. The allocation is kept, not shrunk (shrinking would copy into a second one): the
 /// batching sumcheck's tables, the prover's largest, are folded without a second copy alive.
 fn fold_prefix_in_place(v: &mut Vec<Ext>, r: Ext) {
-	let half = v.len() / 2;
-	for i in 0..half {
-		let (lo, hi) = (v[2 * i], v[2 * i + 1]);
-		v[i] = lo.add(&r.fast_mul(&lo.add(&hi)));
-	}
-	v.truncate(half);
+	crate::field::fold_pairs(v, &r);
 	if v.len() % 2 == 1 && v.len() > 1 {
 		v.push(Ext::zero());
 	}
@@ -762,7 +771,7 @@ mod tests {
 	fn round_sums_are_the_round_coefficients() {
 		use ligerito::sumcheck_polys::product_round_coeffs;
 		let ext = |i: u128| Ext::from_value(i.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835) ^ (i << 64));
-		for len in [2usize, 6, 1 << 16] {
+		for len in [2usize, 6, 38, 1 << 16] {
 			let base: Vec<Base> = (0..len as u32).map(|i| Base::from_value(i.wrapping_mul(2654435761))).collect();
 			let lifted: Vec<Ext> = base.iter().map(|&b| Ext::from(b)).collect();
 			let f: Vec<Ext> = (0..len as u128).map(|i| ext(i + 7)).collect();

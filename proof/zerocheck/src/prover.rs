@@ -13,7 +13,7 @@ use agentic_air::{
 	Direction, Lanes, Point, Selector, Values, LANES, MAX_INDEX_BIT,
 };
 use agentic_pcs::{
-	field::{fold_pairs, mul_wide, reduce_wide, FastMul},
+	field::{eight, fold_pairs, mul_wide, reduce_wide, FastMul},
 	prover::{commit, open_recursive, Committed},
 	Base, Ext, Transcript,
 };
@@ -311,12 +311,20 @@ impl<'a> Table<'a> {
 		match self {
 			Table::Ext(values) => fold_pairs(values, &r),
 			Table::Base { column, .. } => {
-				let folded = (0..column.len() / 2)
-					.map(|i| {
-						let (lo, hi) = (self.value(2 * i), self.value(2 * i + 1));
-						lo.add(&agentic_pcs::field::mul(&r, &hi.add(&lo)))
-					})
-					.collect();
+				// Eight pairs at a time, then the rest.
+				let half = column.len() / 2;
+				let whole = half - half % eight::EIGHT;
+				let mut folded = Vec::with_capacity(half);
+				for i in (0..whole).step_by(eight::EIGHT) {
+					let lo: [Ext; eight::EIGHT] = core::array::from_fn(|l| self.value(2 * (i + l)));
+					let slopes: [Ext; eight::EIGHT] = core::array::from_fn(|l| self.value(2 * (i + l) + 1).add(&lo[l]));
+					let scaled = eight::scale(&slopes, &r);
+					folded.extend(lo.iter().zip(&scaled).map(|(lo, scaled)| lo.add(scaled)));
+				}
+				folded.extend((whole..half).map(|i| {
+					let (lo, hi) = (self.value(2 * i), self.value(2 * i + 1));
+					lo.add(&agentic_pcs::field::mul(&r, &hi.add(&lo)))
+				}));
 				*self = Table::Ext(folded);
 			},
 		}
@@ -823,10 +831,16 @@ impl<A: Air + Sync> Round<'_, A> {
 		let tables = self.tables(with_next);
 		let highest = nodes.iter().map(|&node| self.nodes[node]).max().unwrap_or(0);
 		let mut lines = PairLines::new(tables.len(), highest);
+		// Per node (indexed as `sums`), the weighted values of `q` and of the constraints'
+		// part, added per lane unreduced.
+		let (mut wide_q, mut wide_constraints) =
+			(vec![eight::Wide::ZERO; self.nodes.len()], vec![eight::Wide::ZERO; self.nodes.len()]);
 		for start in pairs.clone().step_by(LANES) {
 			let count = LANES.min(pairs.end - start);
-			// Lanes past the last pair repeat it; their points are not added.
+			// Lanes past the last pair repeat it; their points are not added (weight 0).
 			let group: [usize; LANES] = core::array::from_fn(|l| start + l.min(count - 1));
+			let weights: [Ext; LANES] =
+				core::array::from_fn(|l| if l < count { self.weights[group[l]] } else { Ext::zero() });
 			lines.load(&tables, &group);
 			for &node in nodes {
 				// The tables in the order of `tables`.
@@ -863,14 +877,16 @@ impl<A: Air + Sync> Round<'_, A> {
 					},
 					(_, None) => return Err(ZerocheckError::BadShape("a split round without a bus")),
 				};
-				for (l, &i) in group.iter().enumerate().take(count) {
-					let weight = self.weights[i];
-					sums.q[node] = sums.q[node].add(&weight.fast_mul(&to_q.0[l]));
-					if let Some(constraints) = &constraints {
-						sums.constraints[node] = sums.constraints[node].add(&weight.fast_mul(&constraints.0[l]));
-					}
+				wide_q[node].add_products(&to_q.0, &weights);
+				if let Some(constraints) = &constraints {
+					wide_constraints[node].add_products(&constraints.0, &weights);
 				}
 			}
+		}
+		let total = |wide: &eight::Wide| wide.reduce().iter().fold(Ext::zero(), |acc, v| acc.add(v));
+		for &node in nodes {
+			sums.q[node] = sums.q[node].add(&total(&wide_q[node]));
+			sums.constraints[node] = sums.constraints[node].add(&total(&wide_constraints[node]));
 		}
 		Ok(())
 	}
@@ -1242,22 +1258,29 @@ mod tests {
 	#[test]
 	fn a_base_table_is_its_embedded_values() {
 		let mut rng = 5u64;
-		let column: Vec<Base> = (0..16).map(|_| Base::from_value(ext(&mut rng).poly().value() as u32)).collect();
-		for offset in [0, 1] {
-			let mut base = Table::base(&column, offset);
-			let lifted = (0..16).map(|i| column.get(i + offset).map_or(Ext::zero(), |&v| Ext::from(v))).collect();
-			let mut lifted = Table::Ext(lifted);
-			for rows in [16usize, 8, 4, 2, 1] {
-				for i in 0..rows {
-					assert_eq!(base.value(i), lifted.value(i), "offset {offset}, {rows} rows, row {i}");
+		// Folds of fewer pairs than a group of eight, of one group and of several.
+		for length in [4usize, 16, 64] {
+			let column: Vec<Base> =
+				(0..length).map(|_| Base::from_value(ext(&mut rng).poly().value() as u32)).collect();
+			for offset in [0, 1] {
+				let mut base = Table::base(&column, offset);
+				let lifted =
+					(0..length).map(|i| column.get(i + offset).map_or(Ext::zero(), |&v| Ext::from(v))).collect();
+				let mut lifted = Table::Ext(lifted);
+				let mut rows = length;
+				while rows >= 1 {
+					for i in 0..rows {
+						assert_eq!(base.value(i), lifted.value(i), "offset {offset}, {rows} of {length} rows, row {i}");
+					}
+					if rows > 1 {
+						let r = ext(&mut rng);
+						base.fold(r);
+						lifted.fold(r);
+					}
+					rows /= 2;
 				}
-				if rows > 1 {
-					let r = ext(&mut rng);
-					base.fold(r);
-					lifted.fold(r);
-				}
+				assert!(matches!(base, Table::Ext(ref values) if values.len() == 1));
 			}
-			assert!(matches!(base, Table::Ext(ref values) if values.len() == 1));
 		}
 	}
 
