@@ -599,7 +599,9 @@ fn zerocheck<A: Air + Sync>(
 	let sent_nodes: Vec<u128> = (0..all_nodes.len() as u128).filter(|&d| d != 1).collect();
 	let interpolator = Interpolator::new(all_nodes.len());
 	let bus = bus_weights.is_some();
-	let (first_split, split) = (Split::new(info, bus, &sent_nodes, checked), Split::new(info, bus, &sent_nodes, false));
+	let (first, later) = if checked { (Known::RowZeros, Known::AtOne) } else { (Known::Nothing, Known::Nothing) };
+	let (first_split, split) = (Split::new(info, bus, &sent_nodes, first), Split::new(info, bus, &sent_nodes, later));
+	let later_nodes = split.as_ref().map_or_else(|| sent_nodes.clone(), |split| split.round_nodes(&sent_nodes));
 	let mut rounds = Vec::with_capacity(n);
 	let mut point = Vec::with_capacity(n);
 	for (k, &coordinate) in tau.iter().enumerate() {
@@ -613,9 +615,10 @@ fn zerocheck<A: Air + Sync>(
 			selectors: &selectors,
 			bits: &bit_tables,
 			weights: &weights,
-			nodes: &sent_nodes,
+			nodes: if k == 0 { &sent_nodes } else { &later_nodes },
 			split: if k == 0 { first_split.as_ref() } else { split.as_ref() },
 			row_leaves: row_leaves.filter(|_| k == 0),
+			claim: Some((claim, coordinate)),
 			lambdas: &lambdas,
 			bus_weights,
 			challenges,
@@ -679,6 +682,9 @@ struct Round<'a, A> {
 	/// The bus leaves of the table's rows (what they send, what they receive), in the first
 	/// round: pair `i` at the node 0 is row `2i`.
 	row_leaves: Option<(&'a [Ext], &'a [Ext])>,
+	/// The round's running claim and coordinate `(c_k, τ_k)`, for a split that takes `Q'(1)`
+	/// from them ([`Known::AtOne`]).
+	claim: Option<(Ext, Ext)>,
 	lambdas: &'a [Ext],
 	bus_weights: Option<(Ext, Ext)>,
 	challenges: &'a [Ext],
@@ -714,7 +720,7 @@ impl<A: Air + Sync> Round<'_, A> {
 	fn sum(&self) -> Result<Vec<Ext>, ZerocheckError> {
 		let pairs = self.weights.len();
 		let Some(run) = self.constant_run() else {
-			return Ok(self.finish(self.sum_ranges(&[0..pairs])?));
+			return self.finish(self.sum_ranges(&[0..pairs])?);
 		};
 		// Every pair of the run is one same row at every node: its sum is that row's, times the
 		// run's weights, evaluated once at the run's first pair.
@@ -723,7 +729,7 @@ impl<A: Air + Sync> Round<'_, A> {
 		weights[run.start] = self.weights[run.clone()].iter().fold(Ext::zero(), |acc, w| acc.add(w));
 		let lumped = Round { weights: &weights, ..*self };
 		total.add(&lumped.sum_over(run.start..run.start + 1)?);
-		Ok(self.finish(total))
+		self.finish(total)
 	}
 
 	/// [`Round::sum_over`] of the pairs in `ranges`, added, [`CHUNK_PAIRS`] pairs at a time: on
@@ -779,19 +785,37 @@ impl<A: Air + Sync> Round<'_, A> {
 
 	/// `q` at every node from the sums: where the constraints' part was not evaluated, it is
 	/// interpolated from the nodes where it was.
-	fn finish(&self, sums: Sums) -> Vec<Ext> {
+	fn finish(&self, sums: Sums) -> Result<Vec<Ext>, ZerocheckError> {
 		let Sums { mut q, constraints } = sums;
-		if let Some(split) = self.split {
-			// The constraints' part at the interpolator's nodes: the known zeros, then the
-			// evaluated values.
-			let known: Vec<Ext> = core::iter::repeat_n(Ext::zero(), split.zeros)
-				.chain(split.evaluated.iter().map(|&j| constraints[j]))
-				.collect();
-			for &j in &split.leaves_only {
-				q[j] = q[j].add(&split.interpolator.evaluate(&known, split.nodes[j]));
-			}
+		let Some(split) = self.split else {
+			return Ok(q);
+		};
+		// The constraints' part at the interpolator's nodes: the known values (zeros, or at 1
+		// from the claim), then the evaluated ones.
+		let at_one = match (split.at_one, self.claim) {
+			(false, _) => None,
+			(true, Some((claim, coordinate))) => {
+				// q(1) from c = (1 + τ) q(0) + τ q(1); the last node's sum is L'(1) alone.
+				let inverse = if coordinate == Ext::zero() {
+					return Err(ZerocheckError::BadShape("a zero challenge coordinate (probability n / 2^128)"));
+				} else {
+					coordinate.inv()
+				};
+				let q_one = claim.add(&Ext::one().add(&coordinate).fast_mul(&q[0])).fast_mul(&inverse);
+				let leaves_one = q.pop().ok_or(ZerocheckError::BadShape("no node 1"))?;
+				Some(q_one.add(&leaves_one))
+			},
+			(true, None) => return Err(ZerocheckError::BadShape("a split at 1 without the round's claim")),
+		};
+		let known: Vec<Ext> = core::iter::repeat_n(Ext::zero(), split.zeros)
+			.chain(at_one)
+			.chain(split.evaluated.iter().map(|&j| constraints[j]))
+			.collect();
+		let sent = q.len();
+		for &j in split.leaves_only.iter().filter(|&&j| j < sent) {
+			q[j] = q[j].add(&split.interpolator.evaluate(&known, split.nodes[j]));
 		}
-		q
+		Ok(q)
 	}
 
 	/// [`Round::sum`]'s sums over the pairs `pairs`, [`LANES`] pairs at a time.
@@ -1109,22 +1133,25 @@ impl Sums {
 /// evaluated at fewer points. Only for a table with a bus and more sent nodes than `d + 1`
 /// (its leaves' degree at least `d + 2`).
 ///
-/// In the first round of a trace whose every row holds, `Q'` is known at 0 and 1 (pair `i` at
-/// `X = 0` and `X = 1` is rows `2i` and `2i + 1`, where `Q` is 0): it is evaluated at `d - 1`
-/// nodes only, past 0, and interpolated from those and the two zeros (a split for any table
-/// with a bus). An invalid trace gives another `q`, and a proof that does not verify.
+/// A prover whose trace holds on every row knows one or two more values of `Q'` ([`Known`]),
+/// and evaluates it at as many nodes fewer (a split for any table with a bus, or any whose
+/// leaves' degree passes `d`). An invalid trace then gives another `q`, and a proof that does
+/// not verify.
 #[derive(Clone)]
 struct Split {
-	/// The sent nodes (indices into them) at which both parts are evaluated.
+	/// The round's nodes (indices into them) at which both parts are evaluated.
 	evaluated: Vec<usize>,
 	/// Those at which only the leaves are.
 	leaves_only: Vec<usize>,
 	/// How many of the interpolator's nodes (the first) are known zeros of `Q'`: 0, or 2 (the
 	/// nodes 0 and 1).
 	zeros: usize,
-	/// The sent nodes, as field elements.
+	/// Whether `Q'(1)` comes from the running claim ([`Known::AtOne`]): the round's nodes are
+	/// then the sent ones and 1, last, where only the leaves are evaluated.
+	at_one: bool,
+	/// The round's nodes, as field elements.
 	nodes: Vec<Ext>,
-	/// Over the known zeros' nodes, then the evaluated nodes.
+	/// Over the known values' nodes (the zeros, or 1), then the evaluated nodes.
 	interpolator: Interpolator,
 	/// Whether the leaves at the other nodes come from their gates' and fingerprints' lines
 	/// ([`Round::sum_lines`]: every interaction affine) rather than from the AIR evaluated
@@ -1132,30 +1159,57 @@ struct Split {
 	lines: bool,
 }
 
+/// What a round knows of the constraints' part `Q'` of `q` without evaluating it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Known {
+	/// Nothing (the unchecked prover's rounds: its trace may not hold).
+	Nothing,
+	/// The first round of a trace whose every row holds: pair `i` at `X = 0` and `X = 1` is
+	/// rows `2i` and `2i + 1`, where `Q` is 0, so `Q'(0) = Q'(1) = 0`.
+	RowZeros,
+	/// A later round of such a trace: `q(1)` follows from the running claim
+	/// (`c_k = (1 + τ_k) q(0) + τ_k q(1)`), and `Q'(1) = q(1) + L'(1)` with the leaves evaluated
+	/// at 1.
+	AtOne,
+}
+
 impl Split {
-	/// The split of a table's rounds, or, if `vanishing`, of the first round of a valid trace.
-	fn new(info: &AirInfo, bus: bool, sent_nodes: &[u128], vanishing: bool) -> Option<Split> {
+	/// The split of a round of a table at the sent nodes `sent_nodes` (`0`, then others; 1 is
+	/// not sent), knowing `known`.
+	fn new(info: &AirInfo, bus: bool, sent_nodes: &[u128], known: Known) -> Option<Split> {
 		let degree = info.constraints.iter().map(|c| c.degree).max().unwrap_or(0) as usize;
 		let lines = info.interactions.iter().all(|i| i.affine());
-		let nodes: Vec<Ext> = sent_nodes.iter().map(|&d| Ext::from_value(d)).collect();
 		if !bus {
 			return None;
 		}
-		let (evaluated, zeros): (Vec<usize>, Vec<Ext>) = if vanishing {
-			// The sent nodes are 0, then others; 1 is not sent. The constraints' degree is at
-			// most q's, the number of sent nodes: `d - 1` of them past 0 are there.
-			let evaluated = (1..degree.min(sent_nodes.len())).collect();
-			(evaluated, vec![Ext::zero(), Ext::one()])
-		} else {
-			if degree + 1 >= sent_nodes.len() {
-				return None;
-			}
-			((0..=degree).collect(), Vec::new())
+		let mut nodes: Vec<Ext> = sent_nodes.iter().map(|&d| Ext::from_value(d)).collect();
+		// The constraints' degree is at most q's, the number of sent nodes.
+		let (evaluated, known_nodes): (Vec<usize>, Vec<Ext>) = match known {
+			Known::RowZeros => ((1..degree.min(sent_nodes.len())).collect(), vec![Ext::zero(), Ext::one()]),
+			Known::AtOne => {
+				if degree >= sent_nodes.len() {
+					return None;
+				}
+				nodes.push(Ext::one());
+				((0..degree).collect(), vec![Ext::one()])
+			},
+			Known::Nothing => {
+				if degree + 1 >= sent_nodes.len() {
+					return None;
+				}
+				((0..=degree).collect(), Vec::new())
+			},
 		};
-		let leaves_only = (0..sent_nodes.len()).filter(|j| !evaluated.contains(j)).collect();
+		let leaves_only = (0..nodes.len()).filter(|j| !evaluated.contains(j)).collect();
 		let interpolator =
-			Interpolator::over(zeros.iter().copied().chain(evaluated.iter().map(|&j| nodes[j])).collect());
-		Some(Split { evaluated, leaves_only, zeros: zeros.len(), nodes, interpolator, lines })
+			Interpolator::over(known_nodes.iter().copied().chain(evaluated.iter().map(|&j| nodes[j])).collect());
+		let zeros = if known == Known::RowZeros { 2 } else { 0 };
+		Some(Split { evaluated, leaves_only, zeros, at_one: known == Known::AtOne, nodes, interpolator, lines })
+	}
+
+	/// The round's nodes as values: the sent ones, and 1 if `Q'(1)` comes from the claim.
+	fn round_nodes(&self, sent_nodes: &[u128]) -> Vec<u128> {
+		sent_nodes.iter().copied().chain(self.at_one.then_some(1)).collect()
 	}
 }
 
@@ -1441,6 +1495,7 @@ mod tests {
 				nodes,
 				split: None,
 				row_leaves: None,
+				claim: None,
 				lambdas: &self.lambdas,
 				bus_weights: Some(self.bus_weights),
 				challenges: &self.challenges,
@@ -1485,7 +1540,7 @@ mod tests {
 			_ => Table::Ext(column(rng)),
 		});
 		let nodes = [0u128, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-		let split = Split::new(&info, true, &nodes, false).expect("nodes past the constraints' degree");
+		let split = Split::new(&info, true, &nodes, Known::Nothing).expect("nodes past the constraints' degree");
 		assert_eq!(split.lines, lines);
 		let round = inputs.round(air, &info, &nodes);
 		assert_eq!(round.constant_run(), Some(run.clone()));
@@ -1544,10 +1599,10 @@ mod tests {
 		let nodes = [0u128, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 		// The constraints' degree is 4: evaluated at 5 nodes, interpolated at 5.
 		assert_eq!((info.bus_degree, info.max_degree), (7, 7));
-		let split = Split::new(&info, true, &nodes, false).expect("nodes past the constraints' degree");
+		let split = Split::new(&info, true, &nodes, Known::Nothing).expect("nodes past the constraints' degree");
 		assert_eq!((split.evaluated.len(), split.lines), (5, lines));
-		assert!(Split::new(&info, false, &nodes, false).is_none());
-		assert!(Split::new(&info, true, &nodes[..5], false).is_none());
+		assert!(Split::new(&info, false, &nodes, Known::Nothing).is_none());
+		assert!(Split::new(&info, true, &nodes[..5], Known::Nothing).is_none());
 		let unsplit = inputs.round(air, &info, &nodes);
 		let want = direct(&unsplit);
 		assert!(want.iter().all(|q| *q != Ext::zero()));
@@ -1567,7 +1622,7 @@ mod tests {
 			for at in [1, 2, 5, 12] {
 				let (mut a, b) = (round.sum_over(0..at).unwrap(), round.sum_over(at..pairs).unwrap());
 				a.add(&b);
-				assert_eq!(round.finish(a), want, "split at pair {at}");
+				assert_eq!(round.finish(a).unwrap(), want, "split at pair {at}");
 			}
 			// A changed value changes the sum, at the nodes past the constraints' degree too, in
 			// a column only the interactions read as well.
@@ -1641,7 +1696,7 @@ mod tests {
 		let inputs = Inputs::new(&info, pairs, &mut rng, holding);
 		let round = inputs.round(&Holding, &info, &nodes);
 		let want = direct(&round);
-		let split = Split::new(&info, true, &nodes, true).expect("a bus");
+		let split = Split::new(&info, true, &nodes, Known::RowZeros).expect("a bus");
 		assert_eq!(
 			(split.evaluated.clone(), split.leaves_only.clone(), split.lines),
 			(vec![1, 2, 3], vec![0, 4], true)
@@ -1668,7 +1723,7 @@ mod tests {
 			for at in [1, 6, 12] {
 				let (mut a, b) = (first.sum_over(0..at).unwrap(), first.sum_over(at..pairs).unwrap());
 				a.add(&b);
-				assert_eq!(first.finish(a), want, "split at pair {at}");
+				assert_eq!(first.finish(a).unwrap(), want, "split at pair {at}");
 			}
 		}
 		// The rows' leaves are read: another leaf on an even row gives another q.
@@ -1685,7 +1740,7 @@ mod tests {
 		let broken_round = Round { cur: &broken, ..round };
 		assert_ne!(Round { split: Some(&split), ..broken_round }.sum().unwrap(), direct(&broken_round));
 		// Without a bus there is no split.
-		assert!(Split::new(&info, false, &nodes, true).is_none());
+		assert!(Split::new(&info, false, &nodes, Known::RowZeros).is_none());
 	}
 
 	/// The rows' leaves, eight rows at a time (and several tasks with `parallel`), are each
@@ -1716,6 +1771,52 @@ mod tests {
 					if (row as u64) < active_rows { bus_leaves(&Mixed, values) } else { (Ext::one(), Ext::one()) };
 				assert_eq!((sends[row], receives[row]), want, "row {row} of R = {active_rows}");
 			}
+		}
+	}
+
+	/// A later round of a valid trace takes `Q'(1)` from the running claim and the leaves at 1:
+	/// the constraints evaluated at `d` nodes give the pointwise sum, with the leaves from their
+	/// lines or evaluated, at any split of the pairs; another claim gives another `q`.
+	#[test]
+	fn a_later_round_takes_the_constraints_at_one_from_the_claim() {
+		claim_at_one_agrees(&Affine, true);
+		claim_at_one_agrees(&Mixed, false);
+	}
+
+	fn claim_at_one_agrees<A: Air + Sync>(air: &A, lines: bool) {
+		let info = analyze(air).expect("valid AIR");
+		let mut rng = 0xa7_0e;
+		let pairs = 13;
+		let inputs =
+			Inputs::new(&info, pairs, &mut rng, |rng, _| Table::Ext((0..2 * pairs).map(|_| ext(rng)).collect()));
+		let nodes = [0u128, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+		let split = Split::new(&info, true, &nodes, Known::AtOne).expect("nodes past the constraints' degree");
+		// Degree 4: evaluated at 0, x, x + 1, x^2; node 1 last, leaves alone.
+		assert_eq!((split.evaluated.clone(), split.lines), (vec![0, 1, 2, 3], lines));
+		assert_eq!(split.leaves_only, (4..11).collect::<Vec<usize>>());
+		let round_nodes = split.round_nodes(&nodes);
+		assert_eq!(round_nodes.last(), Some(&1));
+		let want = direct(&inputs.round(air, &info, &nodes));
+		// The claim of this round: (1 + τ) q(0) + τ q(1).
+		let at_one = direct(&inputs.round(air, &info, &[1]))[0];
+		let coordinate = ext(&mut rng);
+		let claim = Ext::one().add(&coordinate).fast_mul(&want[0]).add(&coordinate.fast_mul(&at_one));
+		let evaluated = Split { lines: false, ..split.clone() };
+		for split in [&split, &evaluated] {
+			let round = Round {
+				split: Some(split),
+				claim: Some((claim, coordinate)),
+				..inputs.round(air, &info, &round_nodes)
+			};
+			assert_eq!(round.sum().expect("weights fit"), want);
+			for at in [1, 6, 12] {
+				let (mut a, b) = (round.sum_over(0..at).unwrap(), round.sum_over(at..pairs).unwrap());
+				a.add(&b);
+				assert_eq!(round.finish(a).unwrap(), want, "split at pair {at}");
+			}
+			let other = Round { claim: Some((claim.add(&Ext::one()), coordinate)), ..round };
+			assert_ne!(other.sum().expect("weights fit"), want);
+			assert!(Round { claim: None, ..round }.sum().is_err());
 		}
 	}
 }
