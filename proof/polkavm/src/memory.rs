@@ -252,10 +252,14 @@ impl Air for Access {
 			for i in 0..64 {
 				b.assert_bit_column(V + i);
 			}
-			// Bits by their equations below, declared so that the commitment packs them too.
+			// Bits by their equations below, declared so that the commitment packs them too
+			// (the byte equations read SIGN and the offset flags as bits).
 			for column in (OFFSET..OFFSET + 8).chain([SIGN]).chain(CARRY..CARRY + 29) {
 				b.assert_bit_column(column);
 			}
+			// RAM and the borrows are bits by their equations; the new words only by this
+			// declaration (the packed byte equations below need them bits, and alone would not
+			// make them so).
 			for k in 0..2 {
 				let lane_bits = [lane::RAM]
 					.into_iter()
@@ -317,30 +321,35 @@ impl Air for Access {
 			}
 			b.assert_eq(b.cur(SIGN), b.cur(SIGNED) * sign);
 
+			// One equation per byte rather than per bit: a byte's bits packed, `Σ_k x^k bit_k`
+			// (`chip::pack`). Each equation below is, bit by bit, a sum of products of bits,
+			// so a bit in GF(2); the packed sum of such bits is 0 exactly when each is, since
+			// x^0, …, x^7 are independent over GF(2). Every bit read is a declared bit column
+			// (committed as bits), the offset and size flags are bits and one-hot.
+			let byte = |b: &AB, first: &dyn Fn(&AB, usize) -> AB::Expr| chip::pack(b, (0..8).map(|k| first(b, k)));
+			let old_bytes: Vec<AB::Expr> = (0..16).map(|m| byte(b, &|b, k| old(b, m, k))).collect();
+			let v_bytes: Vec<AB::Expr> = (0..8).map(|j| byte(b, &|b, k| b.cur(V + 8 * j + k))).collect();
+			// The sign in every bit of a byte.
+			let sign_byte = b.cur(SIGN) * byte(b, &|b, _| b.one());
 			// Loads: V's byte j is the old byte o + j below the size, the sign (or 0) above.
 			for j in 0..8 {
-				for k in 0..8 {
-					let mut selected = zero.clone();
-					for o in 0..8 {
-						selected = selected + f(b, o) * old(b, o + j, k);
-					}
-					let value = within(b, j) * selected + (b.one() + within(b, j)) * b.cur(SIGN);
-					b.assert_zero(load.clone() * (b.cur(V + 8 * j + k) + value));
+				let mut selected = zero.clone();
+				for (m, old_byte) in old_bytes.iter().enumerate().skip(j).take(8) {
+					selected = selected + f(b, m - j) * old_byte.clone();
 				}
+				let value = within(b, j) * selected + (b.one() + within(b, j)) * sign_byte.clone();
+				b.assert_zero(load.clone() * (v_bytes[j].clone() + value));
 			}
 			// Stores: the bytes o .. o + size take V's bytes, the others keep theirs; loads change
 			// nothing.
-			for m in 0..16 {
-				for k in 0..8 {
-					let mut spliced = zero.clone();
-					for o in 0..=m.min(7) {
-						if m - o < 8 {
-							spliced =
-								spliced + f(b, o) * within(b, m - o) * (b.cur(V + 8 * (m - o) + k) + old(b, m, k));
-						}
+			for (m, old_byte) in old_bytes.iter().enumerate() {
+				let mut spliced = zero.clone();
+				for o in 0..=m.min(7) {
+					if m - o < 8 {
+						spliced = spliced + f(b, o) * within(b, m - o) * (v_bytes[m - o].clone() + old_byte.clone());
 					}
-					b.assert_eq(new(b, m, k), old(b, m, k) + store.clone() * spliced);
 				}
+				b.assert_eq(byte(b, &|b, k| new(b, m, k)), old_byte.clone() + store.clone() * spliced);
 			}
 		}
 

@@ -357,3 +357,49 @@ fn the_chip_analyzes_within_the_degree_budget() {
 	assert!(own.clone().all(|c| c.degree <= 4));
 	assert!(info.unused_columns.is_empty(), "{:?}", info.unused_columns);
 }
+
+/// The byte equations (one per byte, its eight bits packed) refuse every pattern of flipped
+/// bits within a byte, on the row flipped: a loaded value's byte (against the old bytes it
+/// selects), a sign-extended byte above a signed load's size, a stored word's new byte in lane
+/// 0 (spliced or kept) and in lane 1 of a store that crosses words; one bit, two, three, all
+/// eight.
+#[test]
+fn every_flip_pattern_within_a_byte_violates_its_equation() {
+	let mut rng = Rng(0xb7e5);
+	let program = program(&mut rng);
+	let mut tracker = Tracker::new(&program);
+	let rows = accesses(&mut rng, &program, &mut tracker, 200);
+	let trace = agentic_polkavm_proof::memory::trace(&rows, num_vars(rows.len()));
+	agentic_air::check_trace(&Table::Access, &trace, rows.len() as u64).expect("honest rows");
+	let find = |what: &str, wanted: &dyn Fn(&AccessRow) -> bool| rows.iter().position(wanted).expect(what);
+	let load = find("a load", &|r| !r.kind.store);
+	let signed =
+		find("a negative signed load below 8 bytes", &|r| r.kind.signed && r.kind.size < 8 && (r.value >> 63) == 1);
+	let store = find("a store", &|r| r.kind.store);
+	let crossing = find("a store that crosses words", &|r| r.kind.store && r.lanes[1].is_some());
+	let new_byte =
+		|lane: usize, byte: usize| columns::LANE + lane * columns::lane::WIDTH + columns::lane::NEW + 8 * byte;
+	let v_byte = |byte: usize| columns::V + 8 * byte;
+	let top = rows[signed].kind.size as usize;
+	let patterns: [&[usize]; 6] = [&[0], &[7], &[0, 1], &[3, 7], &[1, 2, 4], &[0, 1, 2, 3, 4, 5, 6, 7]];
+	let places = [
+		(load, v_byte(0)),
+		(load, v_byte(3)),
+		(signed, v_byte(top)),
+		(signed, v_byte(7)),
+		(store, new_byte(0, 0)),
+		(store, new_byte(0, 5)),
+		(crossing, new_byte(1, 0)),
+		(crossing, new_byte(1, 7)),
+	];
+	for (row, first) in places {
+		for bits in patterns {
+			let mut altered = trace.clone();
+			for &k in bits {
+				altered[first + k][row] = altered[first + k][row].add(&Base::one());
+			}
+			let violation = agentic_air::check_trace(&Table::Access, &altered, rows.len() as u64);
+			assert_eq!(violation.map_err(|v| v.row), Err(row as u64), "bits {bits:?} from column {first}");
+		}
+	}
+}
