@@ -1584,6 +1584,17 @@ mod tests {
 		}
 	}
 
+	/// `round`'s sum is `want`, and so is the sum of its pairs split in two at each of `splits`.
+	fn assert_sums_to<A: Air + Sync>(round: &Round<'_, A>, splits: &[usize], want: &[Ext]) {
+		assert_eq!(round.sum().expect("weights fit"), want);
+		let pairs = round.weights.len();
+		for &at in splits {
+			let (mut a, b) = (round.sum_over(0..at).unwrap(), round.sum_over(at..pairs).unwrap());
+			a.add(&b);
+			assert_eq!(round.finish(a).unwrap(), want, "split at pair {at}");
+		}
+	}
+
 	/// Checks every way of summing a round of `air` (leaves of degree 7, constraints of degree
 	/// 4) against [`direct`], the split's leaves taken from their lines if `lines`; returns
 	/// whether the lines, forced on, give the same `q` too.
@@ -1618,12 +1629,7 @@ mod tests {
 			Round { split: Some(&split), ..unsplit },
 			Round { split: Some(&evaluated), ..unsplit },
 		] {
-			assert_eq!(round.sum().expect("weights fit"), want);
-			for at in [1, 2, 5, 12] {
-				let (mut a, b) = (round.sum_over(0..at).unwrap(), round.sum_over(at..pairs).unwrap());
-				a.add(&b);
-				assert_eq!(round.finish(a).unwrap(), want, "split at pair {at}");
-			}
+			assert_sums_to(&round, &[1, 2, 5, 12], &want);
 			// A changed value changes the sum, at the nodes past the constraints' degree too, in
 			// a column only the interactions read as well.
 			for column in [1, 2, 3] {
@@ -1718,13 +1724,7 @@ mod tests {
 			})
 			.unzip();
 		for (split, row_leaves) in [(&split, None), (&evaluated, None), (&split, Some((&sends[..], &receives[..])))] {
-			let first = Round { split: Some(split), row_leaves, ..round };
-			assert_eq!(first.sum().expect("weights fit"), want);
-			for at in [1, 6, 12] {
-				let (mut a, b) = (first.sum_over(0..at).unwrap(), first.sum_over(at..pairs).unwrap());
-				a.add(&b);
-				assert_eq!(first.finish(a).unwrap(), want, "split at pair {at}");
-			}
+			assert_sums_to(&Round { split: Some(split), row_leaves, ..round }, &[1, 6, 12], &want);
 		}
 		// The rows' leaves are read: another leaf on an even row gives another q.
 		let mut other = sends.clone();
@@ -1808,12 +1808,7 @@ mod tests {
 				claim: Some((claim, coordinate)),
 				..inputs.round(air, &info, &round_nodes)
 			};
-			assert_eq!(round.sum().expect("weights fit"), want);
-			for at in [1, 6, 12] {
-				let (mut a, b) = (round.sum_over(0..at).unwrap(), round.sum_over(at..pairs).unwrap());
-				a.add(&b);
-				assert_eq!(round.finish(a).unwrap(), want, "split at pair {at}");
-			}
+			assert_sums_to(&round, &[1, 6, 12], &want);
 			let other = Round { claim: Some((claim.add(&Ext::one()), coordinate)), ..round };
 			assert_ne!(other.sum().expect("weights fit"), want);
 			assert!(Round { claim: None, ..round }.sum().is_err());
