@@ -34,11 +34,7 @@
 //! `Ã(s) = Σ_u eq(ρ, u) T_u` ([`packed_eval`]): per variable 128 products and a `GF(2)`-linear
 //! map on 128 values of `E`.
 
-use crate::{
-	field::FastMul,
-	layout::eq_table,
-	Base, BinaryFieldElement, Claim, ClaimKind, Ext, PcsError, Transcript,
-};
+use crate::{field::FastMul, layout::eq_table, Base, BinaryFieldElement, Claim, ClaimKind, Ext, PcsError, Transcript};
 use alloc::vec::Vec;
 
 /// Bit columns per packed polynomial: the base field's bits.
@@ -174,34 +170,36 @@ pub fn packed_eval(point: &[Ext], s: &[Ext]) -> Ext {
 	let mut t = [Ext::zero(); 128];
 	t[0] = Ext::one();
 	for (s_j, r_j) in s.iter().zip(r) {
-		// T (1 ⊗ r_j) = Σ_u T_u ⊗ x^u r_j: coordinate u' takes T_u where bit u' of x^u r_j is set.
-		let mut right = [Ext::zero(); 128];
-		let mut m = r_j.poly().value();
-		for t_u in &t {
-			let mut bits = m;
-			while bits != 0 {
-				let u2 = bits.trailing_zeros() as usize;
-				right[u2] = right[u2].add(t_u);
-				bits &= bits - 1;
+		// T (1 ⊗ r_j) = Σ_u T_u ⊗ x^u r_j: the right factor's polynomial Σ_u T_u X^u times
+		// r_j's bits, then reduced by X^128 = X^7 + X^2 + X + 1 (the left factor's values are
+		// the coefficients): a shifted copy of T per set bit of r_j, whole slices of XORs.
+		let mut product = [0u128; 255];
+		let mut bits = r_j.poly().value();
+		while bits != 0 {
+			let k = bits.trailing_zeros() as usize;
+			for (p, t_u) in product[k..k + 128].iter_mut().zip(&t) {
+				*p ^= t_u.poly().value();
 			}
-			m = times_x(m);
+			bits &= bits - 1;
 		}
-		for (t_u, right_u) in t.iter_mut().zip(&right) {
-			*t_u = t_u.add(&t_u.fast_mul(s_j)).add(right_u);
+		// From the top down: X^i = X^(i - 128) (X^7 + X^2 + X + 1), every index it adds to
+		// below i.
+		for i in (128..255).rev() {
+			let high = product[i];
+			for d in [7, 2, 1, 0] {
+				product[i - 128 + d] ^= high;
+			}
+		}
+		for (t_u, right_u) in t.iter_mut().zip(&product[..128]) {
+			*t_u = t_u.add(&t_u.fast_mul(s_j)).add(&Ext::from_value(*right_u));
 		}
 	}
 	eq_table(rho).iter().zip(&t).fold(Ext::zero(), |acc, (w, t_u)| acc.add(&w.fast_mul(t_u)))
 }
 
-/// `v · x` in `E` (`x^128 = x^7 + x^2 + x + 1`): a shift and, if `x^127` was set, the fold.
-fn times_x(v: u128) -> u128 {
-	(v << 1) ^ ((v >> 127) * 0x87)
-}
-
 #[cfg(all(test, feature = "prover"))]
 mod tests {
 	use super::*;
-	use crate::field::mul;
 
 	fn random(seed: &mut u128) -> Ext {
 		*seed = seed.wrapping_mul(0x2545_f491_4f6c_dd1d_6a09_e667_f3bc_c909).wrapping_add(0x9e37_79b9);
@@ -211,15 +209,6 @@ mod tests {
 	/// A column's multilinear extension at `r`.
 	fn evaluate(column: &[Base], r: &[Ext]) -> Ext {
 		eq_table(r).iter().zip(column).fold(Ext::zero(), |acc, (e, b)| acc.add(&e.fast_mul(&Ext::from(*b))))
-	}
-
-	#[test]
-	fn times_x_is_the_fields_product_by_x() {
-		let mut seed = 3u128;
-		let x = Ext::from_value(2);
-		for v in (0..64).map(|_| random(&mut seed)).chain([Ext::one(), Ext::from_value(1 << 127)]) {
-			assert_eq!(Ext::from_value(times_x(v.poly().value())), mul(&v, &x));
-		}
 	}
 
 	#[test]
@@ -238,6 +227,17 @@ mod tests {
 			// Another `ρ` gives other weights.
 			point[n] = point[n].add(&Ext::one());
 			assert_ne!(packed_eval(&point, &s), direct);
+		}
+		// Coordinates whose top bits make the right factor's product wrap past x^127 (all ones,
+		// the top bit, the bits the reduction folds twice).
+		for top in [u128::MAX, 1 << 127, (1 << 127) | (1 << 126) | (1 << 121)] {
+			let mut point: Vec<Ext> = (0..3 + LOG_EXT_BITS).map(|_| random(&mut seed)).collect();
+			point[0] = Ext::from_value(top);
+			point[2] = Ext::from_value(top ^ (1 << 64));
+			let table = packed_table(&point);
+			let s: Vec<Ext> = (0..3).map(|_| random(&mut seed)).collect();
+			let direct = eq_table(&s).iter().zip(&table).fold(Ext::zero(), |acc, (e, a)| acc.add(&e.fast_mul(a)));
+			assert_eq!(packed_eval(&point, &s), direct, "top bits {top:#x}");
 		}
 	}
 
