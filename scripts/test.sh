@@ -32,22 +32,25 @@ echo "== agentic-zerocheck without the parallel feature ==" >&2
 # The prover's single-thread paths (feature `parallel` off), which step 1 does not compile.
 SKIP_WASM_BUILD=1 cargo test --locked -p agentic-zerocheck --lib
 
-echo "== agentic-pcs with the carry-less multiply instruction ==" >&2
-# The GF(2^128) multiplication takes another path where the build enables the instruction (the
-# benchmarks' `-C target-cpu=native` builds): the PCS's tests on it, in a small build of its own.
-SKIP_WASM_BUILD=1 RUSTFLAGS="-C target-feature=+pclmulqdq" CARGO_TARGET_DIR="$CARGO_TARGET_DIR/pclmul" \
-	cargo test --locked -p agentic-pcs --features hardware-accel --lib
+echo "== agentic-pcs with hardware-accel: the carry-less multiply asked of the CPU ==" >&2
+# With `hardware-accel` the binary fields' products use the carry-less multiply instructions the
+# CPU has (asked at run time): the PCS's tests compare every tier this CPU runs (portable,
+# pclmulqdq, AVX-512) with each other and with ligerito's arithmetic.
+SKIP_WASM_BUILD=1 cargo test --locked -p agentic-pcs --features hardware-accel --lib
 
-# Where the processor has AVX-512 and its vector carry-less multiply (as this project's machines
-# do; `-C target-cpu=native` enables them), the provers' eight-lane products take another path
-# again: the PCS's tests and the AIR evaluators' on it, in a build of their own.
-if grep -qw avx512f /proc/cpuinfo && grep -qw vpclmulqdq /proc/cpuinfo; then
-	echo "== agentic-pcs and agentic-air with AVX-512's carry-less multiply ==" >&2
-	SKIP_WASM_BUILD=1 RUSTFLAGS="-C target-feature=+pclmulqdq,+avx512f,+vpclmulqdq" \
+# A build whose target enables the instructions (the benchmarks' `-C target-cpu=native`) takes
+# them as constants, inlined, and ligerito's own arithmetic changes path too: the PCS's tests
+# (and, with AVX-512, the AIR evaluators') in a build of their own, with the widest instructions
+# this processor has.
+if grep -qw avx512f /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo && grep -qw vpclmulqdq /proc/cpuinfo; then
+	echo "== agentic-pcs and agentic-air built for AVX-512's carry-less multiply ==" >&2
+	SKIP_WASM_BUILD=1 RUSTFLAGS="-C target-feature=+pclmulqdq,+avx512f,+avx512bw,+vpclmulqdq" \
 		CARGO_TARGET_DIR="$CARGO_TARGET_DIR/avx512" \
 		cargo test --locked -p agentic-pcs -p agentic-air --features agentic-pcs/hardware-accel --lib --tests
 else
-	echo "== no AVX-512 carry-less multiply here: its lanes' path is not tested ==" >&2
+	echo "== agentic-pcs built for the carry-less multiply instruction ==" >&2
+	SKIP_WASM_BUILD=1 RUSTFLAGS="-C target-feature=+pclmulqdq" CARGO_TARGET_DIR="$CARGO_TARGET_DIR/pclmul" \
+		cargo test --locked -p agentic-pcs --features hardware-accel --lib
 fi
 
 echo "== cargo test: runtime, client, node (end to end) ==" >&2

@@ -91,23 +91,23 @@ pub(crate) fn encode_rows_at(
 }
 
 /// ligerito's FFT butterfly `(u, w) ↦ (u + λw, w + u + λw)` on every pair `(u[i], w[i])`:
-/// ligerito's vectorised one where the build has the carry-less multiply instruction.
-#[cfg(all(feature = "prover", feature = "hardware-accel", target_arch = "x86_64", target_feature = "pclmulqdq"))]
-fn butterfly(u: &mut [crate::Base], w: &mut [crate::Base], lambda: crate::Base) {
-	ligerito_binary_fields::simd::fft_butterfly_gf32_fast(u, w, lambda);
-}
-
-/// ligerito's FFT butterfly `(u, w) ↦ (u + λw, w + u + λw)` on every pair `(u[i], w[i])`,
-/// without the carry-less multiply instruction: by a table filled for `λ` ([`ConstMul`]) on
-/// long slices, else by [`Gf32`]'s multiplication (ligerito's portable butterfly multiplies by
-/// nibble tables and reduces a bit at a time: most of a test proof's time).
-#[cfg(all(
-	feature = "prover",
-	not(all(feature = "hardware-accel", target_arch = "x86_64", target_feature = "pclmulqdq"))
-))]
+/// sixteen pairs per step with AVX-512's carry-less multiply where the CPU has it
+/// ([`crate::field::x86::butterfly16`]); else, and for the last few pairs, by a table filled
+/// for `λ` ([`ConstMul`]) on long slices, else by [`Gf32`]'s multiplication (ligerito's portable
+/// butterfly multiplies by nibble tables and reduces a bit at a time: most of a test proof's
+/// time).
+#[cfg(feature = "prover")]
 fn butterfly(u: &mut [crate::Base], w: &mut [crate::Base], lambda: crate::Base) {
 	debug_assert_eq!(u.len(), w.len());
 	let lambda = lambda.poly().value();
+	#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+	let (u, w) = if crate::field::x86::has_wide_clmul() {
+		// SAFETY: the CPU has the instructions `butterfly16` is compiled with (checked).
+		let done = unsafe { crate::field::x86::butterfly16(base_values(u), base_values(w), lambda) };
+		(&mut u[done..], &mut w[done..])
+	} else {
+		(u, w)
+	};
 	let step = |a: &mut crate::Base, b: &mut crate::Base, product: u32| {
 		let sum = a.poly().value() ^ product;
 		*a = crate::Base::from_value(sum);
@@ -126,6 +126,14 @@ fn butterfly(u: &mut [crate::Base], w: &mut [crate::Base], lambda: crate::Base) 
 			step(a, b, product);
 		}
 	}
+}
+
+/// `values` as the `u32`s they are.
+#[cfg(all(feature = "prover", feature = "hardware-accel", target_arch = "x86_64"))]
+fn base_values(values: &mut [crate::Base]) -> &mut [u32] {
+	// SAFETY: `Base` is `#[repr(transparent)]` over `BinaryPoly32`, itself over `u32`, and
+	// every `u32` is a valid value of it: the same bytes, the same length, borrowed as long.
+	unsafe { core::slice::from_raw_parts_mut(values.as_mut_ptr().cast::<u32>(), values.len()) }
 }
 
 /// The additive FFT of ligerito's encoding (node `idx` of its twiddle tree) on whole rows,
@@ -534,6 +542,41 @@ mod tests {
 	use crate::Base;
 	use alloc::vec;
 	use ligerito_reed_solomon::encode_non_systematic;
+
+	/// The butterfly is `(u, w) ↦ (u + λw, w + u + λw)` on every pair, whichever way it runs
+	/// (sixteen at a time with AVX-512, a table, single products), at lengths around the block
+	/// of sixteen and the table's threshold, for edge and random twiddles.
+	#[cfg(feature = "prover")]
+	#[test]
+	fn the_butterfly_is_the_butterfly_at_every_length() {
+		let mut seed = 0x6a09_e667_f3bc_c908u64;
+		let mut next = || {
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			seed as u32
+		};
+		let lambdas: Vec<u32> = [0u32, 1, 2, 0x8000_0000, u32::MAX].into_iter().chain((0..6).map(|_| next())).collect();
+		for len in [0usize, 1, 15, 16, 17, 31, 32, 33, 100, 255, 256, 257, 300, 1000] {
+			for &lambda in &lambdas {
+				let u: Vec<Base> = (0..len).map(|_| Base::from_value(next())).collect();
+				let mut w: Vec<Base> = (0..len).map(|_| Base::from_value(next())).collect();
+				w.iter_mut().take(3).for_each(|v| *v = Base::from_value(u32::MAX));
+				let (mut u_out, mut w_out) = (u.clone(), w.clone());
+				butterfly(&mut u_out, &mut w_out, Base::from_value(lambda));
+				for i in 0..len {
+					let product = Gf32(lambda).mul(&Gf32(w[i].poly().value())).0;
+					let sum = u[i].poly().value() ^ product;
+					assert_eq!(u_out[i].poly().value(), sum, "length {len}, λ {lambda:#x}, pair {i}");
+					assert_eq!(
+						w_out[i].poly().value(),
+						w[i].poly().value() ^ sum,
+						"length {len}, λ {lambda:#x}, pair {i}"
+					);
+				}
+			}
+		}
+	}
 
 	/// The base code is ligerito's, constant for constant.
 	#[test]

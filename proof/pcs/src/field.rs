@@ -5,8 +5,8 @@
 //!
 //! - [`Gf32`]: ligerito's GF(2^32) (same modulus, same bits) with a multiplication built from
 //!   ordinary integer multiplications, and `from_bits` without the generic 63 multiplications;
-//! - [`mul`]: GF(2^128) multiplication from the same integer products (ligerito's own where the
-//!   build has the carry-less multiply instruction), [`mul_wide`] and [`reduce_wide`] for sums
+//! - [`mul`]: GF(2^128) multiplication from the same integer products (the carry-less multiply
+//!   instruction with `hardware-accel` where the CPU has it), [`mul_wide`] and [`reduce_wide`] for sums
 //!   of products reduced once, and [`dot_base`] for sums of base-field values times GF(2^128)
 //!   weights;
 //! - [`Subfield`]: GF(2^128) as a 4-dimensional vector space over the embedded GF(2^32), with
@@ -14,6 +14,8 @@
 //!   Reed-Solomon code, then acts on each coordinate separately, in GF(2^32).
 
 pub mod eight;
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+pub(crate) mod x86;
 
 use crate::{Base, Ext};
 use alloc::{vec, vec::Vec};
@@ -151,7 +153,6 @@ impl ConstMul {
 }
 
 /// The carry-less product of two 64-bit polynomials: Karatsuba over [`clmul32`].
-#[cfg(not(all(feature = "hardware-accel", target_arch = "x86_64", target_feature = "pclmulqdq")))]
 #[inline(always)]
 fn clmul64(a: u64, b: u64) -> u128 {
 	let (a0, a1, b0, b1) = (a as u32, (a >> 32) as u32, b as u32, (b >> 32) as u32);
@@ -160,22 +161,9 @@ fn clmul64(a: u64, b: u64) -> u128 {
 	u128::from(lo) ^ (u128::from(mid) << 32) ^ (u128::from(hi) << 64)
 }
 
-/// The carry-less product of two 64-bit polynomials: one carry-less multiply instruction.
-#[cfg(all(feature = "hardware-accel", target_arch = "x86_64", target_feature = "pclmulqdq"))]
-#[inline(always)]
-fn clmul64(a: u64, b: u64) -> u128 {
-	use core::arch::x86_64::{__m128i, _mm_clmulepi64_si128, _mm_cvtsi64_si128};
-	// SAFETY: the build enables `pclmulqdq` for every function (the `cfg` above), so the
-	// instruction exists wherever this runs; `__m128i` and `u128` are both 16 plain bytes.
-	unsafe {
-		let product = _mm_clmulepi64_si128::<0>(_mm_cvtsi64_si128(a as i64), _mm_cvtsi64_si128(b as i64));
-		core::mem::transmute::<__m128i, u128>(product)
-	}
-}
-
 /// `a · b` in GF(2^128), the same field element as ligerito's `mul` (tested): Karatsuba over
-/// three 64-bit carry-less products (the instruction with `hardware-accel` and the target
-/// feature, else [`clmul32`]'s integer products, several times faster than ligerito's portable
+/// three 64-bit carry-less products (the instruction with `hardware-accel` where the CPU has
+/// it, else [`clmul32`]'s integer products, several times faster than ligerito's portable
 /// multiplication), then the fold by the modulus. Inlined: the provers' hot loops are chains of
 /// these, and ligerito's `mul` is a call.
 #[inline(always)]
@@ -190,6 +178,17 @@ pub fn mul(a: &Ext, b: &Ext) -> Ext {
 #[inline(always)]
 pub fn mul_wide(a: &Ext, b: &Ext) -> [u128; 2] {
 	let (a, b) = (a.poly().value(), b.poly().value());
+	#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+	if x86::has_clmul() {
+		// SAFETY: the CPU has the instruction the function is compiled with (checked).
+		return unsafe { x86::mul_wide(a, b) };
+	}
+	mul_wide_portable(a, b)
+}
+
+/// [`mul_wide`] without the carry-less multiply instruction: Karatsuba over [`clmul64`].
+#[inline(always)]
+pub(crate) fn mul_wide_portable(a: u128, b: u128) -> [u128; 2] {
 	let (a0, a1, b0, b1) = (a as u64, (a >> 64) as u64, b as u64, (b >> 64) as u64);
 	let (lo, hi) = (clmul64(a0, b0), clmul64(a1, b1));
 	let mid = clmul64(a0 ^ a1, b0 ^ b1) ^ lo ^ hi;

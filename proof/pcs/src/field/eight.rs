@@ -1,11 +1,13 @@
 //! Eight GF(2^128) products at once: the provers' evaluators compute every product of an AIR at
 //! eight points side by side ([`EIGHT`] lanes), and here each such step is one call.
 //!
-//! With `hardware-accel` on a build whose target has AVX-512 and the vector carry-less multiply
-//! (`-C target-cpu=native` on this project's machines), four products take four `vpclmulqdq`
-//! instructions on 512-bit registers and the reduction by `x^128 = x^7 + x^2 + x + 1` is done
-//! for four at once with shifts; elsewhere each lane is [`super::mul_wide`] and
-//! [`super::reduce_wide`], the same field elements (tested against them).
+//! With `hardware-accel` on a CPU that has AVX-512 and the vector carry-less multiply, four
+//! products take four `vpclmulqdq` instructions on 512-bit registers and the reduction by
+//! `x^128 = x^7 + x^2 + x + 1` is done for four at once with shifts; on one with only
+//! `pclmulqdq`, each lane is three of those; elsewhere each lane is [`super::mul_wide`]'s
+//! portable products. All give the same field elements (tested against each other). Which one
+//! runs is fixed by the build's target features where they enable the instructions, else asked
+//! of the CPU at run time ([`Tier::of_cpu`]).
 
 use crate::Ext;
 use ligerito_binary_fields::BinaryFieldElement;
@@ -18,20 +20,79 @@ fn values(a: &[Ext; EIGHT]) -> [u128; EIGHT] {
 	a.map(|e| e.poly().value())
 }
 
+/// The instructions the products are computed with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tier {
+	/// Integer multiplications ([`super::mul_wide`] without the instruction).
+	Portable,
+	/// `pclmulqdq`, one lane at a time.
+	#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+	Clmul,
+	/// AVX-512 `vpclmulqdq`, four lanes per instruction.
+	#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+	Wide,
+}
+
+impl Tier {
+	/// The fastest tier this CPU runs (a constant where the build's target features decide).
+	#[inline(always)]
+	pub(crate) fn of_cpu() -> Tier {
+		#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+		{
+			if super::x86::has_wide_clmul() {
+				return Tier::Wide;
+			}
+			if super::x86::has_clmul() {
+				return Tier::Clmul;
+			}
+		}
+		Tier::Portable
+	}
+
+	/// Every tier this CPU runs, the portable one first.
+	#[cfg(test)]
+	pub(crate) fn all_of_cpu() -> alloc::vec::Vec<Tier> {
+		let tiers = alloc::vec![Tier::Portable];
+		#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+		let tiers = {
+			let mut tiers = tiers;
+			if super::x86::has_clmul() {
+				tiers.push(Tier::Clmul);
+			}
+			if super::x86::has_wide_clmul() {
+				tiers.push(Tier::Wide);
+			}
+			tiers
+		};
+		tiers
+	}
+}
+
 /// `a_l · b_l` for every lane `l`.
 #[inline(always)]
 pub fn mul(a: &[Ext; EIGHT], b: &[Ext; EIGHT]) -> [Ext; EIGHT] {
-	let mut wide = Wide::ZERO;
-	wide.add_products(a, b);
-	wide.reduce()
+	mul_in(Tier::of_cpu(), &values(a), &values(b)).map(Ext::from_value)
 }
 
 /// `a_l · w` for every lane `l`.
 #[inline(always)]
 pub fn scale(a: &[Ext; EIGHT], w: &Ext) -> [Ext; EIGHT] {
-	let mut wide = Wide::ZERO;
-	wide.add_scaled(a, w);
-	wide.reduce()
+	mul_in(Tier::of_cpu(), &values(a), &[w.poly().value(); EIGHT]).map(Ext::from_value)
+}
+
+/// [`mul`] in `tier`, which the CPU must have.
+#[inline(always)]
+fn mul_in(tier: Tier, a: &[u128; EIGHT], b: &[u128; EIGHT]) -> [u128; EIGHT] {
+	match tier {
+		#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+		// SAFETY: the CPU has the tier's instructions (the caller's promise).
+		Tier::Wide => unsafe { super::x86::mul8_wide(a, b) },
+		_ => {
+			let mut wide = Wide::ZERO;
+			wide.add_products_in(tier, a, b);
+			wide.reduce_in(tier)
+		},
+	}
 }
 
 /// Eight sums of products, not yet reduced: per lane the coefficients of `x^0 … x^127` (`lo`)
@@ -50,148 +111,50 @@ impl Wide {
 	/// Adds `a_l · b_l` to lane `l`.
 	#[inline(always)]
 	pub fn add_products(&mut self, a: &[Ext; EIGHT], b: &[Ext; EIGHT]) {
-		imp::add_products(self, &values(a), &values(b));
+		self.add_products_in(Tier::of_cpu(), &values(a), &values(b));
 	}
 
 	/// Adds `a_l · w` to lane `l`.
 	#[inline(always)]
 	pub fn add_scaled(&mut self, a: &[Ext; EIGHT], w: &Ext) {
-		imp::add_products(self, &values(a), &[w.poly().value(); EIGHT]);
+		self.add_products_in(Tier::of_cpu(), &values(a), &[w.poly().value(); EIGHT]);
 	}
 
 	/// The sums, reduced.
 	#[inline(always)]
 	pub fn reduce(&self) -> [Ext; EIGHT] {
-		imp::reduce(self).map(Ext::from_value)
+		self.reduce_in(Tier::of_cpu()).map(Ext::from_value)
 	}
-}
 
-/// The portable lanes: one product at a time.
-#[cfg(not(all(
-	feature = "hardware-accel",
-	target_arch = "x86_64",
-	target_feature = "avx512f",
-	target_feature = "vpclmulqdq"
-)))]
-mod imp {
-	use super::{Wide, EIGHT};
-	use crate::{
-		field::{mul_wide, reduce_wide},
-		Ext,
-	};
-	use ligerito_binary_fields::BinaryFieldElement;
-
+	/// [`Self::add_products`] in `tier`, which the CPU must have.
 	#[inline(always)]
-	pub(super) fn add_products(acc: &mut Wide, a: &[u128; EIGHT], b: &[u128; EIGHT]) {
-		for l in 0..EIGHT {
-			let [lo, hi] = mul_wide(&Ext::from_value(a[l]), &Ext::from_value(b[l]));
-			acc.lo[l] ^= lo;
-			acc.hi[l] ^= hi;
+	fn add_products_in(&mut self, tier: Tier, a: &[u128; EIGHT], b: &[u128; EIGHT]) {
+		match tier {
+			Tier::Portable => {
+				for l in 0..EIGHT {
+					let [lo, hi] = super::mul_wide_portable(a[l], b[l]);
+					self.lo[l] ^= lo;
+					self.hi[l] ^= hi;
+				}
+			},
+			#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+			// SAFETY: the CPU has the tier's instructions (the caller's promise).
+			Tier::Clmul => unsafe { super::x86::add_products8(&mut self.lo, &mut self.hi, a, b) },
+			#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+			// SAFETY: as above.
+			Tier::Wide => unsafe { super::x86::add_products8_wide(&mut self.lo, &mut self.hi, a, b) },
 		}
 	}
 
+	/// [`Self::reduce`] in `tier`, which the CPU must have.
 	#[inline(always)]
-	pub(super) fn reduce(acc: &Wide) -> [u128; EIGHT] {
-		core::array::from_fn(|l| reduce_wide([acc.lo[l], acc.hi[l]]).poly().value())
-	}
-}
-
-/// Four lanes per 512-bit register, two registers per call.
-#[cfg(all(
-	feature = "hardware-accel",
-	target_arch = "x86_64",
-	target_feature = "avx512f",
-	target_feature = "vpclmulqdq"
-))]
-mod imp {
-	use super::{Wide, EIGHT};
-	use core::arch::x86_64::{
-		__m512i, _mm512_bslli_epi128, _mm512_bsrli_epi128, _mm512_clmulepi64_epi128, _mm512_loadu_si512,
-		_mm512_slli_epi64, _mm512_srli_epi64, _mm512_storeu_si512, _mm512_ternarylogic_epi64, _mm512_xor_si512,
-	};
-
-	/// `a ^ b ^ c`.
-	#[inline(always)]
-	fn xor3(a: __m512i, b: __m512i, c: __m512i) -> __m512i {
-		// SAFETY: the build enables AVX-512 for every function (the module's `cfg`).
-		unsafe { _mm512_ternarylogic_epi64::<0x96>(a, b, c) }
-	}
-
-	/// Four values from `v[0..4]`.
-	#[inline(always)]
-	fn load(v: &[u128]) -> __m512i {
-		assert!(v.len() >= 4);
-		// SAFETY: four 16-byte values are read from a slice that holds them (asserted); the
-		// load is unaligned; AVX-512 is enabled (the module's `cfg`).
-		unsafe { _mm512_loadu_si512(v.as_ptr().cast()) }
-	}
-
-	/// Four values into `v[0..4]`.
-	#[inline(always)]
-	fn store(x: __m512i, v: &mut [u128]) {
-		assert!(v.len() >= 4);
-		// SAFETY: as in `load`, four 16-byte values written into a slice that holds them.
-		unsafe { _mm512_storeu_si512(v.as_mut_ptr().cast(), x) }
-	}
-
-	/// Four unreduced products, each lane's low and high 128 bits: schoolbook over the four
-	/// 64-bit halves' carry-less products.
-	#[inline(always)]
-	fn products(a: __m512i, b: __m512i) -> (__m512i, __m512i) {
-		// SAFETY: AVX-512 and VPCLMULQDQ are enabled for every function (the module's `cfg`).
-		unsafe {
-			let lo = _mm512_clmulepi64_epi128::<0x00>(a, b);
-			let hi = _mm512_clmulepi64_epi128::<0x11>(a, b);
-			let mid = _mm512_xor_si512(_mm512_clmulepi64_epi128::<0x01>(a, b), _mm512_clmulepi64_epi128::<0x10>(a, b));
-			(_mm512_xor_si512(lo, _mm512_bslli_epi128::<8>(mid)), _mm512_xor_si512(hi, _mm512_bsrli_epi128::<8>(mid)))
+	fn reduce_in(&self, tier: Tier) -> [u128; EIGHT] {
+		match tier {
+			#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+			// SAFETY: the CPU has the tier's instructions (the caller's promise).
+			Tier::Wide => unsafe { super::x86::reduce8_wide(&self.lo, &self.hi) },
+			_ => core::array::from_fn(|l| super::reduce_wide([self.lo[l], self.hi[l]]).poly().value()),
 		}
-	}
-
-	/// The field elements of four unreduced values, as [`crate::field::reduce_wide`] computes
-	/// them: `high ^= (high >> 127) ^ (high >> 126) ^ (high >> 121)`, then
-	/// `low ^ high ^ (high << 1) ^ (high << 2) ^ (high << 7)`, with 128-bit shifts made of the
-	/// 64-bit ones and a move of the bits that cross the halves.
-	#[inline(always)]
-	fn reduce4(low: __m512i, high: __m512i) -> __m512i {
-		// SAFETY: AVX-512 is enabled for every function (the module's `cfg`).
-		unsafe {
-			// The top half of `high`, moved down: its bits 63, 62 and 57 (bits 127, 126 and
-			// 121 of `high`) land on bits 0 to 6.
-			let top = _mm512_bsrli_epi128::<8>(high);
-			let high = xor3(
-				high,
-				_mm512_srli_epi64::<63>(top),
-				_mm512_xor_si512(_mm512_srli_epi64::<62>(top), _mm512_srli_epi64::<57>(top)),
-			);
-			// (high << k) for k = 1, 2, 7: each half shifted, and the low half's top bits
-			// carried into the high half (the high half's shifted out).
-			let shifted =
-				xor3(_mm512_slli_epi64::<1>(high), _mm512_slli_epi64::<2>(high), _mm512_slli_epi64::<7>(high));
-			let carried =
-				xor3(_mm512_srli_epi64::<63>(high), _mm512_srli_epi64::<62>(high), _mm512_srli_epi64::<57>(high));
-			xor3(low, high, _mm512_xor_si512(shifted, _mm512_bslli_epi128::<8>(carried)))
-		}
-	}
-
-	#[inline(always)]
-	pub(super) fn add_products(acc: &mut Wide, a: &[u128; EIGHT], b: &[u128; EIGHT]) {
-		for h in [0, 4] {
-			let (lo, hi) = products(load(&a[h..]), load(&b[h..]));
-			// SAFETY: AVX-512 is enabled for every function (the module's `cfg`).
-			let (lo, hi) =
-				unsafe { (_mm512_xor_si512(load(&acc.lo[h..]), lo), _mm512_xor_si512(load(&acc.hi[h..]), hi)) };
-			store(lo, &mut acc.lo[h..]);
-			store(hi, &mut acc.hi[h..]);
-		}
-	}
-
-	#[inline(always)]
-	pub(super) fn reduce(acc: &Wide) -> [u128; EIGHT] {
-		let mut out = [0u128; EIGHT];
-		for h in [0, 4] {
-			store(reduce4(load(&acc.lo[h..]), load(&acc.hi[h..])), &mut out[h..]);
-		}
-		out
 	}
 }
 
@@ -255,6 +218,34 @@ mod tests {
 				add(l, mul_wide(a, b));
 			}
 			assert_eq!(wide.reduce(), sums.map(reduce_wide));
+		}
+	}
+
+	/// Every tier this CPU has (on this project's machines: the portable one, `pclmulqdq` and
+	/// AVX-512) gives the portable tier's products, sums and reductions.
+	#[test]
+	fn every_tier_computes_the_portable_products() {
+		let tiers = Tier::all_of_cpu();
+		let mut rng = 0x71e5;
+		let edges = edge_values();
+		let mut cases: Vec<([Ext; EIGHT], [Ext; EIGHT])> = (0..300)
+			.map(|_| (core::array::from_fn(|_| ext(&mut rng)), core::array::from_fn(|_| ext(&mut rng))))
+			.collect();
+		cases.push((edges, edges));
+		for (a, b) in &cases {
+			let (a, b) = (values(a), values(b));
+			let want = mul_in(Tier::Portable, &a, &b);
+			let mut want_sum = Wide::ZERO;
+			want_sum.add_products_in(Tier::Portable, &a, &b);
+			want_sum.add_products_in(Tier::Portable, &b, &want);
+			for &tier in &tiers {
+				assert_eq!(mul_in(tier, &a, &b), want, "{tier:?}");
+				let mut sum = Wide::ZERO;
+				sum.add_products_in(tier, &a, &b);
+				sum.add_products_in(tier, &b, &want);
+				assert_eq!(sum, want_sum, "{tier:?}");
+				assert_eq!(sum.reduce_in(tier), want_sum.reduce_in(Tier::Portable), "{tier:?}");
+			}
 		}
 	}
 }
