@@ -695,24 +695,41 @@ const MIN_RUN: usize = 2 * LANES;
 /// How many pairs from the end [`Round::constant_run`] looks at for the run's row.
 const RUN_LOOK_BACK: usize = 4;
 
-/// Pairs per call of [`Round::sum_over`] in [`Round::sum_ranges`]: with feature `parallel`,
-/// one task each.
-#[cfg(feature = "parallel")]
-const CHUNK_PAIRS: usize = PAIRS_PER_TASK;
-#[cfg(not(feature = "parallel"))]
-const CHUNK_PAIRS: usize = 1 << 20;
-
 /// Above this many variables left, a round's tables fold on several threads.
 #[cfg(feature = "parallel")]
 const FOLD_IN_PARALLEL_VARS: usize = 10;
 
-/// Pairs per task when the round runs on several threads: enough to keep the split's cost
-/// (one `q` per task) small, few enough to share the work evenly.
+/// The most pairs per task when a round runs on several threads: enough to keep the split's
+/// cost (one `q` per task) small, few enough to share the work evenly.
 #[cfg(all(feature = "parallel", not(test)))]
 const PAIRS_PER_TASK: usize = 1 << 10;
 /// In the unit tests, small enough for their rounds to take the split path.
 #[cfg(all(feature = "parallel", test))]
 const PAIRS_PER_TASK: usize = 4;
+/// The fewest pairs per task (unless the round has fewer): a task's fixed cost (its lines, its
+/// sums) stays small beside its pairs' evaluations.
+#[cfg(all(feature = "parallel", not(test)))]
+const MIN_PAIRS_PER_TASK: usize = 8 * LANES;
+#[cfg(all(feature = "parallel", test))]
+const MIN_PAIRS_PER_TASK: usize = 2;
+/// Tasks per thread a round is cut into, if it has the pairs: the later rounds of a short, wide
+/// table (the access chip's 776 columns on `2^14` rows) would otherwise run on one core.
+#[cfg(feature = "parallel")]
+const TASKS_PER_THREAD: usize = 4;
+
+/// Pairs per call of [`Round::sum_over`] in [`Round::sum_ranges`], for a round of `pairs`
+/// pairs: with feature `parallel`, one task each, [`TASKS_PER_THREAD`] per thread within
+/// [`MIN_PAIRS_PER_TASK`] and [`PAIRS_PER_TASK`]; without it, all at once.
+fn chunk_pairs(pairs: usize) -> usize {
+	#[cfg(feature = "parallel")]
+	{
+		(pairs / (TASKS_PER_THREAD * rayon::current_num_threads())).clamp(MIN_PAIRS_PER_TASK, PAIRS_PER_TASK)
+	}
+	#[cfg(not(feature = "parallel"))]
+	{
+		pairs.max(1)
+	}
+}
 
 impl<A: Air + Sync> Round<'_, A> {
 	/// `q` at the nodes: `Σ_i eq(τ_(>k), i) F(pair i at X)`. The sum is a XOR of the parts, so
@@ -732,12 +749,13 @@ impl<A: Air + Sync> Round<'_, A> {
 		self.finish(total)
 	}
 
-	/// [`Round::sum_over`] of the pairs in `ranges`, added, [`CHUNK_PAIRS`] pairs at a time: on
+	/// [`Round::sum_over`] of the pairs in `ranges`, added, [`chunk_pairs`] pairs at a time: on
 	/// every core with feature `parallel`.
 	fn sum_ranges(&self, ranges: &[core::ops::Range<usize>]) -> Result<Sums, ZerocheckError> {
-		let chunks = ranges.iter().filter(|range| !range.is_empty()).flat_map(|range| {
+		let step = chunk_pairs(ranges.iter().map(|range| range.len()).sum());
+		let chunks = ranges.iter().filter(|range| !range.is_empty()).flat_map(move |range| {
 			let end = range.end;
-			range.clone().step_by(CHUNK_PAIRS).map(move |start| start..(start + CHUNK_PAIRS).min(end))
+			range.clone().step_by(step).map(move |start| start..(start + step).min(end))
 		});
 		let mut total = Sums::new(self.nodes.len());
 		#[cfg(feature = "parallel")]
