@@ -54,7 +54,8 @@ pub(crate) fn tuple(op: u32, a: u64, b: u64, c: u64) -> Vec<Base> {
 }
 
 /// A chip's columns for `ops` on `2^num_vars` rows, `padding` on the rows from `R` on (a
-/// request that satisfies every constraint; those rows receive nothing).
+/// request that satisfies every constraint; those rows receive nothing). The padding row's
+/// values are computed once: every column starts as them.
 pub(crate) fn trace<Op: Copy>(
 	ops: &[(Op, u64, u64)],
 	num_vars: u32,
@@ -64,8 +65,11 @@ pub(crate) fn trace<Op: Copy>(
 ) -> Vec<Vec<Base>> {
 	let rows = 1usize << num_vars;
 	assert!(ops.len() < rows, "{} operations need more than 2^{num_vars} rows", ops.len());
-	let mut columns = vec![vec![Base::zero(); rows]; width];
-	for (row, &(op, a, b)) in ops.iter().chain(core::iter::repeat(&padding)).take(rows).enumerate() {
+	let (op, a, b) = padding;
+	let padding_row = row_values(op, a, b);
+	assert_eq!(padding_row.len(), width, "a chip row has its chip's width");
+	let mut columns: Vec<Vec<Base>> = padding_row.into_iter().map(|value| vec![value; rows]).collect();
+	for (row, &(op, a, b)) in ops.iter().enumerate() {
 		for (column, value) in columns.iter_mut().zip(row_values(op, a, b)) {
 			column[row] = value;
 		}
