@@ -6,9 +6,10 @@
 # 1. unit, property and pallet tests, with the pallet benchmarks running as tests
 #    (feature runtime-benchmarks; no runtime Wasm needed), the prover on every core as the
 #    worker runs it (feature agentic-zerocheck/parallel: the same proofs); then the zerocheck's
-#    unit tests on one thread (without `parallel`), and the PCS's tests again with the
-#    carry-less multiply instruction enabled (its own target folder), and, where the processor
-#    has them, the PCS's and the AIR's with AVX-512's vector carry-less multiply;
+#    unit tests on one thread (without `parallel`), the PCS's tests again with `hardware-accel`
+#    (the carry-less multiply instructions the CPU has, asked at run time), and the PCS's (and,
+#    with AVX-512, the AIR's) in a build that fixes the widest instructions this processor has
+#    (its own target folder);
 # 2. the chain: runtime, client and node, including the end-to-end test that starts the real
 #    node on a dev chain (builds the runtime Wasm);
 # 3. a no_std build of the verifier and the pallets for wasm32v1-none, the runtime's target;
@@ -36,7 +37,7 @@ echo "== agentic-pcs with hardware-accel: the carry-less multiply asked of the C
 # With `hardware-accel` the binary fields' products use the carry-less multiply instructions the
 # CPU has (asked at run time): the PCS's tests compare every tier this CPU runs (portable,
 # pclmulqdq, AVX-512) with each other and with ligerito's arithmetic.
-SKIP_WASM_BUILD=1 cargo test --locked -p agentic-pcs --features hardware-accel --lib
+SKIP_WASM_BUILD=1 cargo test --locked -p agentic-pcs --features hardware-accel --lib --tests
 
 # A build whose target enables the instructions (the benchmarks' `-C target-cpu=native`) takes
 # them as constants, inlined, and ligerito's own arithmetic changes path too: the PCS's tests
@@ -48,6 +49,7 @@ if grep -qw avx512f /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo && grep -qw
 		CARGO_TARGET_DIR="$CARGO_TARGET_DIR/avx512" \
 		cargo test --locked -p agentic-pcs -p agentic-air --features agentic-pcs/hardware-accel --lib --tests
 else
+	echo "== no AVX-512 carry-less multiply here: its kernels (the eight lanes' widest tier, the butterfly) are not tested ==" >&2
 	echo "== agentic-pcs built for the carry-less multiply instruction ==" >&2
 	SKIP_WASM_BUILD=1 RUSTFLAGS="-C target-feature=+pclmulqdq" CARGO_TARGET_DIR="$CARGO_TARGET_DIR/pclmul" \
 		cargo test --locked -p agentic-pcs --features hardware-accel --lib

@@ -9,8 +9,8 @@
 //! `SECURE_NUM_QUERIES` queries and the leaf width a trace table gets (the one minimising the
 //! opened leaves plus the combined row) moved by `SHIFT` (default 0; nonzero splits the bytes
 //! between leaves and combined row as no trace table does, to price each kind), then the
-//! fastest of `RUNS` verifications (default 9). Build it without `target-cpu=native` to time
-//! the portable arithmetic the runtime's Wasm runs.
+//! fastest of `RUNS` verifications (default 9). Build it without `hardware-accel` (and without
+//! `target-cpu=native`) to time the portable arithmetic the runtime's Wasm runs.
 
 use agentic_pcs::{
 	prover::{commit, open},

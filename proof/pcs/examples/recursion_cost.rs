@@ -7,8 +7,8 @@
 //!
 //!   cargo run --release -p agentic-pcs --example recursion_cost -- MIN_VARS MAX_VARS W_MIN W_MAX [RUNS]
 //!
-//! Build it without `target-cpu=native` to time the portable arithmetic the runtime's Wasm
-//! runs.
+//! Build it without `hardware-accel` (and without `target-cpu=native`) to time the portable
+//! arithmetic the runtime's Wasm runs.
 
 use agentic_pcs::{
 	prover::{commit, open, open_recursive},

@@ -71,26 +71,34 @@ impl Tier {
 /// `a_l · b_l` for every lane `l`.
 #[inline(always)]
 pub fn mul(a: &[Ext; EIGHT], b: &[Ext; EIGHT]) -> [Ext; EIGHT] {
-	mul_in(Tier::of_cpu(), &values(a), &values(b)).map(Ext::from_value)
+	// SAFETY: the CPU has the tier it reports.
+	unsafe { mul_in(Tier::of_cpu(), &values(a), &values(b)) }.map(Ext::from_value)
 }
 
 /// `a_l · w` for every lane `l`.
 #[inline(always)]
 pub fn scale(a: &[Ext; EIGHT], w: &Ext) -> [Ext; EIGHT] {
-	mul_in(Tier::of_cpu(), &values(a), &[w.poly().value(); EIGHT]).map(Ext::from_value)
+	// SAFETY: the CPU has the tier it reports.
+	unsafe { mul_in(Tier::of_cpu(), &values(a), &[w.poly().value(); EIGHT]) }.map(Ext::from_value)
 }
 
-/// [`mul`] in `tier`, which the CPU must have.
+/// [`mul`] in `tier`.
+///
+/// # Safety
+/// The CPU has `tier`'s instructions ([`Tier::of_cpu`] or one of [`Tier::all_of_cpu`]).
 #[inline(always)]
-fn mul_in(tier: Tier, a: &[u128; EIGHT], b: &[u128; EIGHT]) -> [u128; EIGHT] {
+unsafe fn mul_in(tier: Tier, a: &[u128; EIGHT], b: &[u128; EIGHT]) -> [u128; EIGHT] {
 	match tier {
 		#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
 		// SAFETY: the CPU has the tier's instructions (the caller's promise).
 		Tier::Wide => unsafe { super::x86::mul8_wide(a, b) },
 		_ => {
 			let mut wide = Wide::ZERO;
-			wide.add_products_in(tier, a, b);
-			wide.reduce_in(tier)
+			// SAFETY: the caller's promise, passed on.
+			unsafe {
+				wide.add_products_in(tier, a, b);
+				wide.reduce_in(tier)
+			}
 		},
 	}
 }
@@ -111,24 +119,30 @@ impl Wide {
 	/// Adds `a_l · b_l` to lane `l`.
 	#[inline(always)]
 	pub fn add_products(&mut self, a: &[Ext; EIGHT], b: &[Ext; EIGHT]) {
-		self.add_products_in(Tier::of_cpu(), &values(a), &values(b));
+		// SAFETY: the CPU has the tier it reports.
+		unsafe { self.add_products_in(Tier::of_cpu(), &values(a), &values(b)) };
 	}
 
 	/// Adds `a_l · w` to lane `l`.
 	#[inline(always)]
 	pub fn add_scaled(&mut self, a: &[Ext; EIGHT], w: &Ext) {
-		self.add_products_in(Tier::of_cpu(), &values(a), &[w.poly().value(); EIGHT]);
+		// SAFETY: the CPU has the tier it reports.
+		unsafe { self.add_products_in(Tier::of_cpu(), &values(a), &[w.poly().value(); EIGHT]) };
 	}
 
 	/// The sums, reduced.
 	#[inline(always)]
 	pub fn reduce(&self) -> [Ext; EIGHT] {
-		self.reduce_in(Tier::of_cpu()).map(Ext::from_value)
+		// SAFETY: the CPU has the tier it reports.
+		unsafe { self.reduce_in(Tier::of_cpu()) }.map(Ext::from_value)
 	}
 
-	/// [`Self::add_products`] in `tier`, which the CPU must have.
+	/// [`Self::add_products`] in `tier`.
+	///
+	/// # Safety
+	/// As [`mul_in`].
 	#[inline(always)]
-	fn add_products_in(&mut self, tier: Tier, a: &[u128; EIGHT], b: &[u128; EIGHT]) {
+	unsafe fn add_products_in(&mut self, tier: Tier, a: &[u128; EIGHT], b: &[u128; EIGHT]) {
 		match tier {
 			Tier::Portable => {
 				for l in 0..EIGHT {
@@ -146,9 +160,12 @@ impl Wide {
 		}
 	}
 
-	/// [`Self::reduce`] in `tier`, which the CPU must have.
+	/// [`Self::reduce`] in `tier`.
+	///
+	/// # Safety
+	/// As [`mul_in`].
 	#[inline(always)]
-	fn reduce_in(&self, tier: Tier) -> [u128; EIGHT] {
+	unsafe fn reduce_in(&self, tier: Tier) -> [u128; EIGHT] {
 		match tier {
 			#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
 			// SAFETY: the CPU has the tier's instructions (the caller's promise).
@@ -234,17 +251,20 @@ mod tests {
 		cases.push((edges, edges));
 		for (a, b) in &cases {
 			let (a, b) = (values(a), values(b));
-			let want = mul_in(Tier::Portable, &a, &b);
-			let mut want_sum = Wide::ZERO;
-			want_sum.add_products_in(Tier::Portable, &a, &b);
-			want_sum.add_products_in(Tier::Portable, &b, &want);
-			for &tier in &tiers {
-				assert_eq!(mul_in(tier, &a, &b), want, "{tier:?}");
-				let mut sum = Wide::ZERO;
-				sum.add_products_in(tier, &a, &b);
-				sum.add_products_in(tier, &b, &want);
-				assert_eq!(sum, want_sum, "{tier:?}");
-				assert_eq!(sum.reduce_in(tier), want_sum.reduce_in(Tier::Portable), "{tier:?}");
+			// SAFETY: every tier is one the CPU has (`all_of_cpu`).
+			unsafe {
+				let want = mul_in(Tier::Portable, &a, &b);
+				let mut want_sum = Wide::ZERO;
+				want_sum.add_products_in(Tier::Portable, &a, &b);
+				want_sum.add_products_in(Tier::Portable, &b, &want);
+				for &tier in &tiers {
+					assert_eq!(mul_in(tier, &a, &b), want, "{tier:?}");
+					let mut sum = Wide::ZERO;
+					sum.add_products_in(tier, &a, &b);
+					sum.add_products_in(tier, &b, &want);
+					assert_eq!(sum, want_sum, "{tier:?}");
+					assert_eq!(sum.reduce_in(tier), want_sum.reduce_in(Tier::Portable), "{tier:?}");
+				}
 			}
 		}
 	}
