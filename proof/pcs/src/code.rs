@@ -66,13 +66,27 @@ pub(crate) fn encode_rows_at(
 	debug_assert_eq!(matrix.len(), code.block_length() * width);
 	debug_assert!(wanted.is_none_or(|w| w.windows(2).all(|p| p[0] < p[1])), "wanted rows sorted and distinct");
 	let message = code.pis.len() * width;
-	// row_i · pi_i: the butterfly on (0, row) leaves pi_i · row in the first half.
-	let mut scaled = alloc::vec![crate::Base::zero(); width];
-	for (row, pi) in matrix.chunks_exact_mut(width).zip(&code.pis) {
-		scaled.fill(crate::Base::zero());
-		butterfly(&mut scaled, row, *pi);
-		row.copy_from_slice(&scaled);
+	// row_i · pi_i: the butterfly on (0, row) leaves pi_i · row in the first half; with
+	// `parallel`, rows in chunks on every core.
+	let scale_rows = |rows: &mut [crate::Base], pis: &[crate::Base]| {
+		let mut scaled = alloc::vec![crate::Base::zero(); width];
+		for (row, pi) in rows.chunks_exact_mut(width).zip(pis) {
+			scaled.fill(crate::Base::zero());
+			butterfly(&mut scaled, row, *pi);
+			row.copy_from_slice(&scaled);
+		}
+	};
+	#[cfg(feature = "parallel")]
+	{
+		use rayon::prelude::*;
+		let rows_per_task = (MIN_PARALLEL_VALUES / width).max(1);
+		matrix[..message]
+			.par_chunks_mut(rows_per_task * width)
+			.zip(code.pis.par_chunks(rows_per_task))
+			.for_each(|(rows, pis)| scale_rows(rows, pis));
 	}
+	#[cfg(not(feature = "parallel"))]
+	scale_rows(&mut matrix[..message], &code.pis);
 	let blocks = 1usize << crate::LOG_INV_RATE;
 	let rows = code.pis.len();
 	let in_block =
@@ -136,6 +150,14 @@ fn base_values(values: &mut [crate::Base]) -> &mut [u32] {
 	unsafe { core::slice::from_raw_parts_mut(values.as_mut_ptr().cast::<u32>(), values.len()) }
 }
 
+/// Below this many values a node's halves run on the same thread, and the row scaling and a
+/// node's butterflies are cut into slices of this many values per task.
+#[cfg(all(feature = "parallel", not(test)))]
+const MIN_PARALLEL_VALUES: usize = 1 << 16;
+/// In the unit tests, small enough for their matrices to take the parallel paths.
+#[cfg(all(feature = "parallel", test))]
+const MIN_PARALLEL_VALUES: usize = 1 << 6;
+
 /// The additive FFT of ligerito's encoding (node `idx` of its twiddle tree) on whole rows,
 /// `v` starting at row `base`; with `wanted` (sorted rows), only the nodes that hold one of
 /// them.
@@ -148,13 +170,23 @@ fn fft_rows(
 	wanted: Option<&[usize]>,
 	base: usize,
 ) {
-	/// Below this many values a node's halves run on the same thread.
-	#[cfg(feature = "parallel")]
-	const MIN_PARALLEL_VALUES: usize = 1 << 16;
 	if v.len() <= width || wanted.is_some_and(|w| w.is_empty()) {
 		return;
 	}
 	let (u, w) = v.split_at_mut(v.len() / 2);
+	// The node's butterflies: with `parallel`, on every core in slices where the node is large
+	// (the top nodes would otherwise run on one thread while the other waits).
+	#[cfg(feature = "parallel")]
+	if u.len() >= 2 * MIN_PARALLEL_VALUES {
+		use rayon::prelude::*;
+		let lambda = twiddles[idx - 1];
+		u.par_chunks_mut(MIN_PARALLEL_VALUES)
+			.zip(w.par_chunks_mut(MIN_PARALLEL_VALUES))
+			.for_each(|(u, w)| butterfly(u, w, lambda));
+	} else {
+		butterfly(u, w, twiddles[idx - 1]);
+	}
+	#[cfg(not(feature = "parallel"))]
 	butterfly(u, w, twiddles[idx - 1]);
 	let middle = base + u.len() / width;
 	let (left, right) = match wanted {

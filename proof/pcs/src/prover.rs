@@ -173,9 +173,14 @@ fn encode(layout: &Layout, stacked: &[Base], code: &ReedSolomon<Base>) -> Merkle
 		// The strip's message in the first rows; the rows below are the code's zero padding,
 		// which the encoding does not read (what an earlier strip left there stays).
 		strip.resize(rows * (end - start), Base::zero());
-		for (to, from) in strip.chunks_exact_mut(end - start).zip(stacked.chunks_exact(width)) {
-			to.copy_from_slice(&from[start..end]);
+		let copy = |(to, from): (&mut [Base], &[Base])| to.copy_from_slice(&from[start..end]);
+		#[cfg(feature = "parallel")]
+		{
+			use rayon::prelude::*;
+			strip.par_chunks_exact_mut(end - start).zip(stacked.par_chunks_exact(width)).for_each(copy);
 		}
+		#[cfg(not(feature = "parallel"))]
+		strip.chunks_exact_mut(end - start).zip(stacked.chunks_exact(width)).for_each(copy);
 		encode_rows(code, &mut strip, end - start);
 		if end == width {
 			break hashes.finish(&strip);

@@ -166,19 +166,22 @@ impl Forge {
 
 /// Every table's bit columns packed as the commitment takes them ([`TableColumns`]).
 fn pack_bit_columns(infos: &[AirInfo], traces: &[&[Vec<Base>]]) -> Result<Vec<Vec<Vec<Base>>>, ZerocheckError> {
-	infos
-		.iter()
-		.zip(traces)
-		.map(|(info, trace)| {
-			TableColumns::new(info)
-				.pack_columns()
-				.map(|pack| {
-					let columns: Vec<&[Base]> = pack.iter().map(|&k| &trace[k as usize][..]).collect();
-					agentic_pcs::pack(&columns).map_err(ZerocheckError::from)
-				})
-				.collect()
-		})
-		.collect()
+	let table = |(info, trace): (&AirInfo, &&[Vec<Base>])| -> Result<Vec<Vec<Base>>, ZerocheckError> {
+		let packs: Vec<&[u32]> = TableColumns::new(info).pack_columns().collect();
+		let pack = |pack: &&[u32]| {
+			let columns: Vec<&[Base]> = pack.iter().map(|&k| &trace[k as usize][..]).collect();
+			agentic_pcs::pack(&columns).map_err(ZerocheckError::from)
+		};
+		// With `parallel`, every table's packs on every core.
+		#[cfg(feature = "parallel")]
+		{
+			use rayon::prelude::*;
+			packs.par_iter().map(pack).collect()
+		}
+		#[cfg(not(feature = "parallel"))]
+		packs.iter().map(pack).collect()
+	};
+	infos.iter().zip(traces).map(table).collect()
 }
 
 /// Analyses the AIRs, checks the shapes, commits and proves; if `checked`, verifies the proof
