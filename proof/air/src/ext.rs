@@ -26,11 +26,12 @@ pub fn from_coords(coords: &[Base; 4]) -> Ext {
 }
 
 /// The inverse of [`from_coords`], as a precomputed linear map over `GF(2)` (a 128 × 128 bit
-/// matrix: the coordinates' bits as a function of the value's bits).
+/// matrix: the coordinates' bits as a function of the value's bits), applied a byte of the
+/// value at a time: the coordinates (bit `32k + j` is bit `j` of `c_k`) are the sum of one
+/// table entry per byte, the image of that byte's value at its place.
 pub struct Coordinates {
-	/// Row `i`: the mask of value bits whose sum is coordinate bit `i` (bit `32k + j` is bit `j`
-	/// of `c_k`).
-	rows: Vec<u128>,
+	/// `tables[p][v]`: the coordinates' bits of the value whose byte `p` is `v`, the others 0.
+	tables: Vec<[u128; 256]>,
 }
 
 impl Coordinates {
@@ -59,24 +60,69 @@ impl Coordinates {
 				}
 			}
 		}
-		Coordinates { rows: inverse }
+		// Row i of `inverse` is the mask of value bits whose sum is coordinate bit i; the image
+		// of value bit c is column c.
+		let image = |c: usize| (0..128).fold(0u128, |acc, i| acc | (((inverse[i] >> c) & 1) << i));
+		let tables = (0..16)
+			.map(|p| {
+				let bits: [u128; 8] = core::array::from_fn(|t| image(8 * p + t));
+				let mut table = [0u128; 256];
+				for v in 1..256usize {
+					// The entry of `v` from the one without its lowest set bit.
+					table[v] = table[v & (v - 1)] ^ bits[v.trailing_zeros() as usize];
+				}
+				table
+			})
+			.collect();
+		Coordinates { tables }
 	}
 
 	/// The coordinates of `value`.
 	pub fn of(&self, value: Ext) -> [Base; 4] {
 		let v = value.poly().value();
-		let mut coords = [0u32; 4];
-		for (i, row) in self.rows.iter().enumerate() {
-			if (row & v).count_ones() & 1 == 1 {
-				coords[i / 32] |= 1 << (i % 32);
-			}
-		}
-		coords.map(Base::from_value)
+		let bits =
+			self.tables.iter().enumerate().fold(0u128, |acc, (p, table)| acc ^ table[(v >> (8 * p)) as u8 as usize]);
+		core::array::from_fn(|k| Base::from_value((bits >> (32 * k)) as u32))
 	}
 }
 
 impl Default for Coordinates {
 	fn default() -> Self {
 		Coordinates::new()
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn xorshift(seed: &mut u64) -> u64 {
+		*seed ^= *seed << 13;
+		*seed ^= *seed >> 7;
+		*seed ^= *seed << 17;
+		*seed
+	}
+
+	/// The coordinates are the inverse of [`from_coords`] both ways: for random and edge
+	/// coordinates (every single bit among them) and for random and edge values.
+	#[test]
+	fn coordinates_invert_from_coords() {
+		let coordinates = Coordinates::new();
+		let mut seed = 0x1f2e_3d4c_5b6a_7988;
+		let mut coords: Vec<[u32; 4]> =
+			(0..128).map(|i| core::array::from_fn(|k| if i / 32 == k { 1 << (i % 32) } else { 0 })).collect();
+		coords.extend([[0; 4], [u32::MAX; 4], [1, 0, 0, 0]]);
+		coords.extend((0..500).map(|_| core::array::from_fn(|_| xorshift(&mut seed) as u32)));
+		for c in coords {
+			let c = c.map(Base::from_value);
+			assert_eq!(coordinates.of(from_coords(&c)), c, "{c:?}");
+		}
+		let mut values: Vec<u128> = (0..128).map(|i| 1u128 << i).collect();
+		values.extend([0, u128::MAX, 1]);
+		values.extend((0..500).map(|_| (xorshift(&mut seed) as u128) << 64 | xorshift(&mut seed) as u128));
+		for v in values {
+			let v = Ext::from_value(v);
+			assert_eq!(from_coords(&coordinates.of(v)), v, "{v:?}");
+		}
 	}
 }

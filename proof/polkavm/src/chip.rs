@@ -54,25 +54,62 @@ pub(crate) fn tuple(op: u32, a: u64, b: u64, c: u64) -> Vec<Base> {
 }
 
 /// A chip's columns for `ops` on `2^num_vars` rows, `padding` on the rows from `R` on (a
-/// request that satisfies every constraint; those rows receive nothing). The padding row's
-/// values are computed once: every column starts as them.
-pub(crate) fn trace<Op: Copy>(
+/// request that satisfies every constraint; those rows receive nothing).
+pub(crate) fn trace<Op: Copy + Sync>(
 	ops: &[(Op, u64, u64)],
 	num_vars: u32,
 	width: usize,
 	padding: (Op, u64, u64),
-	mut row_values: impl FnMut(Op, u64, u64) -> Vec<Base>,
+	row_values: impl Fn(Op, u64, u64) -> Vec<Base> + Sync,
 ) -> Vec<Vec<Base>> {
 	let rows = 1usize << num_vars;
 	assert!(ops.len() < rows, "{} operations need more than 2^{num_vars} rows", ops.len());
 	let (op, a, b) = padding;
 	let padding_row = row_values(op, a, b);
 	assert_eq!(padding_row.len(), width, "a chip row has its chip's width");
+	columns_of_rows(ops, rows, padding_row, |&(op, a, b)| row_values(op, a, b))
+}
+
+/// The columns of a table of `rows` rows whose first rows are `items`' (`row_values` of each,
+/// as long as `padding_row`) and the others `padding_row`: the padding row's values are
+/// computed once (every column starts as them), and with feature `parallel` the items' rows
+/// are computed in chunks on every core.
+pub(crate) fn columns_of_rows<T: Sync>(
+	items: &[T],
+	rows: usize,
+	padding_row: Vec<Base>,
+	row_values: impl Fn(&T) -> Vec<Base> + Sync,
+) -> Vec<Vec<Base>> {
+	/// Rows per task.
+	const CHUNK_ROWS: usize = 1 << 11;
+	assert!(items.len() <= rows, "more items than rows");
+	let width = padding_row.len();
 	let mut columns: Vec<Vec<Base>> = padding_row.into_iter().map(|value| vec![value; rows]).collect();
-	for (row, &(op, a, b)) in ops.iter().enumerate() {
-		for (column, value) in columns.iter_mut().zip(row_values(op, a, b)) {
-			column[row] = value;
+	// Per chunk of rows, every column's part of it.
+	let mut chunks: Vec<Vec<&mut [Base]>> = Vec::new();
+	for column in columns.iter_mut() {
+		for (k, part) in column[..items.len()].chunks_mut(CHUNK_ROWS).enumerate() {
+			if k == chunks.len() {
+				chunks.push(Vec::with_capacity(width));
+			}
+			chunks[k].push(part);
 		}
 	}
+	let fill = |(k, mut parts): (usize, Vec<&mut [Base]>)| {
+		for (r, item) in items[k * CHUNK_ROWS..].iter().take(CHUNK_ROWS).enumerate() {
+			let values = row_values(item);
+			debug_assert_eq!(values.len(), width, "every row as long as the padding row");
+			for (part, value) in parts.iter_mut().zip(values) {
+				part[r] = value;
+			}
+		}
+	};
+	#[cfg(feature = "parallel")]
+	{
+		use rayon::prelude::*;
+		chunks.into_par_iter().enumerate().for_each(fill);
+	}
+	#[cfg(not(feature = "parallel"))]
+	chunks.into_iter().enumerate().for_each(fill);
 	columns
 }

@@ -516,13 +516,7 @@ pub struct Lane {
 pub fn trace(rows: &[AccessRow], num_vars: u32) -> Vec<Vec<Base>> {
 	let height = 1usize << num_vars;
 	assert!(rows.len() < height, "{} accesses need more than 2^{num_vars} rows", rows.len());
-	let mut columns = vec![vec![Base::zero(); height]; columns::WIDTH];
-	for i in 0..height {
-		for (column, value) in columns.iter_mut().zip(row_values(rows.get(i))) {
-			column[i] = value;
-		}
-	}
-	columns
+	crate::chip::columns_of_rows(rows, height, row_values(None), |row| row_values(Some(row)))
 }
 
 /// One row's values; `None` is a padding row, which must satisfy every constraint that is not

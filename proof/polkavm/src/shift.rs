@@ -255,11 +255,15 @@ pub fn tuple(op: ShiftOp, a: u64, b: u64, c: u64) -> Vec<Base> {
 /// `num_vars` must leave room for `R + 1` rows.
 pub fn trace(ops: &[(ShiftOp, u64, u64)], num_vars: u32) -> Vec<Vec<Base>> {
 	let coordinates = ext::Coordinates::new();
-	chip::trace(ops, num_vars, columns::WIDTH, (ShiftOp::Left64, 0, 0), |op, a, b| row_values(&coordinates, op, a, b))
+	// The coordinates of `x^k` for every shift amount `k`, once.
+	let powers: Vec<[Base; 4]> = (0..64).map(|k| coordinates.of(x_pow(k))).collect();
+	chip::trace(ops, num_vars, columns::WIDTH, (ShiftOp::Left64, 0, 0), |op, a, b| {
+		row_values(&coordinates, &powers, op, a, b)
+	})
 }
 
-/// One row's values.
-fn row_values(coordinates: &ext::Coordinates, op: ShiftOp, a: u64, b: u64) -> Vec<Base> {
+/// One row's values (`powers[k]`: the coordinates of `x^k`).
+fn row_values(coordinates: &ext::Coordinates, powers: &[[Base; 4]], op: ShiftOp, a: u64, b: u64) -> Vec<Base> {
 	use columns::*;
 	let bit = |v: u128, i: usize| Base::from_value(((v >> i) & 1) as u32);
 	let mut row = vec![Base::zero(); WIDTH];
@@ -299,9 +303,7 @@ fn row_values(coordinates: &ext::Coordinates, op: ShiftOp, a: u64, b: u64) -> Ve
 		row[PACKED + k] = value;
 	}
 	for (column, power) in [(POWER, amount), (POW2, amount % 4), (POW4, amount % 16)] {
-		for (k, value) in coordinates.of(x_pow(power)).into_iter().enumerate() {
-			row[column + k] = value;
-		}
+		row[column..column + 4].copy_from_slice(&powers[power]);
 	}
 	row
 }

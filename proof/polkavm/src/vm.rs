@@ -564,7 +564,8 @@ mod prover {
 		let build = |(table, height): (Table, u64)| -> Vec<Vec<Base>> {
 			let n = num_vars(height);
 			match table {
-				Table::Cpu(_) => cpu.clone(),
+				// Moved in below.
+				Table::Cpu(_) => Vec::new(),
 				Table::Program => {
 					let mut columns = cpu::program_columns(program, n, &coordinates);
 					columns.push(final_counters(program.rows.iter().map(|row| row.pc), &program_reads, n));
@@ -608,13 +609,17 @@ mod prover {
 			}
 		};
 		let tables = tables(program, &claim, &shape);
+		let cpu_index = tables.iter().position(|(table, _)| matches!(table, Table::Cpu(_)));
 		#[cfg(feature = "parallel")]
-		let traces: Vec<Vec<Vec<Base>>> = {
+		let mut traces: Vec<Vec<Vec<Base>>> = {
 			use rayon::prelude::*;
 			tables.into_par_iter().map(build).collect()
 		};
 		#[cfg(not(feature = "parallel"))]
-		let traces: Vec<Vec<Vec<Base>>> = tables.into_iter().map(build).collect();
+		let mut traces: Vec<Vec<Vec<Base>>> = tables.into_iter().map(build).collect();
+		if let Some(slot) = cpu_index.and_then(|k| traces.get_mut(k)) {
+			*slot = cpu;
+		}
 		Ok(Witness { claim, shape, traces })
 	}
 
@@ -646,6 +651,18 @@ mod prover {
 		let word = |v: u64, w: usize| Base::from_value((v >> (32 * w)) as u32);
 		let mut program_reads = BTreeMap::new();
 		let mut jump_reads = BTreeMap::new();
+		// Per program row (by pc): its looked-up fields and gas factor, computed on its first
+		// execution; per pc and per jump target, `ω^reads` for the next read (one product a read
+		// rather than a power).
+		let mut fields_of: BTreeMap<u32, ([Base; fields::COUNT], Ext)> = BTreeMap::new();
+		let mut program_rho: BTreeMap<u32, Base> = BTreeMap::new();
+		let mut jump_rho: BTreeMap<u32, Base> = BTreeMap::new();
+		let next_rho = |rhos: &mut BTreeMap<u32, Base>, key: u32| {
+			let rho = rhos.entry(key).or_insert(Base::one());
+			let current = *rho;
+			*rho = current.mul(&counter_step());
+			current
+		};
 		let mut cnt = Ext::one();
 		let mut out = 0u32;
 		// The state columns: pc, registers, E, K, cnt, out.
@@ -679,7 +696,16 @@ mod prover {
 			set_state(&mut t, i, row.pc, registers, start, k, cnt, out);
 			t[T_INV][i] = Base::from_value(t_inv);
 			t[T][i] = Base::from_value(u32::from(trapped));
-			let looked_up = cpu::row_fields(row, coordinates);
+			let (looked_up, g) = *fields_of.entry(row.pc).or_insert_with(|| {
+				let looked_up = cpu::row_fields(row, coordinates);
+				let g = agentic_air::ext::from_coords(&[
+					looked_up[fields::G],
+					looked_up[fields::G + 1],
+					looked_up[fields::G + 2],
+					looked_up[fields::G + 3],
+				]);
+				(looked_up, g)
+			});
 			for field in 1..fields::SIGNALS {
 				t[FIELDS + field][i] = looked_up[field];
 			}
@@ -687,9 +713,8 @@ mod prover {
 			for (bit, &on) in signals.bits().iter().enumerate() {
 				t[SIGNALS + bit][i] = Base::from_value(u32::from(on));
 			}
-			let reads = program_reads.entry(row.pc).or_insert(0u64);
-			let rho = counter_step().pow(*reads);
-			*reads += 1;
+			*program_reads.entry(row.pc).or_insert(0u64) += 1;
+			let rho = next_rho(&mut program_rho, row.pc);
 			t[RHO][i] = rho;
 			// Inverted with the whole column below.
 			t[RHO_INV][i] = rho;
@@ -743,18 +768,12 @@ mod prover {
 			if let (true, false, Exit::Next(target)) = (signals.bits()[signal::DYN], is_return, step.exit) {
 				t[JG][i] = Base::one();
 				t[JT][i] = Base::from_value(target);
-				let reads = jump_reads.entry(res as u32).or_insert(0u64);
-				let rho = counter_step().pow(*reads);
-				*reads += 1;
+				*jump_reads.entry(res as u32).or_insert(0u64) += 1;
+				let rho = next_rho(&mut jump_rho, res as u32);
 				t[RHO_J][i] = rho;
 				t[RHO_J_INV][i] = rho;
 			}
-			cnt = cnt.mul(&agentic_air::ext::from_coords(&[
-				looked_up[fields::G],
-				looked_up[fields::G + 1],
-				looked_up[fields::G + 2],
-				looked_up[fields::G + 3],
-			]));
+			cnt = cnt.mul(&g);
 			// H: the host call's gas factor, 1 on the other rows.
 			let h = calls[i].as_ref().map_or(Ext::one(), |call| call.gas_factor());
 			t[H..H + 4].iter_mut().zip(coordinates.of(h)).for_each(|(column, value)| column[i] = value);
