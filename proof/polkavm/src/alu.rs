@@ -148,14 +148,21 @@ impl Air for Alu {
 		let signs_differ = a63.clone() + b63;
 		let less_signed = signs_differ.clone() * a63 + (b.one() + signs_differ) * borrow.clone();
 
-		// Each result bit is the selected operation's.
+		// Each result bit is the selected operation's. The bitwise operations grouped by the
+		// terms they share: and·ab + or·(a + b + ab) + xor·(a + b) is
+		// (and + or)·ab + (or + xor)·(a + b), the same polynomial in two products and `ab`.
+		let add64 = flag(b, AluOp::Add64) + flag(b, AluOp::Sub64);
+		let add32 = flag(b, AluOp::Add32) + flag(b, AluOp::Sub32);
+		let and_or = flag(b, AluOp::And) + flag(b, AluOp::Or);
+		let or_xor = flag(b, AluOp::Or) + flag(b, AluOp::Xor);
+		let sum31 = sum_bit(b, 31);
 		for i in 0..64 {
 			let (ai, bi) = (b.cur(a(i)), b.cur(bb(i)));
-			let mut result = (flag(b, AluOp::Add64) + flag(b, AluOp::Sub64)) * sum_bit(b, i)
-				+ (flag(b, AluOp::Add32) + flag(b, AluOp::Sub32)) * sum_bit(b, i.min(31))
-				+ flag(b, AluOp::And) * ai.clone() * bi.clone()
-				+ flag(b, AluOp::Or) * (ai.clone() + bi.clone() + ai.clone() * bi.clone())
-				+ flag(b, AluOp::Xor) * (ai + bi);
+			let sum_32 = if i < 31 { sum_bit(b, i) } else { sum31.clone() };
+			let mut result = add64.clone() * sum_bit(b, i)
+				+ add32.clone() * sum_32
+				+ and_or.clone() * (ai.clone() * bi.clone())
+				+ or_xor.clone() * (ai + bi);
 			if i == 0 {
 				result = result
 					+ flag(b, AluOp::LessUnsigned) * borrow.clone()
@@ -167,23 +174,17 @@ impl Air for Alu {
 
 		// Equality: with δ = a + b packed in two words (a XOR, so δ = 0 exactly when a = b),
 		// c_0 = 1 forces δ = 0 and c_0 = 0 requires an inverse witness for a nonzero half.
-		let delta_lo = chip::word(b, A) + chip::word(b, B);
-		let delta_hi = chip::word(b, A + 32) + chip::word(b, B + 32);
+		// The words are packed once: the differences here and the request below share them.
+		let [a_lo, a_hi, b_lo, b_hi] = [A, A + 32, B, B + 32].map(|first| chip::word(b, first));
+		let delta_lo = a_lo.clone() + b_lo.clone();
+		let delta_hi = a_hi.clone() + b_hi.clone();
 		let eq = flag(b, AluOp::Equal);
 		b.assert_zero(eq.clone() * b.cur(c(0)) * delta_lo.clone());
 		b.assert_zero(eq.clone() * b.cur(c(0)) * delta_hi.clone());
 		b.assert_zero(eq * (delta_lo * b.cur(INV) + delta_hi * b.cur(INV + 1) + b.one() + b.cur(c(0))));
 
 		// The request this row answers.
-		let fields = [
-			chip::op_tag(b, FLAGS, n),
-			chip::word(b, A),
-			chip::word(b, A + 32),
-			chip::word(b, B),
-			chip::word(b, B + 32),
-			chip::word(b, C),
-			chip::word(b, C + 32),
-		];
+		let fields = [chip::op_tag(b, FLAGS, n), a_lo, a_hi, b_lo, b_hi, chip::word(b, C), chip::word(b, C + 32)];
 		b.interact(bus::ALU, Direction::Receive, b.one(), &fields);
 	}
 }
