@@ -729,33 +729,56 @@ impl Tracker {
 		Some(AccessRow { kind, address, value, ts, t_inv, lanes })
 	}
 
-	/// The RAM table's columns over `2^num_vars` rows: `w, image_lo, image_hi` (public),
-	/// `final_lo, final_hi, last_hi, last_lo` and the initial-value reads' final counter.
+	/// The RAM table's public columns over `2^num_vars` rows: `w, image_lo, image_hi` (what a
+	/// verifier builds for the statement, without the rest of the table).
+	pub fn ram_public_columns(&self, num_vars: u32) -> Vec<Vec<Base>> {
+		image_columns(&self.ram_image, num_vars)
+	}
+
+	/// The RAM table's columns over `2^num_vars` rows: the public ones
+	/// ([`Self::ram_public_columns`]), then `final_lo, final_hi, last_hi, last_lo` and the
+	/// initial-value reads' final counter.
 	pub fn ram_columns(&self, num_vars: u32) -> Vec<Vec<Base>> {
-		let mut columns = vec![vec![Base::zero(); 1 << num_vars]; Ram::WIDTH];
+		let mut columns = self.ram_public_columns(num_vars);
+		columns.resize(Ram::WIDTH, vec![Base::zero(); 1 << num_vars]);
 		for (i, &(w, image)) in self.ram_image.iter().enumerate() {
 			let (value, ts) = self.ram.get(&w).copied().unwrap_or((image, 0));
 			let (hi, lo) = ((ts >> LO_BITS) as u32, (ts & ((1 << LO_BITS) - 1)) as u32);
-			let row = [w, image as u32, (image >> 32) as u32, value as u32, (value >> 32) as u32, hi, lo];
+			let row = [value as u32, (value >> 32) as u32, hi, lo];
 			for (c, v) in row.into_iter().enumerate() {
-				columns[c][i] = Base::from_value(v);
+				columns[3 + c][i] = Base::from_value(v);
 			}
 			columns[7][i] = counter_step().pow(self.initial.get(&w).map_or(0, |&(_, reads)| reads));
 		}
 		columns
 	}
 
-	/// The read-only image's columns over `2^num_vars` rows: `w, lo, hi` (public) and the final
-	/// read counter.
+	/// The read-only image's public columns over `2^num_vars` rows: `w, lo, hi`.
+	pub fn ro_public_columns(&self, num_vars: u32) -> Vec<Vec<Base>> {
+		image_columns(&self.ro_image, num_vars)
+	}
+
+	/// The read-only image's columns over `2^num_vars` rows: the public ones
+	/// ([`Self::ro_public_columns`]) and the final read counter.
 	pub fn ro_columns(&self, num_vars: u32) -> Vec<Vec<Base>> {
-		let mut columns = vec![vec![Base::zero(); 1 << num_vars]; 4];
-		for (i, &(w, value)) in self.ro_image.iter().enumerate() {
+		let mut columns = self.ro_public_columns(num_vars);
+		let mut counters = vec![Base::zero(); 1 << num_vars];
+		for (i, &(w, _)) in self.ro_image.iter().enumerate() {
 			let reads = self.ro.get(&w).map_or(0, |&(_, reads)| reads);
-			columns[0][i] = Base::from_value(w);
-			columns[1][i] = Base::from_value(value as u32);
-			columns[2][i] = Base::from_value((value >> 32) as u32);
-			columns[3][i] = counter_step().pow(reads);
+			counters[i] = counter_step().pow(reads);
 		}
+		columns.push(counters);
 		columns
 	}
+}
+
+/// An image's columns `w, lo, hi` over `2^num_vars` rows (zero below the image).
+fn image_columns(image: &[(u32, u64)], num_vars: u32) -> Vec<Vec<Base>> {
+	let mut columns = vec![vec![Base::zero(); 1 << num_vars]; 3];
+	for (i, &(w, value)) in image.iter().enumerate() {
+		columns[0][i] = Base::from_value(w);
+		columns[1][i] = Base::from_value(value as u32);
+		columns[2][i] = Base::from_value((value >> 32) as u32);
+	}
+	columns
 }

@@ -259,18 +259,14 @@ fn statement(program: &ProgramTable, claim: &Claim, proof: &RunProof) -> Result<
 		columns.into_iter().enumerate().map(|(column, values)| PublicColumn { column: column as u32, values }).collect()
 	};
 	let memory = Tracker::new(program);
-	let first = |mut columns: Vec<Vec<Base>>, count: usize| {
-		columns.truncate(count);
-		columns
-	};
 	let mut statements = Vec::new();
 	for (table, rows) in tables(program, claim, proof) {
 		let n = num_vars(rows);
 		let public_columns = match table {
 			Table::Program => public(cpu::program_columns(program, n, &coordinates)),
 			Table::Jumps => public(cpu::jump_columns(program, n)),
-			Table::Ram => public(first(memory.ram_columns(n), 3)),
-			Table::RoImage => public(first(memory.ro_columns(n), 3)),
+			Table::Ram => public(memory.ram_public_columns(n)),
+			Table::RoImage => public(memory.ro_public_columns(n)),
 			Table::Constants => public(host::constant_columns(&constants(claim), n)),
 			Table::Inputs => public(host::input_columns(&claim.inputs, n)),
 			Table::State => public(state::public_columns(&claim.page_contents(), n)),
