@@ -5,7 +5,8 @@
 #
 # 1. unit, property and pallet tests, with the pallet benchmarks running as tests
 #    (feature runtime-benchmarks; no runtime Wasm needed), the prover on every core as the
-#    worker runs it (feature agentic-zerocheck/parallel: the same proofs); then the zerocheck's
+#    worker runs it (features agentic-zerocheck/parallel and agentic-polkavm-proof/parallel: the
+#    same proofs, the witness's tables on every core too); then the zerocheck's
 #    unit tests on one thread (without `parallel`), the PCS's tests again with `hardware-accel`
 #    (the carry-less multiply instructions the CPU has, asked at run time), and the PCS's (and,
 #    with AVX-512, the AIR's) in a build that fixes the widest instructions this processor has
@@ -27,7 +28,7 @@ chain=(-p agentic-runtime -p agentic-client -p agentic-node -p prover-worker)
 echo "== cargo test: libraries and pallets (runtime-benchmarks) ==" >&2
 SKIP_WASM_BUILD=1 cargo test --locked --workspace \
 	--exclude agentic-runtime --exclude agentic-client --exclude agentic-node --exclude prover-worker \
-	--features runtime-benchmarks,agentic-zerocheck/parallel
+	--features runtime-benchmarks,agentic-zerocheck/parallel,agentic-polkavm-proof/parallel
 
 echo "== agentic-zerocheck without the parallel feature ==" >&2
 # The prover's single-thread paths (feature `parallel` off), which step 1 does not compile.

@@ -70,6 +70,13 @@ pub(crate) fn trace<Op: Copy + Sync>(
 	columns_of_rows(ops, rows, padding_row, |&(op, a, b)| row_values(op, a, b))
 }
 
+/// Rows per task of [`columns_of_rows`].
+#[cfg(not(test))]
+const CHUNK_ROWS: usize = 1 << 11;
+/// In the unit tests, small enough for their tables to have several chunks.
+#[cfg(test)]
+const CHUNK_ROWS: usize = 4;
+
 /// The columns of a table of `rows` rows whose first rows are `items`' (`row_values` of each,
 /// as long as `padding_row`) and the others `padding_row`: the padding row's values are
 /// computed once (every column starts as them), and with feature `parallel` the items' rows
@@ -80,8 +87,6 @@ pub(crate) fn columns_of_rows<T: Sync>(
 	padding_row: Vec<Base>,
 	row_values: impl Fn(&T) -> Vec<Base> + Sync,
 ) -> Vec<Vec<Base>> {
-	/// Rows per task.
-	const CHUNK_ROWS: usize = 1 << 11;
 	assert!(items.len() <= rows, "more items than rows");
 	let width = padding_row.len();
 	let mut columns: Vec<Vec<Base>> = padding_row.into_iter().map(|value| vec![value; rows]).collect();
@@ -98,7 +103,7 @@ pub(crate) fn columns_of_rows<T: Sync>(
 	let fill = |(k, mut parts): (usize, Vec<&mut [Base]>)| {
 		for (r, item) in items[k * CHUNK_ROWS..].iter().take(CHUNK_ROWS).enumerate() {
 			let values = row_values(item);
-			debug_assert_eq!(values.len(), width, "every row as long as the padding row");
+			assert_eq!(values.len(), width, "every row as long as the padding row");
 			for (part, value) in parts.iter_mut().zip(values) {
 				part[r] = value;
 			}
@@ -112,4 +117,31 @@ pub(crate) fn columns_of_rows<T: Sync>(
 	#[cfg(not(feature = "parallel"))]
 	chunks.into_iter().enumerate().for_each(fill);
 	columns
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// The columns are the rows' values, row by row, and the padding row's below them, for
+	/// no item, one, and counts around the chunk of rows (with and without feature
+	/// `parallel`, whichever the test build has).
+	#[test]
+	fn columns_hold_each_rows_values_in_every_chunk() {
+		let row_values = |&i: &u32| (0..3).map(|c| Base::from_value(i * 10 + c)).collect::<Vec<_>>();
+		let padding = vec![Base::from_value(7), Base::from_value(8), Base::from_value(9)];
+		for count in [0usize, 1, CHUNK_ROWS - 1, CHUNK_ROWS, CHUNK_ROWS + 1, 2 * CHUNK_ROWS + 3] {
+			let items: Vec<u32> = (1..=count as u32).collect();
+			let rows = (count + 1).next_power_of_two();
+			let columns = columns_of_rows(&items, rows, padding.clone(), row_values);
+			assert_eq!(columns.len(), 3);
+			for (c, column) in columns.iter().enumerate() {
+				assert_eq!(column.len(), rows);
+				for (r, value) in column.iter().enumerate() {
+					let want = items.get(r).map_or(padding[c], |item| row_values(item)[c]);
+					assert_eq!(*value, want, "{count} items: row {r}, column {c}");
+				}
+			}
+		}
+	}
 }

@@ -606,6 +606,7 @@ mod prover {
 		};
 		let tables = tables(program, &claim, &shape);
 		let cpu_index = tables.iter().position(|(table, _)| matches!(table, Table::Cpu(_)));
+		debug_assert!(cpu_index.is_some(), "every run has a CPU table");
 		#[cfg(feature = "parallel")]
 		let mut traces: Vec<Vec<Vec<Base>>> = {
 			use rayon::prelude::*;
@@ -647,10 +648,10 @@ mod prover {
 		let word = |v: u64, w: usize| Base::from_value((v >> (32 * w)) as u32);
 		let mut program_reads = BTreeMap::new();
 		let mut jump_reads = BTreeMap::new();
-		// Per program row (by pc): its looked-up fields and gas factor, computed on its first
-		// execution; per pc and per jump target, `ω^reads` for the next read (one product a read
-		// rather than a power).
-		let mut fields_of: BTreeMap<u32, ([Base; fields::COUNT], Ext)> = BTreeMap::new();
+		// Per program row (by pc: a step's row is the program's row at its pc, `machine.rs`):
+		// its looked-up fields and gas factor, computed on its first execution; per pc and per
+		// jump target, `ω^reads` for the next read (one product a read rather than a power).
+		let mut fields_of: BTreeMap<u32, (crate::program::ProgramRow, [Base; fields::COUNT], Ext)> = BTreeMap::new();
 		let mut program_rho: BTreeMap<u32, Base> = BTreeMap::new();
 		let mut jump_rho: BTreeMap<u32, Base> = BTreeMap::new();
 		let next_rho = |rhos: &mut BTreeMap<u32, Base>, key: u32| {
@@ -692,7 +693,7 @@ mod prover {
 			set_state(&mut t, i, row.pc, registers, start, k, cnt, out);
 			t[T_INV][i] = Base::from_value(t_inv);
 			t[T][i] = Base::from_value(u32::from(trapped));
-			let (looked_up, g) = *fields_of.entry(row.pc).or_insert_with(|| {
+			let (first_row, looked_up, g) = *fields_of.entry(row.pc).or_insert_with(|| {
 				let looked_up = cpu::row_fields(row, coordinates);
 				let g = agentic_air::ext::from_coords(&[
 					looked_up[fields::G],
@@ -700,8 +701,9 @@ mod prover {
 					looked_up[fields::G + 2],
 					looked_up[fields::G + 3],
 				]);
-				(looked_up, g)
+				(*row, looked_up, g)
 			});
+			debug_assert_eq!(&first_row, row, "one program row per pc");
 			for field in 1..fields::SIGNALS {
 				t[FIELDS + field][i] = looked_up[field];
 			}

@@ -719,10 +719,12 @@ const MIN_PAIRS_PER_TASK: usize = 2;
 /// table (the access chip's 776 columns on `2^14` rows) would otherwise run on one core.
 #[cfg(feature = "parallel")]
 const TASKS_PER_THREAD: usize = 4;
+#[cfg(feature = "parallel")]
+const _: () = assert!(MIN_PAIRS_PER_TASK <= PAIRS_PER_TASK, "the task sizes' bounds in order");
 
 /// Pairs per call of [`Round::sum_over`] in [`Round::sum_ranges`], for a round of `pairs`
-/// pairs: with feature `parallel`, one task each, [`TASKS_PER_THREAD`] per thread within
-/// [`MIN_PAIRS_PER_TASK`] and [`PAIRS_PER_TASK`]; without it, all at once.
+/// pairs: with feature `parallel`, one task each, `TASKS_PER_THREAD` per thread within
+/// `MIN_PAIRS_PER_TASK` and `PAIRS_PER_TASK`; without it, all at once.
 fn chunk_pairs(pairs: usize) -> usize {
 	#[cfg(feature = "parallel")]
 	{
