@@ -22,6 +22,10 @@ pub trait Point: Copy {
 	fn wide_zero() -> Self::Wide;
 	/// Adds every point's value times `w` to `acc`, unreduced.
 	fn add_scaled(self, w: &Ext, acc: &mut Self::Wide);
+	/// Adds every point's value to `acc`.
+	fn add_to(self, acc: &mut Self::Wide);
+	/// Adds every point's value times `other`'s to `acc`, unreduced.
+	fn add_times(self, other: Self, acc: &mut Self::Wide);
 	/// The sums, reduced.
 	fn reduce(acc: Self::Wide) -> Self;
 }
@@ -64,6 +68,16 @@ impl Point for Ext {
 	#[inline(always)]
 	fn add_scaled(self, w: &Ext, acc: &mut [u128; 2]) {
 		add_wide(acc, mul_wide(&self, w));
+	}
+
+	#[inline(always)]
+	fn add_to(self, acc: &mut [u128; 2]) {
+		acc[0] ^= self.poly().value();
+	}
+
+	#[inline(always)]
+	fn add_times(self, other: Ext, acc: &mut [u128; 2]) {
+		add_wide(acc, mul_wide(&self, &other));
 	}
 
 	#[inline(always)]
@@ -117,6 +131,16 @@ impl Point for Lanes {
 	#[inline(always)]
 	fn add_scaled(self, w: &Ext, acc: &mut eight::Wide) {
 		acc.add_scaled(&self.0, w);
+	}
+
+	#[inline(always)]
+	fn add_to(self, acc: &mut eight::Wide) {
+		acc.add(&self.0);
+	}
+
+	#[inline(always)]
+	fn add_times(self, other: Lanes, acc: &mut eight::Wide) {
+		acc.add_products(&self.0, &other.0);
 	}
 
 	#[inline(always)]

@@ -15,6 +15,8 @@
 //! - [`check_trace`]: names the first row and constraint a concrete trace violates;
 //! - [`combine`]: `Σ_j λ_j P_j` at one point of GF(2^128) ([`Ext`]), which the zerocheck prover
 //!   runs on its partially bound tables and the verifier at its final point.
+//! - [`circuit`]: the same weighted sum compiled once per proof for the zerocheck prover's
+//!   rounds (each expression once, the sum factored, the linear part at a pair's two rows).
 //!
 //! An AIR may also *send* and *receive* tuples on buses ([`AirBuilder::interact`]): the rows of
 //! all tables of a proof must send, in all, the multiset of tuples they receive (memory checking,
@@ -34,6 +36,7 @@
 extern crate alloc;
 
 mod check;
+pub mod circuit;
 mod eval;
 pub mod ext;
 mod symbolic;

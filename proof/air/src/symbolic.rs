@@ -63,7 +63,7 @@ impl Sym {
 
 /// A node (12 bytes: columns past `u32` are saturated, which is out of range all the same).
 #[derive(Clone, Copy, Debug)]
-enum Node {
+pub(crate) enum Node {
 	Const(Base),
 	/// An index into [`Nodes::exts`].
 	ConstExt(u32),
@@ -101,6 +101,20 @@ struct SymbolicBuilder {
 	constraints: Vec<(bool, Sym)>,
 	interactions: Vec<SymbolicInteraction>,
 	bit_columns: Vec<usize>,
+}
+
+impl SymbolicBuilder {
+	/// The builder after one run of `air.eval`.
+	fn run<A: Air>(air: &A) -> SymbolicBuilder {
+		let mut builder = SymbolicBuilder {
+			arena: Rc::default(),
+			constraints: Vec::new(),
+			interactions: Vec::new(),
+			bit_columns: Vec::new(),
+		};
+		air.eval(&mut builder);
+		builder
+	}
 }
 
 impl AirBuilder for SymbolicBuilder {
@@ -492,6 +506,25 @@ fn node_facts(
 	NodeFacts { degree, reads_next, bad_column, trial }
 }
 
+/// One symbolic run of an AIR, for [`crate::circuit`]: the nodes (operands before the nodes
+/// that read them), the `E` constants they name, each constraint's root and transition flag in
+/// the order asserted, and each interaction's gate in the order made.
+pub(crate) struct Recording {
+	pub(crate) nodes: Vec<Node>,
+	pub(crate) exts: Vec<Ext>,
+	pub(crate) constraints: Vec<(bool, u32)>,
+	pub(crate) gates: Vec<u32>,
+}
+
+/// Runs `air` on syntax trees (no checks: [`analyze`] makes them).
+pub(crate) fn record<A: Air>(air: &A) -> Recording {
+	let builder = SymbolicBuilder::run(air);
+	let constraints = builder.constraints.iter().map(|(transition, sym)| (*transition, sym.id)).collect();
+	let gates = builder.interactions.iter().map(|i| i.gate.id).collect();
+	let nodes = core::mem::take(&mut *builder.arena.borrow_mut());
+	Recording { nodes: nodes.nodes, exts: nodes.exts, constraints, gates }
+}
+
 /// Runs `air` symbolically: checks it and returns its shape and canonical encoding.
 ///
 /// A constraint is taken to be the zero polynomial when it vanishes at a fixed pseudo-random
@@ -508,13 +541,7 @@ pub fn analyze<A: Air>(air: &A) -> Result<AirInfo, AirError> {
 	if width == 0 || width > MAX_WIDTH {
 		return Err(AirError::BadWidth(width));
 	}
-	let mut builder = SymbolicBuilder {
-		arena: Rc::default(),
-		constraints: Vec::new(),
-		interactions: Vec::new(),
-		bit_columns: Vec::new(),
-	};
-	air.eval(&mut builder);
+	let builder = SymbolicBuilder::run(air);
 	let user = builder.constraints.len();
 	let interactions = builder.interactions.len();
 	let total = user + interactions;

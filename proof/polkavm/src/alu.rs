@@ -118,11 +118,27 @@ impl Air for Alu {
 
 	fn eval<AB: AirBuilder>(&self, b: &mut AB) {
 		use columns::*;
+		let n = AluOp::ALL.len();
+		// The words, packed once: the request's fields, and the equality's differences.
+		let [a_lo, a_hi, b_lo, b_hi] = [A, A + 32, B, B + 32].map(|first| chip::word(b, first));
+		if b.wants_constraints() {
+			Self::constraints(b, [&a_lo, &a_hi, &b_lo, &b_hi]);
+		}
+		// The request this row answers.
+		let fields = [chip::op_tag(b, FLAGS, n), a_lo, a_hi, b_lo, b_hi, chip::word(b, C), chip::word(b, C + 32)];
+		b.interact(bus::ALU, Direction::Receive, b.one(), &fields);
+	}
+}
+
+impl Alu {
+	/// The chip's constraints (every one but the interaction's), given the operands' packed
+	/// words: a run that takes the bus leaves alone does not want them
+	/// ([`AirBuilder::wants_constraints`]).
+	fn constraints<AB: AirBuilder>(b: &mut AB, [a_lo, a_hi, b_lo, b_hi]: [&AB::Expr; 4]) {
+		use columns::*;
 		let flag = |b: &AB, op: AluOp| b.cur(FLAGS + op as usize);
 		let (a, bb, c) = (|i: usize| A + i, |i: usize| B + i, |i: usize| C + i);
-
-		let n = AluOp::ALL.len();
-		chip::assert_flag_bits(b, FLAGS, n);
+		chip::assert_flag_bits(b, FLAGS, AluOp::ALL.len());
 
 		// The operands' bits; the result's bits and the carries are bits by their equations
 		// below, and declared so that the commitment packs them too.
@@ -174,18 +190,12 @@ impl Air for Alu {
 
 		// Equality: with δ = a + b packed in two words (a XOR, so δ = 0 exactly when a = b),
 		// c_0 = 1 forces δ = 0 and c_0 = 0 requires an inverse witness for a nonzero half.
-		// The words are packed once: the differences here and the request below share them.
-		let [a_lo, a_hi, b_lo, b_hi] = [A, A + 32, B, B + 32].map(|first| chip::word(b, first));
 		let delta_lo = a_lo.clone() + b_lo.clone();
 		let delta_hi = a_hi.clone() + b_hi.clone();
 		let eq = flag(b, AluOp::Equal);
 		b.assert_zero(eq.clone() * b.cur(c(0)) * delta_lo.clone());
 		b.assert_zero(eq.clone() * b.cur(c(0)) * delta_hi.clone());
 		b.assert_zero(eq * (delta_lo * b.cur(INV) + delta_hi * b.cur(INV + 1) + b.one() + b.cur(c(0))));
-
-		// The request this row answers.
-		let fields = [chip::op_tag(b, FLAGS, n), a_lo, a_hi, b_lo, b_hi, chip::word(b, C), chip::word(b, C + 32)];
-		b.interact(bus::ALU, Direction::Receive, b.one(), &fields);
 	}
 }
 

@@ -403,8 +403,17 @@ fn every_table() -> [agentic_polkavm_proof::Table; 13] {
 	]
 }
 
+/// Every table's compiled constraint sum (the prover's `agentic_air::circuit`) is its
+/// constraints' weighted sum at random points of random lines.
+#[test]
+fn every_tables_circuit_is_its_weighted_constraint_sum() {
+	for (seed, table) in every_table().iter().enumerate() {
+		agentic_air::circuit::testing::assert_agrees_on_lines(table, seed as u64);
+	}
+}
+
 /// Every table makes all its interactions whether or not the builder wants its constraints (the
-/// CPU and access AIRs skip theirs where only the bus leaves are wanted): at random points its
+/// CPU, access, ALU and shift AIRs skip theirs where only the bus leaves are wanted): at random points its
 /// bus leaves alone are those of the full evaluation.
 #[test]
 fn every_table_makes_its_interactions_without_its_constraints() {

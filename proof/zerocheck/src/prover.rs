@@ -9,8 +9,10 @@ use crate::{
 	Config, Shape, Statement, TableProof, TableStatement, Tables, TraceProof, ZerocheckError, DOMAIN,
 };
 use agentic_air::{
-	analyze, bus_leaves, check_trace, combine_with_leaves, interaction_parts, Air, AirInfo, BinaryFieldElement,
-	Direction, Lanes, Point, Selector, Values, LANES, MAX_INDEX_BIT,
+	analyze, bus_leaves, check_trace,
+	circuit::{BoundWeights, Circuit, Input},
+	combine_with_leaves, interaction_parts, Air, AirInfo, BinaryFieldElement, Direction, Lanes, Point, Selector,
+	Values, LANES, MAX_INDEX_BIT,
 };
 use agentic_pcs::{
 	field::{eight, fold_pairs, mul_wide, reduce_wide, FastMul},
@@ -331,6 +333,27 @@ impl<'a> Table<'a> {
 		let _ = i;
 	}
 
+	/// The values of the pairs `group` at their two rows (`2i`, then `2i + 1`), into `lo` and
+	/// `hi`.
+	#[inline(always)]
+	fn pair_values(&self, group: &[usize; LANES], lo: &mut Lanes, hi: &mut Lanes) {
+		match self {
+			Table::Base { column, offset } => {
+				for l in 0..LANES {
+					let row = 2 * group[l] + offset;
+					lo.0[l] = column.get(row).map_or(Ext::zero(), |&v| Ext::from(v));
+					hi.0[l] = column.get(row + 1).map_or(Ext::zero(), |&v| Ext::from(v));
+				}
+			},
+			Table::Ext(values) => {
+				for l in 0..LANES {
+					lo.0[l] = values[2 * group[l]];
+					hi.0[l] = values[2 * group[l] + 1];
+				}
+			},
+		}
+	}
+
 	/// Whether rows `i` and `j` hold the same value.
 	#[inline(always)]
 	fn same_rows(&self, i: usize, j: usize) -> bool {
@@ -579,6 +602,8 @@ fn zerocheck<A: Air + Sync>(
 	let n = shape.num_vars as usize;
 	let rows = 1usize << n;
 	let lambdas = transcript.challenge_powers(info.constraints.len());
+	let circuit = Circuit::compile(air);
+	let circuit_weights = circuit.bind(&lambdas)?;
 	let (tau, bus_weights, mut claim) = match leaves {
 		Some((point, a, b)) => {
 			let (eta, eta_r) = (transcript.challenge(), transcript.challenge());
@@ -623,6 +648,7 @@ fn zerocheck<A: Air + Sync>(
 			row_leaves: row_leaves.filter(|_| k == 0),
 			claim: Some((claim, coordinate)),
 			lambdas: &lambdas,
+			circuit: Some((&circuit, &circuit_weights)),
 			bus_weights,
 			challenges,
 		};
@@ -689,9 +715,18 @@ struct Round<'a, A> {
 	/// from them ([`Known::AtOne`]).
 	claim: Option<(Ext, Ext)>,
 	lambdas: &'a [Ext],
+	/// The AIR's compiled weighted constraint sum and its weights for `lambdas`: where given,
+	/// the split rounds evaluate the constraints' part by it ([`Round::sum_circuit`]).
+	circuit: Option<(&'a Circuit, &'a BoundWeights)>,
 	bus_weights: Option<(Ext, Ext)>,
 	challenges: &'a [Ext],
 }
+
+/// The fewest nodes a round evaluates the constraints at for it to take them by the AIR's
+/// circuit ([`Round::sum_circuit`]): the circuit computes its expressions of degree at most 1 at
+/// a pair's two rows rather than at the nodes, which pays where there are more than two; at two
+/// (the first round of a table of degree 3) the AIR's own evaluation measured faster.
+const MIN_CIRCUIT_NODES: usize = 3;
 
 /// The shortest run of one same row that [`Round::constant_run`] lumps together.
 const MIN_RUN: usize = 2 * LANES;
@@ -851,7 +886,16 @@ impl<A: Air + Sync> Round<'_, A> {
 				self.sum_points(pairs, &all, Part::All, &mut sums)?
 			},
 			Some(split) => {
-				self.sum_points(pairs.clone(), &split.evaluated, Part::Split, &mut sums)?;
+				// The constraints' part at the evaluated nodes: by the circuit (and the leaves
+				// there with the others'), or with the leaves by the AIR.
+				let mut leaf_nodes = Vec::with_capacity(self.nodes.len());
+				match self.circuit.filter(|_| split.evaluated.len() >= MIN_CIRCUIT_NODES) {
+					Some(circuit) => {
+						self.sum_circuit(pairs.clone(), &split.evaluated, circuit, &mut sums)?;
+						leaf_nodes.extend_from_slice(&split.evaluated);
+					},
+					None => self.sum_points(pairs.clone(), &split.evaluated, Part::Split, &mut sums)?,
+				}
 				let mut leaves_only = &split.leaves_only[..];
 				// The leaves at the node 0 from the rows', if the round has them.
 				if let (Some(rows), Some(weights), Some((&first, rest))) =
@@ -862,9 +906,10 @@ impl<A: Air + Sync> Round<'_, A> {
 						leaves_only = rest;
 					}
 				}
+				leaf_nodes.extend_from_slice(leaves_only);
 				match self.bus_weights {
-					Some(weights) if split.lines => self.sum_lines(pairs, leaves_only, weights, &mut sums)?,
-					_ => self.sum_points(pairs, leaves_only, Part::Leaves, &mut sums)?,
+					Some(weights) if split.lines => self.sum_lines(pairs, &leaf_nodes, weights, &mut sums)?,
+					_ => self.sum_points(pairs, &leaf_nodes, Part::Leaves, &mut sums)?,
 				}
 			},
 		}
@@ -891,6 +936,78 @@ impl<A: Air + Sync> Round<'_, A> {
 			}
 		}
 		Ok(eta.fast_mul(&reduce_wide(s)).add(&eta_r.fast_mul(&reduce_wide(r))))
+	}
+
+	/// The constraints' part `eq(τ_(>k), i) Q` at the points (pair `i`, node) for the pairs
+	/// `pairs` and the nodes `nodes`, added to `sums.q` and `sums.constraints`: by the AIR's
+	/// [`Circuit`], [`LANES`] pairs at a time, its row steps at the pairs' two rows, then at each
+	/// node its point steps on the frontier's lines ([`PairLines`]). The same values as
+	/// [`Round::sum_points`] with [`Part::Split`] gives the constraints' part.
+	fn sum_circuit(
+		&self,
+		pairs: core::ops::Range<usize>,
+		nodes: &[usize],
+		(circuit, weights): (&Circuit, &BoundWeights),
+		sums: &mut Sums,
+	) -> Result<(), ZerocheckError> {
+		if nodes.is_empty() || pairs.is_empty() {
+			return Ok(());
+		}
+		let tables: Vec<&Table> = circuit.inputs().map(|input| self.input(input)).collect::<Result<_, _>>()?;
+		let zero = Lanes::splat(Ext::zero());
+		let (mut lo, mut hi) = (vec![zero; circuit.row_slots()], vec![zero; circuit.row_slots()]);
+		let (mut inputs_lo, mut inputs_hi) = (vec![zero; tables.len()], vec![zero; tables.len()]);
+		let mut slots = vec![zero; circuit.point_slots()];
+		let frontier = circuit.frontier();
+		let highest = nodes.iter().map(|&node| self.nodes[node]).max().unwrap_or(0);
+		let mut lines = PairLines::new(frontier.len(), highest);
+		let mut wide = vec![eight::Wide::ZERO; self.nodes.len()];
+		for start in pairs.clone().step_by(LANES) {
+			let count = LANES.min(pairs.end - start);
+			// Lanes past the last pair repeat it; their points are not added (weight 0).
+			let group: [usize; LANES] = core::array::from_fn(|l| start + l.min(count - 1));
+			let eq: [Ext; LANES] =
+				core::array::from_fn(|l| if l < count { self.weights[group[l]] } else { Ext::zero() });
+			for ((table, lo), hi) in tables.iter().zip(&mut inputs_lo).zip(&mut inputs_hi) {
+				// The next group's rows (the groups of a range follow each other).
+				table.prefetch(2 * (group[0] + LANES));
+				table.pair_values(&group, lo, hi);
+			}
+			circuit.rows(weights, |i| inputs_lo[i], &mut lo);
+			circuit.rows(weights, |i| inputs_hi[i], &mut hi);
+			lines.load_lanes(frontier.iter().map(|&f| (&lo[f as usize], &hi[f as usize])));
+			for &node in nodes {
+				let d = self.nodes[node];
+				for (k, slot) in slots[..frontier.len()].iter_mut().enumerate() {
+					*slot = lines.at(k, d);
+				}
+				let value = circuit.at(weights, &mut slots);
+				wide[node].add_products(&value.0, &eq);
+			}
+		}
+		for &node in nodes {
+			let total = wide[node].reduce().iter().fold(Ext::zero(), |acc, v| acc.add(v));
+			sums.q[node] = sums.q[node].add(&total);
+			sums.constraints[node] = sums.constraints[node].add(&total);
+		}
+		Ok(())
+	}
+
+	/// The table an input of the AIR's circuit reads.
+	fn input(&self, input: Input) -> Result<&Table<'_>, ZerocheckError> {
+		let missing = ZerocheckError::BadShape("a circuit's input outside the tables");
+		match input {
+			Input::Cur(k) => self.cur.get(k as usize).ok_or(missing),
+			Input::Next(k) => {
+				let at = self.info.next_columns.iter().position(|&c| c == k).ok_or(missing.clone())?;
+				self.next.get(at).ok_or(missing)
+			},
+			Input::Selector(s) => self.selectors.get(s as usize).ok_or(missing),
+			Input::IndexBit(b) => {
+				let at = self.info.index_bits.iter().position(|&c| c == b).ok_or(missing.clone())?;
+				self.bits.get(at).ok_or(missing)
+			},
+		}
 	}
 
 	/// Adds to `sums` the part `part` of `eq(τ_(>k), i) F` at the points (pair `i`, node) for the
@@ -1000,17 +1117,32 @@ impl PairLines {
 		for (table, lines) in tables.iter().zip(self.values.chunks_exact_mut(1 + self.bits)) {
 			// The next group's rows (the groups of a range follow each other).
 			table.prefetch(2 * (group[0] + LANES));
-			let (at_zero, multiples) = lines.split_at_mut(1);
-			let mut multiple = [0u128; LANES];
+			// Lane by lane, each multiple from the one before it in a register: a multiple
+			// stored a word at a time and read back as a vector would wait on the stores.
 			for (l, &i) in group.iter().enumerate() {
 				let (lo, hi) = (table.value(2 * i).poly().value(), table.value(2 * i + 1).poly().value());
-				at_zero[0][l] = lo;
-				multiple[l] = lo ^ hi;
+				lines[0][l] = lo;
+				let mut multiple = lo ^ hi;
+				for slot in &mut lines[1..] {
+					slot[l] = multiple;
+					multiple = (multiple << 1) ^ ((multiple >> 127) * 0x87);
+				}
 			}
-			for slot in multiples {
-				*slot = multiple;
-				for m in &mut multiple {
-					*m = (*m << 1) ^ ((*m >> 127) * 0x87);
+		}
+	}
+
+	/// Takes the lines through the values `lo` (at 0) and `hi` (at 1) of [`LANES`] pairs, one
+	/// such pair of lane vectors per table.
+	#[inline(always)]
+	fn load_lanes<'l>(&mut self, ends: impl Iterator<Item = (&'l Lanes, &'l Lanes)>) {
+		for ((lo, hi), lines) in ends.zip(self.values.chunks_exact_mut(1 + self.bits)) {
+			for l in 0..LANES {
+				let lo = lo.0[l].poly().value();
+				lines[0][l] = lo;
+				let mut multiple = lo ^ hi.0[l].poly().value();
+				for slot in &mut lines[1..] {
+					slot[l] = multiple;
+					multiple = (multiple << 1) ^ ((multiple >> 127) * 0x87);
 				}
 			}
 		}
@@ -1520,6 +1652,7 @@ mod tests {
 				row_leaves: None,
 				claim: None,
 				lambdas: &self.lambdas,
+				circuit: None,
 				bus_weights: Some(self.bus_weights),
 				challenges: &self.challenges,
 			}
@@ -1567,8 +1700,15 @@ mod tests {
 		assert_eq!(split.lines, lines);
 		let round = inputs.round(air, &info, &nodes);
 		assert_eq!(round.constant_run(), Some(run.clone()));
+		let circuit = Circuit::compile(air);
+		let circuit_weights = circuit.bind(&inputs.lambdas).expect("a weight per constraint");
+		let compiled = Some((&circuit, &circuit_weights));
 		let unsplit_sum = round.sum().expect("weights fit");
-		for summed in [Round { split: None, ..round }, Round { split: Some(&split), ..round }] {
+		for summed in [
+			Round { split: None, ..round },
+			Round { split: Some(&split), ..round },
+			Round { split: Some(&split), circuit: compiled, ..round },
+		] {
 			assert_eq!(summed.sum().expect("weights fit"), direct(&summed));
 		}
 		// One value changed at `row` of table `t` of `tables`, in `E`.
@@ -1600,7 +1740,11 @@ mod tests {
 		] {
 			let found = round.constant_run();
 			assert_eq!(found, (run.len() >= MIN_RUN).then_some(run), "{case}");
-			for summed in [Round { split: None, ..round }, Round { split: Some(&split), ..round }] {
+			for summed in [
+				Round { split: None, ..round },
+				Round { split: Some(&split), ..round },
+				Round { split: Some(&split), circuit: compiled, ..round },
+			] {
 				assert_eq!(summed.sum().expect("weights fit"), direct(&summed), "{case}");
 			}
 			assert_ne!(round.sum().expect("weights fit"), unsplit_sum, "{case}");
@@ -1647,10 +1791,15 @@ mod tests {
 		let evaluated = Split { lines: false, ..split.clone() };
 		// Evaluated everywhere, or the constraints' part interpolated (the leaves from their
 		// lines or evaluated): the same q.
+		let circuit = Circuit::compile(air);
+		let circuit_weights = circuit.bind(&inputs.lambdas).expect("a weight per constraint");
+		let compiled = Some((&circuit, &circuit_weights));
 		for round in [
 			Round { split: None, ..unsplit },
 			Round { split: Some(&split), ..unsplit },
 			Round { split: Some(&evaluated), ..unsplit },
+			Round { split: Some(&split), circuit: compiled, ..unsplit },
+			Round { split: Some(&evaluated), circuit: compiled, ..unsplit },
 		] {
 			assert_sums_to(&round, &[1, 2, 5, 12], &want);
 			// A changed value changes the sum, at the nodes past the constraints' degree too, in

@@ -123,6 +123,14 @@ impl Wide {
 		unsafe { self.add_products_in(Tier::of_cpu(), &values(a), &values(b)) };
 	}
 
+	/// Adds `a_l` to lane `l` (a value is its own sum of products, reduced).
+	#[inline(always)]
+	pub fn add(&mut self, a: &[Ext; EIGHT]) {
+		for (lo, v) in self.lo.iter_mut().zip(a) {
+			*lo ^= v.poly().value();
+		}
+	}
+
 	/// Adds `a_l · w` to lane `l`.
 	#[inline(always)]
 	pub fn add_scaled(&mut self, a: &[Ext; EIGHT], w: &Ext) {
@@ -217,7 +225,7 @@ mod tests {
 			for w in edges.iter().chain(&b[..2]) {
 				assert_eq!(scale(a, w), a.map(|e| e.fast_mul(w)));
 			}
-			// A weighted sum of three and a product, reduced once.
+			// A weighted sum of three, a product and a value, reduced once.
 			let mut wide = Wide::ZERO;
 			let mut sums = [[0u128; 2]; EIGHT];
 			let mut add = |l: usize, [lo, hi]: [u128; 2]| {
@@ -233,6 +241,11 @@ mod tests {
 			wide.add_products(a, b);
 			for (l, (a, b)) in a.iter().zip(b).enumerate() {
 				add(l, mul_wide(a, b));
+			}
+			// And a value, added as it is.
+			wide.add(b);
+			for (l, b) in b.iter().enumerate() {
+				add(l, [b.poly().value(), 0]);
 			}
 			assert_eq!(wide.reduce(), sums.map(reduce_wide));
 		}
