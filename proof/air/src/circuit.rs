@@ -43,7 +43,7 @@ pub enum Input {
 enum Expr {
 	Input(Input),
 	Const(u128),
-	/// Operands in increasing order, neither a constant.
+	/// Operands in increasing order, not both constants, neither 0.
 	Add(u32, u32),
 	/// Operands in increasing order, neither a constant.
 	Mul(u32, u32),
@@ -109,6 +109,8 @@ pub struct Circuit {
 	products: Vec<(u32, u32)>,
 	/// The number of constraints (`λ_j`) the sum weighs.
 	constraints: usize,
+	/// The columns the interactions read (on the row), in increasing order.
+	interaction_columns: Vec<u32>,
 }
 
 /// The weights of a circuit's terms for one choice of the `λ_j`: `None` for 1.
@@ -289,6 +291,32 @@ impl Compiler {
 	}
 }
 
+/// The columns the recorded interactions' gates and fields read, in increasing order.
+fn interaction_columns(recording: &crate::symbolic::Recording) -> Vec<u32> {
+	// Every operand has a lower id than the node that reads it.
+	let mut reached = vec![false; recording.nodes.len()];
+	for &root in &recording.interaction_roots {
+		reached[root as usize] = true;
+	}
+	let mut columns = Vec::new();
+	for id in (0..recording.nodes.len()).rev() {
+		if !reached[id] {
+			continue;
+		}
+		match recording.nodes[id] {
+			Node::Add(a, b) | Node::Mul(a, b) => {
+				reached[a as usize] = true;
+				reached[b as usize] = true;
+			},
+			Node::Cur(k) => columns.push(k),
+			_ => {},
+		}
+	}
+	columns.sort_unstable();
+	columns.dedup();
+	columns
+}
+
 impl Circuit {
 	/// Compiles `air`'s weighted constraint sum, in the order and with the gate checks of
 	/// [`crate::AirInfo::constraints`].
@@ -327,7 +355,15 @@ impl Circuit {
 		}
 		let constraints = terms.len();
 		let top = compiler.sum(terms);
-		Circuit::schedule(&compiler, top, constraints)
+		let mut circuit = Circuit::schedule(&compiler, top, constraints);
+		circuit.interaction_columns = interaction_columns(&recording);
+		circuit
+	}
+
+	/// The columns the AIR's interactions read, in increasing order: all that a run wanting the
+	/// bus leaves alone needs ([`crate::AirBuilder::wants_constraints`]).
+	pub fn interaction_columns(&self) -> &[u32] {
+		&self.interaction_columns
 	}
 
 	/// Splits the live nodes into the two phases and numbers their slots.
@@ -393,6 +429,7 @@ impl Circuit {
 			terms: Vec::new(),
 			products: Vec::new(),
 			constraints,
+			interaction_columns: Vec::new(),
 		};
 		for id in (0..count).filter(|&id| live[id]) {
 			let slots = if at_rows(id) { &row_slot } else { &point_slot };
@@ -472,6 +509,7 @@ impl Circuit {
 	/// `i`-th input of [`Circuit::inputs`] there; fills `slots` (at least
 	/// [`Circuit::row_slots`] long).
 	pub fn rows<P: Point>(&self, weights: &BoundWeights, mut input: impl FnMut(usize) -> P, slots: &mut [P]) {
+		debug_assert_eq!(weights.0.len(), self.terms.len(), "weights bound to another circuit");
 		let mut inputs = 0;
 		for (slot, step) in self.row_steps.iter().enumerate() {
 			slots[slot] = match *step {
@@ -487,6 +525,7 @@ impl Circuit {
 	/// The weighted sum at a point, from the frontier's values there in `slots`' first
 	/// [`Circuit::frontier`] places (`slots` at least [`Circuit::point_slots`] long).
 	pub fn at<P: Point>(&self, weights: &BoundWeights, slots: &mut [P]) -> P {
+		debug_assert_eq!(weights.0.len(), self.terms.len(), "weights bound to another circuit");
 		let first = self.frontier.len();
 		for (k, step) in self.point_steps.iter().enumerate() {
 			slots[first + k] = self.step(step, weights, slots);
@@ -651,6 +690,36 @@ mod tests {
 		for seed in 0..4 {
 			agrees_on_lines(&Mixed, seed);
 		}
+	}
+
+	/// Linear constraints and an interaction gated by 1: the whole sum has degree 1.
+	struct Linear;
+
+	impl Air for Linear {
+		fn width(&self) -> usize {
+			3
+		}
+
+		fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+			b.assert_eq(b.cur(0), b.cur(1) + b.constant(Base::from_value(3)) * b.cur(2));
+			b.assert_zero(b.cur(2) + b.selector(Selector::First));
+			b.interact(2, Direction::Receive, b.one(), &[b.cur(0)]);
+		}
+	}
+
+	#[test]
+	fn a_sum_of_degree_one_is_computed_at_the_rows() {
+		let circuit = Circuit::compile(&Linear);
+		assert!(circuit.point_steps.is_empty());
+		assert_eq!(circuit.frontier().len(), 1);
+		agrees_on_lines(&Linear, 5);
+	}
+
+	#[test]
+	fn the_interactions_columns_are_those_they_read() {
+		// The send reads the flag (column 4) as its gate, x and y (0 and 1) as its fields.
+		assert_eq!(Circuit::compile(&Mixed).interaction_columns(), &[0, 1, 4]);
+		assert_eq!(Circuit::compile(&Factors(false)).interaction_columns(), &[] as &[u32]);
 	}
 
 	/// `(1 + flag) · c_k` for four columns, `z = x y` once or twice.

@@ -508,12 +508,14 @@ fn node_facts(
 
 /// One symbolic run of an AIR, for [`crate::circuit`]: the nodes (operands before the nodes
 /// that read them), the `E` constants they name, each constraint's root and transition flag in
-/// the order asserted, and each interaction's gate in the order made.
+/// the order asserted, each interaction's gate in the order made, and every interaction's
+/// gate and fields.
 pub(crate) struct Recording {
 	pub(crate) nodes: Vec<Node>,
 	pub(crate) exts: Vec<Ext>,
 	pub(crate) constraints: Vec<(bool, u32)>,
 	pub(crate) gates: Vec<u32>,
+	pub(crate) interaction_roots: Vec<u32>,
 }
 
 /// Runs `air` on syntax trees (no checks: [`analyze`] makes them).
@@ -521,8 +523,10 @@ pub(crate) fn record<A: Air>(air: &A) -> Recording {
 	let builder = SymbolicBuilder::run(air);
 	let constraints = builder.constraints.iter().map(|(transition, sym)| (*transition, sym.id)).collect();
 	let gates = builder.interactions.iter().map(|i| i.gate.id).collect();
+	let interaction_roots =
+		builder.interactions.iter().flat_map(|i| core::iter::once(i.gate.id).chain(i.fields.iter().map(|f| f.id))).collect();
 	let nodes = core::mem::take(&mut *builder.arena.borrow_mut());
-	Recording { nodes: nodes.nodes, exts: nodes.exts, constraints, gates }
+	Recording { nodes: nodes.nodes, exts: nodes.exts, constraints, gates, interaction_roots }
 }
 
 /// Runs `air` symbolically: checks it and returns its shape and canonical encoding.

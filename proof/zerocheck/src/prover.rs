@@ -333,6 +333,16 @@ impl<'a> Table<'a> {
 		let _ = i;
 	}
 
+	/// The values on the rows `rows`.
+	#[inline(always)]
+	fn lanes(&self, rows: &[usize; LANES]) -> Lanes {
+		let mut lanes = Lanes::splat(Ext::zero());
+		for (lane, &row) in lanes.0.iter_mut().zip(rows) {
+			*lane = self.value(row);
+		}
+		lanes
+	}
+
 	/// The values of the pairs `group` at their two rows (`2i`, then `2i + 1`), into `lo` and
 	/// `hi`.
 	#[inline(always)]
@@ -447,7 +457,9 @@ fn leaves<A: Air + Sync>(
 			// Lanes past the last row repeat it; their leaves are not kept.
 			let lanes: [usize; LANES] = core::array::from_fn(|l| start + group + l.min(count - 1));
 			for (value, column) in cur.iter_mut().zip(trace) {
-				*value = Lanes(lanes.map(|i| Ext::from(column[i])));
+				for (lane, &i) in value.0.iter_mut().zip(&lanes) {
+					*lane = Ext::from(column[i]);
+				}
 			}
 			for (b, slot) in bits.iter_mut().enumerate() {
 				*slot = Lanes(lanes.map(|i| flag((i >> b) & 1 == 1)));
@@ -602,8 +614,6 @@ fn zerocheck<A: Air + Sync>(
 	let n = shape.num_vars as usize;
 	let rows = 1usize << n;
 	let lambdas = transcript.challenge_powers(info.constraints.len());
-	let circuit = Circuit::compile(air);
-	let circuit_weights = circuit.bind(&lambdas)?;
 	let (tau, bus_weights, mut claim) = match leaves {
 		Some((point, a, b)) => {
 			let (eta, eta_r) = (transcript.challenge(), transcript.challenge());
@@ -629,6 +639,15 @@ fn zerocheck<A: Air + Sync>(
 	let bus = bus_weights.is_some();
 	let (first, later) = if checked { (Known::RowZeros, Known::AtOne) } else { (Known::Nothing, Known::Nothing) };
 	let (first_split, split) = (Split::new(info, bus, &sent_nodes, first), Split::new(info, bus, &sent_nodes, later));
+	// The compiled constraints, for the splits whose leaves come from their lines.
+	let circuit = match first_split.iter().chain(&split).any(|split| split.lines) {
+		true => {
+			let circuit = Circuit::compile(air);
+			let weights = circuit.bind(&lambdas)?;
+			Some((circuit, weights))
+		},
+		false => None,
+	};
 	let later_nodes = split.as_ref().map_or_else(|| sent_nodes.clone(), |split| split.round_nodes(&sent_nodes));
 	let mut rounds = Vec::with_capacity(n);
 	let mut point = Vec::with_capacity(n);
@@ -648,7 +667,7 @@ fn zerocheck<A: Air + Sync>(
 			row_leaves: row_leaves.filter(|_| k == 0),
 			claim: Some((claim, coordinate)),
 			lambdas: &lambdas,
-			circuit: Some((&circuit, &circuit_weights)),
+			circuit: circuit.as_ref().map(|(circuit, weights)| (circuit, weights)),
 			bus_weights,
 			challenges,
 		};
@@ -716,7 +735,8 @@ struct Round<'a, A> {
 	claim: Option<(Ext, Ext)>,
 	lambdas: &'a [Ext],
 	/// The AIR's compiled weighted constraint sum and its weights for `lambdas`: where given,
-	/// the split rounds evaluate the constraints' part by it ([`Round::sum_circuit`]).
+	/// the split rounds whose leaves come from their lines evaluate the constraints' part by it
+	/// ([`Round::sum_circuit`]), and the lines read only the columns the interactions read.
 	circuit: Option<(&'a Circuit, &'a BoundWeights)>,
 	bus_weights: Option<(Ext, Ext)>,
 	challenges: &'a [Ext],
@@ -889,7 +909,7 @@ impl<A: Air + Sync> Round<'_, A> {
 				// The constraints' part at the evaluated nodes: by the circuit (and the leaves
 				// there with the others'), or with the leaves by the AIR.
 				let mut leaf_nodes = Vec::with_capacity(self.nodes.len());
-				match self.circuit.filter(|_| split.evaluated.len() >= MIN_CIRCUIT_NODES) {
+				match self.circuit.filter(|_| split.lines && split.evaluated.len() >= MIN_CIRCUIT_NODES) {
 					Some(circuit) => {
 						self.sum_circuit(pairs.clone(), &split.evaluated, circuit, &mut sums)?;
 						leaf_nodes.extend_from_slice(&split.evaluated);
@@ -1195,10 +1215,23 @@ impl<A: Air + Sync> Round<'_, A> {
 			let at = |table: &Table| {
 				// The next group's rows.
 				table.prefetch(rows[0] + LANES);
-				Lanes(rows.map(|row| table.value(row)))
+				table.lanes(&rows)
 			};
-			for (value, table) in cur.iter_mut().zip(self.cur) {
-				*value = at(table);
+			// The columns the interactions read (all, without the circuit that knows them).
+			match self.circuit {
+				Some((circuit, _)) => {
+					for &k in circuit.interaction_columns() {
+						let (value, table) = cur.get_mut(k as usize).zip(self.cur.get(k as usize)).ok_or(
+							ZerocheckError::BadShape("an interaction reads a column outside the table"),
+						)?;
+						*value = at(table);
+					}
+				},
+				None => {
+					for (value, table) in cur.iter_mut().zip(self.cur) {
+						*value = at(table);
+					}
+				},
 			}
 			for (&b, table) in self.info.index_bits.iter().zip(self.bits) {
 				bits[b as usize] = at(table);
@@ -1895,8 +1928,14 @@ mod tests {
 				bus_leaves(&Holding, values)
 			})
 			.unzip();
-		for (split, row_leaves) in [(&split, None), (&evaluated, None), (&split, Some((&sends[..], &receives[..])))] {
-			assert_sums_to(&Round { split: Some(split), row_leaves, ..round }, &[1, 6, 12], &want);
+		let circuit = Circuit::compile(&Holding);
+		let circuit_weights = circuit.bind(&inputs.lambdas).expect("a weight per constraint");
+		let compiled = Some((&circuit, &circuit_weights));
+		let rows = Some((&sends[..], &receives[..]));
+		for (split, row_leaves, circuit) in
+			[(&split, None, None), (&evaluated, None, None), (&split, rows, None), (&split, rows, compiled)]
+		{
+			assert_sums_to(&Round { split: Some(split), row_leaves, circuit, ..round }, &[1, 6, 12], &want);
 		}
 		// The rows' leaves are read: another leaf on an even row gives another q.
 		let mut other = sends.clone();
@@ -1974,10 +2013,14 @@ mod tests {
 		let coordinate = ext(&mut rng);
 		let claim = Ext::one().add(&coordinate).fast_mul(&want[0]).add(&coordinate.fast_mul(&at_one));
 		let evaluated = Split { lines: false, ..split.clone() };
-		for split in [&split, &evaluated] {
+		let circuit = Circuit::compile(air);
+		let circuit_weights = circuit.bind(&inputs.lambdas).expect("a weight per constraint");
+		let compiled = Some((&circuit, &circuit_weights));
+		for (split, circuit) in [(&split, None), (&evaluated, None), (&split, compiled)] {
 			let round = Round {
 				split: Some(split),
 				claim: Some((claim, coordinate)),
+				circuit,
 				..inputs.round(air, &info, &round_nodes)
 			};
 			assert_sums_to(&round, &[1, 6, 12], &want);
