@@ -78,21 +78,13 @@ enum Step {
 	Add(u32, u32),
 	Mul(u32, u32),
 	Scale(u32, Ext),
-	/// The terms `terms.0 .. terms.1` of [`Circuit::terms`] and the products `products.0 ..
-	/// products.1` of [`Circuit::products`].
+	/// The terms `terms.0 .. terms.1` of [`Circuit::term_slots`] (the first `units` of weight
+	/// 1) and the products `products.0 .. products.1` of [`Circuit::products`].
 	Sum {
 		terms: (u32, u32),
+		units: u32,
 		products: (u32, u32),
 	},
-}
-
-/// A compiled term: the weight's index (none for 1), the constant it is multiplied by, the
-/// operand's slot.
-#[derive(Clone, Copy, Debug)]
-struct SlotTerm {
-	weight: Option<u32>,
-	coefficient: Ext,
-	slot: u32,
 }
 
 /// An AIR's weighted constraint sum as two programs: the steps at a pair's rows, and the steps
@@ -105,7 +97,10 @@ pub struct Circuit {
 	frontier: Vec<u32>,
 	/// The steps computed at each point, each into the next point slot after the frontier's.
 	point_steps: Vec<Step>,
-	terms: Vec<SlotTerm>,
+	/// Each weighted sum's terms' operands (slots), sum after sum.
+	term_slots: Vec<u32>,
+	/// Each term's weight: the index of a `λ_j` (none for 1) and the constant it is multiplied by.
+	term_weights: Vec<(Option<u32>, Ext)>,
 	products: Vec<(u32, u32)>,
 	/// The number of constraints (`λ_j`) the sum weighs.
 	constraints: usize,
@@ -113,9 +108,10 @@ pub struct Circuit {
 	interaction_columns: Vec<u32>,
 }
 
-/// The weights of a circuit's terms for one choice of the `λ_j`: `None` for 1.
+/// The weights of a circuit's terms for one choice of the `λ_j` (1 for the terms of weight 1,
+/// which are added as they are).
 #[derive(Clone, Debug)]
-pub struct BoundWeights(Vec<Option<Ext>>);
+pub struct BoundWeights(Vec<Ext>);
 
 /// The constant's value.
 fn value(c: u128) -> Ext {
@@ -426,7 +422,8 @@ impl Circuit {
 			row_steps: Vec::new(),
 			frontier,
 			point_steps: Vec::new(),
-			terms: Vec::new(),
+			term_slots: Vec::new(),
+			term_weights: Vec::new(),
 			products: Vec::new(),
 			constraints,
 			interaction_columns: Vec::new(),
@@ -442,16 +439,19 @@ impl Circuit {
 				Expr::Scale(a, c) => Step::Scale(slot(a), value(c)),
 				Expr::Sum(s) => {
 					let sum = &compiler.sums[s as usize];
-					let first_term = circuit.terms.len() as u32;
-					circuit.terms.extend(sum.terms.iter().map(|t| SlotTerm {
-						weight: t.weight,
-						coefficient: t.coefficient,
-						slot: slot(t.node),
-					}));
+					let unit = |t: &&Term| t.weight.is_none() && t.coefficient == Ext::one();
+					let first_term = circuit.term_slots.len() as u32;
+					// The terms of weight 1 first.
+					let ordered = sum.terms.iter().filter(unit).chain(sum.terms.iter().filter(|t| !unit(t)));
+					for t in ordered {
+						circuit.term_slots.push(slot(t.node));
+						circuit.term_weights.push((t.weight, t.coefficient));
+					}
 					let first_product = circuit.products.len() as u32;
 					circuit.products.extend(sum.products.iter().map(|&(f, s)| (slot(f), slot(s))));
 					Step::Sum {
-						terms: (first_term, circuit.terms.len() as u32),
+						terms: (first_term, circuit.term_slots.len() as u32),
+						units: sum.terms.iter().filter(unit).count() as u32,
 						products: (first_product, circuit.products.len() as u32),
 					}
 				},
@@ -471,12 +471,9 @@ impl Circuit {
 			return Err(AirError::ConstraintCountChanged { expected: lambdas.len(), found: self.constraints });
 		}
 		let weights = self
-			.terms
+			.term_weights
 			.iter()
-			.map(|t| {
-				let w = t.weight.map_or(Ext::one(), |j| lambdas[j as usize]).fast_mul(&t.coefficient);
-				(w != Ext::one()).then_some(w)
-			})
+			.map(|(weight, coefficient)| weight.map_or(Ext::one(), |j| lambdas[j as usize]).fast_mul(coefficient))
 			.collect();
 		Ok(BoundWeights(weights))
 	}
@@ -497,35 +494,30 @@ impl Circuit {
 		&self.frontier
 	}
 
-	/// Every input the row steps read, in the order [`Circuit::rows`] asks for them.
-	pub fn inputs(&self) -> impl Iterator<Item = Input> + '_ {
-		self.row_steps.iter().filter_map(|step| match step {
-			Step::Input(input) => Some(*input),
+	/// Every input the row steps read, and the row slot [`Circuit::rows`] reads it from.
+	pub fn inputs(&self) -> impl Iterator<Item = (Input, usize)> + '_ {
+		self.row_steps.iter().enumerate().filter_map(|(slot, step)| match step {
+			Step::Input(input) => Some((*input, slot)),
 			_ => None,
 		})
 	}
 
-	/// The row steps at one row (or [`crate::LANES`] rows): `input(i)` is the value of the
-	/// `i`-th input of [`Circuit::inputs`] there; fills `slots` (at least
-	/// [`Circuit::row_slots`] long).
-	pub fn rows<P: Point>(&self, weights: &BoundWeights, mut input: impl FnMut(usize) -> P, slots: &mut [P]) {
-		debug_assert_eq!(weights.0.len(), self.terms.len(), "weights bound to another circuit");
-		let mut inputs = 0;
+	/// The row steps at one row (or [`crate::LANES`] rows), in `slots` (at least
+	/// [`Circuit::row_slots`] long), whose inputs' slots ([`Circuit::inputs`]) hold the inputs'
+	/// values there.
+	pub fn rows<P: Point>(&self, weights: &BoundWeights, slots: &mut [P]) {
+		debug_assert_eq!(weights.0.len(), self.term_slots.len(), "weights bound to another circuit");
 		for (slot, step) in self.row_steps.iter().enumerate() {
-			slots[slot] = match *step {
-				Step::Input(_) => {
-					inputs += 1;
-					input(inputs - 1)
-				},
-				_ => self.step(step, weights, slots),
-			};
+			if !matches!(step, Step::Input(_)) {
+				slots[slot] = self.step(step, weights, slots);
+			}
 		}
 	}
 
 	/// The weighted sum at a point, from the frontier's values there in `slots`' first
 	/// [`Circuit::frontier`] places (`slots` at least [`Circuit::point_slots`] long).
 	pub fn at<P: Point>(&self, weights: &BoundWeights, slots: &mut [P]) -> P {
-		debug_assert_eq!(weights.0.len(), self.terms.len(), "weights bound to another circuit");
+		debug_assert_eq!(weights.0.len(), self.term_slots.len(), "weights bound to another circuit");
 		let first = self.frontier.len();
 		for (k, step) in self.point_steps.iter().enumerate() {
 			slots[first + k] = self.step(step, weights, slots);
@@ -541,21 +533,20 @@ impl Circuit {
 	#[inline(always)]
 	fn step<P: Point>(&self, step: &Step, weights: &BoundWeights, slots: &[P]) -> P {
 		match *step {
-			// Inputs are row steps, taken by `rows`.
+			// Inputs are row steps, set before `rows`.
 			Step::Input(_) => P::splat(Ext::zero()),
 			Step::Const(c) => P::splat(c),
 			Step::Add(a, b) => slots[a as usize].plus(slots[b as usize]),
 			Step::Mul(a, b) => slots[a as usize].times(slots[b as usize]),
 			Step::Scale(a, c) => slots[a as usize].scale(&c),
-			Step::Sum { terms, products } => {
+			Step::Sum { terms, units, products } => {
 				let mut acc = P::wide_zero();
-				let range = terms.0 as usize..terms.1 as usize;
-				for (term, weight) in self.terms[range.clone()].iter().zip(&weights.0[range]) {
-					let v = slots[term.slot as usize];
-					match weight {
-						Some(w) => v.add_scaled(w, &mut acc),
-						None => v.add_to(&mut acc),
-					}
+				let (first, weighted, end) = (terms.0 as usize, (terms.0 + units) as usize, terms.1 as usize);
+				for &slot in &self.term_slots[first..weighted] {
+					slots[slot as usize].add_to(&mut acc);
+				}
+				for (&slot, w) in self.term_slots[weighted..end].iter().zip(&weights.0[weighted..end]) {
+					slots[slot as usize].add_scaled(w, &mut acc);
 				}
 				for &(f, s) in &self.products[products.0 as usize..products.1 as usize] {
 					slots[f as usize].add_times(slots[s as usize], &mut acc);
@@ -604,7 +595,7 @@ pub mod testing {
 		};
 		let lo: Vec<_> = (0..LANES).map(|_| row(&mut state)).collect();
 		let hi: Vec<_> = (0..LANES).map(|_| row(&mut state)).collect();
-		let inputs: Vec<super::Input> = circuit.inputs().collect();
+		let inputs: Vec<(super::Input, usize)> = circuit.inputs().collect();
 		let read = |rows: &[(Vec<Ext>, Vec<Ext>, Vec<Ext>, Vec<Ext>)], input: super::Input| {
 			Lanes(core::array::from_fn(|l| {
 				let (cur, next, sel, bit) = &rows[l];
@@ -618,8 +609,11 @@ pub mod testing {
 		};
 		let zero = Lanes::splat(Ext::zero());
 		let (mut at_lo, mut at_hi) = (vec![zero; circuit.row_slots()], vec![zero; circuit.row_slots()]);
-		circuit.rows(&weights, |i| read(&lo, inputs[i]), &mut at_lo);
-		circuit.rows(&weights, |i| read(&hi, inputs[i]), &mut at_hi);
+		for &(input, slot) in &inputs {
+			(at_lo[slot], at_hi[slot]) = (read(&lo, input), read(&hi, input));
+		}
+		circuit.rows(&weights, &mut at_lo);
+		circuit.rows(&weights, &mut at_hi);
 		for d in [0u128, 1, 2, 3, 0x1234_5678_9abc] {
 			let d = Ext::from_value(d);
 			let mut slots = vec![zero; circuit.point_slots()];
@@ -748,7 +742,7 @@ mod tests {
 		for step in &circuit.point_steps {
 			count += match *step {
 				Step::Mul(..) | Step::Scale(..) => 1,
-				Step::Sum { terms, products } => (terms.1 - terms.0 + products.1 - products.0) as usize,
+				Step::Sum { terms, products, .. } => (terms.1 - terms.0 + products.1 - products.0) as usize,
 				_ => 0,
 			};
 		}

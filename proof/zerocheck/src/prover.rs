@@ -973,10 +973,13 @@ impl<A: Air + Sync> Round<'_, A> {
 		if nodes.is_empty() || pairs.is_empty() {
 			return Ok(());
 		}
-		let tables: Vec<&Table> = circuit.inputs().map(|input| self.input(input)).collect::<Result<_, _>>()?;
+		// Each input's table and slot.
+		let inputs: Vec<(&Table, usize)> = circuit
+			.inputs()
+			.map(|(input, slot)| Ok((self.input(input)?, slot)))
+			.collect::<Result<_, ZerocheckError>>()?;
 		let zero = Lanes::splat(Ext::zero());
 		let (mut lo, mut hi) = (vec![zero; circuit.row_slots()], vec![zero; circuit.row_slots()]);
-		let (mut inputs_lo, mut inputs_hi) = (vec![zero; tables.len()], vec![zero; tables.len()]);
 		let mut slots = vec![zero; circuit.point_slots()];
 		let frontier = circuit.frontier();
 		let highest = nodes.iter().map(|&node| self.nodes[node]).max().unwrap_or(0);
@@ -988,13 +991,13 @@ impl<A: Air + Sync> Round<'_, A> {
 			let group: [usize; LANES] = core::array::from_fn(|l| start + l.min(count - 1));
 			let eq: [Ext; LANES] =
 				core::array::from_fn(|l| if l < count { self.weights[group[l]] } else { Ext::zero() });
-			for ((table, lo), hi) in tables.iter().zip(&mut inputs_lo).zip(&mut inputs_hi) {
+			for &(table, slot) in &inputs {
 				// The next group's rows (the groups of a range follow each other).
 				table.prefetch(2 * (group[0] + LANES));
-				table.pair_values(&group, lo, hi);
+				table.pair_values(&group, &mut lo[slot], &mut hi[slot]);
 			}
-			circuit.rows(weights, |i| inputs_lo[i], &mut lo);
-			circuit.rows(weights, |i| inputs_hi[i], &mut hi);
+			circuit.rows(weights, &mut lo);
+			circuit.rows(weights, &mut hi);
 			lines.load_lanes(frontier.iter().map(|&f| (&lo[f as usize], &hi[f as usize])));
 			for &node in nodes {
 				let d = self.nodes[node];
@@ -1221,9 +1224,10 @@ impl<A: Air + Sync> Round<'_, A> {
 			match self.circuit {
 				Some((circuit, _)) => {
 					for &k in circuit.interaction_columns() {
-						let (value, table) = cur.get_mut(k as usize).zip(self.cur.get(k as usize)).ok_or(
-							ZerocheckError::BadShape("an interaction reads a column outside the table"),
-						)?;
+						let (value, table) = cur
+							.get_mut(k as usize)
+							.zip(self.cur.get(k as usize))
+							.ok_or(ZerocheckError::BadShape("an interaction reads a column outside the table"))?;
 						*value = at(table);
 					}
 				},
