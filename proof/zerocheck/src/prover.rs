@@ -744,9 +744,10 @@ struct Round<'a, A> {
 
 /// The fewest nodes a round evaluates the constraints at for it to take them by the AIR's
 /// circuit ([`Round::sum_circuit`]): the circuit computes its expressions of degree at most 1 at
-/// a pair's two rows rather than at the nodes, which pays where there are more than two; at two
-/// (the first round of a table of degree 3) the AIR's own evaluation measured faster.
-const MIN_CIRCUIT_NODES: usize = 3;
+/// a pair's two rows rather than at the nodes, which costs more than it saves at one node (the
+/// first round of a table of degree 2); at two (the first round of one of degree 3) it measured
+/// as fast as the AIR's own evaluation for the ALU chip and faster for the shift chip.
+const MIN_CIRCUIT_NODES: usize = 2;
 
 /// The shortest run of one same row that [`Round::constant_run`] lumps together.
 const MIN_RUN: usize = 2 * LANES;
