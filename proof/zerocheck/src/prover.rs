@@ -639,8 +639,9 @@ fn zerocheck<A: Air + Sync>(
 	let bus = bus_weights.is_some();
 	let (first, later) = if checked { (Known::RowZeros, Known::AtOne) } else { (Known::Nothing, Known::Nothing) };
 	let (first_split, split) = (Split::new(info, bus, &sent_nodes, first), Split::new(info, bus, &sent_nodes, later));
-	// The compiled constraints, for the splits whose leaves come from their lines.
-	let circuit = match first_split.iter().chain(&split).any(|split| split.lines) {
+	// The compiled constraints, for a table whose leaves can come from their lines (every
+	// interaction affine, or none).
+	let circuit = match info.interactions.iter().all(|i| i.affine()) {
 		true => {
 			let circuit = Circuit::compile(air);
 			let weights = circuit.bind(&lambdas)?;
@@ -734,9 +735,9 @@ struct Round<'a, A> {
 	/// from them ([`Known::AtOne`]).
 	claim: Option<(Ext, Ext)>,
 	lambdas: &'a [Ext],
-	/// The AIR's compiled weighted constraint sum and its weights for `lambdas`: where given,
-	/// the split rounds whose leaves come from their lines evaluate the constraints' part by it
-	/// ([`Round::sum_circuit`]), and the lines read only the columns the interactions read.
+	/// The AIR's compiled weighted constraint sum and its weights for `lambdas`: where given, the
+	/// rounds whose leaves come from their lines (split or not) evaluate the constraints' part
+	/// by it ([`Round::sum_circuit`]), and the lines read only the columns the interactions read.
 	circuit: Option<(&'a Circuit, &'a BoundWeights)>,
 	bus_weights: Option<(Ext, Ext)>,
 	challenges: &'a [Ext],
@@ -904,7 +905,17 @@ impl<A: Air + Sync> Round<'_, A> {
 		match self.split {
 			None => {
 				let all: Vec<usize> = (0..nodes).collect();
-				self.sum_points(pairs, &all, Part::All, &mut sums)?
+				// With the circuit (a table whose interactions are all affine, or that has none),
+				// the constraints by it and the leaves from their lines; else all by the AIR.
+				let lines = self.info.interactions.iter().all(|i| i.affine());
+				match (self.circuit.filter(|_| lines && nodes >= MIN_CIRCUIT_NODES), self.bus_weights) {
+					(Some(circuit), Some(weights)) => {
+						self.sum_circuit(pairs.clone(), &all, circuit, &mut sums)?;
+						self.sum_lines(pairs, &all, weights, &mut sums)?;
+					},
+					(Some(circuit), None) => self.sum_circuit(pairs, &all, circuit, &mut sums)?,
+					(None, _) => self.sum_points(pairs, &all, Part::All, &mut sums)?,
+				}
 			},
 			Some(split) => {
 				// The constraints' part at the evaluated nodes: by the circuit (and the leaves
@@ -1746,6 +1757,7 @@ mod tests {
 			Round { split: None, ..round },
 			Round { split: Some(&split), ..round },
 			Round { split: Some(&split), circuit: compiled, ..round },
+			Round { split: None, circuit: compiled, ..round },
 		] {
 			assert_eq!(summed.sum().expect("weights fit"), direct(&summed));
 		}
@@ -1782,6 +1794,7 @@ mod tests {
 				Round { split: None, ..round },
 				Round { split: Some(&split), ..round },
 				Round { split: Some(&split), circuit: compiled, ..round },
+				Round { split: None, circuit: compiled, ..round },
 			] {
 				assert_eq!(summed.sum().expect("weights fit"), direct(&summed), "{case}");
 			}
@@ -1838,6 +1851,7 @@ mod tests {
 			Round { split: Some(&evaluated), ..unsplit },
 			Round { split: Some(&split), circuit: compiled, ..unsplit },
 			Round { split: Some(&evaluated), circuit: compiled, ..unsplit },
+			Round { split: None, circuit: compiled, ..unsplit },
 		] {
 			assert_sums_to(&round, &[1, 2, 5, 12], &want);
 			// A changed value changes the sum, at the nodes past the constraints' degree too, in
