@@ -287,8 +287,15 @@ impl Compiler {
 	}
 }
 
+/// The columns `air`'s interactions read (on the row), in increasing order: all that a run
+/// wanting the bus leaves alone needs ([`crate::AirBuilder::wants_constraints`]). One symbolic
+/// run of `air`; [`Circuit::interaction_columns`] has them without it.
+pub fn interaction_columns<A: crate::Air>(air: &A) -> Vec<u32> {
+	recorded_interaction_columns(&record(air))
+}
+
 /// The columns the recorded interactions' gates and fields read, in increasing order.
-fn interaction_columns(recording: &crate::symbolic::Recording) -> Vec<u32> {
+fn recorded_interaction_columns(recording: &crate::symbolic::Recording) -> Vec<u32> {
 	// Every operand has a lower id than the node that reads it.
 	let mut reached = vec![false; recording.nodes.len()];
 	for &root in &recording.interaction_roots {
@@ -352,7 +359,7 @@ impl Circuit {
 		let constraints = terms.len();
 		let top = compiler.sum(terms);
 		let mut circuit = Circuit::schedule(&compiler, top, constraints);
-		circuit.interaction_columns = interaction_columns(&recording);
+		circuit.interaction_columns = recorded_interaction_columns(&recording);
 		circuit
 	}
 

@@ -437,7 +437,8 @@ fn selectors_on_row(i: usize, rows: usize, r: u64) -> [Ext; 4] {
 
 /// One table's bus leaves, per row: the products of what it sends and of what it receives on
 /// the rows below `R`, 1 on the others. [`LANES`] rows at a time, and with feature `parallel`
-/// [`LEAF_ROWS_PER_TASK`] rows per task.
+/// [`LEAF_ROWS_PER_TASK`] rows per task; only the columns the interactions read are taken from
+/// the trace (`agentic_air::circuit::interaction_columns`).
 fn leaves<A: Air + Sync>(
 	air: &A,
 	statement: &TableStatement,
@@ -447,6 +448,12 @@ fn leaves<A: Air + Sync>(
 	let rows = trace.first().map_or(0, |c| c.len());
 	let (mut sends, mut receives) = (vec![Ext::one(); rows], vec![Ext::one(); rows]);
 	let active = (statement.active_rows as usize).min(rows);
+	// Only the columns the interactions read: the AIR wants the leaves alone here.
+	let columns: Vec<usize> = agentic_air::circuit::interaction_columns(air)
+		.into_iter()
+		.map(|k| k as usize)
+		.filter(|&k| k < trace.len())
+		.collect();
 	// The rows from `start` on, as many as `sends` holds (all below `active`).
 	let rows_leaves = |start: usize, sends: &mut [Ext], receives: &mut [Ext]| {
 		let zero = Lanes::splat(Ext::zero());
@@ -456,9 +463,9 @@ fn leaves<A: Air + Sync>(
 			let count = LANES.min(sends.len() - group);
 			// Lanes past the last row repeat it; their leaves are not kept.
 			let lanes: [usize; LANES] = core::array::from_fn(|l| start + group + l.min(count - 1));
-			for (value, column) in cur.iter_mut().zip(trace) {
-				for (lane, &i) in value.0.iter_mut().zip(&lanes) {
-					*lane = Ext::from(column[i]);
+			for &k in &columns {
+				for (lane, &i) in cur[k].0.iter_mut().zip(&lanes) {
+					*lane = Ext::from(trace[k][i]);
 				}
 			}
 			for (b, slot) in bits.iter_mut().enumerate() {
