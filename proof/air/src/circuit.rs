@@ -749,7 +749,8 @@ mod tests {
 		for step in &circuit.point_steps {
 			count += match *step {
 				Step::Mul(..) | Step::Scale(..) => 1,
-				Step::Sum { terms, products, .. } => (terms.1 - terms.0 + products.1 - products.0) as usize,
+				// The terms of weight 1 are added, not multiplied.
+				Step::Sum { terms, units, products } => (terms.1 - terms.0 - units + products.1 - products.0) as usize,
 				_ => 0,
 			};
 		}

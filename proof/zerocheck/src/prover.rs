@@ -742,9 +742,11 @@ struct Round<'a, A> {
 	/// from them ([`Known::AtOne`]).
 	claim: Option<(Ext, Ext)>,
 	lambdas: &'a [Ext],
-	/// The AIR's compiled weighted constraint sum and its weights for `lambdas`: where given, the
-	/// rounds whose leaves come from their lines (split or not) evaluate the constraints' part
-	/// by it ([`Round::sum_circuit`]), and the lines read only the columns the interactions read.
+	/// The AIR's compiled weighted constraint sum and its weights for `lambdas`: where given, a
+	/// round that evaluates the constraints at [`MIN_CIRCUIT_NODES`] nodes or more (split or
+	/// not) and whose leaves come from their lines (or that has none) takes the constraints'
+	/// part by it ([`Round::sum_circuit`]), and the lines read only the columns the interactions
+	/// read.
 	circuit: Option<(&'a Circuit, &'a BoundWeights)>,
 	bus_weights: Option<(Ext, Ext)>,
 	challenges: &'a [Ext],
@@ -754,7 +756,8 @@ struct Round<'a, A> {
 /// circuit ([`Round::sum_circuit`]): the circuit computes its expressions of degree at most 1 at
 /// a pair's two rows rather than at the nodes, which costs more than it saves at one node (the
 /// first round of a table of degree 2); at two (the first round of one of degree 3) it measured
-/// as fast as the AIR's own evaluation for the ALU chip and faster for the shift chip.
+/// as fast as the AIR's own evaluation for the ALU chip and faster for the shift chip. A split
+/// round counts the nodes where it evaluates the constraints, an unsplit one all its nodes.
 const MIN_CIRCUIT_NODES: usize = 2;
 
 /// The shortest run of one same row that [`Round::constant_run`] lumps together.
@@ -1136,6 +1139,21 @@ impl<A: Air + Sync> Round<'_, A> {
 	}
 }
 
+/// Lane `l` of one table's lines in [`PairLines`]: the value `lo` at 0, then the slope
+/// `lo + hi` times `x^j` for each bit `j`. Each multiple comes from the one before it in a
+/// register: a multiple stored a word at a time and read back as a vector would wait on the
+/// stores.
+#[inline(always)]
+fn set_line(lines: &mut [[u128; LANES]], l: usize, lo: Ext, hi: Ext) {
+	let lo = lo.poly().value();
+	lines[0][l] = lo;
+	let mut multiple = lo ^ hi.poly().value();
+	for slot in &mut lines[1..] {
+		slot[l] = multiple;
+		multiple = (multiple << 1) ^ ((multiple >> 127) * 0x87);
+	}
+}
+
 /// The lines of [`LANES`] pairs of several tables, ready to be read at any node up to a
 /// highest: for each table, the pairs' values at 0 and their slopes `lo + hi` times `x^j` for
 /// every bit `j` a node may have, so that the value at node `d` (the field element whose value
@@ -1159,16 +1177,8 @@ impl PairLines {
 		for (table, lines) in tables.iter().zip(self.values.chunks_exact_mut(1 + self.bits)) {
 			// The next group's rows (the groups of a range follow each other).
 			table.prefetch(2 * (group[0] + LANES));
-			// Lane by lane, each multiple from the one before it in a register: a multiple
-			// stored a word at a time and read back as a vector would wait on the stores.
 			for (l, &i) in group.iter().enumerate() {
-				let (lo, hi) = (table.value(2 * i).poly().value(), table.value(2 * i + 1).poly().value());
-				lines[0][l] = lo;
-				let mut multiple = lo ^ hi;
-				for slot in &mut lines[1..] {
-					slot[l] = multiple;
-					multiple = (multiple << 1) ^ ((multiple >> 127) * 0x87);
-				}
+				set_line(lines, l, table.value(2 * i), table.value(2 * i + 1));
 			}
 		}
 	}
@@ -1179,13 +1189,7 @@ impl PairLines {
 	fn load_lanes<'l>(&mut self, ends: impl Iterator<Item = (&'l Lanes, &'l Lanes)>) {
 		for ((lo, hi), lines) in ends.zip(self.values.chunks_exact_mut(1 + self.bits)) {
 			for l in 0..LANES {
-				let lo = lo.0[l].poly().value();
-				lines[0][l] = lo;
-				let mut multiple = lo ^ hi.0[l].poly().value();
-				for slot in &mut lines[1..] {
-					slot[l] = multiple;
-					multiple = (multiple << 1) ^ ((multiple >> 127) * 0x87);
-				}
+				set_line(lines, l, lo.0[l], hi.0[l]);
 			}
 		}
 	}
@@ -1765,6 +1769,8 @@ mod tests {
 			Round { split: Some(&split), ..round },
 			Round { split: Some(&split), circuit: compiled, ..round },
 			Round { split: None, circuit: compiled, ..round },
+			// Without a bus: the constraints alone, by the circuit.
+			Round { split: None, circuit: compiled, bus_weights: None, ..round },
 		] {
 			assert_eq!(summed.sum().expect("weights fit"), direct(&summed));
 		}
