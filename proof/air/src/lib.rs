@@ -17,6 +17,8 @@
 //!   runs on its partially bound tables and the verifier at its final point.
 //! - [`circuit`]: the same weighted sum compiled once per proof for the zerocheck prover's
 //!   rounds (each expression once, the sum factored, the linear part at a pair's two rows).
+//! - [`interactions`]: the interactions' gates and fingerprints as affine forms, their
+//!   coefficients bound once per proof, for the prover's bus leaves.
 //!
 //! An AIR may also *send* and *receive* tuples on buses ([`AirBuilder::interact`]): the rows of
 //! all tables of a proof must send, in all, the multiset of tuples they receive (memory checking,
@@ -39,6 +41,7 @@ mod check;
 pub mod circuit;
 mod eval;
 pub mod ext;
+pub mod interactions;
 mod symbolic;
 
 pub use agentic_pcs::{Base, BinaryFieldElement, Ext};

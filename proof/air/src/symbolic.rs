@@ -506,16 +506,27 @@ fn node_facts(
 	NodeFacts { degree, reads_next, bad_column, trial }
 }
 
-/// One symbolic run of an AIR, for [`crate::circuit`]: the nodes (operands before the nodes
-/// that read them), the `E` constants they name, each constraint's root and transition flag in
-/// the order asserted, each interaction's gate in the order made, and every interaction's
-/// gate and fields.
+/// One symbolic run of an AIR, for [`crate::circuit`] and [`crate::interactions`]: the nodes
+/// (operands before the nodes that read them), the `E` constants they name, each constraint's
+/// root and transition flag in the order asserted, each interaction's gate in the order made,
+/// every interaction's gate and fields, the interactions themselves, and the declared bit
+/// columns (as asserted: unsorted, maybe repeated).
 pub(crate) struct Recording {
 	pub(crate) nodes: Vec<Node>,
 	pub(crate) exts: Vec<Ext>,
 	pub(crate) constraints: Vec<(bool, u32)>,
 	pub(crate) gates: Vec<u32>,
 	pub(crate) interaction_roots: Vec<u32>,
+	pub(crate) interactions: Vec<RecordedInteraction>,
+	pub(crate) bit_columns: Vec<usize>,
+}
+
+/// An interaction of a [`Recording`]: its bus, direction, and its gate's and fields' roots.
+pub(crate) struct RecordedInteraction {
+	pub(crate) bus: u32,
+	pub(crate) direction: Direction,
+	pub(crate) gate: u32,
+	pub(crate) fields: Vec<u32>,
 }
 
 /// Runs `air` on syntax trees (no checks: [`analyze`] makes them).
@@ -523,10 +534,31 @@ pub(crate) fn record<A: Air>(air: &A) -> Recording {
 	let builder = SymbolicBuilder::run(air);
 	let constraints = builder.constraints.iter().map(|(transition, sym)| (*transition, sym.id)).collect();
 	let gates = builder.interactions.iter().map(|i| i.gate.id).collect();
-	let interaction_roots =
-		builder.interactions.iter().flat_map(|i| core::iter::once(i.gate.id).chain(i.fields.iter().map(|f| f.id))).collect();
+	let interaction_roots = builder
+		.interactions
+		.iter()
+		.flat_map(|i| core::iter::once(i.gate.id).chain(i.fields.iter().map(|f| f.id)))
+		.collect();
+	let interactions = builder
+		.interactions
+		.iter()
+		.map(|i| RecordedInteraction {
+			bus: i.bus,
+			direction: i.direction,
+			gate: i.gate.id,
+			fields: i.fields.iter().map(|f| f.id).collect(),
+		})
+		.collect();
 	let nodes = core::mem::take(&mut *builder.arena.borrow_mut());
-	Recording { nodes: nodes.nodes, exts: nodes.exts, constraints, gates, interaction_roots }
+	Recording {
+		nodes: nodes.nodes,
+		exts: nodes.exts,
+		constraints,
+		gates,
+		interaction_roots,
+		interactions,
+		bit_columns: builder.bit_columns.clone(),
+	}
 }
 
 /// Runs `air` symbolically: checks it and returns its shape and canonical encoding.

@@ -225,6 +225,31 @@ fn flipped_proof_bytes_are_rejected() {
 	}
 }
 
+/// The prover's output is pinned: a fixed run's proof hashes to a recorded digest. A change
+/// meant to leave the proofs as they were (a faster prover) must keep it; a change of the
+/// proof's format records the new digest (with the pallet's fixtures and the runtime's
+/// `spec_version`). The digest is the transcript's challenge after the proof's bytes.
+#[test]
+fn a_fixed_runs_proof_is_pinned() {
+	use codec::Encode;
+	// Of a few random programs, the one with the most steps (with memory: the even ones).
+	let mut rng = Rng(0xd16e_2026);
+	let steps = |program: &ProgramTable| vm::witness(program, &once(), STEP_LIMIT).map_or(0, |w| w.claim.steps);
+	let programs = provable_programs(&mut rng, 6);
+	let program = programs.iter().max_by_key(|p| steps(p)).expect("programs");
+	let (claim, proof) = vm::prove(program, &once(), STEP_LIMIT, &CONFIG).expect("proves");
+	let bytes = proof.encode();
+	let mut transcript = agentic_pcs::Transcript::new(b"agentic/test/proof-digest");
+	transcript.absorb_bytes(b"proof", &bytes);
+	let digest = agentic_air::BinaryFieldElement::poly(&transcript.challenge()).value();
+	assert_eq!(
+		(proof.instructions, bytes.len(), format!("{digest:032x}")),
+		(30, 42_895, "45240aeed8947ce14f278907e987f024".to_string()),
+		"the proof of a fixed run changed ({} steps)",
+		claim.steps
+	);
+}
+
 /// No state: the random programs make no state calls.
 struct NoState;
 
@@ -409,6 +434,34 @@ fn every_table() -> [agentic_polkavm_proof::Table; 13] {
 fn every_tables_circuit_is_its_weighted_constraint_sum() {
 	for (seed, table) in every_table().iter().enumerate() {
 		agentic_air::circuit::testing::assert_agrees_on_lines(table, seed as u64);
+	}
+}
+
+/// Every table whose interactions are affine has them as affine forms (the prover's
+/// `agentic_air::interactions`), which give its gates, fingerprints and bus leaves: at random
+/// points, on rows (the row bits chosen), and on rows whose row bits are not bits. A table
+/// with an interaction that is not affine has no forms.
+#[test]
+fn every_tables_interaction_forms_are_its_interactions() {
+	use agentic_air::interactions::{
+		testing::{assert_agrees, Draw},
+		InteractionForms,
+	};
+	let mut affine = Vec::new();
+	for (seed, table) in every_table().iter().enumerate() {
+		let info = agentic_air::analyze(table).expect("analyze");
+		if !info.interactions.iter().all(|i| i.affine()) {
+			assert!(InteractionForms::compile(table).is_none(), "{table:?}");
+			continue;
+		}
+		for draw in [Draw::Points, Draw::Rows, Draw::RowsNotBits] {
+			assert_agrees(table, seed as u64, draw);
+		}
+		affine.push(format!("{table:?}"));
+	}
+	// The four large tables at least.
+	for name in ["Cpu", "Alu", "Shift", "Access"] {
+		assert!(affine.iter().any(|t| t.starts_with(name)), "{name} in {affine:?}");
 	}
 }
 
