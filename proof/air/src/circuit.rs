@@ -104,8 +104,6 @@ pub struct Circuit {
 	products: Vec<(u32, u32)>,
 	/// The number of constraints (`λ_j`) the sum weighs.
 	constraints: usize,
-	/// The columns the interactions read (on the row), in increasing order.
-	interaction_columns: Vec<u32>,
 }
 
 /// The weights of a circuit's terms for one choice of the `λ_j` (1 for the terms of weight 1,
@@ -289,32 +287,21 @@ impl Compiler {
 
 /// The columns `air`'s interactions read (on the row), in increasing order: all that a run
 /// wanting the bus leaves alone needs ([`crate::AirBuilder::wants_constraints`]). One symbolic
-/// run of `air`; [`Circuit::interaction_columns`] has them without it.
+/// run of `air`.
 pub fn interaction_columns<A: crate::Air>(air: &A) -> Vec<u32> {
 	recorded_interaction_columns(&record(air))
 }
 
 /// The columns the recorded interactions' gates and fields read, in increasing order.
 fn recorded_interaction_columns(recording: &crate::symbolic::Recording) -> Vec<u32> {
-	// Every operand has a lower id than the node that reads it.
-	let mut reached = vec![false; recording.nodes.len()];
-	for &root in &recording.interaction_roots {
-		reached[root as usize] = true;
-	}
-	let mut columns = Vec::new();
-	for id in (0..recording.nodes.len()).rev() {
-		if !reached[id] {
-			continue;
-		}
-		match recording.nodes[id] {
-			Node::Add(a, b) | Node::Mul(a, b) => {
-				reached[a as usize] = true;
-				reached[b as usize] = true;
-			},
-			Node::Cur(k) => columns.push(k),
-			_ => {},
-		}
-	}
+	let reached = recording.reached_from_interactions();
+	let mut columns: Vec<u32> = (0..recording.nodes.len())
+		.filter(|&id| reached[id])
+		.filter_map(|id| match recording.nodes[id] {
+			Node::Cur(k) => Some(k),
+			_ => None,
+		})
+		.collect();
 	columns.sort_unstable();
 	columns.dedup();
 	columns
@@ -358,15 +345,7 @@ impl Circuit {
 		}
 		let constraints = terms.len();
 		let top = compiler.sum(terms);
-		let mut circuit = Circuit::schedule(&compiler, top, constraints);
-		circuit.interaction_columns = recorded_interaction_columns(&recording);
-		circuit
-	}
-
-	/// The columns the AIR's interactions read, in increasing order: all that a run wanting the
-	/// bus leaves alone needs ([`crate::AirBuilder::wants_constraints`]).
-	pub fn interaction_columns(&self) -> &[u32] {
-		&self.interaction_columns
+		Circuit::schedule(&compiler, top, constraints)
 	}
 
 	/// Splits the live nodes into the two phases and numbers their slots.
@@ -433,7 +412,6 @@ impl Circuit {
 			term_weights: Vec::new(),
 			products: Vec::new(),
 			constraints,
-			interaction_columns: Vec::new(),
 		};
 		for id in (0..count).filter(|&id| live[id]) {
 			let slots = if at_rows(id) { &row_slot } else { &point_slot };
@@ -719,8 +697,8 @@ mod tests {
 	#[test]
 	fn the_interactions_columns_are_those_they_read() {
 		// The send reads the flag (column 4) as its gate, x and y (0 and 1) as its fields.
-		assert_eq!(Circuit::compile(&Mixed).interaction_columns(), &[0, 1, 4]);
-		assert_eq!(Circuit::compile(&Factors(false)).interaction_columns(), &[] as &[u32]);
+		assert_eq!(interaction_columns(&Mixed), [0, 1, 4]);
+		assert_eq!(interaction_columns(&Factors(false)), [] as [u32; 0]);
 	}
 
 	/// `(1 + flag) · c_k` for four columns, `z = x y` once or twice.

@@ -285,12 +285,18 @@ impl<P: Point> AirBuilder for Evaluator<'_, P> {
 }
 
 impl<P: Point> Evaluator<'_, P> {
-	/// `active · Π + 1 + active` over the sends and over the receives.
+	/// [`bus_leaf`] of the sends' and of the receives' products.
 	fn leaves(&self) -> (P, P) {
 		let active = self.values.selectors[Selector::Active.index()];
-		let pad = P::splat(Ext::one()).plus(active);
-		(active.times(self.send).plus(pad), active.times(self.receive).plus(pad))
+		(bus_leaf(active, self.send), bus_leaf(active, self.receive))
 	}
+}
+
+/// A bus leaf from a point's product of factors `Π (g f + 1 + g)` on one side:
+/// `active · Π + 1 + active` (the product on a row below `R`, 1 on the others).
+#[inline(always)]
+pub fn bus_leaf<P: Point>(active: P, product: P) -> P {
+	active.times(product).plus(P::splat(Ext::one())).plus(active)
 }
 
 fn evaluate<'a, A: Air, P: Point>(
@@ -366,9 +372,10 @@ pub fn bus_leaves<A: Air, P: Point>(air: &A, values: Values<'_, P>) -> (P, P) {
 /// Each interaction's direction, gate `g` and fingerprint
 /// `f = z + β_0 · φ(bus) + Σ_i β_(i+1) · field_i` at one point (or, with `P = Lanes`, at
 /// [`LANES`] points), in the order the AIR makes them, into `parts` (cleared first): the parts
-/// of the factors `g f + 1 + g` whose products make the bus leaves. The zerocheck prover takes them at a pair's two rows and, where every gate and
-/// field is affine ([`crate::InteractionInfo::affine`]), the leaves anywhere on the pair's
-/// line from them. The constraints are not wanted ([`AirBuilder::wants_constraints`]).
+/// of the factors `g f + 1 + g` whose products make the bus leaves. The constraints are not
+/// wanted ([`AirBuilder::wants_constraints`]). The zerocheck prover takes the parts of a table
+/// whose interactions are all affine by their forms ([`crate::interactions`], checked against
+/// these at a point), and these where it has no forms.
 pub fn interaction_parts<A: Air, P: Point>(air: &A, values: Values<'_, P>, parts: &mut Vec<(Direction, P, P)>) {
 	parts.clear();
 	evaluate(air, values, None, Some(parts));

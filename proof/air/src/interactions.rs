@@ -8,19 +8,16 @@
 //! `i`) are the same at every point: [`InteractionForms::bind`] computes them once per proof.
 //! A fingerprint then costs one product per input it reads, not the AIR's expressions (a word
 //! packed from 32 bit columns, `Σ_k x^k b_k`, is 32 products, and its weight one more).
-//!
-//! On a trace's rows a declared bit column ([`crate::AirBuilder::assert_bit_column`]), a
-//! selector and an index bit are 0 or 1, so their terms `W_u x_u` are `W_u` or 0: chosen, not
-//! multiplied ([`BoundInteractions::parts_on_rows`]).
+//! Each sum is accumulated unreduced, reduced once.
 //!
 //! The forms are the same polynomials as the AIR's expressions (the tests compare them at
-//! random points and on rows for every table of the VM); the transcript does not change.
+//! random points for every table of the VM); the transcript does not change.
 
 use crate::circuit::Input;
-use crate::symbolic::{record, Node, Recording};
-use crate::{Base, BinaryFieldElement, Direction, Ext, Lanes, Point, LANES};
+use crate::symbolic::{record, Node, Recording, SplitMix};
+use crate::{Base, BinaryFieldElement, Direction, Ext, Lanes, Point};
 use agentic_pcs::field::FastMul;
-use alloc::{vec, vec::Vec};
+use alloc::{collections::BTreeMap, vec::Vec};
 
 /// An affine form over inputs: `constant + Σ coefficient · input`, the inputs in increasing
 /// order, each once, no coefficient 0.
@@ -98,26 +95,13 @@ struct FormInteraction {
 pub struct InteractionForms {
 	/// The inputs the interactions read, in increasing order: slot `u` is `inputs[u]`.
 	inputs: Vec<Input>,
-	/// Whether input `u` is 0 or 1 on every row of a trace (a declared bit column, a
-	/// selector, an index bit).
-	row_bits: Vec<bool>,
 	interactions: Vec<FormInteraction>,
 }
 
 /// Each node's form, for the nodes the interactions read; `None` for one that is not affine
 /// (or reads the next row).
 fn node_forms(recording: &Recording) -> Vec<Option<Form<Input>>> {
-	// Every operand has a lower id than the node that reads it.
-	let mut reached = vec![false; recording.nodes.len()];
-	for &root in &recording.interaction_roots {
-		reached[root as usize] = true;
-	}
-	for id in (0..recording.nodes.len()).rev() {
-		if let (true, Node::Add(a, b) | Node::Mul(a, b)) = (reached[id], recording.nodes[id]) {
-			reached[a as usize] = true;
-			reached[b as usize] = true;
-		}
-	}
+	let reached = recording.reached_from_interactions();
 	let input = |input: Input| Some(Form { constant: Ext::zero(), terms: vec![(input, Ext::one())] });
 	let mut forms: Vec<Option<Form<Input>>> = Vec::with_capacity(recording.nodes.len());
 	for (id, node) in recording.nodes.iter().enumerate() {
@@ -149,7 +133,9 @@ fn node_forms(recording: &Recording) -> Vec<Option<Form<Input>>> {
 
 impl InteractionForms {
 	/// `air`'s interactions as affine forms (one symbolic run), in the order the AIR makes
-	/// them; `None` if a gate or a field is not affine in the row's inputs.
+	/// them; `None` if a gate or a field is not affine in the row's inputs as the AIR writes it
+	/// (syntactically: a product of two expressions that are not constants is not, even where
+	/// it cancels).
 	pub fn compile<A: crate::Air>(air: &A) -> Option<InteractionForms> {
 		let recording = record(air);
 		let forms = node_forms(&recording);
@@ -166,10 +152,11 @@ impl InteractionForms {
 			.collect();
 		inputs.sort_unstable();
 		inputs.dedup();
-		let slot = |input: Input| inputs.binary_search(&input).unwrap_or_default() as u32;
+		let slot: BTreeMap<Input, u32> = inputs.iter().enumerate().map(|(u, &input)| (input, u as u32)).collect();
+		// Every term's input is in `inputs`, so in `slot`.
 		let slots = |form: Form<Input>| Form {
 			constant: form.constant,
-			terms: form.terms.into_iter().map(|(input, c)| (slot(input), c)).collect(),
+			terms: form.terms.into_iter().filter_map(|(input, c)| Some((*slot.get(&input)?, c))).collect(),
 		};
 		let interactions = interactions
 			.into_iter()
@@ -180,15 +167,7 @@ impl InteractionForms {
 				fields: fields.into_iter().map(slots).collect(),
 			})
 			.collect();
-		let row_bits = inputs
-			.iter()
-			.map(|input| match *input {
-				Input::Cur(k) => recording.bit_columns.contains(&(k as usize)),
-				Input::Selector(_) | Input::IndexBit(_) => true,
-				Input::Next(_) => false,
-			})
-			.collect();
-		Some(InteractionForms { inputs, row_bits, interactions })
+		Some(InteractionForms { inputs, interactions })
 	}
 
 	/// The inputs the interactions read, in increasing order: the values the evaluations take,
@@ -217,17 +196,16 @@ impl InteractionForms {
 				}
 				BoundPart {
 					direction: interaction.direction,
-					gate: BoundForm::new(&interaction.gate, &self.row_bits),
-					fingerprint: BoundForm::new(&fingerprint, &self.row_bits),
+					gate: BoundForm::new(&interaction.gate),
+					fingerprint: BoundForm::new(&fingerprint),
 				}
 			})
 			.collect();
-		BoundInteractions { inputs: self.inputs.clone(), row_bits: self.row_bits.clone(), parts }
+		BoundInteractions { inputs: self.inputs.clone(), parts }
 	}
 }
 
-/// A form ready to evaluate: its terms of coefficient 1, its other terms, and (to choose on
-/// rows) its terms on the row bits apart.
+/// A form ready to evaluate: its terms of coefficient 1 apart (added, not multiplied).
 #[derive(Clone, Debug)]
 struct BoundForm {
 	constant: Ext,
@@ -235,24 +213,18 @@ struct BoundForm {
 	units: Vec<u32>,
 	/// The other terms.
 	terms: Vec<(u32, Ext)>,
-	/// On rows: the terms on row bits (as `u128` coefficients) and the others.
-	bit_terms: Vec<(u32, u128)>,
-	other_terms: Vec<(u32, Ext)>,
 }
 
 impl BoundForm {
-	fn new(form: &Form<u32>, row_bits: &[bool]) -> BoundForm {
-		let is_bit = |u: u32| row_bits.get(u as usize).copied().unwrap_or(false);
+	fn new(form: &Form<u32>) -> BoundForm {
 		BoundForm {
 			constant: form.constant,
 			units: form.terms.iter().filter(|t| t.1 == Ext::one()).map(|t| t.0).collect(),
 			terms: form.terms.iter().filter(|t| t.1 != Ext::one()).copied().collect(),
-			bit_terms: form.terms.iter().filter(|t| is_bit(t.0)).map(|&(u, c)| (u, c.poly().value())).collect(),
-			other_terms: form.terms.iter().filter(|t| !is_bit(t.0)).copied().collect(),
 		}
 	}
 
-	/// The form at [`LANES`] points, the inputs' values there in `values`.
+	/// The form at [`crate::LANES`] points, the inputs' values there in `values`.
 	#[inline(always)]
 	fn at(&self, values: &[Lanes]) -> Lanes {
 		let mut acc = Lanes::wide_zero();
@@ -263,23 +235,6 @@ impl BoundForm {
 			values[*u as usize].add_scaled(c, &mut acc);
 		}
 		Lanes::reduce(acc).plus(Lanes::splat(self.constant))
-	}
-
-	/// The form on [`LANES`] rows, whose row bits' values in `values` are 0 or 1.
-	#[inline(always)]
-	fn on_rows(&self, values: &[Lanes]) -> Lanes {
-		let mut acc = Lanes::wide_zero();
-		for (u, c) in &self.other_terms {
-			values[*u as usize].add_scaled(c, &mut acc);
-		}
-		let mut chosen = [self.constant.poly().value(); LANES];
-		for &(u, c) in &self.bit_terms {
-			for (sum, bit) in chosen.iter_mut().zip(&values[u as usize].0) {
-				// All ones where the bit is 1, zero where it is 0.
-				*sum ^= c & 0u128.wrapping_sub(bit.poly().value());
-			}
-		}
-		Lanes::reduce(acc).plus(Lanes(chosen.map(Ext::from_value)))
 	}
 }
 
@@ -296,14 +251,18 @@ struct BoundPart {
 #[derive(Clone, Debug)]
 pub struct BoundInteractions {
 	inputs: Vec<Input>,
-	row_bits: Vec<bool>,
 	parts: Vec<BoundPart>,
 }
 
-/// Whether every lane of `values` is 0 or 1.
-#[inline(always)]
-fn bits(values: &Lanes) -> bool {
-	values.0.iter().fold(0, |acc, v| acc | v.poly().value()) >> 1 == 0
+/// An input's values from a point's (or [`LANES`] points') columns, selectors and index bits;
+/// `None` for one they do not have.
+fn input_values(input: Input, cur: &[Lanes], selectors: &[Lanes; 4], bits: &[Lanes]) -> Option<Lanes> {
+	match input {
+		Input::Cur(k) => cur.get(k as usize).copied(),
+		Input::Selector(s) => selectors.get(s as usize).copied(),
+		Input::IndexBit(b) => bits.get(b as usize).copied(),
+		Input::Next(_) => None,
+	}
 }
 
 impl BoundInteractions {
@@ -314,24 +273,40 @@ impl BoundInteractions {
 
 	/// Each interaction's direction, gate and fingerprint at [`LANES`] points, in the order the
 	/// AIR makes them, into `parts` (cleared first): [`crate::interaction_parts`] there.
-	/// `values[u]` holds input `u`'s values ([`InteractionForms::inputs`]).
+	/// `values[u]` holds input `u`'s values ([`BoundInteractions::inputs`]).
+	///
+	/// # Panics
+	///
+	/// If `values` does not hold one value per input.
 	pub fn parts(&self, values: &[Lanes], parts: &mut Vec<(Direction, Lanes, Lanes)>) {
-		assert!(values.len() >= self.inputs.len(), "a value per input");
+		assert_eq!(values.len(), self.inputs.len(), "a value per input");
 		parts.clear();
 		parts.extend(self.parts.iter().map(|p| (p.direction, p.gate.at(values), p.fingerprint.at(values))));
 	}
 
-	/// [`BoundInteractions::parts`] on [`LANES`] rows of a trace: the row bits' terms chosen
-	/// where their values are 0 or 1 (on a valid trace, everywhere). Where a row bit's value is
-	/// another, the same as [`BoundInteractions::parts`].
-	pub fn parts_on_rows(&self, values: &[Lanes], parts: &mut Vec<(Direction, Lanes, Lanes)>) {
-		assert!(values.len() >= self.inputs.len(), "a value per input");
-		let on_rows = self.row_bits.iter().zip(values).all(|(&bit, v)| !bit || bits(v));
-		if !on_rows {
-			return self.parts(values, parts);
-		}
-		parts.clear();
-		parts.extend(self.parts.iter().map(|p| (p.direction, p.gate.on_rows(values), p.fingerprint.on_rows(values))));
+	/// Whether the forms give the parts `air`'s own interactions give
+	/// ([`crate::interaction_parts`], its constraints not wanted) with these `challenges`, at
+	/// [`LANES`] fixed pseudo-random points: the forms come from a run that wants the
+	/// constraints, and an AIR that makes other interactions without them would otherwise get
+	/// leaves of another polynomial. (Like [`crate::analyze`]'s, a check of the AIR's code, not
+	/// against an adversary.)
+	pub fn agree_with<A: crate::Air>(&self, air: &A, challenges: &[Ext]) -> bool {
+		let mut state = SplitMix(0x5eed_f0e5);
+		let mut lanes = || Lanes(core::array::from_fn(|_| state.ext()));
+		let cur: Vec<Lanes> = (0..air.width()).map(|_| lanes()).collect();
+		let selectors = [(); 4].map(|_| lanes());
+		let bits: Vec<Lanes> = (0..=crate::MAX_INDEX_BIT).map(|_| lanes()).collect();
+		let values = crate::Values { cur: &cur, next: &[], selectors, index_bits: &bits, challenges };
+		let mut expected = Vec::new();
+		crate::interaction_parts(air, values, &mut expected);
+		let Some(inputs): Option<Vec<Lanes>> =
+			self.inputs.iter().map(|&input| input_values(input, &cur, &selectors, &bits)).collect()
+		else {
+			return false;
+		};
+		let mut parts = Vec::new();
+		self.parts(&inputs, &mut parts);
+		parts == expected
 	}
 
 	/// The products `(Π_send (g f + 1 + g), Π_receive (g f + 1 + g))` of `parts`
@@ -354,10 +329,9 @@ impl BoundInteractions {
 /// that define AIRs (feature `test-utils`).
 #[cfg(any(test, feature = "test-utils"))]
 pub mod testing {
-	use super::{BoundInteractions, InteractionForms};
-	use crate::circuit::Input;
-	use crate::{bus_leaves, interaction_parts, Air, Direction, Ext, Lanes, Point, Selector, Values, MAX_INDEX_BIT};
-	use crate::{Base, BinaryFieldElement};
+	use super::{input_values, BoundInteractions, InteractionForms};
+	use crate::MAX_INDEX_BIT;
+	use crate::{bus_leaf, bus_leaves, interaction_parts, Air, Direction, Ext, Lanes, Selector, Values};
 	use alloc::vec::Vec;
 
 	fn rng_ext(state: &mut u64) -> Ext {
@@ -368,72 +342,48 @@ pub mod testing {
 		Ext::from_value(((next() as u128) << 64) | next() as u128)
 	}
 
-	/// How [`assert_agrees`] draws the inputs.
-	#[derive(Clone, Copy, Debug)]
-	pub enum Draw {
-		/// Every input a random value of `E`, evaluated by [`BoundInteractions::parts`].
-		Points,
-		/// A trace's rows: the row bits 0 or 1, the other columns values of `Base`, by
-		/// [`BoundInteractions::parts_on_rows`].
-		Rows,
-		/// Every input a random value of `E`, by [`BoundInteractions::parts_on_rows`] (which
-		/// must see that the row bits are not bits).
-		RowsNotBits,
-	}
-
 	/// Asserts that `air`'s interaction forms, bound to random challenges, give the parts
 	/// [`interaction_parts`] gives and, by [`BoundInteractions::products`], the leaves
-	/// [`bus_leaves`] gives, at [`crate::LANES`] points drawn by `draw` from `seed`.
-	pub fn assert_agrees<A: Air>(air: &A, seed: u64, draw: Draw) {
-		let forms = InteractionForms::compile(air).expect("affine interactions");
+	/// [`bus_leaves`] gives, at [`crate::LANES`] random points from `seed`; and agree with the
+	/// AIR by [`BoundInteractions::agree_with`].
+	pub fn assert_agrees<A: Air>(air: &A, seed: u64) {
 		let info = crate::analyze(air).unwrap();
+		assert_agrees_with_challenges(air, seed, info.max_fields() + 2);
+	}
+
+	/// [`assert_agrees`] with `challenges` challenges (fewer than the interactions weigh: the
+	/// missing ones count as 0 on both sides).
+	pub fn assert_agrees_with_challenges<A: Air>(air: &A, seed: u64, challenges: usize) {
+		let forms = InteractionForms::compile(air).expect("affine interactions");
 		let mut state = seed;
-		let challenges: Vec<Ext> = (0..info.max_fields() + 2).map(|_| rng_ext(&mut state)).collect();
+		let challenges: Vec<Ext> = (0..challenges).map(|_| rng_ext(&mut state)).collect();
 		let bound = forms.bind(&challenges);
-		let value = |state: &mut u64, bit: bool| {
-			let e = rng_ext(state);
-			match (draw, bit) {
-				(Draw::Rows, true) => Ext::from_value(e.poly().value() & 1),
-				(Draw::Rows, false) => Ext::from(Base::from_value(e.poly().value() as u32)),
-				_ => e,
-			}
-		};
-		let lanes = |state: &mut u64, bit: bool| Lanes(core::array::from_fn(|_| value(state, bit)));
-		let cur: Vec<Lanes> =
-			(0..air.width()).map(|k| lanes(&mut state, info.bit_columns.contains(&(k as u32)))).collect();
-		let selectors = [(); 4].map(|_| lanes(&mut state, true));
-		let bits: Vec<Lanes> = (0..=MAX_INDEX_BIT).map(|_| lanes(&mut state, true)).collect();
+		assert!(bound.agree_with(air, &challenges));
+		let mut lanes = || Lanes(core::array::from_fn(|_| rng_ext(&mut state)));
+		let cur: Vec<Lanes> = (0..air.width()).map(|_| lanes()).collect();
+		let selectors = [(); 4].map(|_| lanes());
+		let bits: Vec<Lanes> = (0..=MAX_INDEX_BIT).map(|_| lanes()).collect();
 		let values = Values { cur: &cur, next: &[], selectors, index_bits: &bits, challenges: &challenges };
 		let mut expected = Vec::new();
 		interaction_parts(air, values, &mut expected);
 		let inputs: Vec<Lanes> = forms
 			.inputs()
 			.iter()
-			.map(|input| match *input {
-				Input::Cur(k) => cur[k as usize],
-				Input::Selector(s) => selectors[s as usize],
-				Input::IndexBit(b) => bits[b as usize],
-				Input::Next(_) => unreachable!("no interaction reads the next row"),
-			})
+			.map(|&input| input_values(input, &cur, &selectors, &bits).expect("no interaction reads the next row"))
 			.collect();
 		let mut parts = Vec::new();
-		match draw {
-			Draw::Points => bound.parts(&inputs, &mut parts),
-			Draw::Rows | Draw::RowsNotBits => bound.parts_on_rows(&inputs, &mut parts),
-		}
-		assert_eq!(parts, expected, "the parts of {draw:?}, seed {seed}");
+		bound.parts(&inputs, &mut parts);
+		assert_eq!(parts, expected, "the parts, seed {seed}");
 		assert_eq!(forms.directions().collect::<Vec<_>>(), expected.iter().map(|p| p.0).collect::<Vec<Direction>>());
-		// The leaves `active · products + 1 + active`.
 		let (send, receive) = BoundInteractions::products(&parts);
 		let active = selectors[Selector::Active.index()];
-		let leaf = |product: Lanes| active.times(product).plus(Lanes::splat(Ext::one())).plus(active);
-		assert_eq!((leaf(send), leaf(receive)), bus_leaves(air, values), "the leaves of {draw:?}, seed {seed}");
+		assert_eq!((bus_leaf(active, send), bus_leaf(active, receive)), bus_leaves(air, values), "seed {seed}");
 	}
 }
 
 #[cfg(test)]
 mod tests {
-	use super::testing::{assert_agrees, Draw};
+	use super::testing::{assert_agrees, assert_agrees_with_challenges};
 	use super::*;
 	use crate::{Air, AirBuilder, Selector};
 
@@ -472,25 +422,50 @@ mod tests {
 		}
 	}
 
-	/// At random points, on rows, and on rows whose bits are not bits (every value random, row
-	/// bits too: a choice would be wrong there, the products are not).
 	#[test]
 	fn forms_agree_with_the_air() {
-		for draw in [Draw::Points, Draw::Rows, Draw::RowsNotBits] {
-			for seed in 0..20 {
-				assert_agrees(&Packs, seed, draw);
-			}
+		for seed in 0..20 {
+			assert_agrees(&Packs, seed);
 		}
 	}
 
 	#[test]
-	fn the_inputs_are_what_the_interactions_read_and_row_bits_are_bits() {
+	fn missing_challenges_count_as_zero() {
+		for count in [0, 1, 3] {
+			assert_agrees_with_challenges(&Packs, count as u64, count);
+		}
+	}
+
+	/// An AIR that makes another interaction where its constraints are not wanted.
+	struct Sly;
+
+	impl Air for Sly {
+		fn width(&self) -> usize {
+			2
+		}
+
+		fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+			b.assert_zero(b.cur(0) * b.cur(1));
+			let field = if b.wants_constraints() { b.cur(0) } else { b.cur(1) };
+			b.interact(1, Direction::Send, b.one(), &[field]);
+		}
+	}
+
+	#[test]
+	fn forms_of_an_air_whose_interactions_change_do_not_agree_with_it() {
+		let challenges = [Ext::from_value(3), Ext::from_value(5), Ext::from_value(7)];
+		let bound = InteractionForms::compile(&Sly).unwrap().bind(&challenges);
+		assert!(!bound.agree_with(&Sly, &challenges));
+		assert!(InteractionForms::compile(&Packs).unwrap().bind(&challenges).agree_with(&Packs, &challenges));
+	}
+
+	#[test]
+	fn the_inputs_are_what_the_interactions_read() {
 		let forms = InteractionForms::compile(&Packs).unwrap();
 		assert_eq!(
 			forms.inputs(),
 			[Input::Cur(0), Input::Cur(1), Input::Cur(2), Input::Selector(3), Input::IndexBit(3)].as_slice()
 		);
-		assert_eq!(forms.row_bits, [true, true, false, true, true]);
 		// `cur(3) + cur(3)` is 0: column 3 is not read.
 		assert!(!forms.inputs().contains(&Input::Cur(3)));
 	}

@@ -47,8 +47,8 @@ mod symbolic;
 pub use agentic_pcs::{Base, BinaryFieldElement, Ext};
 pub use check::{check_trace, RowViolation};
 pub use eval::{
-	bus_leaves, combine, combine_with_leaves, interaction_parts, interaction_products, selectors_at, Lanes, Point,
-	Values, LANES,
+	bus_leaf, bus_leaves, combine, combine_with_leaves, interaction_parts, interaction_products, selectors_at, Lanes,
+	Point, Values, LANES,
 };
 pub use symbolic::{analyze, AirError, AirInfo, ConstraintInfo, ConstraintKind, InteractionInfo};
 

@@ -410,8 +410,9 @@ impl<'a> Graph<'a> {
 	}
 }
 
-/// A fixed pseudo-random generator (splitmix64) for the zero-polynomial test.
-struct SplitMix(u64);
+/// A fixed pseudo-random generator (splitmix64) for the zero-polynomial test and the
+/// interaction forms' check ([`crate::interactions::BoundInteractions::agree_with`]).
+pub(crate) struct SplitMix(pub(crate) u64);
 
 impl SplitMix {
 	fn next(&mut self) -> u64 {
@@ -422,7 +423,7 @@ impl SplitMix {
 		z ^ (z >> 31)
 	}
 
-	fn ext(&mut self) -> Ext {
+	pub(crate) fn ext(&mut self) -> Ext {
 		Ext::from_value(((self.next() as u128) << 64) | self.next() as u128)
 	}
 }
@@ -509,8 +510,7 @@ fn node_facts(
 /// One symbolic run of an AIR, for [`crate::circuit`] and [`crate::interactions`]: the nodes
 /// (operands before the nodes that read them), the `E` constants they name, each constraint's
 /// root and transition flag in the order asserted, each interaction's gate in the order made,
-/// every interaction's gate and fields, the interactions themselves, and the declared bit
-/// columns (as asserted: unsorted, maybe repeated).
+/// every interaction's gate and fields, and the interactions themselves.
 pub(crate) struct Recording {
 	pub(crate) nodes: Vec<Node>,
 	pub(crate) exts: Vec<Ext>,
@@ -518,7 +518,24 @@ pub(crate) struct Recording {
 	pub(crate) gates: Vec<u32>,
 	pub(crate) interaction_roots: Vec<u32>,
 	pub(crate) interactions: Vec<RecordedInteraction>,
-	pub(crate) bit_columns: Vec<usize>,
+}
+
+impl Recording {
+	/// Per node, whether an interaction's gate or field reads it (or is it).
+	pub(crate) fn reached_from_interactions(&self) -> Vec<bool> {
+		let mut reached = vec![false; self.nodes.len()];
+		for &root in &self.interaction_roots {
+			reached[root as usize] = true;
+		}
+		// Every operand has a lower id than the node that reads it.
+		for id in (0..self.nodes.len()).rev() {
+			if let (true, Node::Add(a, b) | Node::Mul(a, b)) = (reached[id], self.nodes[id]) {
+				reached[a as usize] = true;
+				reached[b as usize] = true;
+			}
+		}
+		reached
+	}
 }
 
 /// An interaction of a [`Recording`]: its bus, direction, and its gate's and fields' roots.
@@ -550,15 +567,7 @@ pub(crate) fn record<A: Air>(air: &A) -> Recording {
 		})
 		.collect();
 	let nodes = core::mem::take(&mut *builder.arena.borrow_mut());
-	Recording {
-		nodes: nodes.nodes,
-		exts: nodes.exts,
-		constraints,
-		gates,
-		interaction_roots,
-		interactions,
-		bit_columns: builder.bit_columns.clone(),
-	}
+	Recording { nodes: nodes.nodes, exts: nodes.exts, constraints, gates, interaction_roots, interactions }
 }
 
 /// Runs `air` symbolically: checks it and returns its shape and canonical encoding.

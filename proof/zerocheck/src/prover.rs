@@ -9,9 +9,9 @@ use crate::{
 	Config, Shape, Statement, TableProof, TableStatement, Tables, TraceProof, ZerocheckError, DOMAIN,
 };
 use agentic_air::{
-	analyze, bus_leaves, check_trace,
+	analyze, bus_leaf, bus_leaves, check_trace,
 	circuit::{BoundWeights, Circuit, Input},
-	combine_with_leaves,
+	combine_with_leaves, interaction_parts,
 	interactions::{BoundInteractions, InteractionForms},
 	Air, AirInfo, BinaryFieldElement, Lanes, Point, Selector, Values, LANES, MAX_INDEX_BIT,
 };
@@ -460,35 +460,38 @@ fn selectors_on_row(i: usize, rows: usize, r: u64) -> [Ext; 4] {
 
 /// One table's bus leaves, per row: the products of what it sends and of what it receives on
 /// the rows below `R`, 1 on the others. [`LANES`] rows at a time, and with feature `parallel`
-/// [`LEAF_ROWS_PER_TASK`] rows per task. Where every interaction is affine, by their forms
-/// (`agentic_air::interactions`: the row bits' terms chosen, not multiplied), reading only their
-/// inputs; else by the AIR, reading only the columns the interactions read
-/// (`agentic_air::circuit::interaction_columns`).
+/// [`LEAF_ROWS_PER_TASK`] rows per task. By the interactions' forms where the table has them
+/// (`forms`, from [`interaction_forms`]), reading only their inputs; else by the AIR, reading
+/// only the columns the interactions read (`agentic_air::circuit::interaction_columns`).
 fn leaves<A: Air + Sync>(
 	air: &A,
 	statement: &TableStatement,
 	trace: &[Vec<Base>],
 	challenges: &[Ext],
+	forms: Option<&BoundInteractions>,
 ) -> (Vec<Ext>, Vec<Ext>) {
 	let rows = trace.first().map_or(0, |c| c.len());
 	let (mut sends, mut receives) = (vec![Ext::one(); rows], vec![Ext::one(); rows]);
 	let active = (statement.active_rows as usize).min(rows);
-	let forms = InteractionForms::compile(air);
-	let bound = forms.as_ref().map(|forms| forms.bind(challenges));
-	// Only the columns the interactions read: the AIR wants the leaves alone here.
-	let columns: Vec<usize> = match &forms {
+	// Without forms, only the columns the interactions read: the AIR wants the leaves alone
+	// here.
+	let columns: Vec<usize> = match forms {
 		Some(_) => Vec::new(),
-		None => agentic_air::circuit::interaction_columns(air).into_iter().map(|k| k as usize).collect(),
-	}
-	.into_iter()
-	.filter(|&k| k < trace.len())
-	.collect();
+		None => agentic_air::circuit::interaction_columns(air)
+			.into_iter()
+			.map(|k| k as usize)
+			.filter(|&k| k < trace.len())
+			.collect(),
+	};
 	// The rows from `start` on, as many as `sends` holds (all below `active`).
 	let rows_leaves = |start: usize, sends: &mut [Ext], receives: &mut [Ext]| {
 		let zero = Lanes::splat(Ext::zero());
-		let mut cur = vec![zero; trace.len()];
-		let mut bits = vec![zero; MAX_INDEX_BIT as usize + 1];
-		let mut inputs = vec![zero; forms.as_ref().map_or(0, |forms| forms.inputs().len())];
+		// The forms' inputs, or (without forms) every column and index bit.
+		let mut inputs = vec![zero; forms.map_or(0, |forms| forms.inputs().len())];
+		let (mut cur, mut bits) = match forms {
+			Some(_) => (Vec::new(), Vec::new()),
+			None => (vec![zero; trace.len()], vec![zero; MAX_INDEX_BIT as usize + 1]),
+		};
 		let mut parts = Vec::new();
 		for group in (0..sends.len()).step_by(LANES) {
 			let count = LANES.min(sends.len() - group);
@@ -496,30 +499,31 @@ fn leaves<A: Air + Sync>(
 			let lanes: [usize; LANES] = core::array::from_fn(|l| start + group + l.min(count - 1));
 			let on_rows = lanes.map(|i| selectors_on_row(i, rows, statement.active_rows));
 			let selectors = [0, 1, 2, 3].map(|s| Lanes(on_rows.map(|row| row[s])));
-			let (send, receive) = match (&forms, &bound) {
-				(Some(forms), Some(bound)) => {
+			let index_bit = |b: u8| Lanes(lanes.map(|i| flag((i >> b) & 1 == 1)));
+			let (send, receive) = match forms {
+				Some(forms) => {
 					for (value, input) in inputs.iter_mut().zip(forms.inputs()) {
 						*value = match *input {
 							Input::Cur(k) => {
 								Lanes(lanes.map(|i| trace.get(k as usize).map_or(Ext::zero(), |c| embed(c[i]))))
 							},
 							Input::Selector(s) => selectors[s as usize],
-							Input::IndexBit(b) => Lanes(lanes.map(|i| flag((i >> b) & 1 == 1))),
-							// Not affine: no forms.
+							Input::IndexBit(b) => index_bit(b),
+							// The forms read no next row.
 							Input::Next(_) => zero,
 						};
 					}
-					bound.parts_on_rows(&inputs, &mut parts);
+					forms.parts(&inputs, &mut parts);
 					BoundInteractions::products(&parts)
 				},
-				_ => {
+				None => {
 					for &k in &columns {
 						for (lane, &i) in cur[k].0.iter_mut().zip(&lanes) {
 							*lane = embed(trace[k][i]);
 						}
 					}
 					for (b, slot) in bits.iter_mut().enumerate() {
-						*slot = Lanes(lanes.map(|i| flag((i >> b) & 1 == 1)));
+						*slot = index_bit(b as u8);
 					}
 					let values = Values { cur: &cur, next: &[], selectors, index_bits: &bits, challenges };
 					bus_leaves(air, values)
@@ -550,6 +554,28 @@ const LEAF_ROWS_PER_TASK: usize = 1 << 11;
 #[cfg(all(feature = "parallel", test))]
 const LEAF_ROWS_PER_TASK: usize = 16;
 
+/// A table's interactions as affine forms bound to `challenges` (`agentic_air::interactions`),
+/// if every interaction is affine and the forms compile: in the directions the analysis found,
+/// and giving the parts the AIR's own interactions give where its constraints are not wanted
+/// (else an AIR whose interactions change with that would have leaves of another polynomial).
+fn interaction_forms<A: Air>(
+	air: &A,
+	info: &AirInfo,
+	challenges: &[Ext],
+) -> Result<Option<BoundInteractions>, ZerocheckError> {
+	if !info.interactions.iter().all(|i| i.affine()) {
+		return Ok(None);
+	}
+	let Some(forms) = InteractionForms::compile(air) else {
+		return Ok(None);
+	};
+	let bound = forms.bind(challenges);
+	if !forms.directions().eq(info.interactions.iter().map(|i| i.direction)) || !bound.agree_with(air, challenges) {
+		return Err(ZerocheckError::BadShape("an AIR made other interactions than its analysis found"));
+	}
+	Ok(Some(bound))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn prove_inner<A: Air + Sync>(
 	airs: &[&A],
@@ -565,6 +591,11 @@ fn prove_inner<A: Air + Sync>(
 	absorb_statement(&mut transcript, infos, shape, statement);
 	transcript.absorb_root(b"zc/trace_root", &committed.commitment().root);
 	let challenges: Vec<Ext> = (0..num_challenges(infos, statement)).map(|_| transcript.challenge()).collect();
+	let forms: Vec<Option<BoundInteractions>> = airs
+		.iter()
+		.zip(infos)
+		.map(|(air, info)| interaction_forms(*air, info, &challenges))
+		.collect::<Result<_, _>>()?;
 
 	// The buses: the grand products of every interacting table's leaves (or, if no table
 	// interacts, the public interactions alone).
@@ -575,7 +606,8 @@ fn prove_inner<A: Air + Sync>(
 					let rows = 1usize << b.num_vars;
 					(vec![Ext::one(); rows], vec![Ext::one(); rows])
 				} else {
-					leaves(airs[b.table], &statement.tables[b.table], traces[b.table], &challenges)
+					let forms = forms[b.table].as_ref();
+					leaves(airs[b.table], &statement.tables[b.table], traces[b.table], &challenges, forms)
 				}
 			};
 			// Each table's rows on every core ([`leaves`]).
@@ -619,6 +651,7 @@ fn prove_inner<A: Air + Sync>(
 			table_leaves,
 			row_leaves,
 			&challenges,
+			forms[t].as_ref(),
 			&mut transcript,
 			checked,
 			table_forge,
@@ -653,7 +686,8 @@ fn prove_inner<A: Air + Sync>(
 /// the constraints' part of `q` to vanish at 0 and 1, as it does when every row holds
 /// ([`Split`]): an invalid trace then gives a proof that does not verify. `row_leaves`, the
 /// bus leaves of every row (what they send, what they receive), if given, are the first
-/// round's leaves at the node 0 (pair `i` there is row `2i`).
+/// round's leaves at the node 0 (pair `i` there is row `2i`). `interactions`, the table's
+/// interactions' forms bound to `challenges` ([`interaction_forms`]), if it has them.
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn zerocheck<A: Air + Sync>(
 	air: &A,
@@ -664,6 +698,7 @@ fn zerocheck<A: Air + Sync>(
 	leaves: Option<(&[Ext], Ext, Ext)>,
 	row_leaves: Option<(&[Ext], &[Ext])>,
 	challenges: &[Ext],
+	interactions: Option<&BoundInteractions>,
 	transcript: &mut Transcript,
 	checked: bool,
 	forge: Forge,
@@ -706,18 +741,6 @@ fn zerocheck<A: Air + Sync>(
 		},
 		false => None,
 	};
-	// The interactions' forms, for a table whose interactions are all affine: in the order and
-	// directions the analysis found.
-	let forms = match info.interactions.iter().all(|i| i.affine()) {
-		true => InteractionForms::compile(air),
-		false => None,
-	};
-	if let Some(forms) = &forms {
-		if !forms.directions().eq(info.interactions.iter().map(|i| i.direction)) {
-			return Err(ZerocheckError::BadShape("an AIR made other interactions than its analysis found"));
-		}
-	}
-	let interactions = forms.map(|forms| forms.bind(challenges));
 	let later_nodes = split.as_ref().map_or_else(|| sent_nodes.clone(), |split| split.round_nodes(&sent_nodes));
 	let mut rounds = Vec::with_capacity(n);
 	let mut point = Vec::with_capacity(n);
@@ -738,8 +761,7 @@ fn zerocheck<A: Air + Sync>(
 			claim: Some((claim, coordinate)),
 			lambdas: &lambdas,
 			circuit: circuit.as_ref().map(|(circuit, weights)| (circuit, weights)),
-			interactions: interactions.as_ref(),
-			on_rows: k == 0,
+			interactions,
 			bus_weights,
 			challenges,
 		};
@@ -809,15 +831,11 @@ struct Round<'a, A> {
 	/// The AIR's compiled weighted constraint sum and its weights for `lambdas`: where given, a
 	/// round that evaluates the constraints at [`MIN_CIRCUIT_NODES`] nodes or more (split or
 	/// not) and whose leaves come from their lines (or that has none) takes the constraints'
-	/// part by it ([`Round::sum_circuit`]), and the lines read only the columns the interactions
-	/// read.
+	/// part by it ([`Round::sum_circuit`]).
 	circuit: Option<(&'a Circuit, &'a BoundWeights)>,
 	/// The interactions' forms bound to `challenges`, for a table whose interactions are all
 	/// affine: [`Round::sum_lines`] takes the gates and fingerprints at the pairs' rows by them.
 	interactions: Option<&'a BoundInteractions>,
-	/// Whether the tables hold the trace's rows (the first round): the declared bit columns,
-	/// the selectors and the index bits are 0 or 1 there.
-	on_rows: bool,
 	bus_weights: Option<(Ext, Ext)>,
 	challenges: &'a [Ext],
 }
@@ -1283,9 +1301,9 @@ impl PairLines {
 impl<A: Air + Sync> Round<'_, A> {
 	/// [`Round::sum_points`] of the bus leaves alone, for an AIR whose every interaction is
 	/// affine ([`agentic_air::InteractionInfo::affine`]): each interaction's gate and
-	/// fingerprint are evaluated once at each of a pair's two rows by their forms
-	/// ([`Round::interactions`]; in the first round with the row bits' terms chosen), and the
-	/// leaves at the nodes `nodes` from their lines. The same values as evaluating the AIR at
+	/// fingerprint are evaluated once at each of a pair's two rows, by their forms where the
+	/// table has them ([`Round::interactions`]), else by the AIR ([`interaction_parts`]), and
+	/// the leaves at the nodes `nodes` from their lines. The same values as evaluating the AIR at
 	/// every node (on a pair's line every table value, so every gate and fingerprint, is affine
 	/// in `X`), without computing every column there.
 	fn sum_lines(
@@ -1301,13 +1319,17 @@ impl<A: Air + Sync> Round<'_, A> {
 		if per_pair == 0 || pairs.is_empty() {
 			return Ok(());
 		}
-		let interactions = self
-			.interactions
-			.ok_or(ZerocheckError::BadShape("the leaves from lines without the interactions' forms"))?;
-		let tables: Vec<&Table> =
-			interactions.inputs().iter().map(|&input| self.input(input)).collect::<Result<_, ZerocheckError>>()?;
-		let one = Lanes::splat(Ext::one());
-		let mut values = vec![Lanes::splat(Ext::zero()); tables.len()];
+		// The tables the parts read: the forms' inputs, or (without forms) every column, index
+		// bit and selector, the AIR's `Values` in that order.
+		let tables: Vec<&Table> = match self.interactions {
+			Some(forms) => {
+				forms.inputs().iter().map(|&input| self.input(input)).collect::<Result<_, ZerocheckError>>()?
+			},
+			None => self.cur.iter().chain(self.bits).chain(self.selectors).collect(),
+		};
+		let zero = Lanes::splat(Ext::zero());
+		let mut values = vec![zero; tables.len()];
+		let mut bits = vec![zero; MAX_INDEX_BIT as usize + 1];
 		let (mut parts, mut on_line) = (Vec::new(), Vec::new());
 		for start in pairs.clone().step_by(PAIRS) {
 			let count = PAIRS.min(pairs.end - start);
@@ -1321,9 +1343,24 @@ impl<A: Air + Sync> Round<'_, A> {
 			for (value, table) in values.iter_mut().zip(&tables) {
 				*value = at(table);
 			}
-			match self.on_rows {
-				true => interactions.parts_on_rows(&values, &mut parts),
-				false => interactions.parts(&values, &mut parts),
+			match self.interactions {
+				Some(forms) => forms.parts(&values, &mut parts),
+				None => {
+					let (cur, rest) = values.split_at(self.cur.len());
+					let (index_bits, selectors) = rest.split_at(self.bits.len());
+					for (&b, value) in self.info.index_bits.iter().zip(index_bits) {
+						bits[b as usize] = *value;
+					}
+					let selectors = [0, 1, 2, 3].map(|s| selectors[s]);
+					let values = Values { cur, next: &[], selectors, index_bits: &bits, challenges: self.challenges };
+					interaction_parts(self.air, values, &mut parts);
+				},
+			}
+			// The analysis found these interactions: the AIR must make the same ones here.
+			let same = parts.len() == self.info.interactions.len()
+				&& parts.iter().zip(&self.info.interactions).all(|(part, info)| part.0 == info.direction);
+			if !same {
+				return Err(ZerocheckError::BadShape("an AIR made other interactions than its analysis found"));
 			}
 			let active = at(&self.selectors[Selector::Active.index()]);
 			// The points (pair, node), LANES at a time.
@@ -1342,8 +1379,7 @@ impl<A: Air + Sync> Round<'_, A> {
 				);
 				let (send, receive) = BoundInteractions::products(&on_line);
 				let active = line(&active);
-				let pad = one.plus(active);
-				let to_q = weigh_leaves(active.times(send).plus(pad), active.times(receive).plus(pad), weights);
+				let to_q = weigh_leaves(bus_leaf(active, send), bus_leaf(active, receive), weights);
 				for (l, &(p, node)) in lanes.iter().enumerate().take(end - batch) {
 					let weight = self.weights[start + p];
 					sums.q[node] = sums.q[node].add(&weight.fast_mul(&to_q.0[l]));
@@ -1750,7 +1786,7 @@ mod tests {
 			let selectors = [(); 4].map(|_| next_table(rng));
 			let bits = info.index_bits.iter().map(|_| next_table(rng)).collect();
 			let challenges: Vec<Ext> = (0..8).map(|_| ext(rng)).collect();
-			let interactions = InteractionForms::compile(air).map(|forms| forms.bind(&challenges));
+			let interactions = interaction_forms(air, info, &challenges).expect("the AIR's own interactions");
 			Inputs {
 				cur,
 				next,
@@ -1781,7 +1817,6 @@ mod tests {
 				lambdas: &self.lambdas,
 				circuit: None,
 				interactions: self.interactions.as_ref(),
-				on_rows: false,
 				bus_weights: Some(self.bus_weights),
 				challenges: &self.challenges,
 			}
@@ -2057,19 +2092,27 @@ mod tests {
 	}
 
 	/// The rows' leaves, eight rows at a time (and several tasks with `parallel`), are each
-	/// row's own, one at a time: 1 from `R` on, whatever `R` is against the groups of eight.
+	/// row's own, one at a time: 1 from `R` on, whatever `R` is against the groups of eight; by
+	/// the AIR (interactions that are not affine) or by the forms (affine ones).
 	#[test]
 	fn the_rows_leaves_are_each_rows_leaves() {
-		let info = analyze(&Mixed).expect("valid AIR");
+		rows_leaves_agree(&Mixed, false);
+		rows_leaves_agree(&Affine, true);
+	}
+
+	fn rows_leaves_agree<A: Air + Sync>(air: &A, with_forms: bool) {
+		let info = analyze(air).expect("valid AIR");
 		let mut rng = 0x1eaf;
 		let rows = 64;
 		let trace: Vec<Vec<Base>> = (0..info.width)
 			.map(|_| (0..rows).map(|_| Base::from_value(ext(&mut rng).poly().value() as u32)).collect())
 			.collect();
 		let challenges: Vec<Ext> = (0..8).map(|_| ext(&mut rng)).collect();
+		let forms = interaction_forms(air, &info, &challenges).expect("the AIR's own interactions");
+		assert_eq!(forms.is_some(), with_forms);
 		for active_rows in [0u64, 1, 37, 45, 63, 64] {
 			let statement = TableStatement { active_rows, boundaries: Vec::new(), public_columns: Vec::new() };
-			let (sends, receives) = leaves(&Mixed, &statement, &trace, &challenges);
+			let (sends, receives) = leaves(air, &statement, &trace, &challenges, forms.as_ref());
 			for row in 0..rows {
 				let cur: Vec<Ext> = trace.iter().map(|c| Ext::from(c[row])).collect();
 				let bits: Vec<Ext> = (0..=MAX_INDEX_BIT).map(|b| flag((row >> b) & 1 == 1)).collect();
@@ -2080,8 +2123,7 @@ mod tests {
 					index_bits: &bits,
 					challenges: &challenges,
 				};
-				let want =
-					if (row as u64) < active_rows { bus_leaves(&Mixed, values) } else { (Ext::one(), Ext::one()) };
+				let want = if (row as u64) < active_rows { bus_leaves(air, values) } else { (Ext::one(), Ext::one()) };
 				assert_eq!((sends[row], receives[row]), want, "row {row} of R = {active_rows}");
 			}
 		}
