@@ -951,13 +951,17 @@ impl<A: Air + Sync> Round<'_, A> {
 		let tables = self.tables(true);
 		let reference =
 			(0..pairs).rev().take(RUN_LOOK_BACK).find(|&i| tables.iter().all(|t| t.same_rows(2 * i, 2 * i + 1)))?;
-		let same = |i: usize| {
-			tables.iter().all(|t| t.same_rows(2 * i, 2 * reference) && t.same_rows(2 * i + 1, 2 * reference))
-		};
-		let mut start = reference;
-		while start > 0 && same(start - 1) {
-			start -= 1;
-		}
+		// Table by table (each read in order, not hundreds side by side), the first pair of its
+		// run up to the reference, looked for no further back than the latest start so far: the
+		// run's start is the latest of them.
+		let same = |t: &Table, i: usize| t.same_rows(2 * i, 2 * reference) && t.same_rows(2 * i + 1, 2 * reference);
+		let start = tables.iter().fold(0, |bound, t| {
+			let mut start = reference;
+			while start > bound && same(t, start - 1) {
+				start -= 1;
+			}
+			start
+		});
 		(reference + 1 - start >= MIN_RUN).then_some(start..reference + 1)
 	}
 
