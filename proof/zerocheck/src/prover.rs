@@ -13,7 +13,7 @@ use agentic_air::{
 	circuit::{BoundWeights, Circuit, Input},
 	combine_with_leaves, interaction_parts,
 	interactions::{BoundInteractions, InteractionForms},
-	Air, AirInfo, BinaryFieldElement, Lanes, Point, Selector, Values, LANES, MAX_INDEX_BIT,
+	Air, AirInfo, BinaryFieldElement, Direction, Lanes, Point, Selector, Values, LANES, MAX_INDEX_BIT,
 };
 use agentic_pcs::{
 	field::{eight, fold_pairs, mul_wide, reduce_wide, FastMul},
@@ -334,16 +334,6 @@ impl<'a> Table<'a> {
 		let _ = i;
 	}
 
-	/// The values on the rows `rows`.
-	#[inline(always)]
-	fn lanes(&self, rows: &[usize; LANES]) -> Lanes {
-		let mut lanes = Lanes::splat(Ext::zero());
-		for (lane, &row) in lanes.0.iter_mut().zip(rows) {
-			*lane = self.value(row);
-		}
-		lanes
-	}
-
 	/// The values of the pairs `group` at their two rows (`2i`, then `2i + 1`), into `lo` and
 	/// `hi`.
 	#[inline(always)]
@@ -430,8 +420,8 @@ fn embed(v: Base) -> Ext {
 
 /// The value at `X = d` (the field element whose value is `d`) of the line through `lo` at 0
 /// and `hi` at 1: `lo + d · (lo + hi)`, with `d · (lo + hi)` by shifts (multiplying by `x` is a
-/// shift and, past `x^127`, a fold).
-#[inline(always)]
+/// shift and, past `x^127`, a fold). The tests' reference for [`PairLines`].
+#[cfg(test)]
 fn line_at(lo: Ext, hi: Ext, d: u128) -> Ext {
 	let (lo, hi) = (lo.poly().value(), hi.poly().value());
 	let (mut sum, mut multiple, mut d) = (lo, lo ^ hi, d);
@@ -1317,10 +1307,7 @@ impl<A: Air + Sync> Round<'_, A> {
 		weights: (Ext, Ext),
 		sums: &mut Sums,
 	) -> Result<(), ZerocheckError> {
-		/// Pairs per evaluation of the AIR: lanes `2p` and `2p + 1` hold pair `p`'s rows.
-		const PAIRS: usize = LANES / 2;
-		let per_pair = nodes.len();
-		if per_pair == 0 || pairs.is_empty() {
+		if nodes.is_empty() || pairs.is_empty() {
 			return Ok(());
 		}
 		// The tables the parts read: the forms' inputs, or (without forms) every column, index
@@ -1332,23 +1319,14 @@ impl<A: Air + Sync> Round<'_, A> {
 			None => self.cur.iter().chain(self.bits).chain(self.selectors).collect(),
 		};
 		let zero = Lanes::splat(Ext::zero());
-		let mut values = vec![zero; tables.len()];
+		let (mut lo, mut hi) = (vec![zero; tables.len()], vec![zero; tables.len()]);
+		let (mut active_lo, mut active_hi) = (zero, zero);
 		let mut bits = vec![zero; MAX_INDEX_BIT as usize + 1];
-		let (mut parts, mut on_line) = (Vec::new(), Vec::new());
-		for start in pairs.clone().step_by(PAIRS) {
-			let count = PAIRS.min(pairs.end - start);
-			// Lanes past the last pair repeat it; their points are not added.
-			let rows: [usize; LANES] = core::array::from_fn(|l| 2 * (start + (l / 2).min(count - 1)) + l % 2);
-			let at = |table: &Table| {
-				// The next group's rows.
-				table.prefetch(rows[0] + LANES);
-				table.lanes(&rows)
-			};
-			for (value, table) in values.iter_mut().zip(&tables) {
-				*value = at(table);
-			}
+		// Each interaction's direction, gate and fingerprint at the pairs' rows `2i`, `2i + 1`.
+		let (mut parts_lo, mut parts_hi, mut on_line) = (Vec::new(), Vec::new(), Vec::new());
+		let mut parts_at = |values: &[Lanes], parts: &mut Vec<(Direction, Lanes, Lanes)>| {
 			match self.interactions {
-				Some(forms) => forms.parts(&values, &mut parts),
+				Some(forms) => forms.parts(values, parts),
 				None => {
 					let (cur, rest) = values.split_at(self.cur.len());
 					let (index_bits, selectors) = rest.split_at(self.bits.len());
@@ -1357,38 +1335,52 @@ impl<A: Air + Sync> Round<'_, A> {
 					}
 					let selectors = [0, 1, 2, 3].map(|s| selectors[s]);
 					let values = Values { cur, next: &[], selectors, index_bits: &bits, challenges: self.challenges };
-					interaction_parts(self.air, values, &mut parts);
+					interaction_parts(self.air, values, parts);
 				},
 			}
 			// The analysis found these interactions: the AIR must make the same ones here.
 			let same = parts.len() == self.info.interactions.len()
 				&& parts.iter().zip(&self.info.interactions).all(|(part, info)| part.0 == info.direction);
-			if !same {
-				return Err(ZerocheckError::BadShape("an AIR made other interactions than its analysis found"));
+			match same {
+				true => Ok(()),
+				false => Err(ZerocheckError::BadShape("an AIR made other interactions than its analysis found")),
 			}
-			let active = at(&self.selectors[Selector::Active.index()]);
-			// The points (pair, node), LANES at a time.
-			let end = count * per_pair;
-			for batch in (0..end).step_by(LANES) {
-				let lanes: [(usize, usize); LANES] = core::array::from_fn(|l| {
-					let p = (batch + l).min(end - 1);
-					(p / per_pair, nodes[p % per_pair])
-				});
-				let line = |ends: &Lanes| {
-					Lanes(lanes.map(|(p, node)| line_at(ends.0[2 * p], ends.0[2 * p + 1], self.nodes[node])))
-				};
+		};
+		// The lines of every gate and fingerprint, then of `active`.
+		let highest = nodes.iter().map(|&node| self.nodes[node]).max().unwrap_or(0);
+		let mut lines = PairLines::new(2 * self.info.interactions.len() + 1, highest);
+		let mut wide = vec![eight::Wide::ZERO; self.nodes.len()];
+		for start in pairs.clone().step_by(LANES) {
+			let count = LANES.min(pairs.end - start);
+			// Lanes past the last pair repeat it; their points are not added (weight 0).
+			let group: [usize; LANES] = core::array::from_fn(|l| start + l.min(count - 1));
+			let eq: [Ext; LANES] =
+				core::array::from_fn(|l| if l < count { self.weights[group[l]] } else { Ext::zero() });
+			for ((lo, hi), table) in lo.iter_mut().zip(hi.iter_mut()).zip(&tables) {
+				// The next group's rows (the groups of a range follow each other).
+				table.prefetch(2 * (group[0] + LANES));
+				table.pair_values(&group, lo, hi);
+			}
+			self.selectors[Selector::Active.index()].pair_values(&group, &mut active_lo, &mut active_hi);
+			parts_at(&lo, &mut parts_lo)?;
+			parts_at(&hi, &mut parts_hi)?;
+			let ends = parts_lo.iter().zip(&parts_hi).flat_map(|(lo, hi)| [(&lo.1, &hi.1), (&lo.2, &hi.2)]);
+			lines.load_lanes(ends.chain([(&active_lo, &active_hi)]));
+			for &node in nodes {
+				let d = self.nodes[node];
 				on_line.clear();
 				on_line.extend(
-					parts.iter().map(|(direction, gate, fingerprint)| (*direction, line(gate), line(fingerprint))),
+					parts_lo.iter().enumerate().map(|(k, part)| (part.0, lines.at(2 * k, d), lines.at(2 * k + 1, d))),
 				);
 				let (send, receive) = BoundInteractions::products(&on_line);
-				let active = line(&active);
+				let active = lines.at(2 * parts_lo.len(), d);
 				let to_q = weigh_leaves(bus_leaf(active, send), bus_leaf(active, receive), weights);
-				for (l, &(p, node)) in lanes.iter().enumerate().take(end - batch) {
-					let weight = self.weights[start + p];
-					sums.q[node] = sums.q[node].add(&weight.fast_mul(&to_q.0[l]));
-				}
+				wide[node].add_products(&to_q.0, &eq);
 			}
+		}
+		for &node in nodes {
+			let total = wide[node].reduce().iter().fold(Ext::zero(), |acc, v| acc.add(v));
+			sums.q[node] = sums.q[node].add(&total);
 		}
 		Ok(())
 	}
@@ -1582,7 +1574,7 @@ fn forge_value<A: Air>(
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use agentic_air::{AirBuilder, Direction};
+	use agentic_air::AirBuilder;
 
 	fn ext(rng: &mut u64) -> Ext {
 		let mut next = || {
