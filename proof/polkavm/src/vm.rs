@@ -554,25 +554,12 @@ mod prover {
 		let coordinates = Coordinates::new();
 		let shape_cpu =
 			cpu::Cpu { num_vars: num_vars(rows.len() as u64), entry: program.entry, stack_top: program.stack_top };
-		let (cpu, program_reads, jump_reads) = cpu_trace(&rows, &calls, &invocations, &shape_cpu, &coordinates);
-		// Each table's columns from the run's records: with feature `parallel`, the tables on
-		// every core (the largest, the CPU's, is built above).
+		// Each table's columns from the run's records, but the CPU's and the two whose read
+		// counts the CPU's trace makes (built after it).
 		let build = |(table, height): (Table, u64)| -> Vec<Vec<Base>> {
 			let n = num_vars(height);
 			match table {
-				// Moved in below.
-				Table::Cpu(_) => Vec::new(),
-				Table::Program => {
-					let mut columns = cpu::program_columns(program, n, &coordinates);
-					columns.push(final_counters(program.rows.iter().map(|row| row.pc), &program_reads, n));
-					columns
-				},
-				Table::Jumps => {
-					let mut columns = cpu::jump_columns(program, n);
-					let addresses = cpu::jump_entries(program).into_iter().map(|(address, _)| address);
-					columns.push(final_counters(addresses, &jump_reads, n));
-					columns
-				},
+				Table::Cpu(_) | Table::Program | Table::Jumps => Vec::new(),
 				Table::Alu => alu::trace(&alu_ops, n),
 				Table::Shift => shift::trace(&shift_ops, n),
 				Table::Access => crate::memory::trace(&accesses, n),
@@ -605,17 +592,33 @@ mod prover {
 			}
 		};
 		let tables = tables(program, &claim, &shape);
-		let cpu_index = tables.iter().position(|(table, _)| matches!(table, Table::Cpu(_)));
-		debug_assert!(cpu_index.is_some(), "every run has a CPU table");
+		let cpu_trace = || cpu_trace(&rows, &calls, &invocations, &shape_cpu, &coordinates);
+		// With feature `parallel`, the CPU's trace (the largest) beside the others, each on any
+		// core.
 		#[cfg(feature = "parallel")]
-		let mut traces: Vec<Vec<Vec<Base>>> = {
+		let ((cpu, program_reads, jump_reads), mut traces) = {
 			use rayon::prelude::*;
-			tables.into_par_iter().map(build).collect()
+			rayon::join(cpu_trace, || tables.par_iter().map(|&table| build(table)).collect::<Vec<_>>())
 		};
 		#[cfg(not(feature = "parallel"))]
-		let mut traces: Vec<Vec<Vec<Base>>> = tables.into_iter().map(build).collect();
-		if let Some(slot) = cpu_index.and_then(|k| traces.get_mut(k)) {
-			*slot = cpu;
+		let ((cpu, program_reads, jump_reads), mut traces) =
+			(cpu_trace(), tables.iter().map(|&table| build(table)).collect::<Vec<_>>());
+		let mut cpu = Some(cpu);
+		for (columns, &(table, height)) in traces.iter_mut().zip(&tables) {
+			let n = num_vars(height);
+			match table {
+				Table::Cpu(_) => *columns = cpu.take().unwrap_or_default(),
+				Table::Program => {
+					*columns = cpu::program_columns(program, n, &coordinates);
+					columns.push(final_counters(program.rows.iter().map(|row| row.pc), &program_reads, n));
+				},
+				Table::Jumps => {
+					*columns = cpu::jump_columns(program, n);
+					let addresses = cpu::jump_entries(program).into_iter().map(|(address, _)| address);
+					columns.push(final_counters(addresses, &jump_reads, n));
+				},
+				_ => {},
+			}
 		}
 		Ok(Witness { claim, shape, traces })
 	}
