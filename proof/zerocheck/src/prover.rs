@@ -277,6 +277,12 @@ enum Table<'a> {
 	/// Row `i` is `column[i + offset]`, 0 past the column's end, for as many rows as the
 	/// column has.
 	Base { column: &'a [Base], offset: usize },
+	/// A `Base` table bound once, to `r`, computed where it is read: row `i` is
+	/// `b(2i) + r (b(2i) + b(2i + 1))` with `b(j)` the `Base` table's row `j` ([`fold_base`]),
+	/// for half as many rows as the column has. The first fold writes nothing (the trace's
+	/// columns bound in `E` were four times their size, each page of it new), and the second
+	/// reads the columns in `B`.
+	Folded { column: &'a [Base], offset: usize, r: Ext },
 	/// The values, one per row.
 	Ext(Vec<Ext>),
 }
@@ -291,7 +297,8 @@ impl<'a> Table<'a> {
 	#[inline(always)]
 	fn value(&self, i: usize) -> Ext {
 		match self {
-			Table::Base { column, offset, .. } => column.get(i + offset).map_or(Ext::zero(), |&v| embed(v)),
+			Table::Base { column, offset, .. } => base_row(column, *offset, i).map_or(Ext::zero(), embed),
+			Table::Folded { column, offset, r } => fold_base(column, *offset, r, [i; LANES]).0[0],
 			Table::Ext(values) => values[i],
 		}
 	}
@@ -315,6 +322,14 @@ impl<'a> Table<'a> {
 				// 2 LANES values of 4 bytes: one 64-byte line (or two, unaligned).
 				Table::Base { column, offset } => {
 					for row in [i, i + 2 * LANES - 1] {
+						if let Some(value) = column.get(row + offset) {
+							fetch((value as *const Base).cast());
+						}
+					}
+				},
+				// 4 LANES values of 4 bytes: two lines (three, unaligned).
+				Table::Folded { column, offset, .. } => {
+					for row in [2 * i, 2 * i + 2 * LANES, 2 * i + 4 * LANES - 1] {
 						if let Some(value) = column.get(row + offset) {
 							fetch((value as *const Base).cast());
 						}
@@ -346,6 +361,10 @@ impl<'a> Table<'a> {
 					hi.0[l] = column.get(row + 1).map_or(Ext::zero(), |&v| embed(v));
 				}
 			},
+			Table::Folded { column, offset, r } => {
+				*lo = fold_base(column, *offset, r, group.map(|i| 2 * i));
+				*hi = fold_base(column, *offset, r, group.map(|i| 2 * i + 1));
+			},
 			Table::Ext(values) => {
 				for l in 0..LANES {
 					lo.0[l] = values[2 * group[l]];
@@ -360,6 +379,12 @@ impl<'a> Table<'a> {
 	fn same_rows(&self, i: usize, j: usize) -> bool {
 		match self {
 			Table::Base { column, offset, .. } => column.get(i + offset) == column.get(j + offset),
+			// The same pairs of `B` rows fold to the same value (other pairs may too: a run
+			// found is one, perhaps shorter).
+			Table::Folded { column, offset, .. } => {
+				(base_row(column, *offset, 2 * i), base_row(column, *offset, 2 * i + 1))
+					== (base_row(column, *offset, 2 * j), base_row(column, *offset, 2 * j + 1))
+			},
 			Table::Ext(values) => values[i] == values[j],
 		}
 	}
@@ -371,32 +396,22 @@ impl<'a> Table<'a> {
 	}
 
 	/// Binds the lowest variable to `r`: pair `(v_2i, v_2i+1)` becomes `v_2i + r (v_2i+1 + v_2i)`,
-	/// as [`fold_pairs`] folds.
+	/// as [`fold_pairs`] folds: a `Base` table by reference ([`Table::Folded`]), a folded one
+	/// into `E` values, eight pairs at a time.
 	fn fold(&mut self, r: Ext) {
 		match self {
 			Table::Ext(values) => fold_pairs(values, &r),
-			&mut Table::Base { column, offset } => {
-				// Eight pairs at a time, then the rest.
-				let half = column.len() / 2;
+			&mut Table::Base { column, offset } => *self = Table::Folded { column, offset, r },
+			Table::Folded { column, .. } => {
+				let half = column.len() / 4;
 				let whole = half - half % eight::EIGHT;
 				let mut folded = Vec::with_capacity(half);
-				let r_value = r.poly().value();
 				for i in (0..whole).step_by(eight::EIGHT) {
-					// Where every value is 0 or 1 (a bit column's), `lo + r (lo + hi)` is one
-					// of 0, 1, r, 1 + r: chosen, not multiplied.
-					let raw: [u32; 2 * eight::EIGHT] =
-						core::array::from_fn(|j| column.get(2 * i + j + offset).map_or(0, |v| v.poly().value()));
-					if raw.iter().fold(0, |acc, v| acc | v) >> 1 == 0 {
-						folded.extend((0..eight::EIGHT).map(|l| {
-							let (lo, hi) = (raw[2 * l] as u128, raw[2 * l + 1] as u128);
-							Ext::from_value(lo ^ (r_value & 0u128.wrapping_sub(lo ^ hi)))
-						}));
-						continue;
-					}
-					let lo: [Ext; eight::EIGHT] = core::array::from_fn(|l| self.value(2 * (i + l)));
-					let slopes: [Ext; eight::EIGHT] = core::array::from_fn(|l| self.value(2 * (i + l) + 1).add(&lo[l]));
+					let (mut lo, mut hi) = (Lanes::splat(Ext::zero()), Lanes::splat(Ext::zero()));
+					self.pair_values(&core::array::from_fn(|l| i + l), &mut lo, &mut hi);
+					let slopes: [Ext; eight::EIGHT] = core::array::from_fn(|l| hi.0[l].add(&lo.0[l]));
 					let scaled = eight::scale(&slopes, &r);
-					folded.extend(lo.iter().zip(&scaled).map(|(lo, scaled)| lo.add(scaled)));
+					folded.extend(lo.0.iter().zip(&scaled).map(|(lo, scaled)| lo.add(scaled)));
 				}
 				folded.extend((whole..half).map(|i| {
 					let (lo, hi) = (self.value(2 * i), self.value(2 * i + 1));
@@ -406,6 +421,29 @@ impl<'a> Table<'a> {
 			},
 		}
 	}
+}
+
+/// Row `i` of a `Base` table (`None` past the column's end, where it is 0).
+#[inline(always)]
+fn base_row(column: &[Base], offset: usize, i: usize) -> Option<Base> {
+	column.get(i + offset).copied()
+}
+
+/// Rows `at` of a [`Table::Folded`] of the `Base` table `(column, offset)` and `r`:
+/// `b(2m) + r (b(2m) + b(2m + 1))` for each `m` of `at`. Where every value read is 0 or 1 (a
+/// bit column's) one of 0, 1, r, 1 + r, chosen; else embedded and multiplied, eight at a time.
+#[inline(always)]
+fn fold_base(column: &[Base], offset: usize, r: &Ext, at: [usize; LANES]) -> Lanes {
+	let raw = |i: usize| base_row(column, offset, i).map_or(0, |v| v.poly().value());
+	let pairs: [[u32; 2]; LANES] = at.map(|m| [raw(2 * m), raw(2 * m + 1)]);
+	if pairs.iter().fold(0, |acc, [lo, hi]| acc | lo | hi) >> 1 == 0 {
+		let r = r.poly().value();
+		return Lanes(pairs.map(|[lo, hi]| Ext::from_value(lo as u128 ^ (r & 0u128.wrapping_sub((lo ^ hi) as u128)))));
+	}
+	let lo = pairs.map(|[lo, _]| embed(Base::from_value(lo)));
+	let slopes: [Ext; LANES] = core::array::from_fn(|l| embed(Base::from_value(pairs[l][1])).add(&lo[l]));
+	let scaled = eight::scale(&slopes, r);
+	Lanes(core::array::from_fn(|l| lo[l].add(&scaled[l])))
 }
 
 /// `v` in `Ext` (the field embedding): 0 and 1, a bit column's values, without the embedding's
@@ -1648,8 +1686,9 @@ mod tests {
 	}
 
 	/// A column read in place in `B` (and its next-row column, 0 past the end) is its values
-	/// embedded in `E`, before and after each fold: random values, bits (folded by choice), and
-	/// bits but for one value (in the last group, or the first).
+	/// embedded in `E`, before and after each fold (the first by reference, [`Table::Folded`]),
+	/// one at a time and eight pairs at a time, and rows it finds the same are: random values,
+	/// bits (folded by choice), and bits but for one value (in the last group, or the first).
 	#[test]
 	fn a_base_table_is_its_embedded_values() {
 		let mut rng = 5u64;
@@ -1675,8 +1714,23 @@ mod tests {
 				let mut lifted = Table::Ext(lifted);
 				let mut rows = length;
 				while rows >= 1 {
+					let at = format!("offset {offset}, {rows} of {length} rows");
 					for i in 0..rows {
-						assert_eq!(base.value(i), lifted.value(i), "offset {offset}, {rows} of {length} rows, row {i}");
+						assert_eq!(base.value(i), lifted.value(i), "{at}, row {i}");
+						// Rows said to be the same are.
+						for j in 0..rows {
+							assert!(!base.same_rows(i, j) || lifted.value(i) == lifted.value(j), "{at}, rows {i}, {j}");
+						}
+					}
+					// Eight pairs at a time, from every pair on (past the last, the last again).
+					let pairs = rows / 2;
+					for start in 0..pairs {
+						let group: [usize; LANES] = core::array::from_fn(|l| (start + l).min(pairs - 1));
+						let zero = Lanes::splat(Ext::zero());
+						let (mut lo, mut hi, mut want_lo, mut want_hi) = (zero, zero, zero, zero);
+						base.pair_values(&group, &mut lo, &mut hi);
+						lifted.pair_values(&group, &mut want_lo, &mut want_hi);
+						assert_eq!((lo, hi), (want_lo, want_hi), "{at}, pairs from {start}");
 					}
 					if rows > 1 {
 						let r = ext(&mut rng);
