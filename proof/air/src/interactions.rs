@@ -17,7 +17,7 @@ use crate::circuit::Input;
 use crate::symbolic::{record, Node, Recording, SplitMix};
 use crate::{Base, BinaryFieldElement, Direction, Ext, Lanes, Point};
 use agentic_pcs::field::FastMul;
-use alloc::{collections::BTreeMap, vec::Vec};
+use alloc::{collections::BTreeMap, vec, vec::Vec};
 
 /// An affine form over inputs: `constant + Σ coefficient · input`, the inputs in increasing
 /// order, each once, no coefficient 0.

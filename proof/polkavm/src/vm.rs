@@ -620,6 +620,7 @@ mod prover {
 				_ => {},
 			}
 		}
+		debug_assert!(cpu.is_none(), "every run has a CPU table");
 		Ok(Witness { claim, shape, traces })
 	}
 

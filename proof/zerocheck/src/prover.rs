@@ -271,8 +271,9 @@ fn check_table<A: Air>(air: &A, statement: &TableStatement, trace: &[Vec<Base>])
 }
 
 /// A multilinear table being bound variable by variable, lowest first: until its first fold a
-/// trace column in `B`, read in place (each value embedded in `E` where it is read), then the
-/// bound values in `E`, half as many each round.
+/// trace column in `B`, read in place (each value embedded in `E` where it is read); after it,
+/// the column and the first challenge ([`Table::Folded`]); from the second, the bound values in
+/// `E`, half as many each round.
 enum Table<'a> {
 	/// Row `i` is `column[i + offset]`, 0 past the column's end, for as many rows as the
 	/// column has.
@@ -380,7 +381,9 @@ impl<'a> Table<'a> {
 		match self {
 			Table::Base { column, offset, .. } => column.get(i + offset) == column.get(j + offset),
 			// The same pairs of `B` rows fold to the same value (other pairs may too: a run
-			// found is one, perhaps shorter).
+			// found is one, perhaps shorter; a row past the column's end, 0, differs from a
+			// stored 0 here, which only a next-row table's last pair has, already unlike the
+			// others by its `last` selector).
 			Table::Folded { column, offset, .. } => {
 				(base_row(column, *offset, 2 * i), base_row(column, *offset, 2 * i + 1))
 					== (base_row(column, *offset, 2 * j), base_row(column, *offset, 2 * j + 1))
@@ -402,6 +405,7 @@ impl<'a> Table<'a> {
 		match self {
 			Table::Ext(values) => fold_pairs(values, &r),
 			&mut Table::Base { column, offset } => *self = Table::Folded { column, offset, r },
+			// Bound to its first challenge already (read by `pair_values`), now to `r`.
 			Table::Folded { column, .. } => {
 				let half = column.len() / 4;
 				let whole = half - half % eight::EIGHT;
@@ -1297,8 +1301,10 @@ impl PairLines {
 		for (table, lines) in tables.iter().zip(self.values.chunks_exact_mut(1 + self.bits)) {
 			// The next group's rows (the groups of a range follow each other).
 			table.prefetch(2 * (group[0] + LANES));
-			for (l, &i) in group.iter().enumerate() {
-				set_line(lines, l, table.value(2 * i), table.value(2 * i + 1));
+			let (mut lo, mut hi) = (Lanes::splat(Ext::zero()), Lanes::splat(Ext::zero()));
+			table.pair_values(group, &mut lo, &mut hi);
+			for l in 0..LANES {
+				set_line(lines, l, lo.0[l], hi.0[l]);
 			}
 		}
 	}
@@ -1399,7 +1405,9 @@ impl<A: Air + Sync> Round<'_, A> {
 				table.prefetch(2 * (group[0] + LANES));
 				table.pair_values(&group, lo, hi);
 			}
-			self.selectors[Selector::Active.index()].pair_values(&group, &mut active_lo, &mut active_hi);
+			let active = &self.selectors[Selector::Active.index()];
+			active.prefetch(2 * (group[0] + LANES));
+			active.pair_values(&group, &mut active_lo, &mut active_hi);
 			parts_at(&lo, &mut parts_lo)?;
 			parts_at(&hi, &mut parts_hi)?;
 			let ends = parts_lo.iter().zip(&parts_hi).flat_map(|(lo, hi)| [(&lo.1, &hi.1), (&lo.2, &hi.2)]);
@@ -1875,9 +1883,10 @@ mod tests {
 
 	/// A run of pairs whose rows are all one row (a table's padding) is summed once, at one
 	/// pair weighted by the run's weights: the same `q` as the pointwise sum, split or not, the
-	/// leaves from lines or evaluated, with a column and a next-row column read in place in `B`;
-	/// a value changed inside the run, on either row of a pair, in a column, a next-row column,
-	/// a selector or an index bit, shortens it to the pairs after the change.
+	/// leaves from lines (their parts by the forms or by the AIR) or evaluated, with a column and
+	/// a next-row column read in place in `B` and a column folded once ([`Table::Folded`]); a
+	/// value changed inside the run, on either row of a pair, in a column, a next-row column, a
+	/// selector or an index bit, shortens it to the pairs after the change.
 	#[test]
 	fn a_run_of_one_row_is_summed_once() {
 		run_summed_once(&Affine, true);
@@ -1902,10 +1911,29 @@ mod tests {
 		// A next-row column reads row i + 1 at row i.
 		let mut next_base = vec![Base::zero()];
 		next_base.extend(in_b(column(&mut rng)).into_iter().take(2 * pairs - 1));
+		// A column folded once (the rounds after the first): row i from rows 2i and 2i + 1 of
+		// one in `B` twice as long, whose pairs under the run are all one pair.
+		let (pad, folded_base) =
+			((ext(&mut rng), ext(&mut rng)), in_b((0..4 * pairs).map(|_| ext(&mut rng)).collect()));
+		let folded_base: Vec<Base> = folded_base
+			.iter()
+			.enumerate()
+			.map(|(j, &v)| match (run.contains(&(j / 4)), j % 2) {
+				(true, 0) => in_b(vec![pad.0])[0],
+				(true, _) => in_b(vec![pad.1])[0],
+				(false, _) => v,
+			})
+			.collect();
 		let first_next = info.width;
 		assert!(!info.next_columns.is_empty() && !info.index_bits.is_empty());
+		let r = ext(&mut rng);
 		let inputs = Inputs::new(air, &info, pairs, &mut rng, |rng, table| match table {
 			0 => Table::base(&base, 0),
+			1 => {
+				let mut folded = Table::base(&folded_base, 0);
+				folded.fold(r);
+				folded
+			},
 			t if t == first_next => Table::base(&next_base, 1),
 			_ => Table::Ext(column(rng)),
 		});
@@ -1923,6 +1951,9 @@ mod tests {
 			Round { split: Some(&split), ..round },
 			Round { split: Some(&split), circuit: compiled, ..round },
 			Round { split: None, circuit: compiled, ..round },
+			// The leaves' parts by the AIR rather than by the forms.
+			Round { split: Some(&split), circuit: compiled, interactions: None, ..round },
+			Round { split: None, circuit: compiled, interactions: None, ..round },
 			// Without a bus: the constraints alone, by the circuit.
 			Round { split: None, circuit: compiled, bus_weights: None, ..round },
 		] {
@@ -2020,6 +2051,9 @@ mod tests {
 			Round { split: Some(&split), circuit: compiled, ..unsplit },
 			Round { split: Some(&evaluated), circuit: compiled, ..unsplit },
 			Round { split: None, circuit: compiled, ..unsplit },
+			// The leaves' parts by the AIR rather than by the forms.
+			Round { split: Some(&split), circuit: compiled, interactions: None, ..unsplit },
+			Round { split: None, circuit: compiled, interactions: None, ..unsplit },
 		] {
 			assert_sums_to(&round, &[1, 2, 5, 12], &want);
 			// A changed value changes the sum, at the nodes past the constraints' degree too, in
