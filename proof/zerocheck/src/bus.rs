@@ -181,6 +181,7 @@ pub(crate) mod prover {
 		shape::{next_claim, nodes},
 		BusLayer,
 	};
+	use agentic_air::{Lanes, Point, LANES};
 	use agentic_pcs::{eq_table, field::fold_pairs};
 
 	/// How the prover lies in its bus part (tests of the verifier; feature `unchecked`).
@@ -266,6 +267,40 @@ pub(crate) mod prover {
 		Ok((proof, BusClaims { point, leaves: leaf_claims }))
 	}
 
+	/// Pairs per task of a layer's round with feature `parallel`.
+	#[cfg(feature = "parallel")]
+	const PAIRS_PER_TASK: usize = 1 << 11;
+
+	/// A layer round's `q` at 0 and at `x_node` over the pairs `pairs`:
+	/// `Σ_i w_i (a b + α c f)(pair i at X)` with `(a, b, c, f)` the four `tables`' lines,
+	/// [`LANES`] pairs at a time (lanes past the end repeat the last pair, weighed 0), each
+	/// node's products summed unreduced.
+	fn round_sums(
+		tables: [&[Ext]; 4],
+		weights: &[Ext],
+		pairs: core::ops::Range<usize>,
+		alpha: Ext,
+		x_node: Ext,
+	) -> [Ext; 2] {
+		let mut acc = [Lanes::wide_zero(); 2];
+		for start in pairs.clone().step_by(LANES) {
+			let count = LANES.min(pairs.end - start);
+			let group: [usize; LANES] = core::array::from_fn(|l| start + l.min(count - 1));
+			let w = Lanes(core::array::from_fn(|l| if l < count { weights[group[l]] } else { Ext::zero() }));
+			// Each table's pairs: the value at 0 and the slope.
+			let [a, b, c, f] = tables.map(|table| {
+				let lo = Lanes(group.map(|i| table[2 * i]));
+				(lo, lo.plus(Lanes(group.map(|i| table[2 * i + 1]))))
+			});
+			let at_zero = a.0.times(b.0).plus(c.0.times(f.0).scale(&alpha));
+			at_zero.add_times(w, &mut acc[0]);
+			let at_x = |(lo, slope): (Lanes, Lanes)| lo.plus(slope.scale(&x_node));
+			let at_x_node = at_x(a).times(at_x(b)).plus(at_x(c).times(at_x(f)).scale(&alpha));
+			at_x_node.add_times(w, &mut acc[1]);
+		}
+		acc.map(|wide| Lanes::reduce(wide).0.iter().fold(Ext::zero(), |sum, v| sum.add(v)))
+	}
+
 	/// `Σ_i values_i · weights_i`.
 	pub(crate) fn dot(values: &[Ext], weights: &[Ext]) -> Ext {
 		values.iter().zip(weights).fold(Ext::zero(), |acc, (v, w)| acc.add(&v.fast_mul(w)))
@@ -318,16 +353,21 @@ pub(crate) mod prover {
 		for (k, &coordinate) in point.iter().enumerate() {
 			// q(X) = Σ_x' eq(p_(>k), x') · f(ς, X, x'), at 0 and x.
 			let weights = eq_table(&point[k + 1..]);
-			let mut q = [Ext::zero(); 2];
-			for (i, w) in weights.iter().enumerate() {
-				let pair = |t: &[Ext]| (t[2 * i], t[2 * i].add(&t[2 * i + 1]));
-				let tables = [pair(&s0), pair(&s1), pair(&r0), pair(&r1)];
-				for (slot, x) in q.iter_mut().zip([Ext::zero(), x_node]) {
-					let [a, b, c, f] = tables.map(|(lo, diff)| lo.add(&x.fast_mul(&diff)));
-					let value = a.fast_mul(&b).add(&alpha.fast_mul(&c.fast_mul(&f)));
-					*slot = slot.add(&w.fast_mul(&value));
-				}
-			}
+			let tables = [&s0[..], &s1[..], &r0[..], &r1[..]];
+			let sums = |pairs: core::ops::Range<usize>| round_sums(tables, &weights, pairs, alpha, x_node);
+			// With feature `parallel`, chunks of pairs on every core (a sum is a XOR: the same
+			// bits whatever the split).
+			#[cfg(feature = "parallel")]
+			let q = {
+				use rayon::prelude::*;
+				let starts: Vec<usize> = (0..weights.len()).step_by(PAIRS_PER_TASK).collect();
+				starts
+					.into_par_iter()
+					.map(|start| sums(start..(start + PAIRS_PER_TASK).min(weights.len())))
+					.reduce(|| [Ext::zero(); 2], |a, b| [a[0].add(&b[0]), a[1].add(&b[1])])
+			};
+			#[cfg(not(feature = "parallel"))]
+			let q = sums(0..weights.len());
 			transcript.absorb_exts(b"zc/bus/round", &q);
 			rounds.push(q.map(|e| e.poly().value()));
 			let x = transcript.challenge();
