@@ -536,8 +536,15 @@ fn leaves<A: Air + Sync>(
 				Some(forms) => {
 					for (value, input) in inputs.iter_mut().zip(forms.inputs()) {
 						*value = match *input {
-							Input::Cur(k) => {
-								Lanes(lanes.map(|i| trace.get(k as usize).map_or(Ext::zero(), |c| embed(c[i]))))
+							Input::Cur(k) => match trace.get(k as usize) {
+								Some(column) => {
+									let mut value = zero;
+									for (lane, &i) in value.0.iter_mut().zip(&lanes) {
+										*lane = embed(column[i]);
+									}
+									value
+								},
+								None => zero,
 							},
 							Input::Selector(s) => selectors[s as usize],
 							Input::IndexBit(b) => index_bit(b),
