@@ -973,6 +973,30 @@ mod tests {
 		}
 	}
 
+	/// The first fold of the stacked values is each pair's `f_0 + r (f_0 + f_1)`, for values 0, 1
+	/// and others, whatever the length (an odd last value is dropped and a zero appended to an
+	/// odd count of pairs, as [`even`] does), on every core or one.
+	#[test]
+	fn the_base_fold_is_each_pairs_fold() {
+		let r = Ext::from_value(0x1234_5678_9abc_def0_0fed_cba9_8765_4321);
+		for len in [0usize, 1, 2, 6, 16, 33, 100, 1 << 17] {
+			let values: Vec<Base> = (0..len as u32)
+				.map(|i| Base::from_value(if i % 3 == 0 { i.wrapping_mul(2654435761) } else { (i / 3) & 1 }))
+				.collect();
+			let mut want: Vec<Ext> = values
+				.chunks_exact(2)
+				.map(|p| {
+					let (f0, f1) = (Ext::from(p[0]), Ext::from(p[1]));
+					f0.add(&crate::field::mul(&r, &f0.add(&f1)))
+				})
+				.collect();
+			if want.len() % 2 == 1 && want.len() > 1 {
+				want.push(Ext::zero());
+			}
+			assert_eq!(fold_base_prefix(&values, r), want, "{len} values");
+		}
+	}
+
 	/// A committed matrix nonzero in a row past the polynomials (a row the combined row does
 	/// not send and the verifier takes as zero) fails the column check. Values past the
 	/// polynomials inside the last row they reach are not bound: no claim weighs them and the
