@@ -550,7 +550,9 @@ pub mod testing {
 	use agentic_pcs::field::FastMul;
 	use alloc::{vec, vec::Vec};
 
-	fn rng_ext(state: &mut u64) -> Ext {
+	/// A random value of `E` from `state` (a linear congruential step, twice): the testing
+	/// modules' draws.
+	pub(crate) fn rng_ext(state: &mut u64) -> Ext {
 		let mut next = || {
 			*state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
 			*state

@@ -330,17 +330,10 @@ impl BoundInteractions {
 #[cfg(any(test, feature = "test-utils"))]
 pub mod testing {
 	use super::{input_values, BoundInteractions, InteractionForms};
+	use crate::circuit::testing::rng_ext;
 	use crate::MAX_INDEX_BIT;
 	use crate::{bus_leaf, bus_leaves, interaction_parts, Air, Direction, Ext, Lanes, Selector, Values};
 	use alloc::vec::Vec;
-
-	fn rng_ext(state: &mut u64) -> Ext {
-		let mut next = || {
-			*state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-			*state
-		};
-		Ext::from_value(((next() as u128) << 64) | next() as u128)
-	}
 
 	/// Asserts that `air`'s interaction forms, bound to random challenges, give the parts
 	/// [`interaction_parts`] gives and, by [`BoundInteractions::products`], the leaves

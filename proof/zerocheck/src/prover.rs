@@ -1111,6 +1111,16 @@ impl<A: Air + Sync> Round<'_, A> {
 		Ok(eta.fast_mul(&reduce_wide(s)).add(&eta_r.fast_mul(&reduce_wide(r))))
 	}
 
+	/// The [`LANES`] pairs from `start` of `pairs` (lanes past the range's end repeat its last
+	/// pair) and their `eq` weights (0 in those lanes: their points are not added).
+	#[inline(always)]
+	fn group(&self, pairs: &core::ops::Range<usize>, start: usize) -> ([usize; LANES], [Ext; LANES]) {
+		let count = LANES.min(pairs.end - start);
+		let group: [usize; LANES] = core::array::from_fn(|l| start + l.min(count - 1));
+		let eq = core::array::from_fn(|l| if l < count { self.weights[group[l]] } else { Ext::zero() });
+		(group, eq)
+	}
+
 	/// The constraints' part `eq(τ_(>k), i) Q` at the points (pair `i`, node) for the pairs
 	/// `pairs` and the nodes `nodes`, added to `sums.q` and `sums.constraints`: by the AIR's
 	/// [`Circuit`], [`LANES`] pairs at a time, its row steps at the pairs' two rows, then at each
@@ -1139,11 +1149,7 @@ impl<A: Air + Sync> Round<'_, A> {
 		let mut lines = PairLines::new(frontier.len(), highest);
 		let mut wide = vec![eight::Wide::ZERO; self.nodes.len()];
 		for start in pairs.clone().step_by(LANES) {
-			let count = LANES.min(pairs.end - start);
-			// Lanes past the last pair repeat it; their points are not added (weight 0).
-			let group: [usize; LANES] = core::array::from_fn(|l| start + l.min(count - 1));
-			let eq: [Ext; LANES] =
-				core::array::from_fn(|l| if l < count { self.weights[group[l]] } else { Ext::zero() });
+			let (group, eq) = self.group(&pairs, start);
 			for &(table, slot) in &inputs {
 				// The next group's rows (the groups of a range follow each other).
 				table.prefetch(2 * (group[0] + LANES));
@@ -1162,7 +1168,7 @@ impl<A: Air + Sync> Round<'_, A> {
 			}
 		}
 		for &node in nodes {
-			let total = wide[node].reduce().iter().fold(Ext::zero(), |acc, v| acc.add(v));
+			let total = lanes_total(&wide[node]);
 			sums.q[node] = sums.q[node].add(&total);
 			sums.constraints[node] = sums.constraints[node].add(&total);
 		}
@@ -1214,11 +1220,7 @@ impl<A: Air + Sync> Round<'_, A> {
 		let (mut wide_q, mut wide_constraints) =
 			(vec![eight::Wide::ZERO; self.nodes.len()], vec![eight::Wide::ZERO; self.nodes.len()]);
 		for start in pairs.clone().step_by(LANES) {
-			let count = LANES.min(pairs.end - start);
-			// Lanes past the last pair repeat it; their points are not added (weight 0).
-			let group: [usize; LANES] = core::array::from_fn(|l| start + l.min(count - 1));
-			let weights: [Ext; LANES] =
-				core::array::from_fn(|l| if l < count { self.weights[group[l]] } else { Ext::zero() });
+			let (group, weights) = self.group(&pairs, start);
 			lines.load(&tables, &group);
 			for &node in nodes {
 				// The tables in the order of `tables`.
@@ -1261,10 +1263,9 @@ impl<A: Air + Sync> Round<'_, A> {
 				}
 			}
 		}
-		let total = |wide: &eight::Wide| wide.reduce().iter().fold(Ext::zero(), |acc, v| acc.add(v));
 		for &node in nodes {
-			sums.q[node] = sums.q[node].add(&total(&wide_q[node]));
-			sums.constraints[node] = sums.constraints[node].add(&total(&wide_constraints[node]));
+			sums.q[node] = sums.q[node].add(&lanes_total(&wide_q[node]));
+			sums.constraints[node] = sums.constraints[node].add(&lanes_total(&wide_constraints[node]));
 		}
 		Ok(())
 	}
@@ -1402,11 +1403,7 @@ impl<A: Air + Sync> Round<'_, A> {
 		let mut lines = PairLines::new(2 * self.info.interactions.len() + 1, highest);
 		let mut wide = vec![eight::Wide::ZERO; self.nodes.len()];
 		for start in pairs.clone().step_by(LANES) {
-			let count = LANES.min(pairs.end - start);
-			// Lanes past the last pair repeat it; their points are not added (weight 0).
-			let group: [usize; LANES] = core::array::from_fn(|l| start + l.min(count - 1));
-			let eq: [Ext; LANES] =
-				core::array::from_fn(|l| if l < count { self.weights[group[l]] } else { Ext::zero() });
+			let (group, eq) = self.group(&pairs, start);
 			for ((lo, hi), table) in lo.iter_mut().zip(hi.iter_mut()).zip(&tables) {
 				// The next group's rows (the groups of a range follow each other).
 				table.prefetch(2 * (group[0] + LANES));
@@ -1432,11 +1429,15 @@ impl<A: Air + Sync> Round<'_, A> {
 			}
 		}
 		for &node in nodes {
-			let total = wide[node].reduce().iter().fold(Ext::zero(), |acc, v| acc.add(v));
-			sums.q[node] = sums.q[node].add(&total);
+			sums.q[node] = sums.q[node].add(&lanes_total(&wide[node]));
 		}
 		Ok(())
 	}
+}
+
+/// The sum of a node's lanes, reduced.
+fn lanes_total(wide: &eight::Wide) -> Ext {
+	wide.reduce().iter().fold(Ext::zero(), |acc, v| acc.add(v))
 }
 
 /// `η S + η' R`.
