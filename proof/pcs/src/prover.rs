@@ -649,6 +649,14 @@ fn reduce(
 	let mut sumcheck = Vec::with_capacity(total_vars);
 	let mut point = Vec::with_capacity(total_vars);
 	let mut polys: Vec<Vec<Ext>> = Vec::new();
+	// Each F_g bound in its `w` lowest variables, the column index within a row, to the point's
+	// low part `s_lo`: F_g's rows' values there, `Σ_j eq(s_lo, j) F_g[i · 2^w + j]`, the terms of
+	// the combined row. The sumcheck's folds compute them on the way (kept after round `w`).
+	let (log_width, used_rows) = (layout.log_leaf_width as usize, layout.used_rows());
+	let mut rows_at_s_lo: Vec<Vec<Ext>> = match log_width {
+		0 => committed.iter().map(|c| c.stacked[..used_rows].iter().map(|&v| Ext::from(v)).collect()).collect(),
+		_ => Vec::new(),
+	};
 	for round in 0..total_vars {
 		// h(1) is not sent: the verifier takes it from the running claim.
 		let (h0, h2) = match (&weights, round) {
@@ -670,6 +678,10 @@ fn reduce(
 				fold_prefix_in_place(f, r);
 			}
 		}
+		if round + 1 == log_width {
+			// A folded prefix holds at least `⌈used / 2^w⌉` values (each fold keeps ⌈len / 2⌉).
+			rows_at_s_lo = polys.iter().map(|f| f[..used_rows].to_vec()).collect();
+		}
 		match &mut weights {
 			Weights::Claims(w) => w.fold(r),
 			Weights::Dense(w) => {
@@ -686,23 +698,13 @@ fn reduce(
 	};
 	transcript.absorb_exts(b"pcs/evaluations", &evaluations);
 
-	// The combined row at the low part of the point, over the rows the polynomials take up.
+	// The combined row at the low part of the point, over the rows the polynomials take up:
+	// `Σ_g γ_g` of each F_g's rows' values at `s_lo`.
 	let gammas: Vec<Ext> = committed.iter().map(|_| transcript.challenge()).collect();
-	let s_lo = &point[..layout.log_leaf_width as usize];
-	let used = layout.used_rows() << layout.log_leaf_width;
-	let mut combined_row = vec![Ext::zero(); layout.used_rows()];
-	let eq = crate::eq_table(s_lo);
-	for (c, gamma) in committed.iter().zip(&gammas) {
-		let rows = &c.stacked[..used];
-		#[cfg(feature = "parallel")]
-		let row_values: Vec<Ext> = {
-			use rayon::prelude::*;
-			rows.par_chunks_exact(eq.len()).map(|row| dot_base(row, &eq)).collect()
-		};
-		#[cfg(not(feature = "parallel"))]
-		let row_values: Vec<Ext> = rows.chunks_exact(eq.len()).map(|row| dot_base(row, &eq)).collect();
-		for (acc, v) in combined_row.iter_mut().zip(row_values) {
-			*acc = acc.add(&gamma.fast_mul(&v));
+	let mut combined_row = vec![Ext::zero(); used_rows];
+	for (rows, gamma) in rows_at_s_lo.iter().zip(&gammas) {
+		for (acc, v) in combined_row.iter_mut().zip(rows) {
+			*acc = acc.add(&gamma.fast_mul(v));
 		}
 	}
 	Ok(Reduced { layout, sumcheck, point, evaluations, gammas, combined_row })
@@ -970,6 +972,61 @@ mod tests {
 				}
 			});
 			assert!(verdict.is_err(), "level {level}: two rows changed, the value at s_hi kept");
+		}
+	}
+
+	/// The combined row the batching sumcheck leaves (each commitment's values bound in their
+	/// `w` lowest variables, kept after round `w`) is its definition, `Σ_g γ_g Σ_j eq(s_lo, j)
+	/// F_g[i · 2^w + j]` over the used rows: for leaves of one value, of every value, and in
+	/// between, stacks that fill their rows or end inside one (the folded prefix is shorter than
+	/// the table), one commitment or two.
+	#[test]
+	fn the_combined_row_is_each_rows_value_at_the_low_point() {
+		let poly = |n: u8, salt: u32| -> Vec<Base> {
+			(0..1u32 << n).map(|i| Base::from_value(i.wrapping_mul(2654435761) ^ salt)).collect()
+		};
+		for (log_leaf_width, sizes) in
+			[(0u8, vec![5u8]), (2, vec![6, 3]), (3, vec![7, 4, 0]), (4, vec![4]), (3, vec![9, 5, 5, 1])]
+		{
+			let params = Params { log_leaf_width, num_queries: 4, grinding_bits: 0 };
+			for commitments in [1usize, 2] {
+				let committed: Vec<Committed> = (0..commitments as u32)
+					.map(|c| {
+						let polys: Vec<Vec<Base>> =
+							sizes.iter().enumerate().map(|(j, &n)| poly(n, 77 * c + j as u32)).collect();
+						commit(&params, &polys.iter().map(|p| &p[..]).collect::<Vec<_>>()).unwrap()
+					})
+					.collect();
+				let point: Vec<Ext> =
+					(0..sizes[0] as u128).map(|i| Ext::from_value(0x9e37_79b9_7f4a_7c15 * (i + 5))).collect();
+				let claims: Vec<Claim> = (0..commitments as u32)
+					.flat_map(|c| {
+						let (committed, point) = (&committed[c as usize], &point);
+						sizes.iter().enumerate().map(move |(j, &n)| {
+							let point = point[..n as usize].to_vec();
+							let value = committed.evaluate(j as u32, ClaimKind::Eq, &point);
+							Claim { commitment: c, poly: j as u32, kind: ClaimKind::Eq, point, value }
+						})
+					})
+					.collect();
+				let refs: Vec<&Committed> = committed.iter().collect();
+				let reduced =
+					reduce(&params, &refs, &claims, Level::First, None, &mut Transcript::new(b"test")).unwrap();
+				let layout = &reduced.layout;
+				let eq = crate::eq_table(&reduced.point[..layout.log_leaf_width as usize]);
+				let want: Vec<Ext> = (0..layout.used_rows())
+					.map(|i| {
+						committed.iter().zip(&reduced.gammas).fold(Ext::zero(), |acc, (c, gamma)| {
+							let row = &c.stacked[i * eq.len()..(i + 1) * eq.len()];
+							acc.add(&gamma.fast_mul(&dot_base(row, &eq)))
+						})
+					})
+					.collect();
+				assert_eq!(
+					reduced.combined_row, want,
+					"2^{log_leaf_width} wide, sizes {sizes:?}, {commitments} commitments"
+				);
+			}
 		}
 	}
 

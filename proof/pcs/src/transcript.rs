@@ -118,9 +118,25 @@ impl Transcript {
 	}
 
 	/// The least nonce that proves `bits` bits of work on the current state: about `2^bits`
-	/// hashes (the layout caps `bits` at [`crate::MAX_GRINDING_BITS`]).
+	/// hashes (the layout caps `bits` at [`crate::MAX_GRINDING_BITS`]). With feature `parallel`,
+	/// blocks of [`GRIND_BLOCK`] nonces in turn, each split across every core, the first in the
+	/// block that has one: the same nonce.
 	#[cfg(feature = "prover")]
 	pub(crate) fn grind(&self, bits: u8) -> u64 {
+		#[cfg(feature = "parallel")]
+		{
+			use rayon::prelude::*;
+			let mut start = 0u64;
+			while start < u64::MAX {
+				let end = start.saturating_add(GRIND_BLOCK);
+				if let Some(nonce) = (start..end).into_par_iter().find_first(|&nonce| self.proves_work(bits, nonce)) {
+					return nonce;
+				}
+				start = end;
+			}
+			u64::MAX
+		}
+		#[cfg(not(feature = "parallel"))]
 		(0..=u64::MAX).find(|&nonce| self.proves_work(bits, nonce)).unwrap_or(u64::MAX)
 	}
 
@@ -159,6 +175,11 @@ impl Transcript {
 		picked
 	}
 }
+
+/// Nonces a parallel [`Transcript::grind`] tries at a time (a few milliseconds of hashing,
+/// against the 2^16 a level's 16 bits take on average).
+#[cfg(feature = "parallel")]
+const GRIND_BLOCK: u64 = 1 << 12;
 
 #[cfg(test)]
 mod tests {
