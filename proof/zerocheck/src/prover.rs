@@ -406,11 +406,20 @@ impl<'a> Table<'a> {
 			Table::Ext(values) => fold_pairs(values, &r),
 			&mut Table::Base { column, offset } => *self = Table::Folded { column, offset, r },
 			// Bound to its first challenge already (read by `pair_values`), now to `r`.
-			Table::Folded { column, .. } => {
+			&mut Table::Folded { column, offset, r: first } => {
 				let half = column.len() / 4;
 				let whole = half - half % eight::EIGHT;
 				let mut folded = Vec::with_capacity(half);
+				let bits = BitsFold::new(first, r);
 				for i in (0..whole).step_by(eight::EIGHT) {
+					// Rows `4i ..` of the `B` table, all there: where they are 0s and 1s, each
+					// value is the table's entry for its four bits.
+					if let Some(rows) = column.get(4 * i + offset..4 * (i + eight::EIGHT) + offset) {
+						if rows.iter().fold(0, |acc, v| acc | v.poly().value()) >> 1 == 0 {
+							folded.extend(rows.chunks_exact(4).map(|four| bits.of(four)));
+							continue;
+						}
+					}
 					let (mut lo, mut hi) = (Lanes::splat(Ext::zero()), Lanes::splat(Ext::zero()));
 					self.pair_values(&core::array::from_fn(|l| i + l), &mut lo, &mut hi);
 					let slopes: [Ext; eight::EIGHT] = core::array::from_fn(|l| hi.0[l].add(&lo.0[l]));
@@ -424,6 +433,29 @@ impl<'a> Table<'a> {
 				*self = Table::Ext(folded);
 			},
 		}
+	}
+}
+
+/// A [`Table::Folded`] bound to `r` too, where its `B` rows are 0s and 1s: row `m` is
+/// `Σ_t c_t b(4m + t)` with `c = ((1 + r₀)(1 + r), r₀ (1 + r), (1 + r₀) r, r₀ r)`, so one of
+/// sixteen sums of the `c_t`, chosen by the four bits.
+struct BitsFold([Ext; 16]);
+
+impl BitsFold {
+	/// The sums for the first challenge `first` and the second `r`.
+	fn new(first: Ext, r: Ext) -> BitsFold {
+		let (one_first, one_r) = (Ext::one().add(&first), Ext::one().add(&r));
+		let c = [one_first.fast_mul(&one_r), first.fast_mul(&one_r), one_first.fast_mul(&r), first.fast_mul(&r)];
+		BitsFold(core::array::from_fn(|p| {
+			(0..4).filter(|t| p >> t & 1 == 1).fold(Ext::zero(), |acc, t| acc.add(&c[t]))
+		}))
+	}
+
+	/// The folded value of four rows that are each 0 or 1.
+	#[inline(always)]
+	fn of(&self, four: &[Base]) -> Ext {
+		let bit = |t: usize| (four[t].poly().value() as usize) << t;
+		self.0[bit(0) | bit(1) | bit(2) | bit(3)]
 	}
 }
 
