@@ -6,7 +6,7 @@ use crate::{
 	field::{dot_base, Coords, FastMul, Subfield},
 	hash::RowHashes,
 	layout::{tensor_table, Layout},
-	merkle::{leaf, MerkleTree},
+	merkle::{leaves, MerkleTree},
 	recursion::{next_level, row_claims, row_polynomial},
 	verifier::{absorb_statement, Level},
 	Base, Claim, ClaimKind, Commitment, CommittedLevel, Ext, LeafOpening, OpeningProof, Params, PcsError,
@@ -137,11 +137,26 @@ pub fn commit(params: &Params, polys: &[&[Base]]) -> Result<Committed, PcsError>
 /// Commits to `polys` in `layout` (theirs: the caller made it from their sizes).
 fn commit_in(layout: Layout, polys: &[&[Base]]) -> Result<Committed, PcsError> {
 	let num_vars = layout.num_vars.iter().map(|&n| n as u8).collect();
-	let mut stacked = vec![Base::zero(); layout.rows() << layout.log_leaf_width];
-	for (j, poly) in polys.iter().enumerate() {
+	// Zeroed by the allocator: the pages are mapped where the polynomials are copied, on every
+	// core with `parallel`, and past them as they are read.
+	let mut stacked: Vec<Base> = bytemuck::zeroed_vec(layout.rows() << layout.log_leaf_width);
+	// Each polynomial's place, in the order of the stack (no two overlap).
+	let mut order: Vec<usize> = (0..polys.len()).collect();
+	order.sort_by_key(|&j| layout.stacked_index(j as u32, 0));
+	let (mut places, mut rest, mut taken) = (Vec::with_capacity(polys.len()), &mut stacked[..], 0);
+	for j in order {
 		let start = layout.stacked_index(j as u32, 0);
-		stacked[start..start + poly.len()].copy_from_slice(poly);
+		let (place, after) = core::mem::take(&mut rest)[start - taken..].split_at_mut(polys[j].len());
+		places.push((place, polys[j]));
+		(rest, taken) = (after, start + polys[j].len());
 	}
+	#[cfg(feature = "parallel")]
+	{
+		use rayon::prelude::*;
+		places.into_par_iter().for_each(|(place, poly)| place.copy_from_slice(poly));
+	}
+	#[cfg(not(feature = "parallel"))]
+	places.into_iter().for_each(|(place, poly)| place.copy_from_slice(poly));
 	let code = base_code(layout.log_rows);
 	let tree = encode(&layout, &stacked, &code);
 	Ok(Committed {
@@ -167,7 +182,9 @@ fn encode(layout: &Layout, stacked: &[Base], code: &ReedSolomon<Base>) -> Merkle
 	let width = layout.leaf_width();
 	let rows = code.block_length();
 	let mut hashes = RowHashes::new(rows, width);
-	let mut strip = Vec::new();
+	// Zeroed by the allocator, as large as the widest strip: its pages are mapped where the
+	// strip is first written, on every core with `parallel`.
+	let mut strip: Vec<Base> = bytemuck::zeroed_vec(rows * STRIP_COLUMNS.max(16).min(width));
 	let digests = loop {
 		let (start, end) = (hashes.hashed(), hashes.strip_end(STRIP_COLUMNS));
 		// The strip's message in the first rows; the rows below are the code's zero padding,
@@ -188,14 +205,7 @@ fn encode(layout: &Layout, stacked: &[Base], code: &ReedSolomon<Base>) -> Merkle
 		hashes.absorb(&strip, end);
 	};
 	drop(strip);
-	#[cfg(feature = "parallel")]
-	let leaves = {
-		use rayon::prelude::*;
-		digests.par_iter().map(leaf).collect()
-	};
-	#[cfg(not(feature = "parallel"))]
-	let leaves = digests.iter().map(leaf).collect();
-	MerkleTree::new(leaves)
+	MerkleTree::new(leaves(&digests))
 }
 
 /// The columns of a strip of the committed matrix that [`encode`] encodes at once: 16 values

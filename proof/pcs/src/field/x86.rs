@@ -30,6 +30,25 @@ pub(crate) fn has_clmul() -> bool {
 	}
 }
 
+/// Whether this CPU has AVX-512's foundation (sixteen 32-bit lanes: the provers' hashes of
+/// many short messages at once), and the operating system saves its registers.
+#[cfg(feature = "prover")]
+#[inline(always)]
+pub(crate) fn has_avx512f() -> bool {
+	#[cfg(target_feature = "avx512f")]
+	{
+		true
+	}
+	#[cfg(all(not(target_feature = "avx512f"), feature = "std"))]
+	{
+		std::is_x86_feature_detected!("avx512f")
+	}
+	#[cfg(all(not(target_feature = "avx512f"), not(feature = "std")))]
+	{
+		false
+	}
+}
+
 /// Whether this CPU has AVX-512 (the foundation and the byte and word instructions, whose
 /// 128-bit lane byte shifts the reduction uses) and `vpclmulqdq`, four carry-less multiplies in
 /// one instruction on 512-bit registers, and the operating system saves those registers.
