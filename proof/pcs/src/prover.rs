@@ -134,12 +134,19 @@ pub fn commit(params: &Params, polys: &[&[Base]]) -> Result<Committed, PcsError>
 	commit_in(Layout::new(params, &num_vars)?, polys)
 }
 
+/// `len` zero values, zeroed by the allocator: the pages are mapped where they are first
+/// written (on the cores that write them, where that is done in parallel) instead of all at
+/// once by one thread filling them; those never written read as zero.
+pub fn zeroed_values(len: usize) -> Vec<Base> {
+	bytemuck::zeroed_vec(len)
+}
+
 /// Commits to `polys` in `layout` (theirs: the caller made it from their sizes).
 fn commit_in(layout: Layout, polys: &[&[Base]]) -> Result<Committed, PcsError> {
 	let num_vars = layout.num_vars.iter().map(|&n| n as u8).collect();
 	// Zeroed by the allocator: the pages are mapped where the polynomials are copied, on every
 	// core with `parallel`, and past them as they are read.
-	let mut stacked: Vec<Base> = bytemuck::zeroed_vec(layout.rows() << layout.log_leaf_width);
+	let mut stacked = zeroed_values(layout.rows() << layout.log_leaf_width);
 	// Each polynomial's place, in the order of the stack (no two overlap).
 	let mut order: Vec<usize> = (0..polys.len()).collect();
 	order.sort_by_key(|&j| layout.stacked_index(j as u32, 0));
@@ -184,7 +191,7 @@ fn encode(layout: &Layout, stacked: &[Base], code: &ReedSolomon<Base>) -> Merkle
 	let mut hashes = RowHashes::new(rows, width);
 	// Zeroed by the allocator, as large as the widest strip: its pages are mapped where the
 	// strip is first written, on every core with `parallel`.
-	let mut strip: Vec<Base> = bytemuck::zeroed_vec(rows * STRIP_COLUMNS.max(16).min(width));
+	let mut strip = zeroed_values(rows * STRIP_COLUMNS.max(16).min(width));
 	let digests = loop {
 		let (start, end) = (hashes.hashed(), hashes.strip_end(STRIP_COLUMNS));
 		// The strip's message in the first rows; the rows below are the code's zero padding,

@@ -79,8 +79,9 @@ const CHUNK_ROWS: usize = 4;
 
 /// The columns of a table of `rows` rows whose first rows are `items`' (`row_values` of each,
 /// as long as `padding_row`) and the others `padding_row`: the padding row's values are
-/// computed once (every column starts as them), and with feature `parallel` the items' rows
-/// are computed in chunks on every core.
+/// computed once, and with feature `parallel` the rows are written in chunks on every core
+/// (the columns zeroed by the allocator, so that their pages are mapped there too, and a
+/// padding value of 0 is not written at all).
 pub(crate) fn columns_of_rows<T: Sync>(
 	items: &[T],
 	rows: usize,
@@ -89,11 +90,11 @@ pub(crate) fn columns_of_rows<T: Sync>(
 ) -> Vec<Vec<Base>> {
 	assert!(items.len() <= rows, "more items than rows");
 	let width = padding_row.len();
-	let mut columns: Vec<Vec<Base>> = padding_row.into_iter().map(|value| vec![value; rows]).collect();
+	let mut columns: Vec<Vec<Base>> = (0..width).map(|_| zeroed_column(rows)).collect();
 	// Per chunk of rows, every column's part of it.
 	let mut chunks: Vec<Vec<&mut [Base]>> = Vec::new();
 	for column in columns.iter_mut() {
-		for (k, part) in column[..items.len()].chunks_mut(CHUNK_ROWS).enumerate() {
+		for (k, part) in column.chunks_mut(CHUNK_ROWS).enumerate() {
 			if k == chunks.len() {
 				chunks.push(Vec::with_capacity(width));
 			}
@@ -101,11 +102,18 @@ pub(crate) fn columns_of_rows<T: Sync>(
 		}
 	}
 	let fill = |(k, mut parts): (usize, Vec<&mut [Base]>)| {
-		for (r, item) in items[k * CHUNK_ROWS..].iter().take(CHUNK_ROWS).enumerate() {
+		let items = items.get(k * CHUNK_ROWS..).unwrap_or_default();
+		let (first, here) = (items.len().min(CHUNK_ROWS), parts.first().map_or(0, |part| part.len()));
+		for (r, item) in items[..first].iter().enumerate() {
 			let values = row_values(item);
 			assert_eq!(values.len(), width, "every row as long as the padding row");
 			for (part, value) in parts.iter_mut().zip(values) {
 				part[r] = value;
+			}
+		}
+		for (part, &value) in parts.iter_mut().zip(&padding_row) {
+			if value != Base::zero() {
+				part[first..here].fill(value);
 			}
 		}
 	};
@@ -119,20 +127,31 @@ pub(crate) fn columns_of_rows<T: Sync>(
 	columns
 }
 
+/// `rows` zeros: with feature `prover`, zeroed by the allocator
+/// (`agentic_zerocheck::prover::zeroed_values`: no page mapped before it is written).
+fn zeroed_column(rows: usize) -> Vec<Base> {
+	#[cfg(feature = "prover")]
+	return agentic_zerocheck::prover::zeroed_values(rows);
+	#[cfg(not(feature = "prover"))]
+	vec![Base::zero(); rows]
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
 
-	/// The columns are the rows' values, row by row, and the padding row's below them, for
-	/// no item, one, and counts around the chunk of rows (with and without feature
+	/// The columns are the rows' values, row by row, and the padding row's below them (a 0
+	/// among its values, which is not written), for no item, one, and counts around the chunk
+	/// of rows, in tables with chunks of padding alone or not (with and without feature
 	/// `parallel`, whichever the test build has).
 	#[test]
 	fn columns_hold_each_rows_values_in_every_chunk() {
 		let row_values = |&i: &u32| (0..3).map(|c| Base::from_value(i * 10 + c)).collect::<Vec<_>>();
-		let padding = vec![Base::from_value(7), Base::from_value(8), Base::from_value(9)];
-		for count in [0usize, 1, CHUNK_ROWS - 1, CHUNK_ROWS, CHUNK_ROWS + 1, 2 * CHUNK_ROWS + 3] {
+		let padding = vec![Base::from_value(7), Base::zero(), Base::from_value(9)];
+		let counts = [0usize, 1, CHUNK_ROWS - 1, CHUNK_ROWS, CHUNK_ROWS + 1, 2 * CHUNK_ROWS + 3];
+		for (count, spare) in counts.into_iter().flat_map(|count| [(count, 1), (count, 4 * CHUNK_ROWS)]) {
 			let items: Vec<u32> = (1..=count as u32).collect();
-			let rows = (count + 1).next_power_of_two();
+			let rows = (count + spare).next_power_of_two();
 			let columns = columns_of_rows(&items, rows, padding.clone(), row_values);
 			assert_eq!(columns.len(), 3);
 			for (c, column) in columns.iter().enumerate() {

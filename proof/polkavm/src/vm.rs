@@ -648,7 +648,8 @@ mod prover {
 		use columns::*;
 		let r = rows.len();
 		let height = 1usize << num_vars(r as u64);
-		let mut t = vec![vec![Base::zero(); height]; WIDTH];
+		// Zeroed by the allocator: the pages are mapped as the rows are written.
+		let mut t: Vec<Vec<Base>> = (0..WIDTH).map(|_| agentic_zerocheck::prover::zeroed_values(height)).collect();
 		let word = |v: u64, w: usize| Base::from_value((v >> (32 * w)) as u32);
 		let mut program_reads = BTreeMap::new();
 		let mut jump_reads = BTreeMap::new();

@@ -15,6 +15,7 @@ use agentic_air::{
 	interactions::{BoundInteractions, InteractionForms},
 	Air, AirInfo, BinaryFieldElement, Direction, Lanes, Point, Selector, Values, LANES, MAX_INDEX_BIT,
 };
+pub use agentic_pcs::prover::zeroed_values;
 use agentic_pcs::{
 	field::{eight, fold_pairs, mul_wide, reduce_wide, FastMul},
 	prover::{commit, open_recursive, Committed},
