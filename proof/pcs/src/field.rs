@@ -241,6 +241,26 @@ pub fn fold_pairs(values: &mut Vec<Ext>, r: &Ext) {
 	values.truncate(half);
 }
 
+/// [`fold_pairs`] of `values`, each lifted to `E` by `lift`, into `out` (one entry per pair: half
+/// as many as `values`, whose odd last value is dropped), eight pairs at a time.
+#[cfg(feature = "prover")]
+pub(crate) fn fold_pairs_into<T: Copy>(values: &[T], out: &mut [Ext], r: &Ext, lift: impl Fn(T) -> Ext) {
+	debug_assert_eq!(out.len(), values.len() / 2);
+	let (mut groups, mut pairs) = (out.chunks_exact_mut(eight::EIGHT), values.chunks_exact(2 * eight::EIGHT));
+	for (group, pairs) in (&mut groups).zip(&mut pairs) {
+		let lo: [Ext; eight::EIGHT] = core::array::from_fn(|l| lift(pairs[2 * l]));
+		let slopes: [Ext; eight::EIGHT] = core::array::from_fn(|l| lift(pairs[2 * l + 1]).add(&lo[l]));
+		let scaled = eight::scale(&slopes, r);
+		for (entry, (lo, scaled)) in group.iter_mut().zip(lo.iter().zip(&scaled)) {
+			*entry = lo.add(scaled);
+		}
+	}
+	for (entry, pair) in groups.into_remainder().iter_mut().zip(pairs.remainder().chunks_exact(2)) {
+		let (lo, hi) = (lift(pair[0]), lift(pair[1]));
+		*entry = lo.add(&mul(r, &hi.add(&lo)));
+	}
+}
+
 /// `Σ_j ι(values_j) · weights_j` over the shorter of the two, by bit slices: with `x^t` the
 /// base-field element whose value is `1 << t`, the sum is `Σ_t ι(x^t) · S_t` where `S_t` adds
 /// the weights whose value has bit `t` set. That is XORs and 32 multiplications, whatever the

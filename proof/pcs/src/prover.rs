@@ -220,7 +220,7 @@ fn encode(layout: &Layout, stacked: &[Base], code: &ReedSolomon<Base>) -> Merkle
 /// holds a quarter of the encoded matrix (as many values as the stacked polynomial).
 const STRIP_COLUMNS: usize = 16;
 
-/// Pairs per task when a batching round runs on several threads.
+/// Pairs per task when a batching round or a fold runs on several threads.
 #[cfg(feature = "parallel")]
 const PAIRS_PER_TASK: usize = 1 << 14;
 
@@ -272,6 +272,7 @@ fn round_sums<T: Copy + Sync>(f: &[T], w: &[Ext], lift: impl Fn(T) -> Ext + Sync
 /// Entry `i` of the result is computed from entries `2i` and `2i + 1`, which no earlier step has
 /// overwritten. The allocation is kept, not shrunk (shrinking would copy into a second one): the
 /// batching sumcheck's tables, the prover's largest, are folded without a second copy alive.
+/// (Folding a large table into a new one on both cores was measured slower: its pages are new.)
 fn fold_prefix_in_place(v: &mut Vec<Ext>, r: Ext) {
 	crate::field::fold_pairs(v, &r);
 	if v.len() % 2 == 1 && v.len() > 1 {
@@ -279,20 +280,22 @@ fn fold_prefix_in_place(v: &mut Vec<Ext>, r: Ext) {
 	}
 }
 
-/// [`fold_prefix_in_place`] of base-field values, into a new table of `E` values (on every
-/// core with feature `parallel`).
+/// [`fold_prefix_in_place`] of base-field values, into a new table of `E` values
+/// ([`crate::field::fold_pairs_into`], eight pairs at a time): zeroed by the allocator and
+/// written once, with feature `parallel` in chunks on every core (where its pages are mapped
+/// too).
 fn fold_base_prefix(v: &[Base], r: Ext) -> Vec<Ext> {
-	let fold = |p: &[Base]| {
-		let (f0, f1) = (Ext::from(p[0]), Ext::from(p[1]));
-		f0.add(&r.fast_mul(&f0.add(&f1)))
-	};
+	let mut folded: Vec<Ext> = bytemuck::zeroed_vec(v.len() / 2);
 	#[cfg(feature = "parallel")]
-	let folded = {
+	{
 		use rayon::prelude::*;
-		v.par_chunks_exact(2).map(fold).collect()
-	};
+		folded
+			.par_chunks_mut(PAIRS_PER_TASK)
+			.zip(v.par_chunks(2 * PAIRS_PER_TASK))
+			.for_each(|(folded, v)| crate::field::fold_pairs_into(v, folded, &r, Ext::from));
+	}
 	#[cfg(not(feature = "parallel"))]
-	let folded = v.chunks_exact(2).map(fold).collect();
+	crate::field::fold_pairs_into(v, &mut folded, &r, Ext::from);
 	even(folded)
 }
 
