@@ -14,6 +14,7 @@
 //! `b` and the operation flags; carries and results are then boolean by their equations).
 
 use agentic_air::{Air, AirBuilder, Base, BinaryFieldElement, Direction};
+use agentic_pcs::field::inv_base;
 use alloc::{vec, vec::Vec};
 
 use crate::{bus, chip};
@@ -234,9 +235,9 @@ fn row_values(op: AluOp, a: u64, b: u64) -> Vec<Base> {
 	if op == AluOp::Equal && a != b {
 		let delta = a ^ b;
 		if delta as u32 != 0 {
-			row[INV] = Base::from_value(delta as u32).inv();
+			row[INV] = inv_base(&Base::from_value(delta as u32));
 		} else {
-			row[INV + 1] = Base::from_value((delta >> 32) as u32).inv();
+			row[INV + 1] = inv_base(&Base::from_value((delta >> 32) as u32));
 		}
 	}
 	row

@@ -15,6 +15,7 @@
 //! it, and writes it back.
 
 use agentic_air::{Air, AirBuilder, Base, BinaryFieldElement, Direction, Ext, Selector};
+use agentic_pcs::field::inv_base;
 use agentic_primitives::abi::{self, HostCall};
 use alloc::{vec, vec::Vec};
 
@@ -796,7 +797,7 @@ fn call_row_values(row: Option<&CallRow>, coordinates: &agentic_air::ext::Coordi
 		out[C] = word(value, 0);
 		out[C + 1] = word(value, 1);
 		out[RHO] = rho;
-		out[RHO_INV] = rho.inv();
+		out[RHO_INV] = inv_base(&rho);
 	}
 	if row.call.moves_bytes() {
 		for (k, &(op, x, y, z)) in row.queries.iter().enumerate() {
@@ -808,7 +809,7 @@ fn call_row_values(row: Option<&CallRow>, coordinates: &agentic_air::ext::Coordi
 	out[N] = Base::from_value(row.n);
 	if row.n != 0 {
 		out[NZ] = Base::one();
-		out[NZ_INV] = Base::from_value(row.n).inv();
+		out[NZ_INV] = inv_base(&Base::from_value(row.n));
 	}
 	out[G_START] = Base::from_value(row.g_start);
 	out[P_START] = Base::from_value(row.p_start);
@@ -830,7 +831,7 @@ fn byte_row_values(row: Option<&ByteRow>) -> Vec<Base> {
 	if lo == n {
 		out[LAST] = Base::one();
 	} else {
-		out[LAST_INV] = Base::from_value(lo).add(&Base::from_value(n)).inv();
+		out[LAST_INV] = inv_base(&Base::from_value(lo).add(&Base::from_value(n)));
 	}
 	// Padding: g = p = 0 still have the carries of 0 + 1.
 	let (g, p) = row.map_or((0, 0), |r| (r.g, r.p));

@@ -11,6 +11,7 @@
 //! final cell. Timestamps are `2^29 + i` for CPU row `i`, above the initial cells' 0.
 
 use agentic_air::{Air, AirBuilder, Base, BinaryFieldElement, Direction, Selector};
+use agentic_pcs::field::inv_base;
 use alloc::{vec, vec::Vec};
 
 use crate::{bus, chip, cpu::counter_step};
@@ -578,7 +579,7 @@ fn row_values(row: Option<&AccessRow>) -> Vec<Base> {
 		}
 		if lane.ro {
 			out[lane_col(k, lane::RHO)] = lane.rho;
-			out[lane_col(k, lane::RHO_INV)] = lane.rho.inv();
+			out[lane_col(k, lane::RHO_INV)] = inv_base(&lane.rho);
 		} else {
 			let (bits, borrows) = earlier_cells(lane.prev_ts, row.ts);
 			out[lane_col(k, lane::PREV)..][..STAMP_BITS].copy_from_slice(&bits);
@@ -592,7 +593,7 @@ fn row_values(row: Option<&AccessRow>) -> Vec<Base> {
 				out[lane_col(k, lane::IMG)] = Base::from_value(lane.old as u32);
 				out[lane_col(k, lane::IMG + 1)] = Base::from_value((lane.old >> 32) as u32);
 				out[lane_col(k, lane::RHO_IMG)] = rho;
-				out[lane_col(k, lane::RHO_IMG_INV)] = rho.inv();
+				out[lane_col(k, lane::RHO_IMG_INV)] = inv_base(&rho);
 			}
 		}
 	}

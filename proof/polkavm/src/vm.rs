@@ -327,6 +327,7 @@ mod prover {
 		shift::{self, ShiftOp},
 	};
 	use agentic_air::Ext;
+	use agentic_pcs::field::{inv_base, mul_base};
 	use agentic_primitives::abi::HostCall;
 	use alloc::collections::BTreeMap;
 
@@ -341,14 +342,14 @@ mod prover {
 		for value in values.iter() {
 			prefix.push(product);
 			if *value != Base::zero() {
-				product = product.mul(value);
+				product = mul_base(&product, value);
 			}
 		}
-		let mut inverse = product.inv();
+		let mut inverse = inv_base(&product);
 		for (value, before) in values.iter_mut().zip(prefix).rev() {
 			if *value != Base::zero() {
-				let value_inverse = inverse.mul(&before);
-				inverse = inverse.mul(value);
+				let value_inverse = mul_base(&inverse, &before);
+				inverse = mul_base(&inverse, value);
 				*value = value_inverse;
 			}
 		}
@@ -662,7 +663,7 @@ mod prover {
 		let next_rho = |rhos: &mut BTreeMap<u32, Base>, key: u32| {
 			let rho = rhos.entry(key).or_insert(Base::one());
 			let current = *rho;
-			*rho = current.mul(&counter_step());
+			*rho = mul_base(&current, &counter_step());
 			current
 		};
 		let mut cnt = Ext::one();
