@@ -72,14 +72,20 @@ impl Committed {
 		wanted.sort_unstable();
 		wanted.dedup();
 		let pass_width = COLUMNS_PER_PASS.min(width);
-		let mut matrix = vec![Base::zero(); code.block_length() * pass_width];
+		let mut matrix = zeroed_values(code.block_length() * pass_width);
 		for first in (0..width).step_by(pass_width) {
 			let count = pass_width.min(width - first);
 			// The message's rows (a narrower last pass leaves the other columns as they were:
-			// columns are encoded each on its own, and those are not read).
-			for (to, from) in matrix.chunks_exact_mut(pass_width).zip(stacked.chunks_exact(width)) {
-				to[..count].copy_from_slice(&from[first..first + count]);
+			// columns are encoded each on its own, and those are not read); with `parallel`, in
+			// chunks of rows on every core.
+			let copy = |(to, from): (&mut [Base], &[Base])| to[..count].copy_from_slice(&from[first..first + count]);
+			#[cfg(feature = "parallel")]
+			{
+				use rayon::prelude::*;
+				matrix.par_chunks_exact_mut(pass_width).zip(stacked.par_chunks_exact(width)).for_each(copy);
 			}
+			#[cfg(not(feature = "parallel"))]
+			matrix.chunks_exact_mut(pass_width).zip(stacked.chunks_exact(width)).for_each(copy);
 			encode_rows_at(code, &mut matrix, pass_width, Some(&wanted));
 			for (row, &q) in rows.iter_mut().zip(queries) {
 				row.extend_from_slice(&matrix[q * pass_width..q * pass_width + count]);
