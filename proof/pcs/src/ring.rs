@@ -67,14 +67,28 @@ pub fn pack(columns: &[&[Base]]) -> Result<Vec<Base>, PcsError> {
 	if columns.is_empty() || columns.len() > PACK || columns.iter().any(|c| c.len() != len) {
 		return Err(PcsError::BadShape("between 1 and PACK bit columns of one length"));
 	}
-	let mut packed = alloc::vec![0u32; len];
-	for (v, column) in columns.iter().enumerate() {
-		for (word, bit) in packed.iter_mut().zip(column.iter()) {
-			*word |= (bit.poly().value() & 1) << v;
+	// A chunk of the packed values at a time, kept in the first-level cache while every bit
+	// column's part of it is read (the whole packed column, read and written once per bit
+	// column, was a visible part of a proof).
+	let mut packed = Vec::with_capacity(len);
+	let mut words = [0u32; PACK_CHUNK];
+	for start in (0..len).step_by(PACK_CHUNK) {
+		let end = (start + PACK_CHUNK).min(len);
+		let words = &mut words[..end - start];
+		words.fill(0);
+		for (v, column) in columns.iter().enumerate() {
+			for (word, bit) in words.iter_mut().zip(&column[start..end]) {
+				*word |= (bit.poly().value() & 1) << v;
+			}
 		}
+		packed.extend(words.iter().map(|&word| Base::from_value(word)));
 	}
-	Ok(packed.into_iter().map(Base::from_value).collect())
+	Ok(packed)
 }
+
+/// Values [`pack`] packs at a time.
+#[cfg(feature = "prover")]
+const PACK_CHUNK: usize = 1024;
 
 /// Reduces packed claims to one [`ClaimKind::Packed`] claim each, the same on both sides: the
 /// transcript takes every claim (commitment, polynomial, point and values, one message), then
@@ -278,6 +292,25 @@ mod tests {
 		variants.push(claims[..1].to_vec());
 		for (i, variant) in variants.iter().enumerate() {
 			assert_ne!(rho(variant), reference, "variant {i}");
+		}
+	}
+
+	/// Packed value `i` has bit `v` set exactly when bit column `v` is 1 on row `i` (a column
+	/// that is not boolean by its low bit), for lengths around the chunk packed at a time.
+	#[test]
+	fn packing_sets_each_columns_bit() {
+		let mut seed = 5u128;
+		for (count, len) in [(1usize, 1usize), (32, PACK_CHUNK - 1), (5, PACK_CHUNK), (32, 2 * PACK_CHUNK + 3)] {
+			let columns: Vec<Vec<Base>> = (0..count)
+				.map(|_| (0..len).map(|_| Base::from_value((random(&mut seed).poly().value() & 3) as u32)).collect())
+				.collect();
+			let refs: Vec<&[Base]> = columns.iter().map(|c| &c[..]).collect();
+			let packed = pack(&refs).unwrap();
+			assert_eq!(packed.len(), len);
+			for (i, word) in packed.iter().enumerate() {
+				let want = (0..count).fold(0u32, |acc, v| acc | (columns[v][i].poly().value() & 1) << v);
+				assert_eq!(word.poly().value(), want, "{count} columns of {len}: row {i}");
+			}
 		}
 	}
 
