@@ -8,7 +8,8 @@
 #    worker runs it (features agentic-zerocheck/parallel and agentic-polkavm-proof/parallel: the
 #    same proofs, the witness's tables on every core too); then the zerocheck's
 #    unit tests on one thread (without `parallel`), the PCS's tests again with `hardware-accel`
-#    (the carry-less multiply instructions the CPU has, asked at run time), and the PCS's (and,
+#    (the carry-less multiply instructions the CPU has, asked at run time), the PCS's and the
+#    pinned proof's with `hardware-accel` and `parallel` (the worker's build), and the PCS's (and,
 #    with AVX-512, the AIR's) in a build that fixes the widest instructions this processor has
 #    (its own target folder);
 # 2. the chain: runtime, client and node, including the end-to-end test that starts the real
@@ -39,6 +40,14 @@ echo "== agentic-pcs with hardware-accel: the carry-less multiply asked of the C
 # CPU has (asked at run time): the PCS's tests compare every tier this CPU runs (portable,
 # pclmulqdq, AVX-512) with each other and with ligerito's arithmetic.
 SKIP_WASM_BUILD=1 cargo test --locked -p agentic-pcs --features hardware-accel --lib --tests
+
+echo "== the pinned proof and the PCS, built as the worker builds them (hardware-accel, parallel) ==" >&2
+# The worker's prover has both features: the tree's hashes sixteen at a time (AVX-512) on every
+# core, which neither build above has together. The fixed run's proof must still be the pinned
+# one, byte for byte.
+SKIP_WASM_BUILD=1 cargo test --locked -p agentic-pcs --features hardware-accel,parallel --lib
+SKIP_WASM_BUILD=1 cargo test --locked -p agentic-polkavm-proof --features hardware-accel,parallel --test run \
+	a_fixed_runs_proof_is_pinned
 
 # A build whose target enables the instructions (the benchmarks' `-C target-cpu=native`) takes
 # them as constants, inlined, and ligerito's own arithmetic changes path too: the PCS's tests

@@ -116,9 +116,13 @@ pub fn mul_base(a: &Base, b: &Base) -> Base {
 	Base::from_value(Gf32::from(*a).mul(&Gf32::from(*b)).0)
 }
 
-/// `a^(-1)` in the base field for `a ≠ 0` (and 0 for 0): `a^(2^32 - 2)` by [`Gf32`]'s products,
-/// the same element as ligerito's `inv` (tested), which multiplies the slow way.
+/// `a^(-1)` in the base field: `a^(2^32 - 2)` by [`Gf32`]'s products, the same element as
+/// ligerito's `inv` (tested), which multiplies the slow way.
+///
+/// # Panics
+/// If `a` is 0, as ligerito's does (a witness inverts only values it knows are not 0).
 pub fn inv_base(a: &Base) -> Base {
+	assert!(*a != Base::zero(), "0 has no inverse");
 	Base::from_value(Gf32::from(*a).pow((1 << 32) - 2).0)
 }
 
@@ -408,7 +412,12 @@ mod tests {
 			assert_eq!(inv_base(&a), a.inv(), "{v:#x}");
 			assert_eq!(mul_base(&a, &inv_base(&a)), Base::one(), "{v:#x}");
 		}
-		assert_eq!(inv_base(&Base::zero()), Base::zero());
+	}
+
+	#[test]
+	#[should_panic(expected = "0 has no inverse")]
+	fn the_base_inverse_of_zero_panics() {
+		inv_base(&Base::zero());
 	}
 
 	#[test]

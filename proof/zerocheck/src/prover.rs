@@ -1742,7 +1742,9 @@ mod tests {
 	fn a_base_table_is_its_embedded_values() {
 		let mut rng = 5u64;
 		// Folds of fewer pairs than a group of eight, of one group and of several.
-		for (length, values) in [4usize, 16, 64].into_iter().flat_map(|length| (0..4).map(move |v| (length, v))) {
+		for (length, values) in
+			[4usize, 16, 64, 96, 128].into_iter().flat_map(|length| (0..4).map(move |v| (length, v)))
+		{
 			let column: Vec<Base> = (0..length)
 				.map(|i| {
 					let random = ext(&mut rng).poly().value() as u32;
