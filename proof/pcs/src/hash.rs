@@ -104,6 +104,16 @@ impl RowHashes {
 		debug_assert!(end < self.width && (4 + 4 * end) % 64 == 0);
 		let width = self.width;
 		let absorb = |(state, values): (&mut RowState, &[crate::Base])| {
+			// Past the first strip (no length before the values) the hashed bytes are the values'
+			// own bytes on a little-endian machine: whole blocks, read where they lie.
+			#[cfg(target_endian = "little")]
+			if !first {
+				let bytes: &[u8] = bytemuck::cast_slice(values);
+				for block in bytes.chunks_exact(64) {
+					state.update_blocks(core::slice::from_ref(Block::<RowState>::from_slice(block)));
+				}
+				return;
+			}
 			let (_, rest) = hashed_blocks(first.then_some(width), values, |block| {
 				let block: &Block<RowState> = block.into();
 				state.update_blocks(core::slice::from_ref(block));
