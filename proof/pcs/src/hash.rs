@@ -108,9 +108,10 @@ impl RowHashes {
 			// own bytes on a little-endian machine: whole blocks, read where they lie.
 			#[cfg(target_endian = "little")]
 			if !first {
-				let bytes: &[u8] = bytemuck::cast_slice(values);
-				for block in bytes.chunks_exact(64) {
-					state.update_blocks(core::slice::from_ref(Block::<RowState>::from_slice(block)));
+				let (blocks, _) = bytemuck::cast_slice::<_, u8>(values).as_chunks::<64>();
+				for block in blocks {
+					let block: &Block<RowState> = block.into();
+					state.update_blocks(core::slice::from_ref(block));
 				}
 				return;
 			}
