@@ -43,9 +43,12 @@ SKIP_WASM_BUILD=1 cargo test --locked -p agentic-pcs --features hardware-accel -
 
 echo "== the pinned proof and the PCS, built as the worker builds them (hardware-accel, parallel) ==" >&2
 # The worker's prover has both features: the tree's hashes sixteen at a time (AVX-512) on every
-# core, which neither build above has together. The fixed run's proof must still be the pinned
-# one, byte for byte.
+# core, and the hot loops compiled for the instructions the CPU has, which neither build above
+# has together. The fixed run's proof must still be the pinned one, byte for byte.
 SKIP_WASM_BUILD=1 cargo test --locked -p agentic-pcs --features hardware-accel,parallel --lib
+# The zerocheck's round sums and folds with the AVX-512 products taken without a test of the
+# CPU between them (its `WideLanes`, where the CPU has them), against the tested ones.
+SKIP_WASM_BUILD=1 cargo test --locked -p agentic-zerocheck --features hardware-accel,parallel,unchecked --lib
 SKIP_WASM_BUILD=1 cargo test --locked -p agentic-polkavm-proof --features hardware-accel,parallel --test run \
 	a_fixed_runs_proof_is_pinned
 

@@ -490,6 +490,7 @@ impl Circuit {
 	/// The row steps at one row (or [`crate::LANES`] rows), in `slots` (at least
 	/// [`Circuit::row_slots`] long), whose inputs' slots ([`Circuit::inputs`]) hold the inputs'
 	/// values there.
+	#[inline(always)]
 	pub fn rows<P: Point>(&self, weights: &BoundWeights, slots: &mut [P]) {
 		debug_assert_eq!(weights.0.len(), self.term_slots.len(), "weights bound to another circuit");
 		for (slot, step) in self.row_steps.iter().enumerate() {
@@ -501,6 +502,7 @@ impl Circuit {
 
 	/// The weighted sum at a point, from the frontier's values there in `slots`' first
 	/// [`Circuit::frontier`] places (`slots` at least [`Circuit::point_slots`] long).
+	#[inline(always)]
 	pub fn at<P: Point>(&self, weights: &BoundWeights, slots: &mut [P]) -> P {
 		debug_assert_eq!(weights.0.len(), self.term_slots.len(), "weights bound to another circuit");
 		let first = self.frontier.len();

@@ -224,17 +224,17 @@ impl BoundForm {
 		}
 	}
 
-	/// The form at [`crate::LANES`] points, the inputs' values there in `values`.
+	/// The form at a point (or [`crate::LANES`] points), the inputs' values there in `values`.
 	#[inline(always)]
-	fn at(&self, values: &[Lanes]) -> Lanes {
-		let mut acc = Lanes::wide_zero();
+	fn at<P: Point>(&self, values: &[P]) -> P {
+		let mut acc = P::wide_zero();
 		for &u in &self.units {
 			values[u as usize].add_to(&mut acc);
 		}
 		for (u, c) in &self.terms {
 			values[*u as usize].add_scaled(c, &mut acc);
 		}
-		Lanes::reduce(acc).plus(Lanes::splat(self.constant))
+		P::reduce(acc).plus(P::splat(self.constant))
 	}
 }
 
@@ -271,14 +271,15 @@ impl BoundInteractions {
 		&self.inputs
 	}
 
-	/// Each interaction's direction, gate and fingerprint at [`LANES`] points, in the order the
-	/// AIR makes them, into `parts` (cleared first): [`crate::interaction_parts`] there.
+	/// Each interaction's direction, gate and fingerprint at a [`Point`] (one point, or
+	/// [`LANES`] of them), in the order the AIR makes them, into `parts` (cleared first): [`crate::interaction_parts`] there.
 	/// `values[u]` holds input `u`'s values ([`BoundInteractions::inputs`]).
 	///
 	/// # Panics
 	///
 	/// If `values` does not hold one value per input.
-	pub fn parts(&self, values: &[Lanes], parts: &mut Vec<(Direction, Lanes, Lanes)>) {
+	#[inline(always)]
+	pub fn parts<P: Point>(&self, values: &[P], parts: &mut Vec<(Direction, P, P)>) {
 		assert_eq!(values.len(), self.inputs.len(), "a value per input");
 		parts.clear();
 		parts.extend(self.parts.iter().map(|p| (p.direction, p.gate.at(values), p.fingerprint.at(values))));
@@ -311,8 +312,9 @@ impl BoundInteractions {
 
 	/// The products `(Π_send (g f + 1 + g), Π_receive (g f + 1 + g))` of `parts`
 	/// ([`BoundInteractions::parts`]): at a row, what it sends and what it receives.
-	pub fn products(parts: &[(Direction, Lanes, Lanes)]) -> (Lanes, Lanes) {
-		let one = Lanes::splat(Ext::one());
+	#[inline(always)]
+	pub fn products<P: Point>(parts: &[(Direction, P, P)]) -> (P, P) {
+		let one = P::splat(Ext::one());
 		let (mut send, mut receive) = (one, one);
 		for &(direction, gate, fingerprint) in parts {
 			let factor = gate.times(fingerprint).plus(one).plus(gate);

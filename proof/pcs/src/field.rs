@@ -178,6 +178,23 @@ fn clmul64(a: u64, b: u64) -> u128 {
 	u128::from(lo) ^ (u128::from(mid) << 32) ^ (u128::from(hi) << 64)
 }
 
+/// Runs `f`, compiled with AVX-512 and the carry-less multiplies (`vpclmulqdq`, `pclmulqdq`)
+/// where the CPU has them and the build's target does not already enable them: a prover's hot
+/// loop run through this in a build with cargo's defaults (a worker's) computes its products
+/// inlined in vector registers, as a `-C target-cpu=native` build does, rather than calling
+/// one function per eight products. What `f` calls is compiled so only where it is inlined
+/// into `f`: `f` is meant to be an `#[inline(always)]` closure over `#[inline(always)]`
+/// functions. The same values either way; on a CPU without the instructions, `f` as it is.
+#[inline(always)]
+pub fn accelerated<R>(f: impl FnOnce() -> R) -> R {
+	#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+	if x86::has_wide_clmul() && x86::has_clmul() {
+		// SAFETY: the CPU has the instructions `run_wide` is compiled with (checked).
+		return unsafe { x86::run_wide(f) };
+	}
+	f()
+}
+
 /// `a · b` in GF(2^128), the same field element as ligerito's `mul` (tested): Karatsuba over
 /// three 64-bit carry-less products (the instruction with `hardware-accel` where the CPU has
 /// it, else [`clmul32`]'s integer products, several times faster than ligerito's portable
@@ -241,12 +258,34 @@ impl FastMul for Ext {
 /// Eight pairs at a time ([`eight::scale`]); entry `i` is written after entries `2i` and
 /// `2i + 1` of its group of eight are read, and no later group reads below `2i + 2`.
 pub fn fold_pairs(values: &mut Vec<Ext>, r: &Ext) {
+	eight::by_cpu(FoldPairs { values, r })
+}
+
+/// [`fold_pairs`]'s loop.
+struct FoldPairs<'a> {
+	values: &'a mut Vec<Ext>,
+	r: &'a Ext,
+}
+
+impl eight::Loop for FoldPairs<'_> {
+	type Output = ();
+
+	#[inline(always)]
+	fn run<P: eight::Products>(self, products: P) {
+		let FoldPairs { values, r } = self;
+		fold_pairs_with(values, r, products);
+	}
+}
+
+/// [`fold_pairs`] with `products`.
+#[inline(always)]
+fn fold_pairs_with<P: eight::Products>(values: &mut Vec<Ext>, r: &Ext, products: P) {
 	let half = values.len() / 2;
 	let whole = half - half % eight::EIGHT;
 	for i in (0..whole).step_by(eight::EIGHT) {
 		let lo: [Ext; eight::EIGHT] = core::array::from_fn(|l| values[2 * (i + l)]);
 		let slopes: [Ext; eight::EIGHT] = core::array::from_fn(|l| values[2 * (i + l) + 1].add(&lo[l]));
-		let scaled = eight::scale(&slopes, r);
+		let scaled = products.scale(&slopes, r);
 		for (l, (lo, scaled)) in lo.iter().zip(&scaled).enumerate() {
 			values[i + l] = lo.add(scaled);
 		}
@@ -262,12 +301,45 @@ pub fn fold_pairs(values: &mut Vec<Ext>, r: &Ext) {
 /// as many as `values`, whose odd last value is dropped), eight pairs at a time.
 #[cfg(feature = "prover")]
 pub(crate) fn fold_pairs_into<T: Copy>(values: &[T], out: &mut [Ext], r: &Ext, lift: impl Fn(T) -> Ext) {
+	eight::by_cpu(FoldPairsInto { values, out, r, lift })
+}
+
+/// [`fold_pairs_into`]'s loop.
+#[cfg(feature = "prover")]
+struct FoldPairsInto<'a, T, L> {
+	values: &'a [T],
+	out: &'a mut [Ext],
+	r: &'a Ext,
+	lift: L,
+}
+
+#[cfg(feature = "prover")]
+impl<T: Copy, L: Fn(T) -> Ext> eight::Loop for FoldPairsInto<'_, T, L> {
+	type Output = ();
+
+	#[inline(always)]
+	fn run<P: eight::Products>(self, products: P) {
+		let FoldPairsInto { values, out, r, lift } = self;
+		fold_pairs_into_with(values, out, r, lift, products);
+	}
+}
+
+/// [`fold_pairs_into`] with `products`.
+#[cfg(feature = "prover")]
+#[inline(always)]
+fn fold_pairs_into_with<T: Copy, P: eight::Products>(
+	values: &[T],
+	out: &mut [Ext],
+	r: &Ext,
+	lift: impl Fn(T) -> Ext,
+	products: P,
+) {
 	debug_assert_eq!(out.len(), values.len() / 2);
 	let (mut groups, mut pairs) = (out.chunks_exact_mut(eight::EIGHT), values.chunks_exact(2 * eight::EIGHT));
 	for (group, pairs) in (&mut groups).zip(&mut pairs) {
 		let lo: [Ext; eight::EIGHT] = core::array::from_fn(|l| lift(pairs[2 * l]));
 		let slopes: [Ext; eight::EIGHT] = core::array::from_fn(|l| lift(pairs[2 * l + 1]).add(&lo[l]));
-		let scaled = eight::scale(&slopes, r);
+		let scaled = products.scale(&slopes, r);
 		for (entry, (lo, scaled)) in group.iter_mut().zip(lo.iter().zip(&scaled)) {
 			*entry = lo.add(scaled);
 		}

@@ -237,7 +237,25 @@ const PAIRS_PER_TASK: usize = 1 << 14;
 fn round_sums<T: Copy + Sync>(f: &[T], w: &[Ext], lift: impl Fn(T) -> Ext + Sync) -> (Ext, Ext) {
 	use crate::field::eight::{Wide, EIGHT};
 	// Eight pairs at a time, the products added unreduced per lane; the rest one by one.
-	let sums = |f: &[T], w: &[Ext]| {
+	struct Sums<'a, T, L> {
+		f: &'a [T],
+		w: &'a [Ext],
+		lift: &'a L,
+	}
+	impl<T: Copy, L: Fn(T) -> Ext> crate::field::eight::Loop for Sums<'_, T, L> {
+		type Output = (Ext, Ext);
+		#[inline(always)]
+		fn run<P: crate::field::eight::Products>(self, products: P) -> (Ext, Ext) {
+			sums(self.f, self.w, self.lift, products)
+		}
+	}
+	#[inline(always)]
+	fn sums<T: Copy, P: crate::field::eight::Products>(
+		f: &[T],
+		w: &[Ext],
+		lift: &impl Fn(T) -> Ext,
+		products: P,
+	) -> (Ext, Ext) {
 		let (mut wide0, mut wide2) = (Wide::ZERO, Wide::ZERO);
 		let (f_groups, w_groups) = (f.chunks_exact(2 * EIGHT), w.chunks_exact(2 * EIGHT));
 		let (f_rest, w_rest) = (f_groups.remainder(), w_groups.remainder());
@@ -246,10 +264,10 @@ fn round_sums<T: Copy + Sync>(f: &[T], w: &[Ext], lift: impl Fn(T) -> Ext + Sync
 			let f01: [Ext; EIGHT] = core::array::from_fn(|l| f0[l].add(&lift(fg[2 * l + 1])));
 			let w0: [Ext; EIGHT] = core::array::from_fn(|l| wg[2 * l]);
 			let w01: [Ext; EIGHT] = core::array::from_fn(|l| wg[2 * l].add(&wg[2 * l + 1]));
-			wide0.add_products(&f0, &w0);
-			wide2.add_products(&f01, &w01);
+			products.add_products(&mut wide0, &f0, &w0);
+			products.add_products(&mut wide2, &f01, &w01);
 		}
-		let total = |wide: Wide| wide.reduce().iter().fold(Ext::zero(), |acc, v| acc.add(v));
+		let total = |wide: Wide| products.reduce(&wide).iter().fold(Ext::zero(), |acc, v| acc.add(v));
 		let (mut h0, mut h2) = (total(wide0), total(wide2));
 		for (fp, wp) in f_rest.chunks_exact(2).zip(w_rest.chunks_exact(2)) {
 			let (f0, f1) = (lift(fp[0]), lift(fp[1]));
@@ -257,7 +275,7 @@ fn round_sums<T: Copy + Sync>(f: &[T], w: &[Ext], lift: impl Fn(T) -> Ext + Sync
 			h2 = h2.add(&f0.add(&f1).fast_mul(&wp[0].add(&wp[1])));
 		}
 		(h0, h2)
-	};
+	}
 	#[cfg(feature = "parallel")]
 	{
 		use rayon::prelude::*;
@@ -266,11 +284,11 @@ fn round_sums<T: Copy + Sync>(f: &[T], w: &[Ext], lift: impl Fn(T) -> Ext + Sync
 			return f
 				.par_chunks(chunk)
 				.zip(w.par_chunks(chunk))
-				.map(|(f, w)| sums(f, w))
+				.map(|(f, w)| crate::field::eight::by_cpu(Sums { f, w, lift: &lift }))
 				.reduce(|| (Ext::zero(), Ext::zero()), |(a0, a2), (b0, b2)| (a0.add(&b0), a2.add(&b2)));
 		}
 	}
-	sums(f, w)
+	crate::field::eight::by_cpu(Sums { f, w, lift: &lift })
 }
 
 /// `v` bound in its lowest variable to `r`, in place, for a table whose entries past `v.len()`

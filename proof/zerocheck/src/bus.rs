@@ -275,6 +275,7 @@ pub(crate) mod prover {
 	/// `Σ_i w_i (a b + α c f)(pair i at X)` with `(a, b, c, f)` the four `tables`' lines,
 	/// [`LANES`] pairs at a time (lanes past the end repeat the last pair, weighed 0), each
 	/// node's products summed unreduced.
+	#[inline(always)]
 	fn round_sums(
 		tables: [&[Ext]; 4],
 		weights: &[Ext],
@@ -354,7 +355,12 @@ pub(crate) mod prover {
 			// q(X) = Σ_x' eq(p_(>k), x') · f(ς, X, x'), at 0 and x.
 			let weights = eq_table(&point[k + 1..]);
 			let tables = [&s0[..], &s1[..], &r0[..], &r1[..]];
-			let sums = |pairs: core::ops::Range<usize>| round_sums(tables, &weights, pairs, alpha, x_node);
+			let sums = |pairs: core::ops::Range<usize>| {
+				agentic_pcs::field::accelerated(
+					#[inline(always)]
+					|| round_sums(tables, &weights, pairs, alpha, x_node),
+				)
+			};
 			// With feature `parallel`, chunks of pairs on every core (a sum is a XOR: the same
 			// bits whatever the split).
 			#[cfg(feature = "parallel")]

@@ -16,11 +16,14 @@ use agentic_air::{
 	Air, AirInfo, BinaryFieldElement, Direction, Lanes, Point, Selector, Values, LANES, MAX_INDEX_BIT,
 };
 pub use agentic_pcs::prover::zeroed_values;
+
+mod kernel;
 use agentic_pcs::{
-	field::{eight, fold_pairs, mul_wide, reduce_wide, FastMul},
+	field::{accelerated, eight, fold_pairs, mul_wide, reduce_wide, FastMul},
 	prover::{commit, open_recursive, Committed},
 	Base, Ext, Transcript,
 };
+use kernel::Kernel;
 
 /// Proves that `trace` (the AIR's columns, `2^n` values each) satisfies `air` under
 /// `statement`. An invalid trace is an error, not a proof: the proof made is verified before it
@@ -399,10 +402,28 @@ impl<'a> Table<'a> {
 		line_at(self.value(2 * i), self.value(2 * i + 1), d)
 	}
 
+	/// [`Table::fold`] with [`eight::WideCpu`]'s products where the CPU has them, compiled with
+	/// their instructions, else with [`eight::Tested`]'s ([`eight::by_cpu`]).
+	fn fold_by_cpu(&mut self, r: Ext) {
+		struct Fold<'t, 'a> {
+			table: &'t mut Table<'a>,
+			r: Ext,
+		}
+		impl eight::Loop for Fold<'_, '_> {
+			type Output = ();
+			#[inline(always)]
+			fn run<P: eight::Products>(self, products: P) {
+				self.table.fold(self.r, products)
+			}
+		}
+		eight::by_cpu(Fold { table: self, r })
+	}
+
 	/// Binds the lowest variable to `r`: pair `(v_2i, v_2i+1)` becomes `v_2i + r (v_2i+1 + v_2i)`,
 	/// as [`fold_pairs`] folds: a `Base` table by reference ([`Table::Folded`]), a folded one
 	/// into `E` values, eight pairs at a time.
-	fn fold(&mut self, r: Ext) {
+	#[inline(always)]
+	fn fold<P: eight::Products>(&mut self, r: Ext, products: P) {
 		match self {
 			Table::Ext(values) => fold_pairs(values, &r),
 			&mut Table::Base { column, offset } => *self = Table::Folded { column, offset, r },
@@ -424,7 +445,7 @@ impl<'a> Table<'a> {
 					let (mut lo, mut hi) = (Lanes::splat(Ext::zero()), Lanes::splat(Ext::zero()));
 					self.pair_values(&core::array::from_fn(|l| i + l), &mut lo, &mut hi);
 					let slopes: [Ext; eight::EIGHT] = core::array::from_fn(|l| hi.0[l].add(&lo.0[l]));
-					let scaled = eight::scale(&slopes, &r);
+					let scaled = products.scale(&slopes, &r);
 					folded.extend(lo.0.iter().zip(&scaled).map(|(lo, scaled)| lo.add(scaled)));
 				}
 				folded.extend((whole..half).map(|i| {
@@ -612,10 +633,18 @@ fn leaves<A: Air + Sync>(
 			.par_chunks_mut(LEAF_ROWS_PER_TASK)
 			.zip(receives[..active].par_chunks_mut(LEAF_ROWS_PER_TASK))
 			.enumerate()
-			.for_each(|(k, (sends, receives))| rows_leaves(k * LEAF_ROWS_PER_TASK, sends, receives));
+			.for_each(|(k, (sends, receives))| {
+				accelerated(
+					#[inline(always)]
+					|| rows_leaves(k * LEAF_ROWS_PER_TASK, sends, receives),
+				)
+			});
 	}
 	#[cfg(not(feature = "parallel"))]
-	rows_leaves(0, &mut sends[..active], &mut receives[..active]);
+	accelerated(
+		#[inline(always)]
+		|| rows_leaves(0, &mut sends[..active], &mut receives[..active]),
+	);
 	(sends, receives)
 }
 
@@ -849,10 +878,10 @@ fn zerocheck<A: Air + Sync>(
 		#[cfg(feature = "parallel")]
 		if n - k > FOLD_IN_PARALLEL_VARS {
 			use rayon::prelude::*;
-			tables.collect::<Vec<_>>().into_par_iter().for_each(|table| table.fold(s));
+			tables.collect::<Vec<_>>().into_par_iter().for_each(|table| table.fold_by_cpu(s));
 			continue;
 		}
-		tables.for_each(|table| table.fold(s));
+		tables.for_each(|table| table.fold_by_cpu(s));
 	}
 
 	let mut cur_values: Vec<Ext> = cur.iter().map(|t| t.value(0)).collect();
@@ -977,7 +1006,7 @@ impl<A: Air + Sync> Round<'_, A> {
 		let mut weights = vec![Ext::zero(); run.start + 1];
 		weights[run.start] = self.weights[run.clone()].iter().fold(Ext::zero(), |acc, w| acc.add(w));
 		let lumped = Round { weights: &weights, ..*self };
-		total.add(&lumped.sum_over(run.start..run.start + 1)?);
+		total.add(&lumped.sum_over_by_cpu(run.start..run.start + 1)?);
 		self.finish(total)
 	}
 
@@ -995,14 +1024,14 @@ impl<A: Air + Sync> Round<'_, A> {
 			use rayon::prelude::*;
 			let chunks: Vec<core::ops::Range<usize>> = chunks.collect();
 			let parts: Vec<Sums> =
-				chunks.into_par_iter().map(|chunk| self.sum_over(chunk)).collect::<Result<_, _>>()?;
+				chunks.into_par_iter().map(|chunk| self.sum_over_by_cpu(chunk)).collect::<Result<_, _>>()?;
 			for part in parts {
 				total.add(&part);
 			}
 		}
 		#[cfg(not(feature = "parallel"))]
 		for chunk in chunks {
-			total.add(&self.sum_over(chunk)?);
+			total.add(&self.sum_over_by_cpu(chunk)?);
 		}
 		Ok(total)
 	}
@@ -1072,8 +1101,25 @@ impl<A: Air + Sync> Round<'_, A> {
 		Ok(q)
 	}
 
-	/// [`Round::sum`]'s sums over the pairs `pairs`, [`LANES`] pairs at a time.
-	fn sum_over(&self, pairs: core::ops::Range<usize>) -> Result<Sums, ZerocheckError> {
+	/// [`Round::sum_over`] with [`kernel::WideLanes`] where the CPU has AVX-512 with
+	/// `vpclmulqdq`, compiled with those instructions ([`accelerated`]: everything on its path
+	/// is inlined into it), so that no test of the CPU sits between the products of its circuit
+	/// and lines; else with [`Lanes`].
+	fn sum_over_by_cpu(&self, pairs: core::ops::Range<usize>) -> Result<Sums, ZerocheckError> {
+		#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+		if eight::WideCpu::new().is_some() {
+			return accelerated(
+				#[inline(always)]
+				|| self.sum_over::<kernel::WideLanes>(pairs),
+			);
+		}
+		self.sum_over::<Lanes>(pairs)
+	}
+
+	/// [`Round::sum`]'s sums over the pairs `pairs`, [`LANES`] pairs at a time, computed with
+	/// `P` where a circuit or the lines take them.
+	#[inline(always)]
+	fn sum_over<P: Kernel>(&self, pairs: core::ops::Range<usize>) -> Result<Sums, ZerocheckError> {
 		let nodes = self.nodes.len();
 		let mut sums = Sums::new(nodes);
 		match self.split {
@@ -1084,10 +1130,10 @@ impl<A: Air + Sync> Round<'_, A> {
 				let lines = self.info.interactions.iter().all(|i| i.affine());
 				match (self.circuit.filter(|_| lines && nodes >= MIN_CIRCUIT_NODES), self.bus_weights) {
 					(Some(circuit), Some(weights)) => {
-						self.sum_circuit(pairs.clone(), &all, circuit, &mut sums)?;
-						self.sum_lines(pairs, &all, weights, &mut sums)?;
+						self.sum_circuit::<P>(pairs.clone(), &all, circuit, &mut sums)?;
+						self.sum_lines::<P>(pairs, &all, weights, &mut sums)?;
 					},
-					(Some(circuit), None) => self.sum_circuit(pairs, &all, circuit, &mut sums)?,
+					(Some(circuit), None) => self.sum_circuit::<P>(pairs, &all, circuit, &mut sums)?,
 					(None, _) => self.sum_points(pairs, &all, Part::All, &mut sums)?,
 				}
 			},
@@ -1097,7 +1143,7 @@ impl<A: Air + Sync> Round<'_, A> {
 				let mut leaf_nodes = Vec::with_capacity(self.nodes.len());
 				match self.circuit.filter(|_| split.lines && split.evaluated.len() >= MIN_CIRCUIT_NODES) {
 					Some(circuit) => {
-						self.sum_circuit(pairs.clone(), &split.evaluated, circuit, &mut sums)?;
+						self.sum_circuit::<P>(pairs.clone(), &split.evaluated, circuit, &mut sums)?;
 						leaf_nodes.extend_from_slice(&split.evaluated);
 					},
 					None => self.sum_points(pairs.clone(), &split.evaluated, Part::Split, &mut sums)?,
@@ -1114,7 +1160,7 @@ impl<A: Air + Sync> Round<'_, A> {
 				}
 				leaf_nodes.extend_from_slice(leaves_only);
 				match self.bus_weights {
-					Some(weights) if split.lines => self.sum_lines(pairs, &leaf_nodes, weights, &mut sums)?,
+					Some(weights) if split.lines => self.sum_lines::<P>(pairs, &leaf_nodes, weights, &mut sums)?,
 					_ => self.sum_points(pairs, &leaf_nodes, Part::Leaves, &mut sums)?,
 				}
 			},
@@ -1123,6 +1169,7 @@ impl<A: Air + Sync> Round<'_, A> {
 	}
 
 	/// `Σ_i eq(τ_(>k), i) (η S + η' R)(row 2i)` over the pairs `pairs`, from the rows' leaves.
+	#[inline(always)]
 	fn sum_row_leaves(
 		&self,
 		pairs: core::ops::Range<usize>,
@@ -1159,7 +1206,8 @@ impl<A: Air + Sync> Round<'_, A> {
 	/// [`Circuit`], [`LANES`] pairs at a time, its row steps at the pairs' two rows, then at each
 	/// node its point steps on the frontier's lines ([`PairLines`]). The same values as
 	/// [`Round::sum_points`] with [`Part::Split`] gives the constraints' part.
-	fn sum_circuit(
+	#[inline(always)]
+	fn sum_circuit<P: Kernel>(
 		&self,
 		pairs: core::ops::Range<usize>,
 		nodes: &[usize],
@@ -1174,7 +1222,7 @@ impl<A: Air + Sync> Round<'_, A> {
 			.inputs()
 			.map(|(input, slot)| Ok((self.input(input)?, slot)))
 			.collect::<Result<_, ZerocheckError>>()?;
-		let zero = Lanes::splat(Ext::zero());
+		let zero = P::splat(Ext::zero());
 		let (mut lo, mut hi) = (vec![zero; circuit.row_slots()], vec![zero; circuit.row_slots()]);
 		let mut slots = vec![zero; circuit.point_slots()];
 		let frontier = circuit.frontier();
@@ -1186,18 +1234,18 @@ impl<A: Air + Sync> Round<'_, A> {
 			for &(table, slot) in &inputs {
 				// The next group's rows (the groups of a range follow each other).
 				table.prefetch(2 * (group[0] + LANES));
-				table.pair_values(&group, &mut lo[slot], &mut hi[slot]);
+				table.pair_values(&group, lo[slot].lanes_mut(), hi[slot].lanes_mut());
 			}
 			circuit.rows(weights, &mut lo);
 			circuit.rows(weights, &mut hi);
-			lines.load_lanes(frontier.iter().map(|&f| (&lo[f as usize], &hi[f as usize])));
+			lines.load_lanes(frontier.iter().map(|&f| (lo[f as usize].lanes(), hi[f as usize].lanes())));
 			for &node in nodes {
 				let d = self.nodes[node];
 				for (k, slot) in slots[..frontier.len()].iter_mut().enumerate() {
-					*slot = lines.at(k, d);
+					*slot = P::from_lanes(lines.at(k, d));
 				}
 				let value = circuit.at(weights, &mut slots);
-				wide[node].add_products(&value.0, &eq);
+				value.add_products_to(&eq, &mut wide[node]);
 			}
 		}
 		for &node in nodes {
@@ -1228,6 +1276,7 @@ impl<A: Air + Sync> Round<'_, A> {
 	/// Adds to `sums` the part `part` of `eq(τ_(>k), i) F` at the points (pair `i`, node) for the
 	/// pairs `pairs` and the nodes `nodes` (indices into [`Round::nodes`]): [`LANES`] pairs at a
 	/// time, node by node, each table's values on the pairs' lines read from [`PairLines`].
+	#[inline(always)]
 	fn sum_points(
 		&self,
 		pairs: core::ops::Range<usize>,
@@ -1385,7 +1434,8 @@ impl<A: Air + Sync> Round<'_, A> {
 	/// the leaves at the nodes `nodes` from their lines. The same values as evaluating the AIR at
 	/// every node (on a pair's line every table value, so every gate and fingerprint, is affine
 	/// in `X`), without computing every column there.
-	fn sum_lines(
+	#[inline(always)]
+	fn sum_lines<P: Kernel>(
 		&self,
 		pairs: core::ops::Range<usize>,
 		nodes: &[usize],
@@ -1403,13 +1453,13 @@ impl<A: Air + Sync> Round<'_, A> {
 			},
 			None => self.cur.iter().chain(self.bits).chain(self.selectors).collect(),
 		};
-		let zero = Lanes::splat(Ext::zero());
+		let zero = P::splat(Ext::zero());
 		let (mut lo, mut hi) = (vec![zero; tables.len()], vec![zero; tables.len()]);
 		let (mut active_lo, mut active_hi) = (zero, zero);
 		let mut bits = vec![zero; MAX_INDEX_BIT as usize + 1];
 		// Each interaction's direction, gate and fingerprint at the pairs' rows `2i`, `2i + 1`.
 		let (mut parts_lo, mut parts_hi, mut on_line) = (Vec::new(), Vec::new(), Vec::new());
-		let mut parts_at = |values: &[Lanes], parts: &mut Vec<(Direction, Lanes, Lanes)>| {
+		let mut parts_at = |values: &[P], parts: &mut Vec<(Direction, P, P)>| {
 			match self.interactions {
 				Some(forms) => forms.parts(values, parts),
 				None => {
@@ -1440,25 +1490,28 @@ impl<A: Air + Sync> Round<'_, A> {
 			for ((lo, hi), table) in lo.iter_mut().zip(hi.iter_mut()).zip(&tables) {
 				// The next group's rows (the groups of a range follow each other).
 				table.prefetch(2 * (group[0] + LANES));
-				table.pair_values(&group, lo, hi);
+				table.pair_values(&group, lo.lanes_mut(), hi.lanes_mut());
 			}
 			let active = &self.selectors[Selector::Active.index()];
 			active.prefetch(2 * (group[0] + LANES));
-			active.pair_values(&group, &mut active_lo, &mut active_hi);
+			active.pair_values(&group, active_lo.lanes_mut(), active_hi.lanes_mut());
 			parts_at(&lo, &mut parts_lo)?;
 			parts_at(&hi, &mut parts_hi)?;
-			let ends = parts_lo.iter().zip(&parts_hi).flat_map(|(lo, hi)| [(&lo.1, &hi.1), (&lo.2, &hi.2)]);
-			lines.load_lanes(ends.chain([(&active_lo, &active_hi)]));
+			let ends = parts_lo
+				.iter()
+				.zip(&parts_hi)
+				.flat_map(|(lo, hi)| [(lo.1.lanes(), hi.1.lanes()), (lo.2.lanes(), hi.2.lanes())]);
+			lines.load_lanes(ends.chain([(active_lo.lanes(), active_hi.lanes())]));
 			for &node in nodes {
 				let d = self.nodes[node];
 				on_line.clear();
-				on_line.extend(
-					parts_lo.iter().enumerate().map(|(k, part)| (part.0, lines.at(2 * k, d), lines.at(2 * k + 1, d))),
-				);
+				on_line.extend(parts_lo.iter().enumerate().map(|(k, part)| {
+					(part.0, P::from_lanes(lines.at(2 * k, d)), P::from_lanes(lines.at(2 * k + 1, d)))
+				}));
 				let (send, receive) = BoundInteractions::products(&on_line);
-				let active = lines.at(2 * parts_lo.len(), d);
+				let active = P::from_lanes(lines.at(2 * parts_lo.len(), d));
 				let to_q = weigh_leaves(bus_leaf(active, send), bus_leaf(active, receive), weights);
-				wide[node].add_products(&to_q.0, &eq);
+				to_q.add_products_to(&eq, &mut wide[node]);
 			}
 		}
 		for &node in nodes {
@@ -1474,7 +1527,8 @@ fn lanes_total(wide: &eight::Wide) -> Ext {
 }
 
 /// `η S + η' R`.
-fn weigh_leaves(sends: Lanes, receives: Lanes, (eta, eta_r): (Ext, Ext)) -> Lanes {
+#[inline(always)]
+fn weigh_leaves<P: Point>(sends: P, receives: P, (eta, eta_r): (Ext, Ext)) -> P {
 	sends.scale(&eta).plus(receives.scale(&eta_r))
 }
 
@@ -1785,8 +1839,8 @@ mod tests {
 					}
 					if rows > 1 {
 						let r = ext(&mut rng);
-						base.fold(r);
-						lifted.fold(r);
+						base.fold_by_cpu(r);
+						lifted.fold_by_cpu(r);
 					}
 					rows /= 2;
 				}
@@ -1974,7 +2028,7 @@ mod tests {
 			0 => Table::base(&base, 0),
 			1 => {
 				let mut folded = Table::base(&folded_base, 0);
-				folded.fold(r);
+				folded.fold_by_cpu(r);
 				folded
 			},
 			t if t == first_next => Table::base(&next_base, 1),
@@ -2043,12 +2097,14 @@ mod tests {
 		}
 	}
 
-	/// `round`'s sum is `want`, and so is the sum of its pairs split in two at each of `splits`.
+	/// `round`'s sum is `want`, and so is the sum of its pairs split in two at each of `splits`
+	/// (the first part with [`Lanes`], the second with the lanes this CPU takes: with
+	/// `hardware-accel` on AVX-512, `WideLanes`).
 	fn assert_sums_to<A: Air + Sync>(round: &Round<'_, A>, splits: &[usize], want: &[Ext]) {
 		assert_eq!(round.sum().expect("weights fit"), want);
 		let pairs = round.weights.len();
 		for &at in splits {
-			let (mut a, b) = (round.sum_over(0..at).unwrap(), round.sum_over(at..pairs).unwrap());
+			let (mut a, b) = (round.sum_over::<Lanes>(0..at).unwrap(), round.sum_over_by_cpu(at..pairs).unwrap());
 			a.add(&b);
 			assert_eq!(round.finish(a).unwrap(), want, "split at pair {at}");
 		}

@@ -68,18 +68,212 @@ impl Tier {
 	}
 }
 
+/// Whether the CPU has [`Tier::Wide`]: the functions below take it inline (where a hot loop is
+/// compiled with its instructions, [`super::accelerated`], nothing but the test is left of the
+/// dispatch) and every other tier through [`narrow`], a call, so that the tiers' code does not
+/// crowd the loop's registers.
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+#[inline(always)]
+fn wide() -> bool {
+	super::x86::has_wide_clmul()
+}
+
+/// The tiers but [`Tier::Wide`], each operation a call where that tier exists, else inlined.
+mod narrow {
+	use super::{mul_in, values, Tier, Wide, EIGHT};
+	use crate::Ext;
+
+	#[cfg_attr(all(feature = "hardware-accel", target_arch = "x86_64"), inline(never))]
+	#[cfg_attr(not(all(feature = "hardware-accel", target_arch = "x86_64")), inline(always))]
+	pub(super) fn mul(a: &[Ext; EIGHT], b: &[u128; EIGHT]) -> [Ext; EIGHT] {
+		// SAFETY: the CPU has the tier it reports.
+		unsafe { mul_in(Tier::of_cpu(), &values(a), b) }.map(Ext::from_value)
+	}
+
+	#[cfg_attr(all(feature = "hardware-accel", target_arch = "x86_64"), inline(never))]
+	#[cfg_attr(not(all(feature = "hardware-accel", target_arch = "x86_64")), inline(always))]
+	pub(super) fn add_products(wide: &mut Wide, a: &[Ext; EIGHT], b: &[u128; EIGHT]) {
+		// SAFETY: the CPU has the tier it reports.
+		unsafe { wide.add_products_in(Tier::of_cpu(), &values(a), b) };
+	}
+
+	#[cfg_attr(all(feature = "hardware-accel", target_arch = "x86_64"), inline(never))]
+	#[cfg_attr(not(all(feature = "hardware-accel", target_arch = "x86_64")), inline(always))]
+	pub(super) fn reduce(wide: &Wide) -> [Ext; EIGHT] {
+		// SAFETY: the CPU has the tier it reports.
+		unsafe { wide.reduce_in(Tier::of_cpu()) }.map(Ext::from_value)
+	}
+}
+
+/// Proof that this CPU has AVX-512 with `vpclmulqdq` (four products an instruction): its
+/// products take them with no further test. A hot loop entered with one (and compiled with
+/// the instructions, [`super::accelerated`]) has no test between its products and nothing of
+/// the other tiers among them; the functions below test at every call.
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+#[derive(Clone, Copy, Debug)]
+pub struct WideCpu(());
+
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+impl WideCpu {
+	/// One, if this CPU has the instructions.
+	#[inline(always)]
+	pub fn new() -> Option<WideCpu> {
+		wide().then_some(WideCpu(()))
+	}
+
+	/// One, without the test.
+	///
+	/// # Safety
+	/// The CPU has the instructions: [`WideCpu::new`] returned one on it.
+	#[inline(always)]
+	pub unsafe fn assume() -> WideCpu {
+		WideCpu(())
+	}
+
+	/// [`mul`].
+	#[inline(always)]
+	pub fn mul(self, a: &[Ext; EIGHT], b: &[Ext; EIGHT]) -> [Ext; EIGHT] {
+		// SAFETY: the CPU has the instructions (`self` says so).
+		unsafe { super::x86::mul8_wide(&values(a), &values(b)) }.map(Ext::from_value)
+	}
+
+	/// [`scale`].
+	#[inline(always)]
+	pub fn scale(self, a: &[Ext; EIGHT], w: &Ext) -> [Ext; EIGHT] {
+		// SAFETY: as in `mul`.
+		unsafe { super::x86::mul8_wide(&values(a), &[w.poly().value(); EIGHT]) }.map(Ext::from_value)
+	}
+
+	/// [`Wide::add_products`].
+	#[inline(always)]
+	pub fn add_products(self, wide: &mut Wide, a: &[Ext; EIGHT], b: &[Ext; EIGHT]) {
+		// SAFETY: as in `mul`.
+		unsafe { super::x86::add_products8_wide(&mut wide.lo, &mut wide.hi, &values(a), &values(b)) }
+	}
+
+	/// [`Wide::add_scaled`].
+	#[inline(always)]
+	pub fn add_scaled(self, wide: &mut Wide, a: &[Ext; EIGHT], w: &Ext) {
+		let w = [w.poly().value(); EIGHT];
+		// SAFETY: as in `mul`.
+		unsafe { super::x86::add_products8_wide(&mut wide.lo, &mut wide.hi, &values(a), &w) }
+	}
+
+	/// [`Wide::reduce`].
+	#[inline(always)]
+	pub fn reduce(self, wide: &Wide) -> [Ext; EIGHT] {
+		// SAFETY: as in `mul`.
+		unsafe { super::x86::reduce8_wide(&wide.lo, &wide.hi) }.map(Ext::from_value)
+	}
+}
+
+/// The eight-lane products a loop is written with: [`Tested`] (the functions above, which test
+/// the CPU at every call) or, where the CPU has them, [`WideCpu`]'s. A loop generic over this
+/// is compiled once for each ([`by_cpu`]).
+pub trait Products: Copy {
+	/// [`mul`].
+	fn mul(self, a: &[Ext; EIGHT], b: &[Ext; EIGHT]) -> [Ext; EIGHT];
+	/// [`scale`].
+	fn scale(self, a: &[Ext; EIGHT], w: &Ext) -> [Ext; EIGHT];
+	/// [`Wide::add_products`].
+	fn add_products(self, wide: &mut Wide, a: &[Ext; EIGHT], b: &[Ext; EIGHT]);
+	/// [`Wide::reduce`].
+	fn reduce(self, wide: &Wide) -> [Ext; EIGHT];
+}
+
+/// The products of [`mul`], [`scale`] and [`Wide`]'s methods, testing the CPU at every call.
+#[derive(Clone, Copy, Debug)]
+pub struct Tested;
+
+impl Products for Tested {
+	#[inline(always)]
+	fn mul(self, a: &[Ext; EIGHT], b: &[Ext; EIGHT]) -> [Ext; EIGHT] {
+		mul(a, b)
+	}
+
+	#[inline(always)]
+	fn scale(self, a: &[Ext; EIGHT], w: &Ext) -> [Ext; EIGHT] {
+		scale(a, w)
+	}
+
+	#[inline(always)]
+	fn add_products(self, wide: &mut Wide, a: &[Ext; EIGHT], b: &[Ext; EIGHT]) {
+		wide.add_products(a, b)
+	}
+
+	#[inline(always)]
+	fn reduce(self, wide: &Wide) -> [Ext; EIGHT] {
+		wide.reduce()
+	}
+}
+
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+impl Products for WideCpu {
+	#[inline(always)]
+	fn mul(self, a: &[Ext; EIGHT], b: &[Ext; EIGHT]) -> [Ext; EIGHT] {
+		WideCpu::mul(self, a, b)
+	}
+
+	#[inline(always)]
+	fn scale(self, a: &[Ext; EIGHT], w: &Ext) -> [Ext; EIGHT] {
+		WideCpu::scale(self, a, w)
+	}
+
+	#[inline(always)]
+	fn add_products(self, wide: &mut Wide, a: &[Ext; EIGHT], b: &[Ext; EIGHT]) {
+		WideCpu::add_products(self, wide, a, b)
+	}
+
+	#[inline(always)]
+	fn reduce(self, wide: &Wide) -> [Ext; EIGHT] {
+		WideCpu::reduce(self, wide)
+	}
+}
+
+/// A loop written once over [`Products`], run by [`by_cpu`].
+pub trait Loop {
+	/// What it returns.
+	type Output;
+	/// Runs it with `products` (meant to be `#[inline(always)]`: it is compiled where it is
+	/// inlined).
+	fn run<P: Products>(self, products: P) -> Self::Output;
+}
+
+/// Runs `task` with [`WideCpu`]'s products where the CPU has them, compiled with their
+/// instructions ([`super::accelerated`]), else with [`Tested`]'s.
+#[inline(always)]
+pub fn by_cpu<L: Loop>(task: L) -> L::Output {
+	#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+	if let Some(cpu) = WideCpu::new() {
+		return super::accelerated(
+			#[inline(always)]
+			|| task.run(cpu),
+		);
+	}
+	task.run(Tested)
+}
+
 /// `a_l · b_l` for every lane `l`.
 #[inline(always)]
 pub fn mul(a: &[Ext; EIGHT], b: &[Ext; EIGHT]) -> [Ext; EIGHT] {
-	// SAFETY: the CPU has the tier it reports.
-	unsafe { mul_in(Tier::of_cpu(), &values(a), &values(b)) }.map(Ext::from_value)
+	#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+	if wide() {
+		// SAFETY: the CPU has the instructions (checked).
+		return unsafe { super::x86::mul8_wide(&values(a), &values(b)) }.map(Ext::from_value);
+	}
+	narrow::mul(a, &values(b))
 }
 
 /// `a_l · w` for every lane `l`.
 #[inline(always)]
 pub fn scale(a: &[Ext; EIGHT], w: &Ext) -> [Ext; EIGHT] {
-	// SAFETY: the CPU has the tier it reports.
-	unsafe { mul_in(Tier::of_cpu(), &values(a), &[w.poly().value(); EIGHT]) }.map(Ext::from_value)
+	let w = [w.poly().value(); EIGHT];
+	#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+	if wide() {
+		// SAFETY: the CPU has the instructions (checked).
+		return unsafe { super::x86::mul8_wide(&values(a), &w) }.map(Ext::from_value);
+	}
+	narrow::mul(a, &w)
 }
 
 /// [`mul`] in `tier`.
@@ -119,8 +313,12 @@ impl Wide {
 	/// Adds `a_l · b_l` to lane `l`.
 	#[inline(always)]
 	pub fn add_products(&mut self, a: &[Ext; EIGHT], b: &[Ext; EIGHT]) {
-		// SAFETY: the CPU has the tier it reports.
-		unsafe { self.add_products_in(Tier::of_cpu(), &values(a), &values(b)) };
+		#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+		if wide() {
+			// SAFETY: the CPU has the instructions (checked).
+			return unsafe { super::x86::add_products8_wide(&mut self.lo, &mut self.hi, &values(a), &values(b)) };
+		}
+		narrow::add_products(self, a, &values(b))
 	}
 
 	/// Adds `a_l` to lane `l` (a value is its own sum of products, reduced).
@@ -134,15 +332,24 @@ impl Wide {
 	/// Adds `a_l · w` to lane `l`.
 	#[inline(always)]
 	pub fn add_scaled(&mut self, a: &[Ext; EIGHT], w: &Ext) {
-		// SAFETY: the CPU has the tier it reports.
-		unsafe { self.add_products_in(Tier::of_cpu(), &values(a), &[w.poly().value(); EIGHT]) };
+		let w = [w.poly().value(); EIGHT];
+		#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+		if wide() {
+			// SAFETY: the CPU has the instructions (checked).
+			return unsafe { super::x86::add_products8_wide(&mut self.lo, &mut self.hi, &values(a), &w) };
+		}
+		narrow::add_products(self, a, &w)
 	}
 
 	/// The sums, reduced.
 	#[inline(always)]
 	pub fn reduce(&self) -> [Ext; EIGHT] {
-		// SAFETY: the CPU has the tier it reports.
-		unsafe { self.reduce_in(Tier::of_cpu()) }.map(Ext::from_value)
+		#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+		if wide() {
+			// SAFETY: the CPU has the instructions (checked).
+			return unsafe { super::x86::reduce8_wide(&self.lo, &self.hi) }.map(Ext::from_value);
+		}
+		narrow::reduce(self)
 	}
 
 	/// [`Self::add_products`] in `tier`.
@@ -249,6 +456,53 @@ mod tests {
 			}
 			assert_eq!(wide.reduce(), sums.map(reduce_wide));
 		}
+	}
+
+	/// [`Products`]' two kinds compute the same values: [`WideCpu`]'s, where this CPU has them,
+	/// [`Tested`]'s; and [`by_cpu`] runs a loop with the one the CPU has (one of them, once).
+	#[test]
+	fn the_products_without_the_test_are_the_tested_ones() {
+		fn check<P: Products>(products: P) {
+			let mut rng = 0x3a1d;
+			let edges = edge_values();
+			let mut cases: Vec<([Ext; EIGHT], [Ext; EIGHT])> = (0..200)
+				.map(|_| (core::array::from_fn(|_| ext(&mut rng)), core::array::from_fn(|_| ext(&mut rng))))
+				.collect();
+			cases.push((edges, edges));
+			for (a, b) in &cases {
+				assert_eq!(products.mul(a, b), mul(a, b));
+				for w in edges.iter().chain(&b[..2]) {
+					assert_eq!(products.scale(a, w), scale(a, w));
+				}
+				let (mut got, mut want) = (Wide::ZERO, Wide::ZERO);
+				products.add_products(&mut got, a, b);
+				products.add_products(&mut got, b, &mul(a, b));
+				want.add_products(a, b);
+				want.add_products(b, &mul(a, b));
+				assert_eq!(got, want);
+				assert_eq!(products.reduce(&got), want.reduce());
+			}
+		}
+		check(Tested);
+		#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+		if let Some(cpu) = WideCpu::new() {
+			check(cpu);
+			let mut wide = Wide::ZERO;
+			cpu.add_scaled(&mut wide, &edge_values(), &Ext::from_value(0x87));
+			let mut want = Wide::ZERO;
+			want.add_scaled(&edge_values(), &Ext::from_value(0x87));
+			assert_eq!(wide, want);
+		}
+		struct Square([Ext; EIGHT]);
+		impl Loop for Square {
+			type Output = [Ext; EIGHT];
+			#[inline(always)]
+			fn run<P: Products>(self, products: P) -> [Ext; EIGHT] {
+				products.mul(&self.0, &self.0)
+			}
+		}
+		let edges = edge_values();
+		assert_eq!(by_cpu(Square(edges)), mul(&edges, &edges));
 	}
 
 	/// Every tier this CPU has (on this project's machines: the portable one, `pclmulqdq` and

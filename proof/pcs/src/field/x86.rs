@@ -22,11 +22,60 @@ pub(crate) fn has_clmul() -> bool {
 	}
 	#[cfg(all(not(target_feature = "pclmulqdq"), feature = "std"))]
 	{
-		std::is_x86_feature_detected!("pclmulqdq")
+		detection::detected() & detection::CLMUL != 0
 	}
 	#[cfg(all(not(target_feature = "pclmulqdq"), not(feature = "std")))]
 	{
 		false
+	}
+}
+
+/// The CPU's instructions as the standard library detects them, kept in one byte: the field's
+/// functions ask at every call, some inside the provers' loops, where three of the standard
+/// library's cached tests cost more than one load and one test. (Unused where the build's
+/// target enables the instructions: they are constants then.)
+#[cfg(feature = "std")]
+#[cfg_attr(any(target_feature = "pclmulqdq", target_feature = "avx512f"), allow(dead_code))]
+mod detection {
+	use core::sync::atomic::{AtomicU8, Ordering};
+
+	/// [`detected`]'s bit for `pclmulqdq`.
+	pub(super) const CLMUL: u8 = 1;
+	/// [`detected`]'s bit for AVX-512's foundation and byte instructions with `vpclmulqdq`.
+	pub(super) const WIDE: u8 = 2;
+	/// [`detected`]'s bit saying the others are known.
+	const KNOWN: u8 = 4;
+
+	/// What [`detect`] found, once it has run (0 before).
+	static DETECTED: AtomicU8 = AtomicU8::new(0);
+
+	/// The [`CLMUL`] and [`WIDE`] bits of this CPU.
+	#[inline(always)]
+	pub(super) fn detected() -> u8 {
+		let bits = DETECTED.load(Ordering::Relaxed);
+		if bits & KNOWN != 0 {
+			bits
+		} else {
+			detect()
+		}
+	}
+
+	/// Asks the CPU and keeps the answer: every thread that asks first stores the same bits.
+	#[cold]
+	#[inline(never)]
+	fn detect() -> u8 {
+		let mut bits = KNOWN;
+		if std::is_x86_feature_detected!("pclmulqdq") {
+			bits |= CLMUL;
+		}
+		if std::is_x86_feature_detected!("avx512f")
+			&& std::is_x86_feature_detected!("avx512bw")
+			&& std::is_x86_feature_detected!("vpclmulqdq")
+		{
+			bits |= WIDE;
+		}
+		DETECTED.store(bits, Ordering::Relaxed);
+		bits
 	}
 }
 
@@ -63,9 +112,7 @@ pub(crate) fn has_wide_clmul() -> bool {
 		feature = "std"
 	))]
 	{
-		std::is_x86_feature_detected!("avx512f")
-			&& std::is_x86_feature_detected!("avx512bw")
-			&& std::is_x86_feature_detected!("vpclmulqdq")
+		detection::detected() & detection::WIDE != 0
 	}
 	#[cfg(all(
 		not(all(target_feature = "avx512f", target_feature = "avx512bw", target_feature = "vpclmulqdq")),
@@ -74,6 +121,16 @@ pub(crate) fn has_wide_clmul() -> bool {
 	{
 		false
 	}
+}
+
+/// `f()` compiled with AVX-512's foundation and byte instructions and both carry-less
+/// multiplies: whatever is inlined into it (`f`'s body, and the `#[inline(always)]` functions
+/// it calls) is compiled for them, the field's vector functions inlined
+/// ([`super::accelerated`]).
+#[target_feature(enable = "avx512f,avx512bw,vpclmulqdq,pclmulqdq")]
+#[inline]
+pub(crate) fn run_wide<R>(f: impl FnOnce() -> R) -> R {
+	f()
 }
 
 /// The carry-less product of two 64-bit polynomials: one `pclmulqdq`.
