@@ -179,16 +179,18 @@ fn clmul64(a: u64, b: u64) -> u128 {
 }
 
 /// Runs `f`, compiled with AVX-512 and the carry-less multiplies (`vpclmulqdq`, `pclmulqdq`)
-/// where the CPU has them and the build's target does not already enable them: a prover's hot
-/// loop run through this in a build with cargo's defaults (a worker's) computes its products
-/// inlined in vector registers, as a `-C target-cpu=native` build does, rather than calling
-/// one function per eight products. What `f` calls is compiled so only where it is inlined
-/// into `f`: `f` is meant to be an `#[inline(always)]` closure over `#[inline(always)]`
-/// functions. The same values either way; on a CPU without the instructions, `f` as it is.
+/// where the CPU has them (in a build whose target enables them, as it is compiled anyway): a
+/// prover's hot loop run through this in a build with cargo's defaults (a worker's) has its
+/// products inlined in vector registers, as a `-C target-cpu=native` build does, rather than
+/// one call per eight products. What `f` calls is compiled so only where it is inlined into
+/// `f`: `f` is meant to be an `#[inline(always)]` closure over `#[inline(always)]` functions.
+/// Products that still test the CPU test it inside too; a loop over
+/// [`eight::Products`] run by [`eight::by_cpu`] does not. The same values either way; on a CPU
+/// without the instructions, `f` as it is.
 #[inline(always)]
 pub fn accelerated<R>(f: impl FnOnce() -> R) -> R {
 	#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
-	if x86::has_wide_clmul() && x86::has_clmul() {
+	if x86::has_wide_clmul() {
 		// SAFETY: the CPU has the instructions `run_wide` is compiled with (checked).
 		return unsafe { x86::run_wide(f) };
 	}
@@ -277,9 +279,10 @@ impl eight::Loop for FoldPairs<'_> {
 	}
 }
 
-/// [`fold_pairs`] with `products`.
+/// [`fold_pairs`] with `products`, for a loop already running with them
+/// ([`eight::by_cpu`]).
 #[inline(always)]
-fn fold_pairs_with<P: eight::Products>(values: &mut Vec<Ext>, r: &Ext, products: P) {
+pub fn fold_pairs_with<P: eight::Products>(values: &mut Vec<Ext>, r: &Ext, products: P) {
 	let half = values.len() / 2;
 	let whole = half - half % eight::EIGHT;
 	for i in (0..whole).step_by(eight::EIGHT) {

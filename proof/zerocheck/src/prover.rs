@@ -19,7 +19,7 @@ pub use agentic_pcs::prover::zeroed_values;
 
 mod kernel;
 use agentic_pcs::{
-	field::{accelerated, eight, fold_pairs, mul_wide, reduce_wide, FastMul},
+	field::{accelerated, eight, fold_pairs_with, mul_wide, reduce_wide, FastMul},
 	prover::{commit, open_recursive, Committed},
 	Base, Ext, Transcript,
 };
@@ -403,7 +403,7 @@ impl<'a> Table<'a> {
 	}
 
 	/// [`Table::fold`] with [`eight::WideCpu`]'s products where the CPU has them, compiled with
-	/// their instructions, else with [`eight::Tested`]'s ([`eight::by_cpu`]).
+	/// their instructions, else with [`eight::Dispatched`]'s ([`eight::by_cpu`]).
 	fn fold_by_cpu(&mut self, r: Ext) {
 		struct Fold<'t, 'a> {
 			table: &'t mut Table<'a>,
@@ -420,12 +420,12 @@ impl<'a> Table<'a> {
 	}
 
 	/// Binds the lowest variable to `r`: pair `(v_2i, v_2i+1)` becomes `v_2i + r (v_2i+1 + v_2i)`,
-	/// as [`fold_pairs`] folds: a `Base` table by reference ([`Table::Folded`]), a folded one
+	/// as `agentic_pcs::field::fold_pairs` folds: a `Base` table by reference ([`Table::Folded`]), a folded one
 	/// into `E` values, eight pairs at a time.
 	#[inline(always)]
 	fn fold<P: eight::Products>(&mut self, r: Ext, products: P) {
 		match self {
-			Table::Ext(values) => fold_pairs(values, &r),
+			Table::Ext(values) => fold_pairs_with(values, &r, products),
 			&mut Table::Base { column, offset } => *self = Table::Folded { column, offset, r },
 			// Bound to its first challenge already (read by `pair_values`), now to `r`.
 			&mut Table::Folded { column, offset, r: first } => {
@@ -570,61 +570,67 @@ fn leaves<A: Air + Sync>(
 			.collect(),
 	};
 	// The rows from `start` on, as many as `sends` holds (all below `active`).
+	// Compiled for the CPU's vector carry-less multiply where it has one (`accelerated`).
 	let rows_leaves = |start: usize, sends: &mut [Ext], receives: &mut [Ext]| {
-		let zero = Lanes::splat(Ext::zero());
-		// The forms' inputs, or (without forms) every column and index bit.
-		let mut inputs = vec![zero; forms.map_or(0, |forms| forms.inputs().len())];
-		let (mut cur, mut bits) = match forms {
-			Some(_) => (Vec::new(), Vec::new()),
-			None => (vec![zero; trace.len()], vec![zero; MAX_INDEX_BIT as usize + 1]),
-		};
-		let mut parts = Vec::new();
-		for group in (0..sends.len()).step_by(LANES) {
-			let count = LANES.min(sends.len() - group);
-			// Lanes past the last row repeat it; their leaves are not kept.
-			let lanes: [usize; LANES] = core::array::from_fn(|l| start + group + l.min(count - 1));
-			let on_rows = lanes.map(|i| selectors_on_row(i, rows, statement.active_rows));
-			let selectors = [0, 1, 2, 3].map(|s| Lanes(on_rows.map(|row| row[s])));
-			let index_bit = |b: u8| Lanes(lanes.map(|i| flag((i >> b) & 1 == 1)));
-			let (send, receive) = match forms {
-				Some(forms) => {
-					for (value, input) in inputs.iter_mut().zip(forms.inputs()) {
-						*value = match *input {
-							Input::Cur(k) => match trace.get(k as usize) {
-								Some(column) => {
-									let mut value = zero;
-									for (lane, &i) in value.0.iter_mut().zip(&lanes) {
-										*lane = embed(column[i]);
-									}
-									value
-								},
-								None => zero,
-							},
-							Input::Selector(s) => selectors[s as usize],
-							Input::IndexBit(b) => index_bit(b),
-							// The forms read no next row.
-							Input::Next(_) => zero,
-						};
-					}
-					forms.parts(&inputs, &mut parts);
-					BoundInteractions::products(&parts)
-				},
-				None => {
-					for &k in &columns {
-						for (lane, &i) in cur[k].0.iter_mut().zip(&lanes) {
-							*lane = embed(trace[k][i]);
-						}
-					}
-					for (b, slot) in bits.iter_mut().enumerate() {
-						*slot = index_bit(b as u8);
-					}
-					let values = Values { cur: &cur, next: &[], selectors, index_bits: &bits, challenges };
-					bus_leaves(air, values)
-				},
-			};
-			sends[group..group + count].copy_from_slice(&send.0[..count]);
-			receives[group..group + count].copy_from_slice(&receive.0[..count]);
-		}
+		accelerated(
+			#[inline(always)]
+			|| {
+				let zero = Lanes::splat(Ext::zero());
+				// The forms' inputs, or (without forms) every column and index bit.
+				let mut inputs = vec![zero; forms.map_or(0, |forms| forms.inputs().len())];
+				let (mut cur, mut bits) = match forms {
+					Some(_) => (Vec::new(), Vec::new()),
+					None => (vec![zero; trace.len()], vec![zero; MAX_INDEX_BIT as usize + 1]),
+				};
+				let mut parts = Vec::new();
+				for group in (0..sends.len()).step_by(LANES) {
+					let count = LANES.min(sends.len() - group);
+					// Lanes past the last row repeat it; their leaves are not kept.
+					let lanes: [usize; LANES] = core::array::from_fn(|l| start + group + l.min(count - 1));
+					let on_rows = lanes.map(|i| selectors_on_row(i, rows, statement.active_rows));
+					let selectors = [0, 1, 2, 3].map(|s| Lanes(on_rows.map(|row| row[s])));
+					let index_bit = |b: u8| Lanes(lanes.map(|i| flag((i >> b) & 1 == 1)));
+					let (send, receive) = match forms {
+						Some(forms) => {
+							for (value, input) in inputs.iter_mut().zip(forms.inputs()) {
+								*value = match *input {
+									Input::Cur(k) => match trace.get(k as usize) {
+										Some(column) => {
+											let mut value = zero;
+											for (lane, &i) in value.0.iter_mut().zip(&lanes) {
+												*lane = embed(column[i]);
+											}
+											value
+										},
+										None => zero,
+									},
+									Input::Selector(s) => selectors[s as usize],
+									Input::IndexBit(b) => index_bit(b),
+									// The forms read no next row.
+									Input::Next(_) => zero,
+								};
+							}
+							forms.parts(&inputs, &mut parts);
+							BoundInteractions::products(&parts)
+						},
+						None => {
+							for &k in &columns {
+								for (lane, &i) in cur[k].0.iter_mut().zip(&lanes) {
+									*lane = embed(trace[k][i]);
+								}
+							}
+							for (b, slot) in bits.iter_mut().enumerate() {
+								*slot = index_bit(b as u8);
+							}
+							let values = Values { cur: &cur, next: &[], selectors, index_bits: &bits, challenges };
+							bus_leaves(air, values)
+						},
+					};
+					sends[group..group + count].copy_from_slice(&send.0[..count]);
+					receives[group..group + count].copy_from_slice(&receive.0[..count]);
+				}
+			},
+		)
 	};
 	#[cfg(feature = "parallel")]
 	{
@@ -633,18 +639,10 @@ fn leaves<A: Air + Sync>(
 			.par_chunks_mut(LEAF_ROWS_PER_TASK)
 			.zip(receives[..active].par_chunks_mut(LEAF_ROWS_PER_TASK))
 			.enumerate()
-			.for_each(|(k, (sends, receives))| {
-				accelerated(
-					#[inline(always)]
-					|| rows_leaves(k * LEAF_ROWS_PER_TASK, sends, receives),
-				)
-			});
+			.for_each(|(k, (sends, receives))| rows_leaves(k * LEAF_ROWS_PER_TASK, sends, receives));
 	}
 	#[cfg(not(feature = "parallel"))]
-	accelerated(
-		#[inline(always)]
-		|| rows_leaves(0, &mut sends[..active], &mut receives[..active]),
-	);
+	rows_leaves(0, &mut sends[..active], &mut receives[..active]);
 	(sends, receives)
 }
 
@@ -1101,19 +1099,22 @@ impl<A: Air + Sync> Round<'_, A> {
 		Ok(q)
 	}
 
-	/// [`Round::sum_over`] with [`kernel::WideLanes`] where the CPU has AVX-512 with
-	/// `vpclmulqdq`, compiled with those instructions ([`accelerated`]: everything on its path
-	/// is inlined into it), so that no test of the CPU sits between the products of its circuit
-	/// and lines; else with [`Lanes`].
+	/// [`Round::sum_over`] with the lanes the CPU takes ([`kernel::by_cpu`]: where it has
+	/// AVX-512 with `vpclmulqdq`, compiled with those instructions and everything on its path
+	/// inlined, so that no test of the CPU sits between the products of its circuit and lines).
 	fn sum_over_by_cpu(&self, pairs: core::ops::Range<usize>) -> Result<Sums, ZerocheckError> {
-		#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
-		if eight::WideCpu::new().is_some() {
-			return accelerated(
-				#[inline(always)]
-				|| self.sum_over::<kernel::WideLanes>(pairs),
-			);
+		struct SumOver<'r, 'a, A> {
+			round: &'r Round<'a, A>,
+			pairs: core::ops::Range<usize>,
 		}
-		self.sum_over::<Lanes>(pairs)
+		impl<A: Air + Sync> kernel::KernelLoop for SumOver<'_, '_, A> {
+			type Output = Result<Sums, ZerocheckError>;
+			#[inline(always)]
+			fn run<K: Kernel>(self) -> Result<Sums, ZerocheckError> {
+				self.round.sum_over::<K>(self.pairs)
+			}
+		}
+		kernel::by_cpu(SumOver { round: self, pairs })
 	}
 
 	/// [`Round::sum`]'s sums over the pairs `pairs`, [`LANES`] pairs at a time, computed with

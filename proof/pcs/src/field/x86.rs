@@ -2,10 +2,12 @@
 //!
 //! A build whose target enables the instructions (`-C target-cpu=native` on a machine that has
 //! them) uses them everywhere, inlined. Any other build with `std` asks the CPU once at run time
-//! (`is_x86_feature_detected!`, cached by the standard library) and calls these functions, each
-//! compiled with the instructions enabled (`#[target_feature]`), when it has them: a worker or a
-//! node built with cargo's defaults proves and verifies at nearly the speed of a native build,
-//! and still runs, on the portable code, on a CPU without them.
+//! (`is_x86_feature_detected!`, the answer kept in one byte, `detection`) and calls these
+//! functions, each compiled with the instructions enabled (`#[target_feature]`), when it has
+//! them; the provers' hot loops run inside [`run_wide`], where they are inlined
+//! (`super::accelerated`, `super::eight::by_cpu`): a worker or a node built with cargo's
+//! defaults proves and verifies at nearly the speed of a native build, and still runs, on the
+//! portable code, on a CPU without them.
 
 use core::arch::x86_64::{
 	__m128i, __m512i, _mm512_bslli_epi128, _mm512_bsrli_epi128, _mm512_clmulepi64_epi128, _mm512_loadu_si512,
@@ -35,13 +37,17 @@ pub(crate) fn has_clmul() -> bool {
 /// library's cached tests cost more than one load and one test. (Unused where the build's
 /// target enables the instructions: they are constants then.)
 #[cfg(feature = "std")]
-#[cfg_attr(any(target_feature = "pclmulqdq", target_feature = "avx512f"), allow(dead_code))]
+#[cfg_attr(
+	all(target_feature = "avx512f", target_feature = "avx512bw", target_feature = "vpclmulqdq"),
+	allow(dead_code)
+)]
 mod detection {
 	use core::sync::atomic::{AtomicU8, Ordering};
 
 	/// [`detected`]'s bit for `pclmulqdq`.
 	pub(super) const CLMUL: u8 = 1;
-	/// [`detected`]'s bit for AVX-512's foundation and byte instructions with `vpclmulqdq`.
+	/// [`detected`]'s bit for AVX-512's foundation and byte instructions with `vpclmulqdq` (and
+	/// `pclmulqdq`, which the wide functions' code takes for granted too).
 	pub(super) const WIDE: u8 = 2;
 	/// [`detected`]'s bit saying the others are known.
 	const KNOWN: u8 = 4;
@@ -68,7 +74,8 @@ mod detection {
 		if std::is_x86_feature_detected!("pclmulqdq") {
 			bits |= CLMUL;
 		}
-		if std::is_x86_feature_detected!("avx512f")
+		if bits & CLMUL != 0
+			&& std::is_x86_feature_detected!("avx512f")
 			&& std::is_x86_feature_detected!("avx512bw")
 			&& std::is_x86_feature_detected!("vpclmulqdq")
 		{
@@ -100,7 +107,8 @@ pub(crate) fn has_avx512f() -> bool {
 
 /// Whether this CPU has AVX-512 (the foundation and the byte and word instructions, whose
 /// 128-bit lane byte shifts the reduction uses) and `vpclmulqdq`, four carry-less multiplies in
-/// one instruction on 512-bit registers, and the operating system saves those registers.
+/// one instruction on 512-bit registers, and the operating system saves those registers; and
+/// `pclmulqdq` (every such CPU has it; the wide functions' code takes it for granted).
 #[inline(always)]
 pub(crate) fn has_wide_clmul() -> bool {
 	#[cfg(all(target_feature = "avx512f", target_feature = "avx512bw", target_feature = "vpclmulqdq"))]

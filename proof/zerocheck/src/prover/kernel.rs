@@ -1,12 +1,35 @@
-//! What a round's circuit and lines passes compute with: [`Lanes`], whose products ask which instructions
-//! the CPU has at every call, or, in a pass entered once the CPU is known to have AVX-512 with
-//! `vpclmulqdq`, [`WideLanes`], whose products take them without asking. A build whose target
-//! enables the instructions (`-C target-cpu=native`) has no test to skip; one with cargo's
-//! defaults (a worker's) would otherwise test between every two products of the pass, with
-//! the other tiers' code among them.
+//! What a round's circuit and lines passes compute with: [`Lanes`], whose products ask which
+//! instructions the CPU has at every call, or, in a pass entered once the CPU is known to have
+//! AVX-512 with `vpclmulqdq`, `WideLanes`, whose products take them without asking
+//! ([`by_cpu`]). A build whose target enables the instructions (`-C target-cpu=native`) has no
+//! test to skip; one with cargo's defaults (a worker's) would otherwise test between every two
+//! products of the pass, with the other tiers' code among them.
 
 use agentic_air::{Lanes, Point, LANES};
 use agentic_pcs::{field::eight, Ext};
+
+/// A pass written once over [`Kernel`], run by [`by_cpu`].
+pub(super) trait KernelLoop {
+	/// What it returns.
+	type Output;
+	/// Runs it with `K` (meant to be `#[inline(always)]`: it is compiled where it is inlined).
+	fn run<K: Kernel>(self) -> Self::Output;
+}
+
+/// Runs `task` with `WideLanes` where the CPU has AVX-512 with `vpclmulqdq`, compiled with those
+/// instructions (`agentic_pcs::field::accelerated`), else with [`Lanes`]. The one place a
+/// `WideLanes` value can come from.
+#[inline(always)]
+pub(super) fn by_cpu<L: KernelLoop>(task: L) -> L::Output {
+	#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+	if eight::WideCpu::new().is_some() {
+		return agentic_pcs::field::accelerated(
+			#[inline(always)]
+			|| task.run::<wide::WideLanes>(),
+		);
+	}
+	task.run::<Lanes>()
+}
 
 /// A [`Point`] at [`LANES`] points held as [`Lanes`], which the round's tables fill and its
 /// lines read.
@@ -44,9 +67,6 @@ impl Kernel for Lanes {
 }
 
 #[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
-pub(super) use wide::WideLanes;
-
-#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
 mod wide {
 	use super::Kernel;
 	use agentic_air::{Lanes, Point, LANES};
@@ -58,6 +78,7 @@ mod wide {
 	/// The instructions, which a [`WideLanes`] says the CPU has.
 	#[inline(always)]
 	fn cpu() -> WideCpu {
+		debug_assert!(WideCpu::new().is_some(), "a WideLanes on a CPU without the instructions");
 		// SAFETY: a `WideLanes` exists, so the CPU has the instructions (the type's invariant).
 		unsafe { WideCpu::assume() }
 	}
@@ -65,12 +86,12 @@ mod wide {
 	/// [`Lanes`] whose products are AVX-512's `vpclmulqdq`, with no test of the CPU
 	/// ([`WideCpu`]).
 	///
-	/// A value may exist only on a CPU that has the instructions: the type is private to the
-	/// prover, whose one use of it (`Round::sum_over_by_cpu`) is behind [`WideCpu::new`].
-	/// Every product below relies on that.
+	/// A value may exist only on a CPU that has the instructions: the type is private to this
+	/// module, whose one use of it ([`super::by_cpu`], and this module's tests) is behind
+	/// [`WideCpu::new`]. Every product below relies on that.
 	#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 	#[repr(transparent)]
-	pub(in crate::prover) struct WideLanes(Lanes);
+	pub(super) struct WideLanes(Lanes);
 
 	impl Point for WideLanes {
 		type Wide = eight::Wide;
@@ -147,6 +168,7 @@ mod wide {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use agentic_pcs::{field::FastMul, BinaryFieldElement};
 
 	fn lanes(state: &mut u64) -> Lanes {
 		Lanes(core::array::from_fn(|_| {
@@ -177,10 +199,15 @@ mod tests {
 			let (a, b, eq) = (lanes(&mut state), lanes(&mut state), lanes(&mut state).0);
 			let w = lanes(&mut state).0[0];
 			let want = check::<Lanes>(a, b, w, eq);
-			assert_eq!(want.0, a.times(b));
+			// Against one product at a time (`fast_mul`: not the eight-lane functions).
+			let one_by_one = |l: usize| a.0[l].fast_mul(&b.0[l]);
+			assert_eq!(want.0, Lanes(core::array::from_fn(one_by_one)));
+			assert_eq!(want.1, Lanes(core::array::from_fn(|l| a.0[l].fast_mul(&w))));
+			let sum = |l: usize| a.0[l].fast_mul(&w).add(&one_by_one(l)).add(&b.0[l]);
+			assert_eq!(want.3, Lanes(core::array::from_fn(sum)));
 			#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
 			if eight::WideCpu::new().is_some() {
-				assert_eq!(check::<WideLanes>(a, b, w, eq), want);
+				assert_eq!(check::<wide::WideLanes>(a, b, w, eq), want);
 			}
 		}
 	}
