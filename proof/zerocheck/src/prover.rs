@@ -1907,6 +1907,8 @@ mod tests {
 		// lines of interactions that are not affine are not the leaves.
 		assert!(!round_sums_agree(&Mixed, false));
 		assert!(round_sums_agree(&Affine, true));
+		// With a column only the constraints read between the interactions' columns.
+		assert!(round_sums_agree(&WithConstraintColumn(Affine), true));
 	}
 
 	/// A round's inputs in the tests: its tables (`table` is called with each table's index,
@@ -2277,11 +2279,91 @@ mod tests {
 
 	/// The rows' leaves, eight rows at a time (and several tasks with `parallel`), are each
 	/// row's own, one at a time: 1 from `R` on, whatever `R` is against the groups of eight; by
-	/// the AIR (interactions that are not affine) or by the forms (affine ones).
+	/// the AIR (interactions that are not affine) or by the forms (affine ones); and with a
+	/// column between the interactions' columns that only the constraints read, which the
+	/// leaves skip (review LR-2).
 	#[test]
 	fn the_rows_leaves_are_each_rows_leaves() {
 		rows_leaves_agree(&Mixed, false);
 		rows_leaves_agree(&Affine, true);
+		rows_leaves_agree(&WithConstraintColumn(Mixed), false);
+		rows_leaves_agree(&WithConstraintColumn(Affine), true);
+	}
+
+	/// `A` with a column inserted at 1, which only a constraint reads: `A`'s column `k` is
+	/// column `k + 1` from there on, so the interactions read the columns on both sides of it.
+	struct WithConstraintColumn<A>(A);
+
+	impl<A: Air> Air for WithConstraintColumn<A> {
+		fn width(&self) -> usize {
+			self.0.width() + 1
+		}
+
+		fn eval<AB: AirBuilder>(&self, b: &mut AB) {
+			self.0.eval(&mut Shifted(&mut *b));
+			b.assert_zero(b.cur(1) * b.cur(0) + b.cur(2));
+		}
+	}
+
+	/// A builder that gives the AIR it runs column `k + 1` for its column `k ≥ 1`.
+	struct Shifted<'b, AB>(&'b mut AB);
+
+	impl<AB: AirBuilder> Shifted<'_, AB> {
+		fn column(k: usize) -> usize {
+			if k == 0 {
+				0
+			} else {
+				k + 1
+			}
+		}
+	}
+
+	impl<AB: AirBuilder> AirBuilder for Shifted<'_, AB> {
+		type Expr = AB::Expr;
+
+		fn cur(&self, column: usize) -> AB::Expr {
+			self.0.cur(Self::column(column))
+		}
+
+		fn next(&self, column: usize) -> AB::Expr {
+			self.0.next(Self::column(column))
+		}
+
+		fn selector(&self, selector: Selector) -> AB::Expr {
+			self.0.selector(selector)
+		}
+
+		fn constant(&self, value: Base) -> AB::Expr {
+			self.0.constant(value)
+		}
+
+		fn constant_ext(&self, value: Ext) -> AB::Expr {
+			self.0.constant_ext(value)
+		}
+
+		fn index_bit(&self, bit: u8) -> AB::Expr {
+			self.0.index_bit(bit)
+		}
+
+		fn interact(&mut self, bus: u32, direction: Direction, gate: AB::Expr, fields: &[AB::Expr]) {
+			self.0.interact(bus, direction, gate, fields)
+		}
+
+		fn assert_zero(&mut self, expr: AB::Expr) {
+			self.0.assert_zero(expr)
+		}
+
+		fn assert_bit_column(&mut self, column: usize) {
+			self.0.assert_bit_column(Self::column(column))
+		}
+
+		fn assert_transition(&mut self, expr: AB::Expr) {
+			self.0.assert_transition(expr)
+		}
+
+		fn wants_constraints(&self) -> bool {
+			self.0.wants_constraints()
+		}
 	}
 
 	fn rows_leaves_agree<A: Air + Sync>(air: &A, with_forms: bool) {
@@ -2320,6 +2402,8 @@ mod tests {
 	fn a_later_round_takes_the_constraints_at_one_from_the_claim() {
 		claim_at_one_agrees(&Affine, true);
 		claim_at_one_agrees(&Mixed, false);
+		claim_at_one_agrees(&WithConstraintColumn(Affine), true);
+		claim_at_one_agrees(&WithConstraintColumn(Mixed), false);
 	}
 
 	fn claim_at_one_agrees<A: Air + Sync>(air: &A, lines: bool) {
