@@ -394,6 +394,17 @@ mod tests {
 		Ext::from_value(((next() as u128) << 64) | next() as u128)
 	}
 
+	/// `count` pairs of random lanes from `seed`, then the edge values paired with themselves.
+	fn random_pairs_and_edges(seed: u64, count: usize) -> Vec<([Ext; EIGHT], [Ext; EIGHT])> {
+		let mut rng = seed;
+		let mut cases: Vec<([Ext; EIGHT], [Ext; EIGHT])> = (0..count)
+			.map(|_| (core::array::from_fn(|_| ext(&mut rng)), core::array::from_fn(|_| ext(&mut rng))))
+			.collect();
+		let edges = edge_values();
+		cases.push((edges, edges));
+		cases
+	}
+
 	/// Values whose products stress the reduction: all ones, the top bit alone, the bits that
 	/// cross the halves, zero and one.
 	fn edge_values() -> [Ext; EIGHT] {
@@ -405,12 +416,8 @@ mod tests {
 	/// random values and edge cases (whatever path the build takes).
 	#[test]
 	fn eight_products_are_the_products() {
-		let mut rng = 0x8e1;
-		let mut cases: Vec<([Ext; EIGHT], [Ext; EIGHT])> = (0..200)
-			.map(|_| (core::array::from_fn(|_| ext(&mut rng)), core::array::from_fn(|_| ext(&mut rng))))
-			.collect();
+		let mut cases = random_pairs_and_edges(0x8e1, 200);
 		let edges = edge_values();
-		cases.push((edges, edges));
 		let mut reversed = edges;
 		reversed.reverse();
 		cases.push((edges, reversed));
@@ -451,12 +458,8 @@ mod tests {
 	#[test]
 	fn the_products_without_the_test_are_the_tested_ones() {
 		fn check<P: Products>(products: P) {
-			let mut rng = 0x3a1d;
 			let edges = edge_values();
-			let mut cases: Vec<([Ext; EIGHT], [Ext; EIGHT])> = (0..200)
-				.map(|_| (core::array::from_fn(|_| ext(&mut rng)), core::array::from_fn(|_| ext(&mut rng))))
-				.collect();
-			cases.push((edges, edges));
+			let cases = random_pairs_and_edges(0x3a1d, 200);
 			// Against one product at a time (`fast_mul` and `mul_wide`: not the eight-lane
 			// functions).
 			for (a, b) in &cases {
@@ -500,12 +503,7 @@ mod tests {
 	#[test]
 	fn every_tier_computes_the_portable_products() {
 		let tiers = Tier::all_of_cpu();
-		let mut rng = 0x71e5;
-		let edges = edge_values();
-		let mut cases: Vec<([Ext; EIGHT], [Ext; EIGHT])> = (0..300)
-			.map(|_| (core::array::from_fn(|_| ext(&mut rng)), core::array::from_fn(|_| ext(&mut rng))))
-			.collect();
-		cases.push((edges, edges));
+		let cases = random_pairs_and_edges(0x71e5, 300);
 		for (a, b) in &cases {
 			let (a, b) = (values(a), values(b));
 			// SAFETY: every tier is one the CPU has (`all_of_cpu`).
